@@ -1,0 +1,173 @@
+"""Plain typed records that flow through matcher.
+
+Nothing here imports spaCy or Whoosh: these are the shapes every other
+module shares (loaders produce :class:`Trial`, the splitter produces
+:class:`Criterion`, the constraint parser fills ``Criterion.constraints``).
+Each record converts to and from plain dicts so it can be stored in the
+index as JSON and printed by the CLI.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+Section = Literal["inclusion", "exclusion"]
+Polarity = Literal["require", "forbid"]
+
+
+def _from_dict(cls, data: dict[str, Any]):
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Location:
+    facility: str = ""
+    city: str = ""
+    state: str = ""
+    country: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Location":
+        return _from_dict(cls, data)
+
+
+@dataclass
+class TimeWindow:
+    """A period before an anchor event, e.g. "within 4 weeks prior to screening"."""
+
+    days: float
+    text: str = ""
+    anchor: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TimeWindow":
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Constraint:
+    """One checkable (or explicitly uncheckable) condition from a criterion.
+
+    ``kind`` is one of: age, sex, pregnancy, lactation, childbearing_potential,
+    contraception, condition, measurement, therapy, admin.
+    ``polarity`` says whether the patient must have it (``require``) or must
+    not (``forbid``), with the section and any negation already combined.
+    ``start``/``end`` are character offsets into the criterion text.
+    """
+
+    kind: str
+    polarity: Polarity
+    concept: str
+    comparator: str | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    relative_to: str | None = None
+    window: TimeWindow | None = None
+    exceptions: list[str] = field(default_factory=list)
+    checkable: bool = True
+    text: str = ""
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["window"] = self.window.to_dict() if self.window else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Constraint":
+        obj = _from_dict(cls, data)
+        if isinstance(obj.window, dict):
+            obj.window = TimeWindow.from_dict(obj.window)
+        return obj
+
+
+@dataclass
+class Criterion:
+    """One inclusion or exclusion criterion, split out of the eligibility text.
+
+    ``start``/``end`` are offsets into the trial's original eligibility text,
+    so ``trial.eligibility_text[c.start:c.end]`` is the criterion as written
+    (``text`` is the same with list markers stripped and whitespace folded).
+    """
+
+    id: str
+    section: Section
+    text: str
+    start: int
+    end: int
+    constraints: list[Constraint] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["constraints"] = [c.to_dict() for c in self.constraints]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Criterion":
+        obj = _from_dict(cls, data)
+        obj.constraints = [Constraint.from_dict(c) for c in obj.constraints]
+        return obj
+
+
+@dataclass
+class Trial:
+    nct_id: str
+    brief_title: str = ""
+    official_title: str = ""
+    brief_summary: str = ""
+    detailed_description: str = ""
+    conditions: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    interventions: list[str] = field(default_factory=list)
+    phases: list[str] = field(default_factory=list)
+    study_type: str = ""
+    overall_status: str = ""
+    sex: str = "all"
+    minimum_age: float | None = None
+    maximum_age: float | None = None
+    healthy_volunteers: bool | None = None
+    locations: list[Location] = field(default_factory=list)
+    eligibility_text: str = ""
+    criteria: list[Criterion] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.brief_title or self.official_title
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted({loc.country for loc in self.locations if loc.country})
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["locations"] = [loc.to_dict() for loc in self.locations]
+        data["criteria"] = [c.to_dict() for c in self.criteria]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Trial":
+        obj = _from_dict(cls, data)
+        obj.locations = [Location.from_dict(x) for x in obj.locations]
+        obj.criteria = [Criterion.from_dict(x) for x in obj.criteria]
+        return obj
+
+
+@dataclass
+class Skipped:
+    """A record that could not be used, with where it came from and why."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
