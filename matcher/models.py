@@ -127,6 +127,7 @@ class Trial:
     detailed_description: str = ""
     conditions: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    mesh_terms: list[str] = field(default_factory=list)
     interventions: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
     study_type: str = ""

@@ -1,0 +1,239 @@
+"""The ``matcher`` command line: a thin click layer over the library."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from . import config
+from .errors import MatcherError
+from .index import Filters, TrialIndex, index_exists
+from .models import Trial
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def index_option(func: Callable) -> Callable:
+    """``--index DIR`` for every command; defaults to $MATCHER_INDEX or the per-user location."""
+
+    @click.option(
+        "--index",
+        "index_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index directory (default: $MATCHER_INDEX, else ~/.local/share/matcher/index).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, index_path: Path | None, **kwargs):
+        kwargs["index_path"] = index_path or config.default_index_path()
+        kwargs["index_given"] = index_path is not None
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def json_option(func: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(func)
+
+
+class _Progress:
+    """A progress display on a terminal's stderr; silent when piped."""
+
+    def __init__(self, label: str):
+        self.enabled = sys.stderr.isatty()
+        self.label = label
+        self._progress = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self.label, total=None)
+        return self
+
+    def advance(self, *_: object) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _run_ingest(sources: list[str], index_path: Path, update: bool) -> "object":
+    from .ingest import ingest
+
+    with _Progress("Indexing trials") as progress:
+        return ingest(sources, index_path, update=update, on_trial=progress.advance)
+
+
+def _open(index_path: Path, index_given: bool) -> TrialIndex:
+    """Open the index; build the default one from the bundled corpus on first use."""
+    if not index_exists(index_path):
+        if index_given:
+            raise click.ClickException(
+                f"no index at {index_path}; build it with `matcher index SOURCE --index {index_path}`"
+            )
+        corpus = config.default_corpus_path()
+        if not corpus.exists():
+            raise click.ClickException(
+                f"no index at {index_path} and no bundled corpus at {corpus}; run `matcher index SOURCE`"
+            )
+        click.echo(f"Building the default index at {index_path} from {corpus} (first use)...", err=True)
+        report = _run_ingest([str(corpus)], index_path, update=False)
+        click.echo(f"Indexed {report.indexed} trials.", err=True)
+    try:
+        return TrialIndex(index_path)
+    except MatcherError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+@click.version_option(package_name="matcher")
+def cli() -> None:
+    """Match patients to clinical trials, criterion by criterion."""
+
+
+@cli.command("index")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=str))
+@index_option
+@click.option("--rebuild", is_flag=True, help="Replace the whole index instead of adding to it.")
+def index_cmd(sources: tuple[str, ...], index_path: Path, index_given: bool, rebuild: bool) -> None:
+    """Index trial records from SOURCE files, directories or archives.
+
+    Without SOURCE, index the bundled default corpus. Trials already in the
+    index are replaced by NCT id, others are kept (unless --rebuild).
+    """
+    paths = list(sources) or [str(config.default_corpus_path())]
+    try:
+        report = _run_ingest(paths, index_path, update=not rebuild)
+    except MatcherError as exc:
+        raise click.ClickException(str(exc)) from None
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if report.build is None:
+        raise click.ClickException(f"nothing indexed: all {len(report.skipped)} record(s) skipped")
+    build = report.build
+    click.echo(
+        f"Indexed {build.indexed} trials ({build.criteria} criteria) in {build.seconds:.1f} s; "
+        f"{len(report.skipped)} skipped; the index at {index_path} now holds {build.total} trials."
+    )
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of results.")
+@click.option("--status", multiple=True, help="Keep trials with this overall status (e.g. recruiting). Repeatable.")
+@click.option("--phase", multiple=True, help="Keep trials of this phase (e.g. phase2). Repeatable.")
+@click.option("--country", multiple=True, help="Keep trials with a site in this country. Repeatable.")
+@click.option("--study-type", multiple=True, help="Keep trials of this type (interventional, observational).")
+@index_option
+@json_option
+def search(
+    text: str,
+    top: int,
+    status: tuple[str, ...],
+    phase: tuple[str, ...],
+    country: tuple[str, ...],
+    study_type: tuple[str, ...],
+    index_path: Path,
+    index_given: bool,
+    as_json: bool,
+) -> None:
+    """Search trials by TEXT (plain words; query syntax is not interpreted)."""
+    filters = Filters(status=list(status), phase=list(phase), country=list(country), study_type=list(study_type))
+    with _open(index_path, index_given) as ix:
+        hits = ix.search(text, top=top, filters=filters)
+    if as_json:
+        _echo_json(
+            {
+                "results": [
+                    {"nct_id": h.nct_id, "title": h.trial.title, "status": h.trial.overall_status, "score": round(h.score, 4)}
+                    for h in hits
+                ]
+            }
+        )
+        return
+    if not hits:
+        click.echo("No trials found.")
+    for rank, hit in enumerate(hits, 1):
+        click.echo(f"{rank:>3}. {hit.nct_id}  {hit.trial.title}  [{hit.trial.overall_status or 'unknown status'}]")
+
+
+def _show_text(trial: Trial) -> None:
+    click.echo(f"{trial.nct_id}: {trial.title}")
+    ages = f"{_fmt_age(trial.minimum_age)} to {_fmt_age(trial.maximum_age)}"
+    click.echo(f"  status: {trial.overall_status or '-'}   type: {trial.study_type or '-'}   phase: {', '.join(trial.phases) or '-'}")
+    click.echo(f"  sex: {trial.sex}   ages: {ages}")
+    if trial.conditions:
+        click.echo(f"  conditions: {'; '.join(trial.conditions)}")
+    if trial.countries:
+        click.echo(f"  countries: {', '.join(trial.countries)}")
+    for section in ("inclusion", "exclusion"):
+        items = [c for c in trial.criteria if c.section == section]
+        click.echo(f"\n{section.capitalize()} criteria ({len(items)}):")
+        for c in items:
+            click.echo(f"  {c.id:>7}  {c.text}")
+
+
+def _fmt_age(age: float | None) -> str:
+    if age is None:
+        return "any"
+    return f"{age:g} years"
+
+
+@cli.command()
+@click.argument("nct_id")
+@index_option
+@json_option
+def show(nct_id: str, index_path: Path, index_given: bool, as_json: bool) -> None:
+    """Show a stored trial with its split criteria."""
+    with _open(index_path, index_given) as ix:
+        try:
+            trial = ix.get(nct_id)
+        except MatcherError as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        _echo_json(trial.to_dict())
+    else:
+        _show_text(trial)
+
+
+@cli.command()
+@index_option
+@json_option
+def stats(index_path: Path, index_given: bool, as_json: bool) -> None:
+    """Count trials, criteria and constraints in the index."""
+    with _open(index_path, index_given) as ix:
+        data = ix.stats()
+    if as_json:
+        _echo_json(data)
+        return
+    for key, value in data.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in value.items():
+                click.echo(f"  {k}: {v}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    cli()

@@ -1,0 +1,24 @@
+"""Where matcher keeps its index and finds its bundled corpus."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_CORPUS_NAME = "ctgov-default.jsonl.gz"
+
+
+def default_index_path() -> Path:
+    """``$MATCHER_INDEX``, else ``$XDG_DATA_HOME/matcher/index``, else ``~/.local/share/matcher/index``."""
+    env = os.environ.get("MATCHER_INDEX")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "matcher" / "index"
+
+
+def default_corpus_path() -> Path:
+    """The bundled corpus: ``$MATCHER_CORPUS``, else ``data/`` of the source checkout."""
+    env = os.environ.get("MATCHER_CORPUS")
+    if env:
+        return Path(env).expanduser()
+    return Path(__file__).resolve().parent.parent / "data" / DEFAULT_CORPUS_NAME

@@ -1,0 +1,380 @@
+"""The trial index: the only module that imports Whoosh.
+
+Layout on disk::
+
+    INDEX_DIR/
+        CURRENT          name of the generation in service (replaced atomically)
+        gen-<stamp>/     a complete Whoosh index
+        .lock            held while a build runs
+
+A build (fresh or update) writes a new generation beside the one in
+service and only then points ``CURRENT`` at it with ``os.replace``, so a
+crash or an interrupt mid-build leaves the previous generation serving.
+Updating copies the current generation first and replaces trials by NCT id.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.scoring import BM25F
+
+from .errors import IndexNotFound, MatcherError, TrialNotFound
+from .models import Trial
+
+# One analyzer for every text field and for queries (tokenize, lowercase,
+# stop words, Porter stemming).
+ANALYZER = StemmingAnalyzer()
+
+# Text fields searched by free-text queries, with their BM25F boosts.
+# Exclusion criteria are indexed but not searched by default: a trial that
+# excludes diabetics should not be pulled in by a diabetic patient.
+TEXT_FIELDS: dict[str, float] = {
+    "title": 3.0,
+    "conditions": 3.0,
+    "interventions": 1.0,
+    "summary": 1.0,
+    "inclusion": 1.0,
+}
+
+# Statuses under which a patient can still join. Like ClinicalTrials.gov's
+# patient search, we prefer them: their BM25F score is multiplied by
+# OPEN_STATUS_BOOST (closed trials still show, below comparable open ones).
+OPEN_STATUSES = frozenset({"recruiting", "not_yet_recruiting", "enrolling_by_invitation", "available"})
+OPEN_STATUS_BOOST = 1.2
+
+NO_MIN_AGE = 0.0
+NO_MAX_AGE = 999.0
+
+
+def _schema() -> Schema:
+    text_fields = {
+        name: TEXT(analyzer=ANALYZER, field_boost=boost) for name, boost in TEXT_FIELDS.items()
+    }
+    return Schema(
+        nct_id=ID(stored=True, unique=True),
+        exclusion=TEXT(analyzer=ANALYZER),
+        status=ID(stored=True),
+        study_type=ID,
+        sex=ID,
+        phase=KEYWORD(commas=True),
+        country=KEYWORD(commas=True, lowercase=True),
+        min_age=NUMERIC(float, bits=64),
+        max_age=NUMERIC(float, bits=64),
+        record=STORED,
+        **text_fields,
+    )
+
+
+def _document(trial: Trial) -> dict:
+    inclusion = " ".join(c.text for c in trial.criteria if c.section == "inclusion")
+    exclusion = " ".join(c.text for c in trial.criteria if c.section == "exclusion")
+    if not trial.criteria:
+        inclusion = trial.eligibility_text
+    record = zlib.compress(json.dumps(trial.to_dict(), ensure_ascii=False).encode("utf-8"))
+    return {
+        "nct_id": trial.nct_id,
+        "title": f"{trial.brief_title} {trial.official_title}",
+        "conditions": " ".join(trial.conditions + trial.keywords + trial.mesh_terms),
+        "interventions": " ".join(trial.interventions),
+        "summary": trial.brief_summary,
+        "inclusion": inclusion,
+        "exclusion": exclusion,
+        "status": trial.overall_status.lower() or "unknown",
+        "study_type": trial.study_type.lower() or "unknown",
+        "sex": trial.sex,
+        "phase": ",".join(p.lower().replace("_", "") for p in trial.phases) or "na",
+        "country": ",".join(trial.countries),
+        "min_age": trial.minimum_age if trial.minimum_age is not None else NO_MIN_AGE,
+        "max_age": trial.maximum_age if trial.maximum_age is not None else NO_MAX_AGE,
+        "record": record,
+    }
+
+
+def _decode(record: bytes) -> Trial:
+    return Trial.from_dict(json.loads(zlib.decompress(record)))
+
+
+def query_terms(text: str) -> list[str]:
+    """The analyzed terms of ``text``: plain words only, no query syntax."""
+    seen: dict[str, None] = {}
+    for token in ANALYZER(text or ""):
+        seen.setdefault(token.text, None)
+    return list(seen)
+
+
+@dataclass
+class Filters:
+    """Hard filters on indexed trial fields; None means no filter."""
+
+    age: float | None = None
+    sex: str | None = None  # "female" or "male": keeps trials open to that sex
+    status: list[str] = field(default_factory=list)
+    phase: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    study_type: list[str] = field(default_factory=list)
+
+    def to_query(self) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        if self.age is not None:
+            parts.append(wq.NumericRange("min_age", None, self.age))
+            parts.append(wq.NumericRange("max_age", self.age, None))
+        if self.sex in ("female", "male"):
+            parts.append(wq.Or([wq.Term("sex", "all"), wq.Term("sex", self.sex)]))
+        for name, values in (
+            ("status", self.status),
+            ("phase", self.phase),
+            ("country", self.country),
+            ("study_type", self.study_type),
+        ):
+            if values:
+                parts.append(wq.Or([wq.Term(name, _filter_value(name, v)) for v in values]))
+        if not parts:
+            return None
+        return wq.And(parts)
+
+
+def _filter_value(name: str, value: str) -> str:
+    value = value.strip().lower()
+    if name in ("status", "study_type"):
+        return "_".join(value.replace(",", " ").split())
+    if name == "phase":
+        return value.replace(" ", "").replace("_", "")
+    return value
+
+
+@dataclass
+class Hit:
+    nct_id: str
+    score: float
+    trial: Trial
+
+
+@dataclass
+class BuildReport:
+    indexed: int = 0
+    criteria: int = 0
+    total: int = 0
+    generation: str = ""
+    seconds: float = 0.0
+
+
+class TrialIndex:
+    """A read-only view of the generation in service at open time."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        generation = _current_generation(self.path)
+        if generation is None:
+            raise IndexNotFound(f"no index at {self.path}; build one with `matcher index`")
+        self.generation = generation
+        self._ix = windex.open_dir(str(self.path / generation))
+        self._searcher = self._ix.searcher(weighting=BM25F())
+
+    # -- lookups -----------------------------------------------------------
+    def __len__(self) -> int:
+        return self._searcher.doc_count()
+
+    def __contains__(self, nct_id: str) -> bool:
+        return self._searcher.document_number(nct_id=nct_id) is not None
+
+    def get(self, nct_id: str) -> Trial:
+        fields = self._searcher.document(nct_id=nct_id.strip().upper())
+        if fields is None:
+            raise TrialNotFound(f"no trial {nct_id} in the index at {self.path}")
+        return _decode(fields["record"])
+
+    def trials(self) -> Iterator[Trial]:
+        for fields in self._searcher.all_stored_fields():
+            yield _decode(fields["record"])
+
+    # -- search ------------------------------------------------------------
+    def search(
+        self,
+        text: str,
+        *,
+        top: int = 10,
+        filters: Filters | None = None,
+        fields: dict[str, float] | None = None,
+        prefer_open: bool = True,
+    ) -> list[Hit]:
+        """Rank trials for ``text`` by BM25F over the text fields.
+
+        ``text`` is treated as plain words: Whoosh query syntax (AND, OR,
+        NOT, wildcards, fields, quotes, boosts) has no effect. With
+        ``prefer_open``, trials still open to enrolment get the
+        ``OPEN_STATUS_BOOST`` prior.
+        """
+        terms = query_terms(text)
+        if not terms or top <= 0:
+            return []
+        fields = fields or TEXT_FIELDS
+        query = wq.Or([wq.Term(name, term) for name in fields for term in terms])
+        fq = filters.to_query() if filters else None
+        limit = max(top * 3, 100) if prefer_open else top
+        scored = []
+        for r in self._searcher.search(query, limit=limit, filter=fq):
+            score = float(r.score)
+            if prefer_open and r["status"] in OPEN_STATUSES:
+                score *= OPEN_STATUS_BOOST
+            scored.append((score, r["nct_id"], r.docnum))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        reader = self._searcher
+        return [
+            Hit(nct_id, score, _decode(reader.stored_fields(docnum)["record"]))
+            for score, nct_id, docnum in scored[:top]
+        ]
+
+    def stats(self) -> dict:
+        statuses: Counter[str] = Counter()
+        sections: Counter[str] = Counter()
+        constraints: Counter[str] = Counter()
+        n = 0
+        for trial in self.trials():
+            n += 1
+            statuses[trial.overall_status or "UNKNOWN"] += 1
+            for c in trial.criteria:
+                sections[c.section] += 1
+                for con in c.constraints:
+                    constraints[con.kind] += 1
+        return {
+            "path": str(self.path),
+            "generation": self.generation,
+            "trials": n,
+            "criteria": sum(sections.values()),
+            "inclusion_criteria": sections["inclusion"],
+            "exclusion_criteria": sections["exclusion"],
+            "constraints": sum(constraints.values()),
+            "constraints_by_kind": dict(constraints.most_common()),
+            "status": dict(statuses.most_common()),
+        }
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._ix.close()
+
+    def __enter__(self) -> "TrialIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# -- generations ---------------------------------------------------------------
+def _current_generation(root: Path) -> str | None:
+    try:
+        name = (root / "CURRENT").read_text().strip()
+    except OSError:
+        return None
+    if name and (root / name).is_dir() and windex.exists_in(str(root / name)):
+        return name
+    return None
+
+
+def index_exists(path: str | os.PathLike) -> bool:
+    return _current_generation(Path(path)) is not None
+
+
+@contextmanager
+def _build_lock(root: Path):
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise MatcherError(f"another build is running on {root}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _swap_in(root: Path, generation: str) -> None:
+    tmp = root / f"CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(generation + "\n")
+    with open(tmp) as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, root / "CURRENT")
+
+
+def _remove_stale(root: Path, keep: set[str]) -> None:
+    """Delete generations not in service; keep the previous one for open readers."""
+    gens = sorted(p for p in root.glob("gen-*") if p.is_dir())
+    for old in gens[:-2]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp in root.glob("CURRENT.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def build_index(
+    path: str | os.PathLike,
+    trials: Iterable[Trial],
+    *,
+    update: bool = True,
+    on_trial: Callable[[Trial], None] | None = None,
+) -> BuildReport:
+    """Write ``trials`` into a new generation and swap it in.
+
+    With ``update`` (the default) the trials already in service are kept and
+    trials with the same NCT id are replaced; otherwise the new generation
+    holds only ``trials``. Nothing is swapped in unless the whole build
+    succeeds.
+    """
+    root = Path(path)
+    started = time.perf_counter()
+    report = BuildReport()
+    with _build_lock(root):
+        current = _current_generation(root)
+        generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**9:09d}"
+        target = root / generation
+        try:
+            if update and current:
+                shutil.copytree(root / current, target)
+                ix = windex.open_dir(str(target))
+            else:
+                target.mkdir(parents=True)
+                ix = windex.create_in(str(target), _schema())
+            # Whoosh cannot replace a document added by the same uncommitted
+            # writer, so duplicates within one build are resolved here: the
+            # last record of an NCT id wins.
+            documents: dict[str, dict] = {}
+            criteria: dict[str, int] = {}
+            for trial in trials:
+                documents[trial.nct_id] = _document(trial)
+                criteria[trial.nct_id] = len(trial.criteria)
+                if on_trial:
+                    on_trial(trial)
+            report.indexed = len(documents)
+            report.criteria = sum(criteria.values())
+            writer = ix.writer(limitmb=256)
+            try:
+                for document in documents.values():
+                    writer.update_document(**document)
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                raise
+            report.total = ix.doc_count()
+            ix.close()
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        _swap_in(root, generation)
+        report.generation = generation
+        _remove_stale(root, keep={generation, current or ""})
+    report.seconds = time.perf_counter() - started
+    return report

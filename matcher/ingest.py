@@ -1,0 +1,62 @@
+"""From record files to a built index: load, split criteria, parse, write.
+
+This is the one place that strings the ingest steps together; the CLI and
+the Python API both call :func:`ingest`.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .criteria import split_criteria
+from .index import BuildReport, build_index
+from .models import Skipped, Trial
+
+
+@dataclass
+class IngestReport:
+    build: BuildReport | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def indexed(self) -> int:
+        return self.build.indexed if self.build else 0
+
+
+def prepare_trials(records: Iterable[Trial | Skipped], skipped: list[Skipped]) -> Iterator[Trial]:
+    """Split each trial's criteria (and parse their constraints); collect skips."""
+    for record in records:
+        if isinstance(record, Skipped):
+            skipped.append(record)
+            continue
+        record.criteria = split_criteria(record.eligibility_text)
+        yield record
+
+
+def ingest(
+    sources: Iterable[str | os.PathLike],
+    index_path: str | os.PathLike,
+    *,
+    update: bool = True,
+    on_trial: Callable[[Trial], None] | None = None,
+) -> IngestReport:
+    """Index every usable record of ``sources``; report what was skipped and why.
+
+    When no record at all could be used, nothing is written and the report's
+    ``build`` is None.
+    """
+    from .sources import load_records
+
+    report = IngestReport()
+    trials = prepare_trials(load_records(sources), report.skipped)
+    first = next(trials, None)
+    if first is None:
+        return report
+
+    def chain() -> Iterator[Trial]:
+        yield first
+        yield from trials
+
+    report.build = build_index(index_path, chain(), update=update, on_trial=on_trial)
+    return report

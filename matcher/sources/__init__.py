@@ -1,0 +1,116 @@
+"""Read trial records from files, directories and archives.
+
+``load_records(paths)`` yields a :class:`~matcher.models.Trial` for every
+usable record and a :class:`~matcher.models.Skipped` (file and reason) for
+every unusable one, so one bad record never stops a load.
+
+A SOURCE may be a file, a directory (read recursively, in name order) or a
+``.tar.gz``/``.tgz``/``.tar``/``.zip`` archive. Each file's format is told
+from its content, not its name: legacy XML (``<clinical_study>``), API v2
+JSON (one study, a page ``{"studies": [...]}``, an array, or JSON Lines),
+each optionally gzipped.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import tarfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import RecordError
+from ..models import Skipped, Trial
+from .ctgov_json import parse_json, parse_study
+from .legacy_xml import parse_legacy_xml
+
+__all__ = ["load_records", "parse_bytes", "parse_study", "parse_legacy_xml", "parse_json"]
+
+# Larger files are refused rather than read into memory (a CT.gov page of
+# 1,000 studies is ~30 MB; a single study is rarely above 1 MB).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(_ARCHIVE_SUFFIXES)
+
+
+def parse_bytes(data: bytes, source: str) -> Iterator[Trial | Skipped]:
+    """Parse one file's bytes, whatever its format; never raises for bad data."""
+    try:
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError) as exc:
+                raise RecordError(f"corrupt gzip data ({exc})") from None
+        if not data.strip():
+            raise RecordError("empty file")
+        if b"\x00" in data[:4096]:
+            raise RecordError("binary file, not a trial record")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise RecordError("binary file, not a trial record (not UTF-8 text)") from None
+        head = text.lstrip()[:1]
+        if head == "<":
+            yield parse_legacy_xml(data, source)
+        elif head in "{[":
+            yield from parse_json(text, source)
+        else:
+            raise RecordError("unknown format: neither ClinicalTrials.gov XML nor JSON")
+    except RecordError as exc:
+        yield Skipped(source, str(exc))
+
+
+def _read_archive(path: Path) -> Iterator[Trial | Skipped]:
+    name = str(path)
+    try:
+        if name.lower().endswith(".zip"):
+            with zipfile.ZipFile(path) as zf:
+                for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                    if info.is_dir():
+                        continue
+                    yield from parse_bytes(zf.read(info), f"{name}:{info.filename}")
+            return
+        with tarfile.open(path, "r:*") as tf:
+            for member in tf:
+                if not member.isfile():
+                    continue
+                handle = tf.extractfile(member)
+                if handle is None:
+                    continue
+                yield from parse_bytes(handle.read(), f"{name}:{member.name}")
+    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        yield Skipped(name, f"unreadable archive ({exc})")
+
+
+def _read_path(path: Path) -> Iterator[Trial | Skipped]:
+    if not path.exists():
+        yield Skipped(str(path), "no such file or directory")
+    elif path.is_dir():
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for fname in sorted(files):
+                if not fname.startswith("."):
+                    yield from _read_path(Path(root) / fname)
+    elif _is_archive(path.name):
+        yield from _read_archive(path)
+    else:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                yield Skipped(str(path), f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
+                return
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Skipped(str(path), f"cannot read file ({exc.strerror or exc})")
+            return
+        yield from parse_bytes(data, str(path))
+
+
+def load_records(paths: Iterable[str | os.PathLike]) -> Iterator[Trial | Skipped]:
+    """Yield every Trial, and a Skipped for every unusable record, from ``paths``."""
+    for path in paths:
+        yield from _read_path(Path(path))

@@ -1,0 +1,149 @@
+"""The Whoosh index: building, atomic swaps, updates, filters, safe queries."""
+from __future__ import annotations
+
+import pytest
+
+from matcher.errors import IndexNotFound, TrialNotFound
+from matcher.index import Filters, TrialIndex, build_index, index_exists
+from matcher.models import Trial
+from matcher.sources import load_records
+
+from conftest import RECORDS
+
+
+@pytest.fixture(scope="module")
+def trials() -> list[Trial]:
+    return [t for t in load_records([RECORDS]) if isinstance(t, Trial)]
+
+
+@pytest.fixture
+def ix_path(tmp_path, trials):
+    build_index(tmp_path / "ix", trials, update=False)
+    return tmp_path / "ix"
+
+
+def test_build_and_get(ix_path, trials):
+    with TrialIndex(ix_path) as ix:
+        assert len(ix) == len(trials) == 4
+        seed = ix.get("NCT05858684")
+        assert seed.brief_title.startswith("Dual Target CAR-T")
+        assert ix.get("nct05858684").nct_id == "NCT05858684"
+        with pytest.raises(TrialNotFound):
+            ix.get("NCT00000000")
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    assert not index_exists(tmp_path)
+    with pytest.raises(IndexNotFound, match="matcher index"):
+        TrialIndex(tmp_path)
+
+
+def test_search_finds_lupus_trial(ix_path):
+    with TrialIndex(ix_path) as ix:
+        hits = ix.search("systemic lupus erythematosus")
+    assert hits[0].nct_id == "NCT05858684"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lupus AND NOT nifedipine",
+        "lupus OR",
+        "NOT",
+        "lupus*",
+        "lup?s",
+        "title:lupus",
+        '"systemic lupus',
+        "lupus)",
+        "(lupus",
+        "[a TO z]",
+        "{x TO}",
+        "lupus^10",
+        "lupus~2",
+        "nct_id:NCT00000102",
+        "* ? : ^ ~ \\ / ' \" < > = +",
+        "\x00\x01 lupus \ufffd",
+        "",
+        "   ",
+    ],
+)
+def test_query_syntax_is_plain_words(ix_path, text):
+    with TrialIndex(ix_path) as ix:
+        hits = ix.search(text)
+        assert all(h.nct_id for h in hits)
+        if "lupus" in text.lower() and "lupus*" not in text and "lup?s" not in text:
+            assert hits and hits[0].nct_id == "NCT05858684"
+        # a field prefix is not interpreted: "nct_id:NCT00000102" is two words
+        if text.startswith("nct_id:"):
+            assert [h.nct_id for h in hits] != ["NCT00000102"] or not hits
+
+
+def test_operators_do_not_change_meaning(ix_path):
+    with TrialIndex(ix_path) as ix:
+        plain = [h.nct_id for h in ix.search("lupus nifedipine")]
+        with_not = [h.nct_id for h in ix.search("lupus NOT nifedipine")]
+    # NOT is a word (a stop word), not an operator: nifedipine trial still found
+    assert "NCT00000102" in with_not
+    assert sorted(plain) == sorted(with_not)
+
+
+def test_filters(ix_path):
+    with TrialIndex(ix_path) as ix:
+        def ids(**kw):
+            return {h.nct_id for h in ix.search("study patients disease", top=50, filters=Filters(**kw))}
+
+        everything = ids()
+        assert "NCT05858684" in everything
+        assert "NCT05858684" not in ids(age=72)  # seed trial: 18 to 70
+        assert "NCT05858684" in ids(age=34)
+        assert "NCT00000102" not in ids(age=40)  # 14 to 35
+        assert ids(status=["recruiting"]) == {"NCT05858684"}
+        assert ids(status=["Recruiting"]) == {"NCT05858684"}
+        assert ids(country=["china"]) == {"NCT05858684"}
+        assert "NCT00000102" in ids(phase=["Phase 2"]) and "NCT05858684" not in ids(phase=["phase2"])
+        assert ids(study_type=["interventional"]) >= {"NCT05858684", "NCT00000102"}
+
+
+def test_update_replaces_by_nct_id(ix_path, trials):
+    seed = next(t for t in trials if t.nct_id == "NCT05858684")
+    changed = Trial.from_dict(seed.to_dict())
+    changed.brief_title = "Renamed trial"
+    report = build_index(ix_path, [changed])
+    assert report.indexed == 1 and report.total == 4
+    with TrialIndex(ix_path) as ix:
+        assert len(ix) == 4
+        assert ix.get("NCT05858684").brief_title == "Renamed trial"
+        assert len([h for h in ix.search("renamed trial", top=10) if h.nct_id == "NCT05858684"]) == 1
+
+
+def test_duplicates_in_one_build_are_indexed_once(tmp_path, trials):
+    report = build_index(tmp_path / "ix", trials + trials, update=False)
+    assert report.total == 4
+
+
+def test_interrupted_rebuild_keeps_the_previous_index(ix_path, trials):
+    reader = TrialIndex(ix_path)  # a reader already serving
+
+    def crashing():
+        yield trials[0]
+        raise KeyboardInterrupt  # Ctrl-C halfway through
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(ix_path, crashing(), update=False)
+    # the reader in service and a newly opened one both see the old index
+    assert len(reader) == 4
+    reader.close()
+    with TrialIndex(ix_path) as ix:
+        assert len(ix) == 4
+        assert ix.search("lupus")[0].nct_id == "NCT05858684"
+    # and no half-written generation was left behind
+    assert len(list(ix_path.glob("gen-*"))) == 1
+
+
+def test_reader_keeps_working_across_a_swap(ix_path, trials):
+    reader = TrialIndex(ix_path)
+    build_index(ix_path, trials[:1], update=False)
+    assert len(reader) == 4  # old generation is still readable
+    reader.close()
+    with TrialIndex(ix_path) as ix:
+        assert len(ix) == 1
