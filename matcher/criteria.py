@@ -1,0 +1,884 @@
+"""Split a ClinicalTrials.gov eligibility text into inclusion/exclusion criteria.
+
+``split_criteria(text)`` returns one :class:`~matcher.models.Criterion` per
+criterion, numbered ``inc-1, inc-2, ...`` / ``exc-1, ...`` in text order within
+its section (the list itself is in text order).  ``start``/``end`` are offsets
+into ``text`` itself (``\\r\\n`` kept), so ``text[c.start:c.end]`` is the
+criterion as written: it starts after the list marker and ends at the last
+non-space character.  ``c.text`` is that span with whitespace folded to single
+spaces, except where a lead-in is prefixed or sub-items are grouped (below).
+``constraints`` is left empty.  Only regular expressions are used (the 6,786
+texts of the legacy corpus split in about 3 s), and no ``str`` makes it raise.
+
+Reading the text
+----------------
+* Lines are grouped into *units*: one list item or one paragraph.  A line
+  continues the unit above it when it is a wrapped line: the legacy XML
+  renderer hard-wraps at 99 columns, so a line follows on when its first word
+  would not have fitted on the line above (even when that word looks like a
+  marker, "G. Magnuson", "(16) unless").  In unwrapped (API v2) texts a line
+  follows on when it is indented under a list item's text, or when the line
+  above ends in a connective ("with", ",").  Blank lines and list markers
+  (``-``, ``*``, ``o``, unicode bullets, ``1.``, ``1)``, ``(a)``, ``a.``,
+  ``iv)``, ``1.2.``, ``1.Age``) start a new unit; "1.5 times ULN" or "18 years"
+  do not.
+* Section headers switch the section: "Inclusion Criteria", "KEY EXCLUSION
+  CRITERIA:", "Exclusion criteria include:", "Inclusion criteria for donors:",
+  "Exclusion Criteria -", "- INCLUSION CRITERIA:", "Criteria for exclusion",
+  "Healthy Controls Exclusion Criteria:", and inside prose "... are eligible.
+  Exclusion criteria include visual acuity worse than 20/25".  Text after a
+  header on the same line is a criterion.  "Eligibility Criteria" and
+  "Inclusion/Exclusion Criteria" are dropped without changing the section.
+  Text before any header is inclusion, so a text without headers is all
+  inclusion.
+* Lead-in sentences ending in ":" that announce a section ("Patients will not
+  be eligible for this study if they:", "Patients with the following are
+  excluded:", "Patients must meet the following criteria:") act as headers when
+  the text does not have both an explicit Inclusion and Exclusion header.
+  Otherwise they are dropped when they agree with the current section and
+  kept as a lead-in prefix (below) when they contradict it.
+* Placeholders are dropped: "Not specified", "None", "N/A", "nil", "See
+  Disease Characteristics", "No eligibility criteria", "Other protocol-defined
+  inclusion/exclusion criteria may apply", also after a subhead ("Biologic
+  therapy: Not specified"); so are lines that are only "AND" or a marker.
+* Unnumbered prose paragraphs are split into sentences.  List items are
+  never split, neither on ";" nor into sentences: one list item is one
+  criterion.
+
+Old NCI (PDQ) style
+-------------------
+"DISEASE CHARACTERISTICS:", "PATIENT CHARACTERISTICS:", "PRIOR CONCURRENT
+THERAPY:", "PROTOCOL ENTRY CRITERIA:" and "--Disease Characteristics--" are
+headers that leave the section alone, so all such items are inclusion even
+when they read "No brain metastases" (the constraint parser turns "No X" into
+``forbid``).  Subheads on a line of their own ("Hepatic:", "Age:", "Age",
+"Other:", "Biologic therapy:") are not criteria and are not prefixed to the
+items below them ("Age:" / "- 18 and over" gives "18 and over").  A subhead with
+content on the same line is kept as written, label included ("Age: 18 and
+over", "Hepatic: Bilirubin no greater than 1.5 mg/dL"): the label is part of
+the written line and the only cue to what "18 and over" measures.  Paragraphs
+where the old renderer ran items together ("PATIENT CHARACTERISTICS: Age: 18 to
+65 Performance status: WHO 0-2 Hepatic: ... Other: Not pregnant No prior
+malignancies ...") are cut before each known subhead, after ";" and before a
+capitalised "No", "Not", "At least", "Prior", "Concurrent"; long ones also
+before a capitalised word that follows a lower-case content word ("... ribs 1
+and 2 Superior sulcus tumor ...") except shortly after "except:" / "e.g.:" /
+"1 of the following:".  This is heuristic: a run-on paragraph has lost the
+item boundaries and some cuts will be off.
+
+Nested items
+------------
+A sub-item is its own criterion unless its parent is a lead-in ending in ":"
+that changes what the sub-item means:
+
+* Parent is a lead-in ending in ":" ("Adequate organ function defined as:",
+  "No obvious contraindication to anticoagulation, including the following:",
+  "For entry into late induction therapy:"): each sub-item becomes its own
+  criterion with ``text = "<lead-in> <sub-item>"``; ``start``/``end`` cover the
+  sub-item only and the lead-in is not a criterion by itself.  So "Adequate
+  organ function defined as: ANC >= 1,500/mm^3" can be parsed and judged alone,
+  and "No prior therapy with: rituximab" keeps its negation.  A lead-in
+  without sub-items below it is a criterion as written.
+* Parent introduces exceptions or alternatives ("... except:", "... other
+  than:", "at least 1 of the following:", "one of the following:", "two or
+  more of", "either:", or "any of the following:" in the inclusion section when
+  not negated): the lead-in and its sub-items form ONE criterion, ``text =
+  "<lead-in> <item 1>; <item 2>; ..."``, spanning lead-in to last sub-item.
+  Splitting would turn "no malignancy except A or B" into "no malignancy
+  except A" AND "no malignancy except B", and "one of A, B" into "A" AND "B".
+  Groups longer than 1,000 characters (whole decision trees) fall back to one
+  prefixed criterion per item.
+* Parent without a trailing ":" ("Histologically confirmed glioblastoma" with
+  sub-item "Measurable disease by MRI"): parent and sub-items are separate,
+  unprefixed criteria.
+* Alternatives joined by a line that is only "OR", or by an item ending in
+  "OR"/"or", are merged into one criterion ("Serum creatinine <= 1.5 mg/dL OR
+  Creatinine clearance >= 60 mL/min") when both sides are at the same indent.
+* NIAID AIDS-trial style ("Concurrent Medication:" / "Excluded:" / "Allowed:" /
+  "Excluded within 30 days of study entry:") is the one place where subhead
+  context is prefixed: the polarity subhead, with the category subhead right
+  above it, goes in front of each item ("Prior Medication: Allowed: Prior
+  nucleoside reverse transcriptase inhibitors."), because without it an
+  "allowed" item reads as a requirement and "prior" and "concurrent" look alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from matcher.models import Criterion, Section
+
+__all__ = ["split_criteria"]
+
+# --------------------------------------------------------------------------
+# Characters and small helpers
+# --------------------------------------------------------------------------
+
+#: Everything str.isspace() accepts below U+3001, plus zero-width characters.
+_WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+_WS_RE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_BREAK_RE = re.compile(r"\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
+
+#: Legacy XML texts are hard-wrapped so that no line exceeds this many columns.
+_WRAP_MAX = 99
+#: A line break is a wrap when line + space + next word would reach this width.
+_WRAP_REACH = 98
+
+
+def _fold(s: str) -> str:
+    return _WS_RE.sub(" ", s).strip(" ")
+
+
+_BULLETS = "•·∙●○◦▪▫■□►▸▹‣⁃➢➤✓✔❖◆◇⦁⁌⁍"
+_DASHES = "-‐‑‒–—―"
+_MARKER_RE = re.compile(
+    rf"""(?:
+        (?P<bullet>[{_DASHES}{_BULLETS}*o])(?:[ \t\u00a0\u3000]+|$)      # "- x", "* x", "o x"
+      | (?P<glued>[{_BULLETS}])(?=\S)                                   # "•x"
+      | (?P<dashglued>[-*])(?=[^\W\d_])                                 # "-Age"
+      | (?P<paren>\(\s*(?:\d{{1,3}}|[A-Za-z]|[ivxlIVXL]{{2,6}})\s*\))[ \t\u00a0\u3000]*   # "(a)", "(12)"
+      | (?P<alpha>[A-Za-z])[.)](?:[ \t\u00a0\u3000]+|$)                 # "a.", "B)"
+      | (?P<enum>(?:\d{{1,3}}[.)]|[ivxlIVXL]{{2,6}}[.)]|\d{{1,3}}(?:\.\d{{1,3}}){{1,3}}\.)
+                 (?:[ \t\u00a0\u3000]+|$))                                # "1.", "10)", "iv.", "1.2."
+      | (?P<multi>\d{{1,3}}(?:\.\d{{1,3}}){{1,3}})[ \t]+(?=[A-Z][a-z])     # "1.2 Age"
+      | (?P<numglued>\d{{1,3}}[.)、．])(?=[^\W\d_])                      # "1.Age", "2)Signed"
+      | (?P<cjk>\d{{1,3}}、)[ \t\u00a0\u3000]*                           # "1、"
+    )""",
+    re.X,
+)
+
+
+@dataclass
+class _Line:
+    start: int  # offset of first char of line
+    cstart: int  # offset of first non-space char
+    cend: int  # offset after last non-space char
+    indent: int  # visual column of first non-space char (tab = 4)
+
+    @property
+    def blank(self) -> bool:
+        return self.cstart >= self.cend
+
+    @property
+    def width(self) -> int:
+        return self.indent + (self.cend - self.cstart)
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = _BREAK_RE.search(text, pos)
+        stop = m.start() if m else n
+        raw = text[pos:stop]
+        body = raw.lstrip(_WS)
+        lead = raw[: len(raw) - len(body)]
+        body = body.rstrip(_WS)
+        cstart = pos + len(lead)
+        indent = len(lead) + 3 * lead.count("\t")
+        out.append(_Line(pos, cstart, cstart + len(body), indent))
+        if not m:
+            break
+        pos = m.end()
+    return out
+
+
+@dataclass
+class _Unit:
+    start: int  # offset of content (after any marker)
+    end: int  # offset after last non-space char
+    indent: int  # visual column of the marker (or content when unmarked)
+    content_col: int  # visual column where the content starts
+    marker: str | None  # marker kind (group name) or None
+
+    @property
+    def marked(self) -> bool:
+        return self.marker is not None
+
+
+def _match_marker(text: str, pos: int, end: int):
+    """The list marker at ``pos``, unless there is nothing after it."""
+    m = _MARKER_RE.match(text, pos, end)
+    if m is None or m.end() >= end:
+        return None
+    return m
+
+
+_CONNECTOR_END_RE = re.compile(
+    r"(?:[,(/&+\-–]|\b(?:and|or|of|the|with|to|in|for|a|an|than|by|at|on|from|who|which|that|"
+    r"as|per|including|e\.g\.|i\.e\.))$",
+    re.I,
+)
+
+
+def _units(text: str) -> list[_Unit]:
+    lines = _lines(text)
+    wrapped = all(ln.width <= _WRAP_MAX for ln in lines)
+    units: list[_Unit] = []
+    cur: _Unit | None = None
+    prev: _Line | None = None
+    for ln in lines:
+        if ln.blank:
+            cur = None
+            continue
+        m = _match_marker(text, ln.cstart, ln.cend)
+        if cur is not None and prev is not None:
+            ws = _WS_RE.search(text, ln.cstart, ln.cend)
+            first_word = (ws.start() if ws else ln.cend) - ln.cstart
+            is_wrap = wrapped and prev.width + 1 + first_word >= _WRAP_REACH
+            prev_text = text[prev.cstart : prev.cend]
+            cont = False
+            if m is None:
+                if is_wrap:
+                    cont = True
+                elif (
+                    cur.marked
+                    and ln.indent > cur.indent
+                    and ln.indent >= cur.content_col - 1
+                    and not prev_text.endswith(":")
+                ):
+                    cont = True
+                elif text[ln.cstart].islower() and _CONNECTOR_END_RE.search(prev_text):
+                    cont = True
+            elif is_wrap and ln.indent >= (cur.content_col if cur.marked else cur.indent):
+                # the renderer wrapped before a marker-like word: "... with the Warren\n
+                # G. Magnuson Clinical Center", "(an average of at least\n 0.67 lesions"
+                cont = True
+            if cont:
+                cur.end = ln.cend
+                prev = ln
+                continue
+        if m is not None:
+            content_col = ln.indent + (m.end() - ln.cstart)
+            cur = _Unit(m.end(), ln.cend, ln.indent, content_col, m.lastgroup)
+        else:
+            cur = _Unit(ln.cstart, ln.cend, ln.indent, ln.indent, None)
+        units.append(cur)
+        prev = ln
+    return units
+
+
+# --------------------------------------------------------------------------
+# Headers, subheads and lead-ins
+# --------------------------------------------------------------------------
+
+_QUAL = (
+    r"(?:key|main|major|general|specific|additional|principal|primary|secondary|basic|"
+    r"study|trial|protocol|clinical|other|selected|important|common|standard|detailed|"
+    r"further|medical|full|summary|overall|brief)"
+)
+_WHO = (
+    r"(?:patients?|subjects?|participants?|volunteers?|donors?|recipients?|cases?|controls?|"
+    r"healthy\s+volunteers?|children|adults?|women|men|mothers?|infants?|caregivers?|"
+    r"parents?|partners?|groups?|cohorts?|individuals?)"
+)
+_HEADER_RE = re.compile(
+    rf"""^[\s#*_=\-–—>]*
+    (?:part\s+[a-z0-9]+\s*[:.\-–]?\s*)?
+    (?:{_QUAL}\s+){{0,2}}(?:{_WHO}\s+)?
+    (?:
+        (?P<kind>inclusion\s*(?:/|and|&|or)\s*exclusion|inclusions?|exclusions?|eligibility)
+        (?P<crit>\s*(?:criteria|criterion|criterias|requirements?|conditions|characteristics))?
+      | (?P<kind2>selection|entry|enrol?ment|participation)
+        (?P<crit2>\s*(?:criteria|requirements?))
+      | criteria(?:\s+(?:for|of)\s+(?:(?:study|trial)\s+)?(?P<kind3>inclusion|exclusion|eligibility|
+                 participation|enrol?ment|entry|selection|admission))?
+        (?P<crit3>)
+    )""",
+    re.I | re.X,
+)
+_HEADER_END_RE = re.compile(
+    r"[*_]*\s*(?:\([^()]{0,80}\)\s*)?"
+    r"(?:\s*(?:include|includes|are|is|will\s+be|as\s+follows|apply|applies))?"
+    r"[*_]*\s*(?P<end>:|-(?=\s|$)|–|—|\.(?=\s*$)|$)[*_]*\s*",
+    re.I,
+)
+_HEADER_QUALIFIER_RE = re.compile(
+    r"\s*(?:for|in|of|among|regarding|-|–|—|applicable\s+to)\s+(?P<qual>[^:\n]{1,80}?)"
+    r"\s*(?:\([^()]{0,80}\)\s*)?"
+    r"(?:\s+(?:include|includes|are|is|will\s+be|as\s+follows|apply|applies))?"
+    r"[*_]*\s*(?P<end>:|$)[*_]*\s*",
+    re.I,
+)
+_SHORT_HEADER_RE = re.compile(
+    r"[A-Za-z][\w ,&/()-]{0,60}?\b(?P<kind>inclusion|exclusion)\s+criteri(?:a|on)\b[^.]{0,40}$", re.I
+)
+#: Prose: "... are eligible. Exclusion criteria include visual acuity worse than 20/25."
+_INLINE_HEADER_RE = re.compile(
+    r"(?i:(?:key|main|major|other)\s+)?(?i:(?P<kind>inclusion|exclusion)\s+criteria\s+"
+    r"(?:include|includes|included|are|were|consist\s+of|consisted\s+of)\s*:?\s+(?=\S))"
+    # a header whose colon was lost: "Exclusion Criteria Prior systemic chemotherapy ..."
+    r"|(?i:(?:key\s+)?)(?P<kind2>[IE](?:nclusion|xclusion)\s+Criteria|[IE](?:NCLUSION|XCLUSION)\s+CRITERIA)"
+    r"\s+(?=[A-Z][a-z])"
+)
+_VERBISH_RE = re.compile(
+    r"\b(?:must|be|is|are|was|were|will|should|have|has|had|met|meet|fulfil\w*|satisf\w*|"
+    r"not|no|who|which|that|apply\w*|listed|described|above|below|protocol|may|can)\b",
+    re.I,
+)
+_SHORT_HEADER_VERBISH_RE = re.compile(rf"{_VERBISH_RE.pattern}|\b(?:to|under|any|all|same|as)\b", re.I)
+
+
+def _match_header(text: str, start: int, end: int) -> tuple[str | None, int] | None:
+    """(section, offset of the rest) if the unit is a section header, else None.
+
+    The section is None for neutral headers ("Eligibility Criteria:",
+    "Inclusion/Exclusion Criteria").
+    """
+    seg = text[start:end]
+    m = _HEADER_RE.match(seg)
+    if not m:
+        # "Healthy Controls Exclusion Criteria:", "Angiographic Inclusion Criteria - Phase 1"
+        short = _SHORT_HEADER_RE.match(seg)
+        if short and len(seg.split()) <= 10 and not _SHORT_HEADER_VERBISH_RE.search(seg):
+            return short.group("kind").lower(), end
+        return None
+    if m.group("kind"):
+        kind, crit = m.group("kind"), bool(m.group("crit"))
+    elif m.group("kind2"):
+        kind, crit = m.group("kind2"), True
+    else:
+        kind, crit = m.group("kind3"), True
+    q = _HEADER_END_RE.match(seg, m.end())
+    if q is None:
+        if not crit:
+            return None
+        q = _HEADER_QUALIFIER_RE.match(seg, m.end())
+        if q is None:
+            return None
+        qual = q.group("qual")
+        if q.group("end") != ":" and (len(qual.split()) > 6 or _VERBISH_RE.search(qual)):
+            return None
+        if len(qual.split()) > 12:
+            return None
+    elif not crit and q.group("end") == ".":
+        return None
+    k = (kind or "").lower()
+    if re.search(r"/|&|\band\b|\bor\b", k):
+        section = None
+    elif k.startswith("inclu"):
+        section = "inclusion"
+    elif k.startswith("exclu"):
+        section = "exclusion"
+    else:
+        section = None
+    return section, start + q.end()
+
+
+_NCI_HEADER_RE = re.compile(
+    r"""[\s\-–—]*(?:
+        disease\s+characteristics|patient\s+characteristics|
+        prior\s*(?:/|and|or)?\s*concurrent\s+therap(?:y|ies)|
+        protocol\s+entry\s+criteria|donor\s+characteristics|recipient\s+characteristics
+    )\s*(?:--+\s*:?|:|$)\s*""",
+    re.I | re.X,
+)
+#: "--Disease Characteristics--" and similar ORD-style inline headings.
+_DASH_HEADING_RE = re.compile(r"--+\s*([A-Za-z][^-\n]{0,60}?)\s*--+\s*:?")
+
+_NCI_LABELS = (
+    r"age|sex|gender|menopausal\s+status|hormone\s+receptor\s+status|receptor\s+status|"
+    r"performance\s+status|life\s+expectancy|hematopoietic|hematologic|hepatic|renal|"
+    r"cardiovascular|cardiac|pulmonary|neurologic|neurological|gastrointestinal|metabolic|"
+    r"immunologic|endocrine|other|biologic\s+therapy|chemotherapy|endocrine\s+therapy|"
+    r"hormonal\s+therapy|radiotherapy|radiation\s+therapy|surgery|concurrent\s+medication|"
+    r"prior\s+medication|concurrent\s+treatment|prior\s+treatment|co-existing\s+condition|"
+    r"risk\s+behaviou?r|disease\s+characteristics|patient\s+characteristics|"
+    r"prior\s*/?\s*concurrent\s+therapy"
+)
+_LABEL_AT_RE = re.compile(rf"(?<![\w/-])(?:{_NCI_LABELS})\s*:", re.I)
+_KNOWN_LABEL_RE = re.compile(rf"^(?:{_NCI_LABELS})$", re.I)
+
+_POLARITY_LABEL_RE = re.compile(
+    r"^(?:excluded|allowed|permitted|required|included|prohibited|recommended|disallowed|"
+    r"forbidden|not\s+(?:allowed|permitted|excluded|required))\b",
+    re.I,
+)
+_LABEL_VERB_RE = re.compile(
+    r"\b(?:must|have|has|had|will|shall|should|may|can|following|any|all|one|two|no|not|"
+    r"without|with|if|are|is|be|been|were|was|who|which|that|of|to|including|include|includes|"
+    r"except|unless|such|defined|as|either|at|least|or)\b",
+    re.I,
+)
+_EXCL_LEADIN_RE = re.compile(
+    r"\b(?:exclu(?:ded|sion|de|des)|not\s+(?:be\s+)?eligible|ineligible|not\s+be\s+(?:enrolled|included|allowed|"
+    r"permitted|considered)|disqualif\w*|must\s+not|may\s+not|cannot|can\s*not|should\s+not|"
+    r"will\s+not)\b",
+    re.I,
+)
+_INCL_LEADIN_RE = re.compile(
+    r"\b(?:eligible|inclu(?:ded|sion)|must\s+(?:have|meet|be|fulfil\w*|satisfy)|"
+    r"following\s+(?:\w+\s+)?criteria|requirements?|qualify|enrolled\s+if)\b|"
+    r"^(?:the\s+)?(?:patients?|subjects?|participants?|volunteers?)\s+must\s*:$",
+    re.I,
+)
+_EXCEPT_LEADIN_RE = re.compile(
+    r"\b(?:except|excluding|other\s+than|unless|exceptions?|apart\s+from|but\s+not)\b[^:]{0,40}:$",
+    re.I,
+)
+_ALT_LEADIN_RE = re.compile(
+    r"\b(?:(?:at\s+least|a\s+minimum\s+of|minimum\s+of|any|one|1|two|2|three|3|four|4)\s+"
+    r"(?:\(\d\)\s+)?(?:or\s+more\s+)?(?:of|from)|either|one\s+or\s+more|1\s+or\s+more|"
+    r"any\s+combination\s+of)\b",
+    re.I,
+)
+#: Sub-items merged under an "except:" / "one of:" lead-in longer than this stay apart.
+_MAX_MERGED = 1000
+_COUNT_RE = re.compile(
+    r"\b(?:two|2|three|3|four|4|five|5)\s+(?:\(\d\)\s+)?(?:or\s+more\s+)?(?:of|from)\b", re.I
+)
+_NEG_RE = re.compile(r"\b(?:no|not|without|never|none|exclu\w*|absence)\b", re.I)
+
+_PLACEHOLDER_RE = re.compile(
+    r"^(?:not\s+specified|unspecified|none(?:\s+(?:specified|known|required|listed))?|n/?a|"
+    r"not\s+applicable|no\s+restrictions?|no\s+(?:specific\s+|additional\s+|other\s+)?"
+    r"(?:eligibility\s+)?(?:criteria|requirements?|restrictions?)|not\s+required|nil|"
+    r"see\s+(?:disease\s+characteristics|patient\s+characteristics|above|below|"
+    r"(?:the\s+)?(?:detailed\s+description|protocol|(?:general\s+|main\s+)?eligibility\s+criteria))|"
+    r"there\s+(?:are|is)\s+no\s+(?:\w+\s+)?(?:criteria|criterion|restrictions?)|"
+    r"no\s+(?:inclusion|exclusion)\s+criteria|"
+    r"(?:note\s*:\s*)?(?:other|additional)\s+(?:protocol[\s-]+(?:defined|specific)\s+)?"
+    r"(?:inclusion\s*(?:/|and|or)?\s*)?(?:exclusion\s+)?(?:eligibility\s+)?criteria\s+(?:may\s+)?apply)"
+    r"[\s.;:]*$",
+    re.I,
+)
+_LEADING_LABEL_RE = re.compile(r"^[A-Za-z][\w /,&()'-]{0,50}:\s*")
+_OR_ONLY_RE = re.compile(r"^(?:or|and/or)\s*[:.]?$", re.I)
+_AND_ONLY_RE = re.compile(r"^(?:and|&)\s*[:.]?$", re.I)
+_TRAILING_OR_RE = re.compile(r"(?:^|\s)(?:or|and/or)$", re.I)
+_NOISE_RE = re.compile(r"[\W_]*(?:\(?\d{1,3}[.)]?|\(?[A-Za-z][.)]|[ivxIVX]{1,5}[.)])?[\W_]*")
+
+# Splitting points inside a unit
+_NCI_BREAK_RE = re.compile(
+    r"(?<=[A-Za-z0-9%)\]])[ \t\r\n]+(?=(?:No|Not|At\s+least|Prior|Concurrent)\s+[a-zA-Z0-9])"
+    r"|(?<=;)[ \t\r\n]+(?=[A-Z])"
+)
+#: In a run-together NCI paragraph a new item starts where a capitalised word
+#: ("Relapsed within", "Sickle cell") follows a lower-case content word.
+_TITLE_BREAK_RE = re.compile(r"(?<=[A-Za-z0-9%)\]])[ \t\r\n]+(?=[A-Z][a-z]+(?:\s+|-)[a-z(])")
+_NO_BREAK_AFTER = {
+    "a", "an", "the", "and", "or", "of", "with", "without", "to", "in", "by", "for", "than",
+    "from", "on", "at", "as", "per", "via", "after", "before", "following", "except", "unless",
+    "if", "including", "plus", "prior", "concurrent", "since", "no", "not", "other", "e.g", "i.e",
+    "such", "like", "versus", "vs", "into", "within", "between", "both", "either", "is", "are",
+    "be", "allowed", "eg", "ie", "see", "also", "post", "pre", "anti",
+}
+_MIDTEXT_GROUP_RE = re.compile(
+    r"(?:\b(?:except(?:\s+for)?|other\s+than|unless|excluding|including|such\s+as)|\be\.g\.,?|"
+    r"\b(?:at\s+least|any|one|1|two|2)\s+"
+    r"(?:or\s+more\s+)?of\s+the\s+following(?:\s+\w+)?)\s*:",
+    re.I,
+)
+#: Run-together NCI paragraphs longer than this are cut at capitalised words.
+_RUN_TOGETHER_MIN = 150
+_SENTENCE_END_RE = re.compile(r"[.!?](?=[\s\"”’)]*\s+[A-Z\[(])")
+_ABBREV = {
+    "e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "approx", "no", "fig", "st", "etc",
+    "al", "ca", "cf", "inc", "ltd", "jr", "sr", "prof", "dept", "max", "min", "nos",
+    "u.s", "u.k", "e.u", "ph", "viz", "resp", "incl", "esp", "wk", "wks", "mo", "yr", "yrs",
+    "vol", "sec", "eq", "ref", "spp", "sp", "var", "ex", "aka",
+}
+
+
+def _title_breaks(text: str, start: int, end: int) -> list[int]:
+    cuts = []
+    for m in _TITLE_BREAK_RE.finditer(text, start, end):
+        j = m.start()
+        i = j
+        while i > start and not text[i - 1].isspace():
+            i -= 1
+        prev = text[i:j].lower().rstrip(".,")
+        if prev in _NO_BREAK_AFTER or not prev[-1:].isalnum() and not prev.endswith(")"):
+            continue
+        k = m.end()
+        word_end = k
+        while word_end < end and text[word_end].isalpha():
+            word_end += 1
+        if text[word_end : word_end + 1] in ("'", "’"):  # "Kaposi's sarcoma", "Wilms' tumor"
+            continue
+        cuts.append(k)
+    return cuts
+
+
+def _sentence_breaks(text: str, start: int, end: int) -> list[int]:
+    """Offsets (exclusive ends) where a prose paragraph can be cut into sentences."""
+    cuts = []
+    for m in _SENTENCE_END_RE.finditer(text, start, end):
+        i = m.start()
+        j = i
+        while j > start and not text[j - 1].isspace():
+            j -= 1
+        word = text[j:i].lower().lstrip("([\"'")
+        if word in _ABBREV or len(word) <= 1 or re.fullmatch(r"(?:[a-z]\.)+[a-z]?", word):
+            continue
+        if re.fullmatch(r"[A-Z]{1,2}", text[j:i]):  # initials, "Hepatitis B."
+            continue
+        cuts.append(i + 1)
+    return cuts
+
+
+# --------------------------------------------------------------------------
+# The splitter
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Lead:
+    indent: int
+    marked: bool
+    text: str
+    start: int
+    end: int
+    merge: bool
+    parts: list[tuple[str, int, int]] = field(default_factory=list)
+    used: bool = False
+
+
+@dataclass
+class _Out:
+    section: str
+    text: str
+    start: int
+    end: int
+
+
+class _Splitter:
+    def __init__(self, text: str):
+        self.text = text
+        self.section: str = "inclusion"
+        self.nci = False
+        self.category: str | None = None  # last short subhead, e.g. "Prior Medication:"
+        self.polarity: str | None = None  # e.g. "Prior Medication: Excluded:"
+        self.stack: list[_Lead] = []
+        self.out: list[_Out] = []
+        self.pending_or: str | None = None  # None, "line" (standalone OR) or "tail"
+        self.or_indent = -1  # indent of the item that ended in "OR"
+        self.indent = 0  # indent of the unit being emitted
+
+    # ---- output -------------------------------------------------------
+    def _append(self, text: str, start: int, end: int, indent: int) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if (
+            self.pending_or
+            and self.out
+            and self.out[-1].section == self.section
+            and indent == self.or_indent
+        ):
+            prev = self.out[-1]
+            joiner = " OR " if self.pending_or == "line" else " "
+            prev.text = prev.text + joiner + text
+            prev.end = end
+        else:
+            self.out.append(_Out(self.section, text, start, end))
+        self.pending_or = "tail" if _TRAILING_OR_RE.search(text) else None
+        self.or_indent = indent
+
+    def _emit(self, text: str, start: int, end: int) -> None:
+        """Route one criterion through the active lead-ins."""
+        if _OR_ONLY_RE.match(text):
+            if self.out:
+                self.pending_or = "line"
+            return
+        if _AND_ONLY_RE.match(text) or _NOISE_RE.fullmatch(text):
+            return
+        bare = _LEADING_LABEL_RE.sub("", text, count=1)
+        if _PLACEHOLDER_RE.match(text) or (bare != text and _PLACEHOLDER_RE.match(bare)):
+            for lead in self.stack:  # "Hormone receptor status:" + "Not specified": drop both
+                lead.used = True
+            return
+        for lead in self.stack:
+            if lead.merge:
+                lead.parts.append((text, start, end))
+                return
+        prefix = []
+        if self.polarity:
+            prefix.append(self.polarity)
+        for lead in self.stack:
+            lead.used = True
+            prefix.append(lead.text)
+        self._append(" ".join(prefix + [text]), start, end, self.indent)
+
+    # ---- lead-ins -----------------------------------------------------
+    def _pop(self) -> None:
+        lead = self.stack.pop()
+        if lead.merge and lead.parts:
+            joined = "; ".join(p[0].rstrip(" ;,") for p in lead.parts)
+            if len(joined) <= _MAX_MERGED:
+                self._emit_raw(lead.text + " " + joined, lead.start, lead.parts[-1][2], lead.indent)
+            else:  # a whole decision tree: keep the parts apart, each with the lead-in
+                for text, start, end in lead.parts:
+                    self._emit_raw(lead.text + " " + text, start, end, lead.indent)
+        elif not lead.used:
+            self._emit_raw(lead.text, lead.start, lead.end, lead.indent)
+
+    def _emit_raw(self, text: str, start: int, end: int, indent: int) -> None:
+        prefix = [self.polarity] if self.polarity else []
+        for lead in self.stack:
+            lead.used = True
+            prefix.append(lead.text)
+        self._append(" ".join(prefix + [text]), start, end, indent)
+
+    def _close_all(self) -> None:
+        while self.stack:
+            self._pop()
+
+    def _close_for(self, unit: _Unit) -> None:
+        for i, lead in enumerate(self.stack):
+            covers = unit.indent > lead.indent or (
+                not lead.marked and unit.marked and unit.indent >= lead.indent
+            )
+            if not covers:
+                while len(self.stack) > i:
+                    self._pop()
+                return
+
+    def _push(self, unit: _Unit, text: str, merge: bool) -> None:
+        for lead in self.stack:
+            if lead.merge:  # nested lead-in inside a merged group: flatten
+                lead.parts.append((text, unit.start, unit.end))
+                return
+        self.stack.append(_Lead(unit.indent, unit.marked, text, unit.start, unit.end, merge))
+
+    # ---- units --------------------------------------------------------
+    def run(self, units: list[_Unit], explicit_both: bool) -> list[_Out]:
+        queue = list(reversed(units))
+        while queue:
+            unit = queue.pop()
+            derived = self._unit(unit, explicit_both)
+            if derived is not None:
+                queue.append(derived)
+        self._close_all()
+        return self.out
+
+    def _rest_unit(self, unit: _Unit, rest: int) -> _Unit | None:
+        text = self.text
+        while rest < unit.end and text[rest] in _WS:
+            rest += 1
+        if rest >= unit.end:
+            return None
+        m = _match_marker(text, rest, unit.end)
+        if m is not None:
+            start = m.end()
+            while start < unit.end and text[start] in _WS:
+                start += 1
+            return _Unit(start, unit.end, unit.indent, unit.content_col, m.lastgroup)
+        return _Unit(rest, unit.end, unit.indent, unit.content_col, unit.marker)
+
+    def _unit(self, unit: _Unit, explicit_both: bool) -> _Unit | None:
+        text = self.text
+        folded = _fold(text[unit.start : unit.end])
+        if not folded:
+            return None
+        self.indent = unit.indent
+
+        m = _NCI_HEADER_RE.match(text, unit.start, unit.end)
+        if m is not None:
+            self._close_all()
+            self.polarity = self.category = None
+            self.pending_or = None
+            self.nci = True
+            return self._rest_unit(unit, m.end())
+
+        hdr = _match_header(text, unit.start, unit.end)
+        if hdr is not None:
+            self._close_all()
+            self.polarity = self.category = None
+            self.pending_or = None
+            if hdr[0] is not None:
+                self.section = hdr[0]
+            return self._rest_unit(unit, hdr[1])
+
+        m = _DASH_HEADING_RE.match(text, unit.start, unit.end)
+        if m is not None:
+            self._close_all()
+            self.polarity = self.category = None
+            self.nci = True
+            return self._rest_unit(unit, m.end())
+
+        self._close_for(unit)
+
+        if not unit.marked and _KNOWN_LABEL_RE.match(folded):
+            self.category, self.polarity = folded, None  # NCI subhead without a colon: "Age"
+            return None
+
+        if folded.endswith(":") and not self._has_inner_label(folded):
+            cuts = [] if unit.marked else _sentence_breaks(text, unit.start, unit.end)
+            if cuts:
+                # "Category A will include ... Patients are eligible if they have:":
+                # the earlier sentences are criteria, the last one is the lead-in
+                head = _Unit(unit.start, cuts[-1], unit.indent, unit.content_col, None)
+                self._criterion(head)
+                rest = cuts[-1]
+                while text[rest] in _WS:
+                    rest += 1
+                unit = _Unit(rest, unit.end, unit.indent, unit.content_col, None)
+                folded = _fold(text[unit.start : unit.end])
+            self._leadin(unit, folded, explicit_both)
+            return None
+
+        self._criterion(unit)
+        return None
+
+    @staticmethod
+    def _has_inner_label(folded: str) -> bool:
+        """'Age: 18 to 65 Hepatic:' is run-together content, not a subhead."""
+        labels = [m for m in _LABEL_AT_RE.finditer(folded) if folded[m.start()].isupper()]
+        return any(
+            folded[a.end() : b.start()].strip() for a, b in zip(labels, labels[1:])
+        )
+
+    def _leadin(self, unit: _Unit, folded: str, explicit_both: bool) -> None:
+        """A unit ending in ':' - a subhead, a section lead-in or a content lead-in."""
+        self.pending_or = None
+        segments = [s.strip() for s in folded[:-1].split(":")]
+        last = segments[-1]
+        if _POLARITY_LABEL_RE.match(last) and len(last.split()) <= 10 and not self.stack:
+            # NIAID "Excluded:", "Allowed:", "Excluded within 30 days of study entry:"
+            if len(segments) == 1 and self.category:
+                self.polarity = f"{self.category} {folded}"
+            else:
+                self.polarity = folded
+            return
+        if not unit.marked and all(
+            len(s.split()) <= 5 and (not _LABEL_VERB_RE.search(s) or _KNOWN_LABEL_RE.match(s))
+            for s in segments
+        ):
+            # "Hepatic:", "Concurrent Medication:", "Eligible Stages Include:"
+            self.category = folded
+            self.polarity = None
+            return
+
+        polarity: str | None = None
+        if not unit.marked:
+            self.category = self.polarity = None
+            if _EXCL_LEADIN_RE.search(folded):
+                polarity = "exclusion"
+            elif _INCL_LEADIN_RE.search(folded):
+                polarity = "inclusion"
+        may_switch = polarity is not None and not explicit_both and not self.nci
+
+        if may_switch and polarity == "exclusion":
+            self._switch(polarity)
+            return
+        # exceptions and counted alternatives always belong together; "one of" /
+        # "any of" alternatives only when they are requirements (an "any of" list
+        # of exclusions is just several exclusions)
+        merge = bool(_EXCEPT_LEADIN_RE.search(folded) or _COUNT_RE.search(folded))
+        if not merge and _ALT_LEADIN_RE.search(folded):
+            merge = self.section == "inclusion" and not _NEG_RE.search(folded) and not (
+                self.polarity and re.search(r"exclu|not|prohibit|forbid", self.polarity, re.I)
+            )
+        if merge:
+            self._push(unit, folded, merge=True)
+            return
+        if may_switch:
+            self._switch(polarity)
+            return
+        if polarity is not None and polarity == self.section:
+            return  # "Patients may be eligible for this study if they:" under Inclusion Criteria
+        self._push(unit, folded, merge=False)
+
+    def _switch(self, section: str) -> None:
+        self._close_all()
+        self.section = section
+        self.pending_or = None
+
+    def _criterion(self, unit: _Unit) -> None:
+        text = self.text
+        start, end = unit.start, unit.end
+        # 1. run-together subheads: "Age: 18 to 65 Performance status: WHO 0-2 ..."
+        cuts: list[int] = []
+        seg = text[start:end]
+        labels = [m for m in _LABEL_AT_RE.finditer(seg) if seg[m.start()].isupper()] if ":" in seg else []
+        if len(labels) >= 2 or (self.nci and labels and labels[-1].start() > 0):
+            cuts += [start + m.start() for m in labels if m.start() > 0]
+        for m in _DASH_HEADING_RE.finditer(seg):
+            if m.start() > 0:
+                cuts.append(start + m.start())
+        # 2. NCI run-together items: "Not pregnant No prior malignancies"
+        if self.nci and not unit.marked:
+            cuts += [m.end() for m in _NCI_BREAK_RE.finditer(text, start, end)]
+            if end - start > _RUN_TOGETHER_MIN:
+                # keep "... except: Nonmelanoma skin cancer In situ cervical cancer" and
+                # "... 1 of the following: A B C" together up to the next hard cut
+                hard = sorted(cuts)
+                for t in _title_breaks(text, start, end):
+                    lead = _MIDTEXT_GROUP_RE.search(text, start, t)
+                    while lead is not None:
+                        nxt = _MIDTEXT_GROUP_RE.search(text, lead.end(), t)
+                        if nxt is None:
+                            break
+                        lead = nxt
+                    if (
+                        lead is not None
+                        and t - lead.end() < _RUN_TOGETHER_MIN
+                        and not any(lead.end() <= h < t for h in hard)
+                    ):
+                        continue
+                    cuts.append(t)
+        # 3. prose sentences (list items are never split)
+        if not unit.marked:
+            cuts += _sentence_breaks(text, start, end)
+        bounds = sorted(set(c for c in cuts if start < c < end))
+        pieces = []
+        prev = start
+        for c in bounds + [end]:
+            pieces.append((prev, c))
+            prev = c
+        for s, e in pieces:
+            dm = _DASH_HEADING_RE.match(text, s, e)
+            if dm is not None:
+                s = dm.end()
+            while s < e and text[s] in _WS:
+                s += 1
+            while e > s and text[e - 1] in _WS:
+                e -= 1
+            if s >= e:
+                continue
+            if not unit.marked:
+                # a header run into a prose paragraph: "... eligible. Exclusion criteria: ..."
+                inline = _INLINE_HEADER_RE.match(text, s, e)
+                hdr = _match_header(text, s, e) if inline is None else None
+                if inline is not None:
+                    kind = (inline.group("kind") or inline.group("kind2")).lower()
+                    self._switch("inclusion" if kind.startswith("inc") else "exclusion")
+                    s = inline.end()
+                elif hdr is not None:
+                    if hdr[0] is not None:
+                        self._switch(hdr[0])
+                    s = hdr[1]
+                    if s >= e:
+                        continue
+            piece = _fold(text[s:e])
+            if piece.endswith(":") and len(piece.split()) <= 5 and _LABEL_AT_RE.fullmatch(piece):
+                continue  # a run-together subhead whose items follow on later lines
+            self._emit(piece, s, e)
+
+
+def _has_explicit_headers(text: str, units: list[_Unit]) -> bool:
+    seen = set()
+    for u in units:
+        hdr = _match_header(text, u.start, u.end)
+        if hdr is not None and hdr[0] is not None:
+            seen.add(hdr[0])
+    return len(seen) == 2
+
+
+def split_criteria(text: str) -> list[Criterion]:
+    """Split an eligibility text into numbered inclusion and exclusion criteria."""
+    if not isinstance(text, str) or not text.strip(_WS):
+        return []
+    units = _units(text)
+    splitter = _Splitter(text)
+    out = splitter.run(units, _has_explicit_headers(text, units))
+    counters = {"inclusion": 0, "exclusion": 0}
+    result = []
+    for o in out:
+        counters[o.section] += 1
+        prefix = "inc" if o.section == "inclusion" else "exc"
+        section: Section = "inclusion" if o.section == "inclusion" else "exclusion"
+        result.append(Criterion(f"{prefix}-{counters[o.section]}", section, o.text, o.start, o.end))
+    return result
