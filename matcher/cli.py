@@ -191,6 +191,8 @@ def _show_text(trial: Trial) -> None:
         click.echo(f"\n{section.capitalize()} criteria ({len(items)}):")
         for c in items:
             click.echo(f"  {c.id:>7}  {c.text}")
+            for con in c.constraints:
+                click.echo(f"           -> {con.summary()}")
 
 
 def _fmt_age(age: float | None) -> str:
@@ -233,6 +235,51 @@ def stats(index_path: Path, index_given: bool, as_json: bool) -> None:
                 click.echo(f"  {k}: {v}")
         else:
             click.echo(f"{key}: {value}")
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--trial", "nct_id", help="Parse every criterion of this indexed trial instead of TEXT.")
+@click.option(
+    "--section",
+    type=click.Choice(["inclusion", "exclusion"]),
+    default=None,
+    help="Read TEXT as criteria of this section (default: from its headers, else inclusion).",
+)
+@index_option
+@json_option
+def parse(
+    text: str | None, nct_id: str | None, section: str | None, index_path: Path, index_given: bool, as_json: bool
+) -> None:
+    """Parse criteria into constraints: TEXT ('-' for stdin) or --trial NCT_ID."""
+    from .criteria import split_criteria
+    from .nlp import parse_criteria
+
+    if nct_id:
+        with _open(index_path, index_given) as ix:
+            try:
+                criteria = ix.get(nct_id).criteria
+            except MatcherError as exc:
+                raise click.ClickException(str(exc)) from None
+    elif text is not None:
+        if text == "-":
+            text = click.get_text_stream("stdin").read()
+        criteria = split_criteria(text)
+        if section:
+            for c in criteria:
+                c.section = section
+        parse_criteria(criteria)
+    else:
+        raise click.UsageError("give TEXT to parse or --trial NCT_ID")
+    if as_json:
+        _echo_json({"criteria": [c.to_dict() for c in criteria]})
+        return
+    for c in criteria:
+        click.echo(f"{c.id:>7}  {c.text}")
+        for con in c.constraints:
+            click.echo(f"         -> {con.summary()}")
+        if not c.constraints:
+            click.echo("         -> (no constraint recognised)")
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -24,14 +24,31 @@ class IngestReport:
         return self.build.indexed if self.build else 0
 
 
-def prepare_trials(records: Iterable[Trial | Skipped], skipped: list[Skipped]) -> Iterator[Trial]:
-    """Split each trial's criteria (and parse their constraints); collect skips."""
+def prepare_trials(
+    records: Iterable[Trial | Skipped], skipped: list[Skipped], *, batch: int = 64
+) -> Iterator[Trial]:
+    """Split each trial's criteria and parse their constraints; collect skips.
+
+    Trials are parsed in batches so spaCy sees many criteria at once.
+    """
+    from .nlp import parse_criteria
+
+    pending: list[Trial] = []
+
+    def flush() -> Iterator[Trial]:
+        parse_criteria([c for t in pending for c in t.criteria])
+        yield from pending
+        pending.clear()
+
     for record in records:
         if isinstance(record, Skipped):
             skipped.append(record)
             continue
         record.criteria = split_criteria(record.eligibility_text)
-        yield record
+        pending.append(record)
+        if len(pending) >= batch:
+            yield from flush()
+    yield from flush()
 
 
 def ingest(

@@ -15,6 +15,10 @@ Section = Literal["inclusion", "exclusion"]
 Polarity = Literal["require", "forbid"]
 
 
+def _num(x: float | None) -> str:
+    return "?" if x is None else f"{x:g}"
+
+
 def _from_dict(cls, data: dict[str, Any]):
     known = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in known})
@@ -59,7 +63,12 @@ class Constraint:
     contraception, condition, measurement, therapy, admin.
     ``polarity`` says whether the patient must have it (``require``) or must
     not (``forbid``), with the section and any negation already combined.
-    ``start``/``end`` are character offsets into the criterion text.
+    ``qualifiers`` are words that narrow the concept ("active", "severe",
+    "history", "prior", "planned"); ``exceptions`` are concepts the
+    criterion carves out ("except non-melanoma skin cancer"); ``applies_to``
+    names the population a rule is limited to ("women of childbearing
+    potential"). ``start``/``end`` are character offsets into the criterion
+    text and ``text`` is that span.
     """
 
     kind: str
@@ -72,10 +81,33 @@ class Constraint:
     relative_to: str | None = None
     window: TimeWindow | None = None
     exceptions: list[str] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+    applies_to: str | None = None
     checkable: bool = True
     text: str = ""
     start: int = 0
     end: int = 0
+
+    def summary(self) -> str:
+        """A compact one-line form: "forbid therapy live vaccine within 28 days"."""
+        parts = [self.polarity if self.checkable else "not checkable:", self.kind, self.concept]
+        if self.qualifiers:
+            parts.insert(2, f"({', '.join(self.qualifiers)})")
+        if self.comparator == "between":
+            parts.append(f"{_num(self.value)}–{_num(self.value_max)}")
+        elif self.comparator:
+            parts.append(f"{self.comparator} {_num(self.value)}")
+        if self.relative_to:
+            parts.append(f"× {self.relative_to}")
+        elif self.unit:
+            parts[-1] += ("×" if self.unit.startswith("10^") else "" if self.unit == "%" else " ") + self.unit
+        if self.window:
+            parts.append(f"[{self.window.text}]")
+        if self.applies_to:
+            parts.append(f"[for {self.applies_to}]")
+        if self.exceptions:
+            parts.append(f"except {'; '.join(self.exceptions)}")
+        return " ".join(p for p in parts if p)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,0 +1,393 @@
+"""Assemble constraints from a criterion's entities, quantities, windows and context.
+
+The component writes ``doc._.constraints``: a list of
+:class:`~matcher.models.Constraint` whose polarity says what the criterion
+*states* (``require``: the patient has it; ``forbid``: the patient must not
+have it), as if it stood under inclusion. :func:`matcher.nlp.parse_criterion`
+flips polarity for exclusion criteria.
+
+Decisions, in order:
+
+- numbers inside entity names ("CD19", "EULAR/ACR 2019") are not values;
+- a LAB entity takes the first free quantity after it in its clause (labs
+  joined by "/", "and", "or" share it: "AST/ALT < 2 x ULN"), else the
+  nearest before it; a following bare quantity in another unit is the same
+  bound restated ("> 2.5 mg/dL or 221 µmol/L") and is consumed;
+- a time quantity is an age only next to an age cue ("aged", "years old");
+- in a clause about a contraindication, entities are objects of it, and the
+  clause is one judgement constraint; in a clause with a commitment
+  (contraception, willingness) mentions of the trial's own treatment are
+  not constraints;
+- EXCEPTION entities become ``exceptions`` of the constraint before them;
+- a condition written as a heading ("Renal disease: ...") is a label, not a
+  constraint, unless examples follow ("CNS disease: including ...");
+- a clause with administrative or judgement cues and nothing checkable
+  becomes one ``admin`` constraint with ``checkable=False``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..models import Constraint, TimeWindow
+from ..units import UnitError, analyte_for, to_canonical
+
+if not Doc.has_extension("constraints"):
+    Doc.set_extension("constraints", default=None)
+
+QUALIFIER_WORDS = (
+    "active", "severe", "uncontrolled", "serious", "recurrent", "chronic", "acute", "clinically significant",
+    "significant", "untreated", "symptomatic", "progressive", "unstable", "refractory", "relapsed", "current",
+    "concurrent", "concomitant", "ongoing", "prior", "previous", "known", "planned", "scheduled", "decompensated",
+    "moderate", "mild", "advanced", "metastatic", "newly diagnosed",
+)
+_QUALIFIER_RE = re.compile(r"\b(" + "|".join(re.escape(q) for q in sorted(QUALIFIER_WORDS, key=len, reverse=True)) + r")\b", re.I)
+_PLANNED_RE = re.compile(r"\b(plan(?:s|ned|ning)?|scheduled|intend(?:s|ed)?|expect(?:s|ed)?)\b", re.I)
+_DISEASE_WORD = re.compile(r"\b(disease|diseases|lesions?|illness(?:es)?|dysfunction|disorders?|insufficiency|failure|impairment|involvement|abnormalit(?:y|ies)|conditions?)\b", re.I)
+_AGE_CONTEXT = re.compile(r"\b(aged?|ages|years?\s+old|yrs?\s+old|years?\s+of\s+age|y/?o|old)\b", re.I)
+_COORD_TARGET = re.compile(
+    r"\b(?:anti-?)?([A-Z][A-Z0-9]{1,9})\s*(?:,|/|or|and|and/or)\s*(?:anti-?)?([A-Z][A-Z0-9]{1,9})[\s-]+(targeted|directed|targeting)\s+(therap(?:y|ies)|treatments?|agents?|drugs?)"
+)
+GENERIC_HEADS = {"infection", "disease", "disorder", "malignancy", "cancer", "tumor"}
+_SUBCLAUSE = re.compile(r",\s*(?:or|and)\b|\b(?:or|and)\s+(?:who|subjects|patients|participants|those)\b", re.I)
+JUDGEMENT_IDS = {"investigator judgement", "contraindication to study treatment"}
+COMMITMENT_IDS = {"willingness to comply", "informed consent", "follow-up visits"}
+SCORE_UNITS = {None, "%", "points"}
+
+
+@dataclass
+class _Clause:
+    start: int  # token offsets
+    end: int
+    ents: list[Span] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+
+
+def _clauses(doc: Doc) -> list[_Clause]:
+    """Split at ';', sentence ends and line breaks."""
+    out, start = [], 0
+    for i, tok in enumerate(doc):
+        boundary = tok.text == ";" or "\n" in tok.text or (
+            tok.text == "." and i + 1 < len(doc) and (doc[i + 1].is_title or doc[i + 1].is_space)
+        )
+        if boundary:
+            if i > start:
+                out.append(_Clause(start, i))
+            start = i + 1
+    if start < len(doc):
+        out.append(_Clause(start, len(doc)))
+    return out
+
+
+def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
+    previous = max([e.end for e in clause.ents if e.end <= ent.start] + [clause.start, ent.start - 8])
+    left = doc[previous : ent.start].text
+    quals = [q.lower() for q in _QUALIFIER_RE.findall(left)]
+    quals += [q.lower() for q in _QUALIFIER_RE.findall(ent.text) if q.lower() in ("active", "chronic", "acute")]
+    if ent._.is_historical:
+        quals.append("history")
+    if ent._.is_family:
+        quals.append("family history")
+    if ent._.is_possible:
+        quals.append("suspected")
+    if _PLANNED_RE.search(doc[max(clause.start, ent.start - 6) : ent.start].text):
+        quals.append("planned")
+    return sorted(set(quals), key=quals.index)
+
+
+def _constraint(kind: str, concept: str, span: Span, negated: bool = False, **kw) -> Constraint:
+    return Constraint(
+        kind=kind,
+        polarity="forbid" if negated else "require",
+        concept=concept,
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        **kw,
+    )
+
+
+def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
+    data = q._.quantity
+    out = []
+    for lab in labs:
+        analyte = analyte_for(lab.ent_id_ or lab.text)
+        if analyte is None:
+            continue
+        comparator, value, value_max = data["comparator"], data["value"], data["value_max"]
+        unit = data["unit"]
+        if comparator in (None, "="):
+            continue  # a bare number in a criterion is not a bound
+        if data["relative_to"]:
+            canonical_unit, lo, hi = None, value, value_max
+        elif analyte.kind == "score" and unit in SCORE_UNITS:
+            canonical_unit, lo, hi = analyte.canonical_unit, value, value_max
+        else:
+            try:
+                lo, canonical_unit = to_canonical(value, unit, analyte.id)
+                hi = to_canonical(value_max, unit, analyte.id)[0] if value_max is not None else None
+            except UnitError:
+                continue
+            if analyte.range and not (analyte.range[0] <= lo <= analyte.range[1]) and unit is None:
+                # unitless cell counts are usually per µL ("ANC >= 1500")
+                try:
+                    lo, canonical_unit = to_canonical(value, "/µL", analyte.id)
+                    hi = to_canonical(value_max, "/µL", analyte.id)[0] if value_max is not None else None
+                except UnitError:
+                    continue
+        span = doc[min(lab.start, q.start) : max(lab.end, q.end)]
+        out.append(
+            _constraint(
+                "measurement", analyte.id, span, lab._.is_negated,
+                comparator=comparator, value=_round(lo), value_max=_round(hi),
+                unit=canonical_unit, relative_to=data["relative_to"],
+            )
+        )
+    return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else float(f"{x:.6g}")
+
+
+def _age(doc: Doc, q: Span) -> Constraint | None:
+    data = q._.quantity
+    unit = data["unit"] or "years"  # called only in an age context: "aged ≥ 18"
+    if unit not in ("years", "months", "weeks", "days") or data["relative_to"]:
+        return None
+    factor = {"years": 1, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}[unit]
+    comparator = data["comparator"]
+    value, value_max = data["value"], data["value_max"]
+    if comparator == "between" and value_max is not None:
+        # "between 6 months and 17 years": the first number may carry its own unit
+        first = doc.text[q.start_char : q.end_char]
+        if re.match(r"(?:between\s+|from\s+)?\d+(?:\.\d+)?\s*months?", first, re.I):
+            value = value / 12
+            return _constraint("age", "age", q, comparator="between", value=_round(value),
+                               value_max=_round(value_max * factor), unit="years")
+    elif comparator in (None, "="):
+        return None
+    return _constraint("age", "age", q, comparator=comparator, value=_round(value * factor),
+                       value_max=_round(value_max * factor) if value_max is not None else None, unit="years")
+
+
+class ConstraintBuilder:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.constraints = build_constraints(doc)
+        return doc
+
+
+def build_constraints(doc: Doc) -> list[Constraint]:
+    ents = list(doc.ents)
+    windows = list(doc.spans.get("windows", []))
+    in_window = lambda s: any(w.start <= s.start and s.end <= w.end for w in windows)  # noqa: E731
+    # numbers inside names ("CD19", "2019") are not quantities
+    names = [e for e in ents if e.label_ in ("CONDITION", "THERAPY")]
+    quantities = [q for q in doc.spans.get("quantities", []) if not any(e.start < q.end and q.start < e.end for e in names)]
+    quantities = [q for q in quantities if not any(e.label_ == "LAB" and e.start <= q.start and q.end <= e.end for e in ents)]
+    clauses = _clauses(doc)
+    for ent in ents:
+        for c in clauses:
+            if c.start <= ent.start < c.end:
+                c.ents.append(ent)
+    used: set[int] = set()
+    constraints: list[Constraint] = []
+    has = lambda c, label, ids=None: any(e.label_ == label and (ids is None or e.ent_id_ in ids) for e in c.ents if not in_window(e))  # noqa: E731
+    criterion_has = {e.label_ for e in ents}
+
+    for ci, clause in enumerate(clauses):
+        cq = [q for q in quantities if clause.start <= q.start < clause.end]
+        out = clause.constraints
+        judgement = has(clause, "ADMIN", JUDGEMENT_IDS)
+        commitment = has(clause, "CONTRACEPTION") or has(clause, "ADMIN", COMMITMENT_IDS)
+
+        # measurements
+        labs = [e for e in clause.ents if e.label_ == "LAB"]
+        i = 0
+        while i < len(labs):
+            group = [labs[i]]
+            while i + 1 < len(labs):
+                between = doc[group[-1].end : labs[i + 1].start].text.strip().lower()
+                if between in ("/", ",", "and", "or", "and/or", "&", "or/and", "(", ")"):
+                    group.append(labs[i + 1])
+                    i += 1
+                else:
+                    break
+            nxt = labs[i + 1].start if i + 1 < len(labs) else clause.end
+            after = [q for q in cq if q.start >= group[-1].end and q.start < nxt and id(q) not in used]
+            before = [q for q in cq if q.end <= group[0].start and id(q) not in used and group[0].start - q.end <= 8]
+            chosen = after[0] if after else (before[-1] if before else None)
+            if chosen is not None:
+                made = _measurement(doc, group, chosen)
+                if made:
+                    used.add(id(chosen))
+                    out.extend(made)
+                    # "> 2.5 mg/dL or 221 µmol/L": the same bound in another unit
+                    rest = [q for q in cq if q.start > chosen.end and id(q) not in used]
+                    if rest and rest[0]._.quantity["comparator"] in ("=", None) and rest[0]._.quantity["unit"]:
+                        gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
+                        if gap in ("or", "(", "", ",", "/", "or equivalent"):
+                            used.add(id(rest[0]))
+            i += 1
+
+        # ages
+        clause_text = doc[clause.start : clause.end].text
+        if has(clause, "AGE") or _AGE_CONTEXT.search(clause_text):
+            for q in cq:
+                if id(q) in used or in_window(q):
+                    continue
+                made = _age(doc, q)
+                if made:
+                    used.add(id(q))
+                    out.append(made)
+
+        if judgement:
+            admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and e.ent_id_ in JUDGEMENT_IDS)
+            out.append(_constraint("admin", admin_ent.ent_id_, doc[clause.start : clause.end], checkable=False))
+            constraints.extend(out)
+            continue
+
+        # pregnancy, lactation, childbearing potential, contraception
+        childbearing = "CHILDBEARING" in criterion_has
+        applies = "women of childbearing potential" if childbearing else None
+        reproductive = False
+        for ent in clause.ents:
+            if in_window(ent) or ent._.is_exception:
+                continue
+            if ent.label_ == "PREGNANCY":
+                out.append(_constraint("pregnancy", ent.ent_id_, ent, ent._.is_negated, applies_to=applies))
+                reproductive = True
+            elif ent.label_ == "LACTATION":
+                out.append(_constraint("lactation", "lactation", ent, ent._.is_negated, applies_to=applies))
+                reproductive = True
+            elif ent.label_ == "CONTRACEPTION":
+                out.append(_constraint("contraception", "contraception", ent, ent._.is_negated,
+                                       applies_to=applies or "participants able to conceive", checkable=False))
+                reproductive = True
+        if childbearing and not any(l in criterion_has for l in ("PREGNANCY", "LACTATION", "CONTRACEPTION")):
+            for ent in clause.ents:
+                if ent.label_ == "CHILDBEARING":
+                    out.append(_constraint("childbearing_potential", "childbearing potential", ent, ent._.is_negated))
+                    break
+
+        # sex: only where the criterion is about who may join ("Female patients aged...")
+        sexes = {e.label_ for e in ents if e.label_ in ("FEMALE", "MALE")}
+        if ci == 0 and len(sexes) == 1 and not reproductive and not childbearing:
+            ent = next(e for e in clause.ents if e.label_ in sexes) if has(clause, next(iter(sexes))) else None
+            if ent is not None and (ent.start - clause.start <= 3 or re.search(
+                    r"\b(only|patients|subjects|participants|volunteers)\b", doc[ent.end : ent.end + 2].text, re.I)):
+                out.append(_constraint("sex", ent.label_.lower(), ent, ent._.is_negated))
+
+        # conditions and therapies
+        heading = _heading_end(doc)
+        last: Constraint | None = None
+        for ent in clause.ents:
+            if in_window(ent):
+                continue
+            if ent.label_ not in ("CONDITION", "THERAPY", "ORGAN"):
+                continue
+            if ent._.is_exception:
+                target = last or (constraints[-1] if constraints else None)
+                if target is not None and ent.ent_id_ not in target.exceptions:
+                    target.exceptions.append(ent.ent_id_)
+                continue
+            if commitment and ent.label_ == "THERAPY":
+                continue
+            if heading is not None and ent.end == heading and not _examples_follow(doc, heading):
+                continue
+            if ent.ent_id_ in GENERIC_HEADS and _names_another(doc, ent, clause):
+                continue  # "infection of hepatitis B virus" is about hepatitis B
+            if ent.label_ == "ORGAN":
+                if not _DISEASE_WORD.search(clause_text):
+                    continue
+                kind = "condition"
+            else:
+                kind = "condition" if ent.label_ == "CONDITION" else "therapy"
+            last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=_qualifiers(doc, ent, clause))
+            out.append(last)
+
+        # "prior CD19 or BCMA-targeted therapy"
+        for m in _COORD_TARGET.finditer(clause_text):
+            base = doc[clause.start].idx
+            span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+            for target in (m.group(1), m.group(2)):
+                concept = f"{target.lower()}-targeted therapy"
+                if span is not None and not any(c.concept == concept for c in out):
+                    negated = any(e._.is_negated for e in clause.ents if e.start >= span.start and e.end <= span.end)
+                    out.append(_constraint("therapy", concept, span, negated, qualifiers=_qualifiers(doc, span, clause)))
+
+        if not out and has(clause, "ADMIN"):
+            admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and not in_window(e))
+            out.append(_constraint("admin", admin_ent.ent_id_, doc[clause.start : clause.end], checkable=False))
+
+        _attach_windows(doc, clause, windows)
+        constraints.extend(out)
+    return _dedupe(constraints)
+
+
+def _names_another(doc: Doc, ent: Span, clause: _Clause) -> bool:
+    """True for "infection of/with X" and "X infection" phrasing, where X is itself a condition."""
+    following = doc[ent.end : min(ent.end + 2, clause.end)]
+    if following and following[0].lower_ in ("of", "with", "by", "due"):
+        return any(e.label_ == "CONDITION" and ent.end < e.start <= ent.end + 3 for e in clause.ents)
+    return False
+
+
+def _dedupe(constraints: list[Constraint]) -> list[Constraint]:
+    """One constraint per (kind, polarity, concept, bound) in a criterion: "CVA [stroke]" is said twice."""
+    seen: dict[tuple, Constraint] = {}
+    for c in constraints:
+        key = (c.kind, c.polarity, c.concept, c.comparator, c.value, c.value_max, c.relative_to, c.checkable)
+        if key in seen:
+            first = seen[key]
+            first.qualifiers += [q for q in c.qualifiers if q not in first.qualifiers]
+            first.exceptions += [x for x in c.exceptions if x not in first.exceptions]
+            first.window = first.window or c.window
+            continue
+        seen[key] = c
+    return list(seen.values())
+
+
+def _heading_end(doc: Doc) -> int | None:
+    """Token index just after a leading "Label:" heading, if the criterion has one."""
+    for i, tok in enumerate(doc[:6]):
+        if tok.text == ":":
+            return i
+    return None
+
+
+def _examples_follow(doc: Doc, colon: int) -> bool:
+    return bool(re.match(r"\s*:?\s*(including|includes|such as|e\.g\.|for example|i\.e\.)", doc[colon:].text, re.I))
+
+
+def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
+    """Give each window to the constraints before it in its clause (else the first after)."""
+    mine = [w for w in windows if clause.start <= w.start < clause.end]
+    if not mine:
+        return
+    targets = [c for c in clause.constraints if c.kind in ("condition", "therapy", "measurement", "pregnancy")]
+    previous_end = doc[clause.start].idx
+    text = doc.text
+    for w in mine:
+        window = TimeWindow(days=w._.window["days"], text=w.text, anchor=w._.window["anchor"])
+        # "A, or subjects who plan B within 1 year": the window is B's only
+        for m in _SUBCLAUSE.finditer(text, previous_end, w.start_char):
+            previous_end = max(previous_end, m.end())
+        before = [c for c in targets if previous_end <= c.start < w.start_char and c.window is None]
+        # a window after ", or" belongs to what follows it, not to what came before
+        if before:
+            for c in before:
+                c.window = window
+        else:
+            after = [c for c in targets if c.start >= w.end_char and c.window is None]
+            if after:
+                after[0].window = window
+        previous_end = w.end_char
+
+
+@Language.factory("matcher_constraints")
+def make_constraints(nlp: Language, name: str) -> ConstraintBuilder:
+    return ConstraintBuilder()

@@ -1,0 +1,56 @@
+"""Lexicon entities: conditions, therapies, lab analytes and criterion cues.
+
+A spaCy EntityRuler loaded from the JSON Lines pattern files in
+``matcher/resources`` (rules are data: read them, extend them). Labels:
+
+- CONDITION, THERAPY: from ``lexicon/*.jsonl`` (curated + ICD-10-CM)
+- LAB: every surface name of every analyte in ``analytes.json``
+- PREGNANCY, LACTATION, CHILDBEARING, CONTRACEPTION, FEMALE, MALE, ADMIN,
+  ORGAN, AGE: from ``rules/cues.jsonl``
+
+The entity ``id`` (``ent.ent_id_``) is the normalized concept.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+
+from .. import resources
+from .tokenizer import make_tokenizer
+
+_TOKENIZER = make_tokenizer()
+
+PATTERN_FILES = (
+    "lexicon/conditions_curated.jsonl",
+    "lexicon/therapies.jsonl",
+    "lexicon/conditions_icd10cm.jsonl",
+    "rules/cues.jsonl",
+)
+
+
+def analyte_patterns() -> list[dict]:
+    """LAB patterns from analytes.json: ``names`` ignore case, ``exact_names`` do not."""
+    patterns = []
+    for analyte in resources.read_json("analytes.json")["analytes"]:
+        for name in analyte.get("names", []):
+            patterns.append({"label": "LAB", "pattern": name, "id": analyte["id"]})
+        for name in analyte.get("exact_names", []):
+            if len(name) > 1:  # single letters (K, P) are too ambiguous in running text
+                patterns.append({"label": "LAB", "pattern": [{"ORTH": t.text} for t in _TOKENIZER(name)], "id": analyte["id"]})
+    return patterns
+
+
+def all_patterns() -> list[dict]:
+    patterns: list[dict] = []
+    for name in PATTERN_FILES:
+        if resources.exists(name):
+            patterns.extend(resources.read_jsonl(name))
+    patterns.extend(analyte_patterns())
+    return patterns
+
+
+@Language.factory("matcher_lexicon", default_config={"phrase_matcher_attr": "LOWER"})
+def make_lexicon(nlp: Language, name: str, phrase_matcher_attr: str) -> EntityRuler:
+    ruler = EntityRuler(nlp, name=name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=True)
+    ruler.add_patterns(all_patterns())
+    return ruler

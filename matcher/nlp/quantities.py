@@ -1,0 +1,213 @@
+"""Quantities with comparators and units: "≥ 85 g/L", "2.5 to 5 x10^9/L",
+"below 2 times the upper limit of normal", "18 years or older", "0 or 1".
+
+Each quantity becomes a span in ``doc.spans["quantities"]`` with
+``span._.quantity`` = ``{"comparator", "value", "value_max", "unit",
+"relative_to", "unit_text"}``.  ``unit`` is a normalized unit symbol (from
+:mod:`matcher.units`) or a time unit ("years", "months", "weeks", "days");
+conversion to an analyte's canonical unit happens when a quantity is tied
+to an analyte.  Comparator words live in ``resources/rules/comparators.json``.
+Numbers inside time windows are left to :mod:`.windows`.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import resources
+from ..units import normalize_unit
+
+if not Span.has_extension("quantity"):
+    Span.set_extension("quantity", default=None)
+
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+ULN = (
+    r"(?:the\s+)?(?:institutional\s+|laboratory\s+|local\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal"
+    r"(?:\s+range)?(?:\s+values?)?|upper\s+normal\s+limits?|ULN|upper\s+limit\s+normal|U\.L\.N\.?)"
+    r"(?:\s*\(\s*ULN\s*\))?"
+)
+LLN = r"(?:the\s+)?(?:lower\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|lower\s+normal\s+limits?|LLN)(?:\s*\(\s*LLN\s*\))?"
+TIMES = r"(?:\s*(?:[x×*]|times|fold|-fold|times\s+the|x\s+the|×\s+the|folds?)\s*)"
+TIME_UNITS = {"years": "years", "year": "years", "yrs": "years", "yr": "years", "y": "years",
+              "months": "months", "month": "months", "mos": "months", "mo": "months",
+              "weeks": "weeks", "week": "weeks", "wks": "weeks", "wk": "weeks",
+              "days": "days", "day": "days"}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _comparators():
+    data = resources.read_json("rules/comparators.json")
+    before = {w.lower(): op for op, words in data["before"].items() for w in words}
+    after = {w.lower(): op for op, words in data["after"].items() for w in words}
+    return before, after
+
+
+def _to_float(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _number_words() -> dict[str, float]:
+    return {k: float(v) for k, v in resources.read_json("rules/time.json")["number_words"].items()}
+
+
+@cache
+def _patterns():
+    before, after = _comparators()
+    words = [w for w in before if w not in ("of", "is", ":", "=", "min", "max", "minimum", "maximum")]
+    symbol_or_word = _alt(words)
+    cmp_before = rf"(?P<cmp>{symbol_or_word})(?:\s*(?:of|to|than))?\s*"
+    unit = r"(?P<unit>\s*(?:[x×*]\s*10\s*(?:\^|\*\*?|e|E)?\s*\(?[-−]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+\)?\s*)?(?:cells\s*)?(?:[/A-Za-zµμ%][A-Za-z0-9µμ%/.²³³⁹^*]*(?:\s*/\s*(?:1\.73\s*m[2²]?|[A-Za-z0-9µμ.²³]+))*(?:\s*/\s*1\.73\s*m[2²]|\s+per\s+1\.73\s*m[2²])?)?)"
+    num_words = _alt(_number_words())
+    return {
+        "uln": re.compile(
+            rf"(?:{cmp_before})?(?:(?P<mult>{NUMBER}|{num_words}){TIMES}?)?(?P<ref>{ULN}|{LLN})",
+            re.IGNORECASE,
+        ),
+        "range": re.compile(
+            rf"(?:\bbetween\s+|\bfrom\s+)?(?P<lo>{NUMBER})\s*(?P<unit1>[A-Za-zµμ%][^\s\d]*)?\s*(?:-|–|—|~|\bto\b|\band\b)\s*(?P<hi>{NUMBER})\s*{unit}",
+            re.IGNORECASE,
+        ),
+        "enum": re.compile(r"\b(?P<items>\d(?:\s*,\s*\d)*\s*,?\s*(?:or|and|-|to)\s*\d)\b(?!\s*[.,]?\d)"),
+        "single": re.compile(rf"(?:{cmp_before})?(?P<num>{NUMBER}){unit}", re.IGNORECASE),
+        "after": re.compile(rf"^\s*(?P<after>{_alt(after)})\b", re.IGNORECASE) if after else None,
+    }
+
+
+def parse_unit(text: str) -> tuple[str | None, str]:
+    """The longest prefix of ``text`` that is a known unit: (normalized unit, matched text)."""
+    text = text.strip()
+    if not text:
+        return None, ""
+    lowered = text.lower().rstrip(".,;:)")
+    first = re.split(r"[\s,;)]", lowered, maxsplit=1)[0]
+    if first in TIME_UNITS:
+        return TIME_UNITS[first], first
+    if first in ("yo", "y/o", "y.o.", "y.o"):
+        return "years", first
+    parts = re.split(r"(\s+)", text)
+    for k in range(min(len(parts), 7), 0, -1):
+        candidate = "".join(parts[:k]).rstrip(".,;:)")
+        while candidate:
+            unit = normalize_unit(candidate)
+            if unit:
+                return unit, candidate
+            if k > 1:
+                break
+            candidate = candidate[:-1]
+    return None, ""
+
+
+def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[str, Any]]:
+    """Every quantity in ``text`` as a dict with ``start``/``end`` character offsets."""
+    before, after = _comparators()
+    pats = _patterns()
+    numbers = _number_words()
+    taken: list[tuple[int, int]] = list(skip)
+    out: list[dict[str, Any]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def trailing(end: int) -> tuple[str | None, int]:
+        m = pats["after"].match(text[end:]) if pats["after"] else None
+        if m:
+            return after[" ".join(m.group("after").lower().split())], end + m.end()
+        return None, end
+
+    def cmp_of(match) -> str | None:
+        raw = match.groupdict().get("cmp")
+        if not raw:
+            return None
+        return before.get(" ".join(raw.lower().split())) or before.get(raw.lower().replace(" ", ""))
+
+    for m in pats["uln"].finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        mult = m.group("mult")
+        if mult is None:
+            value = 1.0
+        elif mult[0].isdigit() or mult[0] == ".":
+            value = _to_float(mult)
+        else:
+            value = numbers.get(mult.lower(), 1.0)
+        ref = "LLN" if re.search(r"lower|LLN", m.group("ref"), re.I) else "ULN"
+        comparator = cmp_of(m)
+        comparator2, end = trailing(m.end())
+        out.append(dict(start=m.start(), end=end, comparator=comparator or comparator2, value=value,
+                        value_max=None, unit=None, relative_to=ref, unit_text=ref))
+        taken.append((m.start(), end))
+
+    for m in pats["range"].finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        lo, hi = _to_float(m.group("lo")), _to_float(m.group("hi"))
+        unit, unit_text = parse_unit(m.group("unit") or "")
+        if unit is None and m.group("unit1"):
+            unit, unit_text = parse_unit(m.group("unit1"))
+        joiner = m.group(0)[m.end("lo") - m.start() : m.start("hi") - m.start()]
+        if lo > hi or (unit is None and not re.match(r"\s*(between|from)", m.group(0), re.I) and not re.search(r"-|–|to", joiner)):
+            continue
+        # "2 and 3" without unit or 'between' is a list, not a range
+        end = m.start("unit") + len(unit_text) if unit_text and m.group("unit") and m.group("unit").startswith(unit_text[:1]) else m.end("hi")
+        out.append(dict(start=m.start(), end=max(end, m.end("hi")), comparator="between", value=lo, value_max=hi,
+                        unit=unit, relative_to=None, unit_text=unit_text))
+        taken.append((m.start(), max(end, m.end("hi"))))
+
+    for m in pats["single"].finditer(text):
+        num_start = m.start("num")
+        if not free(num_start, m.end("num")):
+            continue
+        # a number glued to letters (CD19, HER2, T2DM) is a name, not a value
+        if num_start > 0 and (text[num_start - 1].isalpha() or text[num_start - 1] in "-^*/_"):
+            continue
+        unit, unit_text = parse_unit(m.group("unit") or "")
+        value = _to_float(m.group("num"))
+        end = m.start("unit") + len(unit_text) if unit_text else m.end("num")
+        # skip leading whitespace accounted in unit group
+        if unit_text:
+            end = m.start("unit") + (m.group("unit") or "").find(unit_text[:1]) + len(unit_text)
+        comparator = cmp_of(m)
+        start = m.start() if comparator else num_start
+        comparator2, end2 = trailing(end)
+        if comparator is None and comparator2:
+            comparator, end = comparator2, end2
+        if not free(start, end):
+            start = num_start
+        out.append(dict(start=start, end=end, comparator=comparator or "=", value=value, value_max=None,
+                        unit=unit, relative_to=None, unit_text=unit_text))
+        taken.append((start, end))
+
+    for m in pats["enum"].finditer(text):
+        if not free(m.start(), m.end()):
+            # an enumeration "0, 1 or 2" of scores is read as a range
+            pass
+        items = [int(x) for x in re.findall(r"\d", m.group("items"))]
+        if len(items) >= 2 and all(x <= 5 for x in items):
+            covered = [q for q in out if q["start"] >= m.start() and q["end"] <= m.end()]
+            if not all(q["unit"] is None and q["comparator"] == "=" for q in covered):
+                continue
+            out = [q for q in out if q not in covered]
+            out.append(dict(start=m.start(), end=m.end(), comparator="between", value=float(min(items)),
+                            value_max=float(max(items)), unit=None, relative_to=None, unit_text=""))
+    return sorted(out, key=lambda q: q["start"])
+
+
+@Language.component("matcher_quantities")
+def quantities_component(doc: Doc) -> Doc:
+    skip = [(s.start_char, s.end_char) for s in doc.spans.get("windows", [])]
+    spans = []
+    for q in find_quantities(doc.text, skip):
+        span = doc.char_span(q.pop("start"), q.pop("end"), label="QUANTITY", alignment_mode="expand")
+        if span is not None:
+            span._.quantity = q
+            spans.append(span)
+    doc.spans["quantities"] = spans
+    return doc

@@ -1,0 +1,35 @@
+"""Tokenizer adjustments for eligibility criteria.
+
+Criteria glue comparators and multipliers to their neighbours
+("Hemoglobin≥85", "2.5×10^9/L", "PFS>5yr"); we split them off so lexicon
+patterns and quantities line up with token boundaries.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+COMPARATOR_CHARS = r"≥≤≧≦⩾⩽<>=×±~"
+
+
+def customize_tokenizer(nlp: Language) -> None:
+    infixes = list(nlp.Defaults.infixes) + [
+        rf"[{COMPARATOR_CHARS}]",
+        r"(?<=[0-9])[xX*](?=\s*10)",  # 2.5x10^9
+        r"(?<=[A-Za-z])/(?=[A-Za-z0-9])",  # AST/ALT, mg/dL
+        r"(?<=[0-9])/(?=[A-Za-zµμ])",  # 100/mm3
+    ]
+    prefixes = list(nlp.Defaults.prefixes) + [rf"[{COMPARATOR_CHARS}]", r"[•▪●◦·]"]
+    suffixes = list(nlp.Defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+def make_tokenizer():
+    """Our tokenizer on its own, for turning pattern strings into token patterns."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    return nlp.tokenizer

@@ -1,0 +1,90 @@
+"""Time windows: "within 4 weeks prior to screening", "in the last 3 months".
+
+Finds windows in the text and stores them as spans in
+``doc.spans["windows"]``, each with ``span._.window`` =
+``{"days": float, "anchor": str}``.  Rules (units, number words, lead and
+relation words) are in ``resources/rules/time.json``.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import resources
+
+if not Span.has_extension("window"):
+    Span.set_extension("window", default=None)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _rules():
+    data = resources.read_json("rules/time.json")
+    units = {k.lower(): float(v) for k, v in data["units"].items()}
+    numbers = {k.lower(): float(v) for k, v in data["number_words"].items()}
+    # windows speak in days, weeks, months, years: single letters are too ambiguous here
+    unit_alt = _alt([u for u in units if len(u) > 1 and u not in ("yo", "y.o")])
+    num = rf"(?P<num>\d+(?:\.\d+)?|{_alt(numbers)})"
+    unit = rf"(?P<unit>{unit_alt})\b"
+    recent = rf"(?:{_alt(data['window_recent'])})"
+    relation = _alt(data["window_relation"])
+    anchor = rf"(?:\s+(?P<rel>{relation})\s+(?P<anchor>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b|but\b)[A-Za-z][\w/-]*){{0,5}}))?"
+    lead = rf"(?:{_alt(data['window_lead'])})"
+    comparator = r"(?:(?:less|fewer|more)\s+than|at\s+least|up\s+to|[<>≤≥]=?)"
+    patterns = [
+        # within (the last) 4 weeks (prior to screening)
+        rf"\b{lead}\s+(?:the\s+)?(?:{recent}\s+)?{num}[\s-]+{unit}{anchor}",
+        # in the last month / past year
+        rf"\b{lead}\s+(?:the\s+)?{recent}\s+(?P<num1>)(?P<unit1>{unit_alt})\b{anchor}".replace("(?P<num1>)", ""),
+        # (less than) 4 weeks prior to / before X
+        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?P<rel2>prior\s+to|before|preceding|of)\s+(?P<anchor2>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b)[A-Za-z][\w/-]*){{0,5}})",
+        # last/past 6 months
+        rf"\b{recent}\s+{num}[\s-]+{unit}",
+        # 2 weeks ago
+        rf"\b{num}[\s-]+{unit}\s+(?:ago|earlier|back)\b",
+    ]
+    return units, numbers, [re.compile(p, re.IGNORECASE) for p in patterns]
+
+
+def find_windows(text: str) -> list[tuple[int, int, float, str]]:
+    """(start, end, days, anchor) for each time window in ``text``, left to right."""
+    units, numbers, patterns = _rules()
+    found: list[tuple[int, int, float, str]] = []
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            num = groups.get("num")
+            if num is None:
+                value = 1.0
+            else:
+                value = numbers.get(num.lower()) if not num[0].isdigit() else float(num)
+                if value is None:
+                    continue
+            unit = (groups.get("unit") or groups.get("unit1") or "").lower()
+            if unit not in units:
+                continue
+            anchor = groups.get("anchor") or groups.get("anchor2") or ""
+            anchor = re.sub(r"\s+", " ", anchor).strip()
+            anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)
+            if any(not (m.end() <= s or m.start() >= e) for s, e, *_ in found):
+                continue
+            found.append((m.start(), m.end(), round(value * units[unit], 2), anchor))
+    return sorted(found)
+
+
+@Language.component("matcher_windows")
+def windows_component(doc: Doc) -> Doc:
+    spans = []
+    for start, end, days, anchor in find_windows(doc.text):
+        span = doc.char_span(start, end, label="WINDOW", alignment_mode="expand")
+        if span is not None:
+            span._.window = {"days": days, "anchor": anchor}
+            spans.append(span)
+    doc.spans["windows"] = spans
+    return doc
