@@ -284,6 +284,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         # conditions and therapies
         heading = _heading_end(doc)
         last: Constraint | None = None
+        carried: list[str] = []
         for ent in clause.ents:
             if in_window(ent):
                 continue
@@ -299,14 +300,18 @@ def build_constraints(doc: Doc) -> list[Constraint]:
             if heading is not None and ent.end == heading and not _examples_follow(doc, heading):
                 continue
             if ent.ent_id_ in GENERIC_HEADS and _names_another(doc, ent, clause):
-                continue  # "infection of hepatitis B virus" is about hepatitis B
+                # "active infection of hepatitis B virus" is about (active) hepatitis B
+                carried = _qualifiers(doc, ent, clause)
+                continue
             if ent.label_ == "ORGAN":
                 if not _DISEASE_WORD.search(clause_text):
                     continue
                 kind = "condition"
             else:
                 kind = "condition" if ent.label_ == "CONDITION" else "therapy"
-            last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=_qualifiers(doc, ent, clause))
+            quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
+            carried = []
+            last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
             out.append(last)
 
         # "prior CD19 or BCMA-targeted therapy"

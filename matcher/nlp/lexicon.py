@@ -49,8 +49,25 @@ def all_patterns() -> list[dict]:
     return patterns
 
 
+class LexiconRuler(EntityRuler):
+    """An EntityRuler that counts its patterns once, not on every document.
+
+    spaCy's EntityRuler recounts all patterns (12,000 here) before matching
+    each doc, which took 40% of parsing time.
+    """
+
+    _count = 0
+
+    def add_patterns(self, patterns) -> None:
+        super().add_patterns(patterns)
+        self._count = super().__len__()
+
+    def __len__(self) -> int:
+        return self._count
+
+
 @Language.factory("matcher_lexicon", default_config={"phrase_matcher_attr": "LOWER"})
 def make_lexicon(nlp: Language, name: str, phrase_matcher_attr: str) -> EntityRuler:
-    ruler = EntityRuler(nlp, name=name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=True)
+    ruler = LexiconRuler(nlp, name=name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=True)
     ruler.add_patterns(all_patterns())
     return ruler

@@ -1,0 +1,36 @@
+"""No text, however odd, crashes the criteria pipeline."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.nlp import parse_criterion
+
+PIECES = st.sampled_from(
+    [
+        "≥", "≤", "<", ">", "=", "×10^9/L", "x10*9/l", "/mm3", "mg/dL", "μmol/L", "ULN", "times the upper limit of normal",
+        "within", "weeks", "prior to", "no", "not", "except", "other than", "history of", "HIV", "SLE", "hemoglobin",
+        "AST/ALT", "or", "and", ";", ".", ":", "(", ")", "[", "]", "18", "2.5", "1,500", "-", "–", "between", "aged",
+        "years old", "pregnant", "women of childbearing potential", "informed consent", "\n", "\r\n", "  ", "•", "0 or 1",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_unicode_text(text):
+    for section in ("inclusion", "exclusion"):
+        for c in parse_criterion(text, section):
+            assert c.polarity in ("require", "forbid")
+            assert 0 <= c.start <= c.end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=40).map(" ".join))
+def test_criterion_like_soup(text):
+    for c in parse_criterion(text, "exclusion"):
+        assert c.kind in {
+            "age", "sex", "pregnancy", "lactation", "childbearing_potential", "contraception",
+            "condition", "measurement", "therapy", "admin",
+        }
+        assert text[c.start : c.end] == c.text
