@@ -204,3 +204,68 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
+
+
+@dataclass
+class Fact:
+    """One thing a patient's text or form says about them.
+
+    ``kind`` is condition, therapy or measurement. ``negated`` (denied,
+    absent), ``historical`` (past, resolved), ``family`` (a relative's) and
+    ``hypothetical`` facts are kept apart from plain present ones.
+    Measurements carry ``value`` in the analyte's canonical ``unit``;
+    therapies carry ``days_ago`` (0 = current) when the text says when.
+    """
+
+    kind: str
+    concept: str
+    negated: bool = False
+    historical: bool = False
+    family: bool = False
+    hypothetical: bool = False
+    value: float | None = None
+    unit: str | None = None
+    relative_to: str | None = None
+    days_ago: float | None = None
+    current: bool = False
+    text: str = ""
+
+    @property
+    def asserted(self) -> bool:
+        """Present for the patient themself: not negated, family or hypothetical."""
+        return not (self.negated or self.family or self.hypothetical)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Fact":
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Patient:
+    """What we know about a patient: demographics and facts.
+
+    ``None`` means unknown. The free text a patient typed is not kept here:
+    it is read once into facts and dropped.
+    """
+
+    age: float | None = None
+    sex: str | None = None  # "female" or "male"
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
+    planning_pregnancy: bool | None = None
+    consents: bool | None = None
+    facts: list[Fact] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["facts"] = [f.to_dict() for f in self.facts]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Patient":
+        obj = _from_dict(cls, data)
+        obj.facts = [Fact.from_dict(f) for f in obj.facts]
+        return obj

@@ -20,7 +20,11 @@ def customize_tokenizer(nlp: Language) -> None:
         r"(?<=[0-9])/(?=[A-Za-zµμ])",  # 100/mm3
     ]
     prefixes = list(nlp.Defaults.prefixes) + [rf"[{COMPARATOR_CHARS}]", r"[•▪●◦·]"]
-    suffixes = list(nlp.Defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%"]
+    suffixes = list(nlp.Defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%", r"(?<=[A-Z])\."]
+    # "hepatitis B." and "vitamin D." end sentences far more often than they are initials
+    nlp.tokenizer.rules = {
+        k: v for k, v in nlp.tokenizer.rules.items() if not (len(k) == 2 and k[0].isalpha() and k[1] == ".")
+    }
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search

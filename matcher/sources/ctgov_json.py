@@ -73,7 +73,7 @@ def parse_study(study: Any, source: str = "") -> Trial:
         maximum_age=norm.age_in_years(_get(elig, "maximumAge")),
         healthy_volunteers=norm.healthy_volunteers(_get(elig, "healthyVolunteers")),
         locations=locations,
-        eligibility_text=norm.clean_text(_get(elig, "eligibilityCriteria", default="")),
+        eligibility_text=str(_get(elig, "eligibilityCriteria", default="")),
         source=source,
     )
 

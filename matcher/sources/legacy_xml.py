@@ -24,6 +24,12 @@ def _block(node: ET.Element, path: str) -> str:
     return norm.clean_text("".join(found.itertext())) if found is not None else ""
 
 
+def _raw(node: ET.Element, path: str) -> str:
+    """The text exactly as written: the criteria splitter reads its line layout."""
+    found = node.find(path)
+    return "".join(found.itertext()) if found is not None else ""
+
+
 def _all(node: ET.Element, path: str) -> list[str]:
     return [" ".join("".join(n.itertext()).split()) for n in node.findall(path) if "".join(n.itertext()).strip()]
 
@@ -73,6 +79,6 @@ def parse_legacy_xml(data: bytes, source: str = "") -> Trial:
         maximum_age=norm.age_in_years(_text(root, "eligibility/maximum_age")),
         healthy_volunteers=norm.healthy_volunteers(_text(root, "eligibility/healthy_volunteers")),
         locations=locations,
-        eligibility_text=_block(root, "eligibility/criteria/textblock"),
+        eligibility_text=_raw(root, "eligibility/criteria/textblock"),
         source=source,
     )

@@ -1,0 +1,313 @@
+"""Read a patient from free text and/or a site's form into :class:`Patient` facts.
+
+Free text goes through the same spaCy components as criteria (lexicon,
+windows, quantities, context), so "SLE", "hemoglobin 7.9 g/dL" or "denies
+seizures" mean the same on both sides. Demographics ("A 58-year-old woman",
+"45 yo M") are read by the patterns below.
+
+The text itself is never stored, logged or written anywhere: it is read into
+facts and dropped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from .errors import MatcherError
+from .models import Fact, Patient
+from .units import UnitError, analyte_for, to_canonical
+
+
+class PatientError(MatcherError, ValueError):
+    """A patient form field with a wrong type or value; the message names the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+_AGE_PATTERNS = [
+    (re.compile(r"\b(\d{1,3}(?:\.\d)?)[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|of age)\b", re.I), 1.0),
+    (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
+    (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
+    (re.compile(r"\b(\d{1,2})[\s-]*(?:days?)[\s-]*old\b", re.I), 1 / 365.25),
+    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yr|yrs)\b", re.I), 1.0),
+    (re.compile(r"\b(\d{1,3})\s*(?:[MF])\b"), 1.0),
+    (re.compile(r"\b(?:aged?|age:)\s*(\d{1,3})\b", re.I), 1.0),
+    (re.compile(r"\b(?:i am|i'm|im)\s+(\d{1,3})\b(?!\s*(?:kg|lb|cm|%|weeks|days|months))", re.I), 1.0),
+]
+_FEMALE = re.compile(r"\b(woman|female|girl|lady|mother of|wife|she|her|herself|\d+\s*(?:yo|y/o|-year-old)?\s*F)\b", re.I)
+_MALE = re.compile(r"\b(man|male|boy|gentleman|husband|he|his|him|himself|\d+\s*(?:yo|y/o|-year-old)?\s*M)\b", re.I)
+_SEX_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman)\b", re.I)
+_RELATIVE_DAYS = {
+    "today": 0, "this morning": 0, "tonight": 0, "yesterday": 1, "last night": 1, "last week": 7,
+    "last month": 30, "last year": 365, "this week": 3, "this month": 15,
+}
+_RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
+_CURRENT_RE = re.compile(
+    r"\b(currently|current|takes|taking|is on|are on|am on|on (?:daily|weekly|monthly)|receiving|receives|"
+    r"maintained on|treated with|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
+    re.I,
+)
+_STOPPED_RE = re.compile(r"\b(stopped|discontinued|completed|finished|last dose|last took|last received|received|had|got|underwent)\b", re.I)
+_PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s+ago\b", re.I)
+
+
+def _nlp():
+    from .nlp import get_pipeline
+
+    return get_pipeline("patient")
+
+
+def read_age(text: str) -> float | None:
+    for pattern, factor in _AGE_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            age = float(m.group(1)) * factor
+            if 0 <= age <= 120:
+                return round(age, 2)
+    return None
+
+
+def read_sex(text: str) -> str | None:
+    """The patient's sex from the first sex noun, else from the majority of pronouns."""
+    noun = _SEX_NOUN.search(text)
+    if noun:
+        return "female" if noun.group(1).lower() in ("woman", "female", "girl", "lady") else "male"
+    female, male = len(_FEMALE.findall(text)), len(_MALE.findall(text))
+    if female > male:
+        return "female"
+    if male > female:
+        return "male"
+    return None
+
+
+def _clause_of(doc: Doc, span: Span) -> tuple[int, int]:
+    """Character bounds of the sentence-like clause around ``span``."""
+    text = doc.text
+    left = max(text.rfind(sep, 0, span.start_char) for sep in (". ", "; ", "\n", "? ", "! "))
+    right = [i for i in (text.find(sep, span.end_char) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
+    return left + 1 if left >= 0 else 0, min(right) if right else len(text)
+
+
+def _timing(doc: Doc, ent: Span) -> tuple[float | None, bool]:
+    """(days ago, current) for a therapy mention, from its clause."""
+    start, end = _clause_of(doc, ent)
+    # within a clause, each therapy owns the text up to its neighbours
+    others = [e for e in doc.ents if e.label_ == "THERAPY" and e != ent]
+    start = max([start] + [e.end_char for e in others if e.end_char <= ent.start_char])
+    end = min([end] + [e.start_char for e in others if e.start_char >= ent.end_char])
+    clause = doc.text[start:end]
+    windows = [w for w in doc.spans.get("windows", []) if start <= w.start_char < end]
+    days = None
+    for w in windows:
+        days = w._.window["days"]
+        break
+    rel = _RELATIVE_RE.search(clause)
+    if days is None and rel:
+        days = float(_RELATIVE_DAYS[rel.group(1).lower()])
+    current = bool(_CURRENT_RE.search(clause)) and not re.search(r"\b(stopped|discontinued|ago|previously|prior)\b", clause, re.I)
+    if current and days is None:
+        days = 0.0
+    return days, current
+
+
+def _measurements(doc: Doc) -> list[Fact]:
+    facts = []
+    quantities = list(doc.spans.get("quantities", []))
+    used: set[int] = set()
+    labs = [e for e in doc.ents if e.label_ == "LAB"]
+    for i, lab in enumerate(labs):
+        nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
+        start, end = _clause_of(doc, lab)
+        near = [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
+                and q.start_char < end and id(q) not in used]
+        if not near:
+            continue
+        q = near[0]
+        data = q._.quantity
+        analyte = analyte_for(lab.ent_id_)
+        if analyte is None:
+            continue
+        value = data["value"] if data["value_max"] is None else data["value_max"]
+        if data["relative_to"]:
+            facts.append(Fact("measurement", analyte.id, value=value, relative_to=data["relative_to"], text=doc[lab.start:q.end].text))
+            used.add(id(q))
+            continue
+        unit = data["unit"]
+        try:
+            if analyte.kind == "score" and unit in (None, "%", "points"):
+                canonical, cu = value, analyte.canonical_unit
+            else:
+                canonical, cu = to_canonical(value, unit, analyte.id)
+                if analyte.range and unit is None and not (analyte.range[0] <= canonical <= analyte.range[1]):
+                    canonical, cu = to_canonical(value, "/µL", analyte.id)
+        except UnitError:
+            continue
+        if analyte.range and not (analyte.range[0] <= canonical <= analyte.range[1] * 10):
+            continue
+        used.add(id(q))
+        facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
+                          negated=lab._.is_negated, text=doc[lab.start:q.end].text))
+    return facts
+
+
+def _facts_from_doc(doc: Doc, patient: Patient) -> None:
+    for ent in doc.ents:
+        flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
+                     hypothetical=ent._.is_hypothetical or ent._.is_possible)
+        asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
+        if ent.label_ == "CONDITION":
+            patient.facts.append(Fact("condition", ent.ent_id_, text=ent.text, **flags))
+        elif ent.label_ == "THERAPY":
+            days, current = _timing(doc, ent)
+            patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text, **flags))
+        elif ent.label_ == "PREGNANCY" and not flags["family"]:
+            if ent.ent_id_ == "planned pregnancy":
+                patient.planning_pregnancy = not flags["negated"]
+            elif not flags["hypothetical"]:
+                patient.pregnant = not flags["negated"]
+        elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
+            patient.breastfeeding = not flags["negated"]
+        elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
+            patient.consents = True
+    patient.facts.extend(_measurements(doc))
+
+
+def read_text(text: str, patient: Patient | None = None) -> Patient:
+    """Facts from free text, added to ``patient`` (a new one by default)."""
+    patient = patient or Patient()
+    text = text if isinstance(text, str) else ""
+    if patient.age is None:
+        patient.age = read_age(text)
+    if patient.sex is None:
+        patient.sex = read_sex(text)
+    if text.strip():
+        _facts_from_doc(_nlp()(text), patient)
+    return patient
+
+
+def _days_since(value: Any, field: str, today: dt.date) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, str):
+        raise PatientError(field, "expected a date (YYYY-MM-DD), a number of days, or text like '2 weeks ago'")
+    try:
+        return float((today - dt.date.fromisoformat(value.strip())).days)
+    except ValueError:
+        pass
+    lowered = value.strip().lower()
+    if lowered in _RELATIVE_DAYS:
+        return float(_RELATIVE_DAYS[lowered])
+    m = _PLAIN_AGO.search(lowered)
+    if m:
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+        n = float(m.group(1)) if m.group(1)[0].isdigit() else words[m.group(1)]
+        return n * {"day": 1, "week": 7, "month": 30.4375, "year": 365.25}[m.group(2)]
+    raise PatientError(field, f"cannot read {value!r} as a date or a time ago")
+
+
+def _concepts(text: str, label: str) -> list[str]:
+    doc = _nlp()(text)
+    return [e.ent_id_ for e in doc.ents if e.label_ == label]
+
+
+def read_form(form: Mapping[str, Any], *, today: dt.date | None = None) -> Patient:
+    """A patient from a site's form (see README for the fields); ``text`` is read too.
+
+    Raises :class:`PatientError` naming the field when a value has the wrong type.
+    """
+    if not isinstance(form, Mapping):
+        raise PatientError("patient", "expected a JSON object")
+    today = today or dt.date.today()
+    known = {"age", "sex", "conditions", "measurements", "medications", "pregnant", "breastfeeding", "text"}
+    unknown = sorted(set(form) - known)
+    if unknown:
+        raise PatientError(unknown[0], f"unknown field; expected one of {', '.join(sorted(known))}")
+    patient = Patient()
+    age = form.get("age")
+    if age is not None:
+        if isinstance(age, bool) or not isinstance(age, (int, float)) or not 0 <= age <= 130:
+            raise PatientError("age", "expected a number of years between 0 and 130")
+        patient.age = float(age)
+    sex = form.get("sex")
+    if sex is not None:
+        if not isinstance(sex, str) or sex.strip().lower() not in ("female", "male"):
+            raise PatientError("sex", 'expected "female" or "male"')
+        patient.sex = sex.strip().lower()
+    for name in ("pregnant", "breastfeeding"):
+        value = form.get(name)
+        if value is not None and not isinstance(value, bool):
+            raise PatientError(name, "expected true or false")
+    patient.pregnant = form.get("pregnant")
+    patient.breastfeeding = form.get("breastfeeding")
+
+    conditions = form.get("conditions") or []
+    if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
+        raise PatientError("conditions", "expected a list of strings")
+    for text in conditions:
+        for concept in _concepts(text, "CONDITION") or [" ".join(text.lower().split())]:
+            if concept:
+                patient.facts.append(Fact("condition", concept, text=text))
+
+    measurements = form.get("measurements") or []
+    if not isinstance(measurements, list):
+        raise PatientError("measurements", "expected a list of {name, value, unit}")
+    for i, m in enumerate(measurements):
+        where = f"measurements[{i}]"
+        if not isinstance(m, Mapping) or not isinstance(m.get("name"), str):
+            raise PatientError(where, "expected an object with name, value and unit")
+        value = m.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise PatientError(f"{where}.value", "expected a number")
+        analyte = analyte_for(m["name"])
+        if analyte is None:
+            raise PatientError(f"{where}.name", f"unknown measurement {m['name']!r}")
+        unit = m.get("unit")
+        try:
+            if analyte.kind == "score" and unit in (None, "", "%", "points"):
+                canonical, cu = float(value), analyte.canonical_unit
+            else:
+                canonical, cu = to_canonical(float(value), unit or None, analyte.id)
+        except UnitError as exc:
+            raise PatientError(f"{where}.unit", str(exc)) from None
+        patient.facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu, text=m["name"]))
+
+    medications = form.get("medications") or []
+    if not isinstance(medications, list):
+        raise PatientError("medications", "expected a list of names or {name, last_taken}")
+    for i, med in enumerate(medications):
+        where = f"medications[{i}]"
+        if isinstance(med, str):
+            name, days, current = med, None, True
+        elif isinstance(med, Mapping) and isinstance(med.get("name"), str):
+            name = med["name"]
+            last = med.get("last_taken")
+            days = None if last in (None, "") else _days_since(last, f"{where}.last_taken", today)
+            current = days is None or days <= 1
+            days = 0.0 if days is None else days
+        else:
+            raise PatientError(where, "expected a name or an object with name and last_taken")
+        for concept in _concepts(name, "THERAPY") or [" ".join(name.lower().split())]:
+            patient.facts.append(Fact("therapy", concept, days_ago=0.0 if current and days is None else days,
+                                      current=current, text=name))
+
+    text = form.get("text")
+    if text is not None:
+        if not isinstance(text, str):
+            raise PatientError("text", "expected a string")
+        read_text(text, patient)
+    return patient
+
+
+def read_patient(text: str | None = None, form: Mapping[str, Any] | None = None) -> Patient:
+    """A patient from free text, a form, or both (form fields win where both speak)."""
+    patient = read_form(form) if form is not None else Patient()
+    if text:
+        read_text(text, patient)
+    return patient
