@@ -282,5 +282,75 @@ def parse(
             click.echo("         -> (no constraint recognised)")
 
 
+def _load_patient(text: str | None, patient_file: Path | None):
+    from .patient import PatientError, read_patient
+
+    form = None
+    if patient_file is not None:
+        try:
+            raw = patient_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"cannot read {patient_file}: {exc}") from None
+        if patient_file.suffix.lower() == ".json":
+            try:
+                form = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{patient_file} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        else:
+            text = f"{text}\n{raw}" if text else raw
+    if text is None and form is None:
+        raise click.UsageError("describe the patient: give TEXT or --patient-file FILE (.txt or .json)")
+    try:
+        return read_patient(text, form)
+    except PatientError as exc:
+        raise click.ClickException(f"patient {exc}") from None
+
+
+def patient_options(func: Callable) -> Callable:
+    return click.option(
+        "--patient-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Patient description: .txt (free text) or .json (form fields; see README).",
+    )(func)
+
+
+@cli.command()
+@click.argument("nct_id")
+@click.argument("text", required=False)
+@patient_options
+@index_option
+@json_option
+def explain(
+    nct_id: str, text: str | None, patient_file: Path | None, index_path: Path, index_given: bool, as_json: bool
+) -> None:
+    """Judge every criterion of trial NCT_ID for a patient (TEXT or --patient-file)."""
+    from .eligibility import explain as explain_trial
+
+    patient = _load_patient(text, patient_file)
+    with _open(index_path, index_given) as ix:
+        try:
+            trial = ix.get(nct_id)
+        except MatcherError as exc:
+            raise click.ClickException(str(exc)) from None
+    result = explain_trial(trial, patient)
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    click.echo(f"{result.nct_id}: {result.title}")
+    counts = result.counts()
+    click.echo(
+        f"Eligibility: {result.eligibility.upper()}  "
+        f"({counts['pass']} pass, {counts['fail']} fail, {counts['unknown']} unknown, {counts['not_applicable']} not applicable)\n"
+    )
+    marks = {"pass": "PASS", "fail": "FAIL", "unknown": " ?  ", "not_applicable": "n/a "}
+    for c in result.criteria:
+        click.echo(f"[{marks[c.verdict]}] {c.id:>10}  {c.text}")
+        click.echo(f"{'':19}{c.reason}")
+    if result.questions:
+        click.echo("\nOpen questions:")
+        for q in result.questions:
+            click.echo(f"  - {q}")
+
+
 def main() -> None:  # pragma: no cover - console script entry
     cli()

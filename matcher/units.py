@@ -115,6 +115,7 @@ class Analyte:
     question: str | None = None
     range: tuple[float, float] | None = None
     equivalent_units: tuple[str, ...] = ()
+    uln: float | None = None  # a typical upper limit of normal, in the canonical unit
 
 
 # --------------------------------------------------------------------------
@@ -433,7 +434,7 @@ class _AnalyteTable:
     def _parse(self, entry: Any, where: str) -> Analyte:
         _check_keys(entry, where, required={"id", "names", "canonical_unit", "kind"},
                     optional={"exact_names", "molar_mass", "valence", "range", "question",
-                              "equivalent_units", "note"})
+                              "equivalent_units", "uln", "note"})
         ident = _as_str(entry["id"], f"{where} 'id'")
         where = f"analytes.json analyte {ident!r}"
         if ident != ident.lower() or ident != ident.strip():
@@ -463,6 +464,9 @@ class _AnalyteTable:
         for symbol in equivalents:
             if symbol not in self._units.units:
                 raise UnitsDataError(f"{where}: equivalent unit {symbol!r} is not a unit symbol in units.json")
+        uln = entry.get("uln")
+        if uln is not None:
+            uln = _as_number(uln, f"{where} 'uln'")
         question = entry.get("question")
         if question is not None:
             _as_str(question, f"{where} 'question'")
@@ -485,6 +489,7 @@ class _AnalyteTable:
             question=question,
             range=rng,
             equivalent_units=equivalents,
+            uln=uln,
         )
 
     @staticmethod

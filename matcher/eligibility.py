@@ -1,0 +1,500 @@
+"""Judge a trial's criteria against a patient, in plain language.
+
+Every constraint gets a verdict from the patient's side — ``pass``,
+``fail``, ``unknown`` or ``not_applicable`` — with a one-sentence reason that
+quotes what was compared. A criterion combines its constraints; the trial
+is ``ineligible`` if any criterion fails, ``eligible`` if every checkable
+criterion passes (or does not apply), ``uncertain`` otherwise.
+
+Absence of evidence (what we assume about what the patient never mentions):
+
+- an exclusion about a condition, therapy, pregnancy or breastfeeding the
+  patient does not mention is *not triggered* (pass), and the reason says
+  so: "You did not mention epilepsy; we assume you do not have it";
+- a required condition or therapy that is not mentioned is ``unknown``;
+- a lab value or score that is not given is ``unknown`` on both sides
+  (inclusion and exclusion), and becomes a question;
+- administrative and judgement criteria (consent, investigator opinion) are
+  not checkable: they are ``unknown`` but neither count against
+  eligibility nor become questions; a patient who states consent passes
+  the consent ones;
+- a criterion we could not parse into any constraint is ``unknown`` (the
+  trial can then be at best ``uncertain``), with no question.
+
+Units are converted to the analyte's canonical unit before comparing; time
+windows compare the days since the patient's last exposure with the window.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from . import resources
+from .models import Constraint, Criterion, Fact, Patient, Trial
+from .units import analyte_for, format_quantity
+
+PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "not_applicable"
+# qualifiers that make a criterion about the present, so a past condition does not trigger it
+PRESENT_ONLY = {"active", "current", "uncontrolled", "ongoing", "concurrent", "concomitant", "unstable", "symptomatic"}
+COMPARATOR_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below", "=": "equal to"}
+
+
+@dataclass
+class Verdict:
+    verdict: str
+    reason: str
+    question: str | None = None
+    checkable: bool = True
+
+
+@dataclass
+class CriterionJudgement:
+    id: str
+    section: str
+    text: str
+    verdict: str
+    reason: str
+    constraints: list[Constraint] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    checkable: bool = True
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "section": self.section,
+            "text": self.text,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "checkable": self.checkable,
+            "constraints": [c.to_dict() for c in self.constraints],
+        }
+
+
+@dataclass
+class Explanation:
+    nct_id: str
+    title: str
+    eligibility: str
+    criteria: list[CriterionJudgement]
+    questions: list[str]
+
+    def counts(self) -> dict[str, int]:
+        out = {PASS: 0, FAIL: 0, UNKNOWN: 0, NA: 0}
+        for c in self.criteria:
+            out[c.verdict] += 1
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "nct_id": self.nct_id,
+            "title": self.title,
+            "eligibility": self.eligibility,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "questions": self.questions,
+        }
+
+
+# -- vocabularies ------------------------------------------------------------------
+@cache
+def _condition_parents() -> dict[str, list[str]]:
+    return resources.read_json("lexicon/condition_parents.json")
+
+
+@cache
+def condition_ancestors(concept: str) -> frozenset[str]:
+    """Every broader concept of ``concept`` (epilepsy -> cns disease, ...)."""
+    seen: set[str] = set()
+    todo = list(_condition_parents().get(concept, []))
+    while todo:
+        parent = todo.pop()
+        if parent not in seen:
+            seen.add(parent)
+            todo.extend(_condition_parents().get(parent, []))
+    return frozenset(seen)
+
+
+@cache
+def _therapy_classes() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in resources.read_json("lexicon/therapy_classes.json").items()}
+
+
+def therapy_covers(criterion: str, patient: str) -> bool:
+    """Whether the patient's therapy is the criterion's, or a member of its class."""
+    return criterion == patient or patient in _therapy_classes().get(criterion, frozenset())
+
+
+def condition_covers(criterion: str, patient: str) -> bool:
+    return criterion == patient or criterion in condition_ancestors(patient)
+
+
+def _is_broader(patient: str, criterion: str, kind: str) -> bool:
+    """The patient's concept is broader than the criterion's (hepatitis vs hepatitis b)."""
+    if kind == "condition":
+        return patient in condition_ancestors(criterion)
+    return criterion in _therapy_classes().get(patient, frozenset())
+
+
+# -- wording -----------------------------------------------------------------------
+def display_name(concept: str) -> str:
+    """How a concept reads in a sentence: abbreviations in capitals ("AST", "eGFR")."""
+    if len(concept) <= 4 and concept.isalpha():
+        return "eGFR" if concept == "egfr" else concept.upper()
+    return concept
+
+
+def _window_words(c: Constraint) -> str:
+    if not c.window:
+        return ""
+    return c.window.text or f"within {c.window.days:g} days"
+
+
+def _days_words(days: float) -> str:
+    if days <= 0.5:
+        return "currently"
+    if days < 14:
+        return f"{days:g} day{'s' if days != 1 else ''} ago"
+    if days < 60:
+        return f"{days / 7:.0f} weeks ago"
+    if days < 730:
+        return f"{days / 30.4375:.0f} months ago"
+    return f"{days / 365.25:.0f} years ago"
+
+
+def _bound_words(c: Constraint) -> str:
+    if c.relative_to:
+        ref = "the upper limit of normal" if c.relative_to == "ULN" else "the lower limit of normal"
+        times = "" if c.value == 1 else f"{c.value:g} times "
+        return f"{COMPARATOR_WORDS.get(c.comparator, c.comparator or '')} {times}{ref}".strip()
+    if c.comparator == "between":
+        return f"between {format_quantity(c.value, c.unit)} and {format_quantity(c.value_max, c.unit)}"
+    return f"{COMPARATOR_WORDS.get(c.comparator, c.comparator or '')} {format_quantity(c.value, c.unit)}"
+
+
+def _miss_words(c: Constraint) -> str:
+    """How a value misses a required bound: "below the required 85 g/L"."""
+    if c.relative_to:
+        return f"not {_bound_words(c)} as required"
+    if c.comparator == "between":
+        return f"outside the required range, {_bound_words(c)}"
+    bound = format_quantity(c.value, c.unit)
+    if c.comparator in (">=", ">"):
+        return f"below the required {bound}" if c.comparator == ">=" else f"not above the required {bound}"
+    if c.comparator in ("<=", "<"):
+        return f"above the allowed {bound}" if c.comparator == "<=" else f"not below the required {bound}"
+    return f"not {bound} as required"
+
+
+def _compare(value: float, c: Constraint, scale: float = 1.0) -> bool:
+    lo = (c.value or 0) * scale
+    if c.comparator == "between":
+        return lo <= value <= (c.value_max if c.value_max is not None else lo) * scale
+    return {
+        ">=": value >= lo,
+        ">": value > lo,
+        "<=": value <= lo,
+        "<": value < lo,
+        "=": value == lo,
+    }.get(c.comparator or "=", False)
+
+
+# -- per constraint --------------------------------------------------------------
+def judge_constraint(c: Constraint, patient: Patient) -> Verdict:
+    if not c.checkable:
+        return _not_checkable(c, patient)
+    if c.applies_to and patient.sex == "male" and (
+        "women" in c.applies_to or c.kind in ("pregnancy", "lactation", "childbearing_potential")
+    ):
+        return Verdict(NA, f"This applies to {c.applies_to}, not to you.")
+    judge = {
+        "age": _age,
+        "sex": _sex,
+        "pregnancy": _pregnancy,
+        "lactation": _lactation,
+        "childbearing_potential": _childbearing,
+        "measurement": _measurement,
+        "condition": _condition,
+        "therapy": _therapy,
+    }.get(c.kind)
+    if judge is None:
+        return Verdict(UNKNOWN, f"We cannot check '{c.text}' automatically.", checkable=False)
+    return judge(c, patient)
+
+
+def _not_checkable(c: Constraint, patient: Patient) -> Verdict:
+    if c.kind == "contraception":
+        if patient.sex == "male" and c.applies_to and "women" in c.applies_to:
+            return Verdict(NA, f"This applies to {c.applies_to}, not to you.", checkable=False)
+        return Verdict(UNKNOWN, "Agreeing to use contraception is discussed with the study team at screening.", checkable=False)
+    if c.concept in ("informed consent", "willingness to comply", "follow-up visits") and patient.consents:
+        return Verdict(PASS, "You said you will consent and follow the study plan.", checkable=False)
+    return Verdict(UNKNOWN, f"The study team decides this ({c.concept}); no patient detail can settle it.", checkable=False)
+
+
+def _want(c: Constraint, holds: bool) -> str:
+    """Verdict when the stated thing ``holds`` for the patient."""
+    if c.polarity == "require":
+        return PASS if holds else FAIL
+    return FAIL if holds else PASS
+
+
+def _age(c: Constraint, patient: Patient) -> Verdict:
+    if patient.age is None:
+        return Verdict(UNKNOWN, f"We don't know your age; the trial asks for age {_bound_words(c).replace(' years', '')} years.",
+                       "How old are you?")
+    holds = _compare(patient.age, c)
+    verdict = _want(c, holds)
+    bound = _bound_words(c)
+    if verdict == PASS:
+        return Verdict(PASS, f"You are {patient.age:g}, and the trial {'accepts' if c.polarity == 'require' else 'excludes'} ages {bound}.")
+    return Verdict(FAIL, f"You are {patient.age:g}, but the trial {'requires' if c.polarity == 'require' else 'excludes'} ages {bound}.")
+
+
+def _sex(c: Constraint, patient: Patient) -> Verdict:
+    if patient.sex is None:
+        return Verdict(UNKNOWN, f"We don't know your sex; this criterion is for {c.concept} participants.", "Are you female or male?")
+    verdict = _want(c, patient.sex == c.concept)
+    return Verdict(verdict, f"You are {patient.sex}; this criterion {'requires' if c.polarity == 'require' else 'excludes'} {c.concept} participants.")
+
+
+def _flag(c: Constraint, value: bool | None, what: str, question: str, absent_means_no: bool = True) -> Verdict:
+    if value is None:
+        if c.polarity == "forbid" and absent_means_no:
+            return Verdict(PASS, f"You did not mention being {what}; we assume you are not.")
+        return Verdict(UNKNOWN, f"We don't know whether you are {what}.", question)
+    verdict = _want(c, value)
+    state = f"You are {what}" if value else f"You are not {what}"
+    rule = "which this trial excludes" if c.polarity == "forbid" else "which this trial requires"
+    if verdict == PASS:
+        rule = "as this trial requires" if c.polarity == "require" else "and this trial excludes it"
+    if verdict == PASS and c.polarity == "forbid":
+        return Verdict(PASS, f"{state}, and this trial excludes {what} participants.")
+    return Verdict(verdict, f"{state}, {rule}.")
+
+
+def _pregnancy(c: Constraint, patient: Patient) -> Verdict:
+    if patient.sex == "male":
+        return Verdict(NA, "This is about pregnancy, which does not apply to you.")
+    if c.concept == "planned pregnancy":
+        return _flag(c, patient.planning_pregnancy, "planning a pregnancy", "Are you planning a pregnancy?")
+    return _flag(c, patient.pregnant, "pregnant", "Are you pregnant?")
+
+
+def _lactation(c: Constraint, patient: Patient) -> Verdict:
+    if patient.sex == "male":
+        return Verdict(NA, "This is about breastfeeding, which does not apply to you.")
+    return _flag(c, patient.breastfeeding, "breastfeeding", "Are you breastfeeding?")
+
+
+def _childbearing(c: Constraint, patient: Patient) -> Verdict:
+    if patient.sex == "male":
+        return Verdict(NA, "This concerns women who could become pregnant, which does not apply to you.")
+    return Verdict(UNKNOWN, "We don't know whether you could become pregnant.", "Could you become pregnant (are you of childbearing potential)?")
+
+
+def _facts(patient: Patient, kind: str, concept: str) -> list[Fact]:
+    covers = condition_covers if kind == "condition" else therapy_covers
+    return [f for f in patient.facts if f.kind == kind and covers(concept, f.concept)]
+
+
+def _measurement(c: Constraint, patient: Patient) -> Verdict:
+    analyte = analyte_for(c.concept)
+    name = display_name(c.concept)
+    question = (analyte.question if analyte and analyte.question else f"What was your most recent {name} result?")
+    facts = [f for f in patient.facts if f.kind == "measurement" and f.concept == c.concept and not f.negated]
+    if not facts:
+        need = "must be" if c.polarity == "require" else "must not be"
+        return Verdict(UNKNOWN, f"We don't know your {name}; it {need} {_bound_words(c)}.", question)
+    fact = facts[-1]
+    if c.relative_to:
+        if fact.relative_to == c.relative_to:
+            value, scale, shown = fact.value, 1.0, f"{fact.value:g} times the {'upper' if c.relative_to == 'ULN' else 'lower'} limit of normal"
+        elif fact.relative_to is None and analyte is not None and analyte.uln and c.relative_to == "ULN":
+            value, scale, shown = fact.value, analyte.uln, format_quantity(fact.value, fact.unit)
+        else:
+            return Verdict(UNKNOWN, f"Your {name} was given, but we cannot compare it with the limit of normal.", question)
+        holds = _compare(value, c, scale)
+        typical = f" (taking a typical upper limit of normal of {format_quantity(analyte.uln, analyte.canonical_unit)})" if scale != 1.0 else ""
+    else:
+        if fact.relative_to:
+            return Verdict(UNKNOWN, f"Your {name} was given relative to normal; the trial gives an absolute limit.", question)
+        holds, shown, typical = _compare(fact.value, c), format_quantity(fact.value, fact.unit), ""
+    verdict = _want(c, holds)
+    if c.polarity == "require":
+        if holds:
+            return Verdict(PASS, f"Your {name}, {shown}, meets the required {_bound_words(c)}{typical}.")
+        return Verdict(FAIL, f"Your {name}, {shown}, is {_miss_words(c)}{typical}.")
+    if holds:
+        return Verdict(FAIL, f"Your {name}, {shown}, is {_bound_words(c)}, which this trial excludes{typical}.")
+    return Verdict(verdict, f"Your {name}, {shown}, is not {_bound_words(c)}, so this exclusion does not apply{typical}.")
+
+
+def _describe_fact(f: Fact, concept: str) -> str:
+    return f.concept if f.concept == concept else f"{f.concept} (a kind of {concept})"
+
+
+def _condition(c: Constraint, patient: Patient) -> Verdict:
+    facts = _facts(patient, "condition", c.concept)
+    excepted = [f for f in facts if any(condition_covers(x, f.concept) for x in c.exceptions)]
+    facts = [f for f in facts if f not in excepted]
+    own = [f for f in facts if not f.family and not f.hypothetical]
+    positive = [f for f in own if not f.negated]
+    present_only = bool(PRESENT_ONLY & set(c.qualifiers))
+    question = f"Do you have {c.concept}?" if "history" not in c.qualifiers else f"Have you ever had {c.concept}?"
+    if positive:
+        current = [f for f in positive if not f.historical]
+        if present_only and not current:
+            f = positive[0]
+            return Verdict(UNKNOWN if c.polarity == "forbid" else UNKNOWN,
+                           f"You had {_describe_fact(f, c.concept)} in the past; the criterion is about {' '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} {c.concept}.",
+                           f"Is your {f.concept} {', '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} now?")
+        f = (current or positive)[0]
+        if c.polarity == "forbid":
+            return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
+        return Verdict(PASS, f"You have {_describe_fact(f, c.concept)}, as this trial requires.")
+    if excepted and not any(f.negated for f in own):
+        f = excepted[0]
+        return Verdict(PASS if c.polarity == "forbid" else UNKNOWN,
+                       f"You have {f.concept}, which this criterion makes an exception for.")
+    if any(f.negated for f in own):
+        f = next(f for f in own if f.negated)
+        if c.polarity == "forbid":
+            return Verdict(PASS, f"You said you do not have {f.concept}.")
+        return Verdict(FAIL, f"You said you do not have {f.concept}, which this trial requires.")
+    broader = [f for f in patient.facts if f.kind == "condition" and f.asserted and _is_broader(f.concept, c.concept, "condition")]
+    if broader and c.polarity == "require":
+        return Verdict(UNKNOWN, f"You mentioned {broader[0].concept}; we don't know whether it is {c.concept}.", question)
+    if broader:
+        return Verdict(PASS, f"You mentioned {broader[0].concept} but not {c.concept}; we assume you do not have {c.concept}.")
+    family = [f for f in facts if f.family]
+    note = f" A relative's {c.concept} does not count." if family else ""
+    if c.polarity == "forbid":
+        return Verdict(PASS, f"You did not mention {c.concept}; we assume you do not have it.{note}")
+    return Verdict(UNKNOWN, f"You did not mention {c.concept}, which this trial requires.{note}", question)
+
+
+def _therapy(c: Constraint, patient: Patient) -> Verdict:
+    facts = [f for f in _facts(patient, "therapy", c.concept) if not f.family and not f.hypothetical]
+    excepted = [f for f in facts if any(therapy_covers(x, f.concept) for x in c.exceptions)]
+    facts = [f for f in facts if f not in excepted]
+    positive = [f for f in facts if not f.negated]
+    window = _window_words(c)
+    if positive:
+        f = min(positive, key=lambda f: f.days_ago if f.days_ago is not None else 1e9)
+        what = _describe_fact(f, c.concept)
+        if c.window:
+            if f.days_ago is None:
+                return Verdict(UNKNOWN, f"You mentioned {what}, but not when; the trial {'requires' if c.polarity == 'require' else 'excludes'} it {window}.",
+                               f"When did you last have {f.concept}?")
+            inside = f.days_ago <= c.window.days
+            when = _days_words(f.days_ago)
+            if inside:
+                verdict = _want(c, True)
+                tail = "which this trial excludes" if c.polarity == "forbid" else "as required"
+                return Verdict(verdict, f"You had {what} {when}, {window} — {tail}." if f.days_ago > 0.5 else f"You are {when} on {what}, {tail} ({window}).")
+            verdict = _want(c, False)
+            return Verdict(verdict, f"You had {what} {when}, outside the window ({window}).")
+        if "planned" in c.qualifiers:
+            return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {c.concept}.", f"Are you scheduled to have {c.concept}?")
+        verdict = _want(c, True)
+        return Verdict(verdict, f"You have had {what}, which this trial {'excludes' if c.polarity == 'forbid' else 'requires'}.")
+    if any(f.negated for f in facts):
+        f = next(f for f in facts if f.negated)
+        return Verdict(_want(c, False), f"You said you have not had {f.concept}.")
+    broader = [f for f in patient.facts if f.kind == "therapy" and f.asserted and _is_broader(f.concept, c.concept, "therapy")]
+    if broader:
+        return Verdict(UNKNOWN, f"You mentioned {broader[0].concept}; we don't know whether it included {c.concept}.",
+                       f"Have you had {c.concept}{' ' + window if window else ''}?")
+    if c.polarity == "forbid":
+        return Verdict(PASS, f"You did not mention {c.concept}{' ' + window if window else ''}; we assume you have not had it.")
+    return Verdict(UNKNOWN, f"You did not mention {c.concept}, which this trial requires.", f"Have you had {c.concept}?")
+
+
+# -- per criterion and trial -------------------------------------------------------
+def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str, str]:
+    """A criterion's verdict: exclusion — any fail fails; inclusion — required
+    conditions/therapies listed together are alternatives, the rest must all hold."""
+    checkable = [(c, v) for c, v in zip(constraints, verdicts) if v.checkable]
+    if not checkable:
+        v = verdicts[0]
+        return v.verdict, v.reason
+    groups: list[list[tuple[Constraint, Verdict]]] = []
+    alternatives = [(c, v) for c, v in checkable if section == "inclusion" and c.polarity == "require" and c.kind in ("condition", "therapy")]
+    if len(alternatives) > 1:
+        groups.append(alternatives)
+    groups += [[cv] for cv in checkable if cv not in alternatives or len(alternatives) == 1]
+    results = []
+    for group in groups:
+        vs = [v for _, v in group]
+        if len(group) > 1:  # any alternative passing satisfies the group
+            best = next((v for v in vs if v.verdict == PASS), None) or next((v for v in vs if v.verdict == UNKNOWN), None) or vs[0]
+            results.append(best)
+        else:
+            results.append(vs[0])
+    for wanted in (FAIL, UNKNOWN, PASS, NA):
+        chosen = [v for v in results if v.verdict == wanted]
+        if chosen:
+            if wanted == PASS and len(chosen) > 1:
+                # say what was actually compared first; assumptions after
+                reasons = sorted(dict.fromkeys(v.reason for v in chosen), key=lambda r: "did not mention" in r)
+                return PASS, " ".join(reasons[:2]) + (" …" if len(reasons) > 2 else "")
+            if wanted == NA and any(v.verdict == PASS for v in results):
+                continue
+            return wanted, chosen[0].reason
+    return UNKNOWN, results[0].reason
+
+
+def judge_criterion(criterion: Criterion, patient: Patient) -> CriterionJudgement:
+    constraints = criterion.constraints
+    if not constraints:
+        return CriterionJudgement(criterion.id, criterion.section, criterion.text, UNKNOWN,
+                                  "We could not check this criterion automatically; ask the study team.", [], [], True)
+    verdicts = [judge_constraint(c, patient) for c in constraints]
+    verdict, reason = _combine(criterion.section, constraints, verdicts)
+    questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
+    return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,
+                              questions, checkable=any(v.checkable for v in verdicts))
+
+
+def _structured_checks(trial: Trial) -> list[Criterion]:
+    """The record's own age and sex limits, judged like criteria."""
+    out = []
+    lo, hi = trial.minimum_age, trial.maximum_age
+    if lo is not None or hi is not None:
+        if lo is not None and hi is not None:
+            con = Constraint("age", "require", "age", "between", lo, hi, "years")
+            text = f"Age {lo:g} to {hi:g} years (from the trial record)"
+        elif lo is not None:
+            con = Constraint("age", "require", "age", ">=", lo, None, "years")
+            text = f"Age {lo:g} years or older (from the trial record)"
+        else:
+            con = Constraint("age", "require", "age", "<=", hi, None, "years")
+            text = f"Age {hi:g} years or younger (from the trial record)"
+        out.append(Criterion("record-age", "inclusion", text, 0, 0, [con]))
+    if trial.sex in ("female", "male"):
+        con = Constraint("sex", "require", trial.sex)
+        out.append(Criterion("record-sex", "inclusion", f"{trial.sex.capitalize()} participants only (from the trial record)", 0, 0, [con]))
+    return out
+
+
+def explain(trial: Trial, patient: Patient) -> Explanation:
+    """Judge every criterion of ``trial`` for ``patient``."""
+    judgements = [judge_criterion(c, patient) for c in _structured_checks(trial) + list(trial.criteria)]
+    return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
+
+
+def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:
+    judgements = list(judgements)
+    if any(j.verdict == FAIL for j in judgements):
+        return "ineligible"
+    if all(j.verdict in (PASS, NA) or not j.checkable for j in judgements):
+        return "eligible"
+    return "uncertain"
+
+
+def questions_of(judgements: Iterable[CriterionJudgement]) -> list[str]:
+    seen: dict[str, None] = {}
+    for j in judgements:
+        for q in j.questions:
+            seen.setdefault(q, None)
+    return list(seen)
