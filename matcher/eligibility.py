@@ -251,6 +251,8 @@ def _age(c: Constraint, patient: Patient) -> Verdict:
 
 
 def _sex(c: Constraint, patient: Patient) -> Verdict:
+    if c.concept == "any":
+        return Verdict(PASS, "This criterion accepts both women and men.")
     if patient.sex is None:
         return Verdict(UNKNOWN, f"We don't know your sex; this criterion is for {c.concept} participants.", "Are you female or male?")
     verdict = _want(c, patient.sex == c.concept)
@@ -303,8 +305,9 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
     question = (analyte.question if analyte and analyte.question else f"What was your most recent {name} result?")
     facts = [f for f in patient.facts if f.kind == "measurement" and f.concept == c.concept and not f.negated]
     if not facts:
-        need = "must be" if c.polarity == "require" else "must not be"
-        return Verdict(UNKNOWN, f"We don't know your {name}; it {need} {_bound_words(c)}.", question)
+        if c.polarity == "forbid":
+            return Verdict(PASS, f"You did not give your {name}; we assume it is not {_bound_words(c)}.")
+        return Verdict(UNKNOWN, f"We don't know your {name}; it must be {_bound_words(c)}.", question)
     fact = facts[-1]
     if c.relative_to:
         if fact.relative_to == c.relative_to:
@@ -447,13 +450,24 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
 def judge_criterion(criterion: Criterion, patient: Patient) -> CriterionJudgement:
     constraints = criterion.constraints
     if not constraints:
-        return CriterionJudgement(criterion.id, criterion.section, criterion.text, UNKNOWN,
-                                  "We could not check this criterion automatically; ask the study team.", [], [], True)
+        return _unparsed(criterion, patient)
     verdicts = [judge_constraint(c, patient) for c in constraints]
     verdict, reason = _combine(criterion.section, constraints, verdicts)
     questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,
                               questions, checkable=any(v.checkable for v in verdicts))
+
+
+def _unparsed(criterion: Criterion, patient: Patient) -> CriterionJudgement:
+    """A criterion we could not read: an exclusion that shares no content word
+    with anything the patient said is read as not triggered; otherwise unknown."""
+    from .patient import content_words
+
+    if criterion.section == "exclusion" and patient.words and not (content_words(criterion.text) & patient.words):
+        reason = "Nothing you told us relates to this exclusion; we assume it does not apply to you."
+        return CriterionJudgement(criterion.id, criterion.section, criterion.text, PASS, reason)
+    reason = "We could not check this criterion automatically; ask the study team."
+    return CriterionJudgement(criterion.id, criterion.section, criterion.text, UNKNOWN, reason)
 
 
 def _structured_checks(trial: Trial) -> list[Criterion]:

@@ -258,9 +258,14 @@ class Patient:
     planning_pregnancy: bool | None = None
     consents: bool | None = None
     facts: list[Fact] = field(default_factory=list)
+    # content-word stems of what the patient wrote, used only in memory to
+    # tell whether an unreadable exclusion concerns anything they mentioned;
+    # never serialised
+    words: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data.pop("words")
         data["facts"] = [f.to_dict() for f in self.facts]
         return data
 

@@ -148,8 +148,8 @@ def _measurements(doc: Doc) -> list[Fact]:
                     canonical, cu = to_canonical(value, "/µL", analyte.id)
         except UnitError:
             continue
-        if analyte.range and not (analyte.range[0] <= canonical <= analyte.range[1] * 10):
-            continue
+        if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):
+            continue  # implausible: a misread number or unit
         used.add(id(q))
         facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                           negated=lab._.is_negated, text=doc[lab.start:q.end].text))
@@ -188,7 +188,15 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         patient.sex = read_sex(text)
     if text.strip():
         _facts_from_doc(_nlp()(text), patient)
+        patient.words = patient.words | content_words(text)
     return patient
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed content words of ``text`` (the index's analyzer), for overlap tests."""
+    from .index import query_terms
+
+    return frozenset(t for t in query_terms(text) if len(t) > 2 and not t.isdigit())
 
 
 def _days_since(value: Any, field: str, today: dt.date) -> float:

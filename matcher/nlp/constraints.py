@@ -47,6 +47,13 @@ QUALIFIER_WORDS = (
 _QUALIFIER_RE = re.compile(r"\b(" + "|".join(re.escape(q) for q in sorted(QUALIFIER_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _PLANNED_RE = re.compile(r"\b(plan(?:s|ned|ning)?|scheduled|intend(?:s|ed)?|expect(?:s|ed)?)\b", re.I)
 _DISEASE_WORD = re.compile(r"\b(disease|diseases|lesions?|illness(?:es)?|dysfunction|disorders?|insufficiency|failure|impairment|involvement|abnormalit(?:y|ies)|conditions?)\b", re.I)
+# "Patients over 18 years": a person word, then a bound in years, and no duration words
+_PERSON_AGE = re.compile(
+    r"^(?!.*\b(for|since|duration|history|diagnos\w*|ago|lasting|after|before|within|prior|during|follow|survival|expectancy)\b)"
+    r".*\b(patients?|subjects?|participants?|adults?|individuals?|persons?|people|volunteers?|men|women|males?|females?|children|boys|girls)\b"
+    r".*\b(over|under|above|below|older|younger|at least|≥|>|<|≤|between|from)\b.*\byears?\b",
+    re.I,
+)
 _AGE_CONTEXT = re.compile(r"\b(aged?|ages|years?\s+old|yrs?\s+old|years?\s+of\s+age|y/?o|old)\b", re.I)
 _COORD_TARGET = re.compile(
     r"\b(?:anti-?)?([A-Z][A-Z0-9]{1,9})\s*(?:,|/|or|and|and/or)\s*(?:anti-?)?([A-Z][A-Z0-9]{1,9})[\s-]+(targeted|directed|targeting)\s+(therap(?:y|ies)|treatments?|agents?|drugs?)"
@@ -235,7 +242,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
 
         # ages
         clause_text = doc[clause.start : clause.end].text
-        if has(clause, "AGE") or _AGE_CONTEXT.search(clause_text):
+        if has(clause, "AGE") or _AGE_CONTEXT.search(clause_text) or _PERSON_AGE.search(clause_text):
             for q in cq:
                 if id(q) in used or in_window(q):
                     continue
@@ -275,6 +282,11 @@ def build_constraints(doc: Doc) -> list[Constraint]:
 
         # sex: only where the criterion is about who may join ("Female patients aged...")
         sexes = {e.label_ for e in ents if e.label_ in ("FEMALE", "MALE")}
+        if ci == 0 and sexes == {"FEMALE", "MALE"} and not reproductive and not childbearing:
+            first = next(e for e in ents if e.label_ in sexes)
+            out.append(_constraint("sex", "any", first))  # "Male and female", "both sexes"
+        elif ci == 0 and re.search(r"\bboth\s+(sexes|genders)\b", clause_text, re.I):
+            out.append(_constraint("sex", "any", doc[clause.start : clause.end]))
         if ci == 0 and len(sexes) == 1 and not reproductive and not childbearing:
             ent = next(e for e in clause.ents if e.label_ in sexes) if has(clause, next(iter(sexes))) else None
             if ent is not None and (ent.start - clause.start <= 3 or re.search(
