@@ -34,8 +34,8 @@ def meas(concept, comparator, value, unit, relative_to=None, polarity=R):
     return ("measurement", polarity, concept, comparator, value, None, unit, relative_to)
 
 
-def admin(concept):
-    return ("admin", R, concept, None, None, None, None, None)
+def admin(concept, polarity=R):
+    return ("admin", polarity, concept, None, None, None, None, None)
 
 
 EXPECTED = {
@@ -54,12 +54,12 @@ EXPECTED = {
         meas("total bilirubin", "<=", 2.0, "mg/dL"),
         meas("left ventricular ejection fraction", ">=", 50, "%"),
     ],
-    "inc-10": [admin("contraindication to study treatment")],
+    "inc-10": [admin("contraindication to study treatment", F)],  # "no other contraindications"
     "inc-11": [
         ("pregnancy", F, "pregnancy", None, None, None, None, None),
         ("contraception", R, "contraception", None, None, None, None, None),
     ],
-    "inc-12": [admin("willingness to comply")],
+    "inc-12": [admin("willingness to comply"), admin("follow-up visits")],
     "inc-13": [admin("informed consent")],
     "exc-1": [
         meas("creatinine", ">", 2.5, "mg/dL", polarity=F),
@@ -82,7 +82,7 @@ EXPECTED = {
     "exc-7": [cond(F, "infection")],
     "exc-8": [ther(F, "live vaccine")],
     "exc-9": [cond(F, "allergy")],
-    "exc-10": [admin("contraindication to study treatment")],
+    "exc-10": [admin("contraindication to study treatment", F)],
     "exc-11": [ther(F, "major surgery"), ther(F, "surgery")],
     "exc-12": [ther(F, "indwelling cannula"), ther(F, "drainage tube")],
     "exc-13": [
@@ -93,7 +93,7 @@ EXPECTED = {
     "exc-14": [ther(F, "bcma-targeted therapy"), ther(F, "cd19-targeted therapy")],
     "exc-15": [ther(F, "investigational treatment")],
     "exc-16": [cond(F, "malignancy")],
-    "exc-17": [admin("investigator judgement")],
+    "exc-17": [admin("investigator judgement", F)],
 }
 
 

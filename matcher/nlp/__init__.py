@@ -52,8 +52,7 @@ def _oriented(constraints: list[Constraint], section: str) -> list[Constraint]:
     """Exclusion criteria forbid what they state (and require what they negate)."""
     if section == "exclusion":
         for c in constraints:
-            if c.checkable:
-                c.polarity = "require" if c.polarity == "forbid" else "forbid"
+            c.polarity = "require" if c.polarity == "forbid" else "forbid"
     return constraints
 
 

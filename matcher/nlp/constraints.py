@@ -54,12 +54,13 @@ _PERSON_AGE = re.compile(
     r".*\b(over|under|above|below|older|younger|at least|≥|>|<|≤|between|from)\b.*\byears?\b",
     re.I,
 )
-_AGE_CONTEXT = re.compile(r"\b(aged?|ages|years?\s+old|yrs?\s+old|years?\s+of\s+age|y/?o|old)\b", re.I)
+_AGE_CONTEXT = re.compile(r"\b(aged?|ages|years?\s+old|yrs?\s+old|years?\s+of\s+age|y/?o|old|older|younger)\b", re.I)
 _COORD_TARGET = re.compile(
     r"\b(?:anti-?)?([A-Z][A-Z0-9]{1,9})\s*(?:,|/|or|and|and/or)\s*(?:anti-?)?([A-Z][A-Z0-9]{1,9})[\s-]+(targeted|directed|targeting)\s+(therap(?:y|ies)|treatments?|agents?|drugs?)"
 )
+LOWER_IS_BETTER = {"ecog performance status", "who performance status", "nyha class"}
 GENERIC_HEADS = {"infection", "disease", "disorder", "malignancy", "cancer", "tumor"}
-_SUBCLAUSE = re.compile(r",\s*(?:or|and)\b|\b(?:or|and)\s+(?:who|subjects|patients|participants|those)\b", re.I)
+_SUBCLAUSE = re.compile(r"\b(?:or|and)\s+(?:who|subjects|patients|participants|those|individuals|persons)\b", re.I)
 JUDGEMENT_IDS = {"investigator judgement", "contraindication to study treatment"}
 COMMITMENT_IDS = {"willingness to comply", "informed consent", "follow-up visits"}
 SCORE_UNITS = {None, "%", "points"}
@@ -126,6 +127,9 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
             continue
         comparator, value, value_max = data["comparator"], data["value"], data["value_max"]
         unit = data["unit"]
+        if comparator in ("better", "worse"):  # ECOG: lower is better; Karnofsky: higher
+            lower_better = analyte.id in LOWER_IS_BETTER
+            comparator = "<=" if (comparator == "better") == lower_better else ">="
         if comparator in (None, "="):
             continue  # a bare number in a criterion is not a bound
         if data["relative_to"]:
@@ -145,6 +149,8 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
                     hi = to_canonical(value_max, "/µL", analyte.id)[0] if value_max is not None else None
                 except UnitError:
                     continue
+        if analyte.kind == "score" and analyte.range and not (analyte.range[0] <= lo <= analyte.range[1]):
+            continue  # "performance status ... greater than 70" is Karnofsky, not ECOG
         span = doc[min(lab.start, q.start) : max(lab.end, q.end)]
         out.append(
             _constraint(
@@ -171,7 +177,7 @@ def _age(doc: Doc, q: Span) -> Constraint | None:
     if comparator == "between" and value_max is not None:
         # "between 6 months and 17 years": the first number may carry its own unit
         first = doc.text[q.start_char : q.end_char]
-        if re.match(r"(?:between\s+|from\s+)?\d+(?:\.\d+)?\s*months?", first, re.I):
+        if re.match(r"(?:between\s+|from\s+)?\S+\s*months?", first, re.I):
             value = value / 12
             return _constraint("age", "age", q, comparator="between", value=_round(value),
                                value_max=_round(value_max * factor), unit="years")
@@ -209,7 +215,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         cq = [q for q in quantities if clause.start <= q.start < clause.end]
         out = clause.constraints
         judgement = has(clause, "ADMIN", JUDGEMENT_IDS)
-        commitment = has(clause, "CONTRACEPTION") or has(clause, "ADMIN", COMMITMENT_IDS)
+        commitment = has(clause, "ADMIN", COMMITMENT_IDS)
 
         # measurements
         labs = [e for e in clause.ents if e.label_ == "LAB"]
@@ -217,8 +223,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         while i < len(labs):
             group = [labs[i]]
             while i + 1 < len(labs):
-                between = doc[group[-1].end : labs[i + 1].start].text.strip().lower()
-                if between in ("/", ",", "and", "or", "and/or", "&", "or/and", "(", ")"):
+                between = re.sub(r"[()\[\]]", "", doc[group[-1].end : labs[i + 1].start].text).strip().lower()
+                if between in ("", "/", ",", "and", "or", "and/or", "&", "or/and"):
                     group.append(labs[i + 1])
                     i += 1
                 else:
@@ -233,11 +239,20 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                     used.add(id(chosen))
                     out.extend(made)
                     # "> 2.5 mg/dL or 221 µmol/L": the same bound in another unit
-                    rest = [q for q in cq if q.start > chosen.end and id(q) not in used]
+                    rest = [q for q in cq if q.start >= chosen.end and q.start < nxt and id(q) not in used]
                     if rest and rest[0]._.quantity["comparator"] in ("=", None) and rest[0]._.quantity["unit"]:
                         gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
                         if gap in ("or", "(", "", ",", "/", "or equivalent"):
                             used.add(id(rest[0]))
+                            rest = rest[1:]
+                    # "WBC <= 3.5 or >= 20": a second bound on the same labs
+                    if rest and rest[0]._.quantity["comparator"] not in ("=", None):
+                        gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
+                        if gap in ("or", "and", ","):
+                            second = _measurement(doc, group, rest[0])
+                            if second:
+                                used.add(id(rest[0]))
+                                out.extend(second)
             i += 1
 
         # ages
@@ -253,7 +268,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
 
         if judgement:
             admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and e.ent_id_ in JUDGEMENT_IDS)
-            out.append(_constraint("admin", admin_ent.ent_id_, doc[clause.start : clause.end], checkable=False))
+            out.append(_constraint("admin", admin_ent.ent_id_, doc[clause.start : clause.end], admin_ent._.is_negated, checkable=False))
             constraints.extend(out)
             continue
 
@@ -274,24 +289,12 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 out.append(_constraint("contraception", "contraception", ent, ent._.is_negated,
                                        applies_to=applies or "participants able to conceive", checkable=False))
                 reproductive = True
-        if childbearing and not any(l in criterion_has for l in ("PREGNANCY", "LACTATION", "CONTRACEPTION")):
-            for ent in clause.ents:
-                if ent.label_ == "CHILDBEARING":
-                    out.append(_constraint("childbearing_potential", "childbearing potential", ent, ent._.is_negated))
-                    break
+        for ent in clause.ents:
+            if ent.label_ == "CHILDBEARING" and (ent._.is_negated or not reproductive_terms(criterion_has)):
+                out.append(_constraint("childbearing_potential", "childbearing potential", ent, ent._.is_negated))
+                break
 
         # sex: only where the criterion is about who may join ("Female patients aged...")
-        sexes = {e.label_ for e in ents if e.label_ in ("FEMALE", "MALE")}
-        if ci == 0 and sexes == {"FEMALE", "MALE"} and not reproductive and not childbearing:
-            first = next(e for e in ents if e.label_ in sexes)
-            out.append(_constraint("sex", "any", first))  # "Male and female", "both sexes"
-        elif ci == 0 and re.search(r"\bboth\s+(sexes|genders)\b", clause_text, re.I):
-            out.append(_constraint("sex", "any", doc[clause.start : clause.end]))
-        if ci == 0 and len(sexes) == 1 and not reproductive and not childbearing:
-            ent = next(e for e in clause.ents if e.label_ in sexes) if has(clause, next(iter(sexes))) else None
-            if ent is not None and (ent.start - clause.start <= 3 or re.search(
-                    r"\b(only|patients|subjects|participants|volunteers)\b", doc[ent.end : ent.end + 2].text, re.I)):
-                out.append(_constraint("sex", ent.label_.lower(), ent, ent._.is_negated))
 
         # conditions and therapies
         heading = _heading_end(doc)
@@ -302,6 +305,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 continue
             if ent.label_ not in ("CONDITION", "THERAPY", "ORGAN"):
                 continue
+            if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
+                continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
             if ent._.is_exception:
                 target = last or (constraints[-1] if constraints else None)
                 if target is not None and ent.ent_id_ not in target.exceptions:
@@ -326,6 +331,26 @@ def build_constraints(doc: Doc) -> list[Constraint]:
             last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
             out.append(last)
 
+        # sex, only where the criterion is about who may join ("Female patients", "Men and women"),
+        # not where it names a group ("Men on testosterone replacement")
+        sexes = {e.label_ for e in ents if e.label_ in ("FEMALE", "MALE")}
+        named = any(c.kind in ("condition", "therapy", "measurement") for c in out)
+        if ci == 0 and not reproductive and not childbearing and not named:
+            if sexes == {"FEMALE", "MALE"} or re.search(r"\bboth\s+(sexes|genders)\b", clause_text, re.I):
+                first = next((e for e in ents if e.label_ in sexes), None)
+                out.append(_constraint("sex", "any", first or doc[clause.start : clause.end]))
+            elif len(sexes) == 1:
+                ent = next((e for e in clause.ents if e.label_ in sexes), None)
+                if ent is not None and (ent.start - clause.start <= 3 or re.search(
+                        r"\b(only|patients|subjects|participants|volunteers)\b", doc[ent.end : ent.end + 2].text, re.I)):
+                    out.append(_constraint("sex", ent.label_.lower(), ent, ent._.is_negated))
+
+        # ellipsis: "hepatitis B or C", "alcohol or substance abuse"
+        for extra, span, base in _ellipses(doc, clause):
+            if not any(c.concept == extra for c in out):
+                out.append(_constraint(base.kind, extra, span, base.polarity == "forbid",
+                                       qualifiers=list(base.qualifiers)))
+
         # "prior CD19 or BCMA-targeted therapy"
         for m in _COORD_TARGET.finditer(clause_text):
             base = doc[clause.start].idx
@@ -337,20 +362,62 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                     out.append(_constraint("therapy", concept, span, negated, qualifiers=_qualifiers(doc, span, clause)))
 
         if not out and has(clause, "ADMIN"):
-            admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and not in_window(e))
-            out.append(_constraint("admin", admin_ent.ent_id_, doc[clause.start : clause.end], checkable=False))
+            for concept in dict.fromkeys(e.ent_id_ for e in clause.ents if e.label_ == "ADMIN" and not in_window(e)):
+                negated = any(e._.is_negated for e in clause.ents if e.ent_id_ == concept)
+                out.append(_constraint("admin", concept, doc[clause.start : clause.end], negated, checkable=False))
 
         _attach_windows(doc, clause, windows)
         constraints.extend(out)
     return _dedupe(constraints)
 
 
+def reproductive_terms(labels: set[str]) -> bool:
+    return any(label in labels for label in ("PREGNANCY", "LACTATION", "CONTRACEPTION"))
+
+
 def _names_another(doc: Doc, ent: Span, clause: _Clause) -> bool:
-    """True for "infection of/with X" and "X infection" phrasing, where X is itself a condition."""
+    """True for "infection of/with X" and "X or Y infection" phrasing, where X is itself a condition."""
     following = doc[ent.end : min(ent.end + 2, clause.end)]
     if following and following[0].lower_ in ("of", "with", "by", "due"):
         return any(e.label_ == "CONDITION" and ent.end < e.start <= ent.end + 3 for e in clause.ents)
+    for e in clause.ents:
+        if e.label_ == "CONDITION" and e.end <= ent.start and ent.start - e.end <= 2:
+            gap = doc[e.end : ent.start]
+            if all(t.lower_ in ("or", "and", "/", "-") or (len(t.text) == 1 and t.is_alpha) for t in gap):
+                return True  # "hepatitis B infection", "hepatitis B or C infection"
     return False
+
+
+def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
+    for e in clause.ents:
+        if e.label_ == "THERAPY" and e.end <= ent.start and ent.start - e.end <= 3:
+            gap = [t.lower_ for t in doc[e.end : ent.start]]
+            if gap and gap[0] in ("for", "of", "against") and all(t in ("for", "of", "against", "the", "a", "an", "their", "his", "her") for t in gap):
+                return True
+    return False
+
+
+def _ellipses(doc: Doc, clause: _Clause):
+    """Concepts written with a shared word left out: (concept, span, model constraint)."""
+    from .lexicon import lookup
+
+    made = {c.concept: c for c in clause.constraints}
+    ents = [e for e in clause.ents if e.ent_id_ in made and e.label_ in ("CONDITION", "THERAPY")]
+    for e in ents:
+        base = made[e.ent_id_]
+        words = e.text.split()
+        # right: "hepatitis B or C" -> "hepatitis C"
+        tail = doc[e.end : min(e.end + 2, clause.end)]
+        if len(tail) == 2 and tail[0].lower_ in ("or", "and", "/") and len(words) > 1 and not tail[1].ent_type_:
+            found = lookup(" ".join(words[:-1] + [tail[1].text]))
+            if found and found[0] == e.label_:
+                yield found[1], doc[e.start : tail.end], base
+        # left: "alcohol or substance abuse" -> "alcohol abuse"
+        head = doc[max(clause.start, e.start - 2) : e.start]
+        if len(head) == 2 and head[1].lower_ in ("or", "and", "/") and len(words) > 1 and not head[0].ent_type_ and head[0].is_alpha:
+            found = lookup(" ".join([head[0].text] + words[1:]))
+            if found and found[0] == e.label_:
+                yield found[1], doc[head.start : e.end], base
 
 
 def _dedupe(constraints: list[Constraint]) -> list[Constraint]:

@@ -12,6 +12,8 @@ The entity ``id`` (``ent.ent_id_``) is the normalized concept.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
 
@@ -38,6 +40,22 @@ def analyte_patterns() -> list[dict]:
             if len(name) > 1:  # single letters (K, P) are too ambiguous in running text
                 patterns.append({"label": "LAB", "pattern": [{"ORTH": t.text} for t in _TOKENIZER(name)], "id": analyte["id"]})
     return patterns
+
+
+@cache
+def _phrase_index() -> dict[str, tuple[str, str]]:
+    """Lowercased string pattern -> (label, concept id), for ellipsis look-ups."""
+    index: dict[str, tuple[str, str]] = {}
+    for p in all_patterns():
+        if isinstance(p["pattern"], str):
+            index.setdefault(" ".join(p["pattern"].lower().split()), (p["label"], p["id"]))
+    return index
+
+
+def lookup(phrase: str) -> tuple[str, str] | None:
+    """(label, concept) of a phrase that is in the lexicon as written, else None."""
+    key = " ".join(phrase.lower().replace(" - ", "-").split())
+    return _phrase_index().get(key)
 
 
 def all_patterns() -> list[dict]:

@@ -50,8 +50,16 @@ def _comparators():
     return before, after
 
 
+# number words read as values ("six months to 18 years"); "a", "once" and the like are not
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty": 20, "thirty": 30, "forty": 40,
+                 "fifty": 50, "sixty": 60}
+NUMBER = NUMBER + "|" + "|".join(rf"\b{w}\b" for w in sorted(_WORD_NUMBERS, key=len, reverse=True))
+
+
 def _to_float(text: str) -> float:
-    return float(text.replace(",", ""))
+    word = _WORD_NUMBERS.get(text.lower())
+    return float(word) if word is not None else float(text.replace(",", ""))
 
 
 def _number_words() -> dict[str, float]:
@@ -77,8 +85,19 @@ def _patterns():
         ),
         "enum": re.compile(r"\b(?P<items>\d(?:\s*,\s*\d)*\s*,?\s*(?:or|and|-|to)\s*\d)\b(?!\s*[.,]?\d)"),
         "single": re.compile(rf"(?:{cmp_before})?(?P<num>{NUMBER}){unit}", re.IGNORECASE),
-        "after": re.compile(rf"^\s*(?P<after>{_alt(after)})\b", re.IGNORECASE) if after else None,
+        "after": re.compile(rf"^\s*(?:of\s+age\s+|old\s+)?(?P<after>{_alt(after)})(?!\w)", re.IGNORECASE) if after else None,
     }
+
+
+def _trim(candidate: str) -> str:
+    """Drop trailing spaces, punctuation and unbalanced closing brackets."""
+    while True:
+        trimmed = candidate.rstrip(" \t\r\n.,;:")
+        if trimmed.endswith(")") and trimmed.count(")") > trimmed.count("("):
+            trimmed = trimmed[:-1]
+        if trimmed == candidate:
+            return trimmed
+        candidate = trimmed
 
 
 def parse_unit(text: str) -> tuple[str | None, str]:
@@ -94,15 +113,30 @@ def parse_unit(text: str) -> tuple[str | None, str]:
         return "years", first
     parts = re.split(r"(\s+)", text)
     for k in range(min(len(parts), 7), 0, -1):
-        candidate = "".join(parts[:k]).rstrip(".,;:)")
-        while candidate:
-            unit = normalize_unit(candidate)
-            if unit:
-                return unit, candidate
-            if k > 1:
-                break
-            candidate = candidate[:-1]
+        candidate = _trim("".join(parts[:k]))
+        if not candidate or re.search(r"[,;]|\s(or|and)\s", candidate):
+            continue  # a unit never spans a list separator
+        unit = normalize_unit(candidate)
+        if unit:
+            return unit, candidate
+    # "mg/dL)": a unit glued to punctuation
+    m = re.match(r"[^\s,;()\[\]]+", text)
+    if m and m.group(0) != text:
+        candidate = m.group(0).rstrip(".,;:")
+        unit = normalize_unit(candidate)
+        if unit:
+            return unit, candidate
     return None, ""
+
+
+def unit_after(text: str, pos: int) -> tuple[str | None, int]:
+    """The unit written right after position ``pos`` (a number's end): (unit, end offset)."""
+    window = text[pos : pos + 32]
+    stripped = window.lstrip()
+    unit, candidate = parse_unit(stripped)
+    if unit is None:
+        return None, pos
+    return unit, pos + (len(window) - len(stripped)) + len(candidate)
 
 
 def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[str, Any]]:
@@ -149,14 +183,15 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
         if not free(m.start(), m.end()):
             continue
         lo, hi = _to_float(m.group("lo")), _to_float(m.group("hi"))
-        unit, unit_text = parse_unit(m.group("unit") or "")
+        unit, unit_end = unit_after(text, m.end("hi"))
+        unit_text = text[m.end("hi") : unit_end].strip()
         if unit is None and m.group("unit1"):
-            unit, unit_text = parse_unit(m.group("unit1"))
+            unit, _ = parse_unit(m.group("unit1"))
         joiner = m.group(0)[m.end("lo") - m.start() : m.start("hi") - m.start()]
         if lo > hi or (unit is None and not re.match(r"\s*(between|from)", m.group(0), re.I) and not re.search(r"-|–|to", joiner)):
             continue
         # "2 and 3" without unit or 'between' is a list, not a range
-        end = m.start("unit") + len(unit_text) if unit_text and m.group("unit") and m.group("unit").startswith(unit_text[:1]) else m.end("hi")
+        end = unit_end
         out.append(dict(start=m.start(), end=max(end, m.end("hi")), comparator="between", value=lo, value_max=hi,
                         unit=unit, relative_to=None, unit_text=unit_text))
         taken.append((m.start(), max(end, m.end("hi"))))
@@ -168,12 +203,9 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
         # a number glued to letters (CD19, HER2, T2DM) is a name, not a value
         if num_start > 0 and (text[num_start - 1].isalpha() or text[num_start - 1] in "-^*/_"):
             continue
-        unit, unit_text = parse_unit(m.group("unit") or "")
+        unit, end = unit_after(text, m.end("num"))
+        unit_text = text[m.end("num") : end].strip()
         value = _to_float(m.group("num"))
-        end = m.start("unit") + len(unit_text) if unit_text else m.end("num")
-        # skip leading whitespace accounted in unit group
-        if unit_text:
-            end = m.start("unit") + (m.group("unit") or "").find(unit_text[:1]) + len(unit_text)
         comparator = cmp_of(m)
         start = m.start() if comparator else num_start
         comparator2, end2 = trailing(end)

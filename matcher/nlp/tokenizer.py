@@ -18,6 +18,8 @@ def customize_tokenizer(nlp: Language) -> None:
         r"(?<=[0-9])[xX*](?=\s*10)",  # 2.5x10^9
         r"(?<=[A-Za-z])/(?=[A-Za-z0-9])",  # AST/ALT, mg/dL
         r"(?<=[0-9])/(?=[A-Za-zµμ])",  # 100/mm3
+        r"(?<=[)\]])/(?=[A-Za-z(])",  # (ALT)/aspartate
+        r"(?<=[A-Za-z0-9])[)\]](?=/)",
     ]
     prefixes = list(nlp.Defaults.prefixes) + [rf"[{COMPARATOR_CHARS}]", r"[•▪●◦·]"]
     suffixes = list(nlp.Defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%", r"(?<=[A-Z])\."]

@@ -34,7 +34,7 @@ def _rules():
     unit = rf"(?P<unit>{unit_alt})\b"
     recent = rf"(?:{_alt(data['window_recent'])})"
     relation = _alt(data["window_relation"])
-    anchor = rf"(?:\s+(?P<rel>{relation})\s+(?P<anchor>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b|but\b)[A-Za-z][\w/-]*){{0,5}}))?"
+    anchor = rf"(?:\s+(?P<rel>{relation})\s+(?!age\b|life\b)(?P<anchor>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b|but\b)[A-Za-z][\w/-]*){{0,5}}))?"
     lead = rf"(?:{_alt(data['window_lead'])})"
     comparator = r"(?:(?:less|fewer|more)\s+than|at\s+least|up\s+to|[<>≤≥]=?)"
     patterns = [
@@ -43,7 +43,9 @@ def _rules():
         # in the last month / past year
         rf"\b{lead}\s+(?:the\s+)?{recent}\s+(?P<num1>)(?P<unit1>{unit_alt})\b{anchor}".replace("(?P<num1>)", ""),
         # (less than) 4 weeks prior to / before X
-        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?P<rel2>prior\s+to|before|preceding|of)\s+(?P<anchor2>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b)[A-Za-z][\w/-]*){{0,5}})",
+        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?P<rel2>prior\s+to|before|preceding|of)\s+(?!age\b|life\b)(?P<anchor2>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b)[A-Za-z][\w/-]*){{0,5}})",
+        # (less than) 2 weeks since major surgery: what follows "since" is the exposure itself
+        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+since\b",
         # last/past 6 months
         rf"\b{recent}\s+{num}[\s-]+{unit}",
         # 2 weeks ago

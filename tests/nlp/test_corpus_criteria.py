@@ -311,7 +311,7 @@ CASES = [
     case("NCT00001848", EXC, 6, "hormone-list-window",
          "Use of hormonal contraception, selective estrogen receptor modulators, progestins, estrogens, steroids, "
          "or ovulation induction in the last 3 months.",
-         therapy(FORBID, "hormonal contraceptive", window=3 * MONTH),
+         therapy(FORBID, "hormonal contraception", window=3 * MONTH),
          therapy(FORBID, "selective estrogen receptor modulator", window=3 * MONTH),
          therapy(FORBID, "progestin", window=3 * MONTH), therapy(FORBID, "estrogen therapy", window=3 * MONTH),
          therapy(FORBID, "corticosteroid", window=3 * MONTH),
