@@ -105,6 +105,38 @@ def _open(index_path: Path, index_given: bool) -> TrialIndex:
         raise click.ClickException(str(exc)) from None
 
 
+def _load_patient(text: str | None, patient_file: Path | None):
+    from .patient import PatientError, read_patient
+
+    form = None
+    if patient_file is not None:
+        try:
+            raw = patient_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"cannot read {patient_file}: {exc}") from None
+        if patient_file.suffix.lower() == ".json":
+            try:
+                form = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{patient_file} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        else:
+            text = f"{text}\n{raw}" if text else raw
+    if text is None and form is None:
+        raise click.UsageError("describe the patient: give TEXT or --patient-file FILE (.txt or .json)")
+    try:
+        return read_patient(text, form)
+    except PatientError as exc:
+        raise click.ClickException(f"patient {exc}") from None
+
+
+def patient_options(func: Callable) -> Callable:
+    return click.option(
+        "--patient-file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Patient description: .txt (free text) or .json (form fields; see README).",
+    )(func)
+
+
 @click.group()
 @click.version_option(package_name="matcher")
 def cli() -> None:
@@ -137,17 +169,31 @@ def index_cmd(sources: tuple[str, ...], index_path: Path, index_given: bool, reb
     )
 
 
+def filter_options(func: Callable) -> Callable:
+    for option in reversed([
+        click.option("--status", multiple=True, help="Keep trials with this overall status (e.g. recruiting). Repeatable."),
+        click.option("--phase", multiple=True, help="Keep trials of this phase (e.g. phase2). Repeatable."),
+        click.option("--country", multiple=True, help="Keep trials with a site in this country. Repeatable."),
+        click.option("--study-type", multiple=True, help="Keep trials of this type (interventional, observational)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _filters(status, phase, country, study_type) -> Filters:
+    return Filters(status=list(status), phase=list(phase), country=list(country), study_type=list(study_type))
+
+
 @cli.command()
-@click.argument("text")
+@click.argument("text", required=False)
+@patient_options
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of results.")
-@click.option("--status", multiple=True, help="Keep trials with this overall status (e.g. recruiting). Repeatable.")
-@click.option("--phase", multiple=True, help="Keep trials of this phase (e.g. phase2). Repeatable.")
-@click.option("--country", multiple=True, help="Keep trials with a site in this country. Repeatable.")
-@click.option("--study-type", multiple=True, help="Keep trials of this type (interventional, observational).")
+@filter_options
 @index_option
 @json_option
 def search(
-    text: str,
+    text: str | None,
+    patient_file: Path | None,
     top: int,
     status: tuple[str, ...],
     phase: tuple[str, ...],
@@ -157,24 +203,95 @@ def search(
     index_given: bool,
     as_json: bool,
 ) -> None:
-    """Search trials by TEXT (plain words; query syntax is not interpreted)."""
-    filters = Filters(status=list(status), phase=list(phase), country=list(country), study_type=list(study_type))
+    """Find the best trials for a patient described by TEXT (or --patient-file).
+
+    Trials are retrieved from the patient's facts, filtered by their age and
+    sex, judged criterion by criterion and ranked: eligible first, failing
+    trials last. Query syntax in TEXT is not interpreted.
+    """
+    from .ranking import rank
+
+    patient = _load_patient(text, patient_file)
+    query_text = text or ""
+    if patient_file is not None and patient_file.suffix.lower() != ".json":
+        query_text = f"{query_text} {patient_file.read_text(encoding='utf-8', errors='replace')}"
     with _open(index_path, index_given) as ix:
-        hits = ix.search(text, top=top, filters=filters)
+        found = rank(ix, patient, text=query_text, top=top, filters=_filters(status, phase, country, study_type))
     if as_json:
-        _echo_json(
-            {
-                "results": [
-                    {"nct_id": h.nct_id, "title": h.trial.title, "status": h.trial.overall_status, "score": round(h.score, 4)}
-                    for h in hits
-                ]
-            }
-        )
+        _echo_json(found.to_dict())
         return
-    if not hits:
+    if not found.results:
         click.echo("No trials found.")
-    for rank, hit in enumerate(hits, 1):
-        click.echo(f"{rank:>3}. {hit.nct_id}  {hit.trial.title}  [{hit.trial.overall_status or 'unknown status'}]")
+    for n, r in enumerate(found.results, 1):
+        click.echo(f"{n:>3}. {r.nct_id}  {r.title}")
+        click.echo(
+            f"     {r.status or 'unknown status'} | {r.eligibility.upper()} | "
+            f"{r.passed} pass, {r.failed} fail, {r.unknown} unknown"
+        )
+        for reason in r.reasons:
+            click.echo(f"       - {reason}")
+    if found.excluded:
+        click.echo("\nClose matches you are not eligible for (left out by your age or sex):")
+        for r in found.excluded:
+            click.echo(f"  {r.nct_id}  {r.title}  [INELIGIBLE]")
+            for reason in r.reasons[:1]:
+                click.echo(f"       - {reason}")
+    if found.questions:
+        click.echo("\nQuestions that would settle more criteria:")
+        for q in found.questions:
+            click.echo(f"  - {q}")
+
+
+@cli.command("run")
+@click.argument("topics", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--top", default=100, show_default=True, type=click.IntRange(1, 1000), help="Trials per topic.")
+@click.option("--tag", default="matcher", show_default=True, help="Run tag (last column).")
+@click.option("--baseline", is_flag=True, help="Plain BM25 on the topic text: no facts, filters or re-ranking.")
+@index_option
+def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path, index_given: bool) -> None:
+    """Rank trials for every topic in TOPICS and print a TREC run.
+
+    TOPICS is JSON Lines with _id and text, or TREC topics XML
+    (<topic number="...">text</topic>). Progress goes to stderr on a terminal.
+    """
+    from .evaluation import read_topics, run_lines
+    from .patient import read_text
+    from .ranking import rank
+
+    try:
+        items = read_topics(topics)
+    except MatcherError as exc:
+        raise click.ClickException(str(exc)) from None
+    with _open(index_path, index_given) as ix, _Progress("Ranking topics") as progress:
+        for qid, text in items:
+            if baseline:
+                ranked = [(h.nct_id, h.score) for h in ix.search(text, top=top, prefer_open=False)]
+            else:
+                found = rank(ix, read_text(text), text=text, top=top, n_candidates=max(top, 100))
+                ranked = [(r.nct_id, r.score) for r in found.results]
+            for line in run_lines(qid, ranked, tag):
+                click.echo(line)
+            progress.advance()
+
+
+@cli.command()
+@click.argument("run", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def evaluate(run: Path, qrels: Path, as_json: bool) -> None:
+    """Score a TREC RUN against QRELS on judged trials only (nDCG@10, P@10, R@100, eligible above excluded)."""
+    from .evaluation import evaluate as evaluate_run
+    from .evaluation import read_qrels, read_run
+
+    try:
+        figures = evaluate_run(read_run(run), read_qrels(qrels))
+    except MatcherError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        _echo_json(figures)
+        return
+    for name, value in figures.items():
+        click.echo(f"{name:<26} {value:.4f}" if name != "topics" else f"{name:<26} {value:.0f}")
 
 
 def _show_text(trial: Trial) -> None:
@@ -280,38 +397,6 @@ def parse(
             click.echo(f"         -> {con.summary()}")
         if not c.constraints:
             click.echo("         -> (no constraint recognised)")
-
-
-def _load_patient(text: str | None, patient_file: Path | None):
-    from .patient import PatientError, read_patient
-
-    form = None
-    if patient_file is not None:
-        try:
-            raw = patient_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"cannot read {patient_file}: {exc}") from None
-        if patient_file.suffix.lower() == ".json":
-            try:
-                form = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{patient_file} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        else:
-            text = f"{text}\n{raw}" if text else raw
-    if text is None and form is None:
-        raise click.UsageError("describe the patient: give TEXT or --patient-file FILE (.txt or .json)")
-    try:
-        return read_patient(text, form)
-    except PatientError as exc:
-        raise click.ClickException(f"patient {exc}") from None
-
-
-def patient_options(func: Callable) -> Callable:
-    return click.option(
-        "--patient-file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Patient description: .txt (free text) or .json (form fields; see README).",
-    )(func)
 
 
 @cli.command()

@@ -6,7 +6,8 @@ its section (the list itself is in text order).  ``start``/``end`` are offsets
 into ``text`` itself (``\\r\\n`` kept), so ``text[c.start:c.end]`` is the
 criterion as written: it starts after the list marker and ends at the last
 non-space character.  ``c.text`` is that span with whitespace folded to single
-spaces, except where a lead-in is prefixed or sub-items are grouped (below).
+spaces, except where a subhead or lead-in is prefixed or sub-items are grouped
+(below); the words of the span as written then end ``c.text``.
 ``constraints`` is left empty.  Only regular expressions are used (the 6,786
 texts of the legacy corpus split in about 3 s), and no ``str`` makes it raise.
 
@@ -36,7 +37,9 @@ Reading the text
   excluded:", "Patients must meet the following criteria:") act as headers when
   the text does not have both an explicit Inclusion and Exclusion header.
   Otherwise they are dropped when they agree with the current section and
-  kept as a lead-in prefix (below) when they contradict it.
+  kept as a lead-in prefix (below) when they contradict it.  NIAID's
+  "Patients with the following conditions are excluded." (with a full stop)
+  is dropped too under an exclusion header.
 * Placeholders are dropped: "Not specified", "None", "N/A", "nil", "See
   Disease Characteristics", "No eligibility criteria", "Other protocol-defined
   inclusion/exclusion criteria may apply", also after a subhead ("Biologic
@@ -51,19 +54,40 @@ Old NCI (PDQ) style
 THERAPY:", "PROTOCOL ENTRY CRITERIA:" and "--Disease Characteristics--" are
 headers that leave the section alone, so all such items are inclusion even
 when they read "No brain metastases" (the constraint parser turns "No X" into
-``forbid``).  Subheads on a line of their own ("Hepatic:", "Age:", "Age",
-"Other:", "Biologic therapy:") are not criteria and are not prefixed to the
-items below them ("Age:" / "- 18 and over" gives "18 and over").  A subhead with
-content on the same line is kept as written, label included ("Age: 18 and
-over", "Hepatic: Bilirubin no greater than 1.5 mg/dL"): the label is part of
-the written line and the only cue to what "18 and over" measures.  Paragraphs
-where the old renderer ran items together ("PATIENT CHARACTERISTICS: Age: 18 to
-65 Performance status: WHO 0-2 Hepatic: ... Other: Not pregnant No prior
-malignancies ...") are cut before each known subhead, after ";" and before a
-capitalised "No", "Not", "At least", "Prior", "Concurrent"; long ones also
-before a capitalised word that follows a lower-case content word ("... ribs 1
-and 2 Superior sulcus tumor ...") except shortly after "except:" / "e.g.:" /
-"1 of the following:".  This is heuristic: a run-on paragraph has lost the
+``forbid``).  These section headers are never prefixed to items: items
+under PRIOR CONCURRENT THERAPY say "prior" / "concurrent" themselves, and the
+subheads under it name the therapy ("Chemotherapy: At least 4 weeks since
+...").
+
+Subheads ("Age:", "Age", "Performance status:", "Life expectancy:", "Hepatic:",
+"Biologic therapy:", "Other:", NIAID "Concurrent Medication:", "Co-existing
+Condition:"; the known labels of ``_NCI_LABELS``) are not criteria by
+themselves, but they are the only cue to what "18 and over", "ECOG 0-2" or "At
+least 12 weeks" measures, so they are prefixed to the items below them, as
+written plus ":": "Age:" / "- 18 and over" gives ``text = "Age: 18 and
+over"`` with ``start``/``end`` covering "18 and over" only.  A subhead reaches
+the items indented under it, or in the paragraph style (subhead and items at
+the same indent) the paragraphs up to the next subhead; it stops at a unit
+left of it, at an unmarked paragraph back at its indent after indented items,
+at a paragraph that carries its own label, and at any header.  An item that
+already starts with the subhead ("Age 18 and over", "Ages 18-65") or with a
+known label and ":" is not prefixed again.  A section lead-in right below a
+subhead ("Co-existing Condition:" / "Patients with the following are
+excluded:") leaves the subhead in force.  Lead-ins under a subhead come after
+it: "Other: No other malignancy within 5 years except: A; B".  Other short
+headings ("Donor:", "Arm B:", "NOTE:", "Eligible Stages Include:") are not
+prefixed.  A subhead with content on the same line is kept as written, label
+included ("Age: 18 and over", "Hepatic: Bilirubin no greater than 1.5 mg/dL").
+
+Paragraphs where the old renderer ran items together ("PATIENT
+CHARACTERISTICS: Age: 18 to 65 Performance status: WHO 0-2 Hepatic: ...
+Other: Not pregnant No prior malignancies ...") are cut before each known
+subhead, after ";" and before a capitalised "No", "Not", "At least", "Prior",
+"Concurrent"; long ones also before a capitalised word that follows a
+lower-case content word ("... ribs 1 and 2 Superior sulcus tumor ...") except
+shortly after "except:" / "e.g.:" / "1 of the following:".  The pieces cut
+after a subhead get it as prefix ("Other: No prior malignancies ..."), up to
+the end of the paragraph.  This is heuristic: a run-on paragraph has lost the
 item boundaries and some cuts will be off.
 
 Nested items
@@ -94,12 +118,15 @@ that changes what the sub-item means:
 * Alternatives joined by a line that is only "OR", or by an item ending in
   "OR"/"or", are merged into one criterion ("Serum creatinine <= 1.5 mg/dL OR
   Creatinine clearance >= 60 mL/min") when both sides are at the same indent.
+  The subhead and lead-in prefix is written once, in front ("Renal: Creatinine
+  ... OR Creatinine clearance ...").
 * NIAID AIDS-trial style ("Concurrent Medication:" / "Excluded:" / "Allowed:" /
-  "Excluded within 30 days of study entry:") is the one place where subhead
-  context is prefixed: the polarity subhead, with the category subhead right
-  above it, goes in front of each item ("Prior Medication: Allowed: Prior
-  nucleoside reverse transcriptase inhibitors."), because without it an
-  "allowed" item reads as a requirement and "prior" and "concurrent" look alike.
+  "Excluded within 30 days of study entry:"): the polarity subhead, with the
+  category subhead right above it, goes in front of each item instead of the
+  category alone ("Prior Medication: Allowed: Prior nucleoside reverse
+  transcriptase inhibitors."), because without it an "allowed" item reads as a
+  requirement and "prior" and "concurrent" look alike.  It reaches up to the
+  next subhead or header.
 """
 from __future__ import annotations
 
@@ -389,6 +416,20 @@ _NCI_LABELS = (
 )
 _LABEL_AT_RE = re.compile(rf"(?<![\w/-])(?:{_NCI_LABELS})\s*:", re.I)
 _KNOWN_LABEL_RE = re.compile(rf"^(?:{_NCI_LABELS})$", re.I)
+#: Known labels that are section headers: never prefixed to the items below them.
+_SECTION_LABEL_RE = re.compile(
+    r"^(?:disease\s+characteristics|patient\s+characteristics|prior\s*/?\s*concurrent\s+therapy)$",
+    re.I,
+)
+
+
+def _subhead_label(label: str) -> str | None:
+    """'Hepatic:' for the subhead 'Hepatic' / 'Hepatic :', None for other labels."""
+    label = _fold(label.rstrip(": \t"))
+    if _KNOWN_LABEL_RE.match(label) and not _SECTION_LABEL_RE.match(label):
+        return label + ":"
+    return None
+
 
 _POLARITY_LABEL_RE = re.compile(
     r"^(?:excluded|allowed|permitted|required|included|prohibited|recommended|disallowed|"
@@ -411,6 +452,12 @@ _INCL_LEADIN_RE = re.compile(
     r"\b(?:eligible|inclu(?:ded|sion)|must\s+(?:have|meet|be|fulfil\w*|satisfy)|"
     r"following\s+(?:\w+\s+)?criteria|requirements?|qualify|enrolled\s+if)\b|"
     r"^(?:the\s+)?(?:patients?|subjects?|participants?|volunteers?)\s+must\s*:$",
+    re.I,
+)
+#: NIAID lead-in sentence that announces the exclusion list below it.
+_FOLLOWING_EXCLUDED_RE = re.compile(
+    r"(?:patients|subjects|participants)\s+with\s+the\s+following(?:\s+[\w ,/-]{1,40}?)?"
+    r"\s+(?:are|will\s+be)\s+excluded\s*\.",
     re.I,
 )
 _EXCEPT_LEADIN_RE = re.compile(
@@ -531,6 +578,7 @@ class _Lead:
     start: int
     end: int
     merge: bool
+    context: str | None = None  # the subhead in force when the lead-in was read
     parts: list[tuple[str, int, int]] = field(default_factory=list)
     used: bool = False
 
@@ -541,6 +589,7 @@ class _Out:
     text: str
     start: int
     end: int
+    context: str | None = None
 
 
 class _Splitter:
@@ -550,6 +599,10 @@ class _Splitter:
         self.nci = False
         self.category: str | None = None  # last short subhead, e.g. "Prior Medication:"
         self.polarity: str | None = None  # e.g. "Prior Medication: Excluded:"
+        self.subhead: str | None = None  # known subhead prefixed to its items, e.g. "Age:"
+        self.subhead_indent = 0  # indent of the subhead line
+        self.subhead_deeper = False  # an item indented under the subhead was seen
+        self.subhead_end = 0  # offset after the subhead line
         self.stack: list[_Lead] = []
         self.out: list[_Out] = []
         self.pending_or: str | None = None  # None, "line" (standalone OR) or "tail"
@@ -557,7 +610,21 @@ class _Splitter:
         self.indent = 0  # indent of the unit being emitted
 
     # ---- output -------------------------------------------------------
-    def _append(self, text: str, start: int, end: int, indent: int) -> None:
+    def _append(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        indent: int,
+        context: tuple[str | None, str | None] = (None, None),
+    ) -> None:
+        """Add a criterion, or join it to the one above after an "OR".
+
+        ``context`` is (prefix, key) from :meth:`_context`.  The prefix (subhead and
+        lead-ins, already joined) goes in front of the text; an alternative joined
+        by "OR" under the same key does not repeat it.
+        """
+        prefix, key = context
         text = text.strip()
         if not text:
             return
@@ -569,12 +636,51 @@ class _Splitter:
         ):
             prev = self.out[-1]
             joiner = " OR " if self.pending_or == "line" else " "
+            if prefix and key != prev.context:
+                text = f"{prefix} {text}"
             prev.text = prev.text + joiner + text
             prev.end = end
         else:
-            self.out.append(_Out(self.section, text, start, end))
+            full = f"{prefix} {text}" if prefix else text
+            self.out.append(_Out(self.section, full, start, end, key))
         self.pending_or = "tail" if _TRAILING_OR_RE.search(text) else None
         self.or_indent = indent
+
+    # ---- subhead context --------------------------------------------------
+    def _subhead(self) -> str | None:
+        """The subhead to put in front of the items below it ("Age:", "Hepatic:").
+
+        Only the known NCI / NIAID labels (``_NCI_LABELS``) are used; NIAID items
+        under a polarity subhead get the polarity prefix instead, which already
+        names the category.
+        """
+        return None if self.polarity else self.subhead
+
+    def _context(
+        self, body: str, leads: list[_Lead], popped: _Lead | None = None
+    ) -> tuple[str | None, str | None]:
+        """(prefix, key): what goes in front of ``body``, and what it is read under.
+
+        The prefix is the polarity or subhead, then the lead-ins.  The subhead is
+        the one in force when the outermost lead-in was read (``popped`` is a
+        lead-in already taken off the stack, whose own text is being emitted); it
+        is left out of the prefix, not of the key, when the text already starts
+        with a label ("Age 18 and over", "Renal: Creatinine ...").
+        """
+        if self.polarity:
+            head = [self.polarity]
+        else:
+            if popped is not None:
+                sub = popped.context
+            else:
+                sub = leads[0].context if leads else self._subhead()
+            head = [sub] if sub else []
+            first = leads[0].text if leads else body
+            if sub and (_starts_with_label(first, sub[:-1]) or _LABEL_AT_RE.match(first)):
+                head = []
+        tail = [lead.text for lead in leads]
+        key = " ".join(([self.polarity] if self.polarity else [sub] if sub else []) + tail)
+        return " ".join(head + tail) or None, key or None
 
     def _emit(self, text: str, start: int, end: int) -> None:
         """Route one criterion through the active lead-ins."""
@@ -593,13 +699,9 @@ class _Splitter:
             if lead.merge:
                 lead.parts.append((text, start, end))
                 return
-        prefix = []
-        if self.polarity:
-            prefix.append(self.polarity)
         for lead in self.stack:
             lead.used = True
-            prefix.append(lead.text)
-        self._append(" ".join(prefix + [text]), start, end, self.indent)
+        self._append(text, start, end, self.indent, self._context(text, self.stack))
 
     # ---- lead-ins -----------------------------------------------------
     def _pop(self) -> None:
@@ -607,19 +709,25 @@ class _Splitter:
         if lead.merge and lead.parts:
             joined = "; ".join(p[0].rstrip(" ;,") for p in lead.parts)
             if len(joined) <= _MAX_MERGED:
-                self._emit_raw(lead.text + " " + joined, lead.start, lead.parts[-1][2], lead.indent)
+                self._emit_raw(lead.text + " " + joined, lead.start, lead.parts[-1][2], lead)
             else:  # a whole decision tree: keep the parts apart, each with the lead-in
                 for text, start, end in lead.parts:
-                    self._emit_raw(lead.text + " " + text, start, end, lead.indent)
+                    self._emit_raw(text, start, end, lead, under=True)
         elif not lead.used:
-            self._emit_raw(lead.text, lead.start, lead.end, lead.indent)
+            self._emit_raw(lead.text, lead.start, lead.end, lead)
 
-    def _emit_raw(self, text: str, start: int, end: int, indent: int) -> None:
-        prefix = [self.polarity] if self.polarity else []
+    def _emit_raw(
+        self, text: str, start: int, end: int, popped: _Lead, under: bool = False
+    ) -> None:
+        """Emit text read under the lead-in ``popped``, just taken off the stack.
+
+        That is the lead-in's own text (a merged group, or a lead-in without
+        items), or with ``under`` one of its items, prefixed with the lead-in.
+        """
         for lead in self.stack:
             lead.used = True
-            prefix.append(lead.text)
-        self._append(" ".join(prefix + [text]), start, end, indent)
+        leads = self.stack + [popped] if under else self.stack
+        self._append(text, start, end, popped.indent, self._context(text, leads, popped))
 
     def _close_all(self) -> None:
         while self.stack:
@@ -640,7 +748,10 @@ class _Splitter:
             if lead.merge:  # nested lead-in inside a merged group: flatten
                 lead.parts.append((text, unit.start, unit.end))
                 return
-        self.stack.append(_Lead(unit.indent, unit.marked, text, unit.start, unit.end, merge))
+        context = self.stack[0].context if self.stack else self._subhead()
+        self.stack.append(
+            _Lead(unit.indent, unit.marked, text, unit.start, unit.end, merge, context)
+        )
 
     # ---- units --------------------------------------------------------
     def run(self, units: list[_Unit], explicit_both: bool) -> list[_Out]:
@@ -677,7 +788,7 @@ class _Splitter:
         m = _NCI_HEADER_RE.match(text, unit.start, unit.end)
         if m is not None:
             self._close_all()
-            self.polarity = self.category = None
+            self.polarity = self.category = self.subhead = None
             self.pending_or = None
             self.nci = True
             return self._rest_unit(unit, m.end())
@@ -685,7 +796,7 @@ class _Splitter:
         hdr = _match_header(text, unit.start, unit.end)
         if hdr is not None:
             self._close_all()
-            self.polarity = self.category = None
+            self.polarity = self.category = self.subhead = None
             self.pending_or = None
             if hdr[0] is not None:
                 self.section = hdr[0]
@@ -694,15 +805,23 @@ class _Splitter:
         m = _DASH_HEADING_RE.match(text, unit.start, unit.end)
         if m is not None:
             self._close_all()
-            self.polarity = self.category = None
+            self.polarity = self.category = self.subhead = None
             self.nci = True
             return self._rest_unit(unit, m.end())
 
         self._close_for(unit)
+        self._scope_subhead(unit, folded)
 
         if not unit.marked and _KNOWN_LABEL_RE.match(folded):
-            self.category, self.polarity = folded, None  # NCI subhead without a colon: "Age"
+            self._set_category(folded, unit)  # NCI subhead without a colon: "Age"
             return None
+
+        if (
+            not unit.marked
+            and self.section == "exclusion"
+            and _FOLLOWING_EXCLUDED_RE.fullmatch(folded)
+        ):
+            return None  # NIAID "Patients with the following conditions are excluded." + list
 
         if folded.endswith(":") and not self._has_inner_label(folded):
             cuts = [] if unit.marked else _sentence_breaks(text, unit.start, unit.end)
@@ -721,6 +840,35 @@ class _Splitter:
 
         self._criterion(unit)
         return None
+
+    def _set_category(self, folded: str, unit: _Unit) -> None:
+        self.category, self.polarity = folded, None
+        self.subhead = _subhead_label(folded)
+        self.subhead_indent = unit.indent
+        self.subhead_deeper = False
+        self.subhead_end = unit.end
+
+    def _scope_subhead(self, unit: _Unit, folded: str) -> None:
+        """End a subhead's reach at the first unit that is not one of its items.
+
+        Items are indented under the subhead (NCI "Age:" / "  - 18 and over") or,
+        in the paragraph style, stand at its indent until the next subhead.  A unit
+        left of the subhead, an unmarked paragraph back at its indent after
+        indented items, or a unit at its indent that carries its own label
+        ("Hepatic: Bilirubin ...") is no longer under it.  NIAID polarity subheads
+        ("Excluded:") keep their old reach: up to the next subhead or header.
+        """
+        if self.subhead is None or self.polarity is not None:
+            return
+        if unit.indent > self.subhead_indent:
+            self.subhead_deeper = True
+            return
+        if (
+            unit.indent < self.subhead_indent
+            or (not unit.marked and self.subhead_deeper)
+            or (not unit.marked and _LABEL_AT_RE.match(folded))
+        ):
+            self.subhead = None
 
     @staticmethod
     def _has_inner_label(folded: str) -> bool:
@@ -747,13 +895,13 @@ class _Splitter:
             for s in segments
         ):
             # "Hepatic:", "Concurrent Medication:", "Eligible Stages Include:"
-            self.category = folded
-            self.polarity = None
+            self._set_category(folded, unit)
             return
 
         polarity: str | None = None
+        subhead = self.subhead
         if not unit.marked:
-            self.category = self.polarity = None
+            self.category = self.polarity = self.subhead = None
             if _EXCL_LEADIN_RE.search(folded):
                 polarity = "exclusion"
             elif _INCL_LEADIN_RE.search(folded):
@@ -778,7 +926,12 @@ class _Splitter:
             self._switch(polarity)
             return
         if polarity is not None and polarity == self.section:
-            return  # "Patients may be eligible for this study if they:" under Inclusion Criteria
+            # "Patients may be eligible for this study if they:" under Inclusion Criteria.
+            # Right below a subhead ("Co-existing Condition:" / "Patients with the
+            # following are excluded:") the items still read under the subhead.
+            if subhead and not self.text[self.subhead_end : unit.start].strip(_WS):
+                self.subhead = subhead
+            return
         self._push(unit, folded, merge=False)
 
     def _switch(self, section: str) -> None:
@@ -828,10 +981,12 @@ class _Splitter:
         for c in bounds + [end]:
             pieces.append((prev, c))
             prev = c
+        labelled = False  # a piece of this unit carried its own subhead ("Hepatic: ...")
         for s, e in pieces:
             dm = _DASH_HEADING_RE.match(text, s, e)
             if dm is not None:
                 s = dm.end()
+                self.subhead = None
             while s < e and text[s] in _WS:
                 s += 1
             while e > s and text[e - 1] in _WS:
@@ -845,17 +1000,37 @@ class _Splitter:
                 if inline is not None:
                     kind = (inline.group("kind") or inline.group("kind2")).lower()
                     self._switch("inclusion" if kind.startswith("inc") else "exclusion")
+                    self.subhead = None
                     s = inline.end()
                 elif hdr is not None:
                     if hdr[0] is not None:
                         self._switch(hdr[0])
+                    self.subhead = None
                     s = hdr[1]
                     if s >= e:
                         continue
             piece = _fold(text[s:e])
+            label = _LABEL_AT_RE.match(piece)
+            if label is not None:
+                # "Other: Not pregnant No prior malignancies": the pieces cut after a
+                # run-together subhead are its items
+                self.subhead = _subhead_label(piece[: label.end()])
+                self.subhead_indent, self.subhead_deeper = unit.indent, False
+                self.subhead_end = e
+                labelled = True
             if piece.endswith(":") and len(piece.split()) <= 5 and _LABEL_AT_RE.fullmatch(piece):
+                labelled = False  # its items follow on later lines
                 continue  # a run-together subhead whose items follow on later lines
             self._emit(piece, s, e)
+        if labelled:
+            self.subhead = None  # the next paragraph is not known to belong to it
+
+
+def _starts_with_label(text: str, label: str) -> bool:
+    """True for 'Age 18 and over' / 'Ages 18-65' under "Age:" (``label`` is "Age")."""
+    words = label.split()
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    return re.match(rf"(?:{pattern})s?(?![^\W_])", text, re.I) is not None
 
 
 def _has_explicit_headers(text: str, units: list[_Unit]) -> bool:

@@ -9,6 +9,7 @@ index as JSON and printed by the CLI.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any, Literal
 
 Section = Literal["inclusion", "exclusion"]
@@ -19,8 +20,13 @@ def _num(x: float | None) -> str:
     return "?" if x is None else f"{x:g}"
 
 
+@cache
+def _field_names(cls) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def _from_dict(cls, data: dict[str, Any]):
-    known = {f.name for f in fields(cls)}
+    known = _field_names(cls)
     return cls(**{k: v for k, v in data.items() if k in known})
 
 

@@ -112,18 +112,18 @@ CASES = [
         "exc-1": "Clinical, radiological/laboratory, or pathological evidence of incompletely "
                  "resected melanoma or any distant metastatic disease",
         "exc-15": "Other concurrent immunosuppressive medications"}),
-    ("NCT00002651", "NCI bullets with one-word subheads, nested, except:", 25, 0, {
+    ("NCT00002651", "NCI bullets with one-word subheads (prefixed), nested, except:", 25, 0, {
         "inc-2": "Metastatic stage IV (stage D2)",
         "inc-6": "For entry into late induction therapy: No more than 1 month from the beginning of "
                  "antiandrogen therapy to the beginning of luteinizing hormone-releasing hormone "
                  "(LHRH) agonist therapy",
-        "inc-11": "Adult",
-        "inc-12": "SWOG 0-2",
-        "inc-15": "No other malignancy within the past 5 years except: Adequately treated basal cell "
-                  "or squamous cell skin cancer; Adequately treated carcinoma in situ of the bladder; "
-                  "Adequately treated other superficial cancer",
-        "inc-16": "No concurrent biological response modifier therapy",
-        "inc-25": "Recovered from any prior major surgery"}),
+        "inc-11": "Age: Adult",
+        "inc-12": "Performance status: SWOG 0-2",
+        "inc-15": "Other: No other malignancy within the past 5 years except: Adequately treated basal "
+                  "cell or squamous cell skin cancer; Adequately treated carcinoma in situ of the "
+                  "bladder; Adequately treated other superficial cancer",
+        "inc-16": "Biologic therapy: No concurrent biological response modifier therapy",
+        "inc-25": "Surgery: Recovered from any prior major surgery"}),
     ("NCT00001816", "no header, prose lines", 6, 0, {
         "inc-1": "Children between the ages of 8 and 21.",
         "inc-6": "Ability to understand and/or perform tasks involved in using Starbright World."}),
@@ -187,16 +187,17 @@ CASES = [
                  "illness at the time of the study.",
         "exc-14": "NIMH employees/staff and their immediate family members will be excluded from "
                   "the study per NIMH policy."}),
-    ("NCT00003474", "NCI bullets, one-word subheads on their own line", 31, 0, {
+    ("NCT00003474", "NCI bullets, one-word subheads on their own line (prefixed)", 31, 0, {
         "inc-1": "Histologically confirmed incurable glioblastoma multiforme that has progressed, "
                  "recurred, or persisted following completion of initial standard therapy (including "
                  "radiotherapy and/or chemotherapy)",
         "inc-2": "Measurable disease by MRI or CT scan",
         "inc-3": "Brain stem tumor is excluded",
-        "inc-5": "18 and over",
-        "inc-10": "No liver failure",
-        "inc-25": "At least 4 weeks since chemotherapy (unless radiologically proven progression)",
-        "inc-31": "Prior cytodifferentiating agent allowed"}),
+        "inc-5": "Age: 18 and over",
+        "inc-10": "Hepatic: No liver failure",
+        "inc-25": "Chemotherapy: At least 4 weeks since chemotherapy (unless radiologically proven "
+                  "progression)",
+        "inc-31": "Other: Prior cytodifferentiating agent allowed"}),
     ("NCT00003152", "NCI run-together paragraphs", 14, 0, {
         "inc-1": "Previously untreated follicular stage III or IV non-Hodgkin's lymphoma",
         "inc-2": "At least one measurable mass",
@@ -205,8 +206,9 @@ CASES = [
         "inc-5": "Hepatic: Alkaline phosphatase and bilirubin less than 2.5 times upper limit of "
                  "normal (ULN) (unless clearly related to NHL)",
         "inc-10": "Other: Not pregnant",
-        "inc-11": "No prior malignancies except nonmelanoma skin cancer or carcinoma in situ of the cervix",
-        "inc-12": "Not HIV positive",
+        "inc-11": "Other: No prior malignancies except nonmelanoma skin cancer or carcinoma in situ of "
+                  "the cervix",
+        "inc-12": "Other: Not HIV positive",
         "inc-14": "No concurrent immunotherapeutic drugs, chemotherapy, or radiotherapy"}),
     ("NCT00001450", "NCI paragraphs, subheads with same-line content", 29, 0, {
         "inc-1": "Histologically confirmed non-small cell lung cancer, including: Squamous cell "
@@ -215,32 +217,34 @@ CASES = [
         "inc-3": "Radiotherapy completed prior to entry.",
         "inc-8": "Chemotherapy: No prior chemotherapy for lung cancer.",
         "inc-11": "Age: 18 and over.",
-        "inc-13": "Absolute granulocyte count greater than 2,000.",
-        "inc-29": "Effective contraception required of fertile patients."}),
+        "inc-13": "Hematopoietic: Absolute granulocyte count greater than 2,000.",
+        "inc-14": "Hematopoietic: Platelet count greater than 100,000.",
+        "inc-15": "Hepatic: Bilirubin no greater than 1.5 mg/dL.",
+        "inc-29": "OTHER: Effective contraception required of fertile patients."}),
     ("NCT00003980", "NCI run-together paragraphs", 21, 0, {
         "inc-2": "No symptomatic brain involvement or leptomeningeal disease",
         "inc-5": "Life expectancy: At least 3 months",
-        "inc-7": "Platelet count at least 100,000/mm3",
-        "inc-12": "Negative pregnancy test",
+        "inc-7": "Hematopoietic: Platelet count at least 100,000/mm3",
+        "inc-12": "Other: Negative pregnancy test",
         "inc-19": "Radiotherapy: At least 4 weeks since prior radiotherapy (6 weeks for extensive "
                   "radiotherapy)",
         "inc-21": "Other: No other concurrent investigational or antitumor drugs"}),
     ("NCT00004664", "ORD style --Disease Characteristics-- headings", 18, 0, {
         "inc-1": "Human immunodeficiency virus seropositive with acquired immune deficiency syndrome",
         "inc-5": "Performance status: Karnofsky 70%-100%",
-        "inc-8": "No acute or untreated infection within 4 weeks prior to entry",
-        "inc-18": "No mental incompetence"}),
+        "inc-8": "Other: No acute or untreated infection within 4 weeks prior to entry",
+        "inc-18": "Other: No mental incompetence"}),
     ("NCT00004755", "ORD style, ';'-joined items under a subhead", 14, 0, {
         "inc-6": "Renal: No clinical or laboratory evidence of renal disease",
-        "inc-7": "No hyperuricemia or gout",
+        "inc-7": "Renal: No hyperuricemia or gout",
         "inc-9": "Other: No allergy or other contraindication to allopurinol or glucantime;",
-        "inc-14": "No pregnant or nursing women"}),
+        "inc-14": "Other: No pregnant or nursing women"}),
     ("NCT00002532", "NCI run-together with 'See Disease Characteristics'", 16, 0, {
         "inc-4": "No uncontrolled, severe leukemic complications, e.g.: Pneumonia with hypoxia Shock "
                  "Cardiac failure Hemorrhage",
-        "inc-9": "No uncontrolled bleeding",
-        "inc-12": "No severe cardiac disease (e.g., congestive heart failure, myocardial infarction "
-                  "within the past 6 months, or severe arrhythmia)",
+        "inc-9": "Hematopoietic: No uncontrolled bleeding",
+        "inc-12": "Cardiovascular: No severe cardiac disease (e.g., congestive heart failure, "
+                  "myocardial infarction within the past 6 months, or severe arrhythmia)",
         "inc-14": "Other: No hypersensitivity to E. coli proteins"}),
     ("NCT00007046", "ORD style, standalone OR between alternatives", 5, 0, {
         "inc-1": "Diagnosis of diaphyseal medullary stenosis with malignant fibrous histiocytoma of "
@@ -253,8 +257,8 @@ CASES = [
                  "sitosterolemia OR Normal volunteer"}),
     ("NCT00002462", "NCI run-together with mid-text 'except:'", 8, 0, {
         "inc-2": "Age: 15 to 70",
-        "inc-7": "No concomitant or previous second malignancy except: Nonmelanomatous skin cancer "
-                 "In situ carcinoma of the cervix",
+        "inc-7": "Other: No concomitant or previous second malignancy except: Nonmelanomatous skin "
+                 "cancer In situ carcinoma of the cervix",
         "inc-8": "No prior therapy"}),
     ("NCT00002413", "NIAID subheads with Allowed:/Excluded:", 4, 9, {
         "inc-1": "Concurrent Medication: Allowed: Based on medical history...",
@@ -262,7 +266,8 @@ CASES = [
                  "method, within 30 days of entry.",
         "inc-3": "Prior Medication: Allowed: Prior nucleoside reverse transcriptase and protease "
                  "inhibitors.",
-        "exc-1": "Malabsorption or severe chronic diarrhea within 30 days prior to entry...",
+        "exc-1": "Co-existing Condition: Malabsorption or severe chronic diarrhea within 30 days "
+                 "prior to entry...",
         "exc-5": "Prior Medication: Excluded: Non-nucleoside reverse transcriptase inhibitor therapy.",
         "exc-9": "Risk Behavior: Excluded: Active substance abuse that may interfere with compliance "
                  "or protocol evaluations."}),
@@ -278,10 +283,50 @@ CASES = [
     ("NCT00000762", "NIAID 'Concurrent Medication: Recommended:' on one line", 5, 5, {
         "inc-1": "Concurrent Medication: Recommended: PCP prophylaxis.",
         "inc-2": "Documented asymptomatic HIV infection.",
-        "exc-1": "Any serious acute infection.",
+        "exc-1": "Co-existing Condition: Any serious acute infection.",
         "exc-3": "Concurrent Medication: Excluded within the past 2 years: More than one serious "
                  "proven bacterial infection...",
         "exc-5": "Prior Medication: Excluded: Uninterrupted steroid therapy of > 6 weeks duration."}),
+    ("NCT00000963", "NIAID category subhead without polarity ('Co-existing Condition:' + "
+                    "'Patients with the following ... are excluded.'), category + polarity", 8, 13, {
+        "inc-1": "Concurrent Medication: Allowed: Prophylaxis treatment for Pneumocystis carinii "
+                 "pneumonia (PCP).",
+        "inc-4": "Concurrent Treatment: Allowed: Blood transfusions.",
+        "exc-1": "Co-existing Condition: Hypersensitivity to didanosine (ddI).",
+        "exc-6": "Co-existing Condition: Active malignancy requiring chemotherapy.",
+        "exc-7": "Concurrent Medication: Excluded: Zidovudine (AZT), other antiretroviral agents, "
+                 "biological modifiers, and investigational medications.",
+        "exc-8": "Drugs with potential to cause peripheral neuropathy or pancreatitis.",
+        "exc-9": "Active malignancy requiring concomitant chemotherapy.",
+        "exc-13": "Prior Medication: Excluded: Drugs that have or will cause prolonged neutropenia, "
+                  "significant pancreatitis, significant nephrotoxicity, or peripheral neuropathy "
+                  "within 1 week of entry."}),
+    ("NCT00004256", "NCI subheads on their own line; items that already name the subhead", 20, 0, {
+        "inc-1": "Diagnosis of laryngeal cancer with intention to treat by radiotherapy using a 16 "
+                 "fraction 3 week scheme",
+        "inc-2": "Stage I or II",
+        "inc-3": "No known CNS disease",
+        "inc-4": "Age: 20 to 80",
+        "inc-5": "Performance status: WHO 0-1",
+        "inc-6": "Hepatic function normal",
+        "inc-7": "Renal function normal",
+        "inc-8": "Other: Not pregnant or nursing",
+        "inc-14": "Other: Willingness to cooperate for regular mirror examination of the larynx",
+        "inc-15": "Biologic therapy: No concurrent immunotherapy",
+        "inc-17": "Endocrine therapy: No prior or concurrent corticosteroids",
+        "inc-18": "Endocrine therapy: No concurrent hormonal therapy",
+        "inc-19": "Surgery: No major organ allografts",
+        "inc-20": "Other: No other concurrent investigational drugs"}),
+    ("NCT00003573", "NCI subheads on their own line, OR alternatives under a subhead", 13, 0, {
+        "inc-2": "Residual disease of at least 1.5 cm2 in size on MRI or CT scan OR Evidence of CNS "
+                 "or extraneural metastases",
+        "inc-3": "Age: 3 to 21",
+        "inc-4": "Hematopoietic: Absolute neutrophil count at least 1,500/mm^3",
+        "inc-7": "Hepatic: Bilirubin less than 1.5 mg/dL",
+        "inc-8": "Renal: Creatinine less than 1.7 mg/dL OR Creatinine clearance greater than 70 mL/min",
+        "inc-10": "Other: Fertile patients must use effective contraception",
+        "inc-11": "Chemotherapy: No prior chemotherapy",
+        "inc-13": "Radiotherapy: No prior radiotherapy"}),
     ("NCT05858684", "seed trial, API v2 numbered lists", 13, 17, {
         "inc-1": "18-70 years old;",
         "inc-9": "AST/ALT below 2 times the upper limit of normal; Creatinine clearance ≥30 mL/min; "
@@ -306,17 +351,24 @@ NOT_CRITERIA = [
     "Not specified", "See Disease Characteristics", "None", "Not applicable",
     "Patients may be eligible", "Patients will not be eligible", "Patients must have:",
     "Patients with the following", "Patients must meet the following", "NOTE: Other protocol",
-    "Co-existing Condition:",
 ]
-#: Subheads on a line of their own: never a criterion by themselves.  (With content
-#: on the same line they are kept: "Age: 18 and over".)
+#: Subheads on a line of their own: never a criterion by themselves, but prefixed to
+#: the items below them ("Age:" / "- 18 and over" gives "Age: 18 and over").
 SUBHEADS = {
     "Hepatic", "Renal", "Age", "Other", "OTHER", "Cardiovascular", "Biologic therapy",
     "Biologic Therapy", "Performance status", "Hematopoietic", "Chemotherapy", "Surgery",
     "Radiotherapy", "Endocrine therapy", "Life expectancy", "Pulmonary", "Concurrent Medication",
     "Prior Medication", "Excluded", "Allowed", "Required", "Eligible Stages Include",
-    "Hormone receptor status", "NOTE",
+    "Hormone receptor status", "NOTE", "Co-existing Condition", "Concurrent Treatment",
 }
+#: A subhead (and NIAID polarity) prefix: "Age: ", "Prior Medication: Excluded: ".
+_SUBHEAD_PREFIX = re.compile(
+    r"^(?:(?:Age|Sex|Performance status|Life expectancy|Hematopoietic|Hepatic|Renal|Cardiovascular|"
+    r"Pulmonary|Neurologic|Other|Biologic therapy|Chemotherapy|Endocrine therapy|Radiotherapy|"
+    r"Surgery|Co-existing Condition|Concurrent Medication|Prior Medication|Concurrent Treatment|"
+    r"Prior Treatment|Risk Behavior|Excluded|Allowed|Required)[^:]{0,40}: )+",
+    re.I,
+)
 
 ALL_FIXTURES = sorted(p.stem for p in FIXTURES.glob("*.txt"))
 
@@ -347,10 +399,15 @@ def test_expected_texts(nct_id, style, n_inc, n_exc, expected):
 @pytest.mark.parametrize("nct_id", ALL_FIXTURES)
 def test_headers_subheads_and_placeholders_are_not_criteria(nct_id):
     for c in split_criteria(load(nct_id)):
+        body = _SUBHEAD_PREFIX.sub("", c.text)  # what stands after a subhead prefix
         for bad in NOT_CRITERIA:
             assert not c.text.startswith(bad), (c.id, c.text)
+            assert not body.startswith(bad), (c.id, c.text)
         assert c.text.rstrip(":") not in SUBHEADS, (c.id, c.text)
-        assert c.text.strip(" .:;") not in ("OR", "AND", "or", "and")
+        assert body and body.rstrip(":") not in SUBHEADS, (c.id, c.text)
+        assert body.strip(" .:;") not in ("OR", "AND", "or", "and")
+        # a subhead is never written twice ("Age: Age 18 and over", "Other: Other: ...")
+        assert not re.match(r"([A-Za-z][\w -]{1,40}):\s+\1s?\b", c.text, re.I), (c.id, c.text)
 
 
 # -- offsets --------------------------------------------------------------
@@ -377,8 +434,8 @@ def check_offsets(text: str) -> None:
         last_start = c.start
         if _fold(raw) == c.text:
             continue
-        # a sub-item with its lead-in prefixed, or an "except:"/"one of:"/OR group:
-        # the words as written (list markers removed) end the criterion text
+        # an item with its subhead or lead-in prefixed, or an "except:"/"one of:"/OR
+        # group: the words as written (list markers removed) end the criterion text
         written = _words(_LINE_MARKER.sub(" ", raw))
         assert written and _words(c.text)[-len(written) :] == written, (c.id, raw, c.text)
 
@@ -536,9 +593,135 @@ def test_nci_subhead_with_placeholder_and_same_line_content():
         "Biologic therapy: Not specified\n"
     )
     assert texts(text) == [
-        ("inclusion", "18 and over"),
+        ("inclusion", "Age: 18 and over"),
         ("inclusion", "Hepatic: Bilirubin no greater than 1.5 mg/dL"),
     ]
+    age = split_criteria(text)[0]
+    assert text[age.start : age.end] == "18 and over"
+
+
+# -- subheads prefixed to their items ---------------------------------------
+
+
+def test_nci_subheads_are_prefixed_to_every_item_below_them():
+    """NCT00003474: one-word subheads on their own line, items indented below."""
+    text = load("NCT00003474")
+    crits = split_criteria(text)
+    want = (
+        [None] * 4  # DISEASE CHARACTERISTICS: section header, never prefixed
+        + ["Age", "Performance status", "Life expectancy"]
+        + ["Hematopoietic"] * 2 + ["Hepatic"] * 3 + ["Renal"] * 2 + ["Cardiovascular"] * 3
+        + ["Pulmonary"] + ["Other"] * 4
+        + ["Biologic therapy"] * 2 + ["Chemotherapy"] * 2  # PRIOR CONCURRENT THERAPY: not prefixed
+        + ["Endocrine therapy", "Radiotherapy", "Surgery"] + ["Other"] * 2
+    )
+    assert len(crits) == len(want)
+    for c, label in zip(crits, want):
+        raw = _fold(text[c.start : c.end])
+        if label is None:
+            assert c.text == raw, c.id
+        else:
+            # the subhead goes in front; the offsets still cover the item alone
+            assert c.text == f"{label}: {raw}", c.id
+            assert not raw.startswith(label)
+    by = {c.id: c for c in crits}
+    assert text[by["inc-5"].start : by["inc-5"].end] == "18 and over"
+    assert by["inc-7"].text == "Life expectancy: At least 2 months"
+    assert by["inc-6"].text == "Performance status: Karnofsky 60-100%"
+    assert by["inc-11"].text == "Hepatic: Bilirubin no greater than 2.5 mg/dL"
+
+
+def test_items_that_already_name_their_subhead_are_not_prefixed_again():
+    # NCT00004256: "Hepatic:" / "- Hepatic function normal", "Renal:" / "- Renal function normal"
+    got = by_id(load("NCT00004256"))
+    assert got["inc-6"] == "Hepatic function normal"
+    assert got["inc-7"] == "Renal function normal"
+    text = (
+        "PATIENT CHARACTERISTICS:\n\nAge:\n\n  -  Ages 18 to 65\n\n  -  Age: over 18 if male\n\n"
+        "Life expectancy:\n\n  -  Life expectancy at least 12 weeks\n\n"
+        "Other:\n\n  -  Other malignancy allowed if curatively treated\n\n"
+        "  -  Hepatic: bilirubin normal\n"
+    )
+    assert [t for _, t in texts(text)] == [
+        "Ages 18 to 65",
+        "Age: over 18 if male",
+        "Life expectancy at least 12 weeks",
+        "Other malignancy allowed if curatively treated",
+        "Hepatic: bilirubin normal",
+    ]
+    check_offsets(text)
+
+
+def test_subhead_reach():
+    text = (
+        "DISEASE CHARACTERISTICS:\n\n  -  Measurable disease\n\n"
+        "PATIENT CHARACTERISTICS:\n\n"
+        "Hepatic:\n\n  -  Bilirubin normal\n\n"
+        "Not a hepatic item: a paragraph back at the subhead's indent\n\n"
+        "Renal: Creatinine normal\n\n"
+        "Cardiovascular:\n\nNo CHF\n\nNo MI within 3 months\n\n"  # paragraph style
+        "Pulmonary: No COPD\n\n"  # carries its own label: the reach of Cardiovascular ends
+        "No asthma\n\n"
+        "Donor:\n\n  -  Age 18 to 60\n\n"  # not a known subhead: not prefixed
+        "PRIOR CONCURRENT THERAPY:\n\n  -  No prior chemotherapy\n\n"  # section header: not prefixed
+        "Exclusion Criteria:\n\nOther:\n\n  -  Pregnancy\n"
+    )
+    assert texts(text) == [
+        ("inclusion", "Measurable disease"),
+        ("inclusion", "Hepatic: Bilirubin normal"),
+        ("inclusion", "Not a hepatic item: a paragraph back at the subhead's indent"),
+        ("inclusion", "Renal: Creatinine normal"),
+        ("inclusion", "Cardiovascular: No CHF"),
+        ("inclusion", "Cardiovascular: No MI within 3 months"),
+        ("inclusion", "Pulmonary: No COPD"),
+        ("inclusion", "No asthma"),
+        ("inclusion", "Age 18 to 60"),
+        ("inclusion", "No prior chemotherapy"),
+        ("exclusion", "Other: Pregnancy"),
+    ]
+    check_offsets(text)
+
+
+def test_subhead_with_lead_in_and_or_alternatives_is_written_once():
+    # NCT00003573: "Renal:" / "- Creatinine less than 1.7 mg/dL OR" / "- Creatinine clearance ..."
+    got = by_id(load("NCT00003573"))
+    assert got["inc-8"] == (
+        "Renal: Creatinine less than 1.7 mg/dL OR Creatinine clearance greater than 70 mL/min"
+    )
+    assert got["inc-8"].count("Renal:") == 1
+    text = (
+        "PATIENT CHARACTERISTICS:\n\nRenal:\n\n"
+        "  -  Adequate function defined as:\n\n"
+        "       -  Creatinine < 1.5 mg/dL OR\n\n"
+        "       -  Creatinine clearance > 60 mL/min\n\n"
+        "Other:\n\n"
+        "  -  No other malignancy except:\n\n"
+        "       -  Basal cell skin cancer\n\n"
+        "       -  Carcinoma in situ of the cervix\n"
+    )
+    assert [t for _, t in texts(text)] == [
+        "Renal: Adequate function defined as: Creatinine < 1.5 mg/dL OR Creatinine clearance > 60 mL/min",
+        "Other: No other malignancy except: Basal cell skin cancer; Carcinoma in situ of the cervix",
+    ]
+    check_offsets(text)
+
+
+def test_run_together_items_get_the_subhead_they_follow():
+    # NCT00003152: "... Other: Not pregnant No prior malignancies except ... Not HIV positive ..."
+    got = by_id(load("NCT00003152"))
+    assert [got[f"inc-{i}"].split(":")[0] for i in range(10, 14)] == ["Other"] * 4
+    # the pieces after "PRIOR CONCURRENT THERAPY:" stay unprefixed (a section header)
+    assert got["inc-14"] == "No concurrent immunotherapeutic drugs, chemotherapy, or radiotherapy"
+    # NCT00002532: "Hematopoietic: See Disease Characteristics No uncontrolled bleeding"
+    assert by_id(load("NCT00002532"))["inc-9"] == "Hematopoietic: No uncontrolled bleeding"
+
+
+def test_niaid_category_subhead_without_polarity():
+    # NCT00000963: "Co-existing Condition:" / "Patients with the following conditions or
+    # symptoms are excluded." / "- Hypersensitivity to didanosine (ddI)." ...
+    crits = [c for c in split_criteria(load("NCT00000963")) if c.section == "exclusion"]
+    assert [c.text.split(": ")[0] for c in crits[:6]] == ["Co-existing Condition"] * 6
+    assert crits[6].text.startswith("Concurrent Medication: Excluded: Zidovudine")
 
 
 # -- robustness ---------------------------------------------------------------

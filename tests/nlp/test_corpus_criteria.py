@@ -231,11 +231,11 @@ CASES = [
          cond(REQ, "systemic lupus erythematosus")),
     case("NCT00497367", EXC, 16, "CVA-window", "CVA within the past 6 months",
          cond(FORBID, "stroke", window=6 * MONTH)),
-    case("NCT00008437", INC, 17, "no-CVA-window", "No cerebrovascular accident (CVA) within the past 6 months",
+    case("NCT00008437", INC, 17, "no-CVA-window", "Cardiovascular: No cerebrovascular accident (CVA) within the past 6 months",
          cond(FORBID, "stroke", window=6 * MONTH)),
     case("NCT00003820", EXC, 3, "HBV-or-hepatitis", "Active HBV infection or hepatitis.",
          cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis")),
-    case("NCT00002982", INC, 16, "not-HIV-HBV-HCV", "Not HIV, HBV, and HCV positive",
+    case("NCT00002982", INC, 16, "not-HIV-HBV-HCV", "Other: Not HIV, HBV, and HCV positive",
          cond(FORBID, "hiv infection"), cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis c")),
     case("NCT00001538", INC, 27, "no-evidence-HBV-HIV-HCV-HTLV",
          "No evidence of infection with HBV, HIV-1, HCV or HTLV-1 using standard testing procedures.",
@@ -245,11 +245,11 @@ CASES = [
          "Known to be human immunodeficiency virus (HIV), hepatitis B surface antigen or hepatitis C positive.",
          cond(FORBID, "hiv infection"), cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis c")),
     case("NCT00003386", INC, 10, "run-together-negatives",
-         "No active infections HIV negative Hepatitis B surface antigen negative Hepatitis C antibody negative",
+         "Other: No active infections HIV negative Hepatitis B surface antigen negative Hepatitis C antibody negative",
          cond(FORBID, "infection"), cond(FORBID, "hiv infection"), cond(FORBID, "hepatitis b"),
          cond(FORBID, "hepatitis c")),
     case("NCT00001021", EXC, 2, "hepatitis-B-or-C-ellipsis",
-         "Serologic evidence of current Hepatitis B or C infection.",
+         "Co-existing Condition: Serologic evidence of current Hepatitis B or C infection.",
          cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis c")),
     case("NCT00003062", INC, 1, "NSCLC-spelled-out",
          "Histologically confirmed progressive or recurrent stage IV non-small cell lung cancer (NSCLC)",
@@ -258,7 +258,7 @@ CASES = [
          "Completely resected T2N0M0 Stage I NSCLC as defined by the International Staging System",
          cond(REQ, "non-small cell lung cancer")),
     # the trial is for NSCLC: only the chemotherapy is negated, not the disease it treated
-    case("NCT00002623", INC, 20, "no-prior-chemo-for-NSCLC", "No prior chemotherapy for NSCLC",
+    case("NCT00002623", INC, 20, "no-prior-chemo-for-NSCLC", "Chemotherapy: No prior chemotherapy for NSCLC",
          therapy(FORBID, "chemotherapy")),
     case("NCT00001446", INC, 13, "no-brain-metastases", "No brain metastases.",
          cond(FORBID, "brain metastases")),
@@ -319,9 +319,9 @@ CASES = [
 
     # ---- exceptions --------------------------------------------------------
     case("NCT00000807", EXC, 1, "malignancy-except-bcc-cis",
-         "Other active malignancies except basal cell carcinoma of the skin, or carcinoma in situ of the cervix.",
+         "Co-existing Condition: Other active malignancies except basal cell carcinoma of the skin, or carcinoma in situ of the cervix.",
          cond(FORBID, "malignancy", exceptions=["basal cell carcinoma", "cervical carcinoma in situ"])),
-    case("NCT00001189", INC, 22, "no-prior-malignancy-except-bcc", "No prior malignancy except basal cell carcinoma.",
+    case("NCT00001189", INC, 22, "no-prior-malignancy-except-bcc", "OTHER: No prior malignancy except basal cell carcinoma.",
          cond(FORBID, "malignancy", exceptions=["basal cell carcinoma"])),
     # "carcinoma of the cervix in situ" (word order) is not a lexicon pattern yet
     case("NCT00000435", EXC, 8, "malignancy-5y-except-nmsc-cis",
@@ -330,7 +330,7 @@ CASES = [
          cond(FORBID, "malignancy", window=5 * YEAR,
               exceptions=["non-melanoma skin cancer", "cervical carcinoma in situ"])),
     case("NCT00001059", EXC, 3, "malignancy-except-basal-or-squamous",
-         "Other active malignancies except for basal or squamous cell carcinoma of the skin or in situ cervical "
+         "Co-existing Condition: Other active malignancies except for basal or squamous cell carcinoma of the skin or in situ cervical "
          "cancer.",
          cond(FORBID, "malignancy", exceptions=["non-melanoma skin cancer", "cervical carcinoma in situ"])),
 
@@ -487,7 +487,7 @@ CASES = [
     case("NCT00001271", INC, 16, "crcl-cc-per-minute", "Creatinine clearance greater than 60 cc per minute.",
          lab(REQ, "creatinine clearance", ">", 60, "mL/min")),
     case("NCT00001300", INC, 20, "creatinine-or-crcl",
-         "Creatinine less than 1.5 mg/dL or creatinine clearance greater than 60 mL/min.",
+         "Renal: Creatinine less than 1.5 mg/dL or creatinine clearance greater than 60 mL/min.",
          lab(REQ, "creatinine", "<", 1.5, "mg/dL"), lab(REQ, "creatinine clearance", ">", 60, "mL/min")),
 
     # ---- therapies: names, classes, windows --------------------------------
@@ -503,7 +503,7 @@ CASES = [
          therapy(FORBID, "major surgery", window=30)),
     case("NCT00001570", INC, 7, "no-major-surgery-4w", "Surgery: No major surgery within 4 weeks of study.",
          therapy(FORBID, "major surgery", window=28)),
-    case("NCT00002189", EXC, 1, "less-than-2w-since-surgery", "Less than 2 weeks since major surgery.",
+    case("NCT00002189", EXC, 1, "less-than-2w-since-surgery", "Co-existing Condition: Less than 2 weeks since major surgery.",
          therapy(FORBID, "major surgery", window=14)),
     case("NCT00000173", EXC, 11, "investigational-30d",
          "Use of any investigational drugs within 30 days or 5 half-lives, whichever is longer, prior to "
@@ -545,10 +545,10 @@ CASES = [
          admin(REQ, "informed consent")),
     case("NCT00000271", INC, 6, "consent-and-comply", "Able to give informed consent and comply with study procedures.",
          admin(REQ, "informed consent"), admin(REQ, "willingness to comply")),
-    case("NCT00000806", EXC, 2, "unable-to-consent", "Unable to give informed consent.",
+    case("NCT00000806", EXC, 2, "unable-to-consent", "Co-existing Condition: Unable to give informed consent.",
          admin(REQ, "informed consent")),
     case("NCT00000669", EXC, 7, "investigator-unsuitable",
-         "Any other clinical condition that in the opinion of the investigator makes the patient unsuitable for "
+         "Co-existing Condition: Any other clinical condition that in the opinion of the investigator makes the patient unsuitable for "
          "study.",
          admin(FORBID, "investigator judgement")),
     case("NCT00000401", EXC, 4, "investigator-inappropriate",

@@ -1,0 +1,73 @@
+"""Search latency in one warm process: p50/p95 over 100 patient topics, and peak memory.
+
+    python benchmarks/bench_latency.py [--index DIR] [--top 10]
+
+Topics: the 50 TREC 2022 patient descriptions, each searched twice (as text,
+and again after a warm-up pass), for 100 searches against the 6,787-trial
+index (built into a temporary directory if --index is not given). Each search
+is the full job: read the patient, retrieve, judge every candidate's
+criteria, re-rank, explain.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from matcher.evaluation import read_topics
+from matcher.index import index_exists
+from matcher.ingest import ingest
+from matcher.service import Matcher
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--top", type=int, default=10)
+    args = parser.parse_args()
+    tmp = None
+    path = args.index
+    if path is None or not index_exists(path):
+        tmp = tempfile.TemporaryDirectory()
+        path = path or Path(tmp.name) / "ix"
+        print(f"building the index at {path} ...", flush=True)
+        ingest([SHARED / "data" / "ctgov-legacy-xml-6786.tar.gz", SHARED / "data" / "seed" / "NCT05858684.json"], path)
+    topics = [text for _, text in read_topics(SHARED / "bench" / "dev" / "trec2022" / "topics.jsonl")]
+    queries = (topics * 2)[:100]
+    with Matcher(path) as matcher:
+        started = time.perf_counter()
+        matcher.search(queries[0], top=args.top)  # warm-up: pipeline and index caches
+        warmup = time.perf_counter() - started
+        times = []
+        for text in queries:
+            t0 = time.perf_counter()
+            matcher.search(text, top=args.top)
+            times.append((time.perf_counter() - t0) * 1000)
+        trials = len(matcher)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"index:          {trials} trials")
+    print(f"searches:       {len(times)} (top {args.top}), first-search warm-up {warmup:.2f} s")
+    print(f"latency p50:    {statistics.median(times):.0f} ms")
+    print(f"latency p95:    {percentile(times, 0.95):.0f} ms")
+    print(f"latency max:    {max(times):.0f} ms")
+    print(f"throughput:     {1000 * len(times) / sum(times):.1f} searches/s (one process)")
+    print(f"peak memory:    {peak:.0f} MB")
+    if tmp:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,296 @@
+"""Candidate retrieval and eligibility-aware ranking.
+
+1. A query is built from the patient's *facts*, not the raw text alone: the
+   content words of what they wrote, minus words of negated, family and
+   hypothetical mentions, plus their present conditions (boosted).
+2. Hard filters where the patient's facts are known (age, sex) and any user
+   filters (status, phase, country, study type) restrict the index.
+3. The top candidates are judged criterion by criterion
+   (:mod:`matcher.eligibility`) and re-ranked by a linear model over a few
+   explainable signals. Its weights are learned from relevance judgements by
+   :class:`LinearRanker` (scikit-learn) and stored as JSON in
+   ``resources/ranker.json``; each result says which signals moved it.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from . import resources
+from .eligibility import Explanation, condition_ancestors, explain
+from .index import OPEN_STATUSES, Filters, TrialIndex, query_terms
+from .models import Patient, Trial
+
+FEATURES = (
+    "text_score",  # BM25F score / best score for this query
+    "text_rank",  # 1 / log2(rank + 1) in the text ranking
+    "condition_match",  # share of the patient's present conditions the trial is about
+    "ineligible",  # 1 if any criterion fails
+    "fail_share",  # failing criteria / checkable criteria
+    "pass_share",  # passing criteria / checkable criteria
+    "unknown_share",  # unknown criteria / checkable criteria
+    "open",  # recruiting or about to
+)
+CONDITION_BOOST = 3.0
+DEFAULT_CANDIDATES = 100
+
+
+@dataclass
+class Result:
+    nct_id: str
+    title: str
+    status: str
+    score: float
+    eligibility: str
+    passed: int
+    failed: int
+    unknown: int
+    reasons: list[str]
+    signals: dict[str, float]
+    explanation: Explanation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nct_id": self.nct_id,
+            "title": self.title,
+            "status": self.status,
+            "score": round(self.score, 4),
+            "eligibility": self.eligibility,
+            "pass": self.passed,
+            "fail": self.failed,
+            "unknown": self.unknown,
+            "reasons": self.reasons,
+            "signals": {k: round(v, 4) for k, v in self.signals.items()},
+        }
+
+
+@dataclass
+class SearchResults:
+    """Ranked results, the open questions, and close matches the hard filters
+    (the patient's age or sex) left out, each marked ineligible with its reason."""
+
+    results: list[Result]
+    questions: list[str] = field(default_factory=list)
+    excluded: list[Result] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "results": [r.to_dict() for r in self.results],
+            "questions": self.questions,
+            "excluded": [r.to_dict() for r in self.excluded],
+        }
+
+
+# -- query ---------------------------------------------------------------------
+def patient_terms(patient: Patient, text: str = "") -> dict[str, float]:
+    """Weighted query terms: what the patient said, minus what they denied or a relative has."""
+    weights: dict[str, float] = {}
+    excluded: set[str] = set()
+    for fact in patient.facts:
+        if not fact.asserted:
+            excluded.update(query_terms(fact.text))
+    for term in query_terms(text) if text else sorted(patient.words):
+        if term not in excluded:
+            weights[term] = 1.0
+    for fact in patient.facts:
+        if fact.kind == "condition" and fact.asserted:
+            boost = CONDITION_BOOST if not fact.historical else 1.0
+            for term in query_terms(fact.concept) + query_terms(fact.text):
+                weights[term] = max(weights.get(term, 0.0), boost)
+    return weights
+
+
+def patient_filters(patient: Patient, filters: Filters | None = None) -> Filters:
+    out = Filters(**vars(filters)) if filters else Filters()
+    if out.age is None:
+        out.age = patient.age
+    if out.sex is None:
+        out.sex = patient.sex
+    return out
+
+
+# -- signals -------------------------------------------------------------------
+def _condition_match(trial: Trial, patient: Patient) -> float:
+    present = [f.concept for f in patient.facts if f.kind == "condition" and f.asserted and not f.historical]
+    if not present:
+        return 0.0
+    about = {c.concept for crit in trial.criteria if crit.section == "inclusion"
+             for c in crit.constraints if c.kind == "condition" and c.polarity == "require"}
+    words = set(query_terms(" ".join(trial.conditions + trial.mesh_terms + [trial.title])))
+    hits = 0
+    for concept in present:
+        family = {concept} | condition_ancestors(concept)
+        if family & about or (set(query_terms(concept)) and set(query_terms(concept)) <= words):
+            hits += 1
+    return hits / len(present)
+
+
+def signals(trial: Trial, explanation: Explanation, text_score: float, best: float, rank: int,
+            patient: Patient) -> dict[str, float]:
+    counts = explanation.counts()
+    checkable = sum(1 for c in explanation.criteria if c.checkable) or 1
+    return {
+        "text_score": text_score / best if best > 0 else 0.0,
+        "text_rank": 1.0 / math.log2(rank + 2),
+        "condition_match": _condition_match(trial, patient),
+        "ineligible": 1.0 if explanation.eligibility == "ineligible" else 0.0,
+        "fail_share": counts["fail"] / checkable,
+        "pass_share": counts["pass"] / checkable,
+        "unknown_share": sum(1 for c in explanation.criteria if c.verdict == "unknown" and c.checkable) / checkable,
+        "open": 1.0 if trial.overall_status.lower() in OPEN_STATUSES else 0.0,
+    }
+
+
+# -- the learned combination ---------------------------------------------------------
+class LinearRanker:
+    """A linear scorer over :data:`FEATURES`, learned pairwise (RankNet-style
+    logistic regression on feature differences of trials with different grades
+    for the same patient). Learned state: ``weights_``."""
+
+    def __init__(self, C: float = 1.0, max_pairs_per_query: int = 2000, random_state: int = 0):
+        self.C = C
+        self.max_pairs_per_query = max_pairs_per_query
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> "LinearRanker":
+        from sklearn.linear_model import LogisticRegression
+
+        X, y, groups = np.asarray(X, float), np.asarray(y, float), np.asarray(groups)
+        if X.ndim != 2 or X.shape[1] != len(FEATURES):
+            raise ValueError(f"X must have {len(FEATURES)} columns: {', '.join(FEATURES)}")
+        rng = np.random.default_rng(self.random_state)
+        diffs, labels = [], []
+        for g in np.unique(groups):
+            idx = np.flatnonzero(groups == g)
+            pairs = [(i, j) for i in idx for j in idx if y[i] > y[j]]
+            if len(pairs) > self.max_pairs_per_query:
+                pairs = [pairs[k] for k in rng.choice(len(pairs), self.max_pairs_per_query, replace=False)]
+            for n, (i, j) in enumerate(pairs):
+                sign = 1 if n % 2 == 0 else -1  # balanced classes
+                diffs.append(sign * (X[i] - X[j]))
+                labels.append(1 if sign > 0 else 0)
+        if not diffs:
+            raise ValueError("no pair of trials with different grades for the same query")
+        model = LogisticRegression(C=self.C, fit_intercept=False, max_iter=1000)
+        model.fit(np.array(diffs), np.array(labels))
+        self.weights_ = dict(zip(FEATURES, model.coef_[0].tolist()))
+        return self
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights_[name] * features.get(name, 0.0) for name in FEATURES)
+
+    def contributions(self, features: dict[str, float]) -> dict[str, float]:
+        return {name: self.weights_[name] * features.get(name, 0.0) for name in FEATURES}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": list(FEATURES), "weights": self.weights_, "C": self.C}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "LinearRanker":
+        unknown = set(data.get("weights", {})) - set(FEATURES)
+        missing = set(FEATURES) - set(data.get("weights", {}))
+        if unknown or missing:
+            raise ValueError(f"ranker weights do not match the features (unknown {sorted(unknown)}, missing {sorted(missing)})")
+        ranker = cls(C=data.get("C", 1.0))
+        ranker.weights_ = {k: float(v) for k, v in data["weights"].items()}
+        return ranker
+
+
+# Before any training: text relevance first, failing trials sink, unknowns cost a little.
+PRIOR_WEIGHTS = {
+    "text_score": 2.0, "text_rank": 1.0, "condition_match": 1.0, "ineligible": -2.0,
+    "fail_share": -1.0, "pass_share": 0.5, "unknown_share": -0.2, "open": 0.3,
+}
+
+
+@cache
+def default_ranker() -> LinearRanker:
+    """The shipped ranker (``resources/ranker.json``), else the documented prior weights."""
+    if resources.exists("ranker.json"):
+        return LinearRanker.from_dict(resources.read_json("ranker.json"))
+    return LinearRanker.from_dict({"weights": PRIOR_WEIGHTS})
+
+
+# -- search --------------------------------------------------------------------------
+def _main_reasons(explanation: Explanation, limit: int = 3) -> list[str]:
+    by_verdict = {"fail": [], "pass": [], "unknown": []}
+    for c in explanation.criteria:
+        if c.verdict in by_verdict and c.checkable:
+            if c.verdict == "pass" and "did not mention" in c.reason:
+                continue  # assumptions are not reasons to show first
+            by_verdict[c.verdict].append(c.reason)
+    ordered = by_verdict["fail"] + by_verdict["pass"] + by_verdict["unknown"]
+    return list(dict.fromkeys(ordered))[:limit]
+
+
+def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: Filters | None = None,
+               limit: int = DEFAULT_CANDIDATES, hard_filters: bool = True):
+    """Text-relevance candidates for a patient: [(Hit, rank)]."""
+    weights = patient_terms(patient, text)
+    flt = patient_filters(patient, filters) if hard_filters else filters
+    return index.search_weighted(weights, top=limit, filters=flt)
+
+
+def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, filters: Filters | None = None,
+         n_candidates: int = DEFAULT_CANDIDATES, ranker: LinearRanker | None = None,
+         hard_filters: bool = True) -> SearchResults:
+    """The best trials for ``patient``: retrieve, judge, re-rank, explain."""
+    ranker = ranker or default_ranker()
+    hits = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top), hard_filters=hard_filters)
+    if not hits:
+        return SearchResults([], [])
+    best = hits[0].score
+    results = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)]
+    results.sort(key=lambda r: (-r.score, r.nct_id))
+    shown = results[:top]
+    questions: dict[str, None] = {}
+    for r in shown:
+        for q in r.explanation.questions:
+            questions.setdefault(q, None)
+    excluded = _filtered_out(index, patient, text, filters, {h.nct_id for h in hits}, best, ranker) if hard_filters else []
+    return SearchResults(shown, list(questions)[:10], excluded)
+
+
+def _result(hit, position: int, best: float, patient: Patient, ranker: LinearRanker) -> Result:
+    explanation = explain(hit.trial, patient)
+    feats = signals(hit.trial, explanation, hit.score, best, position, patient)
+    counts = explanation.counts()
+    return Result(
+        nct_id=hit.nct_id, title=hit.trial.title, status=hit.trial.overall_status,
+        score=ranker.score(feats), eligibility=explanation.eligibility,
+        passed=counts["pass"], failed=counts["fail"], unknown=counts["unknown"],
+        reasons=_main_reasons(explanation), signals=ranker.contributions(feats), explanation=explanation,
+    )
+
+
+def _filtered_out(index, patient, text, filters, kept: set[str], best: float, ranker, limit: int = 3) -> list[Result]:
+    """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
+    if patient.age is None and patient.sex is None:
+        return []
+    hits = candidates(index, patient, text=text, filters=filters, limit=limit * 3, hard_filters=False)
+    out = []
+    for position, hit in enumerate(hits):
+        if hit.nct_id not in kept and hit.score >= 0.5 * best:
+            out.append(_result(hit, position, best, patient, ranker))
+    return out[:limit]
+
+
+def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES):
+    """(nct_id, features) for every candidate: training and evaluation data."""
+    hits = candidates(index, patient, text=text, limit=n_candidates)
+    if not hits:
+        return []
+    best = hits[0].score
+    return [(h.nct_id, signals(h.trial, explain(h.trial, patient), h.score, best, i, patient)) for i, h in enumerate(hits)]
+
+
+def save_ranker(ranker: LinearRanker, path, metadata: dict[str, Any]) -> None:
+    data = ranker.to_dict() | {"metadata": metadata}
+    with open(path, "w") as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
