@@ -36,7 +36,8 @@ FEATURES = (
     "unknown_share",  # unknown criteria / checkable criteria
     "open",  # recruiting or about to
 )
-CONDITION_BOOST = 3.0
+CONDITION_BOOST = 3.0  # query weight of the patient's present conditions
+WORD_WEIGHT = 1.0  # query weight of the other words they wrote
 DEFAULT_CANDIDATES = 100
 
 
@@ -96,7 +97,7 @@ def patient_terms(patient: Patient, text: str = "") -> dict[str, float]:
             excluded.update(query_terms(fact.text))
     for term in query_terms(text) if text else sorted(patient.words):
         if term not in excluded:
-            weights[term] = 1.0
+            weights[term] = WORD_WEIGHT
     for fact in patient.facts:
         if fact.kind == "condition" and fact.asserted:
             boost = CONDITION_BOOST if not fact.historical else 1.0
@@ -221,8 +222,8 @@ def _main_reasons(explanation: Explanation, limit: int = 3) -> list[str]:
     by_verdict = {"fail": [], "pass": [], "unknown": []}
     for c in explanation.criteria:
         if c.verdict in by_verdict and c.checkable:
-            if c.verdict == "pass" and "did not mention" in c.reason:
-                continue  # assumptions are not reasons to show first
+            if c.verdict == "pass" and ("did not mention" in c.reason or "accepts both" in c.reason):
+                continue  # assumptions and trivial passes are not reasons to show first
             by_verdict[c.verdict].append(c.reason)
     ordered = by_verdict["fail"] + by_verdict["pass"] + by_verdict["unknown"]
     return list(dict.fromkeys(ordered))[:limit]
@@ -246,7 +247,9 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
         return SearchResults([], [])
     best = hits[0].score
     results = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)]
-    results.sort(key=lambda r: (-r.score, r.nct_id))
+    # failing trials sink below every trial the patient may still join; the
+    # learned score orders trials within each of the two tiers
+    results.sort(key=lambda r: (r.eligibility == "ineligible", -r.score, r.nct_id))
     shown = results[:top]
     questions: dict[str, None] = {}
     for r in shown:
@@ -272,11 +275,10 @@ def _filtered_out(index, patient, text, filters, kept: set[str], best: float, ra
     """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
     if patient.age is None and patient.sex is None:
         return []
-    hits = candidates(index, patient, text=text, filters=filters, limit=limit * 3, hard_filters=False)
-    out = []
-    for position, hit in enumerate(hits):
-        if hit.nct_id not in kept and hit.score >= 0.5 * best:
-            out.append(_result(hit, position, best, patient, ranker))
+    hits = candidates(index, patient, text=text, filters=filters, limit=20, hard_filters=False)
+    out = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)
+           if hit.nct_id not in kept and hit.score >= 0.5 * best]
+    out.sort(key=lambda r: (-r.score, r.nct_id))
     return out[:limit]
 
 

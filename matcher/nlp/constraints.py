@@ -305,6 +305,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 continue
             if ent.label_ not in ("CONDITION", "THERAPY", "ORGAN"):
                 continue
+            if ent.label_ == "CONDITION" and _modifies_another(doc, ent):
+                continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
             if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
                 continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
             if ent._.is_exception:
@@ -386,6 +388,17 @@ def _names_another(doc: Doc, ent: Span, clause: _Clause) -> bool:
             if all(t.lower_ in ("or", "and", "/", "-") or (len(t.text) == 1 and t.is_alpha) for t in gap):
                 return True  # "hepatitis B infection", "hepatitis B or C infection"
     return False
+
+
+_DISEASE_SUFFIXES = ("itis", "osis", "opathy", "oma", "emia", "aemia", "algia", "plasia", "ectomy")
+
+
+def _modifies_another(doc: Doc, ent: Span) -> bool:
+    """The entity is an adjective of a disease the lexicon does not know ("lupus cerebritis")."""
+    if ent.end >= len(doc):
+        return False
+    nxt = doc[ent.end]
+    return nxt.is_alpha and not nxt.ent_type_ and nxt.lower_.endswith(_DISEASE_SUFFIXES)
 
 
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
