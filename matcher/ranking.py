@@ -38,7 +38,7 @@ FEATURES = (
 )
 CONDITION_BOOST = 3.0  # query weight of the patient's present conditions
 WORD_WEIGHT = 1.0  # query weight of the other words they wrote
-DEFAULT_CANDIDATES = 100
+DEFAULT_CANDIDATES = 50
 
 
 @dataclass
@@ -230,11 +230,15 @@ def _main_reasons(explanation: Explanation, limit: int = 3) -> list[str]:
 
 
 def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: Filters | None = None,
-               limit: int = DEFAULT_CANDIDATES, hard_filters: bool = True):
-    """Text-relevance candidates for a patient: [(Hit, rank)]."""
+               limit: int = DEFAULT_CANDIDATES, hard_filters: bool = True, removed: int = 0):
+    """Text-relevance candidates for a patient, and (with ``removed``) the best
+    ones that only the patient's age/sex filter left out."""
     weights = patient_terms(patient, text)
     flt = patient_filters(patient, filters) if hard_filters else filters
-    return index.search_weighted(weights, top=limit, filters=flt)
+    kept, gone = index.search_split(weights, top=limit, filters=flt, removed=removed)
+    if removed and filters is not None:
+        gone = [h for h in gone if filters.allows(index.facets_of(h.nct_id))]
+    return (kept, gone) if removed else kept
 
 
 def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, filters: Filters | None = None,
@@ -242,10 +246,11 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
          hard_filters: bool = True) -> SearchResults:
     """The best trials for ``patient``: retrieve, judge, re-rank, explain."""
     ranker = ranker or default_ranker()
-    hits = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top), hard_filters=hard_filters)
-    if not hits:
+    hits, gone = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top),
+                            hard_filters=hard_filters, removed=10)
+    if not hits and not gone:
         return SearchResults([], [])
-    best = hits[0].score
+    best = max([h.score for h in hits + gone])
     results = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)]
     # failing trials sink below every trial the patient may still join; the
     # learned score orders trials within each of the two tiers
@@ -255,7 +260,7 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
     for r in shown:
         for q in r.explanation.questions:
             questions.setdefault(q, None)
-    excluded = _filtered_out(index, patient, text, filters, {h.nct_id for h in hits}, best, ranker) if hard_filters else []
+    excluded = _filtered_out(gone, best, patient, ranker) if hard_filters else []
     return SearchResults(shown, list(questions)[:10], excluded)
 
 
@@ -271,13 +276,9 @@ def _result(hit, position: int, best: float, patient: Patient, ranker: LinearRan
     )
 
 
-def _filtered_out(index, patient, text, filters, kept: set[str], best: float, ranker, limit: int = 3) -> list[Result]:
+def _filtered_out(gone, best: float, patient: Patient, ranker: LinearRanker, limit: int = 3) -> list[Result]:
     """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
-    if patient.age is None and patient.sex is None:
-        return []
-    hits = candidates(index, patient, text=text, filters=filters, limit=20, hard_filters=False)
-    out = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)
-           if hit.nct_id not in kept and hit.score >= 0.5 * best]
+    out = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(gone) if hit.score >= 0.5 * best]
     out.sort(key=lambda r: (-r.score, r.nct_id))
     return out[:limit]
 
