@@ -210,6 +210,7 @@ class TrialIndex:
         self._weighting = BM25F()
         self._score_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._trial_cache: dict[int, Trial] = {}
+        self._length_cache: dict[str, np.ndarray] = {}
         self._searcher = self._ix.searcher(weighting=self._weighting)
 
     _facet_cache: list | None = None
@@ -337,20 +338,36 @@ class TrialIndex:
         if key not in reader:
             result = (_EMPTY_IDS, _EMPTY_SCORES)
         else:
-            postings = self._searcher.postings(field, term, weighting=self._weighting)
-            ids, scores = [], []
-            deleted = reader.has_deletions()
+            # BM25F exactly as whoosh.scoring.bm25, vectorized over the postings
+            postings = self._searcher.postings(field, term)
+            ids, tfs = [], []
             while postings.is_active():
-                docnum = postings.id()
-                if not (deleted and reader.is_deleted(docnum)):
-                    ids.append(docnum)
-                    scores.append(postings.score())
+                ids.append(postings.id())
+                tfs.append(postings.weight())
                 postings.next()
-            result = (np.array(ids, dtype=np.int64), np.array(scores))
+            id_array = np.array(ids, dtype=np.int64)
+            tf = np.array(tfs, dtype=float)
+            lengths = self._field_lengths(field)[id_array]
+            idf = self._searcher.idf(field, term)
+            avgfl = self._searcher.avg_field_length(field) or 1
+            b, k1 = self._weighting.B, self._weighting.K1
+            scores = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl)))
+            if reader.has_deletions():
+                live = np.array([not reader.is_deleted(d) for d in ids], dtype=bool)
+                id_array, scores = id_array[live], scores[live]
+            result = (id_array, scores)
         if len(self._score_cache) >= SCORE_CACHE_SIZE:
             self._score_cache.pop(next(iter(self._score_cache)))
         self._score_cache[key] = result
         return result
+
+    def _field_lengths(self, field: str) -> np.ndarray:
+        lengths = self._length_cache.get(field)
+        if lengths is None:
+            reader = self._searcher.reader()
+            lengths = np.array([reader.doc_field_length(d, field, 1) for d in range(reader.doc_count_all())], dtype=float)
+            self._length_cache[field] = lengths
+        return lengths
 
     def _allowed(self, docnums: np.ndarray, filters: Filters | None) -> np.ndarray:
         if filters is None or filters.to_query() is None or not len(docnums):
