@@ -54,6 +54,8 @@ _CURRENT_RE = re.compile(
     re.I,
 )
 _STOPPED_RE = re.compile(r"\b(stopped|discontinued|completed|finished|last dose|last took|last received|received|had|got|underwent)\b", re.I)
+_OTHER_SPECIMENS = ("urine", "urinary", "urinalysis", "csf", "cerebrospinal", "pleural", "peritoneal", "ascitic",
+                    "synovial", "stool", "sputum", "bronchoalveolar", "dipstick")
 _PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s+ago\b", re.I)
 
 
@@ -130,6 +132,10 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue
         q = near[0]
         data = q._.quantity
+        # "leukocytes in urine of 20/mL" is not a blood count
+        around = doc[max(0, lab.start - 3) : q.start].text.lower()
+        if any(word in around for word in _OTHER_SPECIMENS):
+            continue
         analyte = analyte_for(lab.ent_id_)
         if analyte is None:
             continue
