@@ -437,5 +437,55 @@ def explain(
             click.echo(f"  - {q}")
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="Browser origin allowed to call the API, e.g. https://hospital.example. Repeatable; none by default.")
+@click.option("--frame-ancestors", multiple=True,
+              help="Origin allowed to embed the page in an iframe (CSP frame-ancestors). Repeatable; default: any.")
+@click.option("--rate-limit", default=5.0, show_default=True, type=click.FloatRange(min=0),
+              help="Requests a second per client IP; 0 turns the limit off.")
+@click.option("--rate-burst", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Requests a client may make at once before the rate limit applies.")
+@click.option("--max-body", "max_body_bytes", default=65536, show_default=True, type=click.IntRange(min=1),
+              help="Largest request body in bytes; larger ones get 413.")
+@click.option("--forwarded-allow-ips", default=None,
+              help="Addresses of reverse proxies whose X-Forwarded-For gives the client address.")
+@index_option
+def serve_cmd(
+    host: str,
+    port: int,
+    cors_origins: tuple[str, ...],
+    frame_ancestors: tuple[str, ...],
+    rate_limit: float,
+    rate_burst: int,
+    max_body_bytes: int,
+    forwarded_allow_ips: str | None,
+    index_path: Path,
+    index_given: bool,
+) -> None:
+    """Serve the HTTP JSON API and the embeddable search page until Ctrl-C or SIGTERM.
+
+    POST /search, POST /explain, GET /trials/NCT_ID and GET /health answer in
+    the same JSON as --json; the page is at / and the OpenAPI docs at /docs.
+    Patient text is never logged.
+    """
+    from . import api
+
+    _open(index_path, index_given).close()  # builds the default index on first use, like every command
+    api.serve(
+        host,
+        port,
+        index_path,
+        cors_origins=cors_origins,
+        frame_ancestors=frame_ancestors or ("*",),
+        rate_limit=rate_limit or None,
+        rate_burst=rate_burst,
+        max_body_bytes=max_body_bytes,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+
+
 def main() -> None:  # pragma: no cover - console script entry
     cli()
