@@ -267,7 +267,8 @@ def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path, 
             if baseline:
                 ranked = [(h.nct_id, h.score) for h in ix.search(text, top=top, prefer_open=False)]
             else:
-                found = rank(ix, read_text(text), text=text, top=top, n_candidates=max(top, 100))
+                # TREC judges relevance whatever a trial's status: no open-first tier here
+                found = rank(ix, read_text(text), text=text, top=top, n_candidates=max(top, 100), open_first=False)
                 ranked = [(r.nct_id, r.score) for r in found.results]
             for line in run_lines(qid, ranked, tag):
                 click.echo(line)

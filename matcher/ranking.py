@@ -39,6 +39,7 @@ FEATURES = (
 CONDITION_BOOST = 3.0  # query weight of the patient's present conditions
 WORD_WEIGHT = 1.0  # query weight of the other words they wrote
 DEFAULT_CANDIDATES = 50
+OPEN_TIER_MIN_TEXT = 0.5  # share of the best text score an open trial needs to be listed first
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Result:
     reasons: list[str]
     signals: dict[str, float]
     explanation: Explanation | None = None
+    features: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -243,8 +245,13 @@ def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: 
 
 def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, filters: Filters | None = None,
          n_candidates: int = DEFAULT_CANDIDATES, ranker: LinearRanker | None = None,
-         hard_filters: bool = True) -> SearchResults:
-    """The best trials for ``patient``: retrieve, judge, re-rank, explain."""
+         hard_filters: bool = True, open_first: bool = True) -> SearchResults:
+    """The best trials for ``patient``: retrieve, judge, re-rank, explain.
+
+    Results come in tiers, ordered by the learned score within each: trials
+    still open to enrolment first (with ``open_first``: a patient can only
+    join those), then closed ones, and trials the patient fails last.
+    """
     ranker = ranker or default_ranker()
     hits, gone = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top),
                             hard_filters=hard_filters, removed=10)
@@ -252,9 +259,13 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
         return SearchResults([], [])
     best = max([h.score for h in hits + gone])
     results = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)]
-    # failing trials sink below every trial the patient may still join; the
-    # learned score orders trials within each of the two tiers
-    results.sort(key=lambda r: (r.eligibility == "ineligible", -r.score, r.nct_id))
+    def tier(r: Result) -> tuple[bool, bool]:
+        # only a trial about the patient's problem earns the open-first tier
+        relevant = r.features["condition_match"] > 0 or r.features["text_score"] >= OPEN_TIER_MIN_TEXT
+        closed = open_first and not (r.status.lower() in OPEN_STATUSES and relevant)
+        return r.eligibility == "ineligible", closed
+
+    results.sort(key=lambda r: (*tier(r), -r.score, r.nct_id))
     shown = results[:top]
     questions: dict[str, None] = {}
     for r in shown:
@@ -273,6 +284,7 @@ def _result(hit, position: int, best: float, patient: Patient, ranker: LinearRan
         score=ranker.score(feats), eligibility=explanation.eligibility,
         passed=counts["pass"], failed=counts["fail"], unknown=counts["unknown"],
         reasons=_main_reasons(explanation), signals=ranker.contributions(feats), explanation=explanation,
+        features=feats,
     )
 
 
