@@ -1,0 +1,119 @@
+"""Ranking for a patient, TREC runs and evaluation, on real records."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from matcher.cli import cli
+from matcher.evaluation import eligible_above_excluded, evaluate, read_topics
+from matcher.index import TrialIndex
+from matcher.ingest import ingest
+from matcher.patient import read_text
+from matcher.ranking import FEATURES, LinearRanker, patient_terms, rank
+
+from conftest import RECORDS
+
+SLE = (
+    "A {age}-year-old woman with refractory systemic lupus erythematosus, SELENA-SLEDAI 12. Hemoglobin 130 g/L, "
+    "WBC 6.1 x10^9/L, neutrophils 3.8 x10^9/L, platelets 250 x10^9/L, creatinine clearance 100 mL/min, "
+    "bilirubin 0.5 mg/dL, AST 22 U/L, ALT 20 U/L, ejection fraction 62%."
+)
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rank") / "ix"
+    ingest([RECORDS], path)
+    with TrialIndex(path) as index:
+        yield index
+
+
+def test_lupus_patient_gets_the_seed_trial_first(ix):
+    found = rank(ix, read_text(SLE.format(age=34)), text=SLE.format(age=34))
+    top = found.results[0]
+    assert top.nct_id == "NCT05858684"
+    assert top.eligibility in ("eligible", "uncertain") and top.failed == 0
+    assert any("85 g/L" in r or "SELENA" in r.upper() for r in top.reasons)
+    assert found.questions  # e.g. the EULAR/ACR score
+
+
+def test_older_patient_sees_it_marked_ineligible(ix):
+    text = SLE.format(age=72)
+    found = rank(ix, read_text(text), text=text)
+    assert "NCT05858684" not in [r.nct_id for r in found.results]  # the age filter
+    (excluded,) = [r for r in found.excluded if r.nct_id == "NCT05858684"]
+    assert excluded.eligibility == "ineligible"
+    assert "72" in excluded.reasons[0]
+
+
+def test_failing_trials_sink(ix):
+    text = SLE.format(age=34) + " She received the MMR vaccine 1 week ago."
+    found = rank(ix, read_text(text), text=text, top=10)
+    verdicts = [r.eligibility for r in found.results]
+    assert "ineligible" in verdicts
+    assert verdicts.index("ineligible") == len(verdicts) - verdicts[::-1].count("ineligible")
+
+
+def test_negated_and_family_findings_do_not_pull_trials_in():
+    patient = read_text("A 40-year-old man. Denies lupus. His mother has epilepsy. He has asthma.")
+    terms = patient_terms(patient, "A 40-year-old man. Denies lupus. His mother has epilepsy. He has asthma.")
+    assert "lupu" not in terms and "epilepsi" not in terms
+    assert terms["asthma"] > terms.get("man", 0)
+
+
+def test_result_json_shape_and_signals(ix):
+    data = rank(ix, read_text(SLE.format(age=34)), text=SLE.format(age=34)).to_dict()
+    first = data["results"][0]
+    assert set(first) >= {"nct_id", "title", "score", "eligibility", "pass", "fail", "unknown", "reasons", "signals"}
+    assert set(first["signals"]) == set(FEATURES)
+
+
+def test_ranker_learns_and_round_trips():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.random((200, len(FEATURES)))
+    y = (X[:, 0] > 0.5).astype(int) + (X[:, 3] < 0.5).astype(int)  # text score up, ineligible down
+    groups = np.repeat(np.arange(10), 20)
+    ranker = LinearRanker().fit(X, y, groups)
+    assert ranker.weights_["text_score"] > 0 > ranker.weights_["ineligible"]
+    again = LinearRanker.from_dict(json.loads(json.dumps(ranker.to_dict())))
+    assert again.weights_ == ranker.weights_
+    with pytest.raises(ValueError):
+        LinearRanker.from_dict({"weights": {"bogus": 1.0}})
+
+
+def test_topics_formats(tmp_path):
+    (tmp_path / "t.jsonl").write_text('{"_id": "q1", "text": "lupus"}\n{"_id": "q2", "text": "asthma"}\n')
+    (tmp_path / "t.xml").write_text('<topics task="2022"><topic number="1">A man with lupus.</topic></topics>')
+    assert read_topics(tmp_path / "t.jsonl") == [("q1", "lupus"), ("q2", "asthma")]
+    assert read_topics(tmp_path / "t.xml") == [("1", "A man with lupus.")]
+
+
+def test_evaluation_on_judged_trials_only():
+    qrels = {"q": {"A": 2, "B": 1, "C": 0}}
+    good = {"q": [("X", 9.0), ("A", 3.0), ("B", 2.0), ("C", 1.0)]}  # X is unjudged: condensed away
+    bad = {"q": [("C", 3.0), ("B", 2.0), ("A", 1.0)]}
+    assert evaluate(good, qrels)["nDCG@10"] == pytest.approx(1.0)
+    assert evaluate(bad, qrels)["nDCG@10"] < 0.7
+    assert eligible_above_excluded(good, qrels) == 1.0
+    assert eligible_above_excluded(bad, qrels) == 0.0
+
+
+def test_run_and_evaluate_commands(tmp_path, ix):
+    runner = CliRunner()
+    topics = tmp_path / "topics.jsonl"
+    topics.write_text(json.dumps({"_id": "q1", "text": SLE.format(age=34)}) + "\n")
+    result = runner.invoke(cli, ["run", str(topics), "--index", str(ix.path), "--tag", "t1", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].split() == ["q1", "Q0", "NCT05858684", "1", lines[0].split()[4], "t1"]
+    run = tmp_path / "run.txt"
+    run.write_text(result.output)
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("q1 0 NCT05858684 2\nq1 0 NCT00000102 0\n")
+    scored = runner.invoke(cli, ["evaluate", str(run), str(qrels), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.output)["nDCG@10"] == pytest.approx(1.0)
