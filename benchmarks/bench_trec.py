@@ -12,7 +12,8 @@ Figures, all on judged trials only (condensed lists):
   re-ranking with the hand-set prior weights (no training on these topics).
 - matcher (learned, k-fold CV): weights learned on the other folds' topics
   and applied to the held-out fold; no figure is computed on topics the
-  weights were trained on.
+  weights were trained on. Like `matcher run`, trials the patient fails are
+  put last; the line below it shows the learned score alone.
 
 --save-ranker fits on all 50 topics and writes matcher/resources/ranker.json
 (its metadata records the training data and the CV figures above).
@@ -75,12 +76,14 @@ def main() -> int:
             rows[qid] = feature_rows(ix, patient, text, n_candidates=args.candidates)
     elapsed = time.perf_counter() - started
 
-    def run_with(weights_by_topic) -> dict[str, list[tuple[str, float]]]:
+    def run_with(weights_by_topic, failing_last: bool = True) -> dict[str, list[tuple[str, float]]]:
         run = {}
         for qid, feats in rows.items():
             ranker = weights_by_topic(qid)
-            scored = sorted(((ranker.score(f), d) for d, f in feats), key=lambda x: (-x[0], x[1]))
-            run[qid] = [(d, s) for s, d in scored]
+            # as `matcher run`: the learned score, with trials the patient fails last
+            scored = sorted(((f["ineligible"] if failing_last else 0, ranker.score(f), d) for d, f in feats),
+                            key=lambda x: (x[0], -x[1], x[2]))
+            run[qid] = [(d, s) for _, s, d in scored]
         return run
 
     prior = LinearRanker.from_dict({"weights": PRIOR_WEIGHTS})
@@ -107,6 +110,7 @@ def main() -> int:
         X, y, g = training_data(lambda q: folds[q] != k)
         fold_rankers[k] = LinearRanker().fit(X, y, g)
     results[f"matcher (learned, {args.folds}-fold CV)"] = evaluate(run_with(lambda q: fold_rankers[folds[q]]), qrels)
+    results["  same, score only (no fail tier)"] = evaluate(run_with(lambda q: fold_rankers[folds[q]], failing_last=False), qrels)
     print(f"\ntopics: {len(topics)}; candidates per topic: {args.candidates}; feature extraction {elapsed:.1f} s")
     table(results, "BM25 baseline")
 
