@@ -14,23 +14,13 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
+from common import TREC, corpus_index, percentile
+
 from matcher.evaluation import read_topics
-from matcher.index import index_exists
-from matcher.ingest import ingest
 from matcher.service import Matcher
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def main() -> int:
@@ -38,16 +28,9 @@ def main() -> int:
     parser.add_argument("--index", type=Path)
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
-    tmp = None
-    path = args.index
-    if path is None or not index_exists(path):
-        tmp = tempfile.TemporaryDirectory()
-        path = path or Path(tmp.name) / "ix"
-        print(f"building the index at {path} ...", flush=True)
-        ingest([SHARED / "data" / "ctgov-legacy-xml-6786.tar.gz", SHARED / "data" / "seed" / "NCT05858684.json"], path)
-    topics = [text for _, text in read_topics(SHARED / "bench" / "dev" / "trec2022" / "topics.jsonl")]
+    topics = [text for _, text in read_topics(TREC / "topics.jsonl")]
     queries = (topics * 2)[:100]
-    with Matcher(path) as matcher:
+    with corpus_index(args.index) as path, Matcher(path) as matcher:
         started = time.perf_counter()
         matcher.search(queries[0], top=args.top)  # warm-up: pipeline and index caches
         warmup = time.perf_counter() - started
@@ -66,8 +49,6 @@ def main() -> int:
     print(f"latency max:    {max(times):.0f} ms")
     print(f"throughput:     {1000 * len(times) / sum(times):.1f} searches/s (one process)")
     print(f"peak memory:    {peak:.0f} MB")
-    if tmp:
-        tmp.cleanup()
     return 0
 
 

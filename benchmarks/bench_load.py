@@ -4,8 +4,8 @@
 
 Without --url it starts ``python -m matcher.api`` (the same server as
 ``matcher serve``) as a subprocess on 127.0.0.1 and a free port, with the
-rate limiter off, over --index (default: /tmp/ix3 if it holds an index, else
-the 6,787-trial shared corpus built into a temporary directory), and stops it
+rate limiter off, over --index (if it holds no index yet, the 6,787-trial
+shared corpus is built there, or into a temporary directory without --index), and stops it
 with SIGTERM at the end. Each client is a thread with one keep-alive
 connection that posts the 50 TREC 2022 patient topics in turn until the time
 is up. Only loopback addresses are accepted.
@@ -13,6 +13,7 @@ is up. Only loopback addresses are accepted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -21,27 +22,17 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from common import TREC, corpus_index, percentile
+
 from matcher.evaluation import read_topics
-from matcher.index import index_exists
-from matcher.ingest import ingest
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-TOPICS = SHARED / "bench" / "dev" / "trec2022" / "topics.jsonl"
-DEFAULT_INDEX = Path("/tmp/ix3")
+TOPICS = TREC / "topics.jsonl"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def free_port() -> int:
@@ -120,21 +111,14 @@ def main() -> int:
 
     bodies = [json.dumps({"text": text, "top": args.top}).encode() for _, text in read_topics(args.topics)]
     proc = None
-    tmp = None
+    stack = contextlib.ExitStack()
     if args.url:
         parts = urlsplit(args.url)
         if parts.hostname not in LOOPBACK:
             parser.error("--url must be a loopback address (127.0.0.1, localhost, ::1)")
         host, port = parts.hostname, parts.port or 80
     else:
-        path = args.index or DEFAULT_INDEX
-        if not index_exists(path):
-            if args.index is not None:
-                parser.error(f"no index at {path}")
-            tmp = tempfile.TemporaryDirectory()
-            path = Path(tmp.name) / "ix"
-            print(f"building the index at {path} (a few minutes) ...", flush=True)
-            ingest([SHARED / "data" / "ctgov-legacy-xml-6786.tar.gz", SHARED / "data" / "seed" / "NCT05858684.json"], path)
+        path = stack.enter_context(corpus_index(args.index))
         host, port = "127.0.0.1", free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "matcher.api", "--host", host, "--port", str(port), "--index", str(path),
@@ -167,8 +151,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if tmp is not None:
-            tmp.cleanup()
+        stack.close()
 
     latencies = [ms for c in clients for ms in c.latencies]
     errors: dict[str, int] = {}

@@ -22,21 +22,18 @@ from __future__ import annotations
 
 import argparse
 import math
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from common import TREC, corpus_index
 
 from matcher.evaluation import METRICS, evaluate, read_qrels, read_topics
-from matcher.index import TrialIndex, index_exists
-from matcher.ingest import ingest
+from matcher.index import TrialIndex
 from matcher.patient import read_text
 from matcher.ranking import FEATURES, PRIOR_WEIGHTS, LinearRanker, feature_rows, save_ranker
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-TREC = SHARED / "bench" / "dev" / "trec2022"
 
 
 def table(rows: dict[str, dict[str, float]], baseline: str) -> None:
@@ -58,17 +55,10 @@ def main() -> int:
     parser.add_argument("--save-ranker", action="store_true")
     args = parser.parse_args()
 
-    tmp = None
-    index_path = args.index
-    if index_path is None or not index_exists(index_path):
-        tmp = tempfile.TemporaryDirectory()
-        index_path = index_path or Path(tmp.name) / "ix"
-        print(f"building the index at {index_path} ...", flush=True)
-        ingest([SHARED / "data" / "ctgov-legacy-xml-6786.tar.gz", SHARED / "data" / "seed" / "NCT05858684.json"], index_path)
     topics = read_topics(TREC / "topics.jsonl")
     qrels = read_qrels(TREC / "qrels.txt")
     started = time.perf_counter()
-    with TrialIndex(index_path) as ix:
+    with corpus_index(args.index) as index_path, TrialIndex(index_path) as ix:
         baseline = {qid: [(h.nct_id, h.score) for h in ix.search(text, top=100, prefer_open=False)] for qid, text in topics}
         rows: dict[str, list[tuple[str, dict[str, float]]]] = {}
         for qid, text in topics:
@@ -128,8 +118,6 @@ def main() -> int:
         print("\nsaved matcher/resources/ranker.json; weights:")
         for name, w in final.weights_.items():
             print(f"  {name:<16} {w:+.3f}")
-    if tmp:
-        tmp.cleanup()
     return 0
 
 

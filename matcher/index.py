@@ -15,7 +15,6 @@ Updating copies the current generation first and replaces trials by NCT id.
 from __future__ import annotations
 
 import fcntl
-import heapq
 import json
 import os
 import shutil
