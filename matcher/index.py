@@ -48,6 +48,7 @@ TEXT_FIELDS: dict[str, float] = {
     "conditions": 3.0,
     "interventions": 1.0,
     "summary": 1.0,
+    "description": 0.5,
     "inclusion": 1.0,
 }
 
@@ -97,6 +98,7 @@ def _document(trial: Trial) -> dict:
         "conditions": " ".join(trial.conditions + trial.keywords + trial.mesh_terms),
         "interventions": " ".join(trial.interventions),
         "summary": trial.brief_summary,
+        "description": trial.detailed_description,
         "inclusion": inclusion,
         "exclusion": exclusion,
         "status": trial.overall_status.lower() or "unknown",
