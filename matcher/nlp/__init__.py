@@ -48,28 +48,27 @@ def get_pipeline(kind: str = "criteria") -> Language:
     return build_pipeline(kind)
 
 
-def _oriented(constraints: list[Constraint], section: str) -> list[Constraint]:
-    """Exclusion criteria forbid what they state (and require what they negate)."""
-    if section == "exclusion":
-        for c in constraints:
-            c.polarity = "require" if c.polarity == "forbid" else "forbid"
-    return constraints
+def _docs(texts: Iterable[str], sections: Iterable[str]):
+    nlp = get_pipeline("criteria")
+    for text, section in zip(texts, sections):
+        doc = nlp.make_doc(text or "")
+        doc.user_data["section"] = section
+        yield doc
 
 
 def parse_criterion(text: str, section: str = "inclusion") -> list[Constraint]:
     """The constraints of one criterion's text under ``section``."""
-    doc = get_pipeline("criteria")(text or "")
-    return _oriented(list(doc._.constraints or []), section)
+    (doc,) = get_pipeline("criteria").pipe(_docs([text], [section]))
+    return list(doc._.constraints or [])
 
 
 def parse_criteria(criteria: Sequence[Criterion], batch_size: int = 256) -> None:
     """Fill ``constraints`` of every criterion, in place, in one batched pass."""
-    nlp = get_pipeline("criteria")
-    docs = nlp.pipe((c.text for c in criteria), batch_size=batch_size)
+    docs = get_pipeline("criteria").pipe(_docs((c.text for c in criteria), (c.section for c in criteria)), batch_size=batch_size)
     for criterion, doc in zip(criteria, docs):
-        criterion.constraints = _oriented(list(doc._.constraints or []), criterion.section)
+        criterion.constraints = list(doc._.constraints or [])
 
 
 def parse_texts(texts: Iterable[str], section: str = "inclusion") -> list[list[Constraint]]:
-    nlp = get_pipeline("criteria")
-    return [_oriented(list(doc._.constraints or []), section) for doc in nlp.pipe(texts)]
+    texts = list(texts)
+    return [list(doc._.constraints or []) for doc in get_pipeline("criteria").pipe(_docs(texts, [section] * len(texts)))]

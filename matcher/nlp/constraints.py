@@ -1,10 +1,9 @@
 """Assemble constraints from a criterion's entities, quantities, windows and context.
 
 The component writes ``doc._.constraints``: a list of
-:class:`~matcher.models.Constraint` whose polarity says what the criterion
-*states* (``require``: the patient has it; ``forbid``: the patient must not
-have it), as if it stood under inclusion. :func:`matcher.nlp.parse_criterion`
-flips polarity for exclusion criteria.
+:class:`~matcher.models.Constraint` whose polarity says what the patient must
+(``require``) or must not (``forbid``) have, with the criterion's section
+(``doc.user_data["section"]``, default inclusion) and its negations combined.
 
 Decisions, in order:
 
@@ -207,6 +206,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
             if c.start <= ent.start < c.end:
                 c.ents.append(ent)
     used: set[int] = set()
+    absolute: set[int] = set()
     constraints: list[Constraint] = []
     has = lambda c, label, ids=None: any(e.label_ == label and (ids is None or e.ent_id_ in ids) for e in c.ents if not in_window(e))  # noqa: E731
     criterion_has = {e.label_ for e in ents}
@@ -368,8 +368,10 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 negated = any(e._.is_negated for e in clause.ents if e.ent_id_ == concept)
                 out.append(_constraint("admin", concept, doc[clause.start : clause.end], negated, checkable=False))
 
+        absolute.update(_permissions(clause_text, out))
         _attach_windows(doc, clause, windows)
         constraints.extend(out)
+    constraints = orient(constraints, doc.user_data.get("section", "inclusion"), absolute)
     return _dedupe(constraints)
 
 
@@ -399,6 +401,33 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
         return False
     nxt = doc[ent.end]
     return nxt.is_alpha and not nxt.ent_type_ and nxt.lower_.endswith(_DISEASE_SUFFIXES)
+
+
+_PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|excluded|disallowed)\b", re.I)
+_ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b", re.I)
+
+
+def _permissions(clause_text: str, out: list[Constraint]) -> set[int]:
+    """ "Prior radiotherapy allowed" permits, it does not require: such therapies and
+    conditions are dropped. "Excluded: zidovudine" or "... not allowed" forbids in
+    any section: the ids of those constraints are returned."""
+    kinds = ("therapy", "condition")
+    if _PROHIBITED.search(clause_text):
+        return {id(c) for c in out if c.kind in kinds}
+    if _ALLOWED.search(clause_text) and not re.search(r"\b(required|must)\b", clause_text, re.I):
+        out[:] = [c for c in out if c.kind not in kinds]
+    return set()
+
+
+def orient(constraints: list[Constraint], section: str, absolute: set[int] = frozenset()) -> list[Constraint]:
+    """Exclusion criteria forbid what they state (and require what they negate);
+    constraints in ``absolute`` ("Excluded: X") forbid in any section."""
+    for c in constraints:
+        if id(c) in absolute:
+            c.polarity = "forbid"
+        elif section == "exclusion":
+            c.polarity = "require" if c.polarity == "forbid" else "forbid"
+    return constraints
 
 
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
@@ -483,6 +512,11 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
             if after:
                 after[0].window = window
         previous_end = w.end_char
+        if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and re.search(r"\bsince\b", w.text, re.I):
+            # "At least 4 weeks since prior chemotherapy": a washout, none within the window
+            for c in targets:
+                if c.window is window:
+                    c.polarity = "forbid" if c.polarity == "require" else "require"
 
 
 @Language.factory("matcher_constraints")
