@@ -67,8 +67,3 @@ def parse_criteria(criteria: Sequence[Criterion], batch_size: int = 256) -> None
     docs = get_pipeline("criteria").pipe(_docs((c.text for c in criteria), (c.section for c in criteria)), batch_size=batch_size)
     for criterion, doc in zip(criteria, docs):
         criterion.constraints = list(doc._.constraints or [])
-
-
-def parse_texts(texts: Iterable[str], section: str = "inclusion") -> list[list[Constraint]]:
-    texts = list(texts)
-    return [list(doc._.constraints or []) for doc in get_pipeline("criteria").pipe(_docs(texts, [section] * len(texts)))]
