@@ -1,0 +1,7 @@
+"""matcher: a clinical-trial matching search index.
+
+The Python API sites embed is :class:`matcher.service.Matcher`; the command
+line is ``matcher`` (:mod:`matcher.cli`). See README.md for the manual.
+"""
+
+__version__ = "0.1.0"
