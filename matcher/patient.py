@@ -184,10 +184,18 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     patient.facts.extend(_measurements(doc))
 
 
+MAX_TEXT_CHARS = 50_000  # about 20 pages: longer is not a patient summary
+
+
 def read_text(text: str, patient: Patient | None = None) -> Patient:
-    """Facts from free text, added to ``patient`` (a new one by default)."""
+    """Facts from free text, added to ``patient`` (a new one by default).
+
+    Raises :class:`PatientError` for text longer than ``MAX_TEXT_CHARS``.
+    """
     patient = patient or Patient()
     text = text if isinstance(text, str) else ""
+    if len(text) > MAX_TEXT_CHARS:
+        raise PatientError("text", f"too long ({len(text):,} characters); at most {MAX_TEXT_CHARS:,}")
     if patient.age is None:
         patient.age = read_age(text)
     if patient.sex is None:

@@ -34,3 +34,23 @@ def test_criterion_like_soup(text):
             "condition", "measurement", "therapy", "admin",
         }
         assert text[c.start : c.end] == c.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_patient_text_reads(text):
+    from matcher.patient import read_text
+
+    patient = read_text(text)
+    assert patient.age is None or 0 <= patient.age <= 120
+
+
+def test_overlong_inputs_are_refused_or_bounded():
+    import pytest
+
+    from matcher.patient import PatientError, read_text
+
+    with pytest.raises(PatientError, match="too long"):
+        read_text("lupus " * 20_000)
+    # a criterion far beyond spaCy's limit is parsed from its start, not refused
+    assert parse_criterion("No HIV infection. " + "x" * 1_100_000, "inclusion")

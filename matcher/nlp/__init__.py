@@ -48,10 +48,15 @@ def get_pipeline(kind: str = "criteria") -> Language:
     return build_pipeline(kind)
 
 
+# A criterion is a sentence or a paragraph; a longer one is a mis-split text
+# whose start is parsed and whose rest is left out (spaCy refuses > 1M chars).
+MAX_CRITERION_CHARS = 20_000
+
+
 def _docs(texts: Iterable[str], sections: Iterable[str]):
     nlp = get_pipeline("criteria")
     for text, section in zip(texts, sections):
-        doc = nlp.make_doc(text or "")
+        doc = nlp.make_doc((text or "")[:MAX_CRITERION_CHARS])
         doc.user_data["section"] = section
         yield doc
 
