@@ -137,9 +137,16 @@ def _is_broader(patient: str, criterion: str, kind: str) -> bool:
 
 # -- wording -----------------------------------------------------------------------
 def display_name(concept: str) -> str:
-    """How a concept reads in a sentence: abbreviations in capitals ("AST", "eGFR")."""
-    if len(concept) <= 4 and concept.isalpha():
-        return "eGFR" if concept == "egfr" else concept.upper()
+    """How a concept reads in a sentence: scores and abbreviations as written
+    ("AST", "eGFR", "SELENA-SLEDAI"), other names in plain words."""
+    if len(concept) <= 4 or "-" in concept or "/" in concept:
+        analyte = analyte_for(concept)
+        if analyte is not None:
+            written = next((n for n in analyte.names if n != n.lower()), None)
+            if written:
+                return written
+        if len(concept) <= 4 and concept.isalpha():
+            return concept.upper()
     return concept
 
 
