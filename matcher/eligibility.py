@@ -446,7 +446,7 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
         if chosen:
             if wanted == PASS and len(chosen) > 1:
                 # say what was actually compared first; assumptions after
-                reasons = sorted(dict.fromkeys(v.reason for v in chosen), key=lambda r: "did not mention" in r)
+                reasons = sorted(dict.fromkeys(v.reason for v in chosen), key=lambda r: "we assume" in r)
                 return PASS, " ".join(reasons[:2]) + (" …" if len(reasons) > 2 else "")
             if wanted == NA and any(v.verdict == PASS for v in results):
                 continue
