@@ -78,7 +78,7 @@ def _clauses(doc: Doc) -> list[_Clause]:
     out, start = [], 0
     for i, tok in enumerate(doc):
         boundary = tok.text == ";" or "\n" in tok.text or (
-            tok.text == "." and i + 1 < len(doc) and (doc[i + 1].is_title or doc[i + 1].is_space)
+            tok.text == "." and i + 1 < len(doc) and (doc[i + 1].text[:1].isupper() or doc[i + 1].is_space)
         )
         if boundary:
             if i > start:

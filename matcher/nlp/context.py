@@ -71,7 +71,7 @@ def _clause_bounds(doc: Doc, exception: bool = False) -> list[int]:
         text = tok.text
         if text == ";" and not exception:
             current += 1
-        elif text in (".", "!", "?") and (i + 1 == len(doc) or doc[i + 1].is_title or doc[i + 1].is_space or doc[i + 1].like_num):
+        elif text in (".", "!", "?") and (i + 1 == len(doc) or doc[i + 1].text[:1].isupper() or doc[i + 1].is_space or doc[i + 1].like_num):
             current += 1
         elif "\n" in text:
             current += 1
