@@ -266,19 +266,19 @@ def _sex(c: Constraint, patient: Patient) -> Verdict:
     return Verdict(verdict, f"You are {patient.sex}; this criterion {'requires' if c.polarity == 'require' else 'excludes'} {c.concept} participants.")
 
 
-def _flag(c: Constraint, value: bool | None, what: str, question: str, absent_means_no: bool = True) -> Verdict:
+def _flag(c: Constraint, value: bool | None, what: str, question: str) -> Verdict:
+    """Pregnancy-like yes/no facts. Unmentioned: an exclusion is assumed not to apply."""
     if value is None:
-        if c.polarity == "forbid" and absent_means_no:
+        if c.polarity == "forbid":
             return Verdict(PASS, f"You did not mention being {what}; we assume you are not.")
         return Verdict(UNKNOWN, f"We don't know whether you are {what}.", question)
-    verdict = _want(c, value)
-    state = f"You are {what}" if value else f"You are not {what}"
-    rule = "which this trial excludes" if c.polarity == "forbid" else "which this trial requires"
-    if verdict == PASS:
-        rule = "as this trial requires" if c.polarity == "require" else "and this trial excludes it"
-    if verdict == PASS and c.polarity == "forbid":
-        return Verdict(PASS, f"{state}, and this trial excludes {what} participants.")
-    return Verdict(verdict, f"{state}, {rule}.")
+    if c.polarity == "forbid":
+        if value:
+            return Verdict(FAIL, f"You are {what}, which this trial excludes.")
+        return Verdict(PASS, f"You are not {what}; this trial excludes {what} participants.")
+    if value:
+        return Verdict(PASS, f"You are {what}, as this trial requires.")
+    return Verdict(FAIL, f"You are not {what}, but this trial requires it.")
 
 
 def _pregnancy(c: Constraint, patient: Patient) -> Verdict:
