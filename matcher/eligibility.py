@@ -136,6 +136,16 @@ def _is_broader(patient: str, criterion: str, kind: str) -> bool:
 
 
 # -- wording -----------------------------------------------------------------------
+@cache
+def _display_names() -> dict[str, str]:
+    return resources.read_json("lexicon/display_names.json") if resources.exists("lexicon/display_names.json") else {}
+
+
+def pretty(concept: str) -> str:
+    """A condition or therapy id with the capitals people write ("HIV infection", "NSAID")."""
+    return _display_names().get(concept, concept)
+
+
 def display_name(concept: str) -> str:
     """How a concept reads in a sentence: scores and abbreviations as written
     ("AST", "eGFR", "SELENA-SLEDAI"), other names in plain words."""
@@ -340,7 +350,7 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
 
 
 def _describe_fact(f: Fact, concept: str) -> str:
-    return f.concept if f.concept == concept else f"{f.concept} (a kind of {concept})"
+    return pretty(f.concept) if f.concept == concept else f"{pretty(f.concept)} (a kind of {pretty(concept)})"
 
 
 def _condition(c: Constraint, patient: Patient) -> Verdict:
@@ -350,14 +360,14 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     own = [f for f in facts if not f.family and not f.hypothetical]
     positive = [f for f in own if not f.negated]
     present_only = bool(PRESENT_ONLY & set(c.qualifiers))
-    question = f"Do you have {c.concept}?" if "history" not in c.qualifiers else f"Have you ever had {c.concept}?"
+    question = f"Do you have {pretty(c.concept)}?" if "history" not in c.qualifiers else f"Have you ever had {pretty(c.concept)}?"
     if positive:
         current = [f for f in positive if not f.historical]
         if present_only and not current:
             f = positive[0]
             return Verdict(UNKNOWN if c.polarity == "forbid" else UNKNOWN,
-                           f"You had {_describe_fact(f, c.concept)} in the past; the criterion is about {' '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} {c.concept}.",
-                           f"Is your {f.concept} {', '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} now?")
+                           f"You had {_describe_fact(f, c.concept)} in the past; the criterion is about {' '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} {pretty(c.concept)}.",
+                           f"Is your {pretty(f.concept)} {', '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} now?")
         f = (current or positive)[0]
         if c.polarity == "forbid":
             return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
@@ -365,22 +375,22 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     if excepted and not any(f.negated for f in own):
         f = excepted[0]
         return Verdict(PASS if c.polarity == "forbid" else UNKNOWN,
-                       f"You have {f.concept}, which this criterion makes an exception for.")
+                       f"You have {pretty(f.concept)}, which this criterion makes an exception for.")
     if any(f.negated for f in own):
         f = next(f for f in own if f.negated)
         if c.polarity == "forbid":
-            return Verdict(PASS, f"You said you do not have {f.concept}.")
-        return Verdict(FAIL, f"You said you do not have {f.concept}, which this trial requires.")
+            return Verdict(PASS, f"You said you do not have {pretty(f.concept)}.")
+        return Verdict(FAIL, f"You said you do not have {pretty(f.concept)}, which this trial requires.")
     broader = [f for f in patient.facts if f.kind == "condition" and f.asserted and _is_broader(f.concept, c.concept, "condition")]
     if broader and c.polarity == "require":
-        return Verdict(UNKNOWN, f"You mentioned {broader[0].concept}; we don't know whether it is {c.concept}.", question)
+        return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it is {pretty(c.concept)}.", question)
     if broader:
-        return Verdict(PASS, f"You mentioned {broader[0].concept} but not {c.concept}; we assume you do not have {c.concept}.")
+        return Verdict(PASS, f"You mentioned {pretty(broader[0].concept)} but not {pretty(c.concept)}; we assume you do not have {pretty(c.concept)}.")
     family = [f for f in facts if f.family]
-    note = f" A relative's {c.concept} does not count." if family else ""
+    note = f" A relative's {pretty(c.concept)} does not count." if family else ""
     if c.polarity == "forbid":
-        return Verdict(PASS, f"You did not mention {c.concept}; we assume you do not have it.{note}")
-    return Verdict(UNKNOWN, f"You did not mention {c.concept}, which this trial requires.{note}", question)
+        return Verdict(PASS, f"You did not mention {pretty(c.concept)}; we assume you do not have it.{note}")
+    return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", question)
 
 
 def _therapy(c: Constraint, patient: Patient) -> Verdict:
@@ -395,7 +405,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
         if c.window:
             if f.days_ago is None:
                 return Verdict(UNKNOWN, f"You mentioned {what}, but not when; the trial {'requires' if c.polarity == 'require' else 'excludes'} it {window}.",
-                               f"When did you last have {f.concept}?")
+                               f"When did you last have {pretty(f.concept)}?")
             inside = f.days_ago <= c.window.days
             when = _days_words(f.days_ago)
             if inside:
@@ -405,19 +415,19 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
             verdict = _want(c, False)
             return Verdict(verdict, f"You had {what} {when}, outside the window ({window}).")
         if "planned" in c.qualifiers:
-            return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {c.concept}.", f"Are you scheduled to have {c.concept}?")
+            return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {pretty(c.concept)}.", f"Are you scheduled to have {pretty(c.concept)}?")
         verdict = _want(c, True)
         return Verdict(verdict, f"You have had {what}, which this trial {'excludes' if c.polarity == 'forbid' else 'requires'}.")
     if any(f.negated for f in facts):
         f = next(f for f in facts if f.negated)
-        return Verdict(_want(c, False), f"You said you have not had {f.concept}.")
+        return Verdict(_want(c, False), f"You said you have not had {pretty(f.concept)}.")
     broader = [f for f in patient.facts if f.kind == "therapy" and f.asserted and _is_broader(f.concept, c.concept, "therapy")]
     if broader:
-        return Verdict(UNKNOWN, f"You mentioned {broader[0].concept}; we don't know whether it included {c.concept}.",
-                       f"Have you had {c.concept}{' ' + window if window else ''}?")
+        return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it included {pretty(c.concept)}.",
+                       f"Have you had {pretty(c.concept)}{' ' + window if window else ''}?")
     if c.polarity == "forbid":
-        return Verdict(PASS, f"You did not mention {c.concept}{' ' + window if window else ''}; we assume you have not had it.")
-    return Verdict(UNKNOWN, f"You did not mention {c.concept}, which this trial requires.", f"Have you had {c.concept}?")
+        return Verdict(PASS, f"You did not mention {pretty(c.concept)}{' ' + window if window else ''}; we assume you have not had it.")
+    return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.", f"Have you had {pretty(c.concept)}?")
 
 
 # -- per criterion and trial -------------------------------------------------------

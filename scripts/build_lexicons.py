@@ -427,6 +427,24 @@ def class_members(concepts: list[Concept]) -> dict[str, list[str]]:
     return {cls: sorted(members(cls)) for cls in sorted(children)}
 
 
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def display_names(concepts: list[Concept]) -> dict[str, str]:
+    """How each concept id reads with the capitals its synonyms use ("hiv infection" -> "HIV infection")."""
+    out: dict[str, str] = {}
+    for concept in concepts:
+        cased: dict[str, str] = {}
+        for synonym in concept.synonyms:
+            for word in _WORD.findall(synonym.lstrip("=")):
+                if word != word.lower() and not (word[0].isupper() and word[1:].islower()):
+                    cased.setdefault(word.lower(), word)  # HIV, NSAID, CD19, eGFR; not Title case
+        shown = _WORD.sub(lambda m: cased.get(m.group(0), m.group(0)), concept.id)
+        if shown != concept.id:
+            out[concept.id] = shown
+    return out
+
+
 def jsonl(lines: list[dict]) -> str:
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
 
@@ -468,6 +486,7 @@ def build() -> dict[str, str]:
         "therapies.jsonl": jsonl(therapy_lines),
         "condition_parents.json": pretty(parents),
         "therapy_classes.json": pretty(class_members(therapies)),
+        "display_names.json": pretty(display_names(conditions + therapies)),
     }
 
 
