@@ -339,14 +339,13 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         if fact.relative_to:
             return Verdict(UNKNOWN, f"Your {name} was given relative to normal; the trial gives an absolute limit.", question)
         holds, shown, typical = _compare(fact.value, c), format_quantity(fact.value, fact.unit), ""
-    verdict = _want(c, holds)
     if c.polarity == "require":
         if holds:
             return Verdict(PASS, f"Your {name}, {shown}, meets the required {_bound_words(c)}{typical}.")
         return Verdict(FAIL, f"Your {name}, {shown}, is {_miss_words(c)}{typical}.")
     if holds:
         return Verdict(FAIL, f"Your {name}, {shown}, is {_bound_words(c)}, which this trial excludes{typical}.")
-    return Verdict(verdict, f"Your {name}, {shown}, is not {_bound_words(c)}, so this exclusion does not apply{typical}.")
+    return Verdict(PASS, f"Your {name}, {shown}, is not {_bound_words(c)}, so this exclusion does not apply{typical}.")
 
 
 def _describe_fact(f: Fact, concept: str) -> str:
@@ -365,7 +364,7 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         current = [f for f in positive if not f.historical]
         if present_only and not current:
             f = positive[0]
-            return Verdict(UNKNOWN if c.polarity == "forbid" else UNKNOWN,
+            return Verdict(UNKNOWN,
                            f"You had {_describe_fact(f, c.concept)} in the past; the criterion is about {' '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} {pretty(c.concept)}.",
                            f"Is your {pretty(f.concept)} {', '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} now?")
         f = (current or positive)[0]
