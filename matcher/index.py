@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as windex
-from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
@@ -38,7 +37,9 @@ from .models import Trial
 
 # One analyzer for every text field and for queries (tokenize, lowercase,
 # stop words, Porter stemming).
-ANALYZER = StemmingAnalyzer()
+# (Whoosh's default token pattern keeps "*" for wildcards; ours does not, so
+# "lupus*" is the word lupus.)
+ANALYZER = StemmingAnalyzer(expression=r"\w+(\.?\w+)*")
 
 # Text fields searched by free-text queries, with their BM25F boosts.
 # Exclusion criteria are indexed but not searched by default: a trial that
@@ -136,7 +137,7 @@ class Filters:
     study_type: list[str] = field(default_factory=list)
 
     def allows(self, facets: dict) -> bool:
-        """The same test as :meth:`to_query`, on one trial's stored filter fields."""
+        """Whether one trial's stored filter fields pass these filters."""
         if self.age is not None and not (facets["min_age"] <= self.age <= facets["max_age"]):
             return False
         if self.sex in ("female", "male") and facets["sex"] not in ("all", self.sex):
@@ -153,24 +154,11 @@ class Filters:
                     return False
         return True
 
-    def to_query(self) -> wq.Query | None:
-        parts: list[wq.Query] = []
-        if self.age is not None:
-            parts.append(wq.NumericRange("min_age", None, self.age))
-            parts.append(wq.NumericRange("max_age", self.age, None))
-        if self.sex in ("female", "male"):
-            parts.append(wq.Or([wq.Term("sex", "all"), wq.Term("sex", self.sex)]))
-        for name, values in (
-            ("status", self.status),
-            ("phase", self.phase),
-            ("country", self.country),
-            ("study_type", self.study_type),
-        ):
-            if values:
-                parts.append(wq.Or([wq.Term(name, _filter_value(name, v)) for v in values]))
-        if not parts:
-            return None
-        return wq.And(parts)
+    @property
+    def is_empty(self) -> bool:
+        return self.age is None and self.sex not in ("female", "male") and not (
+            self.status or self.phase or self.country or self.study_type
+        )
 
 
 def _filter_value(name: str, value: str) -> str:
@@ -371,7 +359,7 @@ class TrialIndex:
         return lengths
 
     def _allowed(self, docnums: np.ndarray, filters: Filters | None) -> np.ndarray:
-        if filters is None or filters.to_query() is None or not len(docnums):
+        if filters is None or filters.is_empty or not len(docnums):
             return np.ones(len(docnums), dtype=bool)
         arrays = self._facet_arrays()
         mask = np.ones(len(docnums), dtype=bool)

@@ -233,14 +233,14 @@ def _main_reasons(explanation: Explanation, limit: int = 3) -> list[str]:
 
 def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: Filters | None = None,
                limit: int = DEFAULT_CANDIDATES, hard_filters: bool = True, removed: int = 0):
-    """Text-relevance candidates for a patient, and (with ``removed``) the best
-    ones that only the patient's age/sex filter left out."""
+    """Text-relevance candidates for a patient, and the best ``removed`` ones
+    that only the patient's age/sex filter left out."""
     weights = patient_terms(patient, text)
     flt = patient_filters(patient, filters) if hard_filters else filters
     kept, gone = index.search_split(weights, top=limit, filters=flt, removed=removed)
-    if removed and filters is not None:
+    if gone and filters is not None:
         gone = [h for h in gone if filters.allows(index.facets_of(h.nct_id))]
-    return (kept, gone) if removed else kept
+    return kept, gone
 
 
 def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, filters: Filters | None = None,
@@ -297,7 +297,7 @@ def _filtered_out(gone, best: float, patient: Patient, ranker: LinearRanker, lim
 
 def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES):
     """(nct_id, features) for every candidate: training and evaluation data."""
-    hits = candidates(index, patient, text=text, limit=n_candidates)
+    hits, _ = candidates(index, patient, text=text, limit=n_candidates)
     if not hits:
         return []
     best = hits[0].score

@@ -63,8 +63,8 @@ class Matcher:
     ) -> SearchResults:
         """The best trials for a patient described by ``text`` and/or a form ``patient``."""
         person = read_patient(text, patient)
-        query_text = " ".join(filter(None, [text, (patient or {}).get("text") if isinstance(patient, Mapping) else None,
-                                            " ".join((patient or {}).get("conditions") or []) if isinstance(patient, Mapping) else None]))
+        form_text = patient.get("text") if isinstance(patient, Mapping) else None
+        query_text = " ".join(t for t in (text, form_text) if isinstance(t, str))
         with self._lock:
             return rank(self._index, person, text=query_text, top=top, filters=filters)
 
