@@ -261,18 +261,6 @@ class TrialIndex:
         ``OPEN_STATUS_BOOST`` prior.
         """
         weights = {term: 1.0 for term in query_terms(text)}
-        return self.search_weighted(weights, top=top, filters=filters, fields=fields, prefer_open=prefer_open)
-
-    def search_weighted(
-        self,
-        weights: dict[str, float],
-        *,
-        top: int = 10,
-        filters: Filters | None = None,
-        fields: dict[str, float] | None = None,
-        prefer_open: bool = False,
-    ) -> list[Hit]:
-        """Rank trials by BM25F for analyzed terms with query-side weights."""
         kept, _ = self.search_split(weights, top=top, filters=filters, fields=fields, prefer_open=prefer_open)
         return kept
 
