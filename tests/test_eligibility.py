@@ -129,6 +129,7 @@ def test_exclusion_not_triggered(trial, cid, text):
 def test_family_history_is_said_in_the_reason(trial):
     _, by_id = judge(trial, BASE + "Her mother has epilepsy.")
     assert by_id["exc-2"].verdict == "pass"
+    assert "A relative's epilepsy does not count" in by_id["exc-2"].reason
 
 
 def test_absent_exclusion_is_assumed_and_said(trial):
