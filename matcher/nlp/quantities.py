@@ -217,10 +217,9 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
                         unit=unit, relative_to=None, unit_text=unit_text))
         taken.append((start, end))
 
+    # an enumeration of small scores ("ECOG 0, 1 or 2") is read as a range,
+    # replacing the bare numbers found inside it
     for m in pats["enum"].finditer(text):
-        if not free(m.start(), m.end()):
-            # an enumeration "0, 1 or 2" of scores is read as a range
-            pass
         items = [int(x) for x in re.findall(r"\d", m.group("items"))]
         if len(items) >= 2 and all(x <= 5 for x in items):
             covered = [q for q in out if q["start"] >= m.start() and q["end"] <= m.end()]
