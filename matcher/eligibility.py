@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from . import resources
 from .models import Constraint, Criterion, Fact, Patient, Trial
@@ -463,11 +463,60 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
     return UNKNOWN, results[0].reason
 
 
-def judge_criterion(criterion: Criterion, patient: Patient) -> CriterionJudgement:
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str) -> Verdict | None:
+    """A failed condition exclusion reconsidered against what the trial studies.
+
+    A trial never excludes the very disease it studies, so when the patient's
+    matching condition *is* the trial's subject, the exclusion must mean a
+    particular form or cause of it ("iron overload not due to HH" in a
+    hemochromatosis trial, "severe OA" in an osteoarthritis one) or, with
+    "other", a second disease ("no other malignancy"). Returns the revised
+    verdict, or None when the fail stands.
+    """
+    facts = [f for f in _facts(patient, "condition", c.concept) if f.asserted
+             and not any(condition_covers(x, f.concept) for x in c.exceptions)]
+    if not facts or not topics:
+        return None
+    def same(f: Fact) -> str | None:
+        return next((t for t in sorted(topics) if condition_covers(t, f.concept) or condition_covers(f.concept, t)), None)
+    strict = {f.concept: same(f) for f in facts}
+    if not all(strict.values()):
+        # with the studied disease named, a further one is an "other" one: the fail stands
+        if ("other" in c.qualifiers or "another" in c.qualifiers) and not any(strict.values()):
+            # "No other malignancy" in a gastric cancer trial, and the patient has adenocarcinoma
+            related = [t for t in sorted(topics) if condition_covers(c.concept, t)]
+            f = facts[0]
+            if related:
+                return Verdict(UNKNOWN,
+                               f"You have {pretty(f.concept)}; this trial excludes {pretty(c.concept)} other than the "
+                               f"{pretty(related[0])} it studies, and we cannot tell which yours is.",
+                               f"Have you had any {pretty(c.concept)} other than {pretty(related[0])}?")
+        return None
+    f = facts[0]
+    topic = strict[f.concept]
+    if "other" in c.qualifiers or "another" in c.qualifiers:
+        return Verdict(PASS, f"You have {pretty(f.concept)}, which this trial studies; it excludes other "
+                             f"{pretty(c.concept)}, and we assume you have none.")
+    return Verdict(UNKNOWN,
+                   f"This trial studies {pretty(topic)}, so this exclusion must mean a particular form or cause of it; "
+                   f"we cannot tell whether your {pretty(f.concept)} is one.",
+                   f"Does this exclusion apply to you: “{_short(text)}”?")
+
+
+def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset()) -> CriterionJudgement:
+    """Judge one criterion; ``topics`` are the conditions the trial studies (see :func:`trial_topics`)."""
     constraints = criterion.constraints
     if not constraints:
         return _unparsed(criterion, patient)
     verdicts = [judge_constraint(c, patient) for c in constraints]
+    for i, (c, v) in enumerate(zip(constraints, verdicts)):
+        if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
+            verdicts[i] = _on_topic(c, patient, topics, criterion.text) or v
     verdict, reason = _combine(criterion.section, constraints, verdicts)
     questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,
@@ -507,9 +556,33 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
     return out
 
 
+@lru_cache(maxsize=16_384)
+def _topics_of(phrases: tuple[str, ...]) -> frozenset[str]:
+    from .nlp import get_pipeline
+    from .nlp.lexicon import lookup
+
+    found: set[str] = set()
+    unread = []
+    for phrase in phrases:
+        hit = lookup(phrase)
+        if hit and hit[0] == "CONDITION":
+            found.add(hit[1])
+        else:
+            unread.append(phrase)
+    for doc in get_pipeline("patient").pipe(unread):
+        found.update(e.ent_id_ for e in doc.ents if e.label_ == "CONDITION" and not e._.is_negated)
+    return frozenset(found)
+
+
+def trial_topics(trial: Trial) -> frozenset[str]:
+    """The condition concepts a trial studies, read from its conditions and MeSH terms."""
+    return _topics_of(tuple(trial.conditions + trial.mesh_terms))
+
+
 def explain(trial: Trial, patient: Patient) -> Explanation:
     """Judge every criterion of ``trial`` for ``patient``."""
-    judgements = [judge_criterion(c, patient) for c in _structured_checks(trial) + list(trial.criteria)]
+    topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
+    judgements = [judge_criterion(c, patient, topics) for c in _structured_checks(trial) + list(trial.criteria)]
     return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
 
 

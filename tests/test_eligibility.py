@@ -193,3 +193,46 @@ def test_administrative_criteria_are_not_questions(trial):
     for cid in ("inc-12", "inc-13", "exc-17"):
         assert not by_id[cid].checkable
         assert by_id[cid].questions == []
+
+
+def _trial(conditions, inclusion="", exclusion=""):
+    text = f"Inclusion Criteria:\n\n  - {inclusion}\n\nExclusion Criteria:\n\n  - {exclusion}\n" if exclusion else f"Inclusion Criteria:\n\n  - {inclusion}\n"
+    trial = Trial(nct_id="NCT00000001", brief_title="A test trial", conditions=conditions, eligibility_text=text)
+    trial.criteria = split_criteria(text)
+    parse_criteria(trial.criteria)
+    return trial
+
+
+def test_an_exclusion_naming_the_studied_disease_is_a_question_not_a_fail():
+    # NCT00007150 (hemochromatosis): "iron overload not due to HH" cannot exclude every HH patient
+    trial = _trial(["Hemochromatosis"], "Adults with hereditary hemochromatosis",
+                   "Patients with iron overload not due to HH (e.g. hepatitis C infection, porphyria cutanea tarda).")
+    result = explain(trial, read_patient("A 51-year-old man with hereditary hemochromatosis."))
+    (exc,) = [c for c in result.criteria if c.section == "exclusion"]
+    assert exc.verdict == "unknown"
+    assert "studies" in exc.reason and exc.questions
+    assert result.eligibility == "uncertain"
+    # the same exclusion in a trial about something else still excludes
+    other = _trial(["Heart Failure"], "Adults with heart failure", "Iron overload or hemochromatosis.")
+    assert explain(other, read_patient("A 51-year-old man with hereditary hemochromatosis.")).eligibility == "ineligible"
+
+
+def test_no_other_malignancy_does_not_exclude_the_studied_cancer():
+    trial = _trial(["Gastric Cancer"], "Gastric cancer. No other prior malignancy except nonmelanomatous skin cancer")
+    own = explain(trial, read_patient("A 60-year-old man with gastric cancer."))
+    assert own.eligibility != "ineligible"
+    assert not [c for c in own.criteria if c.verdict == "fail"]
+    # a cancer that may or may not be the studied one is asked about
+    vague = explain(trial, read_patient("A 60-year-old man with adenocarcinoma."))
+    assert vague.eligibility != "ineligible"
+    assert any("other than gastric cancer" in q for q in vague.questions)
+    # a second, different cancer still excludes
+    second = explain(trial, read_patient("A 60-year-old man with gastric cancer and a history of melanoma."))
+    assert second.eligibility == "ineligible"
+
+
+def test_a_drug_named_test_is_not_a_treatment():
+    patient = read_patient("A 41-year-old woman. A low-dose dexamethasone suppression test showed no suppression of cortisol.")
+    assert not [f for f in patient.facts if f.kind == "therapy"]
+    treated = read_patient("A 41-year-old woman who takes dexamethasone 4 mg daily.")
+    assert [f.concept for f in treated.facts if f.kind == "therapy"] == ["dexamethasone"]

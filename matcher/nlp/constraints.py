@@ -42,6 +42,8 @@ QUALIFIER_WORDS = (
     "significant", "untreated", "symptomatic", "progressive", "unstable", "refractory", "relapsed", "current",
     "concurrent", "concomitant", "ongoing", "prior", "previous", "known", "planned", "scheduled", "decompensated",
     "moderate", "mild", "advanced", "metastatic", "newly diagnosed",
+    # "No other malignancy": other than the one the trial studies
+    "other", "another", "additional", "second primary",
 )
 _QUALIFIER_RE = re.compile(r"\b(" + "|".join(re.escape(q) for q in sorted(QUALIFIER_WORDS, key=len, reverse=True)) + r")\b", re.I)
 _PLANNED_RE = re.compile(r"\b(plan(?:s|ned|ning)?|scheduled|intend(?:s|ed)?|expect(?:s|ed)?)\b", re.I)
@@ -165,10 +167,31 @@ def _round(x: float | None) -> float | None:
     return None if x is None else float(f"{x:.6g}")
 
 
-def _age(doc: Doc, q: Span) -> Constraint | None:
+# An age bound set only for some ("If age is 40 to 45, ...", "for women aged 40 and over")
+_CONDITIONAL_AGE = re.compile(
+    r"(^\s*(if|when|in)\b|\bfor\s+(those|women|men|females|males|patients|subjects|participants|children|adults|persons|individuals)\b"
+    r"(\s+\w+){0,2}\s*$)", re.I)
+# "No patients less than 5 years old": the bound is what is excluded
+_NO_PERSON = re.compile(r"^\s*(no|not)\s+(patients?|subjects?|participants?|persons?|individuals?|children|adults|people)\b", re.I)
+_AGE_CUE_BEFORE = re.compile(r"\b(age[sd]?|aged?\s+of)\b\W*(is|of|at|was|between|from|over|under|above|below|greater|less|equal|than|to|or|\W)*$", re.I)
+_INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+
+
+def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
     data = q._.quantity
-    unit = data["unit"] or "years"  # called only in an age context: "aged ≥ 18"
-    if unit not in ("years", "months", "weeks", "days") or data["relative_to"]:
+    if data["relative_to"]:
+        return None
+    text = doc.text[q.start_char : q.end_char]
+    before = doc[clause.start : q.start].text
+    if not data["unit"]:
+        # a bare number is an age only next to an age word ("aged >= 18", "Age: 18 and over"),
+        # not "Twenty to thirty adults" or "less than 10th percentile for age"
+        if re.search(r"\d(st|nd|rd|th)\b", text, re.I) or not _AGE_CUE_BEFORE.search(before[-40:]):
+            return None
+    unit = data["unit"] or "years"
+    if unit not in ("years", "months", "weeks", "days"):
+        return None
+    if _CONDITIONAL_AGE.search(before) or _CONDITIONAL_AGE.match(doc[clause.start : clause.end].text):
         return None
     factor = {"years": 1, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}[unit]
     comparator = data["comparator"]
@@ -182,6 +205,10 @@ def _age(doc: Doc, q: Span) -> Constraint | None:
                                value_max=_round(value_max * factor), unit="years")
     elif comparator in (None, "="):
         return None
+    if _NO_PERSON.match(before):
+        if comparator not in _INVERSE:
+            return None
+        comparator = _INVERSE[comparator]
     return _constraint("age", "age", q, comparator=comparator, value=_round(value * factor),
                        value_max=_round(value_max * factor) if value_max is not None else None, unit="years")
 
@@ -261,7 +288,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
             for q in cq:
                 if id(q) in used or in_window(q):
                     continue
-                made = _age(doc, q)
+                made = _age(doc, q, clause)
                 if made:
                     used.add(id(q))
                     out.append(made)

@@ -6,7 +6,8 @@ A spaCy EntityRuler loaded from the JSON Lines pattern files in
 - CONDITION, THERAPY: from ``lexicon/*.jsonl`` (curated + ICD-10-CM)
 - LAB: every surface name of every analyte in ``analytes.json``
 - PREGNANCY, LACTATION, CHILDBEARING, CONTRACEPTION, FEMALE, MALE, ADMIN,
-  ORGAN, AGE: from ``rules/cues.jsonl``
+  ORGAN, AGE, TEST: from ``rules/cues.jsonl`` (TEST: diagnostic tests named
+  after a drug, "dexamethasone suppression test", which are not therapies)
 
 The entity ``id`` (``ent.ent_id_``) is the normalized concept.
 """
