@@ -256,7 +256,7 @@ def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path, 
     """
     from .evaluation import read_topics, run_lines
     from .patient import read_text
-    from .ranking import rank
+    from .ranking import RUN_CANDIDATES, rank
 
     try:
         items = read_topics(topics)
@@ -267,8 +267,10 @@ def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path, 
             if baseline:
                 ranked = [(h.nct_id, h.score) for h in ix.search(text, top=top, prefer_open=False)]
             else:
-                # TREC judges relevance whatever a trial's status: no open-first tier here
-                found = rank(ix, read_text(text), text=text, top=top, n_candidates=max(top, 100), open_first=False)
+                # TREC grades trials the patient is excluded from (and closed ones) as relevant too:
+                # no hard age/sex filter and no tiers; eligibility counts through the learned signals
+                found = rank(ix, read_text(text), text=text, top=top, n_candidates=max(top, RUN_CANDIDATES),
+                             hard_filters=False, tiers=False)
                 ranked = [(r.nct_id, r.score) for r in found.results]
             for line in run_lines(qid, ranked, tag):
                 click.echo(line)

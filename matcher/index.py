@@ -175,6 +175,7 @@ class Hit:
     nct_id: str
     score: float
     trial: Trial
+    docnum: int = -1  # position in this index generation (for scores_of)
 
 
 @dataclass
@@ -283,13 +284,7 @@ class TrialIndex:
         """
         if not weights or top <= 0:
             return [], []
-        fields = fields or TEXT_FIELDS
-        total = np.zeros(self._searcher.reader().doc_count_all())
-        for name in fields:
-            for term, boost in weights.items():
-                ids, scores = self._term_scores(name, term)
-                if len(ids):
-                    np.add.at(total, ids, boost * scores)
+        total = self._total(weights, fields or TEXT_FIELDS)
         if prefer_open:
             total[self._facet_arrays()["open"]] *= OPEN_STATUS_BOOST
         candidates = np.flatnonzero(total > 0)
@@ -298,11 +293,28 @@ class TrialIndex:
         gone = self._best(candidates[~keep_mask], total, removed) if removed else []
         return kept, gone
 
+    def scores_of(self, weights: dict[str, float], hits: list[Hit]) -> tuple[list[float], float]:
+        """Each hit's BM25F score for another weighted query (no status prior),
+        and the best score any trial gets for it."""
+        if not weights or not hits:
+            return [0.0] * len(hits), 0.0
+        total = self._total(weights, TEXT_FIELDS)
+        return [float(total[h.docnum]) for h in hits], float(total.max())
+
+    def _total(self, weights: dict[str, float], fields: dict[str, float]) -> np.ndarray:
+        total = np.zeros(self._searcher.reader().doc_count_all())
+        for name in fields:
+            for term, boost in weights.items():
+                ids, scores = self._term_scores(name, term)
+                if len(ids):
+                    np.add.at(total, ids, boost * scores)
+        return total
+
     def _best(self, docnums: np.ndarray, total: np.ndarray, n: int) -> list[Hit]:
         if n <= 0 or not len(docnums):
             return []
         order = sorted(docnums.tolist(), key=lambda d: -total[d])[: n * 2]
-        hits = [Hit(self._nct_ids()[d], float(total[d]), self._trial(d)) for d in order]
+        hits = [Hit(self._nct_ids()[d], float(total[d]), self._trial(d), d) for d in order]
         hits.sort(key=lambda h: (-h.score, h.nct_id))
         return hits[:n]
 

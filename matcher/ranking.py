@@ -22,23 +22,28 @@ from typing import Any
 import numpy as np
 
 from . import resources
-from .eligibility import Explanation, condition_ancestors, explain
-from .index import OPEN_STATUSES, Filters, TrialIndex, query_terms
+from .eligibility import Explanation, condition_ancestors, explain, trial_topics
+from .index import OPEN_STATUSES, Filters, Hit, TrialIndex, query_terms
 from .models import Patient, Trial
 
 FEATURES = (
-    "text_score",  # BM25F score / best score for this query
-    "text_rank",  # 1 / log2(rank + 1) in the text ranking
+    "text_score",  # BM25F score of the facts query / best score for it
+    "text_rank",  # 1 / log2(rank + 1) in that ranking
+    "words_score",  # BM25F score of the patient's words as written / best score for them
     "condition_match",  # share of the patient's present conditions the trial is about
+    "topic_overlap",  # conditions in common (with their broader kinds): the patient's and those the trial studies
+    "eligible",  # 1 if every checkable criterion passes
     "ineligible",  # 1 if any criterion fails
     "fail_share",  # failing criteria / checkable criteria
     "pass_share",  # passing criteria / checkable criteria
     "unknown_share",  # unknown criteria / checkable criteria
+    "age_sex_fit",  # 1 if the patient is within the trial's age and sex limits (or they are unknown)
     "open",  # recruiting or about to
 )
 CONDITION_BOOST = 3.0  # query weight of the patient's present conditions
 WORD_WEIGHT = 1.0  # query weight of the other words they wrote
-DEFAULT_CANDIDATES = 50
+DEFAULT_CANDIDATES = 50  # judged and re-ranked per interactive search
+RUN_CANDIDATES = 300  # per topic in batch runs (`matcher run`)
 OPEN_TIER_MIN_TEXT = 0.5  # share of the best text score an open trial needs to be listed first
 
 
@@ -133,18 +138,35 @@ def _condition_match(trial: Trial, patient: Patient) -> float:
     return hits / len(present)
 
 
-def signals(trial: Trial, explanation: Explanation, text_score: float, best: float, rank: int,
-            patient: Patient) -> dict[str, float]:
+def _topic_overlap(trial: Trial, patient: Patient) -> float:
+    mine: set[str] = set()
+    for f in patient.facts:
+        if f.kind == "condition" and f.asserted and not f.historical:
+            mine |= {f.concept} | condition_ancestors(f.concept)
+    if not mine:
+        return 0.0
+    theirs: set[str] = set()
+    for concept in trial_topics(trial):
+        theirs |= {concept} | condition_ancestors(concept)
+    return min(len(mine & theirs), 3) / 3
+
+
+def signals(trial: Trial, explanation: Explanation, *, text_score: float, best: float, rank: int,
+            words_score: float, words_best: float, fits: bool, patient: Patient) -> dict[str, float]:
     counts = explanation.counts()
     checkable = sum(1 for c in explanation.criteria if c.checkable) or 1
     return {
         "text_score": text_score / best if best > 0 else 0.0,
         "text_rank": 1.0 / math.log2(rank + 2),
+        "words_score": words_score / words_best if words_best > 0 else 0.0,
         "condition_match": _condition_match(trial, patient),
+        "topic_overlap": _topic_overlap(trial, patient),
+        "eligible": 1.0 if explanation.eligibility == "eligible" else 0.0,
         "ineligible": 1.0 if explanation.eligibility == "ineligible" else 0.0,
         "fail_share": counts["fail"] / checkable,
         "pass_share": counts["pass"] / checkable,
         "unknown_share": sum(1 for c in explanation.criteria if c.verdict == "unknown" and c.checkable) / checkable,
+        "age_sex_fit": 1.0 if fits else 0.0,
         "open": 1.0 if trial.overall_status.lower() in OPEN_STATUSES else 0.0,
     }
 
@@ -155,9 +177,13 @@ class LinearRanker:
     logistic regression on feature differences of trials with different grades
     for the same patient). Learned state: ``weights_``."""
 
-    def __init__(self, C: float = 1.0, max_pairs_per_query: int = 2000, random_state: int = 0):
+    def __init__(self, C: float = 1.0, max_pairs_per_query: int = 2000, eligible_over_excluded: float = 1.0,
+                 random_state: int = 0):
         self.C = C
         self.max_pairs_per_query = max_pairs_per_query
+        # weight of pairs that put an eligible trial (grade 2) above one the patient is
+        # excluded from (grade 1), against 1 for pairs with a trial not relevant at all
+        self.eligible_over_excluded = eligible_over_excluded
         self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> "LinearRanker":
@@ -167,7 +193,7 @@ class LinearRanker:
         if X.ndim != 2 or X.shape[1] != len(FEATURES):
             raise ValueError(f"X must have {len(FEATURES)} columns: {', '.join(FEATURES)}")
         rng = np.random.default_rng(self.random_state)
-        diffs, labels = [], []
+        diffs, labels, weights = [], [], []
         for g in np.unique(groups):
             idx = np.flatnonzero(groups == g)
             pairs = [(i, j) for i in idx for j in idx if y[i] > y[j]]
@@ -177,10 +203,11 @@ class LinearRanker:
                 sign = 1 if n % 2 == 0 else -1  # balanced classes
                 diffs.append(sign * (X[i] - X[j]))
                 labels.append(1 if sign > 0 else 0)
+                weights.append(self.eligible_over_excluded if (y[i], y[j]) == (2, 1) else 1.0)
         if not diffs:
             raise ValueError("no pair of trials with different grades for the same query")
         model = LogisticRegression(C=self.C, fit_intercept=False, max_iter=1000)
-        model.fit(np.array(diffs), np.array(labels))
+        model.fit(np.array(diffs), np.array(labels), sample_weight=np.array(weights))
         self.weights_ = dict(zip(FEATURES, model.coef_[0].tolist()))
         return self
 
@@ -191,7 +218,8 @@ class LinearRanker:
         return {name: self.weights_[name] * features.get(name, 0.0) for name in FEATURES}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"features": list(FEATURES), "weights": self.weights_, "C": self.C}
+        return {"features": list(FEATURES), "weights": self.weights_, "C": self.C,
+                "eligible_over_excluded": self.eligible_over_excluded}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "LinearRanker":
@@ -206,8 +234,9 @@ class LinearRanker:
 
 # Before any training: text relevance first, failing trials sink, unknowns cost a little.
 PRIOR_WEIGHTS = {
-    "text_score": 2.0, "text_rank": 1.0, "condition_match": 1.0, "ineligible": -2.0,
-    "fail_share": -1.0, "pass_share": 0.5, "unknown_share": -0.2, "open": 0.3,
+    "text_score": 2.0, "text_rank": 1.0, "words_score": 0.5, "condition_match": 1.0, "topic_overlap": 0.5,
+    "eligible": 0.3, "ineligible": -2.0, "fail_share": -1.0, "pass_share": 0.5, "unknown_share": -0.2,
+    "age_sex_fit": 1.0, "open": 0.3,
 }
 
 
@@ -243,27 +272,60 @@ def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: 
     return kept, gone
 
 
+class _Scorer:
+    """Judges and scores the hits of one search against the same normalizers."""
+
+    def __init__(self, index: TrialIndex, patient: Patient, text: str, hits: list[Hit], ranker: LinearRanker):
+        self.index, self.patient, self.ranker = index, patient, ranker
+        self.best = max((h.score for h in hits), default=0.0)
+        words = {t: 1.0 for t in (query_terms(text) if text else sorted(patient.words))}
+        scores, self.words_best = index.scores_of(words, hits)
+        self.words = {h.nct_id: s for h, s in zip(hits, scores)}
+        self.demographics = Filters(age=patient.age, sex=patient.sex)
+
+    def result(self, hit: Hit, position: int) -> Result:
+        explanation = explain(hit.trial, self.patient)
+        feats = signals(
+            hit.trial, explanation, text_score=hit.score, best=self.best, rank=position,
+            words_score=self.words.get(hit.nct_id, 0.0), words_best=self.words_best,
+            fits=self.demographics.allows(self.index.facets_of(hit.nct_id)), patient=self.patient,
+        )
+        counts = explanation.counts()
+        return Result(
+            nct_id=hit.nct_id, title=hit.trial.title, status=hit.trial.overall_status,
+            score=self.ranker.score(feats), eligibility=explanation.eligibility,
+            passed=counts["pass"], failed=counts["fail"], unknown=counts["unknown"],
+            reasons=_main_reasons(explanation), signals=self.ranker.contributions(feats), explanation=explanation,
+            features=feats,
+        )
+
+
 def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, filters: Filters | None = None,
          n_candidates: int = DEFAULT_CANDIDATES, ranker: LinearRanker | None = None,
-         hard_filters: bool = True, open_first: bool = True) -> SearchResults:
+         hard_filters: bool = True, tiers: bool = True) -> SearchResults:
     """The best trials for ``patient``: retrieve, judge, re-rank, explain.
 
-    Results come in tiers, ordered by the learned score within each: trials
-    still open to enrolment first (with ``open_first``: a patient can only
-    join those), then closed ones, and trials the patient fails last.
+    With ``tiers`` (patient-facing search), results come in tiers, ordered by
+    the learned score within each: trials still open to enrolment and about
+    the patient's problem first (a patient can only join those), then the
+    rest, and trials the patient fails last. Without (``matcher run``, a
+    TREC run), the learned score alone orders them, and eligibility counts
+    only through its signals.
     """
     ranker = ranker or default_ranker()
     hits, gone = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top),
-                            hard_filters=hard_filters, removed=10)
+                            hard_filters=hard_filters, removed=10 if hard_filters else 0)
     if not hits and not gone:
         return SearchResults([], [])
-    best = max([h.score for h in hits + gone])
-    results = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(hits)]
+    scorer = _Scorer(index, patient, text, hits + gone, ranker)
+    results = [scorer.result(hit, position) for position, hit in enumerate(hits)]
+
     def tier(r: Result) -> tuple[bool, bool]:
+        if not tiers:
+            return False, False
         # only a trial about the patient's problem earns the open-first tier
         relevant = r.features["condition_match"] > 0 or r.features["text_score"] >= OPEN_TIER_MIN_TEXT
-        closed = open_first and not (r.status.lower() in OPEN_STATUSES and relevant)
-        return r.eligibility == "ineligible", closed
+        return r.eligibility == "ineligible", not (r.status.lower() in OPEN_STATUSES and relevant)
 
     results.sort(key=lambda r: (*tier(r), -r.score, r.nct_id))
     shown = results[:top]
@@ -271,37 +333,26 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
     for r in shown:
         for q in r.explanation.questions:
             questions.setdefault(q, None)
-    excluded = _filtered_out(gone, best, patient, ranker) if hard_filters else []
+    excluded = _filtered_out(gone, scorer) if hard_filters else []
     return SearchResults(shown, list(questions)[:10], excluded)
 
 
-def _result(hit, position: int, best: float, patient: Patient, ranker: LinearRanker) -> Result:
-    explanation = explain(hit.trial, patient)
-    feats = signals(hit.trial, explanation, hit.score, best, position, patient)
-    counts = explanation.counts()
-    return Result(
-        nct_id=hit.nct_id, title=hit.trial.title, status=hit.trial.overall_status,
-        score=ranker.score(feats), eligibility=explanation.eligibility,
-        passed=counts["pass"], failed=counts["fail"], unknown=counts["unknown"],
-        reasons=_main_reasons(explanation), signals=ranker.contributions(feats), explanation=explanation,
-        features=feats,
-    )
-
-
-def _filtered_out(gone, best: float, patient: Patient, ranker: LinearRanker, limit: int = 3) -> list[Result]:
+def _filtered_out(gone: list[Hit], scorer: _Scorer, limit: int = 3) -> list[Result]:
     """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
-    out = [_result(hit, position, best, patient, ranker) for position, hit in enumerate(gone) if hit.score >= 0.5 * best]
+    out = [scorer.result(hit, position) for position, hit in enumerate(gone) if hit.score >= 0.5 * scorer.best]
     out.sort(key=lambda r: (-r.score, r.nct_id))
     return out[:limit]
 
 
-def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES):
-    """(nct_id, features) for every candidate: training and evaluation data."""
-    hits, _ = candidates(index, patient, text=text, limit=n_candidates)
+def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES,
+                 hard_filters: bool = False) -> list[tuple[str, dict[str, float]]]:
+    """(nct_id, features) for every candidate, in text order: training and evaluation data
+    (by default without the age/sex filter, as ``matcher run``)."""
+    hits, _ = candidates(index, patient, text=text, limit=n_candidates, hard_filters=hard_filters)
     if not hits:
         return []
-    best = hits[0].score
-    return [(h.nct_id, signals(h.trial, explain(h.trial, patient), h.score, best, i, patient)) for i, h in enumerate(hits)]
+    scorer = _Scorer(index, patient, text, hits, LinearRanker.from_dict({"weights": PRIOR_WEIGHTS}))
+    return [(h.nct_id, scorer.result(h, i).features) for i, h in enumerate(hits)]
 
 
 def save_ranker(ranker: LinearRanker, path, metadata: dict[str, Any]) -> None:

@@ -75,7 +75,8 @@ def test_ranker_learns_and_round_trips():
 
     rng = np.random.default_rng(0)
     X = rng.random((200, len(FEATURES)))
-    y = (X[:, 0] > 0.5).astype(int) + (X[:, 3] < 0.5).astype(int)  # text score up, ineligible down
+    ineligible = FEATURES.index("ineligible")
+    y = (X[:, 0] > 0.5).astype(int) + (X[:, ineligible] < 0.5).astype(int)  # text score up, ineligible down
     groups = np.repeat(np.arange(10), 20)
     ranker = LinearRanker().fit(X, y, groups)
     assert ranker.weights_["text_score"] > 0 > ranker.weights_["ineligible"]
