@@ -575,7 +575,10 @@ def _topics_of(phrases: tuple[str, ...]) -> frozenset[str]:
 
 
 def trial_topics(trial: Trial) -> frozenset[str]:
-    """The condition concepts a trial studies, read from its conditions and MeSH terms."""
+    """The condition concepts a trial studies, read from its conditions and MeSH
+    terms (stored on the trial when it is indexed, else read now)."""
+    if trial.topics is not None:
+        return frozenset(trial.topics)
     return _topics_of(tuple(trial.conditions + trial.mesh_terms))
 
 

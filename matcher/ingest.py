@@ -27,16 +27,20 @@ class IngestReport:
 def prepare_trials(
     records: Iterable[Trial | Skipped], skipped: list[Skipped], *, batch: int = 64
 ) -> Iterator[Trial]:
-    """Split each trial's criteria and parse their constraints; collect skips.
+    """Split each trial's criteria, parse their constraints and read the
+    conditions it studies; collect skips.
 
     Trials are parsed in batches so spaCy sees many criteria at once.
     """
+    from .eligibility import trial_topics
     from .nlp import parse_criteria
 
     pending: list[Trial] = []
 
     def flush() -> Iterator[Trial]:
         parse_criteria([c for t in pending for c in t.criteria])
+        for trial in pending:
+            trial.topics = sorted(trial_topics(trial))
         yield from pending
         pending.clear()
 

@@ -178,6 +178,9 @@ class Trial:
     eligibility_text: str = ""
     criteria: list[Criterion] = field(default_factory=list)
     source: str = ""
+    # condition concepts the trial studies, read from conditions and MeSH terms
+    # when it is indexed (None: not read yet; see eligibility.trial_topics)
+    topics: list[str] | None = None
 
     @property
     def title(self) -> str:

@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
 from . import resources
 from .eligibility import Explanation, condition_ancestors, explain, trial_topics
-from .index import OPEN_STATUSES, Filters, Hit, TrialIndex, query_terms
+from .index import OPEN_STATUSES, TRIAL_CACHE_SIZE, Filters, Hit, TrialIndex, query_terms
 from .models import Patient, Trial
 
 FEATURES = (
@@ -123,13 +123,18 @@ def patient_filters(patient: Patient, filters: Filters | None = None) -> Filters
 
 
 # -- signals -------------------------------------------------------------------
+@lru_cache(maxsize=TRIAL_CACHE_SIZE)
+def _title_words(text: str) -> frozenset[str]:
+    return frozenset(query_terms(text))
+
+
 def _condition_match(trial: Trial, patient: Patient) -> float:
     present = [f.concept for f in patient.facts if f.kind == "condition" and f.asserted and not f.historical]
     if not present:
         return 0.0
     about = {c.concept for crit in trial.criteria if crit.section == "inclusion"
              for c in crit.constraints if c.kind == "condition" and c.polarity == "require"}
-    words = set(query_terms(" ".join(trial.conditions + trial.mesh_terms + [trial.title])))
+    words = _title_words(" ".join(trial.conditions + trial.mesh_terms + [trial.title]))
     hits = 0
     for concept in present:
         family = {concept} | condition_ancestors(concept)

@@ -118,3 +118,12 @@ def test_run_and_evaluate_commands(tmp_path, ix):
     scored = runner.invoke(cli, ["evaluate", str(run), str(qrels), "--json"])
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.output)["nDCG@10"] == pytest.approx(1.0)
+
+
+def test_indexing_reads_the_conditions_each_trial_studies(ix):
+    # stored once at indexing, so judging and ranking need not parse them per search
+    seed = ix.get("NCT05858684")
+    assert "systemic lupus erythematosus" in seed.topics
+    lupus = read_text("A 34-year-old woman with systemic lupus erythematosus.")
+    hits = {r.nct_id: r for r in rank(ix, lupus, text="systemic lupus erythematosus", top=10, tiers=False).results}
+    assert hits["NCT05858684"].features["topic_overlap"] > 0
