@@ -173,7 +173,7 @@ _CONDITIONAL_AGE = re.compile(
     r"(\s+\w+){0,2}\s*$)", re.I)
 # "No patients less than 5 years old": the bound is what is excluded
 _NO_PERSON = re.compile(r"^\s*(no|not)\s+(patients?|subjects?|participants?|persons?|individuals?|children|adults|people)\b", re.I)
-_AGE_CUE_BEFORE = re.compile(r"\b(age[sd]?|aged?\s+of)\b\W*(is|of|at|was|between|from|over|under|above|below|greater|less|equal|than|to|or|\W)*$", re.I)
+_AGE_WORD = re.compile(r"\b(age[sd]?|old)\b", re.I)
 _INVERSE = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 
 
@@ -186,7 +186,8 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
     if not data["unit"]:
         # a bare number is an age only next to an age word ("aged >= 18", "Age: 18 and over"),
         # not "Twenty to thirty adults" or "less than 10th percentile for age"
-        if re.search(r"\d(st|nd|rd|th)\b", text, re.I) or not _AGE_CUE_BEFORE.search(before[-40:]):
+        near = doc.text[max(doc[clause.start].idx, q.start_char - 40) : q.end_char + 20]
+        if re.search(r"\d(st|nd|rd|th)\b", text, re.I) or not _AGE_WORD.search(near):
             return None
     unit = data["unit"] or "years"
     if unit not in ("years", "months", "weeks", "days"):
