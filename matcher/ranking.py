@@ -34,7 +34,6 @@ FEATURES = (
     "topic_overlap",  # conditions in common (with their broader kinds): the patient's and those the trial studies
     "eligible",  # 1 if every checkable criterion passes
     "ineligible",  # 1 if any criterion fails
-    "fail_share",  # failing criteria / checkable criteria
     "pass_share",  # passing criteria / checkable criteria
     "unknown_share",  # unknown criteria / checkable criteria
     "age_sex_fit",  # 1 if the patient is within the trial's age and sex limits (or they are unknown)
@@ -168,7 +167,6 @@ def signals(trial: Trial, explanation: Explanation, *, text_score: float, best: 
         "topic_overlap": _topic_overlap(trial, patient),
         "eligible": 1.0 if explanation.eligibility == "eligible" else 0.0,
         "ineligible": 1.0 if explanation.eligibility == "ineligible" else 0.0,
-        "fail_share": counts["fail"] / checkable,
         "pass_share": counts["pass"] / checkable,
         "unknown_share": sum(1 for c in explanation.criteria if c.verdict == "unknown" and c.checkable) / checkable,
         "age_sex_fit": 1.0 if fits else 0.0,
@@ -240,7 +238,7 @@ class LinearRanker:
 # Before any training: text relevance first, failing trials sink, unknowns cost a little.
 PRIOR_WEIGHTS = {
     "text_score": 2.0, "text_rank": 1.0, "words_score": 0.5, "condition_match": 1.0, "topic_overlap": 0.5,
-    "eligible": 0.3, "ineligible": -2.0, "fail_share": -1.0, "pass_share": 0.5, "unknown_share": -0.2,
+    "eligible": 0.3, "ineligible": -2.0, "pass_share": 0.5, "unknown_share": -0.2,
     "age_sex_fit": 1.0, "open": 0.3,
 }
 
