@@ -485,21 +485,20 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
     def same(f: Fact) -> str | None:
         return next((t for t in sorted(topics) if condition_covers(t, f.concept) or condition_covers(f.concept, t)), None)
     strict = {f.concept: same(f) for f in facts}
-    if not all(strict.values()):
-        # with the studied disease named, a further one is an "other" one: the fail stands
-        if ("other" in c.qualifiers or "another" in c.qualifiers) and not any(strict.values()):
-            # "No other malignancy" in a gastric cancer trial, and the patient has adenocarcinoma
-            related = [t for t in sorted(topics) if condition_covers(c.concept, t)]
-            f = facts[0]
-            if related:
-                return Verdict(UNKNOWN,
-                               f"You have {pretty(f.concept)}; this trial excludes {pretty(c.concept)} other than the "
-                               f"{pretty(related[0])} it studies, and we cannot tell which yours is.",
-                               f"Have you had any {pretty(c.concept)} other than {pretty(related[0])}?")
-        return None
+    other = bool({"other", "another"} & set(c.qualifiers))
     f = facts[0]
+    if not all(strict.values()):
+        # "No other malignancy" in a gastric cancer trial, and the patient has adenocarcinoma: ask.
+        # With the studied disease named too, a further one is an "other" one: the fail stands.
+        related = [t for t in sorted(topics) if condition_covers(c.concept, t)]
+        if not (other and related) or any(strict.values()):
+            return None
+        return Verdict(UNKNOWN,
+                       f"You have {pretty(f.concept)}; this trial excludes {pretty(c.concept)} other than the "
+                       f"{pretty(related[0])} it studies, and we cannot tell which yours is.",
+                       f"Have you had any {pretty(c.concept)} other than {pretty(related[0])}?")
     topic = strict[f.concept]
-    if "other" in c.qualifiers or "another" in c.qualifiers:
+    if other:
         return Verdict(PASS, f"You have {pretty(f.concept)}, which this trial studies; it excludes other "
                              f"{pretty(c.concept)}, and we assume you have none.")
     return Verdict(UNKNOWN,

@@ -175,7 +175,7 @@ class Hit:
     nct_id: str
     score: float
     trial: Trial
-    docnum: int = -1  # position in this index generation (for scores_of)
+    docnum: int  # position in this index generation (for scores_of)
 
 
 @dataclass

@@ -180,13 +180,9 @@ class LinearRanker:
     logistic regression on feature differences of trials with different grades
     for the same patient). Learned state: ``weights_``."""
 
-    def __init__(self, C: float = 1.0, max_pairs_per_query: int = 2000, eligible_over_excluded: float = 1.0,
-                 random_state: int = 0):
+    def __init__(self, C: float = 1.0, max_pairs_per_query: int = 2000, random_state: int = 0):
         self.C = C
         self.max_pairs_per_query = max_pairs_per_query
-        # weight of pairs that put an eligible trial (grade 2) above one the patient is
-        # excluded from (grade 1), against 1 for pairs with a trial not relevant at all
-        self.eligible_over_excluded = eligible_over_excluded
         self.random_state = random_state
 
     def fit(self, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> "LinearRanker":
@@ -196,7 +192,7 @@ class LinearRanker:
         if X.ndim != 2 or X.shape[1] != len(FEATURES):
             raise ValueError(f"X must have {len(FEATURES)} columns: {', '.join(FEATURES)}")
         rng = np.random.default_rng(self.random_state)
-        diffs, labels, weights = [], [], []
+        diffs, labels = [], []
         for g in np.unique(groups):
             idx = np.flatnonzero(groups == g)
             pairs = [(i, j) for i in idx for j in idx if y[i] > y[j]]
@@ -206,11 +202,10 @@ class LinearRanker:
                 sign = 1 if n % 2 == 0 else -1  # balanced classes
                 diffs.append(sign * (X[i] - X[j]))
                 labels.append(1 if sign > 0 else 0)
-                weights.append(self.eligible_over_excluded if (y[i], y[j]) == (2, 1) else 1.0)
         if not diffs:
             raise ValueError("no pair of trials with different grades for the same query")
         model = LogisticRegression(C=self.C, fit_intercept=False, max_iter=1000)
-        model.fit(np.array(diffs), np.array(labels), sample_weight=np.array(weights))
+        model.fit(np.array(diffs), np.array(labels))
         self.weights_ = dict(zip(FEATURES, model.coef_[0].tolist()))
         return self
 
@@ -221,8 +216,7 @@ class LinearRanker:
         return {name: self.weights_[name] * features.get(name, 0.0) for name in FEATURES}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"features": list(FEATURES), "weights": self.weights_, "C": self.C,
-                "eligible_over_excluded": self.eligible_over_excluded}
+        return {"features": list(FEATURES), "weights": self.weights_, "C": self.C}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "LinearRanker":

@@ -55,6 +55,7 @@ def ages(text, section="inclusion"):
         ("Age 18-65", [("between", 18.0, 65.0)]),
         ("Patients over 18 years", [(">", 18.0, None)]),
         ("Women aged 40 and over", [(">=", 40.0, None)]),
+        ("In good general health, aged 18 to 65 years", [("between", 18.0, 65.0)]),
     ],
 )
 def test_age_only_where_it_bounds_everyone(text, expected):

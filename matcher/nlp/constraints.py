@@ -169,7 +169,7 @@ def _round(x: float | None) -> float | None:
 
 # An age bound set only for some ("If age is 40 to 45, ...", "for women aged 40 and over")
 _CONDITIONAL_AGE = re.compile(
-    r"(^\s*(if|when|in)\b|\bfor\s+(those|women|men|females|males|patients|subjects|participants|children|adults|persons|individuals)\b"
+    r"(^\s*(if|when)\b|\bfor\s+(those|women|men|females|males|patients|subjects|participants|children|adults|persons|individuals)\b"
     r"(\s+\w+){0,2}\s*$)", re.I)
 # "No patients less than 5 years old": the bound is what is excluded
 _NO_PERSON = re.compile(r"^\s*(no|not)\s+(patients?|subjects?|participants?|persons?|individuals?|children|adults|people)\b", re.I)
@@ -192,7 +192,7 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
     unit = data["unit"] or "years"
     if unit not in ("years", "months", "weeks", "days"):
         return None
-    if _CONDITIONAL_AGE.search(before) or _CONDITIONAL_AGE.match(doc[clause.start : clause.end].text):
+    if _CONDITIONAL_AGE.search(before):
         return None
     factor = {"years": 1, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}[unit]
     comparator = data["comparator"]
