@@ -33,3 +33,16 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def load_trials(nct_ids: set[str] | None = None, sources: list[Path] | None = None) -> dict:
+    """Trials of ``sources`` (default: the shared corpus and the seed trial),
+    only ``nct_ids`` if given, split and parsed by the current code (no index,
+    so a figure never comes from a stale build)."""
+    from matcher.ingest import prepare_trials
+    from matcher.sources import load_records
+
+    skipped: list = []
+    wanted = (r for r in load_records(sources or CORPUS)
+              if nct_ids is None or getattr(r, "nct_id", None) in nct_ids)
+    return {t.nct_id: t for t in prepare_trials(wanted, skipped)}
