@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from . import resources
 from .models import Constraint, Criterion, Fact, Patient, Trial
 from .units import analyte_for, format_quantity
+from .vocabulary import condition_ancestors, condition_covers, pretty, therapy_covers  # noqa: F401
+from .vocabulary import is_broader as _is_broader
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "not_applicable"
 # qualifiers that make a criterion about the present, so a past condition does not trigger it
@@ -95,57 +96,7 @@ class Explanation:
         }
 
 
-# -- vocabularies ------------------------------------------------------------------
-@cache
-def _condition_parents() -> dict[str, list[str]]:
-    return resources.read_json("lexicon/condition_parents.json")
-
-
-@cache
-def condition_ancestors(concept: str) -> frozenset[str]:
-    """Every broader concept of ``concept`` (epilepsy -> cns disease, ...)."""
-    seen: set[str] = set()
-    todo = list(_condition_parents().get(concept, []))
-    while todo:
-        parent = todo.pop()
-        if parent not in seen:
-            seen.add(parent)
-            todo.extend(_condition_parents().get(parent, []))
-    return frozenset(seen)
-
-
-@cache
-def _therapy_classes() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in resources.read_json("lexicon/therapy_classes.json").items()}
-
-
-def therapy_covers(criterion: str, patient: str) -> bool:
-    """Whether the patient's therapy is the criterion's, or a member of its class."""
-    return criterion == patient or patient in _therapy_classes().get(criterion, frozenset())
-
-
-def condition_covers(criterion: str, patient: str) -> bool:
-    return criterion == patient or criterion in condition_ancestors(patient)
-
-
-def _is_broader(patient: str, criterion: str, kind: str) -> bool:
-    """The patient's concept is broader than the criterion's (hepatitis vs hepatitis b)."""
-    if kind == "condition":
-        return patient in condition_ancestors(criterion)
-    return criterion in _therapy_classes().get(patient, frozenset())
-
-
 # -- wording -----------------------------------------------------------------------
-@cache
-def _display_names() -> dict[str, str]:
-    return resources.read_json("lexicon/display_names.json") if resources.exists("lexicon/display_names.json") else {}
-
-
-def pretty(concept: str) -> str:
-    """A condition or therapy id with the capitals people write ("HIV infection", "NSAID")."""
-    return _display_names().get(concept, concept)
-
-
 def display_name(concept: str) -> str:
     """How a concept reads in a sentence: scores and abbreviations as written
     ("AST", "eGFR", "SELENA-SLEDAI"), other names in plain words."""

@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .. import resources
+from ..vocabulary import is_infection
 
 CATEGORY_ATTR = {
     "NEGATED": "is_negated",
@@ -29,6 +30,7 @@ CATEGORY_ATTR = {
     "HYPOTHETICAL": "is_hypothetical",
     "POSSIBLE": "is_possible",
     "EXCEPTION": "is_exception",
+    "AFFIRMED": "is_affirmed",
 }
 DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"}
 DEFAULT_SCOPE = 12
@@ -44,13 +46,20 @@ class ContextRule:
     category: str
     direction: str
     max_scope: int = DEFAULT_SCOPE
+    list: bool = False
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRule":
-        unknown = set(data) - {"literal", "category", "direction", "max_scope"}
+        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list"}
         if unknown:
             raise ValueError(f"context rule {data!r}: unknown keys {sorted(unknown)}")
+        if not isinstance(data.get("literal"), str) or not data["literal"].strip():
+            raise ValueError(f"context rule {data!r}: literal must be a non-empty string")
+        if not isinstance(data.get("max_scope", 1), int) or not isinstance(data.get("list", False), bool):
+            raise ValueError(f"context rule {data!r}: max_scope must be an integer and list true or false")
         rule = cls(**data)
+        if rule.list and rule.direction != "BACKWARD":
+            raise ValueError(f"context rule {data!r}: only BACKWARD cues can reach over a list")
         if rule.direction not in DIRECTIONS:
             raise ValueError(f"context rule {data!r}: direction must be one of {sorted(DIRECTIONS)}")
         if rule.category not in CATEGORY_ATTR and rule.category != "TERMINATE":
@@ -60,7 +69,46 @@ class ContextRule:
 
 @cache
 def load_rules() -> tuple[ContextRule, ...]:
-    return tuple(ContextRule.from_dict(r) for r in resources.read_json("rules/context.json")["rules"])
+    data = resources.read_json("rules/context.json")
+    unknown = set(data) - {"_comment", "rules", "list_words"}
+    if unknown:
+        raise ValueError(f"rules/context.json: unknown keys {sorted(unknown)}")
+    rules = []
+    for i, r in enumerate(data["rules"]):
+        try:
+            rules.append(ContextRule.from_dict(r))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"rules/context.json, rule {i}: {exc}") from None
+    return tuple(rules)
+
+
+@cache
+def list_words() -> frozenset[str]:
+    """Words a result cue reaches over in a list: "HIV, hepatitis B and C serologies are all negative"."""
+    return frozenset(resources.read_json("rules/context.json").get("list_words", []))
+
+
+def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
+    """Entities of the coordinated list that ends just before token ``start``:
+    walking left over entities and list words, within the clause."""
+    by_end = {e.end: e for e in ents}
+    words = list_words()
+    found: list[Span] = []
+    i = start
+    while i > 0 and clause_ids[i - 1] == clause_ids[min(start, len(doc) - 1)]:
+        ent = by_end.get(i)
+        if ent is not None:
+            # past the first entity a result list holds tests ("HIV, hepatitis B and C negative"),
+            # not "hypertension and diabetes, HIV negative"
+            if found and not (ent.label_ != "CONDITION" or is_infection(ent.ent_id_)):
+                break
+            found.append(ent)
+            i = ent.start
+        elif doc[i - 1].lower_ in words or (len(doc[i - 1].text) == 1 and doc[i - 1].text.isupper()):
+            i -= 1  # a list word, or an elided letter ("hepatitis B/C")
+        else:
+            break
+    return found
 
 
 def _clause_bounds(doc: Doc, exception: bool = False) -> list[int]:
@@ -101,28 +149,36 @@ class ContextComponent:
         cues.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         kept: list = []
         for cue in cues:
-            if kept and cue[0] < kept[-1][1]:
-                continue
+            if kept and cue[0] < kept[-1][1] and cue[:2] != kept[-1][:2]:
+                continue  # the same words may carry two rules ("negative": before and after)
             kept.append(cue)
+
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
-        terminators = [s for s, _, r in kept if r.direction == "TERMINATE"]
+        terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731
+        # results read first: "No fever; HBsAg positive" keeps HBsAg asserted
+        kept.sort(key=lambda c: c[2].category != "AFFIRMED")
         for start, end, rule in kept:
             if rule.direction == "TERMINATE":
                 continue
             bounds = sentences if rule.category == "EXCEPTION" else clauses
             attr = CATEGORY_ATTR[rule.category]
+            terminators = [s for s, _, r in kept if terminates(r, rule.category)]
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
                 stop = min([t for t in terminators if t >= end] + [end + rule.max_scope, len(doc)])
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
                 for ent in ents:
                     if end <= ent.start < stop and bounds[ent.start] == bounds[min(end, len(doc) - 1)]:
-                        setattr(ent._, attr, True)
+                        if not (attr == "is_negated" and ent._.is_affirmed):
+                            setattr(ent._, attr, True)
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
                 lo = max([t + 1 for t in terminators if t < start] + [start - rule.max_scope, 0])
-                for ent in ents:
-                    if lo <= ent.start and ent.end <= start and bounds[ent.start] == bounds[start]:
+                scope = [e for e in ents if lo <= e.start and e.end <= start and bounds[e.start] == bounds[start]]
+                if rule.list:
+                    scope += _list_scope(doc, ents, start, bounds)
+                for ent in scope:
+                    if not (attr == "is_negated" and ent._.is_affirmed):
                         setattr(ent._, attr, True)
         return doc
 
