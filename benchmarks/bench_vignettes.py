@@ -65,6 +65,9 @@ def score(rows: list[dict], trials: dict, show: int) -> dict[str, float]:
             print(f"\n[{row['id']}] {result.eligibility}")
             if row["kind"] != "eligible":
                 print(f"  violates ({row['section']}): {row['violates'][:150]}")
+                for j in result.criteria:
+                    if _norm(row["violates"]) in _norm(j.text) or _norm(j.text) in _norm(row["violates"]):
+                        print(f"  -> {j.verdict}: {j.reason[:220]}")
             for j in failing:
                 print(f"  FAIL {j.id}: {j.text[:120]}\n       -> {j.reason[:160]}")
     return counts

@@ -47,6 +47,7 @@ class Verdict:
     reason: str
     question: str | None = None
     checkable: bool = True
+    assumed: bool = False  # a pass read from silence ("you did not mention X; we assume ...")
 
 
 @dataclass
@@ -59,9 +60,11 @@ class CriterionJudgement:
     constraints: list[Constraint] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     checkable: bool = True
+    assumed: bool = False  # passes only by assuming what the patient did not mention
 
     def to_dict(self) -> dict:
         return {
+            "assumed": self.assumed,
             "id": self.id,
             "section": self.section,
             "text": self.text,
@@ -231,7 +234,7 @@ def _flag(c: Constraint, value: bool | None, what: str, question: str) -> Verdic
     """Pregnancy-like yes/no facts. Unmentioned: an exclusion is assumed not to apply."""
     if value is None:
         if c.polarity == "forbid":
-            return Verdict(PASS, f"You did not mention being {what}; we assume you are not.")
+            return Verdict(PASS, f"You did not mention being {what}; we assume you are not.", assumed=True)
         return Verdict(UNKNOWN, f"We don't know whether you are {what}.", question)
     if c.polarity == "forbid":
         if value:
@@ -274,7 +277,7 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
     facts = [f for f in patient.facts if f.kind == "measurement" and f.concept == c.concept and not f.negated]
     if not facts:
         if c.polarity == "forbid":
-            return Verdict(PASS, f"You did not give your {name}; we assume it is not {_bound_words(c)}.")
+            return Verdict(PASS, f"You did not give your {name}; we assume it is not {_bound_words(c)}.", assumed=True)
         return Verdict(UNKNOWN, f"We don't know your {name}; it must be {_bound_words(c)}.", question)
     fact = facts[-1]
     if c.relative_to:
@@ -319,9 +322,15 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
                            f"You had {_describe_fact(f, c.concept)} in the past; the criterion is about {' '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} {pretty(c.concept)}.",
                            f"Is your {pretty(f.concept)} {', '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} now?")
         f = (current or positive)[0]
+        if c.window:
+            return _condition_window(c, positive)
+        if "family history" in c.qualifiers:
+            return _family(c, patient)
         if c.polarity == "forbid":
             return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
         return Verdict(PASS, f"You have {_describe_fact(f, c.concept)}, as this trial requires.")
+    if "family history" in c.qualifiers:
+        return _family(c, patient)
     if excepted and not any(f.negated for f in own):
         f = excepted[0]
         return Verdict(PASS if c.polarity == "forbid" else UNKNOWN,
@@ -335,12 +344,42 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     if broader and c.polarity == "require":
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it is {pretty(c.concept)}.", question)
     if broader:
-        return Verdict(PASS, f"You mentioned {pretty(broader[0].concept)} but not {pretty(c.concept)}; we assume you do not have {pretty(c.concept)}.")
+        return Verdict(PASS, f"You mentioned {pretty(broader[0].concept)} but not {pretty(c.concept)}; we assume you do not have {pretty(c.concept)}.", assumed=True)
     family = [f for f in facts if f.family]
     note = f" A relative's {pretty(c.concept)} does not count." if family else ""
     if c.polarity == "forbid":
-        return Verdict(PASS, f"You did not mention {pretty(c.concept)}; we assume you do not have it.{note}")
+        return Verdict(PASS, f"You did not mention {pretty(c.concept)}; we assume you do not have it.{note}", assumed=True)
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", question)
+
+
+def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
+    """A condition within a window ("myocardial infarction within 3 months"): compared by date only."""
+    dated = [f for f in positive if f.days_ago is not None]
+    window = _window_words(c)
+    if not dated:
+        f = positive[0]
+        return Verdict(UNKNOWN, f"You mentioned {_describe_fact(f, c.concept)} but not when; the criterion is about {pretty(c.concept)} {window}.",
+                       f"When did you have {pretty(f.concept)}?")
+    f = min(dated, key=lambda f: f.days_ago)
+    inside = f.days_ago <= c.window.days
+    when = _days_words(f.days_ago)
+    verdict = _want(c, inside)
+    if inside:
+        return Verdict(verdict, f"You had {_describe_fact(f, c.concept)} {when}, {window}"
+                       + (" — which this trial excludes." if c.polarity == "forbid" else ", as required."))
+    return Verdict(verdict, f"You had {_describe_fact(f, c.concept)} {when}, outside the window ({window}).")
+
+
+def _family(c: Constraint, patient: Patient) -> Verdict:
+    """A criterion about relatives ("first-degree relative with breast cancer"): the patient's own illness does not count."""
+    relatives = [f for f in _facts(patient, "condition", c.concept) if f.family and not f.negated]
+    if relatives:
+        return Verdict(_want(c, True), f"A relative of yours has {pretty(relatives[0].concept)}, "
+                       + ("which this trial excludes." if c.polarity == "forbid" else "as this trial requires."))
+    if c.polarity == "forbid":
+        return Verdict(PASS, f"You did not mention {pretty(c.concept)} in your family; we assume there is none.", assumed=True)
+    return Verdict(UNKNOWN, f"This criterion is about {pretty(c.concept)} in your family.",
+                   f"Does anyone in your family have {pretty(c.concept)}?")
 
 
 def _therapy(c: Constraint, patient: Patient) -> Verdict:
@@ -364,6 +403,14 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                 return Verdict(verdict, f"You had {what} {when}, {window} — {tail}." if f.days_ago > 0.5 else f"You are {when} on {what}, {tail} ({window}).")
             verdict = _want(c, False)
             return Verdict(verdict, f"You had {what} {when}, outside the window ({window}).")
+        if PRESENT_ONLY & set(c.qualifiers):
+            if f.current or (f.days_ago is not None and f.days_ago <= 1):
+                return Verdict(_want(c, True), f"You are currently on {what}, which this trial "
+                               + ("excludes." if c.polarity == "forbid" else "requires."))
+            if f.days_ago is not None:
+                return Verdict(_want(c, False), f"You had {what} {_days_words(f.days_ago)}; this criterion is about current use.")
+            return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about current use.",
+                           f"Are you currently taking {pretty(f.concept)}?")
         if "planned" in c.qualifiers:
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {pretty(c.concept)}.", f"Are you scheduled to have {pretty(c.concept)}?")
         verdict = _want(c, True)
@@ -376,7 +423,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it included {pretty(c.concept)}.",
                        f"Have you had {pretty(c.concept)}{' ' + window if window else ''}?")
     if c.polarity == "forbid":
-        return Verdict(PASS, f"You did not mention {pretty(c.concept)}{' ' + window if window else ''}; we assume you have not had it.")
+        return Verdict(PASS, f"You did not mention {pretty(c.concept)}{' ' + window if window else ''}; we assume you have not had it.", assumed=True)
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.", f"Have you had {pretty(c.concept)}?")
 
 
@@ -406,7 +453,7 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
         if chosen:
             if wanted == PASS and len(chosen) > 1:
                 # say what was actually compared first; assumptions after
-                reasons = sorted(dict.fromkeys(v.reason for v in chosen), key=lambda r: "we assume" in r)
+                reasons = list(dict.fromkeys(v.reason for v in sorted(chosen, key=lambda v: v.assumed)))
                 return PASS, " ".join(reasons[:2]) + (" …" if len(reasons) > 2 else "")
             if wanted == NA and any(v.verdict == PASS for v in results):
                 continue
@@ -451,7 +498,7 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
     topic = strict[f.concept]
     if other:
         return Verdict(PASS, f"You have {pretty(f.concept)}, which this trial studies; it excludes other "
-                             f"{pretty(c.concept)}, and we assume you have none.")
+                             f"{pretty(c.concept)}, and we assume you have none.", assumed=True)
     return Verdict(UNKNOWN,
                    f"This trial studies {pretty(topic)}, so this exclusion must mean a particular form or cause of it; "
                    f"we cannot tell whether your {pretty(f.concept)} is one.",
@@ -467,10 +514,21 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
     for i, (c, v) in enumerate(zip(constraints, verdicts)):
         if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
             verdicts[i] = _on_topic(c, patient, topics, criterion.text) or v
+    # a constraint fails the patient only when the criterion was read whole around it
+    verdicts = [_unread(criterion, c, v) if v.verdict == FAIL and c.unexplained else v for c, v in zip(constraints, verdicts)]
     verdict, reason = _combine(criterion.section, constraints, verdicts)
     questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
+    assumed = verdict == PASS and all(v.assumed for v in verdicts if v.verdict == PASS)
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,
-                              questions, checkable=any(v.checkable for v in verdicts))
+                              questions, checkable=any(v.checkable for v in verdicts), assumed=assumed)
+
+
+def _unread(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:
+    """A fail from a criterion we did not read whole: a question quoting it."""
+    words = ", ".join(f"“{w}”" for w in list(dict.fromkeys(c.unexplained))[:4])
+    return Verdict(UNKNOWN,
+                   f"{v.reason} But this criterion says more than we could check ({words}), so we cannot tell whether it excludes you.",
+                   f"Does this apply to you: “{_short(criterion.text)}”?")
 
 
 def _unparsed(criterion: Criterion, patient: Patient) -> CriterionJudgement:
@@ -480,7 +538,7 @@ def _unparsed(criterion: Criterion, patient: Patient) -> CriterionJudgement:
 
     if criterion.section == "exclusion" and patient.words and not (content_words(criterion.text) & patient.words):
         reason = "Nothing you told us relates to this exclusion; we assume it does not apply to you."
-        return CriterionJudgement(criterion.id, criterion.section, criterion.text, PASS, reason)
+        return CriterionJudgement(criterion.id, criterion.section, criterion.text, PASS, reason, assumed=True)
     reason = "We could not check this criterion automatically; ask the study team."
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, UNKNOWN, reason)
 

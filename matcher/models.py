@@ -90,6 +90,9 @@ class Constraint:
     qualifiers: list[str] = field(default_factory=list)
     applies_to: str | None = None
     checkable: bool = True
+    # what the criterion says about this constraint that it does not hold
+    # (see matcher.nlp.coverage); it fails a patient only when this is empty
+    unexplained: list[str] = field(default_factory=list)
     text: str = ""
     start: int = 0
     end: int = 0
@@ -135,6 +138,9 @@ class Criterion:
     ``start``/``end`` are offsets into the trial's original eligibility text,
     so ``trial.eligibility_text[c.start:c.end]`` is the criterion as written
     (``text`` is the same with list markers stripped and whitespace folded).
+    ``unexplained`` lists what the text says that its constraints do not
+    account for (content words, unused numbers); a criterion fails a patient
+    only when it is empty.
     """
 
     id: str
@@ -143,6 +149,7 @@ class Criterion:
     start: int
     end: int
     constraints: list[Constraint] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

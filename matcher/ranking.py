@@ -250,7 +250,7 @@ def _main_reasons(explanation: Explanation, limit: int = 3) -> list[str]:
     by_verdict = {"fail": [], "pass": [], "unknown": []}
     for c in explanation.criteria:
         if c.verdict in by_verdict and c.checkable:
-            if c.verdict == "pass" and ("we assume" in c.reason or "accepts both" in c.reason):
+            if c.verdict == "pass" and (c.assumed or "accepts both" in c.reason):
                 continue  # assumptions and trivial passes are not reasons to show first
             by_verdict[c.verdict].append(c.reason)
     ordered = by_verdict["fail"] + by_verdict["pass"] + by_verdict["unknown"]

@@ -29,7 +29,7 @@ VIGNETTE = (
     "normal blood counts and kidney function"
 )
 RESULT_KEYS = {"nct_id", "title", "status", "score", "eligibility", "pass", "fail", "unknown", "reasons", "signals"}
-CRITERION_KEYS = {"id", "section", "text", "verdict", "reason", "checkable", "constraints"}
+CRITERION_KEYS = {"id", "section", "text", "verdict", "reason", "checkable", "assumed", "constraints"}
 
 
 @pytest.fixture(scope="module")

@@ -72,3 +72,4 @@ def parse_criteria(criteria: Sequence[Criterion], batch_size: int = 256) -> None
     docs = get_pipeline("criteria").pipe(_docs((c.text for c in criteria), (c.section for c in criteria)), batch_size=batch_size)
     for criterion, doc in zip(criteria, docs):
         criterion.constraints = list(doc._.constraints or [])
+        criterion.unexplained = list(doc._.unexplained or [])

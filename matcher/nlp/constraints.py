@@ -33,9 +33,12 @@ from spacy.tokens import Doc, Span
 
 from ..models import Constraint, TimeWindow
 from ..units import UnitError, analyte_for, to_canonical
+from .coverage import annotate
 
 if not Doc.has_extension("constraints"):
     Doc.set_extension("constraints", default=None)
+if not Doc.has_extension("unexplained"):
+    Doc.set_extension("unexplained", default=None)
 
 QUALIFIER_WORDS = (
     "active", "severe", "uncontrolled", "serious", "recurrent", "chronic", "acute", "clinically significant",
@@ -153,9 +156,12 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
         if analyte.kind == "score" and analyte.range and not (analyte.range[0] <= lo <= analyte.range[1]):
             continue  # "performance status ... greater than 70" is Karnofsky, not ECOG
         span = doc[min(lab.start, q.start) : max(lab.end, q.end)]
+        # "No evidence of renal insufficiency and a creatinine <= 2.5": a distant "No" is another item's
+        negated = lab._.is_negated and any(
+            cue.label_ == "NEGATED" and 0 <= lab.start - cue.end <= 2 for cue in doc.spans.get("cues", []))
         out.append(
             _constraint(
-                "measurement", analyte.id, span, lab._.is_negated,
+                "measurement", analyte.id, span, negated,
                 comparator=comparator, value=_round(lo), value_max=_round(hi),
                 unit=canonical_unit, relative_to=data["relative_to"],
             )
@@ -217,6 +223,7 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
 class ConstraintBuilder:
     def __call__(self, doc: Doc) -> Doc:
         doc._.constraints = build_constraints(doc)
+        doc._.unexplained = annotate(doc, doc._.constraints)
         return doc
 
 
@@ -400,6 +407,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         _attach_windows(doc, clause, windows)
         constraints.extend(out)
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), absolute)
+    doc.spans["used_quantities"] = [q for q in quantities if id(q) in used]
     return _dedupe(constraints)
 
 
@@ -458,7 +466,16 @@ def orient(constraints: list[Constraint], section: str, absolute: set[int] = fro
     return constraints
 
 
+_TREATMENT_WORD = re.compile(r"^(therap(y|ies)|treatments?|surgery|surgeries|resection|regimens?|interventions?)$", re.I)
+
+
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
+    """The disease a treatment is for ("chemotherapy for NSCLC", "prior therapy for the brain tumor")."""
+    gap = [t for t in doc[max(clause.start, ent.start - 5) : ent.start]]
+    for i, t in enumerate(gap):
+        if _TREATMENT_WORD.match(t.text) and i + 1 < len(gap) and gap[i + 1].lower_ in ("for", "of", "against") and all(
+                x.lower_ in ("for", "of", "against", "the", "a", "an", "their", "his", "her", "this", "its") for x in gap[i + 1 :]):
+            return True
     for e in clause.ents:
         if e.label_ == "THERAPY" and e.end <= ent.start and ent.start - e.end <= 3:
             gap = [t.lower_ for t in doc[e.end : ent.start]]

@@ -126,6 +126,24 @@ def _clause_bounds(doc: Doc, exception: bool = False) -> list[int]:
     return ids
 
 
+def _list_end(doc: Doc, ents: list[Span], stop: int, clause_ids: list[int]) -> int:
+    """Where the coordinated list running through token ``stop`` ends, within the clause."""
+    by_start = {e.start: e for e in ents}
+    inside = next((e for e in ents if e.start < stop < e.end), None)
+    i = inside.end if inside else stop
+    words = list_words()
+    last = i
+    while i < len(doc) and clause_ids[i] == clause_ids[stop - 1]:
+        ent = by_start.get(i)
+        if ent is not None:
+            i = last = ent.end
+        elif doc[i].lower_ in words or doc[i].lower_ in ("alcohol", "drug") or (len(doc[i].text) == 1 and doc[i].text.isupper()):
+            i += 1
+        else:
+            break
+    return max(stop, last)
+
+
 class ContextComponent:
     def __init__(self, nlp: Language, name: str = "matcher_context"):
         self.name = name
@@ -153,6 +171,7 @@ class ContextComponent:
                 continue  # the same words may carry two rules ("negative": before and after)
             kept.append(cue)
 
+        doc.spans["cues"] = [Span(doc, s, e, label=r.category) for s, e, r in kept]
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
         terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731
@@ -166,6 +185,8 @@ class ContextComponent:
             terminators = [s for s, _, r in kept if terminates(r, rule.category)]
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
                 stop = min([t for t in terminators if t >= end] + [end + rule.max_scope, len(doc)])
+                if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators:
+                    stop = _list_end(doc, ents, stop, clauses)  # "No history of A, B, ..., or Z"
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
                 for ent in ents:

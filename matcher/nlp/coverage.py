@@ -1,0 +1,218 @@
+"""What a criterion says that its constraints do not account for.
+
+A criterion may fail a patient only when its whole meaning was read. This
+module lists the content words of a parsed criterion left unexplained: not
+inside a constraint's span, a window or quantity a constraint uses, or a
+context cue ("no", "history of"), and neither a stop word nor one of the
+filler words in ``resources/rules/coverage.json``. "More than 1 previous
+chemotherapy regimen for metastatic disease" read as "chemotherapy" leaves
+"More than 1" (an unused quantity) and "metastatic" unexplained, so the
+judge asks instead of failing.
+
+Stop words that narrow a meaning ("other", "only", "after", "if") are never
+filler: they stay unexplained unless a constraint's span holds them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from .. import resources
+from ..models import Constraint
+
+# context cues a constraint's polarity or qualifiers already carry
+UNDERSTOOD_CUES = {"NEGATED", "HISTORICAL", "TERMINATE", "EXCEPTION", "AFFIRMED"}
+
+
+@dataclass(frozen=True)
+class CoverageRules:
+    filler: frozenset[str]
+    headings: frozenset[str]
+    narrowing: frozenset[str]
+
+
+@cache
+def coverage_rules() -> CoverageRules:
+    name = "rules/coverage.json"
+    data = resources.read_json(name)
+    unknown = set(data) - {"_comment", "filler", "headings", "narrowing"}
+    if unknown:
+        raise ValueError(f"{name}: unknown keys {sorted(unknown)}")
+    lists = {}
+    for key in ("filler", "headings", "narrowing"):
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w == w.lower() and w.strip() for w in words):
+            raise ValueError(f"{name}: {key} must be a list of lowercase words")
+        lists[key] = frozenset(words)
+    both = lists["filler"] & lists["narrowing"]
+    if both:
+        raise ValueError(f"{name}: words both filler and narrowing: {sorted(both)}")
+    return CoverageRules(**lists)
+
+
+_OR_OTHER = re.compile(r"(?:,|\bor|\band/or|\band)\s+(?:any\s+)?other\b", re.I)
+
+
+def _item_end(text: str, start: int) -> int:
+    m = re.compile(r"[;.,()]|\bor\b|\band\b").search(text, start)
+    return m.start() if m else len(text)
+
+
+def _is_filler(word: str, rules: CoverageRules) -> bool:
+    if word in rules.narrowing:
+        return False
+    if word in STOP_WORDS or word in rules.filler:
+        return True
+    return word.endswith("s") and word[:-1] in rules.filler
+
+
+def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, str]]:
+    """(offset, word) of what no constraint, cue or filler accounts for, in order."""
+    rules = coverage_rules()
+    covered: list[tuple[int, int]] = []
+    for c in constraints:
+        if c.kind == "measurement":
+            # the analyte and its bound, not what lies between ("HbA1c change > 0.9%")
+            covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "LAB" and c.start <= e.start_char < c.end]
+            covered += [(q.start_char, q.end_char) for q in doc.spans.get("quantities", []) if c.start <= q.start_char < c.end]
+        else:
+            covered.append((c.start, c.end))
+    if any(c.kind in ("sex", "pregnancy", "lactation", "childbearing_potential", "contraception") for c in constraints):
+        covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("FEMALE", "MALE")]
+    covered += [(w.start_char, w.end_char) for w in doc.spans.get("windows", [])
+                if any(c.window is not None and c.window.text == w.text for c in constraints)]
+    understood = UNDERSTOOD_CUES if any(c.exceptions for c in constraints) else UNDERSTOOD_CUES - {"EXCEPTION"}
+    covered += [(s.start_char, s.end_char) for s in doc.spans.get("cues", []) if s.label_ in understood]
+    if any(c.exceptions for c in constraints):
+        # what an exception says narrows the exception, never the rule: "except skin cancer with PFS > 5 yr"
+        for cue in doc.spans.get("cues", []):
+            if cue.label_ == "EXCEPTION":
+                end = doc.text.find(". ", cue.end_char)
+                covered.append((cue.start_char, end if end >= 0 else len(doc.text)))
+    # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
+    for m in _OR_OTHER.finditer(doc.text):
+        if any(c.start < m.start() for c in constraints if c.checkable):
+            end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc.text, m.end())])
+            covered.append((m.start(), end))
+    # entities carved out as exceptions of a constraint
+    excepted = {x for c in constraints for x in c.exceptions}
+    covered += [(e.start_char, e.end_char) for e in doc.ents if e._.is_exception and e.ent_id_ in excepted]
+    # a leading organ-system subhead ("Renal:", "Prior/Concurrent therapy:")
+    heading = next((i for i, t in enumerate(doc[:6]) if t.text == ":"), None)
+    if heading is not None and all(t.is_punct or t.lower_ in rules.headings or t.ent_type_ == "ORGAN" for t in doc[:heading]):
+        covered.append((0, doc[heading].idx + 1))
+    covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
+    # an abbreviation restating a name: "cerebrovascular accident [CVA]"
+    for e in doc.ents:
+        if e.end + 2 < len(doc) + 1 and e.end + 1 < len(doc) and doc[e.end].text in "([" and doc[e.end + 1].text.isupper() \
+                and e.end + 2 < len(doc) and doc[e.end + 2].text in ")]":
+            covered.append((doc[e.end].idx, doc[e.end + 2].idx + 1))
+    words: list[tuple[int, str]] = []
+    for tok in doc:
+        if tok.is_punct or tok.is_space or tok.like_num or not any(ch.isalpha() for ch in tok.text):
+            continue
+        if any(s <= tok.idx < e for s, e in covered):
+            continue
+        word = tok.lower_
+        if word in rules.narrowing or not _is_filler(word, rules):
+            words.append((tok.idx, tok.text))
+    # numbers no constraint used are unread bounds or counts ("More than 1 previous regimen")
+    for q in doc.spans.get("quantities", []):
+        if not any(s <= q.start_char < e for s, e in covered):
+            words.append((q.start_char, q.text))
+    return sorted(words)
+
+
+def _segments(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of a criterion's items: split at ';', sentence ends, line
+    breaks, and ", or subjects who ..." (a second population)."""
+    bounds = [0]
+    for i, tok in enumerate(doc):
+        if tok.text == ";" or "\n" in tok.text or (
+                tok.text == "." and i + 1 < len(doc) and (doc[i + 1].text[:1].isupper() or doc[i + 1].is_space)):
+            bounds.append(tok.idx + len(tok.text))
+    for m in _SUBCLAUSE.finditer(doc.text):
+        bounds.append(m.start())
+    bounds = sorted(set(bounds + [len(doc.text)]))
+    return list(zip(bounds, bounds[1:]))
+
+
+def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
+    """The constraints an unexplained word at ``pos`` bears on, within its item:
+    before the first or after the last, all of them; between two, the one it
+    follows, unless a comma or "or"/"and" separates them (then the next)."""
+    # an unread alternative may be what the patient has: it bears on every requirement
+    requires = [c for c in members if c.polarity == "require"]
+    forbids = [c for c in members if c.polarity != "require"]
+    before = [c for c in forbids if c.end <= pos]
+    after = [c for c in forbids if c.start > pos]
+    inside = [c for c in forbids if c.start <= pos < c.end]
+    if inside:
+        return requires + inside
+    if not before and not after:
+        return requires
+    if not before:  # a prefix ("Known X or Y") bears on all, unless it is an alternative of its own ("Iron overload or HH")
+        nxt = min(after, key=lambda c: c.start)
+        return requires + ([] if _COORDINATOR.search(text[pos : nxt.start]) else forbids)
+    if not after:
+        prev = max(before, key=lambda c: c.end)
+        return requires + ([] if _COORDINATOR.search(text[prev.end : pos]) and not _COORDINATOR_ALL.match(text[prev.end : pos]) else forbids)
+    prev, nxt = max(before, key=lambda c: c.end), min(after, key=lambda c: c.start)
+    if _COORDINATOR.search(text[prev.end : pos]):
+        return requires + [c for c in forbids if c.start == nxt.start]
+    return requires + [c for c in forbids if c.end == prev.end]
+
+
+def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
+    """Set each constraint's ``unexplained`` words and return the criterion's, in order."""
+    words = unexplained_tokens(doc, constraints)
+    checkable = [c for c in constraints if c.checkable]
+    for c in constraints:
+        c.unexplained = []
+    segments = _segments(doc) + _parentheses(doc, checkable)
+    for start, end in segments:
+        # a constraint belongs to the innermost item holding it ("severe nephritis (creatinine > 2.5)")
+        members = [c for c in checkable if start <= c.start < end
+                   and not any(s <= c.start < e and (s, e) != (start, end) and start <= s and e <= end for s, e in segments)]
+        for pos, word in words:
+            if start <= pos < end and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments):
+                for c in _attach(pos, members, doc.text):
+                    if word not in c.unexplained and not _judged(word, c):
+                        c.unexplained.append(word)
+    return [w for _, w in words]
+
+
+# qualifiers the judge reads, by the words that say them
+_JUDGED = {"planned": {"planned", "scheduled", "plan", "plans", "planning", "intend", "intends", "expected"},
+           "other": {"other"}, "another": {"another"}}
+
+
+_READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current", "ongoing", "concurrent", "concomitant"}
+
+
+def _judged(word: str, c: Constraint) -> bool:
+    w = word.lower()
+    if w in c.qualifiers and w in _READ_QUALIFIERS:
+        return True
+    if c.kind == "condition" and c.polarity == "forbid" and w in ("other", "another") and w in c.qualifiers:
+        return True  # "no other malignancy": the judge spares the studied disease
+    return any(q in c.qualifiers and w in words for q, words in _JUDGED.items() if q == "planned")
+
+
+def _parentheses(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
+    """Parenthesised bounds that define what precedes them: "(HbA1c > 10%)"."""
+    out = []
+    for m in re.finditer(r"\(([^()]*)\)", doc.text):
+        if any(c.kind == "measurement" and m.start() <= c.start < m.end() for c in constraints):
+            out.append((m.start(), m.end()))
+    return out
+
+
+_COORDINATOR = re.compile(r",|\bor\b|\band\b|/", re.I)
+# a clause after the list that bears on all of it: ", requiring hospitalisation", ", within 6 months"
+_COORDINATOR_ALL = re.compile(r"\s*,\s*(?:which|that|requiring|within|during|in the|for which|with)\b", re.I)
+_SUBCLAUSE = re.compile(r",?\s*\b(?:or|and)\s+(?:who|subjects|patients|participants|those|individuals|persons)\b", re.I)
