@@ -186,6 +186,7 @@ def judge_constraint(c: Constraint, patient: Patient) -> Verdict:
         "measurement": _measurement,
         "condition": _condition,
         "therapy": _therapy,
+        "allergy": _allergy,
     }.get(c.kind)
     if judge is None:
         return Verdict(UNKNOWN, f"We cannot check '{c.text}' automatically.", checkable=False)
@@ -350,6 +351,23 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     if c.polarity == "forbid":
         return Verdict(PASS, f"You did not mention {pretty(c.concept)}; we assume you do not have it.{note}", assumed=True)
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", question)
+
+
+def _allergy(c: Constraint, patient: Patient) -> Verdict:
+    """An allergy or intolerance to a therapy, judged against the allergies the patient
+    states, never against having taken it."""
+    mine = [f for f in patient.facts if f.kind == "allergy" and not f.family and not f.hypothetical]
+    hit = [f for f in mine if not f.negated and (therapy_covers(c.concept, f.concept) or therapy_covers(f.concept, c.concept))]
+    if hit:
+        return Verdict(_want(c, True), f"You are allergic to {pretty(hit[0].concept)}; "
+                       + ("this trial excludes people allergic to " if c.polarity == "forbid" else "this criterion is about an allergy to ")
+                       + f"{pretty(c.concept)}.")
+    if any(f.negated and (f.concept == "any" or therapy_covers(f.concept, c.concept)) for f in mine):
+        return Verdict(_want(c, False), f"You said you have no allergy to {pretty(c.concept)}.")
+    if c.polarity == "forbid":
+        return Verdict(PASS, f"You did not mention an allergy to {pretty(c.concept)}; we assume you have none.", assumed=True)
+    return Verdict(UNKNOWN, f"This criterion is about an allergy to {pretty(c.concept)}.",
+                   f"Are you allergic to {pretty(c.concept)}?")
 
 
 def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:

@@ -50,7 +50,7 @@ _RELATIVE_DAYS = {
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
 _CURRENT_RE = re.compile(
     r"\b(currently|current|takes|taking|is on|are on|am on|on (?:daily|weekly|monthly)|receiving|receives|"
-    r"maintained on|treated with|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
+    r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
     re.I,
 )
 _STOPPED_RE = re.compile(r"\b(stopped|discontinued|completed|finished|last dose|last took|last received|received|had|got|underwent)\b", re.I)
@@ -112,7 +112,9 @@ def _timing(doc: Doc, ent: Span) -> tuple[float | None, bool]:
     rel = _RELATIVE_RE.search(clause)
     if days is None and rel:
         days = float(_RELATIVE_DAYS[rel.group(1).lower()])
-    current = bool(_CURRENT_RE.search(clause)) and not re.search(r"\b(stopped|discontinued|ago|previously|prior)\b", clause, re.I)
+    current = bool(_CURRENT_RE.search(clause)) and not re.search(
+        r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
+        r"refractory|after|last dose|was on|were on|had been)\b", clause, re.I)
     if current and days is None:
         days = 0.0
     return days, current
@@ -162,13 +164,30 @@ def _measurements(doc: Doc) -> list[Fact]:
     return facts
 
 
+_NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"
+                           r"(?:not|isn't|is not|am not|'m not)\s+allergic\s+to\s+anything|no\s+allergy)\b", re.I)
+
+
+def _allergen(doc: Doc, ent: Span) -> bool:
+    """ "allergic to penicillin", "penicillin allergy": the therapy is an allergen, not a treatment."""
+    start, _ = _clause_of(doc, ent)
+    before = doc.text[max(start, ent.start_char - 40) : ent.start_char]
+    after = doc.text[ent.end_char : ent.end_char + 12]
+    return bool(re.search(r"(allerg\w*|hypersensitiv\w*|intoleran\w*|anaphyla\w*)\s+(?:reaction\s+)?(?:to|with)\s+(?:\w+\s+(?:or|and|,)\s+)*$", before, re.I)
+                or re.match(r"[\s-]*(allerg\w*|hypersensitivity|intolerance)\b", after, re.I))
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
+    if _NO_ALLERGIES.search(doc.text):
+        patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ == "CONDITION":
             patient.facts.append(Fact("condition", ent.ent_id_, text=ent.text, **flags))
+        elif ent.label_ == "THERAPY" and _allergen(doc, ent):
+            patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":
             days, current = _timing(doc, ent)
             patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text, **flags))

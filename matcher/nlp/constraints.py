@@ -382,6 +382,9 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                         r"\b(only|patients|subjects|participants|volunteers)\b", doc[ent.end : ent.end + 2].text, re.I)):
                     out.append(_constraint("sex", ent.label_.lower(), ent, ent._.is_negated))
 
+        _allergens(doc, clause, out)
+        _permitted_alternatives(doc, clause, out)
+
         # ellipsis: "hepatitis B or C", "alcohol or substance abuse"
         for extra, span, base in _ellipses(doc, clause):
             if not any(c.concept == extra for c in out):
@@ -409,6 +412,54 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), absolute)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in used]
     return _dedupe(constraints)
+
+
+ALLERGY_CUE = re.compile(
+    r"\b(allerg(?:y|ies|ic)|hypersensitiv(?:ity|ities|e)|intoleran(?:ce|ces|t)|sensitivity|anaphyla\w*|"
+    r"(?:severe|serious)\s+(?:adverse\s+)?reactions?)\s+(?:reactions?\s+)?(?:to|of|with|against|towards?)\b", re.I)
+ALLERGY_IDS = {"allergy", "drug allergy"}
+
+
+def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
+    """ "Hypersensitivity to pembrolizumab or its excipients": an allergy to each therapy
+    named after the cue, not an exposure to it; the cue itself is no condition."""
+    text = doc.text
+    lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    cues = list(ALLERGY_CUE.finditer(text, lo, hi))
+    if not cues:
+        return
+    first = cues[0].end()
+    for i, c in enumerate(out):
+        if c.kind == "therapy" and c.start >= first:
+            out[i] = Constraint("allergy", c.polarity, c.concept, qualifiers=c.qualifiers, exceptions=c.exceptions,
+                                text=c.text, start=c.start, end=c.end)
+    if any(c.kind == "allergy" for c in out):
+        out[:] = [c for c in out if not (c.kind == "condition" and c.concept in ALLERGY_IDS
+                                         and any(m.start() <= c.start < m.end() for m in cues))]
+        _relation(doc, [(m.start(), m.end()) for m in cues])
+
+
+def _relation(doc: Doc, ranges: list[tuple[int, int]]) -> None:
+    """Record words read as a relation between constraints (coverage counts them as read)."""
+    spans = list(doc.spans.get("relations", []))
+    for start, end in ranges:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans["relations"] = spans
+
+
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\b|\bwhether\s+or\s+not\b|\bregardless\s+of\b", re.I)
+
+
+def _permitted_alternatives(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
+    """ "with or without an anti-PD-(L)1 antibody": what follows is allowed either way, not a constraint."""
+    lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    for m in _WITH_OR_WITHOUT.finditer(doc.text, lo, hi):
+        stop = re.compile(r"[;.]|,\s+(?!or\b|and\b)").search(doc.text, m.end(), hi)
+        end = stop.start() if stop else hi
+        out[:] = [c for c in out if not (c.kind in ("therapy", "condition") and m.end() <= c.start < end)]
+        _relation(doc, [(m.start(), end)])
 
 
 def reproductive_terms(labels: set[str]) -> bool:

@@ -106,6 +106,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     if heading is not None and all(t.is_punct or t.lower_ in rules.headings or t.ent_type_ == "ORGAN" for t in doc[:heading]):
         covered.append((0, doc[heading].idx + 1))
     covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
+    covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
     # an abbreviation restating a name: "cerebrovascular accident [CVA]"
     for e in doc.ents:
         if e.end + 2 < len(doc) + 1 and e.end + 1 < len(doc) and doc[e.end].text in "([" and doc[e.end + 1].text.isupper() \
@@ -164,7 +165,10 @@ def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
     prev, nxt = max(before, key=lambda c: c.end), min(after, key=lambda c: c.start)
     if _COORDINATOR.search(text[prev.end : pos]):
         return requires + [c for c in forbids if c.start == nxt.start]
-    return requires + [c for c in forbids if c.end == prev.end]
+    if _COORDINATOR.search(text[pos : nxt.start]):
+        return requires + [c for c in forbids if c.end == prev.end]
+    # a relation between two ("pneumonitis during prior treatment with T-DXd") ties both
+    return requires + [c for c in forbids if c.end == prev.end or c.start == nxt.start]
 
 
 def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
@@ -204,11 +208,14 @@ def _judged(word: str, c: Constraint) -> bool:
 
 
 def _parentheses(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
-    """Parenthesised bounds that define what precedes them: "(HbA1c > 10%)"."""
+    """Parenthesised bounds that define what precedes them: "severe nephritis (creatinine > 2.5)";
+    the item starts after the constraint before the parenthesis, so "triglycerides > 1000 in the
+    presence of moderate glycemic control (HbA1c < 9%)" keeps "moderate glycemic control"."""
     out = []
     for m in re.finditer(r"\(([^()]*)\)", doc.text):
         if any(c.kind == "measurement" and m.start() <= c.start < m.end() for c in constraints):
-            out.append((m.start(), m.end()))
+            before = [c.end for c in constraints if c.end <= m.start()]
+            out.append((max(before) if before else 0, m.end()))
     return out
 
 
