@@ -214,6 +214,11 @@ def _age(c: Constraint, patient: Patient) -> Verdict:
     if patient.age is None:
         return Verdict(UNKNOWN, f"We don't know your age; the trial asks for age {_bound_words(c).replace(' years', '')} years.",
                        "How old are you?")
+    if patient.age_approx:
+        ends = {_compare(patient.age - 5, c), _compare(patient.age + 4, c)}
+        if len(ends) > 1:
+            return Verdict(UNKNOWN, f"You gave your age as about {patient.age:g}; the trial asks for age {_bound_words(c).replace(' years', '')} years.",
+                           "How old are you exactly?")
     holds = _compare(patient.age, c)
     verdict = _want(c, holds)
     bound = _bound_words(c)

@@ -268,6 +268,7 @@ class Patient:
     """
 
     age: float | None = None
+    age_approx: bool = False  # "in her sixties": the age is the decade's middle, give or take 5 years
     sex: str | None = None  # "female" or "male"
     pregnant: bool | None = None
     breastfeeding: bool | None = None

@@ -17,6 +17,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from .demographics import read_age, read_sex
 from .errors import MatcherError
 from .models import Fact, Patient
 from .units import UnitError, analyte_for, to_canonical
@@ -30,19 +31,6 @@ class PatientError(MatcherError, ValueError):
         self.field = field
 
 
-_AGE_PATTERNS = [
-    (re.compile(r"\b(\d{1,3}(?:\.\d)?)[\s-]*(?:years?|yrs?|y)[\s-]*(?:old|of age)\b", re.I), 1.0),
-    (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
-    (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
-    (re.compile(r"\b(\d{1,2})[\s-]*(?:days?)[\s-]*old\b", re.I), 1 / 365.25),
-    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yr|yrs)\b", re.I), 1.0),
-    (re.compile(r"\b(\d{1,3})\s*(?:[MF])\b"), 1.0),
-    (re.compile(r"\b(?:aged?|age:)\s*(\d{1,3})\b", re.I), 1.0),
-    (re.compile(r"\b(?:i am|i'm|im)\s+(\d{1,3})\b(?!\s*(?:kg|lb|cm|%|weeks|days|months))", re.I), 1.0),
-]
-_FEMALE = re.compile(r"\b(woman|female|girl|lady|mother of|wife|she|her|herself|\d+\s*(?:yo|y/o|-year-old)?\s*F)\b", re.I)
-_MALE = re.compile(r"\b(man|male|boy|gentleman|husband|he|his|him|himself|\d+\s*(?:yo|y/o|-year-old)?\s*M)\b", re.I)
-_SEX_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman)\b", re.I)
 _RELATIVE_DAYS = {
     "today": 0, "this morning": 0, "tonight": 0, "yesterday": 1, "last night": 1, "last week": 7,
     "last month": 30, "last year": 365, "this week": 3, "this month": 15,
@@ -63,29 +51,6 @@ def _nlp():
     from .nlp import get_pipeline
 
     return get_pipeline("patient")
-
-
-def read_age(text: str) -> float | None:
-    for pattern, factor in _AGE_PATTERNS:
-        m = pattern.search(text)
-        if m:
-            age = float(m.group(1)) * factor
-            if 0 <= age <= 120:
-                return round(age, 2)
-    return None
-
-
-def read_sex(text: str) -> str | None:
-    """The patient's sex from the first sex noun, else from the majority of pronouns."""
-    noun = _SEX_NOUN.search(text)
-    if noun:
-        return "female" if noun.group(1).lower() in ("woman", "female", "girl", "lady") else "male"
-    female, male = len(_FEMALE.findall(text)), len(_MALE.findall(text))
-    if female > male:
-        return "female"
-    if male > female:
-        return "male"
-    return None
 
 
 def _clause_of(doc: Doc, span: Span) -> tuple[int, int]:
@@ -216,11 +181,13 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
     if len(text) > MAX_TEXT_CHARS:
         raise PatientError("text", f"too long ({len(text):,} characters); at most {MAX_TEXT_CHARS:,}")
     if patient.age is None:
-        patient.age = read_age(text)
+        patient.age, patient.age_approx = read_age(text)
     if patient.sex is None:
         patient.sex = read_sex(text)
     if text.strip():
         _facts_from_doc(_nlp()(text), patient)
+        if patient.sex is None and (patient.pregnant or patient.breastfeeding):
+            patient.sex = "female"
         patient.words = patient.words | content_words(text)
     return patient
 

@@ -1,0 +1,110 @@
+"""Age and sex of the person a text describes, in the ways people write them.
+
+"A 58-year-old woman", "45 yo M", "52F", "my dad is 67", "she's 71", "I'm 47",
+"aged 8", "age 3 months", "a woman in her sixties" (approximate). Numbers that
+are doses, durations or past ages ("60 mg", "for 20 years", "since age 12")
+are not ages. Sex comes from the person described: their nouns, the relation
+word a caregiver uses ("my dad", "my wife"), or their pronouns; never from a
+relative named in a family history ("her mother had breast cancer").
+"""
+from __future__ import annotations
+
+import re
+
+_UNITS_AFTER = r"(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|times|x\b|units?|pounds|points|/|weeks?\s+(?:ago|pregnant)|days|hours))"
+_NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
+_YEARS = r"(?:years?|yrs?|y)"
+_PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
+           r"brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|aunt)")
+# (pattern, unit factor); the first pattern that matches wins
+_AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
+    (re.compile(r"\b(\d{1,3}(?:\.\d)?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b", re.I), 1.0),
+    (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
+    (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
+    (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
+    (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
+    (re.compile(r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])(?!\s*ago)", re.I), 1.0),
+    (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
+    (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"\b" + _PERSON + r"(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
+                + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"(?:\b(?:my|our|a|the)\s+|^)" + _PERSON + r"\s*[,(]\s*(\d{1,3})\s*[,)]", re.I), 1.0),
+    (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
+]
+_DECADES = {"teens": 15, "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65,
+            "seventies": 75, "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55,
+            "60s": 65, "70s": 75, "80s": 85, "90s": 95}
+_DECADE = re.compile(r"\bin\s+(?:his|her|my|their|the)\s+(early|mid|late)?[\s-]*(" + "|".join(_DECADES) + r")\b", re.I)
+
+
+def read_age(text: str) -> tuple[float | None, bool]:
+    """(age in years, approximate?) of the person described, or (None, False)."""
+    for pattern, factor in _AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            age = float(m.group(1)) * factor
+            if 0 <= age <= 120:
+                return round(age, 2), False
+    m = _DECADE.search(text)
+    if m:
+        base = _DECADES[m.group(2).lower()]
+        shift = {"early": -3, "mid": 0, "late": 3}.get((m.group(1) or "").lower(), 0)
+        return float(base + shift), True
+    return None, False
+
+
+_FEMALE_WORDS = {"woman", "female", "girl", "lady", "she", "her", "herself", "mother", "mom", "mum", "wife", "daughter",
+                 "sister", "grandmother", "grandma", "aunt", "niece", "girlfriend", "f"}
+_MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself", "father", "dad", "husband", "son",
+               "brother", "grandfather", "grandpa", "uncle", "nephew", "boyfriend", "guy", "m"}
+_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b", re.I)
+_CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*([MF])")
+_CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mother|mom|mum|wife|daughter|sister|grandmother|grandma|aunt|"
+                    r"father|dad|husband|son|brother|grandfather|grandpa|uncle|partner|grandson|granddaughter)(?:'?s)?\b", re.I)
+# "I'm his daughter", "I'm a caregiver for my uncle": the writer is not the patient
+_CARER_SELF = re.compile(r"\b(?:i'm|i am|im)\s+(?:his|her|their|a|the)\s+(?:daughter|son|wife|husband|caregiver|carer|partner|mother|father|mom|dad)|"
+                         r"\b(?:caring|care|looking|searching|asking)\s+for\s+my\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
+_FAMILY_CONTEXT = re.compile(r"(family history|history in|runs in|side of the family|had|died|passed|diagnosed)\W*$", re.I)
+_PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
+
+
+def read_sex(text: str) -> str | None:
+    """The described person's sex ("female"/"male"), or None."""
+    code = _CODE.search(text)
+    if code:
+        return "female" if (code.group(1) or code.group(2)) == "F" else "male"
+    noun = _NOUN.search(text)
+    carer = _CARER.search(text)
+    first_person = _FIRST_PERSON.search(text)
+    # "My dad is 67 and has ...": a caregiver writing about a relative, named before any "I"
+    writer_is_carer = bool(_CARER_SELF.search(text))
+    if carer and (writer_is_carer or not first_person or carer.start() < first_person.start()) and (not noun or carer.start() < noun.start()):
+        after = text[carer.end() : carer.end() + 40]
+        if writer_is_carer or not re.match(r"\s*(had|has had|died|passed|also had|had a)\b", after, re.I):
+            relation = carer.group(2).lower()
+            if relation == "partner":
+                return None
+            return "female" if relation in _FEMALE_WORDS or relation == "granddaughter" else "male"
+    if noun:
+        return "female" if noun.group(1).lower() in ("woman", "female", "girl", "lady") else "male"
+    if writer_is_carer:
+        pass  # the pronouns are the patient's ("I'm her son, she has leukemia")
+    elif first_person and not _PRONOUN.search(text[: first_person.start()]):
+        return None  # "I ..." says nothing of sex; later pronouns are other people
+    female = male = 0
+    for m in _PRONOUN.finditer(text):
+        # pronouns of a relative in a family history do not count ("her mother ... she died")
+        if _FAMILY_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]) and m.group(1).lower() in ("she", "he"):
+            continue
+        if m.group(1).lower() in _FEMALE_WORDS:
+            female += 1
+        else:
+            male += 1
+    if female > male:
+        return "female"
+    if male > female:
+        return "male"
+    return None
