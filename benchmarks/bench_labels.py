@@ -77,6 +77,10 @@ def main() -> int:
     print(f"rows:               {n}  ({elapsed:.1f} s)")
     print(f"accuracy:           {correct / n:.3f}  ({correct}/{n})")
     print(f"majority baseline:  {majority_n / n:.3f}  (always '{majority}')")
+    trivial = {"inclusion": "not enough information", "exclusion": "not excluded"}
+    section_majority = sum(row["expert_eligibility"] == trivial[row["criterion_type"]] for row in rows)
+    print(f"section baseline:   {section_majority / n:.3f}  (inclusion -> not enough information, exclusion -> not excluded)")
+    print(f"margin over section baseline: {correct / n - section_majority / n:+.3f}  (target >= +0.08)")
     print("\nconfusion (rows: physician label, columns: matcher):")
     width = max(len(label) for label in labels) + 2
     print(" " * width + "".join(f"{label[:12]:>14}" for label in labels) + f"{'recall':>10}")

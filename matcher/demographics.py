@@ -108,3 +108,16 @@ def read_sex(text: str) -> str | None:
     if male > female:
         return "male"
     return None
+
+
+def described_relation(text: str) -> str | None:
+    """The relation word of the person a caregiver writes about ("my dad is 67 ..." -> "dad"), else None."""
+    carer = _CARER.search(text)
+    if carer is None:
+        return None
+    first_person = _FIRST_PERSON.search(text)
+    if _CARER_SELF.search(text) or not first_person or carer.start() < first_person.start():
+        after = text[carer.end() : carer.end() + 40]
+        if _CARER_SELF.search(text) or not re.match(r"\s*(had|has had|died|passed|also had|had a)\b", after, re.I):
+            return carer.group(2).lower()
+    return None

@@ -17,7 +17,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .demographics import read_age, read_sex
+from .demographics import described_relation, read_age, read_sex
 from .errors import MatcherError
 from .models import Fact, Patient
 from .units import UnitError, analyte_for, to_canonical
@@ -185,7 +185,14 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
     if patient.sex is None:
         patient.sex = read_sex(text)
     if text.strip():
-        _facts_from_doc(_nlp()(text), patient)
+        nlp = _nlp()
+        doc = nlp.make_doc(text)
+        relation = described_relation(text)
+        if relation:
+            doc.user_data["described"] = (relation,)
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+        _facts_from_doc(doc, patient)
         if patient.sex is None and (patient.pregnant or patient.breastfeeding):
             patient.sex = "female"
         patient.words = patient.words | content_words(text)

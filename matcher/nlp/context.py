@@ -177,6 +177,9 @@ class ContextComponent:
         terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731
         # results read first: "No fever; HBsAg positive" keeps HBsAg asserted
         kept.sort(key=lambda c: c[2].category != "AFFIRMED")
+        # a caregiver writing about "my dad": dad is the patient, not a relative
+        described = doc.user_data.get("described", ())
+        kept = [c for c in kept if not (c[2].category == "FAMILY" and doc[c[0]:c[1]].text.lower() in described)]
         for start, end, rule in kept:
             if rule.direction == "TERMINATE":
                 continue
