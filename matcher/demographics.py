@@ -16,10 +16,13 @@ _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!
 _YEARS = r"(?:years?|yrs?|y)"
 _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
            r"brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|aunt)")
+# "my 3-year-old son", "a 4 month old": the writer's child, not the person described
+_NOT_RELATIVE = r"(?<!my )(?<!our )(?<!her )(?<!his )"
+_NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|grandchild|brother|sister|niece|nephew)\b)"
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
-    (re.compile(r"\b(\d{1,3}(?:\.\d)?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b", re.I), 1.0),
-    (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
+    (re.compile(_NOT_RELATIVE + r"\b(\d{1,3}(?:\.\d)?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
+    (re.compile(_NOT_RELATIVE + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b" + _NOT_THEIRS, re.I), 1 / 12),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
@@ -33,6 +36,9 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
+    # last: "my 9 year old daughter has ..." when nobody else's age is given
+    (re.compile(r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
+    (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
 ]
 _DECADES = {"teens": 15, "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65,
             "seventies": 75, "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55,

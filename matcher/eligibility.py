@@ -26,6 +26,7 @@ windows compare the days since the patient's last exposure with the window.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -539,11 +540,32 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
             verdicts[i] = _on_topic(c, patient, topics, criterion.text) or v
     # a constraint fails the patient only when the criterion was read whole around it
     verdicts = [_unread(criterion, c, v) if v.verdict == FAIL and c.unexplained else v for c, v in zip(constraints, verdicts)]
-    verdict, reason = _combine(criterion.section, constraints, verdicts)
+    if criterion.section == "inclusion" and _ALTERNATIVES.search(criterion.text):
+        verdict, reason = _any_of(constraints, verdicts)
+    else:
+        verdict, reason = _combine(criterion.section, constraints, verdicts)
     questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
     assumed = verdict == PASS and all(v.assumed for v in verdicts if v.verdict == PASS)
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,
                               questions, checkable=any(v.checkable for v in verdicts), assumed=assumed)
+
+
+# "Age >= 75, or age 18 to 74 with at least one of the following: ..."
+_ALTERNATIVES = re.compile(r"\b(?:(?:at least|any) one of the following|any of the following|one or more of the following|either)\b", re.I)
+
+
+def _any_of(constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str, str]:
+    """A criterion met by any one of its requirements: it fails only when every one fails."""
+    checkable = [v for v in verdicts if v.checkable]
+    if not checkable:
+        return verdicts[0].verdict, verdicts[0].reason
+    for wanted in (PASS, UNKNOWN):
+        chosen = next((v for v in checkable if v.verdict == wanted), None)
+        if chosen:
+            return wanted, chosen.reason
+    if all(v.verdict == FAIL for v in checkable):
+        return FAIL, checkable[0].reason
+    return NA, checkable[0].reason
 
 
 def _unread(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:

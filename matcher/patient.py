@@ -37,7 +37,7 @@ _RELATIVE_DAYS = {
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
 _CURRENT_RE = re.compile(
-    r"\b(currently|current|takes|taking|is on|are on|am on|on (?:daily|weekly|monthly)|receiving|receives|"
+    r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|'s taken|has taken|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
     re.I,
 )
@@ -61,25 +61,57 @@ def _clause_of(doc: Doc, span: Span) -> tuple[int, int]:
     return left + 1 if left >= 0 else 0, min(right) if right else len(text)
 
 
-def _timing(doc: Doc, ent: Span) -> tuple[float | None, bool]:
-    """(days ago, current) for a therapy mention, from its clause."""
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"), 1)}
+_DATE = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
+_AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|earlier)\b", re.I)
+_STOP_WORDS_RE = re.compile(
+    r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
+    r"refractory|after|last dose|was on|were on|had been|used to)\b", re.I)
+
+
+def _date_days(clause: str, today: dt.date) -> float | None:
+    """Days since the last date written in ``clause`` ("in May 2026", "August 29, 2026", "2015"), if past."""
+    best = None
+    for m in _DATE.finditer(clause):
+        name = (m.group(1) or "").lower()
+        month = next((v for k, v in _MONTHS.items() if name and k.startswith(name[:3])), None)
+        year = int(m.group(3))
+        day = int(m.group(2)) if m.group(2) else 15 if month else 1
+        try:
+            when = dt.date(year, month or 7, min(day, 28) if not m.group(2) else day)
+        except ValueError:
+            continue
+        if when <= today:
+            best = float((today - when).days)
+    return best
+
+
+def _timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | None, bool]:
+    """(days ago, current) for a therapy or condition mention, from its clause."""
+    today = today or dt.date.today()
     start, end = _clause_of(doc, ent)
-    # within a clause, each therapy owns the text up to its neighbours
-    others = [e for e in doc.ents if e.label_ == "THERAPY" and e != ent]
+    # within a clause, each mention owns the text up to its neighbours of the same kind
+    others = [e for e in doc.ents if e.label_ == ent.label_ and e != ent]
     start = max([start] + [e.end_char for e in others if e.end_char <= ent.start_char])
     end = min([end] + [e.start_char for e in others if e.start_char >= ent.end_char])
     clause = doc.text[start:end]
-    windows = [w for w in doc.spans.get("windows", []) if start <= w.start_char < end]
     days = None
-    for w in windows:
-        days = w._.window["days"]
-        break
+    # "4 weeks ago", "in the past month": a time since; "for 18 months" is a duration, not one
+    for w in doc.spans.get("windows", []):
+        if start <= w.start_char < end and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I):
+            days = w._.window["days"]
+            break
+    if days is None:
+        ago = _PLAIN_AGO.search(clause)
+        if ago:
+            days = _days_since(ago.group(0), "text", today)
     rel = _RELATIVE_RE.search(clause)
     if days is None and rel:
         days = float(_RELATIVE_DAYS[rel.group(1).lower()])
-    current = bool(_CURRENT_RE.search(clause)) and not re.search(
-        r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
-        r"refractory|after|last dose|was on|were on|had been)\b", clause, re.I)
+    if days is None:
+        days = _date_days(clause, today)
+    current = bool(_CURRENT_RE.search(clause)) and not _STOP_WORDS_RE.search(clause)
     if current and days is None:
         days = 0.0
     return days, current
@@ -150,7 +182,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ == "CONDITION":
-            patient.facts.append(Fact("condition", ent.ent_id_, text=ent.text, **flags))
+            days, _ = _timing(doc, ent)
+            patient.facts.append(Fact("condition", ent.ent_id_, days_ago=days, text=ent.text, **flags))
         elif ent.label_ == "THERAPY" and _allergen(doc, ent):
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":
@@ -166,6 +199,20 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True
     patient.facts.extend(_measurements(doc))
+    _latest_timing(patient.facts)
+
+
+def _latest_timing(facts: list[Fact]) -> None:
+    """A therapy mentioned twice is as its last dated mention says: "started alectinib twice
+    daily in 2021 ... alectinib was stopped 2 weeks ago" is not current."""
+    last: dict[str, Fact] = {}
+    for f in facts:
+        if f.kind == "therapy" and f.asserted and f.days_ago is not None:
+            last[f.concept] = f
+    for f in facts:
+        latest = last.get(f.concept)
+        if f.kind == "therapy" and latest is not None and f is not latest and f.asserted:
+            f.days_ago, f.current = latest.days_ago, latest.current
 
 
 MAX_TEXT_CHARS = 50_000  # about 20 pages: longer is not a patient summary

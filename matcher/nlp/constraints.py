@@ -409,7 +409,10 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         absolute.update(_permissions(clause_text, out))
         _attach_windows(doc, clause, windows)
         constraints.extend(out)
-    constraints = orient(constraints, doc.user_data.get("section", "inclusion"), absolute)
+    section = doc.user_data.get("section", "inclusion")
+    if section == "inclusion":
+        _no_item(doc, clauses, constraints)
+    constraints = orient(constraints, section, absolute)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in used]
     return _dedupe(constraints)
 
@@ -460,6 +463,22 @@ def _permitted_alternatives(doc: Doc, clause: _Clause, out: list[Constraint]) ->
         end = stop.start() if stop else hi
         out[:] = [c for c in out if not (c.kind in ("therapy", "condition") and m.end() <= c.start < end)]
         _relation(doc, [(m.start(), end)])
+
+
+# an inclusion item that opens with a negation rules out what it names, whatever the
+# cue's scope ("No patients who received blood transfusion within a month")
+_NO_ITEM = re.compile(r"^\s*(?:[A-Za-z /&-]{2,40}:\s*)?(?:no|not|none|never|without|absence of|free of|must not|should not|cannot|may not)\b"
+                      r"(?!\s+(?:more|less|greater|fewer|longer|later|sooner|higher|lower)\s+than)", re.I)
+
+
+def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) -> None:
+    if not clauses or not _NO_ITEM.match(doc.text):
+        return
+    first = clauses[0]
+    end = doc[first.end - 1].idx + len(doc[first.end - 1])
+    for c in constraints:
+        if c.kind in ("condition", "therapy", "allergy") and c.start < end:
+            c.polarity = "forbid"
 
 
 def reproductive_terms(labels: set[str]) -> bool:

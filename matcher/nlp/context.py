@@ -32,7 +32,7 @@ CATEGORY_ATTR = {
     "EXCEPTION": "is_exception",
     "AFFIRMED": "is_affirmed",
 }
-DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE"}
+DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 DEFAULT_SCOPE = 12
 
 for _attr in CATEGORY_ATTR.values():
@@ -58,11 +58,13 @@ class ContextRule:
         if not isinstance(data.get("max_scope", 1), int) or not isinstance(data.get("list", False), bool):
             raise ValueError(f"context rule {data!r}: max_scope must be an integer and list true or false")
         rule = cls(**data)
+        if (rule.category == "PSEUDO") != (rule.direction == "PSEUDO"):
+            raise ValueError(f"context rule {data!r}: category PSEUDO goes with direction PSEUDO")
         if rule.list and rule.direction != "BACKWARD":
             raise ValueError(f"context rule {data!r}: only BACKWARD cues can reach over a list")
         if rule.direction not in DIRECTIONS:
             raise ValueError(f"context rule {data!r}: direction must be one of {sorted(DIRECTIONS)}")
-        if rule.category not in CATEGORY_ATTR and rule.category != "TERMINATE":
+        if rule.category not in CATEGORY_ATTR and rule.category not in ("TERMINATE", "PSEUDO"):
             raise ValueError(f"context rule {data!r}: unknown category {rule.category}")
         return rule
 
@@ -88,6 +90,11 @@ def list_words() -> frozenset[str]:
     return frozenset(resources.read_json("rules/context.json").get("list_words", []))
 
 
+def _elided(text: str) -> bool:
+    """A letter or numeral left of a shared name: "hepatitis B/C", "HTLV-I/II", "HIV-1/2"."""
+    return (len(text) == 1 and (text.isupper() or text.isdigit())) or text in ("II", "III", "IV")
+
+
 def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
     """Entities of the coordinated list that ends just before token ``start``:
     walking left over entities and list words, within the clause."""
@@ -104,7 +111,7 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
                 break
             found.append(ent)
             i = ent.start
-        elif doc[i - 1].lower_ in words or (len(doc[i - 1].text) == 1 and doc[i - 1].text.isupper()):
+        elif doc[i - 1].lower_ in words or _elided(doc[i - 1].text):
             i -= 1  # a list word, or an elided letter ("hepatitis B/C")
         else:
             break
@@ -137,7 +144,7 @@ def _list_end(doc: Doc, ents: list[Span], stop: int, clause_ids: list[int]) -> i
         ent = by_start.get(i)
         if ent is not None:
             i = last = ent.end
-        elif doc[i].lower_ in words or doc[i].lower_ in ("alcohol", "drug") or (len(doc[i].text) == 1 and doc[i].text.isupper()):
+        elif doc[i].lower_ in words or doc[i].lower_ in ("alcohol", "drug") or _elided(doc[i].text):
             i += 1
         else:
             break
@@ -181,7 +188,7 @@ class ContextComponent:
         described = doc.user_data.get("described", ())
         kept = [c for c in kept if not (c[2].category == "FAMILY" and doc[c[0]:c[1]].text.lower() in described)]
         for start, end, rule in kept:
-            if rule.direction == "TERMINATE":
+            if rule.direction in ("TERMINATE", "PSEUDO"):
                 continue
             bounds = sentences if rule.category == "EXCEPTION" else clauses
             attr = CATEGORY_ATTR[rule.category]
