@@ -189,6 +189,13 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         elif ent.label_ == "THERAPY":
             days, current = _timing(doc, ent)
             patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text, **flags))
+        elif ent.label_ == "PREGNANCY" and "test" in ent.text.lower():
+            # a pregnancy test says something only with its result
+            after = doc[ent.end : ent.end + 4].text.lower()
+            if flags["negated"]:
+                patient.pregnant = False
+            elif ent.text.lower().startswith("positive") or "positive" in after:
+                patient.pregnant = True
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
             if ent.ent_id_ == "planned pregnancy":
                 patient.planning_pregnancy = not flags["negated"]

@@ -22,3 +22,13 @@ def seed_path() -> Path:
 
 def shared_corpus() -> Path:
     return SHARED / "data" / "ctgov-legacy-xml-6786.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def seed_trial():
+    """The founding trial, split and parsed by the current code."""
+    from matcher.ingest import prepare_trials
+    from matcher.sources import load_records
+
+    (trial,) = prepare_trials(load_records([SEED]), [])
+    return trial
