@@ -410,9 +410,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         _attach_windows(doc, clause, windows)
         constraints.extend(out)
     section = doc.user_data.get("section", "inclusion")
-    if section == "inclusion":
-        _no_item(doc, clauses, constraints)
     constraints = orient(constraints, section, absolute)
+    _no_item(doc, clauses, constraints)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in used]
     return _dedupe(constraints)
 
@@ -465,8 +464,9 @@ def _permitted_alternatives(doc: Doc, clause: _Clause, out: list[Constraint]) ->
         _relation(doc, [(m.start(), end)])
 
 
-# an inclusion item that opens with a negation rules out what it names, whatever the
-# cue's scope ("No patients who received blood transfusion within a month")
+# an item that opens with a negation rules out what it names, whatever the cue's scope
+# ("No patients who received blood transfusion within a month"); under an exclusion
+# heading too, where "No SLE" restates the exclusion (old NCI style)
 _NO_ITEM = re.compile(r"^\s*(?:[A-Za-z /&-]{2,40}:\s*)?(?:no|not|none|never|without|absence of|free of|must not|should not|cannot|may not)\b"
                       r"(?!\s+(?:more|less|greater|fewer|longer|later|sooner|higher|lower)\s+than)", re.I)
 

@@ -101,10 +101,13 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # entities carved out as exceptions of a constraint
     excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in doc.ents if e._.is_exception and e.ent_id_ in excepted]
-    # a leading organ-system subhead ("Renal:", "Prior/Concurrent therapy:")
-    heading = next((i for i, t in enumerate(doc[:6]) if t.text == ":"), None)
-    if heading is not None and all(t.is_punct or t.lower_ in rules.headings or t.ent_type_ == "ORGAN" for t in doc[:heading]):
-        covered.append((0, doc[heading].idx + 1))
+    # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function as defined by:")
+    for colon in (t.i for t in doc if t.text == ":"):
+        line_start = doc.text.rfind("\n", 0, doc[colon].idx) + 1
+        head = [t for t in doc if line_start <= t.idx < doc[colon].idx]
+        if 0 < len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
+                                        or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
+            covered.append((line_start, doc[colon].idx + 1))
     covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
     covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
     # an abbreviation restating a name: "cerebrovascular accident [CVA]"
@@ -213,9 +216,14 @@ def _parentheses(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int
     presence of moderate glycemic control (HbA1c < 9%)" keeps "moderate glycemic control"."""
     out = []
     for m in re.finditer(r"\(([^()]*)\)", doc.text):
-        if any(c.kind == "measurement" and m.start() <= c.start < m.end() for c in constraints):
-            before = [c.end for c in constraints if c.end <= m.start()]
-            out.append((max(before) if before else 0, m.end()))
+        if not any(c.kind == "measurement" and m.start() <= c.start < m.end() for c in constraints):
+            continue
+        item = max([0] + [e for s, e in _segments(doc) if e <= m.start()])
+        before = [c for c in constraints if item <= c.end <= m.start()]
+        if any(c.kind == "measurement" for c in before):
+            continue  # "TG > 1000 in the presence of (HbA1c < 9%)": a second condition, not a definition
+        # the words it defines ("Anaemic (Hb < 12 g/dL)", "severe nephritis (creatinine > 2.5)")
+        out.append((max(c.end for c in before) if before else item, m.end()))
     return out
 
 
