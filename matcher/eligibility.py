@@ -188,6 +188,9 @@ def judge_constraint(c: Constraint, patient: Patient) -> Verdict:
         "condition": _condition,
         "therapy": _therapy,
         "allergy": _allergy,
+        "stage": _stage,
+        "biomarker": _biomarker,
+        "count": _count,
     }.get(c.kind)
     if judge is None:
         return Verdict(UNKNOWN, f"We cannot check '{c.text}' automatically.", checkable=False)
@@ -269,7 +272,11 @@ def _lactation(c: Constraint, patient: Patient) -> Verdict:
 def _childbearing(c: Constraint, patient: Patient) -> Verdict:
     if patient.sex == "male":
         return Verdict(NA, "This concerns women who could become pregnant, which does not apply to you.")
-    return Verdict(UNKNOWN, "We don't know whether you could become pregnant.", "Could you become pregnant (are you of childbearing potential)?")
+    if patient.childbearing_potential is None:
+        return Verdict(UNKNOWN, "We don't know whether you could become pregnant.", "Could you become pregnant (are you of childbearing potential)?")
+    can = patient.childbearing_potential
+    return Verdict(_want(c, can), ("You could become pregnant" if can else "You cannot become pregnant")
+                   + (", which this trial excludes." if c.polarity == "forbid" and can else "."))
 
 
 def _facts(patient: Patient, kind: str, concept: str) -> list[Fact]:
@@ -357,6 +364,65 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     if c.polarity == "forbid":
         return Verdict(PASS, f"You did not mention {pretty(c.concept)}; we assume you do not have it.{note}", assumed=True)
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", question)
+
+
+def _stage(c: Constraint, patient: Patient) -> Verdict:
+    from .nlp.oncology import stage_matches
+
+    allowed = c.concept.split("/")
+    shown = " or ".join(allowed)
+    if patient.stage is None:
+        return Verdict(UNKNOWN, f"We don't know the stage of your cancer; this criterion is about stage {shown}.",
+                       "What stage is your cancer?")
+    holds = stage_matches(patient.stage, allowed)
+    if holds is None:
+        return Verdict(UNKNOWN, f"Your cancer is stage {patient.stage}; this criterion is about stage {shown}, and we cannot tell the sub-stage.",
+                       "What exact stage is your cancer (for example IIIA or IIIB)?")
+    verdict = _want(c, holds)
+    if c.polarity == "require":
+        return Verdict(verdict, f"Your cancer is stage {patient.stage}; this trial {'accepts' if holds else 'requires'} stage {shown}.")
+    return Verdict(verdict, f"Your cancer is stage {patient.stage}; this trial excludes stage {shown}.")
+
+
+_STATUS_WORDS = {"positive": "positive", "mutated": "mutated", "amplified": "amplified", "high": "high", "negative": "negative", "low": "low"}
+
+
+def _biomarker(c: Constraint, patient: Patient) -> Verdict:
+    from .nlp.oncology import NEGATIVE, POSITIVE
+
+    wanted = c.qualifiers[0] if c.qualifiers else "positive"
+    mine = [b for b in patient.biomarkers if b["name"] == c.concept or (c.concept == "BRCA" and b["name"] in ("BRCA1", "BRCA2"))]
+    label = f"{c.concept} {_STATUS_WORDS.get(wanted, wanted)}"
+    if not mine or mine[-1]["status"] == "equivocal":
+        if c.polarity == "forbid":
+            return Verdict(PASS, f"You did not mention being {label}; we assume you are not.", assumed=True)
+        return Verdict(UNKNOWN, f"We don't know your {c.concept} status; this criterion is about {label} disease.",
+                       f"What is your {c.concept} status?")
+    have = mine[-1]
+    if wanted in POSITIVE:
+        holds = have["status"] in POSITIVE
+    elif wanted in NEGATIVE:
+        holds = have["status"] in NEGATIVE
+    else:
+        holds = have["status"] == wanted
+    yours = f"{c.concept} {have['status']}" + (f" ({have['detail']})" if have.get("detail") else "")
+    verdict = _want(c, holds)
+    if c.polarity == "require":
+        return Verdict(verdict, f"Your cancer is {yours}; this trial {'accepts' if holds else 'requires'} {label}.")
+    return Verdict(verdict, f"Your cancer is {yours}; this trial excludes {label}.")
+
+
+def _count(c: Constraint, patient: Patient) -> Verdict:
+    bound = _bound_words(c).replace(" None", "").strip()
+    if patient.prior_lines is None:
+        return Verdict(UNKNOWN, f"We don't know how many lines of treatment you have had; this criterion asks for {bound}.",
+                       "How many lines (regimens) of treatment for your cancer have you had?")
+    holds = _compare(patient.prior_lines, c)
+    verdict = _want(c, holds)
+    n = patient.prior_lines
+    return Verdict(verdict, f"You have had {n} line{'s' if n != 1 else ''} of treatment; this trial "
+                   + ("accepts" if verdict == PASS and c.polarity == "require" else "requires" if c.polarity == "require" else "excludes")
+                   + f" {bound} prior lines.")
 
 
 def _allergy(c: Constraint, patient: Patient) -> Verdict:

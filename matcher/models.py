@@ -66,7 +66,9 @@ class Constraint:
     """One checkable (or explicitly uncheckable) condition from a criterion.
 
     ``kind`` is one of: age, sex, pregnancy, lactation, childbearing_potential,
-    contraception, condition, measurement, therapy, admin.
+    contraception, condition, measurement, therapy, allergy, stage (``concept``
+    the allowed stages, "IIIB/IV"), biomarker (``concept`` the marker, its
+    wanted status in ``qualifiers``), count (prior lines of therapy), admin.
     ``polarity`` says whether the patient must have it (``require``) or must
     not (``forbid``), with the section and any negation already combined.
     ``qualifiers`` are words that narrow the concept ("active", "severe",
@@ -102,6 +104,9 @@ class Constraint:
         parts = [self.polarity if self.checkable else "not checkable:", self.kind, self.concept]
         if self.qualifiers:
             parts.insert(2, f"({', '.join(self.qualifiers)})")
+        if self.kind == "biomarker" and self.qualifiers:
+            parts = [p for p in parts if not p.startswith("(")]
+            parts.append(self.qualifiers[0])
         if self.comparator == "between":
             parts.append(f"{_num(self.value)}–{_num(self.value_max)}")
         elif self.comparator:
@@ -274,6 +279,15 @@ class Patient:
     breastfeeding: bool | None = None
     planning_pregnancy: bool | None = None
     consents: bool | None = None
+    childbearing_potential: bool | None = None
+    # cancer details (matcher.nlp.oncology): stage "IIIB", TNM {"t","n","m"}, metastatic and
+    # where, biomarkers [{"name", "status", "detail"}], prior lines of therapy
+    stage: str | None = None
+    tnm: dict[str, str] | None = None
+    metastatic: bool | None = None
+    metastatic_sites: list[str] = field(default_factory=list)
+    biomarkers: list[dict[str, str]] = field(default_factory=list)
+    prior_lines: int | None = None
     facts: list[Fact] = field(default_factory=list)
     # content-word stems of what the patient wrote, used only in memory to
     # tell whether an unreadable exclusion concerns anything they mentioned;

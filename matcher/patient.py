@@ -249,8 +249,51 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         _facts_from_doc(doc, patient)
         if patient.sex is None and (patient.pregnant or patient.breastfeeding):
             patient.sex = "female"
+        _cancer_details(text, patient)
+        _childbearing(text, patient)
         patient.words = patient.words | content_words(text)
     return patient
+
+
+def _cancer_details(text: str, patient: Patient) -> None:
+    """Stage, TNM, metastases, biomarkers and prior lines (see matcher.nlp.oncology)."""
+    from .nlp.oncology import read_biomarkers, read_metastatic, read_prior_lines, read_stage, read_tnm
+
+    patient.stage = patient.stage or read_stage(text)
+    patient.tnm = patient.tnm or read_tnm(text)
+    metastatic, sites = read_metastatic(text)
+    if patient.metastatic is None:
+        patient.metastatic = metastatic
+    patient.metastatic_sites = list(dict.fromkeys(patient.metastatic_sites + sites))
+    latest = {b.name: b.to_dict() for b in read_biomarkers(text)}
+    patient.biomarkers = [b for b in patient.biomarkers if b["name"] not in latest] + list(latest.values())
+    if patient.prior_lines is None:
+        patient.prior_lines = read_prior_lines(text)
+    concepts = {f.concept for f in patient.facts if f.kind == "condition" and f.asserted}
+    if patient.metastatic and "metastatic disease" not in concepts:
+        patient.facts.append(Fact("condition", "metastatic disease", text="metastatic"))
+    elif patient.metastatic is False and "metastatic disease" not in concepts:
+        patient.facts.append(Fact("condition", "metastatic disease", negated=True, text="no metastases"))
+    for site in sites:
+        concept = f"{'brain' if site == 'brain' else site} metastases"
+        if site in ("brain", "liver", "bone") and concept not in concepts:
+            patient.facts.append(Fact("condition", concept, text=f"metastases to {site}"))
+
+
+_CAN_CONCEIVE = re.compile(r"(could (?:get|become) pregnant|can (?:get|become) pregnant|child-?bearing potential|premenopausal|"
+                           r"pre-menopausal|still (?:have|has|get|gets) (?:my|her|regular )?periods|regular periods|not on birth control)", re.I)
+_CANNOT_CONCEIVE = re.compile(r"(post-?menopausal|went through menopause|after menopause|menopause \w+ ago|hysterectomy|"
+                              r"tubes? (?:tied|removed)|tubal ligation|surgically sterile|sterili[sz]ed|no longer (?:have|has|get) periods|"
+                              r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)", re.I)
+
+
+def _childbearing(text: str, patient: Patient) -> None:
+    if patient.childbearing_potential is not None or patient.sex == "male":
+        return
+    if _CANNOT_CONCEIVE.search(text):
+        patient.childbearing_potential = False
+    elif _CAN_CONCEIVE.search(text) or patient.pregnant:
+        patient.childbearing_potential = True
 
 
 def content_words(text: str) -> frozenset[str]:

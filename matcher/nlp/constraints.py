@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span
 from ..models import Constraint, TimeWindow
 from ..units import UnitError, analyte_for, to_canonical
 from .coverage import annotate
+from .oncology import read_biomarkers, read_counts, read_stage_bounds
 
 if not Doc.has_extension("constraints"):
     Doc.set_extension("constraints", default=None)
@@ -384,6 +385,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
 
         _allergens(doc, clause, out)
         _permitted_alternatives(doc, clause, out)
+        _cancer_details(doc, clause, out)
 
         # ellipsis: "hepatitis B or C", "alcohol or substance abuse"
         for extra, span, base in _ellipses(doc, clause):
@@ -441,6 +443,40 @@ def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
         _relation(doc, [(m.start(), m.end()) for m in cues])
 
 
+def _negated_at(doc: Doc, clause: _Clause, start: int) -> bool:
+    """A negation cue before character ``start`` in the clause, close enough to reach it."""
+    lo = doc[clause.start].idx
+    return any(cue.label_ == "NEGATED" and lo <= cue.start_char and cue.end_char <= start
+               and len(doc.text[cue.end_char:start].split()) <= 8 for cue in doc.spans.get("cues", []))
+
+
+def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
+    """Stage, biomarker and prior-line counts (matcher.nlp.oncology) as constraints of their own."""
+    lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    text = doc.text[lo:hi]
+
+    def made(kind: str, concept: str, start: int, end: int, **kw) -> Constraint:
+        return Constraint(kind, "forbid" if _negated_at(doc, clause, lo + start) else "require", concept,
+                          text=text[start:end], start=lo + start, end=lo + end, **kw)
+
+    for count in read_counts(text):
+        out.append(made("count", "prior lines of therapy", count.start, count.end, comparator=count.comparator,
+                        value=float(count.value), value_max=float(count.value_max) if count.value_max is not None else None))
+        # "2 prior lines of systemic therapy": the therapy is what is counted, not a requirement of its own
+        counted = [c for c in out if c.kind == "therapy" and lo + count.start <= c.start
+                   and (c.start < lo + count.end or re.fullmatch(r"\s*(?:of|with)\s+(?:[\w-]+\s+){0,2}", doc.text[lo + count.end : c.start]))]
+        out[:] = [c for c in out if c not in counted]
+        if counted:
+            out[-1].end = max(c.end for c in counted)
+            out[-1].text = doc.text[out[-1].start : out[-1].end]
+    for stages, start, end in read_stage_bounds(text):
+        out.append(made("stage", "/".join(stages), start, end))
+    for marker in read_biomarkers(text):
+        if marker.status == "equivocal":
+            continue
+        out.append(made("biomarker", marker.name, marker.start, marker.end, qualifiers=[marker.status]))
+
+
 def _relation(doc: Doc, ranges: list[tuple[int, int]]) -> None:
     """Record words read as a relation between constraints (coverage counts them as read)."""
     spans = list(doc.spans.get("relations", []))
@@ -477,7 +513,7 @@ def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) ->
     first = clauses[0]
     end = doc[first.end - 1].idx + len(doc[first.end - 1])
     for c in constraints:
-        if c.kind in ("condition", "therapy", "allergy") and c.start < end:
+        if c.kind in ("condition", "therapy", "allergy", "biomarker") and c.start < end:
             c.polarity = "forbid"
 
 

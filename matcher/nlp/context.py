@@ -160,8 +160,6 @@ class ContextComponent:
             self.matcher.add(str(i), [nlp.make_doc(rule.literal)])
 
     def __call__(self, doc: Doc) -> Doc:
-        if not doc.ents:
-            return doc
         cues = []
         for match_id, start, end in self.matcher(doc):
             rule = self.rules[int(doc.vocab.strings[match_id])]
@@ -179,6 +177,8 @@ class ContextComponent:
             kept.append(cue)
 
         doc.spans["cues"] = [Span(doc, s, e, label=r.category) for s, e, r in kept]
+        if not ents:
+            return doc
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
         terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731

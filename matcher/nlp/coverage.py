@@ -109,6 +109,12 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
                                         or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
     covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
+    # how a biomarker status is defined: "HER2-negative (IHC 0 or 1+, or IHC 2+ with ISH not amplified)"
+    for c in constraints:
+        if c.kind == "biomarker":
+            m = re.match(r"\s*(?:disease\s*)?\(([^()]*)\)", doc.text[c.end :])
+            if m and not any(e.label_ in ("CONDITION", "THERAPY") and c.end <= e.start_char < c.end + m.end() for e in doc.ents):
+                covered.append((c.end, c.end + m.end()))
     covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
     # an abbreviation restating a name: "cerebrovascular accident [CVA]"
     for e in doc.ents:

@@ -156,6 +156,10 @@ class Case:
         return f"{self.nct}-{self.label}" if self.nct != CONSTRUCTED else f"constructed-{self.label}"
 
 
+def stage(polarity: str, stages: str) -> Expect:
+    return Expect("stage", polarity, stages)
+
+
 def case(nct, section, number, label, text, *expected, exact=True) -> Case:
     return Case(nct, section, number, label, text, tuple(expected), exact)
 
@@ -253,10 +257,10 @@ CASES = [
          cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis c")),
     case("NCT00003062", INC, 1, "NSCLC-spelled-out",
          "Histologically confirmed progressive or recurrent stage IV non-small cell lung cancer (NSCLC)",
-         cond(REQ, "non-small cell lung cancer")),
+         cond(REQ, "non-small cell lung cancer"), stage(REQ, "IV")),
     case("NCT00002852", INC, 2, "NSCLC-abbreviation",
          "Completely resected T2N0M0 Stage I NSCLC as defined by the International Staging System",
-         cond(REQ, "non-small cell lung cancer")),
+         cond(REQ, "non-small cell lung cancer"), stage(REQ, "I")),
     # the trial is for NSCLC: only the chemotherapy is negated, not the disease it treated
     case("NCT00002623", INC, 20, "no-prior-chemo-for-NSCLC", "Chemotherapy: No prior chemotherapy for NSCLC",
          therapy(FORBID, "chemotherapy")),
