@@ -446,6 +446,10 @@ def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
     """A condition within a window ("myocardial infarction within 3 months"): compared by date only."""
     dated = [f for f in positive if f.days_ago is not None]
     window = _window_words(c)
+    present = [f for f in positive if f.days_ago is None and not f.historical]
+    if present and c.polarity == "require":
+        # a condition the patient has now holds within any recent window ("viral load within 30 days")
+        return Verdict(PASS, f"You have {_describe_fact(present[0], c.concept)}, as this trial requires.")
     if not dated:
         f = positive[0]
         return Verdict(UNKNOWN, f"You mentioned {_describe_fact(f, c.concept)} but not when; the criterion is about {pretty(c.concept)} {window}.",

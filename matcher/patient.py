@@ -37,7 +37,7 @@ _RELATIVE_DAYS = {
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
 _CURRENT_RE = re.compile(
-    r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|'s taken|has taken|on (?:daily|weekly|monthly)|receiving|receives|every day|"
+    r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
     re.I,
 )
@@ -70,7 +70,23 @@ _STOP_WORDS_RE = re.compile(
     r"refractory|after|last dose|was on|were on|had been|used to)\b", re.I)
 
 
+_DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
+
+
 def _date_days(clause: str, today: dt.date) -> float | None:
+    for m in list(_DAY_MONTH.finditer(clause))[-1:]:
+        month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
+        try:
+            when = dt.date(today.year, month, day)
+        except ValueError:
+            break
+        if when > today:
+            when = when.replace(year=today.year - 1)
+        return float((today - when).days)
+    return _dated_year(clause, today)
+
+
+def _dated_year(clause: str, today: dt.date) -> float | None:
     """Days since the last date written in ``clause`` ("in May 2026", "August 29, 2026", "2015"), if past."""
     best = None
     for m in _DATE.finditer(clause):
@@ -111,7 +127,9 @@ def _timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | 
         days = float(_RELATIVE_DAYS[rel.group(1).lower()])
     if days is None:
         days = _date_days(clause, today)
-    current = bool(_CURRENT_RE.search(clause)) and not _STOP_WORDS_RE.search(clause)
+    # "takes X", "on X daily": the verb before the drug or the schedule just after it
+    near = doc.text[start : ent.start_char] + " " + doc.text[ent.start_char : min(end, ent.end_char + 25)]
+    current = bool(_CURRENT_RE.search(near)) and not _STOP_WORDS_RE.search(clause)
     if current and days is None:
         days = 0.0
     return days, current
@@ -183,6 +201,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ == "CONDITION":
             days, _ = _timing(doc, ent)
+            start, end = _clause_of(doc, ent)
+            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|since|living with|has had|have had)\b", doc.text[start:end], re.I):
+                days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             patient.facts.append(Fact("condition", ent.ent_id_, days_ago=days, text=ent.text, **flags))
         elif ent.label_ == "THERAPY" and _allergen(doc, ent):
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))

@@ -63,6 +63,7 @@ _AGE_CONTEXT = re.compile(r"\b(aged?|ages|years?\s+old|yrs?\s+old|years?\s+of\s+
 _COORD_TARGET = re.compile(
     r"\b(?:anti-?)?([A-Z][A-Z0-9]{1,9})\s*(?:,|/|or|and|and/or)\s*(?:anti-?)?([A-Z][A-Z0-9]{1,9})[\s-]+(targeted|directed|targeting)\s+(therap(?:y|ies)|treatments?|agents?|drugs?)"
 )
+DISTRIBUTIVE = {"current", "concurrent", "concomitant", "active", "prior", "previous", "known", "ongoing", "history", "planned"}
 LOWER_IS_BETTER = {"ecog performance status", "who performance status", "nyha class"}
 GENERIC_HEADS = {"infection", "disease", "disorder", "malignancy", "cancer", "tumor"}
 _SUBCLAUSE = re.compile(r"\b(?:or|and)\s+(?:who|subjects|patients|participants|those|individuals|persons)\b", re.I)
@@ -366,7 +367,15 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 kind = "condition" if ent.label_ == "CONDITION" else "therapy"
             quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
             carried = []
+            if last is not None and re.fullmatch(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+)?", doc.text[last.end : ent.start_char]):
+                # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list
+                quals += [q for q in last.qualifiers if q in DISTRIBUTIVE and q not in quals]
+            if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc.text[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
+                quals.append("other")
             last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
+            if kind == "therapy" and "other" in quals:
+                # "ALK TKI within 5 days, or other systemic therapy within 14 days": other than those named
+                last.exceptions += [c.concept for c in out if c.kind == "therapy" and c.concept != last.concept]
             out.append(last)
 
         # sex, only where the criterion is about who may join ("Female patients", "Men and women"),

@@ -105,6 +105,10 @@ def read_biomarkers(text: str) -> list[Biomarker]:
     taken: list[tuple[int, int]] = []
 
     def add(name: str | None, status: str, detail: str, start: int, end: int) -> None:
+        # "KRAS G12C inhibitor", "anti-HER2 therapy", "EGFR-targeted agent" name drugs, not results
+        if re.match(r"[\s-]*(?:inhibitors?|directed|targeted|targeting|antibod(?:y|ies)|blockers?|tkis?|therap(?:y|ies)|agents?|drugs?|vaccines?)\b",
+                    text[end : end + 20], re.I) or re.search(r"anti[\s-]*$", text[max(0, start - 6) : start], re.I):
+            return
         if name and not any(s <= start < e for s, e in taken):
             found.append(Biomarker(name, status, detail, start, end))
 
