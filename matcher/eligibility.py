@@ -186,7 +186,7 @@ def judge_constraint(c: Constraint, patient: Patient) -> Verdict:
         "childbearing_potential": _childbearing,
         "measurement": _measurement,
         "condition": _condition,
-        "therapy": _therapy,
+        "therapy": _dosed_therapy,
         "allergy": _allergy,
         "stage": _stage,
         "biomarker": _biomarker,
@@ -366,6 +366,27 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", question)
 
 
+def _dosed_therapy(c: Constraint, patient: Patient) -> Verdict:
+    """A therapy, above (or below) a daily dose when the criterion gives one ("prednisone > 5 mg per day")."""
+    v = _therapy(c, patient)
+    if not (c.comparator and c.unit == "mg/day") or v.verdict not in (PASS, FAIL) or v.assumed:
+        return v
+    facts = [f for f in _facts(patient, "therapy", c.concept) if f.asserted]
+    if not facts or (v.verdict == PASS and c.polarity == "forbid"):
+        return v
+    bound = f"{COMPARATOR_WORDS.get(c.comparator, c.comparator)} {c.value:g} mg a day"
+    dosed = [f for f in facts if f.value is not None and f.unit == "mg/day"]
+    if not dosed:
+        f = facts[0]
+        return Verdict(UNKNOWN, f"You take {pretty(f.concept)}; this criterion is about doses {bound}.",
+                       f"How many milligrams of {pretty(f.concept)} do you take a day?")
+    f = dosed[-1]
+    if _compare(f.value, c):
+        return v
+    return Verdict(_want(c, False), f"Your dose of {pretty(f.concept)}, {f.value:g} mg a day, is not {bound}"
+                   + (", so this exclusion does not apply." if c.polarity == "forbid" else ", as this criterion requires."))
+
+
 def _stage(c: Constraint, patient: Patient) -> Verdict:
     from .nlp.oncology import stage_matches
 
@@ -498,10 +519,10 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
             verdict = _want(c, False)
             return Verdict(verdict, f"You had {what} {when}, outside the window ({window}).")
         if PRESENT_ONLY & set(c.qualifiers):
-            if f.current or (f.days_ago is not None and f.days_ago <= 1):
+            if f.current or (f.days_ago is not None and f.days_ago <= 7):
                 return Verdict(_want(c, True), f"You are currently on {what}, which this trial "
                                + ("excludes." if c.polarity == "forbid" else "requires."))
-            if f.days_ago is not None:
+            if f.days_ago is not None and f.days_ago > 30:
                 return Verdict(_want(c, False), f"You had {what} {_days_words(f.days_ago)}; this criterion is about current use.")
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about current use.",
                            f"Are you currently taking {pretty(f.concept)}?")
@@ -590,6 +611,8 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
                        f"{pretty(related[0])} it studies, and we cannot tell which yours is.",
                        f"Have you had any {pretty(c.concept)} other than {pretty(related[0])}?")
     topic = strict[f.concept]
+    if c.concept != topic and condition_covers(topic, c.concept):
+        return None  # "STEMI" in a coronary disease trial: a named form of it, excluded as written
     if other:
         return Verdict(PASS, f"You have {pretty(f.concept)}, which this trial studies; it excludes other "
                              f"{pretty(c.concept)}, and we assume you have none.", assumed=True)

@@ -114,21 +114,27 @@ def _timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | 
     clause = doc.text[start:end]
     days = None
     # "4 weeks ago", "in the past month": a time since; "for 18 months" is a duration, not one
-    for w in doc.spans.get("windows", []):
-        if start <= w.start_char < end and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I):
-            days = w._.window["days"]
+    # what follows the mention speaks of it first ("took terbinafine for 6 weeks, stopping 2 months ago"),
+    # then what precedes it
+    after, before = doc.text[ent.start_char : end], doc.text[start : ent.start_char]
+    for part, lo, hi in ((after, ent.start_char, end), (before, start, ent.start_char)):
+        for w in doc.spans.get("windows", []):
+            if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I):
+                days = w._.window["days"]
+                break
+        if days is None:
+            ago = _PLAIN_AGO.search(part)
+            if ago:
+                days = _days_since(ago.group(0), "text", today)
+        rel = _RELATIVE_RE.search(part)
+        if days is None and rel:
+            days = float(_RELATIVE_DAYS[rel.group(1).lower()])
+        if days is None:
+            days = _date_days(part, today)
+        if days is not None:
             break
-    if days is None:
-        ago = _PLAIN_AGO.search(clause)
-        if ago:
-            days = _days_since(ago.group(0), "text", today)
-    rel = _RELATIVE_RE.search(clause)
-    if days is None and rel:
-        days = float(_RELATIVE_DAYS[rel.group(1).lower()])
-    if days is None:
-        days = _date_days(clause, today)
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
-    near = doc.text[start : ent.start_char] + " " + doc.text[ent.start_char : min(end, ent.end_char + 25)]
+    near = doc.text[start : ent.start_char] + " " + doc.text[ent.start_char : min(end, ent.end_char + 45)]
     current = bool(_CURRENT_RE.search(near)) and not _STOP_WORDS_RE.search(clause)
     if current and days is None:
         days = 0.0
@@ -145,6 +151,9 @@ def _measurements(doc: Doc) -> list[Fact]:
         start, end = _clause_of(doc, lab)
         near = [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
                 and q.start_char < end and id(q) not in used]
+        if not near:
+            # "a 12 pack-year history": the number written just before the name
+            near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")]
         if not near:
             continue
         q = near[0]
@@ -175,7 +184,7 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue  # implausible: a misread number or unit
         used.add(id(q))
         facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
-                          negated=lab._.is_negated, text=doc[lab.start:q.end].text))
+                          negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
     return facts
 
 
@@ -192,6 +201,20 @@ def _allergen(doc: Doc, ent: Span) -> bool:
                 or re.match(r"[\s-]*(allerg\w*|hypersensitivity|intolerance)\b", after, re.I))
 
 
+def _dose(doc: Doc, ent: Span) -> float | None:
+    """Milligrams a day written beside a drug: "prednisone 10 mg daily", "60 mg a day of prednisone"."""
+    from .nlp.doses import read_doses
+
+    start, end = _clause_of(doc, ent)
+    for d in read_doses(doc.text[start:end]):
+        d_start, d_end = start + d.start, start + d.end
+        after = 0 <= d_start - ent.end_char <= 12
+        before = 0 <= ent.start_char - d_end <= 12 and re.fullmatch(r"[\s]*(?:of\s+)?", doc.text[d_end : ent.start_char])
+        if (after or before) and d.mg_per_day is not None:
+            return d.mg_per_day
+    return None
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc.text):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -202,14 +225,16 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION":
             days, _ = _timing(doc, ent)
             start, end = _clause_of(doc, ent)
-            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|since|living with|has had|have had)\b", doc.text[start:end], re.I):
+            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had)\b", doc.text[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             patient.facts.append(Fact("condition", ent.ent_id_, days_ago=days, text=ent.text, **flags))
         elif ent.label_ == "THERAPY" and _allergen(doc, ent):
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":
             days, current = _timing(doc, ent)
-            patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text, **flags))
+            dose = _dose(doc, ent)
+            patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text,
+                                      value=dose, unit="mg/day" if dose is not None else None, **flags))
         elif ent.label_ == "PREGNANCY" and "test" in ent.text.lower():
             # a pregnancy test says something only with its result
             after = doc[ent.end : ent.end + 4].text.lower()

@@ -34,6 +34,8 @@ from spacy.tokens import Doc, Span
 from ..models import Constraint, TimeWindow
 from ..units import UnitError, analyte_for, to_canonical
 from .coverage import annotate
+from ..vocabulary import therapy_covers
+from .doses import read_doses
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
 
 if not Doc.has_extension("constraints"):
@@ -395,6 +397,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         _allergens(doc, clause, out)
         _permitted_alternatives(doc, clause, out)
         _cancer_details(doc, clause, out)
+        _doses(doc, clause, out)
 
         # ellipsis: "hepatitis B or C", "alcohol or substance abuse"
         for extra, span, base in _ellipses(doc, clause):
@@ -484,6 +487,33 @@ def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
         if marker.status == "equivocal":
             continue
         out.append(made("biomarker", marker.name, marker.start, marker.end, qualifiers=[marker.status]))
+
+
+def _doses(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
+    """A dose bound beside a therapy ("prednisone > 5 mg per day", "> 10 mg daily prednisone"):
+    the therapy is forbidden or required only above (or below) that dose."""
+    lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    for d in read_doses(doc.text[lo:hi], assume_daily=True):
+        if not d.comparator:
+            continue
+        start, end = lo + d.start, lo + d.end
+
+        def gap(c: Constraint) -> int:
+            if 0 <= start - c.end <= 15:  # "Prednisone > 5 mg per day"
+                return start - c.end
+            if 0 <= c.start - end <= 20 and re.fullmatch(r"[\s(]*(?:of\s+)?(?:oral\s+)?", doc.text[end : c.start]):
+                return c.start - end  # "above 4 mg/day of dexamethasone", "> 10 mg daily prednisone"
+            return 10_000
+        therapies = [c for c in out if c.kind == "therapy" and not c.comparator and gap(c) < 10_000]
+        if therapies:
+            c = min(therapies, key=gap)
+            c.comparator, c.value, c.unit = d.comparator, d.mg_per_day, "mg/day"
+            _relation(doc, [(start, end)])
+            # "Systemic corticosteroids (> 10 mg daily prednisone or equivalent)": the class takes the dose
+            for x in out:
+                if x.kind == "therapy" and not x.comparator and x.end <= c.start and therapy_covers(x.concept, c.concept) \
+                        and re.fullmatch(r"[\s\w]{0,20}\((?:[^()]*)", doc.text[x.end : c.start]):
+                    x.comparator, x.value, x.unit = c.comparator, c.value, c.unit
 
 
 def _relation(doc: Doc, ranges: list[tuple[int, int]]) -> None:

@@ -75,7 +75,9 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     rules = coverage_rules()
     covered: list[tuple[int, int]] = []
     for c in constraints:
-        if c.kind == "measurement":
+        if c.kind == "therapy" and c.comparator:  # a dose: the drug's name; its bound is a relation span
+            covered.append((c.start, c.end))
+        elif c.kind == "measurement":
             # the analyte and its bound, not what lies between ("HbA1c change > 0.9%")
             covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "LAB" and c.start <= e.start_char < c.end]
             covered += [(q.start_char, q.end_char) for q in doc.spans.get("quantities", []) if c.start <= q.start_char < c.end]
