@@ -12,6 +12,8 @@ PIECES = st.sampled_from(
         "within", "weeks", "prior to", "no", "not", "except", "other than", "history of", "HIV", "SLE", "hemoglobin",
         "AST/ALT", "or", "and", ";", ".", ":", "(", ")", "[", "]", "18", "2.5", "1,500", "-", "–", "between", "aged",
         "years old", "pregnant", "women of childbearing potential", "informed consent", "\n", "\r\n", "  ", "•", "0 or 1",
+        "mg", "μg", "µg", "daily", "per day", "prednisone", "stage IV", "IIIB", "HER2-positive", "KRAS G12C", "inhibitor",
+        "prior lines", "at least 2", "regimens", "allergy to", "penicillin", "with or without", "T2N1M0", "PD-L1 50%",
     ]
 )
 
@@ -31,7 +33,7 @@ def test_criterion_like_soup(text):
     for c in parse_criterion(text, "exclusion"):
         assert c.kind in {
             "age", "sex", "pregnancy", "lactation", "childbearing_potential", "contraception",
-            "condition", "measurement", "therapy", "admin",
+            "condition", "measurement", "therapy", "admin", "allergy", "stage", "biomarker", "count",
         }
         assert text[c.start : c.end] == c.text
 
@@ -54,3 +56,17 @@ def test_overlong_inputs_are_refused_or_bounded():
         read_text("lupus " * 20_000)
     # a criterion far beyond spaCy's limit is parsed from its start, not refused
     assert parse_criterion("No HIV infection. " + "x" * 1_100_000, "inclusion")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PIECES | st.sampled_from(["my dad is", "52F", "she's", "denies", "negative", "neg", "in her sixties",
+                                          "August 12", "2 weeks ago", "in May 2026", "twice a day", "allergic to"]),
+                max_size=40).map(" ".join))
+def test_patient_like_soup(text):
+    from matcher.patient import read_text
+
+    patient = read_text(text)
+    assert patient.age is None or 0 <= patient.age <= 120
+    assert patient.prior_lines is None or patient.prior_lines >= 0
+    for fact in patient.facts:
+        assert fact.days_ago is None or fact.days_ago >= 0

@@ -22,13 +22,13 @@ _FREQ = [(r"twice (?:a |per )?day|twice daily|\bbid\b|b\.i\.d\.?|every 12 hours|
          (r"daily|a day|per day|each day|every day|\bqd\b|once (?:a |per )?day|every morning|every night|at night|nightly|/day", 1.0)]
 _DOSE = re.compile(
     r"(?P<cmp>no more than|not more than|more than|greater than|less than|at least|at most|in excess of|exceeding|up to|above|over|below|under|more|[≥≤<>]=?)?\s*"
-    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|milligrams?|mcg|µg|micrograms?|g|grams?)\b"
+    r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|milligrams?|mcg|µg|μg|ug|micrograms?|g|grams?)\b"
     r"(?:\s*(?:/|per|a|an|each)\s*(?P<per>day|d|24\s?h(?:ours)?|week|wk)\b)?"
     r"(?P<freq>(?:\s+(?:of\s+\w+\s+)?(?:twice (?:a |per )?day|twice daily|three times (?:a |per )?day|three times daily|four times (?:a |per )?day|"
     r"every other day|once (?:a |per )?(?:day|week)|daily|a day|per day|each day|every day|weekly|bid|tid|qid|qd|every morning|every night|at night|nightly)))?",
     re.I)
-_SCALE = {"mg": 1.0, "milligram": 1.0, "milligrams": 1.0, "mcg": 0.001, "µg": 0.001, "microgram": 0.001, "micrograms": 0.001,
-          "g": 1000.0, "gram": 1000.0, "grams": 1000.0}
+_SCALE = {"mg": 1.0, "milligram": 1.0, "milligrams": 1.0, "mcg": 0.001, "µg": 0.001, "μg": 0.001, "ug": 0.001,
+          "microgram": 0.001, "micrograms": 0.001, "g": 1000.0, "gram": 1000.0, "grams": 1000.0}
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,10 @@ def read_doses(text: str, *, assume_daily: bool = False) -> list[Dose]:
     (criteria: "prednisone > 10 mg" is a daily dose)."""
     out = []
     for m in _DOSE.finditer(text):
-        mg = float(m.group("value")) * _SCALE[m.group("unit").lower()]
+        scale = _SCALE.get(m.group("unit").lower())
+        if scale is None:
+            continue
+        mg = float(m.group("value")) * scale
         per = m.group("per")
         freq = m.group("freq") or ""
         times = None
