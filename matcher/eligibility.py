@@ -172,6 +172,44 @@ def _compare(value: float, c: Constraint, scale: float = 1.0) -> bool:
 
 # -- per constraint --------------------------------------------------------------
 def judge_constraint(c: Constraint, patient: Patient) -> Verdict:
+    if c.scope:
+        belongs = in_scope(c.scope, patient)
+        if belongs is False:
+            return Verdict(NA, f"This applies to {c.applies_to}, not to you.", checkable=c.checkable)
+        v = _judge(c, patient)
+        if belongs is None and v.verdict == FAIL:
+            return Verdict(UNKNOWN, f"{v.reason} This applies only to {c.applies_to}.",
+                           f"Does this part of the trial apply to you: “{c.applies_to}”?")
+        return v
+    return _judge(c, patient)
+
+
+def in_scope(scope: dict, patient: Patient) -> bool | None:
+    """Whether the patient belongs to a criterion's sub-group; None when we cannot tell."""
+    answers: list[bool | None] = []
+    if scope.get("sex"):
+        answers.append(None if patient.sex is None else patient.sex == scope["sex"])
+    if scope.get("age_min") is not None or scope.get("age_max") is not None:
+        if patient.age is None or patient.age_approx:
+            answers.append(None)
+        else:
+            answers.append((scope.get("age_min") is None or patient.age >= scope["age_min"])
+                           and (scope.get("age_max") is None or patient.age <= scope["age_max"]))
+    if scope.get("conditions"):
+        facts = [f for f in patient.facts if f.kind == "condition" and any(condition_covers(x, f.concept) for x in scope["conditions"])
+                 and not f.family and not f.hypothetical]
+        has = True if any(not f.negated for f in facts) else False if facts else None
+        answers.append(None if has is None else has != bool(scope.get("without")))
+    if scope.get("group"):
+        answers.append(None)
+    if any(a is False for a in answers):
+        return False
+    if any(a is None for a in answers):
+        return None
+    return True
+
+
+def _judge(c: Constraint, patient: Patient) -> Verdict:
     if not c.checkable:
         return _not_checkable(c, patient)
     if c.applies_to and patient.sex == "male" and (
@@ -669,12 +707,24 @@ def _unread(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:
                    f"Does this apply to you: “{_short(criterion.text)}”?")
 
 
+@lru_cache(maxsize=1)
+def _filler_stems() -> frozenset[str]:
+    """Stems of words that say nothing of what an exclusion is about ("patients", "any", "history")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from .nlp.coverage import coverage_rules
+    from .patient import content_words
+
+    rules = coverage_rules()
+    return content_words(" ".join(sorted(rules.filler | rules.headings | STOP_WORDS)))
+
+
 def _unparsed(criterion: Criterion, patient: Patient) -> CriterionJudgement:
     """A criterion we could not read: an exclusion that shares no content word
     with anything the patient said is read as not triggered; otherwise unknown."""
     from .patient import content_words
 
-    if criterion.section == "exclusion" and patient.words and not (content_words(criterion.text) & patient.words):
+    if criterion.section == "exclusion" and patient.words and not (content_words(criterion.text) & patient.words) - _filler_stems():
         reason = "Nothing you told us relates to this exclusion; we assume it does not apply to you."
         return CriterionJudgement(criterion.id, criterion.section, criterion.text, PASS, reason, assumed=True)
     reason = "We could not check this criterion automatically; ask the study team."

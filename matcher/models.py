@@ -91,6 +91,9 @@ class Constraint:
     exceptions: list[str] = field(default_factory=list)
     qualifiers: list[str] = field(default_factory=list)
     applies_to: str | None = None
+    # who ``applies_to`` covers, as read (matcher.nlp.scopes): sex, age_min/age_max,
+    # conditions (with ``without``), or a named part of the study (group)
+    scope: dict[str, Any] | None = None
     checkable: bool = True
     # what the criterion says about this constraint that it does not hold
     # (see matcher.nlp.coverage); it fails a patient only when this is empty

@@ -252,7 +252,36 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True
     patient.facts.extend(_measurements(doc))
+    _blood_pressure(doc.text, patient)
+    _class_scores(doc.text, patient)
     _latest_timing(patient.facts)
+
+
+def _blood_pressure(text: str, patient: Patient) -> None:
+    """ "BP 142/91", "blood pressure 138/84 mmHg": systolic and diastolic readings."""
+    from .nlp.bloodpressure import read_pressures
+
+    have = {f.concept for f in patient.facts if f.kind == "measurement"}
+    for p in read_pressures(text):
+        if p.comparator is None and "systolic blood pressure" not in have:
+            patient.facts.append(Fact("measurement", "systolic blood pressure", value=p.systolic, unit="mmHg", text=text[p.start:p.end]))
+            patient.facts.append(Fact("measurement", "diastolic blood pressure", value=p.diastolic, unit="mmHg", text=text[p.start:p.end]))
+            have.add("systolic blood pressure")
+
+
+def _class_scores(text: str, patient: Patient) -> None:
+    """ "NYHA class III", "Child-Pugh A", "ASA II": the class as its score."""
+    from .nlp.classes import read_classes
+
+    have = {f.concept for f in patient.facts if f.kind == "measurement"}
+    for b in read_classes(text):
+        if b.concept in have or b.comparator != "between":
+            continue
+        if b.concept == "child-pugh score":
+            continue  # a class is a range of scores, not one
+        if b.value == b.value_max:
+            patient.facts.append(Fact("measurement", b.concept, value=b.value, unit="points", text=text[b.start:b.end]))
+            have.add(b.concept)
 
 
 def _latest_timing(facts: list[Fact]) -> None:

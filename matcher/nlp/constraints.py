@@ -35,8 +35,11 @@ from ..models import Constraint, TimeWindow
 from ..units import UnitError, analyte_for, to_canonical
 from .coverage import annotate
 from ..vocabulary import therapy_covers
+from .bloodpressure import read_pressures
+from .classes import read_classes
 from .doses import read_doses
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
+from .scopes import read_scopes
 
 if not Doc.has_extension("constraints"):
     Doc.set_extension("constraints", default=None)
@@ -61,6 +64,9 @@ _PERSON_AGE = re.compile(
     r".*\b(over|under|above|below|older|younger|at least|≥|>|<|≤|between|from)\b.*\byears?\b",
     re.I,
 )
+_AGE_BETWEEN = re.compile(
+    r"\bbetween\s+(?:the\s+)?ages?\s+(?:of\s+)?(\d{1,3})\s*(?:years?\s*)?(?:and|to|-|–)\s*(\d{1,3})(?:\s*years?)?"
+    r"|^\s*(?:be|are|is|being|must\s+be)\s+(?:between\s+)?(\d{1,3})\s*(?:and|to|-|–)\s*(\d{1,3})\s+years?", re.I)
 _AGE_CONTEXT = re.compile(r"\b(aged?|ages|years?\s+old|yrs?\s+old|years?\s+of\s+age|y/?o|old|older|younger)\b", re.I)
 _COORD_TARGET = re.compile(
     r"\b(?:anti-?)?([A-Z][A-Z0-9]{1,9})\s*(?:,|/|or|and|and/or)\s*(?:anti-?)?([A-Z][A-Z0-9]{1,9})[\s-]+(targeted|directed|targeting)\s+(therap(?:y|ies)|treatments?|agents?|drugs?)"
@@ -287,7 +293,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                     # "WBC <= 3.5 or >= 20": a second bound on the same labs
                     if rest and rest[0]._.quantity["comparator"] not in ("=", None):
                         gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
-                        if gap in ("or", "and", ","):
+                        if gap in ("or", "and", ",", "but", ", but", "and/or"):
                             second = _measurement(doc, group, rest[0])
                             if second:
                                 used.add(id(rest[0]))
@@ -304,6 +310,17 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 if made:
                     used.add(id(q))
                     out.append(made)
+        if not any(c.kind == "age" for c in out):
+            # "between the ages of 18 and 60", "Be between 2 and 18 years, inclusive"
+            m = _AGE_BETWEEN.search(clause_text)
+            if m:
+                lo_, hi_ = float(m.group(1) or m.group(3)), float(m.group(2) or m.group(4))
+                if lo_ < hi_ <= 120:
+                    base = doc[clause.start].idx
+                    span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+                    if span is not None:
+                        out.append(_constraint("age", "age", span, comparator="between", value=lo_, value_max=hi_, unit="years"))
+                        used.update(id(q) for q in cq if span.start <= q.start < span.end)
 
         if judgement:
             admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and e.ent_id_ in JUDGEMENT_IDS)
@@ -398,6 +415,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         _permitted_alternatives(doc, clause, out)
         _cancer_details(doc, clause, out)
         _doses(doc, clause, out)
+        _pressures(doc, clause, out)
+        _class_scores(doc, clause, out)
 
         # ellipsis: "hepatitis B or C", "alcohol or substance abuse"
         for extra, span, base in _ellipses(doc, clause):
@@ -423,6 +442,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         absolute.update(_permissions(clause_text, out))
         _attach_windows(doc, clause, windows)
         constraints.extend(out)
+    constraints = _apply_scopes(doc, constraints)
     section = doc.user_data.get("section", "inclusion")
     constraints = orient(constraints, section, absolute)
     _no_item(doc, clauses, constraints)
@@ -455,11 +475,12 @@ def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
         _relation(doc, [(m.start(), m.end()) for m in cues])
 
 
-def _negated_at(doc: Doc, clause: _Clause, start: int) -> bool:
+def _negated_at(doc: Doc, clause: _Clause, start: int, reach: int = 8) -> bool:
     """A negation cue before character ``start`` in the clause, close enough to reach it."""
     lo = doc[clause.start].idx
     return any(cue.label_ == "NEGATED" and lo <= cue.start_char and cue.end_char <= start
-               and len(doc.text[cue.end_char:start].split()) <= 8 for cue in doc.spans.get("cues", []))
+               and len(doc.text[cue.end_char:start].split()) <= reach and "(" not in doc.text[cue.end_char:start]
+               for cue in doc.spans.get("cues", []))
 
 
 def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
@@ -487,6 +508,66 @@ def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
         if marker.status == "equivocal":
             continue
         out.append(made("biomarker", marker.name, marker.start, marker.end, qualifiers=[marker.status]))
+
+
+def _pressures(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
+    """ "Blood pressure less than 160/90", "> 150/100 mm Hg": a bound on systolic and on diastolic pressure."""
+    lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    for p in read_pressures(doc.text[lo:hi]):
+        if p.comparator is None:
+            continue
+        # a bound is crossed when either pressure crosses it: "> 150/100" is one or the other
+        negated = _negated_at(doc, clause, lo + p.start, reach=4)
+        for concept, value in (("systolic blood pressure", p.systolic), ("diastolic blood pressure", p.diastolic)):
+            out.append(Constraint("measurement", "forbid" if negated else "require", concept, comparator=p.comparator,
+                                  value=value, unit="mmHg", text=doc.text[lo + p.start : lo + p.end],
+                                  start=lo + p.start, end=lo + p.end))
+        out[:] = [c for c in out if not (c.kind == "measurement" and c.concept in ("systolic blood pressure", "diastolic blood pressure")
+                                         and c.start < lo + p.start and c.end > lo + p.start)]
+        _relation(doc, [(lo + p.start, lo + p.end)])
+
+
+def _class_scores(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
+    """ "NYHA class III or IV heart disease", "ASA I, II", "Child-Pugh class B or C": the class as a score;
+    the disease it grades is the score's subject, not a constraint of its own."""
+    lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
+    for b in read_classes(doc.text[lo:hi]):
+        start, end = lo + b.start, lo + b.end
+        negated = _negated_at(doc, clause, start, reach=4)
+        out[:] = [c for c in out if not (c.kind == "measurement" and c.concept == b.concept and start <= c.start < end + 5)]
+        graded = [c for c in out if c.kind == "condition" and (0 <= c.start - end <= 3 or (
+            0 <= start - c.end <= 4 and doc.text[c.end:start].strip() in ("", "(")))]
+        if negated or doc.user_data.get("section") == "exclusion":
+            # "No class III-IV heart disease" rules out the severe forms only, not the disease
+            out[:] = [c for c in out if c not in graded]
+        out.append(Constraint("measurement", "forbid" if negated else "require", b.concept,
+                              comparator=b.comparator, value=b.value, value_max=b.value_max, unit="points",
+                              text=doc.text[start:end], start=start, end=end))
+        _relation(doc, [(start, end)] + [(c.start, c.end) for c in graded])
+
+
+def _apply_scopes(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """Give each constraint the sub-group it is limited to ("For females: ...", "(arm II)");
+    what names the sub-group ("in patients under 12 years", "for patients with diabetes") is
+    not a requirement of its own."""
+    for scope in read_scopes(doc.text):
+        inside = [c for c in constraints if scope.start <= c.start < scope.end and c.kind != "childbearing_potential"]
+        scope.conditions = list(dict.fromkeys([c.concept for c in inside if c.kind == "condition"] + [
+            e.ent_id_ for e in doc.ents if e.label_ == "CONDITION" and scope.start <= e.start_char < scope.end]))
+        if scope.condition_text and not scope.conditions and not (scope.sex or scope.group or scope.age_min or scope.age_max):
+            continue  # "for patients with creatinine above normal": a group we cannot read
+        constraints = [c for c in constraints if c not in inside]
+        if scope.target == "after":
+            targets = [c for c in constraints if c.start >= scope.end]
+        else:
+            item = max([0] + [m.end() for m in re.finditer(r";|\.\s", doc.text[: scope.start])])
+            targets = [c for c in constraints if item <= c.start < scope.start]
+        for c in targets:
+            if c.applies_to is None or c.kind in ("pregnancy", "lactation", "contraception"):
+                c.applies_to = scope.words if c.applies_to is None else c.applies_to
+                c.scope = scope.to_dict()
+        _relation(doc, [(scope.start, scope.end)])
+    return constraints
 
 
 def _doses(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:

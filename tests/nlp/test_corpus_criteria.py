@@ -287,7 +287,8 @@ CASES = [
     case("NCT00000609", INC, 1, "heart-failure-and-EF",
          "Patients with New York Heart Association class II or class III heart failure and ejection fraction "
          "less than or equal to 35%.",
-         cond(REQ, "heart failure"), lab(REQ, "left ventricular ejection fraction", "<=", 35, "%")),
+         cond(REQ, "heart failure"), lab(REQ, "left ventricular ejection fraction", "<=", 35, "%"),
+         lab(REQ, "nyha class", "between", (2, 3), "points")),
 
     # ---- lists -------------------------------------------------------------
     case("NCT00000683", EXC, 3, "STD-list-window",

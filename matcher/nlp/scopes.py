@@ -1,0 +1,97 @@
+"""Sub-groups a criterion is limited to: "For women of childbearing potential: ...",
+"If male, ...", "Cohort 2 only: ...", "Patients with diabetes must have HbA1c < 8%",
+"Lansky 50-100% (in patients under 12 years of age)", "Platelets > 100,000 (arm II)".
+
+A scope is found by its construction (a lead-in before the item's requirements, or
+a trailing phrase or parenthesis after them) and read into who it covers: a sex,
+an age band, a condition, or a named part of the study (cohort, arm, part, group,
+phase). Constraints the scope governs carry it; the judge applies them only to
+patients who belong, and never fails a patient who may not.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_WHO = r"(?:patients?|subjects?|participants?|individuals?|persons?|people|children|adults?|adolescents?|infants?|women|men|females?|males?|those|boys|girls)"
+_GROUP = r"(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|dose[\s-]escalation|expansion)"
+_LEAD = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:"
+    r"(?P<group>" + _GROUP + r"\s+[A-Z0-9][A-Za-z0-9.]*(?:\s*(?:and|or|,|/)\s*[A-Z0-9][A-Za-z0-9.]*)*(?:\s+only)?)\s*[:\-–]"
+    r"|(?P<cond>(?:for|in|if)\s+(?:[\w-]+\s+){0,8}?[\w-]+)\s*[:,]"
+    r"|(?P<who>" + _WHO + r"\s+(?:with|who\s+(?:have|are|had)|on|aged|over|under|older|younger)\s+[^:;,]{1,60}?)\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+need\s+to|have\s+to)\b"
+    r")", re.I)
+_TRAIL = re.compile(
+    r"(?:\((?P<paren>(?:(?:for|in|if|only\s+for|only\s+in|unless|except\s+in|except\s+for)\s+[^()]{2,80}|" + _GROUP + r"\s+[A-Za-z0-9]+(?:\s+only)?|consider\s[^()]{2,80}))\)"
+    r"|\s(?P<tail>(?:for|in|if)\s+" + _WHO + r"\b[^;.()]{0,60}|if\s+(?:\d{1,2}|under|over|older|younger)[^;.()]{0,40})\s*\.?\s*$)", re.I)
+_SEX = {"female": re.compile(r"\b(women|woman|females?|girls?|mothers?)\b", re.I), "male": re.compile(r"\b(men|man|males?|boys?)\b", re.I)}
+_UNDER = re.compile(r"(?:under|younger than|less than|below|<|≤|<=|up to)\s*(?:age\s+)?(\d{1,2})|(\d{1,2})\s*(?:years?|yrs?)?(?:\s+of\s+age)?\s+(?:or|and)\s+(?:younger|under|less)", re.I)
+_OVER = re.compile(r"(?:over|older than|greater than|above|>|≥|>=|at least)\s*(?:age\s+)?(\d{1,2})|(\d{1,2})\s*(?:years?|yrs?)?(?:\s+of\s+age)?\s+(?:or|and)\s+(?:older|over|above)", re.I)
+
+
+@dataclass
+class Scope:
+    words: str
+    start: int
+    end: int
+    target: str  # "after" (a lead-in) or "before" (a trailing phrase)
+    sex: str | None = None
+    age_min: float | None = None
+    age_max: float | None = None
+    group: str | None = None
+    condition_text: str = ""
+    conditions: list[str] = field(default_factory=list)  # filled by the builder from entities in the span
+    without: bool = False  # "patients without liver involvement"
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in (("sex", self.sex), ("age_min", self.age_min), ("age_max", self.age_max),
+                                  ("group", self.group), ("conditions", self.conditions), ("without", self.without)) if v}
+        return out
+
+
+def _read(words: str, start: int, end: int, target: str) -> Scope | None:
+    scope = Scope(words.strip(), start, end, target)
+    lowered = words.lower()
+    if re.search(r"\b" + _GROUP + r"\b", lowered) and not re.search(r"\bage\s+groups?\b", lowered):
+        scope.group = words.strip().rstrip(":-– ")
+    if not re.search(r"childbearing|child-bearing|bearing children|able to conceive|becoming pregnant|partners?", lowered):
+        sexes = [sex for sex, pattern in _SEX.items() if pattern.search(words)]
+        if len(sexes) == 1:
+            scope.sex = sexes[0]
+    elif _SEX["female"].search(words):
+        scope.sex = "female"
+    under, over = _UNDER.search(words), _OVER.search(words)
+    if under:
+        scope.age_max = float(under.group(1) or under.group(2))
+    if over:
+        scope.age_min = float(over.group(1) or over.group(2))
+    if re.search(r"\b(with|who have|who had|whose|on)\b", lowered):
+        scope.condition_text = words
+        scope.without = bool(re.search(r"\bwithout\b", lowered))
+    if re.search(r"\bwithout\b", lowered) and not scope.condition_text:
+        scope.condition_text, scope.without = words, True
+    if re.match(r"\s*(unless|except)\b", lowered):
+        scope.condition_text, scope.without = words, True  # "(unless history of Gilbert's disease)": for those without it
+    if not (scope.sex or scope.age_min is not None or scope.age_max is not None or scope.group or scope.condition_text):
+        return None
+    return scope
+
+
+def read_scopes(text: str) -> list[Scope]:
+    """The sub-group scopes written in one criterion."""
+    out = []
+    m = _LEAD.match(text)
+    if m:
+        name = next(k for k in ("group", "cond", "who") if m.group(k))
+        words = m.group(name)
+        scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
+        if scope:
+            out.append(scope)
+    for t in _TRAIL.finditer(text):
+        name = "paren" if t.group("paren") else "tail"
+        words = t.group(name)
+        words = words if re.match(r"\s*(unless|except)\b", words, re.I) else re.sub(r"^(?:only\s+)?(?:for|in|if|consider)\s+", "", words, flags=re.I)
+        scope = _read(words, t.start(), t.end(), "before")
+        if scope and not any(s.start <= t.start() < s.end for s in out):
+            out.append(scope)
+    return out
