@@ -220,6 +220,7 @@ def search(
     if as_json:
         _echo_json(found.to_dict())
         return
+    _echo_understood(found.patient)
     if not found.results:
         click.echo("No trials found.")
     for n, r in enumerate(found.results, 1):
@@ -402,6 +403,15 @@ def parse(
             click.echo("         -> (no constraint recognised)")
 
 
+def _echo_understood(summary: dict) -> None:
+    """The "What we understood" block, so people can check what was read."""
+    if summary.get("lines"):
+        click.echo("What we understood:")
+        for line in summary["lines"]:
+            click.echo(f"  {line}")
+        click.echo("")
+
+
 @cli.command()
 @click.argument("nct_id")
 @click.argument("text", required=False)
@@ -424,6 +434,7 @@ def explain(
     if as_json:
         _echo_json(result.to_dict())
         return
+    _echo_understood(result.patient)
     click.echo(f"{result.nct_id}: {result.title}")
     counts = result.counts()
     click.echo(

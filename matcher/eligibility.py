@@ -83,6 +83,7 @@ class Explanation:
     eligibility: str
     criteria: list[CriterionJudgement]
     questions: list[str]
+    patient: dict = field(default_factory=dict)  # what we understood (matcher.understood)
 
     def counts(self) -> dict[str, int]:
         out = {PASS: 0, FAIL: 0, UNKNOWN: 0, NA: 0}
@@ -97,6 +98,7 @@ class Explanation:
             "eligibility": self.eligibility,
             "criteria": [c.to_dict() for c in self.criteria],
             "questions": self.questions,
+            "patient": self.patient,
         }
 
 
@@ -782,7 +784,10 @@ def explain(trial: Trial, patient: Patient) -> Explanation:
     """Judge every criterion of ``trial`` for ``patient``."""
     topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
     judgements = [judge_criterion(c, patient, topics) for c in _structured_checks(trial) + list(trial.criteria)]
-    return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
+    from .understood import summarize
+
+    return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements),
+                       patient=summarize(patient))
 
 
 def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:

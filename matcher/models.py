@@ -291,6 +291,9 @@ class Patient:
     metastatic_sites: list[str] = field(default_factory=list)
     biomarkers: list[dict[str, str]] = field(default_factory=list)
     prior_lines: int | None = None
+    # what the reader wants the person to know: spelling it corrected, text it could not read
+    notes: list[str] = field(default_factory=list)
+    language: str | None = None  # set when the text looks written in another language (matcher reads English)
     facts: list[Fact] = field(default_factory=list)
     # content-word stems of what the patient wrote, used only in memory to
     # tell whether an unreadable exclusion concerns anything they mentioned;

@@ -18,6 +18,8 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from .demographics import described_relation, read_age, read_sex
+from .language import other_language
+from .spelling import correct
 from .errors import MatcherError
 from .models import Fact, Patient
 from .units import UnitError, analyte_for, to_canonical
@@ -309,6 +311,15 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
     text = text if isinstance(text, str) else ""
     if len(text) > MAX_TEXT_CHARS:
         raise PatientError("text", f"too long ({len(text):,} characters); at most {MAX_TEXT_CHARS:,}")
+    language = other_language(text)
+    if language:
+        patient.language = language
+        patient.notes.append(f"This looks written in {language}. matcher reads English only, so we could not "
+                             "understand it; please describe the patient in English.")
+        return patient
+    text, fixes = correct(text)
+    for written, read_as in fixes:
+        patient.notes.append(f"We read “{written}” as “{read_as}”.")
     if patient.age is None:
         patient.age, patient.age_approx = read_age(text)
     if patient.sex is None:
@@ -326,6 +337,8 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
             patient.sex = "female"
         _cancer_details(text, patient)
         _childbearing(text, patient)
+        if not (patient.facts or patient.age is not None or patient.sex or patient.stage or patient.biomarkers):
+            patient.notes.append("We found no age, sex, condition, treatment or test result in what you wrote.")
         patient.words = patient.words | content_words(text)
     return patient
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import resources
 from .eligibility import Explanation, condition_ancestors, explain, trial_topics
+from .understood import summarize
 from .index import OPEN_STATUSES, TRIAL_CACHE_SIZE, Filters, Hit, TrialIndex, query_terms
 from .models import Patient, Trial
 
@@ -84,9 +85,11 @@ class SearchResults:
     results: list[Result]
     questions: list[str] = field(default_factory=list)
     excluded: list[Result] = field(default_factory=list)
+    patient: dict[str, Any] = field(default_factory=dict)  # what we understood (matcher.understood)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "patient": self.patient,
             "results": [r.to_dict() for r in self.results],
             "questions": self.questions,
             "excluded": [r.to_dict() for r in self.excluded],
@@ -309,11 +312,14 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
     TREC run), the learned score alone orders them, and eligibility counts
     only through its signals.
     """
+    understood = summarize(patient)
+    if patient.language:
+        return SearchResults([], [], patient=understood)  # not keyword matches on words we cannot read
     ranker = ranker or default_ranker()
     hits, gone = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top),
                             hard_filters=hard_filters, removed=10 if hard_filters else 0)
     if not hits and not gone:
-        return SearchResults([], [])
+        return SearchResults([], [], patient=understood)
     scorer = _Scorer(index, patient, text, hits + gone, ranker)
     results = [scorer.result(hit, position) for position, hit in enumerate(hits)]
 
@@ -331,7 +337,7 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
         for q in r.explanation.questions:
             questions.setdefault(q, None)
     excluded = _filtered_out(gone, scorer) if hard_filters else []
-    return SearchResults(shown, list(questions)[:10], excluded)
+    return SearchResults(shown, list(questions)[:10], excluded, patient=understood)
 
 
 def _filtered_out(gone: list[Hit], scorer: _Scorer, limit: int = 3) -> list[Result]:

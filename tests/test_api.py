@@ -55,7 +55,7 @@ def test_search_ranks_the_seed_trial_first_with_the_cli_shape(client, index_dir)
     r = client.post("/search", json={"text": VIGNETTE, "top": 3})
     assert r.status_code == 200
     data = r.json()
-    assert set(data) == {"results", "questions", "excluded"}
+    assert set(data) == {"patient", "results", "questions", "excluded"}
     assert data["results"][0]["nct_id"] == SEED
     assert all(set(result) == RESULT_KEYS for result in data["results"])
     assert data["results"][0]["reasons"]
@@ -82,7 +82,7 @@ def test_explain_judges_every_criterion(client, index_dir):
     assert r.status_code == 200
     data = r.json()
     assert data["nct_id"] == SEED
-    assert set(data) == {"nct_id", "title", "eligibility", "criteria", "questions"}
+    assert set(data) == {"nct_id", "title", "eligibility", "criteria", "questions", "patient"}
     assert len(data["criteria"]) > 20
     assert all(set(c) == CRITERION_KEYS for c in data["criteria"])
     assert {c["verdict"] for c in data["criteria"]} <= {"pass", "fail", "unknown", "not_applicable"}

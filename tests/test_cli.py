@@ -70,7 +70,9 @@ def test_reindexing_does_not_duplicate(ix, runner):
 def test_search_text_and_json(ix, runner):
     result = runner.invoke(cli, ["search", "systemic lupus erythematosus", "--index", str(ix)])
     assert result.exit_code == 0
-    assert result.output.splitlines()[0].split()[1] == "NCT05858684"
+    assert result.output.startswith("What we understood:")
+    first = next(line for line in result.output.splitlines() if line.lstrip().startswith("1."))
+    assert first.split()[1] == "NCT05858684"
     data = json.loads(runner.invoke(cli, ["search", "lupus", "--json", "--index", str(ix)]).output)
     assert data["results"][0]["nct_id"] == "NCT05858684"
 
@@ -140,3 +142,14 @@ def test_default_index_is_built_on_first_use(tmp_path, runner, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "NCT05858684" in result.output
     assert (tmp_path / "default-ix" / "CURRENT").exists()
+
+
+def test_search_says_what_it_understood_and_refuses_other_languages(ix, runner):
+    result = runner.invoke(cli, ["search", "My mom is 74 and has lupus, on hydroxychloroquine. Allergic to penicillin.", "--index", str(ix)])
+    assert result.exit_code == 0
+    block = result.output.split("\n\n")[0]
+    assert "74 years old, female" in block and "systemic lupus erythematosus" in block
+    assert "hydroxychloroquine" in block and "Allergies: penicillin" in block
+    spanish = runner.invoke(cli, ["search", "Tengo lupus y tomo hidroxicloroquina, soy de México y tengo 54 años", "--json", "--index", str(ix)])
+    data = json.loads(spanish.output)
+    assert data["results"] == [] and "Spanish" in data["patient"]["notes"][0]

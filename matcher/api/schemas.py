@@ -134,7 +134,20 @@ class ResultOut(_Open):
     signals: dict[str, float]
 
 
+class PatientOut(_Open):
+    """What we understood of the patient (age, sex, conditions, cancer details, measurements,
+    medications, allergies, notes); ``lines`` says it in plain words."""
+
+    age: float | None = None
+    sex: str | None = None
+    conditions: list[dict[str, Any]] = []
+    medications: list[dict[str, Any]] = []
+    notes: list[str] = []
+    lines: list[str] = []
+
+
 class SearchResponse(_Open):
+    patient: PatientOut
     results: list[ResultOut]
     questions: list[str]
     excluded: list[ResultOut] = Field(description="Close matches left out by the patient's age or sex.")
@@ -147,6 +160,7 @@ class CriterionOut(_Open):
     verdict: Literal["pass", "fail", "unknown", "not_applicable"]
     reason: str
     checkable: bool
+    assumed: bool = False
     constraints: list[dict[str, Any]]
 
 
@@ -156,6 +170,7 @@ class ExplainResponse(_Open):
     eligibility: Literal["eligible", "uncertain", "ineligible"]
     criteria: list[CriterionOut]
     questions: list[str]
+    patient: PatientOut
 
 
 class HealthResponse(_Open):

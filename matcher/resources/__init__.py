@@ -29,3 +29,8 @@ def read_jsonl(name: str) -> list[dict[str, Any]]:
 
 def exists(name: str) -> bool:
     return _path(name).is_file()
+
+
+def read_text(name: str) -> str:
+    """The text resource ``name`` (e.g. ``"lexicon/words.txt"``)."""
+    return _path(name).read_text(encoding="utf-8")

@@ -235,7 +235,16 @@
         details));
   }
 
+  function renderUnderstood(patient) {
+    var lines = (patient && patient.lines) || [];
+    var list = $("understood");
+    clear(list);
+    lines.forEach(function (line) { list.appendChild(h("li", { text: line })); });
+    $("understood-section").hidden = lines.length === 0;
+  }
+
   function renderSearch(data) {
+    renderUnderstood(data.patient);
     var results = data.results || [];
     var excluded = data.excluded || [];
     var questions = data.questions || [];
@@ -255,7 +264,9 @@
     $("excluded-section").hidden = excluded.length === 0;
 
     if (!results.length) {
-      setStatus("No matching trials found. Try describing the condition in other words or removing the country.");
+      var notes = (data.patient && data.patient.notes) || [];
+      setStatus(notes.length ? notes[notes.length - 1] :
+        "No matching trials found. Try describing the condition in other words or removing the country.");
       return;
     }
     var eligible = results.filter(function (r) { return r.eligibility === "eligible"; }).length;
