@@ -337,3 +337,16 @@ def test_generated_files_are_up_to_date(monkeypatch):
         assert (LEXICON / name).read_text(encoding="utf-8") == content, (
             f"{name} is out of date: run python scripts/build_lexicons.py"
         )
+
+
+def test_rule_files_refuse_bad_entries_by_name():
+    import pytest
+
+    from matcher.nlp.lexicon import validate_pattern
+
+    with pytest.raises(ValueError, match="rules/cues.jsonl, line 3: unknown label 'CONDITON'"):
+        validate_pattern({"label": "CONDITON", "pattern": "x", "id": "x"}, "rules/cues.jsonl, line 3")
+    with pytest.raises(ValueError, match="unknown keys"):
+        validate_pattern({"label": "ADMIN", "pattern": "x", "id": "x", "extra": 1}, "rules/cues.jsonl, line 4")
+    with pytest.raises(ValueError, match="pattern must be"):
+        validate_pattern({"label": "ADMIN", "pattern": "", "id": "x"}, "rules/cues.jsonl, line 5")

@@ -59,11 +59,35 @@ def lookup(phrase: str) -> tuple[str, str] | None:
     return _phrase_index().get(key)
 
 
+LABELS = {"CONDITION", "THERAPY", "LAB", "PREGNANCY", "LACTATION", "CHILDBEARING", "CONTRACEPTION", "FEMALE", "MALE",
+          "ADMIN", "ORGAN", "AGE", "TEST", "SCALE"}
+
+
+def validate_pattern(entry: object, where: str) -> dict:
+    """An EntityRuler pattern line as we write them, or a ValueError naming ``where``."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected an object with label, pattern and id")
+    unknown = set(entry) - {"label", "pattern", "id", "code"}
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    if entry.get("label") not in LABELS:
+        raise ValueError(f"{where}: unknown label {entry.get('label')!r}; expected one of {sorted(LABELS)}")
+    pattern = entry.get("pattern")
+    if not ((isinstance(pattern, str) and pattern.strip()) or (isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern))):
+        raise ValueError(f"{where}: pattern must be a non-empty string or a list of token patterns")
+    if not isinstance(entry.get("id"), str) or not entry["id"].strip():
+        raise ValueError(f"{where}: id must be a non-empty string")
+    return entry
+
+
 def all_patterns() -> list[dict]:
     patterns: list[dict] = []
     for name in PATTERN_FILES:
         if resources.exists(name):
-            patterns.extend(resources.read_jsonl(name))
+            rows = resources.read_jsonl(name)
+            if name.startswith("rules/"):  # hand-edited: checked line by line (built lexicons are checked by their build)
+                rows = [validate_pattern(row, f"{name}, line {i}") for i, row in enumerate(rows, 1)]
+            patterns.extend(rows)
     patterns.extend(analyte_patterns())
     return patterns
 

@@ -42,9 +42,24 @@ def _alt(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
 
 
+COMPARATORS = {">=", ">", "<=", "<", "=", "better", "worse"}
+
+
 @cache
 def _comparators():
-    data = resources.read_json("rules/comparators.json")
+    name = "rules/comparators.json"
+    data = resources.read_json(name)
+    unknown = set(data) - {"_comment", "before", "after", "range_joiners"}
+    if unknown:
+        raise ValueError(f"{name}: unknown keys {sorted(unknown)}")
+    for part in ("before", "after"):
+        if not isinstance(data.get(part), dict):
+            raise ValueError(f"{name}: {part} must map comparators to lists of words")
+        for op, words in data[part].items():
+            if op not in COMPARATORS:
+                raise ValueError(f"{name}: {part}: unknown comparator {op!r}; expected one of {sorted(COMPARATORS)}")
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise ValueError(f"{name}: {part}.{op} must be a list of non-empty strings")
     before = {w.lower(): op for op, words in data["before"].items() for w in words}
     after = {w.lower(): op for op, words in data["after"].items() for w in words}
     return before, after
