@@ -34,7 +34,14 @@ from common import TREC, corpus_index
 from matcher.evaluation import METRICS, evaluate, read_qrels, read_topics
 from matcher.index import TrialIndex
 from matcher.patient import read_text
-from matcher.ranking import FEATURES, PRIOR_WEIGHTS, RUN_CANDIDATES, LinearRanker, feature_rows, save_ranker
+from matcher.ranking import (
+    FEATURES,
+    PRIOR_WEIGHTS,
+    RUN_CANDIDATES,
+    LinearRanker,
+    feature_rows,
+    save_ranker,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

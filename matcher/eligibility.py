@@ -32,14 +32,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .models import Constraint, Criterion, Fact, Patient, Trial
-from .units import analyte_for, format_quantity
+from .topics import trial_topics  # noqa: F401  (re-exported: the judge reads what a trial studies)
+from .units import analyte_for, format_quantity  # noqa: F401
 from .vocabulary import condition_ancestors, condition_covers, pretty, therapy_covers  # noqa: F401
 from .vocabulary import is_broader as _is_broader
+from .wording import (
+    COMPARATOR_WORDS,
+    bound_words,
+    days_words,
+    display_name,
+    miss_words,
+    short,
+    window_words,
+)
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "not_applicable"
 # qualifiers that make a criterion about the present, so a past condition does not trigger it
 PRESENT_ONLY = {"active", "current", "uncontrolled", "ongoing", "concurrent", "concomitant", "unstable", "symptomatic"}
-COMPARATOR_WORDS = {">=": "at least", ">": "above", "<=": "at most", "<": "below", "=": "equal to"}
 
 
 @dataclass
@@ -103,62 +112,6 @@ class Explanation:
 
 
 # -- wording -----------------------------------------------------------------------
-def display_name(concept: str) -> str:
-    """How a concept reads in a sentence: scores and abbreviations as written
-    ("AST", "eGFR", "SELENA-SLEDAI"), other names in plain words."""
-    if len(concept) <= 4 or "-" in concept or "/" in concept:
-        analyte = analyte_for(concept)
-        if analyte is not None:
-            written = next((n for n in analyte.names if n != n.lower()), None)
-            if written:
-                return written
-        if len(concept) <= 4 and concept.isalpha():
-            return concept.upper()
-    return concept
-
-
-def _window_words(c: Constraint) -> str:
-    if not c.window:
-        return ""
-    return c.window.text or f"within {c.window.days:g} days"
-
-
-def _days_words(days: float) -> str:
-    if days <= 0.5:
-        return "currently"
-    if days < 14:
-        return f"{days:g} day{'s' if days != 1 else ''} ago"
-    if days < 60:
-        return f"{days / 7:.0f} weeks ago"
-    if days < 730:
-        return f"{days / 30.4375:.0f} months ago"
-    return f"{days / 365.25:.0f} years ago"
-
-
-def _bound_words(c: Constraint) -> str:
-    if c.relative_to:
-        ref = "the upper limit of normal" if c.relative_to == "ULN" else "the lower limit of normal"
-        times = "" if c.value == 1 else f"{c.value:g} times "
-        return f"{COMPARATOR_WORDS.get(c.comparator, c.comparator or '')} {times}{ref}".strip()
-    if c.comparator == "between":
-        return f"between {format_quantity(c.value, c.unit)} and {format_quantity(c.value_max, c.unit)}"
-    return f"{COMPARATOR_WORDS.get(c.comparator, c.comparator or '')} {format_quantity(c.value, c.unit)}"
-
-
-def _miss_words(c: Constraint) -> str:
-    """How a value misses a required bound: "below the required 85 g/L"."""
-    if c.relative_to:
-        return f"not {_bound_words(c)} as required"
-    if c.comparator == "between":
-        return f"outside the required range, {_bound_words(c)}"
-    bound = format_quantity(c.value, c.unit)
-    if c.comparator in (">=", ">"):
-        return f"below the required {bound}" if c.comparator == ">=" else f"not above the required {bound}"
-    if c.comparator in ("<=", "<"):
-        return f"above the allowed {bound}" if c.comparator == "<=" else f"not below the required {bound}"
-    return f"not {bound} as required"
-
-
 def _compare(value: float, c: Constraint, scale: float = 1.0) -> bool:
     lo = (c.value or 0) * scale
     if c.comparator == "between":
@@ -256,16 +209,16 @@ def _want(c: Constraint, holds: bool) -> str:
 
 def _age(c: Constraint, patient: Patient) -> Verdict:
     if patient.age is None:
-        return Verdict(UNKNOWN, f"We don't know your age; the trial asks for age {_bound_words(c).replace(' years', '')} years.",
+        return Verdict(UNKNOWN, f"We don't know your age; the trial asks for age {bound_words(c).replace(' years', '')} years.",
                        "How old are you?")
     if patient.age_approx:
         ends = {_compare(patient.age - 5, c), _compare(patient.age + 4, c)}
         if len(ends) > 1:
-            return Verdict(UNKNOWN, f"You gave your age as about {patient.age:g}; the trial asks for age {_bound_words(c).replace(' years', '')} years.",
+            return Verdict(UNKNOWN, f"You gave your age as about {patient.age:g}; the trial asks for age {bound_words(c).replace(' years', '')} years.",
                            "How old are you exactly?")
     holds = _compare(patient.age, c)
     verdict = _want(c, holds)
-    bound = _bound_words(c)
+    bound = bound_words(c)
     if verdict == PASS:
         return Verdict(PASS, f"You are {patient.age:g}, and the trial {'accepts' if c.polarity == 'require' else 'excludes'} ages {bound}.")
     return Verdict(FAIL, f"You are {patient.age:g}, but the trial {'requires' if c.polarity == 'require' else 'excludes'} ages {bound}.")
@@ -331,8 +284,8 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
     facts = [f for f in patient.facts if f.kind == "measurement" and f.concept == c.concept and not f.negated]
     if not facts:
         if c.polarity == "forbid":
-            return Verdict(PASS, f"You did not give your {name}; we assume it is not {_bound_words(c)}.", assumed=True)
-        return Verdict(UNKNOWN, f"We don't know your {name}; it must be {_bound_words(c)}.", question)
+            return Verdict(PASS, f"You did not give your {name}; we assume it is not {bound_words(c)}.", assumed=True)
+        return Verdict(UNKNOWN, f"We don't know your {name}; it must be {bound_words(c)}.", question)
     fact = facts[-1]
     if c.relative_to:
         if fact.relative_to == c.relative_to:
@@ -349,11 +302,11 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         holds, shown, typical = _compare(fact.value, c), format_quantity(fact.value, fact.unit), ""
     if c.polarity == "require":
         if holds:
-            return Verdict(PASS, f"Your {name}, {shown}, meets the required {_bound_words(c)}{typical}.")
-        return Verdict(FAIL, f"Your {name}, {shown}, is {_miss_words(c)}{typical}.")
+            return Verdict(PASS, f"Your {name}, {shown}, meets the required {bound_words(c)}{typical}.")
+        return Verdict(FAIL, f"Your {name}, {shown}, is {miss_words(c)}{typical}.")
     if holds:
-        return Verdict(FAIL, f"Your {name}, {shown}, is {_bound_words(c)}, which this trial excludes{typical}.")
-    return Verdict(PASS, f"Your {name}, {shown}, is not {_bound_words(c)}, so this exclusion does not apply{typical}.")
+        return Verdict(FAIL, f"Your {name}, {shown}, is {bound_words(c)}, which this trial excludes{typical}.")
+    return Verdict(PASS, f"Your {name}, {shown}, is not {bound_words(c)}, so this exclusion does not apply{typical}.")
 
 
 def _describe_fact(f: Fact, concept: str) -> str:
@@ -474,7 +427,7 @@ def _biomarker(c: Constraint, patient: Patient) -> Verdict:
 
 
 def _count(c: Constraint, patient: Patient) -> Verdict:
-    bound = _bound_words(c).replace(" None", "").strip()
+    bound = bound_words(c).replace(" None", "").strip()
     if patient.prior_lines is None:
         return Verdict(UNKNOWN, f"We don't know how many lines of treatment you have had; this criterion asks for {bound}.",
                        "How many lines (regimens) of treatment for your cancer have you had?")
@@ -506,7 +459,7 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
 def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
     """A condition within a window ("myocardial infarction within 3 months"): compared by date only."""
     dated = [f for f in positive if f.days_ago is not None]
-    window = _window_words(c)
+    window = window_words(c)
     present = [f for f in positive if f.days_ago is None and not f.historical]
     if present and c.polarity == "require":
         # a condition the patient has now holds within any recent window ("viral load within 30 days")
@@ -517,7 +470,7 @@ def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
                        f"When did you have {pretty(f.concept)}?")
     f = min(dated, key=lambda f: f.days_ago)
     inside = f.days_ago <= c.window.days
-    when = _days_words(f.days_ago)
+    when = days_words(f.days_ago)
     verdict = _want(c, inside)
     if inside:
         return Verdict(verdict, f"You had {_describe_fact(f, c.concept)} {when}, {window}"
@@ -542,7 +495,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     excepted = [f for f in facts if any(therapy_covers(x, f.concept) for x in c.exceptions)]
     facts = [f for f in facts if f not in excepted]
     positive = [f for f in facts if not f.negated]
-    window = _window_words(c)
+    window = window_words(c)
     if positive:
         f = min(positive, key=lambda f: f.days_ago if f.days_ago is not None else 1e9)
         what = _describe_fact(f, c.concept)
@@ -551,7 +504,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                 return Verdict(UNKNOWN, f"You mentioned {what}, but not when; the trial {'requires' if c.polarity == 'require' else 'excludes'} it {window}.",
                                f"When did you last have {pretty(f.concept)}?")
             inside = f.days_ago <= c.window.days
-            when = _days_words(f.days_ago)
+            when = days_words(f.days_ago)
             if inside:
                 verdict = _want(c, True)
                 tail = "which this trial excludes" if c.polarity == "forbid" else "as required"
@@ -563,7 +516,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                 return Verdict(_want(c, True), f"You are currently on {what}, which this trial "
                                + ("excludes." if c.polarity == "forbid" else "requires."))
             if f.days_ago is not None and f.days_ago > 30:
-                return Verdict(_want(c, False), f"You had {what} {_days_words(f.days_ago)}; this criterion is about current use.")
+                return Verdict(_want(c, False), f"You had {what} {days_words(f.days_ago)}; this criterion is about current use.")
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about current use.",
                            f"Are you currently taking {pretty(f.concept)}?")
         if "planned" in c.qualifiers:
@@ -616,11 +569,6 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
     return UNKNOWN, results[0].reason
 
 
-def _short(text: str, limit: int = 140) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str) -> Verdict | None:
     """A failed condition exclusion reconsidered against what the trial studies.
 
@@ -659,7 +607,7 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
     return Verdict(UNKNOWN,
                    f"This trial studies {pretty(topic)}, so this exclusion must mean a particular form or cause of it; "
                    f"we cannot tell whether your {pretty(f.concept)} is one.",
-                   f"Does this exclusion apply to you: “{_short(text)}”?")
+                   f"Does this exclusion apply to you: “{short(text)}”?")
 
 
 def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset()) -> CriterionJudgement:
@@ -706,7 +654,7 @@ def _unread(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:
     words = ", ".join(f"“{w}”" for w in list(dict.fromkeys(c.unexplained))[:4])
     return Verdict(UNKNOWN,
                    f"{v.reason} But this criterion says more than we could check ({words}), so we cannot tell whether it excludes you.",
-                   f"Does this apply to you: “{_short(criterion.text)}”?")
+                   f"Does this apply to you: “{short(criterion.text)}”?")
 
 
 @lru_cache(maxsize=1)
@@ -752,32 +700,6 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
         con = Constraint("sex", "require", trial.sex)
         out.append(Criterion("record-sex", "inclusion", f"{trial.sex.capitalize()} participants only (from the trial record)", 0, 0, [con]))
     return out
-
-
-@lru_cache(maxsize=16_384)
-def _topics_of(phrases: tuple[str, ...]) -> frozenset[str]:
-    from .nlp import get_pipeline
-    from .nlp.lexicon import lookup
-
-    found: set[str] = set()
-    unread = []
-    for phrase in phrases:
-        hit = lookup(phrase)
-        if hit and hit[0] == "CONDITION":
-            found.add(hit[1])
-        else:
-            unread.append(phrase)
-    for doc in get_pipeline("patient").pipe(unread):
-        found.update(e.ent_id_ for e in doc.ents if e.label_ == "CONDITION" and not e._.is_negated)
-    return frozenset(found)
-
-
-def trial_topics(trial: Trial) -> frozenset[str]:
-    """The condition concepts a trial studies, read from its conditions and MeSH
-    terms (stored on the trial when it is indexed, else read now)."""
-    if trial.topics is not None:
-        return frozenset(trial.topics)
-    return _topics_of(tuple(trial.conditions + trial.mesh_terms))
 
 
 def explain(trial: Trial, patient: Patient) -> Explanation:

@@ -32,8 +32,8 @@ def prepare_trials(
 
     Trials are parsed in batches so spaCy sees many criteria at once.
     """
-    from .eligibility import trial_topics
     from .nlp import parse_criteria
+    from .topics import trial_topics
 
     pending: list[Trial] = []
 

@@ -18,10 +18,10 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from .demographics import described_relation, read_age, read_sex
-from .language import other_language
-from .spelling import correct
 from .errors import MatcherError
+from .language import other_language
 from .models import Fact, Patient
+from .spelling import correct
 from .units import UnitError, analyte_for, to_canonical
 
 
@@ -345,7 +345,13 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
 
 def _cancer_details(text: str, patient: Patient) -> None:
     """Stage, TNM, metastases, biomarkers and prior lines (see matcher.nlp.oncology)."""
-    from .nlp.oncology import read_biomarkers, read_metastatic, read_prior_lines, read_stage, read_tnm
+    from .nlp.oncology import (
+        read_biomarkers,
+        read_metastatic,
+        read_prior_lines,
+        read_stage,
+        read_tnm,
+    )
 
     patient.stage = patient.stage or read_stage(text)
     patient.tnm = patient.tnm or read_tnm(text)

@@ -22,10 +22,19 @@ from typing import Any
 import numpy as np
 
 from . import resources
-from .eligibility import Explanation, condition_ancestors, explain, trial_topics
-from .understood import summarize
-from .index import OPEN_STATUSES, TRIAL_CACHE_SIZE, Filters, Hit, TrialIndex, query_terms
+from .eligibility import Explanation, explain
+from .index import (
+    OPEN_STATUSES,
+    TRIAL_CACHE_SIZE,
+    Filters,
+    Hit,
+    TrialIndex,
+    query_terms,
+)
 from .models import Patient, Trial
+from .topics import trial_topics
+from .understood import summarize
+from .vocabulary import condition_ancestors
 
 FEATURES = (
     "text_score",  # BM25F score of the facts query / best score for it

@@ -5,11 +5,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import RECORDS, SEED
 
 from matcher.cli import cli
 from matcher.index import TrialIndex
-
-from conftest import RECORDS, SEED
 
 
 @pytest.fixture

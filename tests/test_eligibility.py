@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED
 
+from matcher.criteria import split_criteria
 from matcher.eligibility import explain
 from matcher.models import Trial
-from matcher.criteria import split_criteria
 from matcher.nlp import parse_criteria
 from matcher.patient import read_form, read_patient
 from matcher.sources import load_records
-
-from conftest import SEED
 
 BASE = (
     "A 34-year-old woman with refractory systemic lupus erythematosus, SELENA-SLEDAI 12, "

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import RECORDS
 
 from matcher.errors import IndexNotFound, TrialNotFound
 from matcher.index import Filters, TrialIndex, build_index, index_exists
 from matcher.models import Trial
 from matcher.sources import load_records
-
-from conftest import RECORDS
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import spacy
-
 from conftest import SEED
 
 LEXICON = files("matcher.resources") / "lexicon"

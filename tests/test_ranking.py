@@ -5,6 +5,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import RECORDS
 
 from matcher.cli import cli
 from matcher.evaluation import eligible_above_excluded, evaluate, read_topics
@@ -12,8 +13,6 @@ from matcher.index import TrialIndex
 from matcher.ingest import ingest
 from matcher.patient import read_text
 from matcher.ranking import FEATURES, LinearRanker, patient_terms, rank
-
-from conftest import RECORDS
 
 SLE = (
     "A {age}-year-old woman with refractory systemic lupus erythematosus, SELENA-SLEDAI 12. Hemoglobin 130 g/L, "

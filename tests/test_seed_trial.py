@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SEED
 
 from matcher.criteria import split_criteria
 from matcher.nlp import parse_criteria
-
-from conftest import SEED
 
 R, F = "require", "forbid"
 

@@ -8,12 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import RECORDS, SEED
 
 from matcher.models import Skipped, Trial
 from matcher.sources import load_records
 from matcher.sources.ctgov_json import trial_to_study
-
-from conftest import RECORDS, SEED
 
 
 def _split(records):

@@ -19,7 +19,13 @@ from typing import Any
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from .app import DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_BURST, DEFAULT_RATE_LIMIT, DEFAULT_RELOAD_INTERVAL, create_app
+from .app import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_RATE_BURST,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RELOAD_INTERVAL,
+    create_app,
+)
 
 DEFAULT_GRACEFUL_TIMEOUT = 30
 

@@ -33,10 +33,10 @@ from spacy.tokens import Doc, Span
 
 from ..models import Constraint, TimeWindow
 from ..units import UnitError, analyte_for, to_canonical
-from .coverage import annotate
 from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
+from .coverage import annotate
 from .doses import read_doses
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
 from .scopes import read_scopes
