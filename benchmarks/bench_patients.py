@@ -10,8 +10,8 @@ field a row checks, precision and recall of what matcher reads:
 - medications: (concept, status) with status current / past / negated;
 - measurements: (concept, value within 2%);
 - age (within 0.05 years, or none when none is stated), sex, pregnancy.
-Fields the reader does not produce yet (stage, biomarkers, prior lines) are
-counted as missed. TREC 2022 dev topics: the share from which an age and a
+Stage, TNM, metastatic (and sites), biomarkers (name, status) and prior
+lines are scored too. TREC 2022 dev topics: the share from which an age and a
 sex are read.
 """
 from __future__ import annotations
@@ -67,8 +67,10 @@ def main() -> int:
             if gold != got:
                 errors.append((row["id"], field, sorted(gold - got), sorted(got - gold), row["text"][:90]))
         if "conditions" in e:
+            # metastatic sites are scored under "metastatic", not as conditions
+            derived = {"metastatic disease", "bone metastases", "liver metastases", "brain metastases"} - {c["concept"] for c in e["conditions"]}
             score("conditions", {(c["concept"], c["status"]) for c in e["conditions"]},
-                  {(f.concept, condition_status(f)) for f in p.facts if f.kind == "condition"})
+                  {(f.concept, condition_status(f)) for f in p.facts if f.kind == "condition" and f.concept not in derived})
         if "not_present" in e:
             wrong = {f.concept for f in p.facts if f.concept in e["not_present"] and f.asserted
                      and (f.kind != "therapy" or not f.negated)}
@@ -98,18 +100,26 @@ def main() -> int:
                 fn[field] += not right
                 if not right:
                     errors.append((row["id"], field, [gold], [got], row["text"][:90]))
-        for field in ("stage", "biomarkers", "prior_lines", "tnm", "metastatic"):
+        for field, got in (("stage", p.stage), ("prior_lines", p.prior_lines), ("metastatic", p.metastatic), ("tnm", p.tnm)):
             if field in e:
-                fn[field] += 1  # not read yet
+                right = got == e[field]
+                tp[field] += right
+                fn[field] += not right
+                if not right:
+                    errors.append((row["id"], field, [e[field]], [got], row["text"][:90]))
+        if "metastatic_sites" in e:
+            score("metastatic_sites", set(e["metastatic_sites"]), set(p.metastatic_sites))
+        if "biomarkers" in e:
+            score("biomarkers", {(b["name"], b["status"]) for b in e["biomarkers"]}, {(b["name"], b["status"]) for b in p.biomarkers})
     print(f"table: {len(rows)} sentences ({sum(r['style'] == 'lay' for r in rows)} lay)")
     print(f"{'field':<14}{'precision':>10}{'recall':>10}{'checked':>9}")
     for field in ("conditions", "not_present", "medications", "measurements", "age", "sex", "pregnant",
-                  "stage", "biomarkers", "prior_lines", "tnm", "metastatic"):
+                  "stage", "tnm", "metastatic", "metastatic_sites", "biomarkers", "prior_lines"):
         n = tp[field] + fn[field]
         if not n:
             continue
         precision = tp[field] / max(tp[field] + fp[field], 1)
-        shown = f"{precision:>10.3f}" if field in ("conditions", "medications", "measurements") else f"{'':>10}"
+        shown = f"{precision:>10.3f}" if field in ("conditions", "medications", "measurements", "biomarkers", "metastatic_sites") else f"{'':>10}"
         print(f"{field:<14}{shown}{tp[field] / n:>10.3f}{n:>9}")
     topics = read_topics(TREC / "topics.jsonl")
     read = [read_text(text) for _, text in topics]

@@ -217,6 +217,20 @@ def _dose(doc: Doc, ent: Span) -> float | None:
     return None
 
 
+def _elided(doc: Doc, ent: Span) -> list[str]:
+    """Concepts written by a letter after a shared name: "hepatitis B/C", "hepatitis B and C", "HIV-1/2"."""
+    from .nlp.lexicon import lookup
+
+    words = ent.text.split()
+    if len(words) < 2 or len(words[-1]) != 1:
+        return []
+    m = re.match(r"\s*(?:/|,|and|or|&)\s*([A-Z])\b", doc.text[ent.end_char : ent.end_char + 8])
+    if not m:
+        return []
+    found = lookup(" ".join(words[:-1] + [m.group(1)]))
+    return [found[1]] if found and found[0] == "CONDITION" and found[1] != ent.ent_id_ else []
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc.text):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -229,6 +243,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             start, end = _clause_of(doc, ent)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had)\b", doc.text[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
+            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|since|persist\w*|active)\b", doc.text[start:end], re.I):
+                flags["historical"] = True  # "had a stroke in 2016": an event long past
+            for extra in _elided(doc, ent):  # "hepatitis B and C negative"
+                patient.facts.append(Fact("condition", extra, days_ago=days, text=ent.text, **flags))
             patient.facts.append(Fact("condition", ent.ent_id_, days_ago=days, text=ent.text, **flags))
         elif ent.label_ == "THERAPY" and _allergen(doc, ent):
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
