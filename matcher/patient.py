@@ -392,11 +392,12 @@ def _cancer_details(text: str, patient: Patient) -> None:
             patient.facts.append(Fact("condition", concept, text=f"metastases to {site}"))
 
 
-_CAN_CONCEIVE = re.compile(r"(could (?:get|become) pregnant|can (?:get|become) pregnant|child-?bearing potential|premenopausal|"
-                           r"pre-menopausal|still (?:have|has|get|gets) (?:my|her|regular )?periods|regular periods|not on birth control)", re.I)
+_CAN_CONCEIVE = re.compile(r"\b(could (?:get|become) pregnant|can (?:get|become) pregnant|child-?bearing potential|premenopausal|"
+                           r"pre-menopausal|still (?:have|has|get|gets) (?:\w+ ){0,2}periods|(?:regular|menstrual|monthly) periods|"
+                           r"not on birth control|uses? no contraception|not using (?:any )?(?:birth control|contraception))\b", re.I)
 _CANNOT_CONCEIVE = re.compile(r"(post-?menopausal|went through menopause|after menopause|menopause \w+ ago|hysterectomy|"
                               r"tubes? (?:tied|removed)|tubal ligation|surgically sterile|sterili[sz]ed|no longer (?:have|has|get) periods|"
-                              r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)", re.I)
+                              r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)\b", re.I)
 
 
 def _childbearing(text: str, patient: Patient) -> None:

@@ -118,6 +118,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             if m and not any(e.label_ in ("CONDITION", "THERAPY") and c.end <= e.start_char < c.end + m.end() for e in doc.ents):
                 covered.append((c.end, c.end + m.end()))
     covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
+    covered += _defined(doc, constraints)
     # an abbreviation restating a name: "cerebrovascular accident [CVA]"
     for e in doc.ents:
         if e.end + 2 < len(doc) + 1 and e.end + 1 < len(doc) and doc[e.end].text in "([" and doc[e.end + 1].text.isupper() \
@@ -233,6 +234,13 @@ def _parentheses(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int
         # the words it defines ("Anaemic (Hb < 12 g/dL)", "severe nephritis (creatinine > 2.5)")
         out.append((max(c.end for c in before) if before else item, m.end()))
     return out
+
+
+def _defined(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
+    """Words a parenthesised bound defines when nothing else was read before it: "Anaemic (Hb < 12 g/dL)"."""
+    return [(start, doc.text.index("(", start)) for start, end in _parentheses(doc, constraints)
+            if not any(start <= c.start < doc.text.index("(", start) for c in constraints) and "(" in doc.text[start:end]
+            and start == max([0] + [e for s, e in _segments(doc) if e <= start])]
 
 
 _COORDINATOR = re.compile(r",|\bor\b|\band\b|/", re.I)

@@ -45,7 +45,7 @@ def _rules():
         # (less than) 4 weeks prior to / before X
         rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?P<rel2>prior\s+to|before|preceding|of)\s+(?!age\b|life\b)(?P<anchor2>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b)[A-Za-z][\w/-]*){{0,5}})",
         # (less than) 2 weeks since major surgery: what follows "since" is the exposure itself
-        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+since\b",
+        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?:(?:must\s+)?(?:have|has)\s+)?(?:(?:elapsed|passed|gone\s+by)\s+)?since\b(?:\s+(?:the\s+)?(?:last|final|most\s+recent)\s+(?:dose|treatment|administration|course|cycle)(?:\s+of)?)?",
         # last/past 6 months
         rf"\b{recent}\s+{num}[\s-]+{unit}",
         # 2 weeks ago
