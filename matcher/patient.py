@@ -38,6 +38,10 @@ _RELATIVE_DAYS = {
     "last month": 30, "last year": 365, "this week": 3, "this month": 15,
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
+# a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
+_SCHEDULE_RE = re.compile(r"[\s,(]*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|iu|ml)\b\s*)?(?:(?:po|orally|by mouth|iv|sc)\s+)?"
+                          r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
+                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid|weekly|every \d+ (?:days|weeks))\b", re.I)
 _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
@@ -136,8 +140,16 @@ def _timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | 
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
-    near = doc.text[start : ent.start_char] + " " + doc.text[ent.start_char : min(end, ent.end_char + 45)]
-    current = bool(_CURRENT_RE.search(near)) and not _STOP_WORDS_RE.search(clause)
+    current = bool(_CURRENT_RE.search(doc.text[start : ent.start_char]) or _SCHEDULE_RE.match(doc.text[ent.end_char : min(end, ent.end_char + 40)])) \
+        and not _STOP_WORDS_RE.search(clause)
+    if days is None:
+        # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it
+        nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*last (?:dose|treatment|infusion|cycle|injection)[^.;]{0,60})",
+                       doc.text[end : end + 90], re.I)
+        if nxt:
+            days = _date_days(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else _days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
+            if days is not None:
+                current = False
     if current and days is None:
         days = 0.0
     return days, current
@@ -241,7 +253,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION":
             days, _ = _timing(doc, ent)
             start, end = _clause_of(doc, ent)
-            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had)\b", doc.text[start:end], re.I):
+            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc.text[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|since|persist\w*|active)\b", doc.text[start:end], re.I):
                 flags["historical"] = True  # "had a stroke in 2016": an event long past

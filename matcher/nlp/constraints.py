@@ -666,7 +666,8 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
 
 
 _PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|excluded|disallowed)\b", re.I)
-_ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b", re.I)
+_ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
+                      r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b", re.I)
 
 
 def _permissions(clause_text: str, out: list[Constraint]) -> set[int]:
@@ -676,8 +677,9 @@ def _permissions(clause_text: str, out: list[Constraint]) -> set[int]:
     kinds = ("therapy", "condition")
     if _PROHIBITED.search(clause_text):
         return {id(c) for c in out if c.kind in kinds}
-    if _ALLOWED.search(clause_text) and not re.search(r"\b(required|must)\b", clause_text, re.I):
-        out[:] = [c for c in out if c.kind not in kinds]
+    if _ALLOWED.search(clause_text) and not re.search(r"\b(required|must)\b", clause_text, re.I) \
+            and not re.match(r"\s*(?:[\w /&-]{1,40}:\s*)?(?:no|not|none|never)\b", clause_text, re.I):
+        out[:] = [c for c in out if c.kind not in kinds]  # but "No patients with X will be included" forbids X
     return set()
 
 

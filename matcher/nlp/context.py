@@ -107,7 +107,8 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
         if ent is not None:
             # past the first entity a result list holds tests ("HIV, hepatitis B and C negative"),
             # not "hypertension and diabetes, HIV negative"
-            if found and not (ent.label_ != "CONDITION" or is_infection(ent.ent_id_)):
+            if found and not ((ent.label_ == "CONDITION" and is_infection(ent.ent_id_)) or ent.label_ in ("LAB", "TEST")
+                              or (ent.label_ == "PREGNANCY" and "test" in ent.text.lower())):
                 break
             found.append(ent)
             i = ent.start

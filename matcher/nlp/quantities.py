@@ -141,6 +141,9 @@ def parse_unit(text: str) -> tuple[str | None, str]:
         unit = normalize_unit(candidate)
         if unit:
             return unit, candidate
+        # "7.2mmol/L*": a footnote mark after the unit
+        if candidate.rstrip("*†‡") != candidate and normalize_unit(candidate.rstrip("*†‡")):
+            return normalize_unit(candidate.rstrip("*†‡")), candidate
     return None, ""
 
 
