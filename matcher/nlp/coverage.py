@@ -103,12 +103,12 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # entities carved out as exceptions of a constraint
     excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in doc.ents if e._.is_exception and e.ent_id_ in excepted]
-    # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function as defined by:")
+    # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
     for colon in (t.i for t in doc if t.text == ":"):
         line_start = doc.text.rfind("\n", 0, doc[colon].idx) + 1
-        head = [t for t in doc if line_start <= t.idx < doc[colon].idx]
-        if 0 < len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
-                                        or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
+        head = [t for t in doc if line_start <= t.idx < doc[colon].idx and not any(s <= t.idx < e for s, e in covered)]
+        if len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
+                                   or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
     covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
     # how a biomarker status is defined: "HER2-negative (IHC 0 or 1+, or IHC 2+ with ISH not amplified)"
@@ -142,10 +142,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
 
 def _segments(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of a criterion's items: split at ';', sentence ends, line
-    breaks, and ", or subjects who ..." (a second population)."""
+    breaks, a lead-in's colon ("... COPD (moderate to severe) and: Smoking history of
+    at least 20 pack years"), and ", or subjects who ..." (a second population)."""
     bounds = [0]
     for i, tok in enumerate(doc):
-        if tok.text == ";" or "\n" in tok.text or (
+        if tok.text in (";", ":") or "\n" in tok.text or (
                 tok.text == "." and i + 1 < len(doc) and (doc[i + 1].text[:1].isupper() or doc[i + 1].is_space)):
             bounds.append(tok.idx + len(tok.text))
     for m in _SUBCLAUSE.finditer(doc.text):
