@@ -632,7 +632,8 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
 
 
 # "Age >= 75, or age 18 to 74 with at least one of the following: ..."
-_ALTERNATIVES = re.compile(r"\b(?:(?:at least|any) one of the following|any of the following|one or more of the following|either)\b", re.I)
+_ALTERNATIVES = re.compile(r"\b(?:(?:at least|any) (?:one|two|three|\d) of the following|any of the following|"
+                           r"(?:one|two|\d) or more of the following|either)\b", re.I)
 
 
 def _any_of(constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str, str]:

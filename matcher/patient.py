@@ -39,9 +39,9 @@ _RELATIVE_DAYS = {
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
 # a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
-_SCHEDULE_RE = re.compile(r"[\s,(]*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|iu|ml)\b\s*)?(?:(?:po|orally|by mouth|iv|sc)\s+)?"
+_SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|iu|ml)\b\s*)?(?:(?:po|orally|by mouth|iv|sc)\s+)?"
                           r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
-                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid|weekly|every \d+ (?:days|weeks))\b", re.I)
+                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid)\b", re.I)
 _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
@@ -73,7 +73,7 @@ _DATE = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|au
 _AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|earlier)\b", re.I)
 _STOP_WORDS_RE = re.compile(
     r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
-    r"refractory|after|last dose|was on|were on|had been|used to)\b", re.I)
+    r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got)\b", re.I)
 
 
 _DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
