@@ -452,7 +452,9 @@ def build_constraints(doc: Doc) -> list[Constraint]:
 
 ALLERGY_CUE = re.compile(
     r"\b(allerg(?:y|ies|ic)|hypersensitiv(?:ity|ities|e)|intoleran(?:ce|ces|t)|sensitivity|anaphyla\w*|"
-    r"(?:severe|serious)\s+(?:adverse\s+)?reactions?)\s+(?:reactions?\s+)?(?:to|of|with|against|towards?)\b", re.I)
+    r"(?:severe|serious)\s+(?:adverse\s+)?reactions?)\s+(?:reactions?\s+)?(?:to|of|with|against|towards?)\b"
+    r"|\b(?:can ?not|cannot|unable to|inability to|not able to|could not|can't)\s+(?:use|take|tolerate|receive|be treated with|be given)\b", re.I)
+INCAPACITY = re.compile(r"\b(?:can ?not|cannot|unable to|inability to|not able to|could not|can't)\b", re.I)
 ALLERGY_IDS = {"allergy", "drug allergy"}
 
 
@@ -465,9 +467,12 @@ def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     if not cues:
         return
     first = cues[0].end()
+    incapacity = bool(INCAPACITY.match(cues[0].group(0)))
     for i, c in enumerate(out):
         if c.kind == "therapy" and c.start >= first:
-            out[i] = Constraint("allergy", c.polarity, c.concept, qualifiers=c.qualifiers, exceptions=c.exceptions,
+            # "Can not use heparin" says the patient cannot take it: the negation is the cue's, not a denial
+            polarity = "require" if incapacity else c.polarity
+            out[i] = Constraint("allergy", polarity, c.concept, qualifiers=c.qualifiers, exceptions=c.exceptions,
                                 text=c.text, start=c.start, end=c.end)
     if any(c.kind == "allergy" for c in out):
         out[:] = [c for c in out if not (c.kind == "condition" and c.concept in ALLERGY_IDS
