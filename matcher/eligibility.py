@@ -274,7 +274,36 @@ def _childbearing(c: Constraint, patient: Patient) -> Verdict:
 
 def _facts(patient: Patient, kind: str, concept: str) -> list[Fact]:
     covers = condition_covers if kind == "condition" else therapy_covers
-    return [f for f in patient.facts if f.kind == kind and covers(concept, f.concept)]
+    found = [f for f in patient.facts if f.kind == kind and covers(concept, f.concept)]
+    if kind == "condition" and not found:
+        found = _composite(patient, concept)
+    return found
+
+
+_COMPOSITE = re.compile(r"^(?:(?P<meta>metastatic)|(?P<marker>[a-z0-9-]+)-(?P<status>positive|negative))\s+(?P<base>.+)$")
+
+
+def _composite(patient: Patient, concept: str) -> list[Fact]:
+    """ "metastatic breast cancer" from breast cancer and metastases; "her2-positive breast cancer"
+    from breast cancer and a HER2-positive result: the patient's facts, put together."""
+    m = _COMPOSITE.match(concept)
+    if not m:
+        return []
+    base = [f for f in patient.facts if f.kind == "condition" and f.asserted and condition_covers(m.group("base"), f.concept)]
+    if not base:
+        return []
+    if m.group("meta"):
+        holds = patient.metastatic
+    else:
+        from .nlp.oncology import NEGATIVE, POSITIVE
+
+        results = [b for b in patient.biomarkers if b["name"].lower() == m.group("marker")]
+        wanted = POSITIVE if m.group("status") == "positive" else NEGATIVE
+        holds = None if not results else results[-1]["status"] in wanted
+    if holds is None:
+        return []
+    f = base[0]
+    return [Fact("condition", concept, negated=not holds, historical=f.historical, text=f.text)]
 
 
 def _measurement(c: Constraint, patient: Patient) -> Verdict:
@@ -620,7 +649,8 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
             verdicts[i] = _on_topic(c, patient, topics, criterion.text) or v
     # a constraint fails the patient only when the criterion was read whole around it
-    verdicts = [_unread(criterion, c, v) if v.verdict == FAIL and c.unexplained else v for c, v in zip(constraints, verdicts)]
+    verdicts = [_unread(criterion, c, v) if v.verdict == FAIL and (c.unexplained is None or c.unexplained) else v
+                for c, v in zip(constraints, verdicts)]
     if criterion.section == "inclusion" and _ALTERNATIVES.search(criterion.text):
         verdict, reason = _any_of(constraints, verdicts)
     else:
@@ -652,6 +682,10 @@ def _any_of(constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str
 
 def _unread(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:
     """A fail from a criterion we did not read whole: a question quoting it."""
+    if c.unexplained is None:
+        return Verdict(UNKNOWN, f"{v.reason} This trial was indexed by an older version of matcher, which did not record "
+                       "whether this criterion was read whole; re-index it (matcher index --rebuild).",
+                       f"Does this apply to you: “{short(criterion.text)}”?")
     words = ", ".join(f"“{w}”" for w in list(dict.fromkeys(c.unexplained))[:4])
     return Verdict(UNKNOWN,
                    f"{v.reason} But this criterion says more than we could check ({words}), so we cannot tell whether it excludes you.",
@@ -688,17 +722,17 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
     lo, hi = trial.minimum_age, trial.maximum_age
     if lo is not None or hi is not None:
         if lo is not None and hi is not None:
-            con = Constraint("age", "require", "age", "between", lo, hi, "years")
+            con = Constraint("age", "require", "age", "between", lo, hi, "years", unexplained=[])
             text = f"Age {lo:g} to {hi:g} years (from the trial record)"
         elif lo is not None:
-            con = Constraint("age", "require", "age", ">=", lo, None, "years")
+            con = Constraint("age", "require", "age", ">=", lo, None, "years", unexplained=[])
             text = f"Age {lo:g} years or older (from the trial record)"
         else:
-            con = Constraint("age", "require", "age", "<=", hi, None, "years")
+            con = Constraint("age", "require", "age", "<=", hi, None, "years", unexplained=[])
             text = f"Age {hi:g} years or younger (from the trial record)"
         out.append(Criterion("record-age", "inclusion", text, 0, 0, [con]))
     if trial.sex in ("female", "male"):
-        con = Constraint("sex", "require", trial.sex)
+        con = Constraint("sex", "require", trial.sex, unexplained=[])
         out.append(Criterion("record-sex", "inclusion", f"{trial.sex.capitalize()} participants only (from the trial record)", 0, 0, [con]))
     return out
 

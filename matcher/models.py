@@ -96,8 +96,9 @@ class Constraint:
     scope: dict[str, Any] | None = None
     checkable: bool = True
     # what the criterion says about this constraint that it does not hold
-    # (see matcher.nlp.coverage); it fails a patient only when this is empty
-    unexplained: list[str] = field(default_factory=list)
+    # (see matcher.nlp.coverage); it fails a patient only when this is empty.
+    # None: not recorded (a record indexed by an older matcher), so never a fail
+    unexplained: list[str] | None = None
     text: str = ""
     start: int = 0
     end: int = 0

@@ -670,7 +670,7 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
     return nxt.is_alpha and not nxt.ent_type_ and nxt.lower_.endswith(_DISEASE_SUFFIXES)
 
 
-_PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|excluded|disallowed)\b", re.I)
+_PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(?<!not be )(?<!not )excluded|disallowed)\b", re.I)
 _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
                       r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b", re.I)
 

@@ -20,6 +20,7 @@ _LEAD = re.compile(
     r"(?P<group>" + _GROUP + r"\s+[A-Z0-9][A-Za-z0-9.]*(?:\s*(?:and|or|,|/)\s*[A-Z0-9][A-Za-z0-9.]*)*(?:\s+only)?)\s*[:\-–]"
     r"|(?P<cond>(?:for|in|if)\s+(?:[\w-]+\s+){0,8}?[\w-]+)\s*[:,]"
     r"|(?P<who>" + _WHO + r"\s+(?:with|who\s+(?:have|are|had)|on|aged|over|under|older|younger)\s+[^:;,]{1,60}?)\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+need\s+to|have\s+to)\b"
+    r"|(?P<band>(?:" + _WHO + r"|toddlers?|neonates?|newborns?)(?:\s*/\s*[A-Za-z]+)?\s+(?:aged?|ages|between|from|over|under|older|younger|[<>≤≥])[^:;]{1,60}?)\s*:"
     r")", re.I)
 _TRAIL = re.compile(
     r"(?:\((?P<paren>(?:(?:for|in|if|only\s+for|only\s+in|unless|except\s+in|except\s+for)\s+[^()]{2,80}|" + _GROUP + r"\s+[A-Za-z0-9]+(?:\s+only)?|consider\s[^()]{2,80}))\)"
@@ -61,10 +62,14 @@ def _read(words: str, start: int, end: int, target: str) -> Scope | None:
     elif _SEX["female"].search(words):
         scope.sex = "female"
     under, over = _UNDER.search(words), _OVER.search(words)
+
+    def years(m: re.Match) -> float:
+        value = float(m.group(1) or m.group(2))
+        return round(value / 12, 3) if re.match(r"\s*months?", words[m.end():], re.I) else value
     if under:
-        scope.age_max = float(under.group(1) or under.group(2))
+        scope.age_max = years(under)
     if over:
-        scope.age_min = float(over.group(1) or over.group(2))
+        scope.age_min = years(over)
     if re.search(r"\b(with|who have|who had|whose|on)\b", lowered):
         scope.condition_text = words
         scope.without = bool(re.search(r"\bwithout\b", lowered))
@@ -82,7 +87,7 @@ def read_scopes(text: str) -> list[Scope]:
     out = []
     m = _LEAD.match(text)
     if m:
-        name = next(k for k in ("group", "cond", "who") if m.group(k))
+        name = next(k for k in ("group", "cond", "who", "band") if m.group(k))
         words = m.group(name)
         scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
         if scope:
