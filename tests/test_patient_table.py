@@ -63,3 +63,42 @@ def test_denied_family_and_hypothetical_mentions_are_not_the_patients(row):
 def test_table_is_large_and_varied():
     assert len(ROWS) >= 200
     assert sum(r["style"] == "lay" for r in ROWS) >= 60
+
+
+# the sentences of the bug report behind issue 10: every field they state is read right
+QUOTED = [
+    "Serum pregnancy test is negative.", "HIV and hepatitis B/C serologies negative.", "I don't have diabetes.",
+    "No other cancer.", "no prior malignancy", "my dad is 67", "she's 71", "52F", "58M", "I'm 47",
+    "My husband has COPD.", "my son has asthma", "breast cancer, metastatic to bone",
+    "52F with metastatic HER2-positive breast cancer", "stage IV", "T2N1M0", "HER2 positive", "ER-negative",
+    "triple-negative breast cancer", "EGFR exon 19 deletion", "progressed on two prior lines",
+    "Heart rate of 95/min, respiratory rate 22, temperature 38.4 °C, BP 142/91.", "alzhiemers diesease",
+    "high blood presure", "donepezill", "I am on 60 mg of prednisone", "age 3 months",
+]
+
+
+def _status(f) -> str:
+    return "family" if f.family else "negated" if f.negated else "hypothetical" if f.hypothetical else "historical" if f.historical else "present"
+
+
+@pytest.mark.parametrize("text", QUOTED)
+def test_the_reported_sentences_are_read_right(text):
+    from matcher.vocabulary import condition_covers
+
+    row = next(r for r in ROWS if r["text"] == text)
+    e, p = row["expect"], read_text(text)
+    if "age" in e:
+        assert (p.age is None) if e["age"] is None else abs(p.age - e["age"]) < 0.05
+    for field in ("sex", "pregnant", "stage", "tnm", "metastatic", "prior_lines"):
+        if field in e:
+            assert getattr(p, field) == e[field], field
+    for want in e.get("conditions", []):  # the concept, or a kind of it ("HER2-positive breast cancer")
+        assert any(condition_covers(want["concept"], f.concept) and _status(f) == want["status"]
+                   for f in p.facts if f.kind == "condition"), want
+    for want in e.get("measurements", []):
+        assert any(f.concept == want["concept"] and abs(f.value - want["value"]) < 0.05 * max(1, abs(want["value"]))
+                   for f in p.facts if f.kind == "measurement"), want
+    for want in e.get("biomarkers", []):
+        assert any(b["name"] == want["name"] and b["status"] == want["status"] for b in p.biomarkers), want
+    own = {f.concept for f in p.facts if f.asserted and not f.negated}
+    assert not own & set(e.get("not_present", []))
