@@ -229,6 +229,8 @@ def _sex(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(PASS, "This criterion accepts both women and men.")
     if patient.sex is None:
         return Verdict(UNKNOWN, f"We don't know your sex; this criterion is for {c.concept} participants.", "Are you female or male?")
+    if c.polarity == "forbid" and patient.sex != c.concept:
+        return Verdict(NA, f"This is about {c.concept} participants, not you.")
     verdict = _want(c, patient.sex == c.concept)
     return Verdict(verdict, f"You are {patient.sex}; this criterion {'requires' if c.polarity == 'require' else 'excludes'} {c.concept} participants.")
 

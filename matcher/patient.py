@@ -283,10 +283,31 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             patient.breastfeeding = not flags["negated"]
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True
-    patient.facts.extend(_measurements(doc))
+    measured = _measurements(doc)
+    patient.facts.extend(measured)
+    _findings(doc, patient, measured)
     _blood_pressure(doc.text, patient)
     _class_scores(doc.text, patient)
     _latest_timing(patient.facts)
+
+
+def _findings(doc: Doc, patient: Patient, measured: list[Fact]) -> None:
+    """A test name that is also a finding, said without a value ("drooling, fever and
+    vocal changes"), is that finding; a temperature of 38 °C or more is a fever."""
+    from .nlp.lexicon import lookup
+
+    valued = {f.text for f in measured}
+    for ent in doc.ents:
+        if ent.label_ != "LAB" or any(ent.text in v for v in valued):
+            continue
+        found = lookup(ent.text)
+        if found and found[0] == "CONDITION":
+            flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
+                         hypothetical=ent._.is_hypothetical or ent._.is_possible)
+            patient.facts.append(Fact("condition", found[1], text=ent.text, **flags))
+    if any(f.concept == "body temperature" and f.value is not None and f.value >= 38.0 and not f.negated for f in measured) \
+            and not any(f.kind == "condition" and f.concept == "fever" for f in patient.facts):
+        patient.facts.append(Fact("condition", "fever", text="temperature"))
 
 
 def _blood_pressure(text: str, patient: Patient) -> None:

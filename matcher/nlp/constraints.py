@@ -37,6 +37,7 @@ from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
 from .coverage import annotate
+from .lexicon import lookup
 from .doses import read_doses
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
 from .scopes import read_scopes
@@ -210,6 +211,9 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
         return None
     if _CONDITIONAL_AGE.search(before):
         return None
+    if re.search(r"\b(gestation\w*|post-?menstrual|corrected|bone|mental|developmental|reading)\s+(?:age\s+)?(?:of\s+)?\S*\s*$", before, re.I) \
+            or re.match(r"\s*(?:of\s+)?(?:gestation|'s gestation|’ gestation)", doc.text[q.end_char : q.end_char + 20], re.I):
+        return None  # "gestational age < 23 weeks", "24 weeks' gestation": not the patient's age
     factor = {"years": 1, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}[unit]
     comparator = data["comparator"]
     value, value_max = data["value"], data["value_max"]
@@ -278,6 +282,12 @@ def build_constraints(doc: Doc) -> list[Constraint]:
             after = [q for q in cq if q.start >= group[-1].end and q.start < nxt and id(q) not in used]
             before = [q for q in cq if q.end <= group[0].start and id(q) not in used and group[0].start - q.end <= 8]
             chosen = after[0] if after else (before[-1] if before else None)
+            if chosen is None:
+                # "Fever" with no bound: the finding, not a measurement
+                for lab in group:
+                    found = lookup(lab.text)
+                    if found and found[0] == "CONDITION" and not in_window(lab):
+                        out.append(_constraint("condition", found[1], lab, lab._.is_negated, qualifiers=_qualifiers(doc, lab, clause)))
             if chosen is not None:
                 made = _measurement(doc, group, chosen)
                 if made:
@@ -379,8 +389,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                 carried = _qualifiers(doc, ent, clause)
                 continue
             if ent.label_ == "ORGAN":
-                if not _DISEASE_WORD.search(clause_text):
-                    continue
+                if not _DISEASE_WORD.search(re.sub(r"\bfailures?\s+(?:to|of\s+(?:the\s+)?(?:patient|subject)s?\s+to)\b", " ", clause_text, flags=re.I)):
+                    continue  # "Failure to provide a blood sample" is not blood disease
                 kind = "condition"
             else:
                 kind = "condition" if ent.label_ == "CONDITION" else "therapy"
