@@ -42,8 +42,12 @@ _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reve
 _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|iu|ml)\b\s*)?(?:(?:po|orally|by mouth|iv|sc)\s+)?"
                           r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
                           r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid)\b", re.I)
+# "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
+_ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s+(?:has|have|'s|'ve|is|am|are)\s+(?:been\s+)?"
+                            r"(?:taken|taking|using|on)\b|[^.;]{0,40}\b(?:i|she|he)\s+(?:take|takes)\s+it\s+(?:every|each|daily))", re.I)
 _CURRENT_RE = re.compile(
-    r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|on (?:daily|weekly|monthly)|receiving|receives|every day|"
+    r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
+    r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
     re.I,
 )
@@ -140,7 +144,8 @@ def _timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | 
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
-    current = bool(_CURRENT_RE.search(doc.text[start : ent.start_char]) or _SCHEDULE_RE.match(doc.text[ent.end_char : min(end, ent.end_char + 40)])) \
+    current = bool(_CURRENT_RE.search(doc.text[start : ent.start_char]) or _SCHEDULE_RE.match(doc.text[ent.end_char : min(end, ent.end_char + 40)])
+                   or _ONGOING_AFTER.match(doc.text[ent.end_char : end])) \
         and not _STOP_WORDS_RE.search(clause)
     if days is None:
         # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it

@@ -124,6 +124,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         if e.end + 2 < len(doc) + 1 and e.end + 1 < len(doc) and doc[e.end].text in "([" and doc[e.end + 1].text.isupper() \
                 and e.end + 2 < len(doc) and doc[e.end + 2].text in ")]":
             covered.append((doc[e.end].idx, doc[e.end + 2].idx + 1))
+    # "DSM-IV", "DSM-5", "ICD-10": the version of a classification, not a qualifier
+    covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc.text)]
     words: list[tuple[int, str]] = []
     for tok in doc:
         if tok.is_punct or tok.is_space or tok.like_num or not any(ch.isalpha() for ch in tok.text):
