@@ -653,6 +653,9 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
     # a constraint fails the patient only when the criterion was read whole around it
     verdicts = [_unread(criterion, c, v) if v.verdict == FAIL and (c.unexplained is None or c.unexplained) else v
                 for c, v in zip(constraints, verdicts)]
+    # a requirement met only in part of what it says ("fever for more than one week") is not met yet
+    verdicts = [_partly(criterion, c, v) if v.verdict == PASS and c.polarity == "require" and not v.assumed
+                and c.unexplained and _narrowing(c.unexplained) else v for c, v in zip(constraints, verdicts)]
     if criterion.section == "inclusion" and _ALTERNATIVES.search(criterion.text):
         verdict, reason = _any_of(constraints, verdicts)
     else:
@@ -680,6 +683,19 @@ def _any_of(constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str
     if all(v.verdict == FAIL for v in checkable):
         return FAIL, checkable[0].reason
     return NA, checkable[0].reason
+
+
+def _narrowing(words: list[str]) -> bool:
+    """Unread words that narrow a requirement: a number, or a narrowing stop word ("after", "only")."""
+    from .nlp.coverage import coverage_rules
+
+    narrowing = coverage_rules().narrowing
+    return any(any(ch.isdigit() for ch in w) or w.lower() in narrowing for w in words)
+
+
+def _partly(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:
+    return Verdict(UNKNOWN, f"{v.reason} But this criterion also says “{', '.join(dict.fromkeys(c.unexplained[:4]))}”, "
+                   "which we could not check.", f"Does this apply to you: “{short(criterion.text)}”?")
 
 
 def _unread(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:

@@ -94,3 +94,11 @@ def test_a_record_indexed_by_an_older_matcher_never_fails():
                              "constraints": [{"kind": "pregnancy", "polarity": "forbid", "concept": "pregnancy"}]})
     judgement = judge_criterion(criterion, read_text("She is pregnant."))
     assert judgement.verdict == "unknown" and "re-index" in judgement.reason
+
+
+@pytest.mark.parametrize("text, patient", [
+    ("Patients have fever more than one week", "A 30-year-old with fever since yesterday."),
+    ("History of wheezing after age of 6 years", "A 12-year-old with wheezing."),
+])
+def test_a_requirement_met_only_in_part_is_not_met(text, patient):
+    assert verdict(text, INC, patient) == "unknown"
