@@ -241,10 +241,41 @@ class ConstraintBuilder:
         return doc
 
 
+@dataclass
+class _Reading:
+    """What the per-kind builders share while reading one criterion."""
+
+    doc: Doc
+    ents: list[Span]
+    windows: list[Span]
+    quantities: list[Span]
+    clauses: list[_Clause]
+    used: set[int] = field(default_factory=set)  # ids of quantities a constraint took
+    absolute: set[int] = field(default_factory=set)  # ids of constraints that forbid in any section
+    constraints: list[Constraint] = field(default_factory=list)  # of the clauses read so far
+    reproductive: bool = False  # the clause spoke of pregnancy, lactation or contraception
+
+    def in_window(self, span: Span) -> bool:
+        return any(w.start <= span.start and span.end <= w.end for w in self.windows)
+
+    def has(self, clause: _Clause, label: str, ids: set[str] | None = None) -> bool:
+        return any(e.label_ == label and (ids is None or e.ent_id_ in ids) for e in clause.ents if not self.in_window(e))
+
+    def clause_quantities(self, clause: _Clause) -> list[Span]:
+        return [q for q in self.quantities if clause.start <= q.start < clause.end]
+
+    def clause_text(self, clause: _Clause) -> str:
+        return self.doc[clause.start : clause.end].text
+
+    @property
+    def labels(self) -> set[str]:
+        return {e.label_ for e in self.ents}
+
+
 def build_constraints(doc: Doc) -> list[Constraint]:
+    """Read every clause with the per-kind builders in ``BUILDERS``, then give the
+    criterion's scopes, orient by section and merge repeats."""
     ents = list(doc.ents)
-    windows = list(doc.spans.get("windows", []))
-    in_window = lambda s: any(w.start <= s.start and s.end <= w.end for w in windows)  # noqa: E731
     # numbers inside names ("CD19", "2019") are not quantities
     names = [e for e in ents if e.label_ in ("CONDITION", "THERAPY")]
     quantities = [q for q in doc.spans.get("quantities", []) if not any(e.start < q.end and q.start < e.end for e in names)]
@@ -254,210 +285,229 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         for c in clauses:
             if c.start <= ent.start < c.end:
                 c.ents.append(ent)
-    used: set[int] = set()
-    absolute: set[int] = set()
-    constraints: list[Constraint] = []
-    has = lambda c, label, ids=None: any(e.label_ == label and (ids is None or e.ent_id_ in ids) for e in c.ents if not in_window(e))  # noqa: E731
-    criterion_has = {e.label_ for e in ents}
-
-    for ci, clause in enumerate(clauses):
-        cq = [q for q in quantities if clause.start <= q.start < clause.end]
-        out = clause.constraints
-        judgement = has(clause, "ADMIN", JUDGEMENT_IDS)
-        commitment = has(clause, "ADMIN", COMMITMENT_IDS)
-
-        # measurements
-        labs = [e for e in clause.ents if e.label_ == "LAB"]
-        i = 0
-        while i < len(labs):
-            group = [labs[i]]
-            while i + 1 < len(labs):
-                between = re.sub(r"[()\[\]]", "", doc[group[-1].end : labs[i + 1].start].text).strip().lower()
-                if between in ("", "/", ",", "and", "or", "and/or", "&", "or/and"):
-                    group.append(labs[i + 1])
-                    i += 1
-                else:
-                    break
-            nxt = labs[i + 1].start if i + 1 < len(labs) else clause.end
-            after = [q for q in cq if q.start >= group[-1].end and q.start < nxt and id(q) not in used]
-            before = [q for q in cq if q.end <= group[0].start and id(q) not in used and group[0].start - q.end <= 8]
-            chosen = after[0] if after else (before[-1] if before else None)
-            if chosen is None:
-                # "Fever" with no bound: the finding, not a measurement
-                for lab in group:
-                    found = lookup(lab.text)
-                    if found and found[0] == "CONDITION" and not in_window(lab):
-                        out.append(_constraint("condition", found[1], lab, lab._.is_negated, qualifiers=_qualifiers(doc, lab, clause)))
-            if chosen is not None:
-                made = _measurement(doc, group, chosen)
-                if made:
-                    used.add(id(chosen))
-                    out.extend(made)
-                    # "> 2.5 mg/dL or 221 µmol/L": the same bound in another unit
-                    rest = [q for q in cq if q.start >= chosen.end and q.start < nxt and id(q) not in used]
-                    if rest and rest[0]._.quantity["comparator"] in ("=", None) and rest[0]._.quantity["unit"]:
-                        gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
-                        if gap in ("or", "(", "", ",", "/", "or equivalent"):
-                            used.add(id(rest[0]))
-                            rest = rest[1:]
-                    # "WBC <= 3.5 or >= 20": a second bound on the same labs
-                    if rest and rest[0]._.quantity["comparator"] not in ("=", None):
-                        gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
-                        if gap in ("or", "and", ",", "but", ", but", "and/or"):
-                            second = _measurement(doc, group, rest[0])
-                            if second:
-                                used.add(id(rest[0]))
-                                out.extend(second)
-            i += 1
-
-        # ages
-        clause_text = doc[clause.start : clause.end].text
-        if has(clause, "AGE") or _AGE_CONTEXT.search(clause_text) or _PERSON_AGE.search(clause_text):
-            for q in cq:
-                if id(q) in used or in_window(q):
-                    continue
-                made = _age(doc, q, clause)
-                if made:
-                    used.add(id(q))
-                    out.append(made)
-        if not any(c.kind == "age" for c in out):
-            # "between the ages of 18 and 60", "Be between 2 and 18 years, inclusive"
-            m = _AGE_BETWEEN.search(clause_text)
-            if m:
-                lo_, hi_ = float(m.group(1) or m.group(3)), float(m.group(2) or m.group(4))
-                if lo_ < hi_ <= 120:
-                    base = doc[clause.start].idx
-                    span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
-                    if span is not None:
-                        out.append(_constraint("age", "age", span, comparator="between", value=lo_, value_max=hi_, unit="years"))
-                        used.update(id(q) for q in cq if span.start <= q.start < span.end)
-
-        if judgement:
-            admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and e.ent_id_ in JUDGEMENT_IDS)
-            out.append(_constraint("admin", admin_ent.ent_id_, doc[clause.start : clause.end], admin_ent._.is_negated, checkable=False))
-            constraints.extend(out)
-            continue
-
-        # pregnancy, lactation, childbearing potential, contraception
-        childbearing = "CHILDBEARING" in criterion_has
-        applies = "women of childbearing potential" if childbearing else None
-        reproductive = False
-        for ent in clause.ents:
-            if in_window(ent) or ent._.is_exception:
-                continue
-            if ent.label_ == "PREGNANCY":
-                out.append(_constraint("pregnancy", ent.ent_id_, ent, ent._.is_negated, applies_to=applies))
-                reproductive = True
-            elif ent.label_ == "LACTATION":
-                out.append(_constraint("lactation", "lactation", ent, ent._.is_negated, applies_to=applies))
-                reproductive = True
-            elif ent.label_ == "CONTRACEPTION":
-                out.append(_constraint("contraception", "contraception", ent, ent._.is_negated,
-                                       applies_to=applies or "participants able to conceive", checkable=False))
-                reproductive = True
-        for ent in clause.ents:
-            if ent.label_ == "CHILDBEARING" and (ent._.is_negated or not reproductive_terms(criterion_has)):
-                out.append(_constraint("childbearing_potential", "childbearing potential", ent, ent._.is_negated))
-                break
-
-        # sex: only where the criterion is about who may join ("Female patients aged...")
-
-        # conditions and therapies
-        heading = _heading_end(doc)
-        last: Constraint | None = None
-        carried: list[str] = []
-        for ent in clause.ents:
-            if in_window(ent):
-                continue
-            if ent.label_ not in ("CONDITION", "THERAPY", "ORGAN"):
-                continue
-            if ent.label_ == "CONDITION" and _modifies_another(doc, ent):
-                continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
-            if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
-                continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
-            if ent._.is_exception:
-                target = last or (constraints[-1] if constraints else None)
-                if target is not None and ent.ent_id_ not in target.exceptions:
-                    target.exceptions.append(ent.ent_id_)
-                continue
-            if commitment and ent.label_ == "THERAPY":
-                continue
-            if heading is not None and ent.end == heading and not _examples_follow(doc, heading):
-                continue
-            if ent.ent_id_ in GENERIC_HEADS and _names_another(doc, ent, clause):
-                # "active infection of hepatitis B virus" is about (active) hepatitis B
-                carried = _qualifiers(doc, ent, clause)
-                continue
-            if ent.label_ == "ORGAN":
-                if not _DISEASE_WORD.search(re.sub(r"\bfailures?\s+(?:to|of\s+(?:the\s+)?(?:patient|subject)s?\s+to)\b", " ", clause_text, flags=re.I)):
-                    continue  # "Failure to provide a blood sample" is not blood disease
-                kind = "condition"
-            else:
-                kind = "condition" if ent.label_ == "CONDITION" else "therapy"
-            quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
-            carried = []
-            if last is not None and re.fullmatch(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+)?", doc.text[last.end : ent.start_char]):
-                # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list
-                quals += [q for q in last.qualifiers if q in DISTRIBUTIVE and q not in quals]
-            if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc.text[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
-                quals.append("other")
-            last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
-            if kind == "therapy" and "other" in quals:
-                # "ALK TKI within 5 days, or other systemic therapy within 14 days": other than those named
-                last.exceptions += [c.concept for c in out if c.kind == "therapy" and c.concept != last.concept]
-            out.append(last)
-
-        # sex, only where the criterion is about who may join ("Female patients", "Men and women"),
-        # not where it names a group ("Men on testosterone replacement")
-        sexes = {e.label_ for e in ents if e.label_ in ("FEMALE", "MALE")}
-        named = any(c.kind in ("condition", "therapy", "measurement") for c in out)
-        if ci == 0 and not reproductive and not childbearing and not named:
-            if sexes == {"FEMALE", "MALE"} or re.search(r"\bboth\s+(sexes|genders)\b", clause_text, re.I):
-                first = next((e for e in ents if e.label_ in sexes), None)
-                out.append(_constraint("sex", "any", first or doc[clause.start : clause.end]))
-            elif len(sexes) == 1:
-                ent = next((e for e in clause.ents if e.label_ in sexes), None)
-                if ent is not None and (ent.start - clause.start <= 3 or re.search(
-                        r"\b(only|patients|subjects|participants|volunteers)\b", doc[ent.end : ent.end + 2].text, re.I)):
-                    out.append(_constraint("sex", ent.label_.lower(), ent, ent._.is_negated))
-
-        _allergens(doc, clause, out)
-        _permitted_alternatives(doc, clause, out)
-        _cancer_details(doc, clause, out)
-        _doses(doc, clause, out)
-        _pressures(doc, clause, out)
-        _class_scores(doc, clause, out)
-
-        # ellipsis: "hepatitis B or C", "alcohol or substance abuse"
-        for extra, span, base in _ellipses(doc, clause):
-            if not any(c.concept == extra for c in out):
-                out.append(_constraint(base.kind, extra, span, base.polarity == "forbid",
-                                       qualifiers=list(base.qualifiers)))
-
-        # "prior CD19 or BCMA-targeted therapy"
-        for m in _COORD_TARGET.finditer(clause_text):
-            base = doc[clause.start].idx
-            span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
-            for target in (m.group(1), m.group(2)):
-                concept = f"{target.lower()}-targeted therapy"
-                if span is not None and not any(c.concept == concept for c in out):
-                    negated = any(e._.is_negated for e in clause.ents if e.start >= span.start and e.end <= span.end)
-                    out.append(_constraint("therapy", concept, span, negated, qualifiers=_qualifiers(doc, span, clause)))
-
-        if not out and has(clause, "ADMIN"):
-            for concept in dict.fromkeys(e.ent_id_ for e in clause.ents if e.label_ == "ADMIN" and not in_window(e)):
-                negated = any(e._.is_negated for e in clause.ents if e.ent_id_ == concept)
-                out.append(_constraint("admin", concept, doc[clause.start : clause.end], negated, checkable=False))
-
-        absolute.update(_permissions(clause_text, out))
-        _attach_windows(doc, clause, windows)
-        constraints.extend(out)
-    constraints = _apply_scopes(doc, constraints)
-    section = doc.user_data.get("section", "inclusion")
-    constraints = orient(constraints, section, absolute)
+    r = _Reading(doc, ents, list(doc.spans.get("windows", [])), quantities, clauses)
+    for index, clause in enumerate(clauses):
+        r.reproductive = False
+        for builder in BUILDERS:
+            if builder(r, clause, index):
+                break  # the clause is a judgement for the study team: nothing more to read in it
+        r.absolute.update(_permissions(r.clause_text(clause), clause.constraints))
+        _attach_windows(doc, clause, r.windows)
+        r.constraints.extend(clause.constraints)
+    constraints = _apply_scopes(doc, r.constraints)
+    constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute)
     _no_item(doc, clauses, constraints)
-    doc.spans["used_quantities"] = [q for q in quantities if id(q) in used]
+    doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
     return _dedupe(constraints)
+
+
+def _measurements(r: _Reading, clause: _Clause, index: int) -> None:
+    """Labs and scores with their bounds; a lab named without one is the finding ("Fever")."""
+    doc, out, cq, used = r.doc, clause.constraints, r.clause_quantities(clause), r.used
+    labs = [e for e in clause.ents if e.label_ == "LAB"]
+    i = 0
+    while i < len(labs):
+        group = [labs[i]]
+        while i + 1 < len(labs):
+            between = re.sub(r"[()\[\]]", "", doc[group[-1].end : labs[i + 1].start].text).strip().lower()
+            if between in ("", "/", ",", "and", "or", "and/or", "&", "or/and"):
+                group.append(labs[i + 1])
+                i += 1
+            else:
+                break
+        nxt = labs[i + 1].start if i + 1 < len(labs) else clause.end
+        after = [q for q in cq if q.start >= group[-1].end and q.start < nxt and id(q) not in used]
+        before = [q for q in cq if q.end <= group[0].start and id(q) not in used and group[0].start - q.end <= 8]
+        chosen = after[0] if after else (before[-1] if before else None)
+        if chosen is None:
+            # "Fever" with no bound: the finding, not a measurement
+            for lab in group:
+                found = lookup(lab.text)
+                if found and found[0] == "CONDITION" and not r.in_window(lab):
+                    out.append(_constraint("condition", found[1], lab, lab._.is_negated, qualifiers=_qualifiers(doc, lab, clause)))
+        else:
+            made = _measurement(doc, group, chosen)
+            if made:
+                used.add(id(chosen))
+                out.extend(made)
+                # "> 2.5 mg/dL or 221 µmol/L": the same bound in another unit
+                rest = [q for q in cq if q.start >= chosen.end and q.start < nxt and id(q) not in used]
+                if rest and rest[0]._.quantity["comparator"] in ("=", None) and rest[0]._.quantity["unit"]:
+                    gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
+                    if gap in ("or", "(", "", ",", "/", "or equivalent"):
+                        used.add(id(rest[0]))
+                        rest = rest[1:]
+                # "WBC <= 3.5 or >= 20": a second bound on the same labs
+                if rest and rest[0]._.quantity["comparator"] not in ("=", None):
+                    gap = doc[chosen.end : rest[0].start].text.strip(" ()").lower()
+                    if gap in ("or", "and", ",", "but", ", but", "and/or"):
+                        second = _measurement(doc, group, rest[0])
+                        if second:
+                            used.add(id(rest[0]))
+                            out.extend(second)
+        i += 1
+
+
+def _ages(r: _Reading, clause: _Clause, index: int) -> None:
+    doc, out, cq = r.doc, clause.constraints, r.clause_quantities(clause)
+    clause_text = r.clause_text(clause)
+    if r.has(clause, "AGE") or _AGE_CONTEXT.search(clause_text) or _PERSON_AGE.search(clause_text):
+        for q in cq:
+            if id(q) in r.used or r.in_window(q):
+                continue
+            made = _age(doc, q, clause)
+            if made:
+                r.used.add(id(q))
+                out.append(made)
+    if not any(c.kind == "age" for c in out):
+        # "between the ages of 18 and 60", "Be between 2 and 18 years, inclusive"
+        m = _AGE_BETWEEN.search(clause_text)
+        if m:
+            lo_, hi_ = float(m.group(1) or m.group(3)), float(m.group(2) or m.group(4))
+            if lo_ < hi_ <= 120:
+                base = doc[clause.start].idx
+                span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+                if span is not None:
+                    out.append(_constraint("age", "age", span, comparator="between", value=lo_, value_max=hi_, unit="years"))
+                    r.used.update(id(q) for q in cq if span.start <= q.start < span.end)
+
+
+def _judgement(r: _Reading, clause: _Clause, index: int) -> bool:
+    """A clause with the investigator's judgement is one not-checkable constraint; True ends its reading."""
+    if not r.has(clause, "ADMIN", JUDGEMENT_IDS):
+        return False
+    admin_ent = next(e for e in clause.ents if e.label_ == "ADMIN" and e.ent_id_ in JUDGEMENT_IDS)
+    clause.constraints.append(_constraint("admin", admin_ent.ent_id_, r.doc[clause.start : clause.end], admin_ent._.is_negated,
+                                          checkable=False))
+    return True
+
+
+def _reproduction(r: _Reading, clause: _Clause, index: int) -> None:
+    """Pregnancy, lactation, childbearing potential, contraception."""
+    out = clause.constraints
+    applies = "women of childbearing potential" if "CHILDBEARING" in r.labels else None
+    for ent in clause.ents:
+        if r.in_window(ent) or ent._.is_exception:
+            continue
+        if ent.label_ == "PREGNANCY":
+            out.append(_constraint("pregnancy", ent.ent_id_, ent, ent._.is_negated, applies_to=applies))
+            r.reproductive = True
+        elif ent.label_ == "LACTATION":
+            out.append(_constraint("lactation", "lactation", ent, ent._.is_negated, applies_to=applies))
+            r.reproductive = True
+        elif ent.label_ == "CONTRACEPTION":
+            out.append(_constraint("contraception", "contraception", ent, ent._.is_negated,
+                                   applies_to=applies or "participants able to conceive", checkable=False))
+            r.reproductive = True
+    for ent in clause.ents:
+        if ent.label_ == "CHILDBEARING" and (ent._.is_negated or not reproductive_terms(r.labels)):
+            out.append(_constraint("childbearing_potential", "childbearing potential", ent, ent._.is_negated))
+            break
+
+
+def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
+    doc, out = r.doc, clause.constraints
+    commitment = r.has(clause, "ADMIN", COMMITMENT_IDS)
+    clause_text = r.clause_text(clause)
+    heading = _heading_end(doc)
+    last: Constraint | None = None
+    carried: list[str] = []
+    for ent in clause.ents:
+        if r.in_window(ent):
+            continue
+        if ent.label_ not in ("CONDITION", "THERAPY", "ORGAN"):
+            continue
+        if ent.label_ == "CONDITION" and _modifies_another(doc, ent):
+            continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
+        if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
+            continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
+        if ent._.is_exception:
+            target = last or (r.constraints[-1] if r.constraints else None)
+            if target is not None and ent.ent_id_ not in target.exceptions:
+                target.exceptions.append(ent.ent_id_)
+            continue
+        if commitment and ent.label_ == "THERAPY":
+            continue
+        if heading is not None and ent.end == heading and not _examples_follow(doc, heading):
+            continue
+        if ent.ent_id_ in GENERIC_HEADS and _names_another(doc, ent, clause):
+            # "active infection of hepatitis B virus" is about (active) hepatitis B
+            carried = _qualifiers(doc, ent, clause)
+            continue
+        if ent.label_ == "ORGAN":
+            if not _DISEASE_WORD.search(re.sub(r"\bfailures?\s+(?:to|of\s+(?:the\s+)?(?:patient|subject)s?\s+to)\b", " ", clause_text, flags=re.I)):
+                continue  # "Failure to provide a blood sample" is not blood disease
+            kind = "condition"
+        else:
+            kind = "condition" if ent.label_ == "CONDITION" else "therapy"
+        quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
+        carried = []
+        if last is not None and re.fullmatch(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+)?", doc.text[last.end : ent.start_char]):
+            # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list
+            quals += [q for q in last.qualifiers if q in DISTRIBUTIVE and q not in quals]
+        if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc.text[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
+            quals.append("other")
+        last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
+        if kind == "therapy" and "other" in quals:
+            # "ALK TKI within 5 days, or other systemic therapy within 14 days": other than those named
+            last.exceptions += [c.concept for c in out if c.kind == "therapy" and c.concept != last.concept]
+        out.append(last)
+
+
+def _sex(r: _Reading, clause: _Clause, index: int) -> None:
+    """Sex, only where the first clause is about who may join ("Female patients", "Men and women"),
+    not where it names a group ("Men on testosterone replacement")."""
+    doc, out, ents = r.doc, clause.constraints, r.ents
+    sexes = {e.label_ for e in ents if e.label_ in ("FEMALE", "MALE")}
+    named = any(c.kind in ("condition", "therapy", "measurement") for c in out)
+    if index != 0 or r.reproductive or "CHILDBEARING" in r.labels or named:
+        return
+    if sexes == {"FEMALE", "MALE"} or re.search(r"\bboth\s+(sexes|genders)\b", r.clause_text(clause), re.I):
+        first = next((e for e in ents if e.label_ in sexes), None)
+        out.append(_constraint("sex", "any", first or doc[clause.start : clause.end]))
+    elif len(sexes) == 1:
+        ent = next((e for e in clause.ents if e.label_ in sexes), None)
+        if ent is not None and (ent.start - clause.start <= 3 or re.search(
+                r"\b(only|patients|subjects|participants|volunteers)\b", doc[ent.end : ent.end + 2].text, re.I)):
+            out.append(_constraint("sex", ent.label_.lower(), ent, ent._.is_negated))
+
+
+def _relations(r: _Reading, clause: _Clause, index: int) -> None:
+    """Readings that relate constraints already made: allergens, permitted alternatives,
+    cancer details, doses, blood pressure, classes as scores."""
+    for builder in (_allergens, _permitted_alternatives, _cancer_details, _doses, _pressures, _class_scores):
+        builder(r.doc, clause, clause.constraints)
+
+
+def _elided(r: _Reading, clause: _Clause, index: int) -> None:
+    """ "hepatitis B or C", "alcohol or substance abuse", "prior CD19 or BCMA-targeted therapy"."""
+    doc, out = r.doc, clause.constraints
+    for extra, span, base in _ellipses(doc, clause):
+        if not any(c.concept == extra for c in out):
+            out.append(_constraint(base.kind, extra, span, base.polarity == "forbid", qualifiers=list(base.qualifiers)))
+    for m in _COORD_TARGET.finditer(r.clause_text(clause)):
+        base = doc[clause.start].idx
+        span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+        for target in (m.group(1), m.group(2)):
+            concept = f"{target.lower()}-targeted therapy"
+            if span is not None and not any(c.concept == concept for c in out):
+                negated = any(e._.is_negated for e in clause.ents if e.start >= span.start and e.end <= span.end)
+                out.append(_constraint("therapy", concept, span, negated, qualifiers=_qualifiers(doc, span, clause)))
+
+
+def _administrative(r: _Reading, clause: _Clause, index: int) -> None:
+    """A clause with administrative cues and nothing checkable: one not-checkable constraint per cue."""
+    out = clause.constraints
+    if out or not r.has(clause, "ADMIN"):
+        return
+    for concept in dict.fromkeys(e.ent_id_ for e in clause.ents if e.label_ == "ADMIN" and not r.in_window(e)):
+        negated = any(e._.is_negated for e in clause.ents if e.ent_id_ == concept)
+        out.append(_constraint("admin", concept, r.doc[clause.start : clause.end], negated, checkable=False))
+
+
+# the per-kind builders, in the order they read a clause
+BUILDERS = (_measurements, _ages, _judgement, _reproduction, _conditions_and_therapies, _sex, _relations,
+            _elided, _administrative)
 
 
 ALLERGY_CUE = re.compile(
