@@ -553,4 +553,26 @@ def _unit_table() -> _UnitTable:
 
 @functools.cache
 def _analyte_table() -> _AnalyteTable:
-    return _AnalyteTable(_read_resource("analytes.json"), _unit_table())
+    data = _read_resource("analytes.json")
+    aliases = _aliases()
+    if aliases:
+        data = {**data, "analytes": [{**a, "names": list(a["names"]) + [n for n in aliases.get(a["id"], []) if n not in a["names"]]}
+                                     if isinstance(a, dict) and "id" in a and "names" in a else a for a in data["analytes"]]}
+    return _AnalyteTable(data, _unit_table())
+
+
+def _aliases() -> dict[str, list[str]]:
+    """Extra analyte names from Clinical-Trial-Parser (``analyte_aliases.json``, built by
+    ``scripts/build_analyte_aliases.py``); checked like the rest of the table."""
+    from . import resources
+
+    name = "analyte_aliases.json"
+    if not resources.exists(name):
+        return {}
+    data = resources.read_json(name)
+    _check_keys(data, name, required={"aliases"}, optional={"_source"})
+    aliases = data["aliases"]
+    if not isinstance(aliases, dict) or not all(isinstance(v, list) and all(isinstance(n, str) and n.strip() for n in v)
+                                                 for v in aliases.values()):
+        raise UnitsDataError(f"{name}: 'aliases' must map analyte ids to lists of names")
+    return aliases

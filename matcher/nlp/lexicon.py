@@ -33,10 +33,15 @@ PATTERN_FILES = (
 
 def analyte_patterns() -> list[dict]:
     """LAB patterns from analytes.json: ``names`` ignore case, ``exact_names`` do not."""
+    from ..units import all_analytes
+
     patterns = []
+    exact = {n for a in resources.read_json("analytes.json")["analytes"] for n in a.get("exact_names", [])}
+    for analyte in all_analytes():  # analytes.json with the names of analyte_aliases.json
+        for name in analyte.names:
+            if name not in exact:
+                patterns.append({"label": "LAB", "pattern": name, "id": analyte.id})
     for analyte in resources.read_json("analytes.json")["analytes"]:
-        for name in analyte.get("names", []):
-            patterns.append({"label": "LAB", "pattern": name, "id": analyte["id"]})
         for name in analyte.get("exact_names", []):
             if len(name) > 1:  # single letters (K, P) are too ambiguous in running text
                 patterns.append({"label": "LAB", "pattern": [{"ORTH": t.text} for t in _TOKENIZER(name)], "id": analyte["id"]})
