@@ -46,8 +46,28 @@ _DECADES = {"teens": 15, "twenties": 25, "thirties": 35, "forties": 45, "fifties
 _DECADE = re.compile(r"\bin\s+(?:his|her|my|their|the)\s+(early|mid|late)?[\s-]*(" + "|".join(_DECADES) + r")\b", re.I)
 
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_WORD_NUMBER = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b", re.I)
+
+
+def _digits(text: str) -> str:
+    """Ages written in words as digits: "seventy two" -> "72", "Twenty-four-year-old" -> "24-year-old"."""
+    def number(m: re.Match) -> str:
+        if m.group(3):
+            return str(_TEENS[m.group(3).lower()])
+        return str(_TENS[m.group(1).lower()] + (_UNITS[m.group(2).lower()] if m.group(2) else 0))
+    return _WORD_NUMBER.sub(number, text)
+
+
 def read_age(text: str) -> tuple[float | None, bool]:
     """(age in years, approximate?) of the person described, or (None, False)."""
+    text = _digits(text)
+    turns = re.search(r"\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
+    if turns:
+        return float(int(turns.group(1)) - 1), False  # "she turns 80 next month": 79 now
     for pattern, factor in _AGE_PATTERNS:
         for m in pattern.finditer(text):
             age = float(m.group(1)) * factor
@@ -79,6 +99,13 @@ _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
 
 def read_sex(text: str) -> str | None:
     """The described person's sex ("female"/"male"), or None."""
+    if re.search(r"\b(?:G\d+\s*P\d+|gravida|primigravida|multigravida|nulliparous|multiparous)\b", text):
+        return "female"  # obstetric notation describes a woman
+    chain = re.search(r"\bmy\s+\w+'s\s+(husband|wife|son|daughter|father|mother|dad|mom|brother|sister)\b", text, re.I)
+    if chain:  # "my sister's husband has ALS": the last relation is the person described
+        return "female" if chain.group(1).lower() in _FEMALE_WORDS else "male"
+    if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
+        return None  # the writer speaks of themself: a relative named is family
     code = _CODE.search(text)
     if code:
         return "female" if (code.group(1) or code.group(2)) == "F" else "male"
@@ -118,6 +145,11 @@ def read_sex(text: str) -> str | None:
 
 def described_relation(text: str) -> str | None:
     """The relation word of the person a caregiver writes about ("my dad is 67 ..." -> "dad"), else None."""
+    if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
+        return None  # "my sister has lupus and I'm worried about myself": the sister is family
+    chain = re.search(r"\bmy\s+\w+'s\s+(husband|wife|son|daughter|father|mother|dad|mom|brother|sister)\b", text, re.I)
+    if chain:
+        return chain.group(1).lower()
     carer = _CARER.search(text)
     if carer is None:
         return None

@@ -21,14 +21,7 @@ ROWS = [json.loads(line) for line in (Path(__file__).parent / "data" / "patient_
 
 # (row id, field): readings still wrong, by class
 KNOWN_GAPS = {
-    ("age-024", "age"),  # ages in words: "seventy two"
-    ("age-029", "age"),  # "Twenty-four-year-old"
-    ("age-033", "age"),  # "turns 80 next month"
     ("preg-002", "age"),  # "my 4 month old" is the writer's baby, not the writer
-    ("fam-005", "sex"),  # "my sister has lupus and I'm worried about myself"
-    ("fam-005", "not_present"),  # the same: read as a caregiver writing about her sister
-    ("sex-014", "sex"),  # "my sister's husband"
-    ("preg-012", "sex"),  # "G2P1 at 32 weeks gestation"
 }
 
 

@@ -62,3 +62,13 @@ def test_summary_lists_what_was_read_with_its_status():
 def test_nothing_read_is_said_plainly():
     patient = read_text("asdf qwerty zxcv")
     assert any("found no age" in n for n in patient.notes)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("he's seventy two and has copd", 72), ("Twenty-four-year-old female with sickle cell disease", 24),
+    ("she turns 80 next month", 79), ("I have two kids and I'm forty one", 41), ("I am one of three sisters", None),
+])
+def test_ages_in_words(text, age):
+    from matcher.demographics import read_age
+
+    assert read_age(text)[0] == age
