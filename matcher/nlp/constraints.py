@@ -37,10 +37,11 @@ from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
 from .coverage import annotate
-from .lexicon import lookup
 from .doses import read_doses
+from .lexicon import lookup
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
 from .scopes import read_scopes
+from .tokenizer import doc_text
 
 if not Doc.has_extension("constraints"):
     Doc.set_extension("constraints", default=None)
@@ -198,12 +199,12 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
     data = q._.quantity
     if data["relative_to"]:
         return None
-    text = doc.text[q.start_char : q.end_char]
+    text = doc_text(doc)[q.start_char : q.end_char]
     before = doc[clause.start : q.start].text
     if not data["unit"]:
         # a bare number is an age only next to an age word ("aged >= 18", "Age: 18 and over"),
         # not "Twenty to thirty adults" or "less than 10th percentile for age"
-        near = doc.text[max(doc[clause.start].idx, q.start_char - 40) : q.end_char + 20]
+        near = doc_text(doc)[max(doc[clause.start].idx, q.start_char - 40) : q.end_char + 20]
         if re.search(r"\d(st|nd|rd|th)\b", text, re.I) or not _AGE_WORD.search(near):
             return None
     unit = data["unit"] or "years"
@@ -212,14 +213,14 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
     if _CONDITIONAL_AGE.search(before):
         return None
     if re.search(r"\b(gestation\w*|post-?menstrual|corrected|bone|mental|developmental|reading)\s+(?:age\s+)?(?:of\s+)?\S*\s*$", before, re.I) \
-            or re.match(r"\s*(?:of\s+)?(?:gestation|'s gestation|’ gestation)", doc.text[q.end_char : q.end_char + 20], re.I):
+            or re.match(r"\s*(?:of\s+)?(?:gestation|'s gestation|’ gestation)", doc_text(doc)[q.end_char : q.end_char + 20], re.I):
         return None  # "gestational age < 23 weeks", "24 weeks' gestation": not the patient's age
     factor = {"years": 1, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}[unit]
     comparator = data["comparator"]
     value, value_max = data["value"], data["value_max"]
     if comparator == "between" and value_max is not None:
         # "between 6 months and 17 years": the first number may carry its own unit
-        first = doc.text[q.start_char : q.end_char]
+        first = doc_text(doc)[q.start_char : q.end_char]
         if re.match(r"(?:between\s+|from\s+)?\S+\s*months?", first, re.I):
             value = value / 12
             return _constraint("age", "age", q, comparator="between", value=_round(value),
@@ -442,10 +443,10 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             kind = "condition" if ent.label_ == "CONDITION" else "therapy"
         quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
         carried = []
-        if last is not None and re.fullmatch(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+)?", doc.text[last.end : ent.start_char]):
+        if last is not None and re.fullmatch(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+)?", doc_text(doc)[last.end : ent.start_char]):
             # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list
             quals += [q for q in last.qualifiers if q in DISTRIBUTIVE and q not in quals]
-        if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc.text[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
+        if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc_text(doc)[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
             quals.append("other")
         last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
         if kind == "therapy" and "other" in quals:
@@ -521,7 +522,7 @@ ALLERGY_IDS = {"allergy", "drug allergy"}
 def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """ "Hypersensitivity to pembrolizumab or its excipients": an allergy to each therapy
     named after the cue, not an exposure to it; the cue itself is no condition."""
-    text = doc.text
+    text = doc_text(doc)
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
     cues = list(ALLERGY_CUE.finditer(text, lo, hi))
     if not cues:
@@ -544,14 +545,14 @@ def _negated_at(doc: Doc, clause: _Clause, start: int, reach: int = 8) -> bool:
     """A negation cue before character ``start`` in the clause, close enough to reach it."""
     lo = doc[clause.start].idx
     return any(cue.label_ == "NEGATED" and lo <= cue.start_char and cue.end_char <= start
-               and len(doc.text[cue.end_char:start].split()) <= reach and "(" not in doc.text[cue.end_char:start]
+               and len(doc_text(doc)[cue.end_char:start].split()) <= reach and "(" not in doc_text(doc)[cue.end_char:start]
                for cue in doc.spans.get("cues", []))
 
 
 def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """Stage, biomarker and prior-line counts (matcher.nlp.oncology) as constraints of their own."""
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    text = doc.text[lo:hi]
+    text = doc_text(doc)[lo:hi]
 
     def made(kind: str, concept: str, start: int, end: int, **kw) -> Constraint:
         return Constraint(kind, "forbid" if _negated_at(doc, clause, lo + start) else "require", concept,
@@ -562,11 +563,11 @@ def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
                         value=float(count.value), value_max=float(count.value_max) if count.value_max is not None else None))
         # "2 prior lines of systemic therapy": the therapy is what is counted, not a requirement of its own
         counted = [c for c in out if c.kind == "therapy" and lo + count.start <= c.start
-                   and (c.start < lo + count.end or re.fullmatch(r"\s*(?:of|with)\s+(?:[\w-]+\s+){0,2}", doc.text[lo + count.end : c.start]))]
+                   and (c.start < lo + count.end or re.fullmatch(r"\s*(?:of|with)\s+(?:[\w-]+\s+){0,2}", doc_text(doc)[lo + count.end : c.start]))]
         out[:] = [c for c in out if c not in counted]
         if counted:
             out[-1].end = max(c.end for c in counted)
-            out[-1].text = doc.text[out[-1].start : out[-1].end]
+            out[-1].text = doc_text(doc)[out[-1].start : out[-1].end]
     for stages, start, end in read_stage_bounds(text):
         out.append(made("stage", "/".join(stages), start, end))
     for marker in read_biomarkers(text):
@@ -578,14 +579,14 @@ def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
 def _pressures(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """ "Blood pressure less than 160/90", "> 150/100 mm Hg": a bound on systolic and on diastolic pressure."""
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    for p in read_pressures(doc.text[lo:hi]):
+    for p in read_pressures(doc_text(doc)[lo:hi]):
         if p.comparator is None:
             continue
         # a bound is crossed when either pressure crosses it: "> 150/100" is one or the other
         negated = _negated_at(doc, clause, lo + p.start, reach=4)
         for concept, value in (("systolic blood pressure", p.systolic), ("diastolic blood pressure", p.diastolic)):
             out.append(Constraint("measurement", "forbid" if negated else "require", concept, comparator=p.comparator,
-                                  value=value, unit="mmHg", text=doc.text[lo + p.start : lo + p.end],
+                                  value=value, unit="mmHg", text=doc_text(doc)[lo + p.start : lo + p.end],
                                   start=lo + p.start, end=lo + p.end))
         out[:] = [c for c in out if not (c.kind == "measurement" and c.concept in ("systolic blood pressure", "diastolic blood pressure")
                                          and c.start < lo + p.start and c.end > lo + p.start)]
@@ -596,18 +597,18 @@ def _class_scores(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """ "NYHA class III or IV heart disease", "ASA I, II", "Child-Pugh class B or C": the class as a score;
     the disease it grades is the score's subject, not a constraint of its own."""
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    for b in read_classes(doc.text[lo:hi]):
+    for b in read_classes(doc_text(doc)[lo:hi]):
         start, end = lo + b.start, lo + b.end
         negated = _negated_at(doc, clause, start, reach=4)
         out[:] = [c for c in out if not (c.kind == "measurement" and c.concept == b.concept and start <= c.start < end + 5)]
         graded = [c for c in out if c.kind == "condition" and (0 <= c.start - end <= 3 or (
-            0 <= start - c.end <= 4 and doc.text[c.end:start].strip() in ("", "(")))]
+            0 <= start - c.end <= 4 and doc_text(doc)[c.end:start].strip() in ("", "(")))]
         if negated or doc.user_data.get("section") == "exclusion":
             # "No class III-IV heart disease" rules out the severe forms only, not the disease
             out[:] = [c for c in out if c not in graded]
         out.append(Constraint("measurement", "forbid" if negated else "require", b.concept,
                               comparator=b.comparator, value=b.value, value_max=b.value_max, unit="points",
-                              text=doc.text[start:end], start=start, end=end))
+                              text=doc_text(doc)[start:end], start=start, end=end))
         _relation(doc, [(start, end)] + [(c.start, c.end) for c in graded])
 
 
@@ -615,7 +616,7 @@ def _apply_scopes(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     """Give each constraint the sub-group it is limited to ("For females: ...", "(arm II)");
     what names the sub-group ("in patients under 12 years", "for patients with diabetes") is
     not a requirement of its own."""
-    for scope in read_scopes(doc.text):
+    for scope in read_scopes(doc_text(doc)):
         inside = [c for c in constraints if scope.start <= c.start < scope.end and c.kind != "childbearing_potential"]
         scope.conditions = list(dict.fromkeys([c.concept for c in inside if c.kind == "condition"] + [
             e.ent_id_ for e in doc.ents if e.label_ == "CONDITION" and scope.start <= e.start_char < scope.end]))
@@ -625,7 +626,7 @@ def _apply_scopes(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
         if scope.target == "after":
             targets = [c for c in constraints if c.start >= scope.end]
         else:
-            item = max([0] + [m.end() for m in re.finditer(r";|\.\s", doc.text[: scope.start])])
+            item = max([0] + [m.end() for m in re.finditer(r";|\.\s", doc_text(doc)[: scope.start])])
             targets = [c for c in constraints if item <= c.start < scope.start]
         for c in targets:
             if c.applies_to is None or c.kind in ("pregnancy", "lactation", "contraception"):
@@ -639,7 +640,7 @@ def _doses(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """A dose bound beside a therapy ("prednisone > 5 mg per day", "> 10 mg daily prednisone"):
     the therapy is forbidden or required only above (or below) that dose."""
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    for d in read_doses(doc.text[lo:hi], assume_daily=True):
+    for d in read_doses(doc_text(doc)[lo:hi], assume_daily=True):
         if not d.comparator:
             continue
         start, end = lo + d.start, lo + d.end
@@ -647,7 +648,7 @@ def _doses(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
         def gap(c: Constraint) -> int:
             if 0 <= start - c.end <= 15:  # "Prednisone > 5 mg per day"
                 return start - c.end
-            if 0 <= c.start - end <= 20 and re.fullmatch(r"[\s(]*(?:of\s+)?(?:oral\s+)?", doc.text[end : c.start]):
+            if 0 <= c.start - end <= 20 and re.fullmatch(r"[\s(]*(?:of\s+)?(?:oral\s+)?", doc_text(doc)[end : c.start]):
                 return c.start - end  # "above 4 mg/day of dexamethasone", "> 10 mg daily prednisone"
             return 10_000
         therapies = [c for c in out if c.kind == "therapy" and not c.comparator and gap(c) < 10_000]
@@ -658,7 +659,7 @@ def _doses(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
             # "Systemic corticosteroids (> 10 mg daily prednisone or equivalent)": the class takes the dose
             for x in out:
                 if x.kind == "therapy" and not x.comparator and x.end <= c.start and therapy_covers(x.concept, c.concept) \
-                        and re.fullmatch(r"[\s\w]{0,20}\((?:[^()]*)", doc.text[x.end : c.start]):
+                        and re.fullmatch(r"[\s\w]{0,20}\((?:[^()]*)", doc_text(doc)[x.end : c.start]):
                     x.comparator, x.value, x.unit = c.comparator, c.value, c.unit
 
 
@@ -678,8 +679,8 @@ _WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\b|\bwhether\s+or\s+not\b|\
 def _permitted_alternatives(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """ "with or without an anti-PD-(L)1 antibody": what follows is allowed either way, not a constraint."""
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
-    for m in _WITH_OR_WITHOUT.finditer(doc.text, lo, hi):
-        stop = re.compile(r"[;.]|,\s+(?!or\b|and\b)").search(doc.text, m.end(), hi)
+    for m in _WITH_OR_WITHOUT.finditer(doc_text(doc), lo, hi):
+        stop = re.compile(r"[;.]|,\s+(?!or\b|and\b)").search(doc_text(doc), m.end(), hi)
         end = stop.start() if stop else hi
         out[:] = [c for c in out if not (c.kind in ("therapy", "condition") and m.end() <= c.start < end)]
         _relation(doc, [(m.start(), end)])
@@ -693,7 +694,7 @@ _NO_ITEM = re.compile(r"^\s*(?:[A-Za-z /&-]{2,40}:\s*)?(?:no|not|none|never|with
 
 
 def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) -> None:
-    if not clauses or not _NO_ITEM.match(doc.text):
+    if not clauses or not _NO_ITEM.match(doc_text(doc)):
         return
     first = clauses[0]
     end = doc[first.end - 1].idx + len(doc[first.end - 1])
@@ -834,7 +835,7 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
         return
     targets = [c for c in clause.constraints if c.kind in ("condition", "therapy", "measurement", "pregnancy")]
     previous_end = doc[clause.start].idx
-    text = doc.text
+    text = doc_text(doc)
     for w in mine:
         window = TimeWindow(days=w._.window["days"], text=w.text, anchor=w._.window["anchor"])
         # "A, or subjects who plan B within 1 year": the window is B's only

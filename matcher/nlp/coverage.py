@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from .. import resources
 from ..models import Constraint
+from .tokenizer import doc_text
 
 # context cues a constraint's polarity or qualifiers already carry
 UNDERSTOOD_CUES = {"NEGATED", "HISTORICAL", "TERMINATE", "EXCEPTION", "AFFIRMED"}
@@ -93,19 +94,19 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         # what an exception says narrows the exception, never the rule: "except skin cancer with PFS > 5 yr"
         for cue in doc.spans.get("cues", []):
             if cue.label_ == "EXCEPTION":
-                end = doc.text.find(". ", cue.end_char)
-                covered.append((cue.start_char, end if end >= 0 else len(doc.text)))
+                end = doc_text(doc).find(". ", cue.end_char)
+                covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
-    for m in _OR_OTHER.finditer(doc.text):
+    for m in _OR_OTHER.finditer(doc_text(doc)):
         if any(c.start < m.start() for c in constraints if c.checkable):
-            end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc.text, m.end())])
+            end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc_text(doc), m.end())])
             covered.append((m.start(), end))
     # entities carved out as exceptions of a constraint
     excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in doc.ents if e._.is_exception and e.ent_id_ in excepted]
     # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
     for colon in (t.i for t in doc if t.text == ":"):
-        line_start = doc.text.rfind("\n", 0, doc[colon].idx) + 1
+        line_start = doc_text(doc).rfind("\n", 0, doc[colon].idx) + 1
         head = [t for t in doc if line_start <= t.idx < doc[colon].idx and not any(s <= t.idx < e for s, e in covered)]
         if len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
                                    or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
@@ -114,7 +115,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # how a biomarker status is defined: "HER2-negative (IHC 0 or 1+, or IHC 2+ with ISH not amplified)"
     for c in constraints:
         if c.kind == "biomarker":
-            m = re.match(r"\s*(?:disease\s*)?\(([^()]*)\)", doc.text[c.end :])
+            m = re.match(r"\s*(?:disease\s*)?\(([^()]*)\)", doc_text(doc)[c.end :])
             if m and not any(e.label_ in ("CONDITION", "THERAPY") and c.end <= e.start_char < c.end + m.end() for e in doc.ents):
                 covered.append((c.end, c.end + m.end()))
     covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
@@ -125,7 +126,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
                 and e.end + 2 < len(doc) and doc[e.end + 2].text in ")]":
             covered.append((doc[e.end].idx, doc[e.end + 2].idx + 1))
     # "DSM-IV", "DSM-5", "ICD-10": the version of a classification, not a qualifier
-    covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc.text)]
+    covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc_text(doc))]
     words: list[tuple[int, str]] = []
     for tok in doc:
         if tok.is_punct or tok.is_space or tok.like_num or not any(ch.isalpha() for ch in tok.text):
@@ -151,9 +152,9 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
         if tok.text in (";", ":") or "\n" in tok.text or (
                 tok.text == "." and i + 1 < len(doc) and (doc[i + 1].text[:1].isupper() or doc[i + 1].is_space)):
             bounds.append(tok.idx + len(tok.text))
-    for m in _SUBCLAUSE.finditer(doc.text):
+    for m in _SUBCLAUSE.finditer(doc_text(doc)):
         bounds.append(m.start())
-    bounds = sorted(set(bounds + [len(doc.text)]))
+    bounds = sorted(set(bounds + [len(doc_text(doc))]))
     return list(zip(bounds, bounds[1:]))
 
 
@@ -199,7 +200,7 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                    and not any(s <= c.start < e and (s, e) != (start, end) and start <= s and e <= end for s, e in segments)]
         for pos, word in words:
             if start <= pos < end and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments):
-                for c in _attach(pos, members, doc.text):
+                for c in _attach(pos, members, doc_text(doc)):
                     if word not in c.unexplained and not _judged(word, c):
                         c.unexplained.append(word)
     return [w for _, w in words]
@@ -227,7 +228,7 @@ def _parentheses(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int
     the item starts after the constraint before the parenthesis, so "triglycerides > 1000 in the
     presence of moderate glycemic control (HbA1c < 9%)" keeps "moderate glycemic control"."""
     out = []
-    for m in re.finditer(r"\(([^()]*)\)", doc.text):
+    for m in re.finditer(r"\(([^()]*)\)", doc_text(doc)):
         if not any(c.kind == "measurement" and m.start() <= c.start < m.end() for c in constraints):
             continue
         item = max([0] + [e for s, e in _segments(doc) if e <= m.start()])
@@ -241,8 +242,8 @@ def _parentheses(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int
 
 def _defined(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
     """Words a parenthesised bound defines when nothing else was read before it: "Anaemic (Hb < 12 g/dL)"."""
-    return [(start, doc.text.index("(", start)) for start, end in _parentheses(doc, constraints)
-            if not any(start <= c.start < doc.text.index("(", start) for c in constraints) and "(" in doc.text[start:end]
+    return [(start, doc_text(doc).index("(", start)) for start, end in _parentheses(doc, constraints)
+            if not any(start <= c.start < doc_text(doc).index("(", start) for c in constraints) and "(" in doc_text(doc)[start:end]
             and start == max([0] + [e for s, e in _segments(doc) if e <= start])]
 
 

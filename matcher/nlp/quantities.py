@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources
 from ..units import normalize_unit
+from .tokenizer import doc_text
 
 if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
@@ -253,7 +254,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
 def quantities_component(doc: Doc) -> Doc:
     skip = [(s.start_char, s.end_char) for s in doc.spans.get("windows", [])]
     spans = []
-    for q in find_quantities(doc.text, skip):
+    for q in find_quantities(doc_text(doc), skip):
         span = doc.char_span(q.pop("start"), q.pop("end"), label="QUANTITY", alignment_mode="expand")
         if span is not None:
             span._.quantity = q

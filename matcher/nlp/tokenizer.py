@@ -39,3 +39,11 @@ def make_tokenizer():
     nlp = spacy.blank("en")
     customize_tokenizer(nlp)
     return nlp.tokenizer
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, built once per document (spaCy joins the tokens again on every access)."""
+    text = doc.user_data.get("_text")
+    if text is None:
+        text = doc.user_data["_text"] = doc.text
+    return text

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import resources
+from .tokenizer import doc_text
 
 if not Span.has_extension("window"):
     Span.set_extension("window", default=None)
@@ -83,7 +84,7 @@ def find_windows(text: str) -> list[tuple[int, int, float, str]]:
 @Language.component("matcher_windows")
 def windows_component(doc: Doc) -> Doc:
     spans = []
-    for start, end, days, anchor in find_windows(doc.text):
+    for start, end, days, anchor in find_windows(doc_text(doc)):
         span = doc.char_span(start, end, label="WINDOW", alignment_mode="expand")
         if span is not None:
             span._.window = {"days": days, "anchor": anchor}
