@@ -23,7 +23,7 @@ def corpus_index(path: Path | None) -> Iterator[Path]:
         return
     with tempfile.TemporaryDirectory() as tmp:
         target = path or Path(tmp) / "ix"
-        print(f"building the index of the shared corpus at {target} (about 2 minutes) ...", flush=True)
+        print(f"building the index of the shared corpus at {target} (about 4 minutes) ...", flush=True)
         ingest(CORPUS, target)
         yield target
 
