@@ -738,6 +738,7 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
     """The record's own age and sex limits, judged like criteria."""
     out = []
     lo, hi = trial.minimum_age, trial.maximum_age
+    lo = None if lo is not None and lo <= 0 else lo  # "0 years" bounds nobody
     if lo is not None or hi is not None:
         if lo is not None and hi is not None:
             con = Constraint("age", "require", "age", "between", lo, hi, "years", unexplained=[])
