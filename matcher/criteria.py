@@ -1055,5 +1055,10 @@ def split_criteria(text: str) -> list[Criterion]:
         counters[o.section] += 1
         prefix = "inc" if o.section == "inclusion" else "exc"
         section: Section = "inclusion" if o.section == "inclusion" else "exclusion"
-        result.append(Criterion(f"{prefix}-{counters[o.section]}", section, o.text, o.start, o.end))
+        start, end = o.start, o.end
+        while start < end and text[start].isspace():  # control separators (\x1c-\x1f) count as space too
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        result.append(Criterion(f"{prefix}-{counters[o.section]}", section, o.text, start, end))
     return result

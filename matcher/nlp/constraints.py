@@ -570,6 +570,13 @@ def _cancer_details(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
             out[-1].text = doc_text(doc)[out[-1].start : out[-1].end]
     for stages, start, end in read_stage_bounds(text):
         out.append(made("stage", "/".join(stages), start, end))
+    # "M0" rules out distant metastases, "M1" is them: written alone or in a TNM group
+    for m in re.finditer(r"(?<![A-Za-z0-9])[cp]?M([01])(?![A-Za-z0-9])|(?<=N[0-3x])[cp]?M([01])(?![A-Za-z0-9])", text):
+        metastatic = (m.group(1) or m.group(2)) == "1"
+        if not any(c.kind == "condition" and c.concept == "metastatic disease" for c in out):
+            c = made("condition", "metastatic disease", m.start(), m.end())
+            c.polarity = "require" if metastatic else "forbid"
+            out.append(c)
     for marker in read_biomarkers(text):
         if marker.status == "equivocal":
             continue

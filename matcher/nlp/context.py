@@ -177,7 +177,9 @@ class ContextComponent:
                 continue  # the same words may carry two rules ("negative": before and after)
             kept.append(cue)
 
-        doc.spans["cues"] = [Span(doc, s, e, label=r.category) for s, e, r in kept]
+        # a terminator or pseudo-cue is labelled by what it does, not by the category it ends
+        doc.spans["cues"] = [Span(doc, s, e, label=r.direction if r.direction in ("TERMINATE", "PSEUDO") else r.category)
+                             for s, e, r in kept]
         if not ents:
             return doc
         clauses = _clause_bounds(doc)

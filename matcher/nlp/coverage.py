@@ -125,6 +125,10 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         if e.end + 2 < len(doc) + 1 and e.end + 1 < len(doc) and doc[e.end].text in "([" and doc[e.end + 1].text.isupper() \
                 and e.end + 2 < len(doc) and doc[e.end + 2].text in ")]":
             covered.append((doc[e.end].idx, doc[e.end + 2].idx + 1))
+    if any(c.kind == "stage" or c.concept == "metastatic disease" for c in constraints):
+        # TNM groups restating a stage: "Stage I-III (T1, N1, M0; T2-4, N any, M0)"
+        covered += [(m.start(), m.end()) for m in re.finditer(
+            r"(?<![A-Za-z0-9])(?:[cpy]?[TNM](?:is|x|[0-4])[a-d]?(?:\s*-\s*[0-4][a-d]?)?|N\s+any|any\s+N)(?![A-Za-z0-9])", doc_text(doc))]
     # "DSM-IV", "DSM-5", "ICD-10": the version of a classification, not a qualifier
     covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc_text(doc))]
     words: list[tuple[int, str]] = []

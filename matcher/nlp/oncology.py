@@ -283,32 +283,30 @@ def read_counts(text: str) -> list[Count]:
     return out
 
 
-_STAGE_RANGE = re.compile(
-    r"\bstages?\s+(IV|III|II|I|0|[1-4])([A-C])?(?:\s*(?P<sep>-|–|to|through|or|/|,|and)\s*(?:stage\s+)?(IV|III|II|I|0|[1-4])([A-C])?)?"
-    r"(?:\s*(?:,|or)\s*(?:stage\s+)?(IV|III|II|I|0|[1-4])([A-C])?)?(?![A-Za-z0-9])", re.I)
+_STAGE_ITEM = r"(IV|III|II|I|0|[1-4])([A-C])?(?![A-Za-z0-9])"
+_STAGE_ANY = r"(?:IV|III|II|I|0|[1-4])[A-C]?(?![A-Za-z0-9])"
+_STAGE_LIST = re.compile(r"\bstages?\s+(" + _STAGE_ANY + r"(?:\s*(?:-|–|to|through|,|or|/|and|, or|, and)\s*(?:stage\s+)?"
+                         + _STAGE_ANY + r")*)", re.I)
 
 
 def read_stage_bounds(text: str) -> list[tuple[list[str], int, int]]:
     """Stages a criterion names, as allowed sets of stages ("stage IIIB or IV" -> ["IIIB", "IV"];
-    "stage II-III" -> ["II", "III"]) with their character span."""
+    "stage II-III" -> ["II", "III"]; "Stage III, IVa, or IVb") with their character span."""
     out = []
-    for m in _STAGE_RANGE.finditer(text):
+    for m in _STAGE_LIST.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
         if re.search(r"(kidney|renal|ckd|heart failure|sleep|hypertension|pressure|lyme|liver fibrosis|fibrosis)\W+(?:\w+\W+){0,2}$", before, re.I):
             continue
-        first = stage_of(m.group(1), m.group(2) or "")
-        stages = [first]
-        if m.group(4):
-            last = stage_of(m.group(4), m.group(5) or "")
-            if m.group("sep") in ("-", "–", "to", "through"):
-                lo, hi = ROMAN[m.group(1).upper()], ROMAN[m.group(4).upper()]
-                stages = [first] + [stage_of(str(k)) for k in range(lo + 1, hi)] + [last]
-                stages = list(dict.fromkeys(stages))
-            else:
-                stages.append(last)
-        if m.group(6):
-            stages.append(stage_of(m.group(6), m.group(7) or ""))
-        out.append((stages, m.start(), m.end()))
+        items = list(re.finditer(_STAGE_ITEM, m.group(1), re.I))
+        stages: list[str] = []
+        for k, item in enumerate(items):
+            stage = stage_of(item.group(1), item.group(2) or "")
+            joiner = m.group(1)[items[k - 1].end() : item.start()] if k else ""
+            if k and re.search(r"-|–|to|through", joiner, re.I):
+                lo, hi = ROMAN[items[k - 1].group(1).upper()], ROMAN[item.group(1).upper()]
+                stages += [stage_of(str(n)) for n in range(lo + 1, hi)]
+            stages.append(stage)
+        out.append((list(dict.fromkeys(stages)), m.start(), m.end()))
     return out
 
 

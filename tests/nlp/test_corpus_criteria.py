@@ -260,7 +260,7 @@ CASES = [
          cond(REQ, "non-small cell lung cancer"), stage(REQ, "IV")),
     case("NCT00002852", INC, 2, "NSCLC-abbreviation",
          "Completely resected T2N0M0 Stage I NSCLC as defined by the International Staging System",
-         cond(REQ, "non-small cell lung cancer"), stage(REQ, "I")),
+         cond(REQ, "non-small cell lung cancer"), stage(REQ, "I"), cond(FORBID, "metastatic disease")),
     # the trial is for NSCLC: only the chemotherapy is negated, not the disease it treated
     case("NCT00002623", INC, 20, "no-prior-chemo-for-NSCLC", "Chemotherapy: No prior chemotherapy for NSCLC",
          therapy(FORBID, "chemotherapy")),
