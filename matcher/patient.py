@@ -22,6 +22,7 @@ from .errors import MatcherError
 from .language import other_language
 from .models import Fact, Patient
 from .spelling import correct
+from .timing import TimingError, clause_of, days_since, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 
 
@@ -33,131 +34,12 @@ class PatientError(MatcherError, ValueError):
         self.field = field
 
 
-_RELATIVE_DAYS = {
-    "today": 0, "this morning": 0, "tonight": 0, "yesterday": 1, "last night": 1, "last week": 7,
-    "last month": 30, "last year": 365, "this week": 3, "this month": 15,
-}
-_RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
-# a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
-_SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|iu|ml)\b\s*)?(?:(?:po|orally|by mouth|iv|sc)\s+)?"
-                          r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
-                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid)\b", re.I)
-# "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
-_ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s+(?:has|have|'s|'ve|is|am|are)\s+(?:been\s+)?"
-                            r"(?:taken|taking|using|on)\b|[^.;]{0,40}\b(?:i|she|he)\s+(?:take|takes)\s+it\s+(?:every|each|daily))", re.I)
-_CURRENT_RE = re.compile(
-    r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
-    r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
-    r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
-    re.I,
-)
-_STOPPED_RE = re.compile(r"\b(stopped|discontinued|completed|finished|last dose|last took|last received|received|had|got|underwent)\b", re.I)
 _OTHER_SPECIMENS = ("urine", "urinary", "urinalysis", "csf", "cerebrospinal", "pleural", "peritoneal", "ascitic",
                     "synovial", "stool", "sputum", "bronchoalveolar", "dipstick")
-_PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s+ago\b", re.I)
-
-
 def _nlp():
     from .nlp import get_pipeline
 
     return get_pipeline("patient")
-
-
-def _clause_of(doc: Doc, span: Span) -> tuple[int, int]:
-    """Character bounds of the sentence-like clause around ``span``."""
-    text = doc.text
-    left = max(text.rfind(sep, 0, span.start_char) for sep in (". ", "; ", "\n", "? ", "! "))
-    right = [i for i in (text.find(sep, span.end_char) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
-    return left + 1 if left >= 0 else 0, min(right) if right else len(text)
-
-
-_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                        "september", "october", "november", "december"), 1)}
-_DATE = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
-_AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|earlier)\b", re.I)
-_STOP_WORDS_RE = re.compile(
-    r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
-    r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got)\b", re.I)
-
-
-_DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
-
-
-def _date_days(clause: str, today: dt.date) -> float | None:
-    for m in list(_DAY_MONTH.finditer(clause))[-1:]:
-        month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
-        try:
-            when = dt.date(today.year, month, day)
-        except ValueError:
-            break
-        if when > today:
-            when = when.replace(year=today.year - 1)
-        return float((today - when).days)
-    return _dated_year(clause, today)
-
-
-def _dated_year(clause: str, today: dt.date) -> float | None:
-    """Days since the last date written in ``clause`` ("in May 2026", "August 29, 2026", "2015"), if past."""
-    best = None
-    for m in _DATE.finditer(clause):
-        name = (m.group(1) or "").lower()
-        month = next((v for k, v in _MONTHS.items() if name and k.startswith(name[:3])), None)
-        year = int(m.group(3))
-        day = int(m.group(2)) if m.group(2) else 15 if month else 1
-        try:
-            when = dt.date(year, month or 7, min(day, 28) if not m.group(2) else day)
-        except ValueError:
-            continue
-        if when <= today:
-            best = float((today - when).days)
-    return best
-
-
-def _timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | None, bool]:
-    """(days ago, current) for a therapy or condition mention, from its clause."""
-    today = today or dt.date.today()
-    start, end = _clause_of(doc, ent)
-    # within a clause, each mention owns the text up to its neighbours of the same kind
-    others = [e for e in doc.ents if e.label_ == ent.label_ and e != ent]
-    start = max([start] + [e.end_char for e in others if e.end_char <= ent.start_char])
-    end = min([end] + [e.start_char for e in others if e.start_char >= ent.end_char])
-    clause = doc.text[start:end]
-    days = None
-    # "4 weeks ago", "in the past month": a time since; "for 18 months" is a duration, not one
-    # what follows the mention speaks of it first ("took terbinafine for 6 weeks, stopping 2 months ago"),
-    # then what precedes it
-    after, before = doc.text[ent.start_char : end], doc.text[start : ent.start_char]
-    for part, lo, hi in ((after, ent.start_char, end), (before, start, ent.start_char)):
-        for w in doc.spans.get("windows", []):
-            if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I):
-                days = w._.window["days"]
-                break
-        if days is None:
-            ago = _PLAIN_AGO.search(part)
-            if ago:
-                days = _days_since(ago.group(0), "text", today)
-        rel = _RELATIVE_RE.search(part)
-        if days is None and rel:
-            days = float(_RELATIVE_DAYS[rel.group(1).lower()])
-        if days is None:
-            days = _date_days(part, today)
-        if days is not None:
-            break
-    # "takes X", "on X daily": the verb before the drug or the schedule just after it
-    current = bool(_CURRENT_RE.search(doc.text[start : ent.start_char]) or _SCHEDULE_RE.match(doc.text[ent.end_char : min(end, ent.end_char + 40)])
-                   or _ONGOING_AFTER.match(doc.text[ent.end_char : end])) \
-        and not _STOP_WORDS_RE.search(clause)
-    if days is None:
-        # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it
-        nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*last (?:dose|treatment|infusion|cycle|injection)[^.;]{0,60})",
-                       doc.text[end : end + 90], re.I)
-        if nxt:
-            days = _date_days(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else _days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
-            if days is not None:
-                current = False
-    if current and days is None:
-        days = 0.0
-    return days, current
 
 
 def _measurements(doc: Doc) -> list[Fact]:
@@ -167,7 +49,7 @@ def _measurements(doc: Doc) -> list[Fact]:
     labs = [e for e in doc.ents if e.label_ == "LAB"]
     for i, lab in enumerate(labs):
         nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
-        start, end = _clause_of(doc, lab)
+        start, end = clause_of(doc, lab)
         near = [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
                 and q.start_char < end and id(q) not in used]
         if not near:
@@ -213,7 +95,7 @@ _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:
 
 def _allergen(doc: Doc, ent: Span) -> bool:
     """ "allergic to penicillin", "penicillin allergy": the therapy is an allergen, not a treatment."""
-    start, _ = _clause_of(doc, ent)
+    start, _ = clause_of(doc, ent)
     before = doc.text[max(start, ent.start_char - 40) : ent.start_char]
     after = doc.text[ent.end_char : ent.end_char + 12]
     return bool(re.search(r"(allerg\w*|hypersensitiv\w*|intoleran\w*|anaphyla\w*)\s+(?:reaction\s+)?(?:to|with)\s+(?:\w+\s+(?:or|and|,)\s+)*$", before, re.I)
@@ -224,7 +106,7 @@ def _dose(doc: Doc, ent: Span) -> float | None:
     """Milligrams a day written beside a drug: "prednisone 10 mg daily", "60 mg a day of prednisone"."""
     from .nlp.doses import read_doses
 
-    start, end = _clause_of(doc, ent)
+    start, end = clause_of(doc, ent)
     for d in read_doses(doc.text[start:end]):
         d_start, d_end = start + d.start, start + d.end
         after = 0 <= d_start - ent.end_char <= 12
@@ -256,8 +138,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ == "CONDITION":
-            days, _ = _timing(doc, ent)
-            start, end = _clause_of(doc, ent)
+            days, _ = timing(doc, ent)
+            start, end = clause_of(doc, ent)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc.text[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|since|persist\w*|active)\b", doc.text[start:end], re.I):
@@ -268,7 +150,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         elif ent.label_ == "THERAPY" and _allergen(doc, ent):
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":
-            days, current = _timing(doc, ent)
+            days, current = timing(doc, ent)
             dose = _dose(doc, ent)
             patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text,
                                       value=dose, unit="mg/day" if dose is not None else None, **flags))
@@ -293,7 +175,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     _findings(doc, patient, measured)
     _blood_pressure(doc.text, patient)
     _class_scores(doc.text, patient)
-    _latest_timing(patient.facts)
+    latest_timing(patient.facts)
 
 
 def _findings(doc: Doc, patient: Patient, measured: list[Fact]) -> None:
@@ -340,19 +222,6 @@ def _class_scores(text: str, patient: Patient) -> None:
         if b.value == b.value_max:
             patient.facts.append(Fact("measurement", b.concept, value=b.value, unit="points", text=text[b.start:b.end]))
             have.add(b.concept)
-
-
-def _latest_timing(facts: list[Fact]) -> None:
-    """A therapy mentioned twice is as its last dated mention says: "started alectinib twice
-    daily in 2021 ... alectinib was stopped 2 weeks ago" is not current."""
-    last: dict[str, Fact] = {}
-    for f in facts:
-        if f.kind == "therapy" and f.asserted and f.days_ago is not None:
-            last[f.concept] = f
-    for f in facts:
-        latest = last.get(f.concept)
-        if f.kind == "therapy" and latest is not None and f is not latest and f.asserted:
-            f.days_ago, f.current = latest.days_ago, latest.current
 
 
 MAX_TEXT_CHARS = 50_000  # about 20 pages: longer is not a patient summary
@@ -454,27 +323,6 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(t for t in query_terms(text) if len(t) > 2 and not t.isdigit())
 
 
-def _days_since(value: Any, field: str, today: dt.date) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, str):
-        raise PatientError(field, "expected a date (YYYY-MM-DD), a number of days, or text like '2 weeks ago'")
-    try:
-        return float((today - dt.date.fromisoformat(value.strip())).days)
-    except ValueError:
-        pass
-    lowered = value.strip().lower()
-    if lowered in _RELATIVE_DAYS:
-        return float(_RELATIVE_DAYS[lowered])
-    m = _PLAIN_AGO.search(lowered)
-    if m:
-        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-        n = float(m.group(1)) if m.group(1)[0].isdigit() else words[m.group(1)]
-        return n * {"day": 1, "week": 7, "month": 30.4375, "year": 365.25}[m.group(2)]
-    raise PatientError(field, f"cannot read {value!r} as a date or a time ago")
-
-
 def _concepts(text: str, label: str) -> list[str]:
     doc = _nlp()(text)
     return [e.ent_id_ for e in doc.ents if e.label_ == label]
@@ -551,7 +399,10 @@ def read_form(form: Mapping[str, Any], *, today: dt.date | None = None) -> Patie
         elif isinstance(med, Mapping) and isinstance(med.get("name"), str):
             name = med["name"]
             last = med.get("last_taken")
-            days = None if last in (None, "") else _days_since(last, f"{where}.last_taken", today)
+            try:
+                days = None if last in (None, "") else days_since(last, f"{where}.last_taken", today)
+            except TimingError as exc:
+                raise PatientError(exc.field, str(exc).split(": ", 1)[-1]) from None
             current = days is None or days <= 1
             days = 0.0 if days is None else days
         else:
