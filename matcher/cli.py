@@ -430,6 +430,7 @@ def explain(
 ) -> None:
     """Judge every criterion of trial NCT_ID for a patient (TEXT or --patient-file)."""
     from .eligibility import explain as explain_trial
+    from .understood import summarize
 
     patient = _load_patient(text, patient_file)
     with _open(index_path, index_given) as ix:
@@ -438,6 +439,7 @@ def explain(
         except MatcherError as exc:
             raise click.ClickException(str(exc)) from None
     result = explain_trial(trial, patient)
+    result.patient = summarize(patient)
     if as_json:
         _echo_json(result.to_dict())
         return

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .models import Constraint, Criterion, Fact, Patient, Trial
-from .topics import trial_topics  # noqa: F401  (re-exported: the judge reads what a trial studies)
-from .units import analyte_for, format_quantity  # noqa: F401
-from .vocabulary import condition_ancestors, condition_covers, pretty, therapy_covers  # noqa: F401
+from .topics import trial_topics
+from .units import analyte_for, format_quantity
+from .vocabulary import condition_covers, pretty, therapy_covers
 from .vocabulary import is_broader as _is_broader
 from .wording import (
     COMPARATOR_WORDS,
@@ -92,7 +92,7 @@ class Explanation:
     eligibility: str
     criteria: list[CriterionJudgement]
     questions: list[str]
-    patient: dict = field(default_factory=dict)  # what we understood (matcher.understood)
+    patient: dict = field(default_factory=dict)  # what we understood (matcher.understood), set where it is shown
 
     def counts(self) -> dict[str, int]:
         out = {PASS: 0, FAIL: 0, UNKNOWN: 0, NA: 0}
@@ -429,15 +429,12 @@ def _stage(c: Constraint, patient: Patient) -> Verdict:
     return Verdict(verdict, f"Your cancer is stage {patient.stage}; this trial excludes stage {shown}.")
 
 
-_STATUS_WORDS = {"positive": "positive", "mutated": "mutated", "amplified": "amplified", "high": "high", "negative": "negative", "low": "low"}
-
-
 def _biomarker(c: Constraint, patient: Patient) -> Verdict:
     from .nlp.oncology import NEGATIVE, POSITIVE
 
     wanted = c.qualifiers[0] if c.qualifiers else "positive"
     mine = [b for b in patient.biomarkers if b["name"] == c.concept or (c.concept == "BRCA" and b["name"] in ("BRCA1", "BRCA2"))]
-    label = f"{c.concept} {_STATUS_WORDS.get(wanted, wanted)}"
+    label = f"{c.concept} {wanted}"
     if not mine or mine[-1]["status"] == "equivocal":
         if c.polarity == "forbid":
             return Verdict(PASS, f"You did not mention being {label}; we assume you are not.", assumed=True)
@@ -760,10 +757,7 @@ def explain(trial: Trial, patient: Patient) -> Explanation:
     """Judge every criterion of ``trial`` for ``patient``."""
     topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
     judgements = [judge_criterion(c, patient, topics) for c in _structured_checks(trial) + list(trial.criteria)]
-    from .understood import summarize
-
-    return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements),
-                       patient=summarize(patient))
+    return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
 
 
 def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:

@@ -25,6 +25,7 @@ from .index import Filters, TrialIndex
 from .models import Patient, Trial
 from .patient import read_patient
 from .ranking import SearchResults, rank
+from .understood import summarize
 
 
 class Matcher:
@@ -71,7 +72,9 @@ class Matcher:
     def explain(self, nct_id: str, text: str | None = None, *, patient: Mapping[str, Any] | None = None) -> Explanation:
         """Every criterion of ``nct_id`` judged for the patient."""
         person = read_patient(text, patient)
-        return explain(self.trial(nct_id), person)
+        result = explain(self.trial(nct_id), person)
+        result.patient = summarize(person)
+        return result
 
     def trial(self, nct_id: str) -> Trial:
         with self._lock:

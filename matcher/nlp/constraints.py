@@ -751,7 +751,7 @@ def _permissions(clause_text: str, out: list[Constraint]) -> set[int]:
     if _PROHIBITED.search(clause_text):
         return {id(c) for c in out if c.kind in kinds}
     if _ALLOWED.search(clause_text) and not re.search(r"(?<!not )\b(required|must)\b", clause_text, re.I) \
-            and not re.match(r"\s*(?:[\w /&-]{1,40}:\s*)?(?:no|not|none|never)\b", clause_text, re.I):
+            and not _NO_ITEM.match(clause_text):
         out[:] = [c for c in out if c.kind not in kinds]  # but "No patients with X will be included" forbids X
     return set()
 

@@ -151,6 +151,9 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of a criterion's items: split at ';', sentence ends, line
     breaks, a lead-in's colon ("... COPD (moderate to severe) and: Smoking history of
     at least 20 pack years"), and ", or subjects who ..." (a second population)."""
+    cached = doc.user_data.get("_segments")
+    if cached is not None:  # read once per criterion: several readers ask
+        return list(cached)
     bounds = [0]
     for i, tok in enumerate(doc):
         if tok.text in (";", ":") or "\n" in tok.text or (
@@ -159,7 +162,8 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
     for m in _SUBCLAUSE.finditer(doc_text(doc)):
         bounds.append(m.start())
     bounds = sorted(set(bounds + [len(doc_text(doc))]))
-    return list(zip(bounds, bounds[1:]))
+    doc.user_data["_segments"] = segments = list(zip(bounds, bounds[1:]))
+    return list(segments)
 
 
 def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
