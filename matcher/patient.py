@@ -108,7 +108,7 @@ def _dose(doc: Doc, ent: Span) -> float | None:
 
     start, end = clause_of(doc, ent)
     for d in read_doses(doc.text[start:end]):
-        d_start, d_end = start + d.start, start + d.end
+        d_start, d_end = start + d.start, start + d.amount_end
         after = 0 <= d_start - ent.end_char <= 12
         before = 0 <= ent.start_char - d_end <= 12 and re.fullmatch(r"[\s]*(?:of\s+)?", doc.text[d_end : ent.start_char])
         if (after or before) and d.mg_per_day is not None:
@@ -302,9 +302,9 @@ def _cancer_details(text: str, patient: Patient) -> None:
 _CAN_CONCEIVE = re.compile(r"\b(could (?:get|become) pregnant|can (?:get|become) pregnant|child-?bearing potential|premenopausal|"
                            r"pre-menopausal|still (?:have|has|get|gets) (?:\w+ ){0,2}periods|(?:regular|menstrual|monthly) periods|"
                            r"not on birth control|uses? no contraception|not using (?:any )?(?:birth control|contraception))\b", re.I)
-_CANNOT_CONCEIVE = re.compile(r"(post-?menopausal|went through menopause|after menopause|menopause \w+ ago|hysterectomy|"
+_CANNOT_CONCEIVE = re.compile(r"\b(post-?menopausal|went through menopause|after menopause|menopause \w+ ago|hysterectomy|"
                               r"tubes? (?:tied|removed)|tubal ligation|surgically sterile|sterili[sz]ed|no longer (?:have|has|get) periods|"
-                              r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)\b", re.I)
+                              r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)\b\b", re.I)
 
 
 def _childbearing(text: str, patient: Patient) -> None:

@@ -38,6 +38,7 @@ class Dose:
     mg: float
     start: int
     end: int
+    amount_end: int  # where the amount and its unit end ("7.5 mg" of "7.5 mg of prednisone every day")
 
 
 def read_doses(text: str, *, assume_daily: bool = False) -> list[Dose]:
@@ -60,5 +61,5 @@ def read_doses(text: str, *, assume_daily: bool = False) -> list[Dose]:
             times = 1.0
         cmp = _CMP.get((m.group("cmp") or "").lower().strip())
         start = m.start("cmp") if m.group("cmp") else m.start("value")
-        out.append(Dose(cmp, round(mg * times, 4) if times is not None else None, mg, start, m.end()))
+        out.append(Dose(cmp, round(mg * times, 4) if times is not None else None, mg, start, m.end(), m.end("unit")))
     return out

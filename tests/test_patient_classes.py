@@ -1,0 +1,76 @@
+"""Ways people write about treatments, doses, allergies and fertility, each class read
+right in several phrasings (not one example each)."""
+from __future__ import annotations
+
+import pytest
+
+from matcher.patient import read_text
+
+
+def therapy(text: str, concept: str):
+    return [f for f in read_text(text).facts if f.kind == "therapy" and f.concept == concept]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("She takes metformin 1000 mg twice a day.", "metformin"),
+    ("I'm on lisinopril.", "lisinopril"),
+    ("He has been taking warfarin for years.", "warfarin"),
+    ("My doctor started me on Antabuse last week and I take it every morning.", "disulfiram"),
+    ("Tegretol (carbamazepine), which she has taken every day for years.", "carbamazepine"),
+])
+def test_current_use(text, concept):
+    assert any(f.current for f in therapy(text, concept))
+
+
+@pytest.mark.parametrize("text, concept, days", [
+    ("Alectinib was stopped 2 weeks ago.", "alectinib", 14),
+    ("He stopped prednisone 3 months ago.", "prednisone", 91),
+    ("I had carboplatin for 4 rounds, then it was stopped; my last dose was 10 days ago.", "carboplatin", 10),
+    ("She took oral terbinafine for 6 weeks, stopping 2 months ago.", "terbinafine", 61),
+])
+def test_past_use_is_dated(text, concept, days):
+    facts = therapy(text, concept)
+    assert facts and not any(f.current for f in facts)
+    assert any(f.days_ago is not None and abs(f.days_ago - days) <= 2 for f in facts)
+
+
+@pytest.mark.parametrize("text, concept, mg", [
+    ("prednisone 10 mg daily", "prednisone", 10),
+    ("dexamethasone 4 mg twice a day", "dexamethasone", 8),
+    ("She takes 7.5 mg of prednisone every day.", "prednisone", 7.5),
+    ("metformin 500 mg three times daily", "metformin", 1500),
+])
+def test_daily_dose(text, concept, mg):
+    assert any(f.value == mg and f.unit == "mg/day" for f in therapy(text, concept))
+
+
+def test_a_dose_without_a_frequency_is_not_a_daily_dose():
+    assert all(f.value is None for f in therapy("I am on 60 mg of prednisone.", "prednisone"))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Allergic to penicillin.", "penicillin"),
+    ("She has a sulfa allergy.", "sulfonamide"),
+    ("Known hypersensitivity to aspirin.", "aspirin"),
+    ("He is allergic to penicillin and carries an EpiPen.", "penicillin"),
+])
+def test_allergies_are_not_treatments(text, concept):
+    patient = read_text(text)
+    assert any(f.kind == "allergy" and f.concept == concept for f in patient.facts)
+    assert not any(f.kind == "therapy" and f.concept == concept for f in patient.facts)
+
+
+@pytest.mark.parametrize("text", ["NKDA.", "No known drug allergies.", "She has no allergies.", "I'm not allergic to anything."])
+def test_no_allergies(text):
+    assert any(f.kind == "allergy" and f.concept == "any" and f.negated for f in read_text(text).facts)
+
+
+@pytest.mark.parametrize("text, can", [
+    ("A 52-year-old postmenopausal woman.", False),
+    ("She had a hysterectomy in 2010.", False),
+    ("She still has regular menstrual periods and uses no contraception.", True),
+    ("A 30-year-old premenopausal woman.", True),
+    ("I went through menopause 7 years ago.", False),
+])
+def test_childbearing_potential(text, can):
+    assert read_text(text).childbearing_potential is can
