@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 DEFAULT_CORPUS_NAME = "ctgov-default.jsonl.gz"
@@ -17,8 +18,8 @@ def default_index_path() -> Path:
 
 
 def default_corpus_path() -> Path:
-    """The bundled corpus: ``$MATCHER_CORPUS``, else ``data/`` of the source checkout."""
+    """The bundled corpus: ``$MATCHER_CORPUS``, else the one shipped in the package."""
     env = os.environ.get("MATCHER_CORPUS")
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "data" / DEFAULT_CORPUS_NAME
+    return Path(str(files("matcher.bundled").joinpath(DEFAULT_CORPUS_NAME)))

@@ -36,6 +36,10 @@ class Location:
     city: str = ""
     state: str = ""
     country: str = ""
+    zip: str = ""
+    status: str = ""  # the site's own recruitment status, when the record gives one
+    lat: float | None = None  # coordinates: the record's geoPoint, else geocoded at indexing
+    lon: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -194,6 +198,7 @@ class Trial:
     eligibility_text: str = ""
     criteria: list[Criterion] = field(default_factory=list)
     source: str = ""
+    last_update: str = ""  # ISO date the registry last posted an update ("2023-02-03")
     # condition concepts the trial studies, read from conditions and MeSH terms
     # when it is indexed (None: not read yet; see eligibility.trial_topics)
     topics: list[str] | None = None

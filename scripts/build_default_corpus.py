@@ -1,4 +1,4 @@
-"""Build the bundled default corpus ``data/ctgov-default.jsonl.gz``.
+"""Build the bundled default corpus ``matcher/bundled/ctgov-default.jsonl.gz``.
 
 Reads the shared ClinicalTrials.gov records (the 6,786-trial legacy XML
 archive and the seed trial NCT05858684 in API v2 JSON), converts every
@@ -7,7 +7,7 @@ gzipped in NCT order. Detailed descriptions are left out to keep the file
 compact; everything matching uses (titles, summary, conditions, keywords,
 MeSH terms, interventions, design, eligibility, locations) is kept.
 
-    python scripts/build_default_corpus.py [--shared ../shared] [--out data/ctgov-default.jsonl.gz]
+    python scripts/build_default_corpus.py [--shared ../shared] [--out matcher/bundled/ctgov-default.jsonl.gz]
 
 The output is byte-for-byte reproducible (sorted, gzip mtime 0).
 """
@@ -31,7 +31,7 @@ def main() -> int:
     root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=root.parent / "shared")
-    parser.add_argument("--out", type=Path, default=root / "data" / "ctgov-default.jsonl.gz")
+    parser.add_argument("--out", type=Path, default=root / "matcher" / "bundled" / "ctgov-default.jsonl.gz")
     args = parser.parse_args()
     sources = [
         args.shared / "data" / "ctgov-legacy-xml-6786.tar.gz",

@@ -1,11 +1,11 @@
 """Build ``matcher/resources/lexicon/words.txt``: words matcher knows are spelled right.
 
 The words of six letters or more that occur at least twice in the bundled corpus
-(``data/ctgov-default.jsonl.gz``: titles, summaries, conditions, criteria of 6,787
+(``matcher/bundled/ctgov-default.jsonl.gz``: titles, summaries, conditions, criteria of 6,787
 ClinicalTrials.gov records) or in our lexicon patterns, one per line, sorted.
 ``matcher.spelling`` never "corrects" a word on this list.
 
-    python scripts/build_vocabulary.py [--corpus data/ctgov-default.jsonl.gz]
+    python scripts/build_vocabulary.py [--corpus matcher/bundled/ctgov-default.jsonl.gz]
 
 Deterministic: the same corpus and lexicons give the same file.
 """
@@ -38,7 +38,7 @@ def strings(value):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "ctgov-default.jsonl.gz")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "matcher" / "bundled" / "ctgov-default.jsonl.gz")
     parser.add_argument("--out", type=Path, default=ROOT / "matcher" / "resources" / "lexicon" / "words.txt")
     args = parser.parse_args()
     counts: Counter[str] = Counter()
@@ -51,7 +51,7 @@ def main() -> int:
     lexicon = {w for p in all_patterns() if isinstance(p["pattern"], str) for w in WORD.findall(p["pattern"].lower().replace("'", ""))}
     words = sorted({w for w, n in counts.items() if n >= 2} | lexicon)
     header = ("# Words of six letters or more that matcher treats as spelled right: those occurring at least\n"
-              "# twice in data/ctgov-default.jsonl.gz (ClinicalTrials.gov records) and our lexicon words.\n"
+              "# twice in matcher/bundled/ctgov-default.jsonl.gz (ClinicalTrials.gov records) and our lexicon words.\n"
               "# Built by scripts/build_vocabulary.py; do not edit by hand.\n")
     args.out.write_text(header + "\n".join(words) + "\n", encoding="utf-8")
     print(f"wrote {args.out.relative_to(ROOT)}: {len(words):,} words")

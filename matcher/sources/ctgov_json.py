@@ -45,6 +45,10 @@ def parse_study(study: Any, source: str = "") -> Trial:
             city=str(loc.get("city", "")),
             state=str(loc.get("state", "")),
             country=str(loc.get("country", "")),
+            zip=str(loc.get("zip", "")),
+            status=norm.enum(loc.get("status", "")),
+            lat=norm.coordinate(_get(loc, "geoPoint", "lat"), 90),
+            lon=norm.coordinate(_get(loc, "geoPoint", "lon"), 180),
         )
         for loc in _get(ps, "contactsLocationsModule", "locations", default=[])
         if isinstance(loc, dict)
@@ -75,6 +79,7 @@ def parse_study(study: Any, source: str = "") -> Trial:
         locations=locations,
         eligibility_text=str(_get(elig, "eligibilityCriteria", default="")),
         source=source,
+        last_update=norm.iso_date(_get(ps, "statusModule", "lastUpdatePostDateStruct", "date", default="")),
     )
 
 
@@ -119,6 +124,13 @@ def _age_text(years: float | None) -> str | None:
     return None if years is None else f"{years:g} Years"
 
 
+def _location(loc: Location) -> dict[str, Any]:
+    data = {k: v for k, v in loc.to_dict().items() if v and k not in ("lat", "lon")}
+    if loc.lat is not None and loc.lon is not None:
+        data["geoPoint"] = {"lat": loc.lat, "lon": loc.lon}
+    return data
+
+
 def trial_to_study(trial: Trial, *, with_description: bool = True) -> dict[str, Any]:
     """The API v2 study object for ``trial`` (the inverse of :func:`parse_study`)."""
     ps: dict[str, Any] = {
@@ -139,10 +151,10 @@ def trial_to_study(trial: Trial, *, with_description: bool = True) -> dict[str, 
             "minimumAge": _age_text(trial.minimum_age),
             "maximumAge": _age_text(trial.maximum_age),
         },
-        "contactsLocationsModule": {
-            "locations": [{k: v for k, v in loc.to_dict().items() if v} for loc in trial.locations]
-        },
+        "contactsLocationsModule": {"locations": [_location(loc) for loc in trial.locations]},
     }
+    if trial.last_update:
+        ps["statusModule"]["lastUpdatePostDateStruct"] = {"date": trial.last_update}
     if with_description and trial.detailed_description:
         ps["descriptionModule"]["detailedDescription"] = trial.detailed_description
     study: dict[str, Any] = {"protocolSection": ps}

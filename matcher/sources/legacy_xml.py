@@ -55,6 +55,8 @@ def parse_legacy_xml(data: bytes, source: str = "") -> Trial:
             city=_text(loc, "facility/address/city"),
             state=_text(loc, "facility/address/state"),
             country=_text(loc, "facility/address/country"),
+            zip=_text(loc, "facility/address/zip"),
+            status=norm.enum(_text(loc, "status")),
         )
         for loc in root.findall("location")
     ]
@@ -81,4 +83,5 @@ def parse_legacy_xml(data: bytes, source: str = "") -> Trial:
         locations=locations,
         eligibility_text=_raw(root, "eligibility/criteria/textblock"),
         source=source,
+        last_update=norm.iso_date(_text(root, "last_update_posted") or _text(root, "last_update_submitted")),
     )

@@ -92,3 +92,34 @@ def clean_text(text: str | None) -> str:
     indents = [len(l) - len(l.lstrip(" ")) for l in lines if l.strip()]
     cut = min(indents) if indents else 0
     return "\n".join(l[cut:].rstrip() for l in lines).strip("\n")
+
+
+_MONTHS = {m: n for n, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], 1)}
+
+
+def iso_date(text: str | None) -> str:
+    """A registry date as ISO: "June 24, 2005" → "2005-06-24", "January 2004" →
+    "2004-01", "2023-02-03" kept; anything else → ""."""
+    if not isinstance(text, str):
+        return ""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):
+        return text
+    m = re.fullmatch(r"([A-Za-z]+)\s+(?:(\d{1,2}),\s*)?(\d{4})", text)
+    if not m or m.group(1).lower() not in _MONTHS:
+        return ""
+    month = _MONTHS[m.group(1).lower()]
+    return f"{m.group(3)}-{month:02d}" + (f"-{int(m.group(2)):02d}" if m.group(2) else "")
+
+
+def coordinate(value: object, limit: float) -> float | None:
+    """A latitude (limit 90) or longitude (limit 180), or None if not a finite number in range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if -limit <= number <= limit else None  # NaN fails both comparisons
