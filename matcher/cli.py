@@ -1,18 +1,22 @@
 """The ``matcher`` command line: a thin click layer over the library."""
 from __future__ import annotations
 
-import functools
+import contextlib
+import dataclasses
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import config
 from .errors import MatcherError
-from .index import Filters, TrialIndex, index_exists
+from .filters import Filters
+from .form import FormError
 from .models import Trial
+from .service import Matcher
 
 
 def _echo_json(data: object) -> None:
@@ -22,20 +26,13 @@ def _echo_json(data: object) -> None:
 def index_option(func: Callable) -> Callable:
     """``--index DIR`` for every command; defaults to $MATCHER_INDEX or the per-user location."""
 
-    @click.option(
+    return click.option(
         "--index",
         "index_path",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help="Index directory (default: $MATCHER_INDEX, else ~/.local/share/matcher/index).",
-    )
-    @functools.wraps(func)
-    def wrapper(*args, index_path: Path | None, **kwargs):
-        kwargs["index_path"] = index_path or config.default_index_path()
-        kwargs["index_given"] = index_path is not None
-        return func(*args, **kwargs)
-
-    return wrapper
+    )(func)
 
 
 def json_option(func: Callable) -> Callable:
@@ -91,49 +88,73 @@ def _run_ingest(sources: list[str], index_path: Path, update: bool) -> "object":
         return ingest(sources, index_path, update=update, on_trial=progress.advance)
 
 
-def _open(index_path: Path, index_given: bool) -> TrialIndex:
-    """Open the index; build the default one from the bundled corpus on first use."""
-    if not index_exists(index_path):
-        if index_given:
-            raise click.ClickException(
-                f"no index at {index_path}; build it with `matcher index SOURCE --index {index_path}`"
-            )
-        corpus = config.default_corpus_path()
-        if not corpus.exists():
-            raise click.ClickException(
-                f"no index at {index_path} and no bundled corpus at {corpus}; run `matcher index SOURCE`"
-            )
-        click.echo(f"Building the default index at {index_path} from {corpus} (first use)...", err=True)
-        report = _run_ingest([str(corpus)], index_path, update=False)
-        click.echo(f"Indexed {report.indexed} trials.", err=True)
+class _Building:
+    """Progress for the first use of the default index, which builds it from the bundled corpus."""
+
+    def __init__(self) -> None:
+        self._progress: _Progress | None = None
+
+    def __call__(self) -> None:
+        if self._progress is None:
+            click.echo(f"Building the default index from the bundled corpus {config.default_corpus_path()} "
+                       "(first use, a few minutes)...", err=True)
+            self._progress = _Progress("Indexing trials").__enter__()
+        self._progress.advance()
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _matcher(index_path: Path | None) -> Iterator[Matcher]:
+    """The one way every command reaches the library: a :class:`Matcher`."""
+    building = _Building()
+    with Matcher(index_path, on_build=building) as matcher:
+        try:
+            yield matcher
+        finally:
+            building.close()
+
+
+def _text(value: str | None, what: str = "TEXT") -> str | None:
+    """Command-line text as given; a one-line usage error when it holds undecodable bytes."""
+    if value is None:
+        return None
     try:
-        return TrialIndex(index_path)
-    except MatcherError as exc:
-        raise click.ClickException(str(exc)) from None
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise click.BadParameter(f"is not valid UTF-8 (undecodable byte at character {exc.start + 1})",
+                                 param_hint=what) from None
+    return value
 
 
-def _load_patient(text: str | None, patient_file: Path | None):
-    from .patient import PatientError, read_patient
-
+def _patient_input(text: str | None, patient_file: Path | None, near: str | None = None
+                   ) -> tuple[str | None, dict | None]:
+    """(free text, form) for Matcher: TEXT, a .txt file's text, a .json file's form, --near as the form's location."""
+    text = _text(text)
     form = None
     if patient_file is not None:
         try:
-            raw = patient_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise click.ClickException(f"cannot read {patient_file}: {exc}") from None
+            raw = patient_file.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {patient_file}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"{patient_file} is not UTF-8 text (byte {exc.start + 1})") from None
         if patient_file.suffix.lower() == ".json":
             try:
                 form = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise click.ClickException(f"{patient_file} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            if not isinstance(form, dict):
+                raise click.ClickException(f"{patient_file}: expected a JSON object of form fields")
         else:
             text = f"{text}\n{raw}" if text else raw
+    if near is not None:
+        form = {**(form or {}), "location": _text(near, "--near")}
     if text is None and form is None:
         raise click.UsageError("describe the patient: give TEXT or --patient-file FILE (.txt or .json)")
-    try:
-        return read_patient(text, form)
-    except PatientError as exc:
-        raise click.ClickException(f"patient {exc}") from None
+    return text, form
 
 
 def patient_options(func: Callable) -> Callable:
@@ -144,7 +165,19 @@ def patient_options(func: Callable) -> Callable:
     )(func)
 
 
-@click.group()
+class _Group(click.Group):
+    """Turns every deliberate matcher error into one clear line (exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FormError as exc:
+            raise click.ClickException(f"patient {exc}") from None
+        except MatcherError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="matcher")
 def cli() -> None:
     """Match patients to clinical trials, criterion by criterion."""
@@ -154,17 +187,16 @@ def cli() -> None:
 @click.argument("sources", nargs=-1, type=click.Path(path_type=str))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Replace the whole index instead of adding to it.")
-def index_cmd(sources: tuple[str, ...], index_path: Path, index_given: bool, rebuild: bool) -> None:
+def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool) -> None:
     """Index trial records from SOURCE files, directories or archives.
 
     Without SOURCE, index the bundled default corpus. Trials already in the
-    index are replaced by NCT id, others are kept (unless --rebuild).
+    index are replaced by NCT id, others are kept (unless --rebuild). A SOURCE
+    may be ClinicalTrials.gov's bulk download ctg-studies.json.zip.
     """
+    index_path = index_path or config.default_index_path()
     paths = list(sources) or [str(config.default_corpus_path())]
-    try:
-        report = _run_ingest(paths, index_path, update=not rebuild)
-    except MatcherError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = _run_ingest(paths, index_path, update=not rebuild)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
     if report.build is None:
@@ -176,19 +208,79 @@ def index_cmd(sources: tuple[str, ...], index_path: Path, index_given: bool, reb
     )
 
 
+@cli.command("sync")
+@click.option("--since", metavar="YYYY-MM-DD", help="Pull studies updated on or after this date "
+              "(default: the last sync point, else the newest update in the index).")
+@click.option("--base-url", default="https://clinicaltrials.gov/api/v2", show_default=True,
+              help="ClinicalTrials.gov API v2 root (a mirror or a test server).")
+@click.option("--page-size", default=1000, show_default=True, type=click.IntRange(1, 1000), help="Studies per page.")
+@click.option("--retries", default=5, show_default=True, type=click.IntRange(0, 20),
+              help="Retries of a failing page, with exponential backoff.")
+@click.option("--restart", is_flag=True, help="Forget an interrupted sync's progress and start over.")
+@index_option
+@json_option
+def sync_cmd(since: str | None, base_url: str, page_size: int, retries: int, restart: bool,
+             index_path: Path | None, as_json: bool) -> None:
+    """Bring the index up to date with ClinicalTrials.gov: pull the studies
+    updated since the last sync and apply them as one new index generation.
+
+    An interrupted sync resumes where it stopped; the index in service is only
+    replaced once everything is fetched and built.
+    """
+    from .sync import sync
+
+    with _Progress("Syncing") as progress:
+        report = sync(index_path or config.default_index_path(), since=since, base_url=base_url,
+                      page_size=page_size, max_retries=retries, restart=restart,
+                      on_page=progress.advance, on_trial=progress.advance)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    click.echo(f"Synced from {report.since} ({report.since_from}{', resumed' if report.resumed else ''})")
+    click.echo(f"Fetched {report.fetched} studies in {report.pages} pages: {report.new} new, {report.changed} changed, "
+               f"{report.unchanged} unchanged, {report.skipped} skipped")
+    click.echo(f"Built generation {report.generation}" if report.built
+               else f"Nothing new: generation {report.generation} kept")
+    click.echo(f"Next sync from {report.until} ({report.seconds:.1f} s)")
+
+
 def filter_options(func: Callable) -> Callable:
     for option in reversed([
-        click.option("--status", multiple=True, help="Keep trials with this overall status (e.g. recruiting). Repeatable."),
-        click.option("--phase", multiple=True, help="Keep trials of this phase (e.g. phase2). Repeatable."),
-        click.option("--country", multiple=True, help="Keep trials with a site in this country. Repeatable."),
+        click.option("--status", multiple=True, help="Keep trials with this overall status (e.g. recruiting, completed). "
+                     "Repeatable; overrides the open-to-enrolment default."),
+        click.option("--include-closed", is_flag=True,
+                     help="Also show trials that no longer enrol (completed, terminated, ...), marked NOT RECRUITING."),
+        click.option("--phase", multiple=True, help="Keep trials of this phase (e.g. phase2, 'phase 2', II). Repeatable."),
+        click.option("--country", multiple=True, help="Keep trials with a site in this country (USA, France, FR...). Repeatable."),
         click.option("--study-type", multiple=True, help="Keep trials of this type (interventional, observational)."),
+        click.option("--near", metavar="PLACE", help="Where the patient lives: a city, 'Columbus, Ohio', a US ZIP code."),
+        click.option("--within", metavar="DISTANCE", help="Keep trials with an enrolling site this close: 50mi, 100km."),
     ]):
         func = option(func)
     return func
 
 
-def _filters(status, phase, country, study_type) -> Filters:
-    return Filters(status=list(status), phase=list(phase), country=list(country), study_type=list(study_type))
+def _filters(options: dict[str, Any]) -> Filters:
+    return Filters(status=list(options["status"]), phase=list(options["phase"]), country=list(options["country"]),
+                   study_type=list(options["study_type"]), include_closed=options["include_closed"],
+                   within=_text(options["within"], "--within"))
+
+
+_BADGES = {"eligible": "LIKELY ELIGIBLE", "uncertain": "MAYBE ELIGIBLE: questions open", "ineligible": "NOT ELIGIBLE"}
+
+
+def _badge(result: "object") -> str:
+    """The label a person reads first: a trial that no longer enrols is never 'likely eligible'."""
+    if not result.enrolling:
+        return f"NOT RECRUITING ({(result.status or 'unknown status').replace('_', ' ').lower()})"
+    return _BADGES[result.eligibility]
+
+
+def _site_line(site: dict | None) -> str | None:
+    if not site:
+        return None
+    where = ", ".join(p for p in (site["facility"], site["city"], site["state"], site["country"]) if p)
+    return f"nearest site: {where} ({site['km']:.0f} km / {site['miles']:.0f} mi)"
 
 
 @cli.command()
@@ -198,50 +290,43 @@ def _filters(status, phase, country, study_type) -> Filters:
 @filter_options
 @index_option
 @json_option
-def search(
-    text: str | None,
-    patient_file: Path | None,
-    top: int,
-    status: tuple[str, ...],
-    phase: tuple[str, ...],
-    country: tuple[str, ...],
-    study_type: tuple[str, ...],
-    index_path: Path,
-    index_given: bool,
-    as_json: bool,
-) -> None:
+def search(text: str | None, patient_file: Path | None, top: int, index_path: Path | None, as_json: bool,
+           **options: Any) -> None:
     """Find the best trials for a patient described by TEXT (or --patient-file).
 
-    Trials are retrieved from the patient's facts, filtered by their age and
-    sex, judged criterion by criterion and ranked: eligible first, failing
-    trials last. Query syntax in TEXT is not interpreted.
+    By default only trials open to enrolment are listed (recruiting, not yet
+    recruiting, by invitation, available); --include-closed shows the others
+    too. A place in TEXT ("lives in Columbus, Ohio") or --near ranks nearby
+    sites higher and shows the nearest one. Query syntax in TEXT is not
+    interpreted.
     """
-    from .ranking import rank
-
-    patient = _load_patient(text, patient_file)
-    query_text = text or ""
-    if patient_file is not None and patient_file.suffix.lower() != ".json":
-        query_text = f"{query_text} {patient_file.read_text(encoding='utf-8', errors='replace')}"
-    with _open(index_path, index_given) as ix:
-        found = rank(ix, patient, text=query_text, top=top, filters=_filters(status, phase, country, study_type))
+    text, form = _patient_input(text, patient_file, options.pop("near"))
+    filters = _filters(options)
+    with _matcher(index_path) as m:
+        found = m.search(text, patient=form, top=top, filters=filters)
     if as_json:
         _echo_json(found.to_dict())
         return
     _echo_understood(found.patient)
+    if found.data_date:
+        click.echo(f"Trials as of {found.data_date} (the newest registry update in the index).\n")
     if not found.results:
         click.echo("No trials found.")
     for n, r in enumerate(found.results, 1):
         click.echo(f"{n:>3}. {r.nct_id}  {r.title}")
-        click.echo(
-            f"     {r.status or 'unknown status'} | {r.eligibility.upper()} | "
-            f"{r.passed} pass, {r.failed} fail, {r.unknown} unknown"
-        )
+        click.echo(f"     {_badge(r)} | {r.passed} pass, {r.failed} fail, {r.unknown} unknown")
+        site = _site_line(r.nearest_site)
+        if site:
+            click.echo(f"     {site}")
         for reason in r.reasons:
             click.echo(f"       - {reason}")
+    if found.closed:
+        click.echo(f"\n{found.closed} closely matching trials no longer enrol and are not listed; "
+                   "--include-closed shows them.")
     if found.excluded:
         click.echo("\nClose matches you are not eligible for (left out by your age or sex):")
         for r in found.excluded:
-            click.echo(f"  {r.nct_id}  {r.title}  [INELIGIBLE]")
+            click.echo(f"  {r.nct_id}  {r.title}  [NOT ELIGIBLE]")
             for reason in r.reasons[:1]:
                 click.echo(f"       - {reason}")
     if found.questions:
@@ -256,30 +341,18 @@ def search(
 @click.option("--tag", default="matcher", show_default=True, help="Run tag (last column).")
 @click.option("--baseline", is_flag=True, help="Plain BM25 on the topic text: no facts, filters or re-ranking.")
 @index_option
-def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path, index_given: bool) -> None:
+def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path | None) -> None:
     """Rank trials for every topic in TOPICS and print a TREC run.
 
     TOPICS is JSON Lines with _id and text, or TREC topics XML
-    (<topic number="...">text</topic>). Progress goes to stderr on a terminal.
+    (<topic number="...">text</topic>). Every trial counts, open or closed,
+    as TREC judges them. Progress goes to stderr on a terminal.
     """
     from .evaluation import read_topics, run_lines
-    from .patient import read_text
-    from .ranking import RUN_CANDIDATES, rank
 
-    try:
-        items = read_topics(topics)
-    except MatcherError as exc:
-        raise click.ClickException(str(exc)) from None
-    with _open(index_path, index_given) as ix, _Progress("Ranking topics") as progress:
-        for qid, text in items:
-            if baseline:
-                ranked = [(h.nct_id, h.score) for h in ix.search(text, top=top, prefer_open=False)]
-            else:
-                # TREC grades trials the patient is excluded from (and closed ones) as relevant too:
-                # no hard age/sex filter and no tiers; eligibility counts through the learned signals
-                found = rank(ix, read_text(text), text=text, top=top, n_candidates=max(top, RUN_CANDIDATES),
-                             hard_filters=False, tiers=False)
-                ranked = [(r.nct_id, r.score) for r in found.results]
+    items = read_topics(topics)
+    with _matcher(index_path) as m, _Progress("Ranking topics") as progress:
+        for qid, ranked in m.run(items, top=top, baseline=baseline):
             for line in run_lines(qid, ranked, tag):
                 click.echo(line)
             progress.advance()
@@ -290,14 +363,14 @@ def run_cmd(topics: Path, top: int, tag: str, baseline: bool, index_path: Path, 
 @click.argument("qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 def evaluate(run: Path, qrels: Path, as_json: bool) -> None:
-    """Score a TREC RUN against QRELS on judged trials only (nDCG@10, P@10, R@100, eligible above excluded)."""
+    """Score a TREC RUN against QRELS on judged trials only (nDCG@10, P@10, R@100, eligible above excluded).
+
+    Needs ir-measures: pip install 'matcher[eval]'.
+    """
     from .evaluation import evaluate as evaluate_run
     from .evaluation import read_qrels, read_run
 
-    try:
-        figures = evaluate_run(read_run(run), read_qrels(qrels))
-    except MatcherError as exc:
-        raise click.ClickException(str(exc)) from None
+    figures = evaluate_run(read_run(run), read_qrels(qrels))
     if as_json:
         _echo_json(figures)
         return
@@ -333,13 +406,10 @@ def _fmt_age(age: float | None) -> str:
 @click.argument("nct_id")
 @index_option
 @json_option
-def show(nct_id: str, index_path: Path, index_given: bool, as_json: bool) -> None:
+def show(nct_id: str, index_path: Path | None, as_json: bool) -> None:
     """Show a stored trial with its split criteria."""
-    with _open(index_path, index_given) as ix:
-        try:
-            trial = ix.get(nct_id)
-        except MatcherError as exc:
-            raise click.ClickException(str(exc)) from None
+    with _matcher(index_path) as m:
+        trial = m.trial(nct_id)
     if as_json:
         _echo_json(trial.to_dict())
     else:
@@ -349,13 +419,15 @@ def show(nct_id: str, index_path: Path, index_given: bool, as_json: bool) -> Non
 @cli.command()
 @index_option
 @json_option
-def stats(index_path: Path, index_given: bool, as_json: bool) -> None:
-    """Count trials, criteria and constraints in the index."""
-    with _open(index_path, index_given) as ix:
-        data = ix.stats()
+def stats(index_path: Path | None, as_json: bool) -> None:
+    """Count trials, criteria and constraints in the index, and say how recent its data is."""
+    with _matcher(index_path) as m:
+        data = m.stats()
     if as_json:
         _echo_json(data)
         return
+    if data.get("data_date"):
+        data["data_date"] = f"{data['data_date']} (the newest registry update in the index)"
     for key, value in data.items():
         if isinstance(value, dict):
             click.echo(f"{key}:")
@@ -367,7 +439,7 @@ def stats(index_path: Path, index_given: bool, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("text", required=False)
-@click.option("--trial", "nct_id", help="Parse every criterion of this indexed trial instead of TEXT.")
+@click.option("--trial", "nct_id", help="Parse every criterion of this trial instead of TEXT.")
 @click.option(
     "--section",
     type=click.Choice(["inclusion", "exclusion"]),
@@ -376,27 +448,15 @@ def stats(index_path: Path, index_given: bool, as_json: bool) -> None:
 )
 @index_option
 @json_option
-def parse(
-    text: str | None, nct_id: str | None, section: str | None, index_path: Path, index_given: bool, as_json: bool
-) -> None:
+def parse(text: str | None, nct_id: str | None, section: str | None, index_path: Path | None, as_json: bool) -> None:
     """Parse criteria into constraints: TEXT ('-' for stdin) or --trial NCT_ID."""
-    from .criteria import split_criteria
-    from .nlp import parse_criteria
-
     if nct_id:
-        with _open(index_path, index_given) as ix:
-            try:
-                criteria = ix.get(nct_id).criteria
-            except MatcherError as exc:
-                raise click.ClickException(str(exc)) from None
+        with _matcher(index_path) as m:
+            criteria = m.trial(nct_id).criteria
     elif text is not None:
         if text == "-":
-            text = click.get_text_stream("stdin").read()
-        criteria = split_criteria(text)
-        if section:
-            for c in criteria:
-                c.section = section
-        parse_criteria(criteria)
+            text = click.get_text_stream("stdin", errors="surrogateescape").read()
+        criteria = Matcher.parse(_text(text), section)
     else:
         raise click.UsageError("give TEXT to parse or --trial NCT_ID")
     if as_json:
@@ -425,21 +485,11 @@ def _echo_understood(summary: dict) -> None:
 @patient_options
 @index_option
 @json_option
-def explain(
-    nct_id: str, text: str | None, patient_file: Path | None, index_path: Path, index_given: bool, as_json: bool
-) -> None:
+def explain(nct_id: str, text: str | None, patient_file: Path | None, index_path: Path | None, as_json: bool) -> None:
     """Judge every criterion of trial NCT_ID for a patient (TEXT or --patient-file)."""
-    from .eligibility import explain as explain_trial
-    from .understood import summarize
-
-    patient = _load_patient(text, patient_file)
-    with _open(index_path, index_given) as ix:
-        try:
-            trial = ix.get(nct_id)
-        except MatcherError as exc:
-            raise click.ClickException(str(exc)) from None
-    result = explain_trial(trial, patient)
-    result.patient = summarize(patient)
+    text, form = _patient_input(text, patient_file)
+    with _matcher(index_path) as m:
+        result = m.explain(nct_id, text, patient=form)
     if as_json:
         _echo_json(result.to_dict())
         return
@@ -460,54 +510,42 @@ def explain(
             click.echo(f"  - {q}")
 
 
+def _serve_options(func: Callable) -> Callable:
+    """``matcher serve``'s options, generated from :class:`~matcher.api.settings.ServerSettings`."""
+    from .api.settings import cli_fields
+
+    for f in reversed(cli_fields()):
+        meta, default = f.metadata, f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        kind: Any = None
+        if "choices" in meta:
+            kind = click.Choice(meta["choices"])
+        elif f.type in ("int",):
+            kind = click.IntRange(meta.get("minimum"), meta.get("maximum"))
+        elif f.type in ("float",):
+            kind = click.FloatRange(min=meta.get("minimum"))
+        func = click.option(meta["option"], f.name, default=None if meta["multiple"] else default,
+                            multiple=meta["multiple"], type=kind, show_default=not meta["multiple"],
+                            help=meta["help"])(func)
+    return func
+
+
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--cors-origin", "cors_origins", multiple=True,
-              help="Browser origin allowed to call the API, e.g. https://hospital.example. Repeatable; none by default.")
-@click.option("--frame-ancestors", multiple=True,
-              help="Origin allowed to embed the page in an iframe (CSP frame-ancestors). Repeatable; default: any.")
-@click.option("--rate-limit", default=5.0, show_default=True, type=click.FloatRange(min=0),
-              help="Requests a second per client IP; 0 turns the limit off.")
-@click.option("--rate-burst", default=30, show_default=True, type=click.IntRange(min=1),
-              help="Requests a client may make at once before the rate limit applies.")
-@click.option("--max-body", "max_body_bytes", default=65536, show_default=True, type=click.IntRange(min=1),
-              help="Largest request body in bytes; larger ones get 413.")
-@click.option("--forwarded-allow-ips", default=None,
-              help="Addresses of reverse proxies whose X-Forwarded-For gives the client address.")
+@_serve_options
 @index_option
-def serve_cmd(
-    host: str,
-    port: int,
-    cors_origins: tuple[str, ...],
-    frame_ancestors: tuple[str, ...],
-    rate_limit: float,
-    rate_burst: int,
-    max_body_bytes: int,
-    forwarded_allow_ips: str | None,
-    index_path: Path,
-    index_given: bool,
-) -> None:
+def serve_cmd(index_path: Path | None, **options: Any) -> None:
     """Serve the HTTP JSON API and the embeddable search page until Ctrl-C or SIGTERM.
 
     POST /search, POST /explain, GET /trials/NCT_ID and GET /health answer in
-    the same JSON as --json; the page is at / and the OpenAPI docs at /docs.
+    the same JSON as --json; the page is at / and the API reference at /docs.
     Patient text is never logged.
     """
-    from . import api
+    from .api import ServerSettings, serve
 
-    _open(index_path, index_given).close()  # builds the default index on first use, like every command
-    api.serve(
-        host,
-        port,
-        index_path,
-        cors_origins=cors_origins,
-        frame_ancestors=frame_ancestors or ("*",),
-        rate_limit=rate_limit or None,
-        rate_burst=rate_burst,
-        max_body_bytes=max_body_bytes,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
+    with _matcher(index_path) as m:
+        index_path = m.index_path
+        len(m)  # builds the default index on first use, like every command
+    settings = {k: v for k, v in options.items() if v not in (None, ())}
+    serve(ServerSettings(index_path=index_path, **settings))
 
 
 def main() -> None:  # pragma: no cover - console script entry

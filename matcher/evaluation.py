@@ -103,7 +103,10 @@ def eligible_above_excluded(run, qrels) -> float:
 
 def evaluate(run: dict[str, list[tuple[str, float]]], qrels: dict[str, dict[str, int]]) -> dict[str, float]:
     """nDCG@10, P@10 (grade >= 1 and grade 2), recall@100 and the eligible-above-excluded share."""
-    import ir_measures
+    try:
+        import ir_measures
+    except ImportError:
+        raise MatcherError("scoring a run needs ir-measures: pip install 'matcher[eval]'") from None
 
     condensed = condense(run, qrels)
     scored = [

@@ -23,7 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from .errors import IndexNotFound, MatcherError, TrialNotFound
-from .models import Trial
+from .filters import OPEN_STATUSES, Filters, haversine_km, site_points
+from .models import CLOSED_SITE_STATUSES, Location, Trial
 
 # One analyzer for every text field and for queries (tokenize, lowercase,
 # stop words, Porter stemming).
@@ -53,10 +54,10 @@ TEXT_FIELDS: dict[str, float] = {
     "inclusion": 1.0,
 }
 
-# Statuses under which a patient can still join. Like ClinicalTrials.gov's
-# patient search, we prefer them: their BM25F score is multiplied by
-# OPEN_STATUS_BOOST (closed trials still show, below comparable open ones).
-OPEN_STATUSES = frozenset({"recruiting", "not_yet_recruiting", "enrolling_by_invitation", "available"})
+# Statuses under which a patient can still join (matcher.filters). Like
+# ClinicalTrials.gov's patient search, we prefer them: their BM25F score is
+# multiplied by OPEN_STATUS_BOOST (closed trials still show, below comparable
+# open ones, when a search includes them).
 OPEN_STATUS_BOOST = 1.2
 
 SCORE_CACHE_SIZE = 50_000  # (field, term) score arrays kept per open index
@@ -82,6 +83,8 @@ def _schema() -> Schema:
         country=KEYWORD(commas=True, lowercase=True, stored=True),
         min_age=NUMERIC(float, bits=64, stored=True),
         max_age=NUMERIC(float, bits=64, stored=True),
+        updated=ID(stored=True),
+        points=STORED,
         record=STORED,
         **text_fields,
     )
@@ -109,8 +112,17 @@ def _document(trial: Trial) -> dict:
         "country": ",".join(c.lower() for c in trial.countries),
         "min_age": trial.minimum_age if trial.minimum_age is not None else NO_MIN_AGE,
         "max_age": trial.maximum_age if trial.maximum_age is not None else NO_MAX_AGE,
+        "updated": trial.last_update,
+        "points": _points(trial.locations),
         "record": record,
     }
+
+
+def _points(locations: list[Location]) -> bytes:
+    """(lat, lon, site number) of each located site still taking part, as float32 triples."""
+    rows = [(loc.lat, loc.lon, n) for n, loc in enumerate(locations)
+            if loc.lat is not None and loc.lon is not None and loc.status not in CLOSED_SITE_STATUSES]
+    return np.array(rows, dtype=np.float32).tobytes() if rows else b""
 
 
 def _decode(record: bytes) -> Trial:
@@ -123,51 +135,6 @@ def query_terms(text: str) -> list[str]:
     for token in ANALYZER(text or ""):
         seen.setdefault(token.text, None)
     return list(seen)
-
-
-@dataclass
-class Filters:
-    """Hard filters on indexed trial fields; None means no filter."""
-
-    age: float | None = None
-    sex: str | None = None  # "female" or "male": keeps trials open to that sex
-    status: list[str] = field(default_factory=list)
-    phase: list[str] = field(default_factory=list)
-    country: list[str] = field(default_factory=list)
-    study_type: list[str] = field(default_factory=list)
-
-    def allows(self, facets: dict) -> bool:
-        """Whether one trial's stored filter fields pass these filters."""
-        if self.age is not None and not (facets["min_age"] <= self.age <= facets["max_age"]):
-            return False
-        if self.sex in ("female", "male") and facets["sex"] not in ("all", self.sex):
-            return False
-        for name, values in (
-            ("status", self.status),
-            ("phase", self.phase),
-            ("country", self.country),
-            ("study_type", self.study_type),
-        ):
-            if values:
-                have = set(facets[name].lower().split(",")) if name in ("phase", "country") else {facets[name]}
-                if not have & {_filter_value(name, v) for v in values}:
-                    return False
-        return True
-
-    @property
-    def is_empty(self) -> bool:
-        return self.age is None and self.sex not in ("female", "male") and not (
-            self.status or self.phase or self.country or self.study_type
-        )
-
-
-def _filter_value(name: str, value: str) -> str:
-    value = value.strip().lower()
-    if name in ("status", "study_type"):
-        return "_".join(value.replace(",", " ").split())
-    if name == "phase":
-        return value.replace(" ", "").replace("_", "")
-    return value
 
 
 @dataclass
@@ -201,6 +168,7 @@ class TrialIndex:
         self._score_cache: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._trial_cache: dict[int, Trial] = {}
         self._length_cache: dict[str, np.ndarray] = {}
+        self._distance_cache: dict[tuple[float, float], np.ndarray] = {}
         self._searcher = self._ix.searcher(weighting=self._weighting)
 
     _facet_cache: list | None = None
@@ -211,7 +179,7 @@ class TrialIndex:
         """Each document's filter fields, by document number, read once."""
         if self._facet_cache is None:
             reader = self._searcher.reader()
-            keys = ("status", "study_type", "sex", "phase", "country", "min_age", "max_age")
+            keys = ("status", "study_type", "sex", "phase", "country", "min_age", "max_age", "updated", "points")
             facets: list[dict | None] = []
             for docnum in range(reader.doc_count_all()):
                 if reader.is_deleted(docnum):
@@ -368,11 +336,36 @@ class TrialIndex:
         if filters.sex in ("female", "male"):
             sexes = arrays["sex"][docnums]
             mask &= (sexes == "all") | (sexes == filters.sex)
+        if filters.open_only:
+            mask &= arrays["open"][docnums]
+        if filters.has_radius:
+            mask &= self.distances(filters.near)[docnums] <= filters.within_km
         if filters.status or filters.phase or filters.country or filters.study_type:
             facets = self._facets()
-            narrowed = Filters(status=filters.status, phase=filters.phase, country=filters.country, study_type=filters.study_type)
+            narrowed = Filters(status=filters.status, phase=filters.phase, country=filters.country,
+                               study_type=filters.study_type, include_closed=True)
             mask &= np.array([facets[d] is not None and narrowed.allows(facets[d]) for d in docnums.tolist()], dtype=bool)
         return mask
+
+    def distances(self, point: tuple[float, float]) -> np.ndarray:
+        """Each document's distance in km from ``point`` to its nearest located,
+        enrolling site (inf when it has none)."""
+        cached = self._distance_cache.get(point)
+        if cached is not None:
+            return cached
+        arrays = self._facet_arrays()
+        out = np.full(len(arrays["open"]), np.inf)
+        if len(arrays["site_doc"]):
+            km = haversine_km(arrays["site_lat"], arrays["site_lon"], *point)
+            np.minimum.at(out, arrays["site_doc"], km)
+        if len(self._distance_cache) >= 64:
+            self._distance_cache.pop(next(iter(self._distance_cache)))
+        self._distance_cache[point] = out
+        return out
+
+    def data_date(self) -> str:
+        """The newest last-update date of any trial in the index ("" if none is known)."""
+        return max((f["updated"] for f in self._facets() if f and f.get("updated")), default="")
 
     def _facet_arrays(self) -> dict[str, np.ndarray]:
         if self._facet_array_cache is None:
@@ -385,6 +378,13 @@ class TrialIndex:
                 "sex": np.array([r["sex"] for r in rows], dtype=object),
                 "open": np.array([r["status"] in OPEN_STATUSES for r in rows], dtype=bool),
             }
+            located = [(d, site_points(f["points"])) for d, f in enumerate(facets) if f and f.get("points")]
+            self._facet_array_cache["site_doc"] = np.concatenate(
+                [np.full(len(p), d, dtype=np.int64) for d, p in located]) if located else np.zeros(0, np.int64)
+            self._facet_array_cache["site_lat"] = np.concatenate(
+                [p[:, 0] for _, p in located]).astype(float) if located else np.zeros(0)
+            self._facet_array_cache["site_lon"] = np.concatenate(
+                [p[:, 1] for _, p in located]).astype(float) if located else np.zeros(0)
         return self._facet_array_cache
 
     def _nct_ids(self) -> list[str]:
@@ -427,6 +427,8 @@ class TrialIndex:
             "constraints": sum(constraints.values()),
             "constraints_by_kind": dict(constraints.most_common()),
             "status": dict(statuses.most_common()),
+            "open_to_enrolment": sum(statuses[s.upper()] for s in OPEN_STATUSES),
+            "data_date": self.data_date(),
         }
 
     def close(self) -> None:

@@ -49,10 +49,23 @@ def prepare_trials(
             skipped.append(record)
             continue
         record.criteria = split_criteria(record.eligibility_text)
+        locate_sites(record)
         pending.append(record)
         if len(pending) >= batch:
             yield from flush()
     yield from flush()
+
+
+def locate_sites(trial: Trial) -> None:
+    """Give each site without coordinates the point of its city (offline
+    GeoNames data, :mod:`matcher.geo`); a site whose city is unknown keeps none."""
+    from .geo import site_point
+
+    for loc in trial.locations:
+        if loc.lat is None or loc.lon is None:
+            point = site_point(loc)
+            if point is not None:
+                loc.lat, loc.lon = point
 
 
 def ingest(

@@ -30,6 +30,11 @@ def _from_dict(cls, data: dict[str, Any]):
     return cls(**{k: v for k, v in data.items() if k in known})
 
 
+# A site's own status, when the record gives one, that says it no longer enrols.
+CLOSED_SITE_STATUSES = frozenset({"COMPLETED", "TERMINATED", "WITHDRAWN", "SUSPENDED", "ACTIVE_NOT_RECRUITING",
+                                  "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE"})
+
+
 @dataclass
 class Location:
     facility: str = ""
@@ -300,6 +305,7 @@ class Patient:
     # what the reader wants the person to know: spelling it corrected, text it could not read
     notes: list[str] = field(default_factory=list)
     language: str | None = None  # set when the text looks written in another language (matcher reads English)
+    location: dict[str, Any] | None = None  # where they live: {"label", "lat", "lon"} (matcher.geo)
     facts: list[Fact] = field(default_factory=list)
     # content-word stems of what the patient wrote, used only in memory to
     # tell whether an unreadable exclusion concerns anything they mentioned;

@@ -18,20 +18,14 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from .demographics import described_relation, read_age, read_sex
-from .errors import MatcherError
+from .form import FormError, check_text, validate_form
 from .language import other_language
 from .models import Fact, Patient
 from .spelling import correct
 from .timing import TimingError, clause_of, days_since, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 
-
-class PatientError(MatcherError, ValueError):
-    """A patient form field with a wrong type or value; the message names the field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
+PatientError = FormError  # the name this module's callers have long used
 
 
 _OTHER_SPECIMENS = ("urine", "urinary", "urinalysis", "csf", "cerebrospinal", "pleural", "peritoneal", "ascitic",
@@ -224,24 +218,26 @@ def _class_scores(text: str, patient: Patient) -> None:
             have.add(b.concept)
 
 
-MAX_TEXT_CHARS = 50_000  # about 20 pages: longer is not a patient summary
-
-
 def read_text(text: str, patient: Patient | None = None) -> Patient:
     """Facts from free text, added to ``patient`` (a new one by default).
 
-    Raises :class:`PatientError` for text longer than ``MAX_TEXT_CHARS``.
+    Raises :class:`~matcher.form.FormError` for text longer than
+    ``MAX_TEXT_CHARS`` or holding undecodable bytes.
     """
     patient = patient or Patient()
-    text = text if isinstance(text, str) else ""
-    if len(text) > MAX_TEXT_CHARS:
-        raise PatientError("text", f"too long ({len(text):,} characters); at most {MAX_TEXT_CHARS:,}")
+    text = check_text(text) if isinstance(text, str) else ""
     language = other_language(text)
     if language:
         patient.language = language
         patient.notes.append(f"This looks written in {language}. matcher reads English only, so we could not "
                              "understand it; please describe the patient in English.")
         return patient
+    if patient.location is None:
+        from .geo import place_in_text
+
+        place = place_in_text(text)
+        if place is not None:
+            patient.location = _place_dict(place)
     text, fixes = correct(text)
     for written, read_as in fixes:
         patient.notes.append(f"We read “{written}” as “{read_as}”.")
@@ -333,90 +329,73 @@ def read_form(form: Mapping[str, Any], *, today: dt.date | None = None) -> Patie
 
     Raises :class:`PatientError` naming the field when a value has the wrong type.
     """
-    if not isinstance(form, Mapping):
-        raise PatientError("patient", "expected a JSON object")
+    checked = validate_form(form)
     today = today or dt.date.today()
-    known = {"age", "sex", "conditions", "measurements", "medications", "pregnant", "breastfeeding", "text"}
-    unknown = sorted(set(form) - known)
-    if unknown:
-        raise PatientError(unknown[0], f"unknown field; expected one of {', '.join(sorted(known))}")
-    patient = Patient()
-    age = form.get("age")
-    if age is not None:
-        if isinstance(age, bool) or not isinstance(age, (int, float)) or not 0 <= age <= 130:
-            raise PatientError("age", "expected a number of years between 0 and 130")
-        patient.age = float(age)
-    sex = form.get("sex")
-    if sex is not None:
-        if not isinstance(sex, str) or sex.strip().lower() not in ("female", "male"):
-            raise PatientError("sex", 'expected "female" or "male"')
-        patient.sex = sex.strip().lower()
-    for name in ("pregnant", "breastfeeding"):
-        value = form.get(name)
-        if value is not None and not isinstance(value, bool):
-            raise PatientError(name, "expected true or false")
-    patient.pregnant = form.get("pregnant")
-    patient.breastfeeding = form.get("breastfeeding")
-
-    conditions = form.get("conditions") or []
-    if not isinstance(conditions, list) or not all(isinstance(c, str) for c in conditions):
-        raise PatientError("conditions", "expected a list of strings")
-    for text in conditions:
+    patient = Patient(age=checked.age, sex=checked.sex, pregnant=checked.pregnant, breastfeeding=checked.breastfeeding)
+    for text in checked.conditions:
         for concept in _concepts(text, "CONDITION") or [" ".join(text.lower().split())]:
             if concept:
                 patient.facts.append(Fact("condition", concept, text=text))
-
-    measurements = form.get("measurements") or []
-    if not isinstance(measurements, list):
-        raise PatientError("measurements", "expected a list of {name, value, unit}")
-    for i, m in enumerate(measurements):
-        where = f"measurements[{i}]"
-        if not isinstance(m, Mapping) or not isinstance(m.get("name"), str):
-            raise PatientError(where, "expected an object with name, value and unit")
-        value = m.get("value")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise PatientError(f"{where}.value", "expected a number")
-        analyte = analyte_for(m["name"])
-        if analyte is None:
-            raise PatientError(f"{where}.name", f"unknown measurement {m['name']!r}")
-        unit = m.get("unit")
+    for i, m in enumerate(checked.measurements):
+        patient.facts.append(_form_measurement(f"measurements[{i}]", m.name, m.value, m.unit))
+    for i, med in enumerate(checked.medications):
+        name, last = med.name, med.last_taken
         try:
-            if analyte.kind == "score" and unit in (None, "", "%", "points"):
-                canonical, cu = float(value), analyte.canonical_unit
-            else:
-                canonical, cu = to_canonical(float(value), unit or None, analyte.id)
-        except UnitError as exc:
-            raise PatientError(f"{where}.unit", str(exc)) from None
-        patient.facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu, text=m["name"]))
-
-    medications = form.get("medications") or []
-    if not isinstance(medications, list):
-        raise PatientError("medications", "expected a list of names or {name, last_taken}")
-    for i, med in enumerate(medications):
-        where = f"medications[{i}]"
-        if isinstance(med, str):
-            name, days, current = med, None, True
-        elif isinstance(med, Mapping) and isinstance(med.get("name"), str):
-            name = med["name"]
-            last = med.get("last_taken")
-            try:
-                days = None if last in (None, "") else days_since(last, f"{where}.last_taken", today)
-            except TimingError as exc:
-                raise PatientError(exc.field, str(exc).split(": ", 1)[-1]) from None
-            current = days is None or days <= 1
-            days = 0.0 if days is None else days
-        else:
-            raise PatientError(where, "expected a name or an object with name and last_taken")
+            days = None if last in (None, "") else days_since(last, f"medications[{i}].last_taken", today)
+        except TimingError as exc:
+            raise PatientError(exc.field, str(exc).split(": ", 1)[-1]) from None
+        current = days is None or days <= 1
         for concept in _concepts(name, "THERAPY") or [" ".join(name.lower().split())]:
-            patient.facts.append(Fact("therapy", concept, days_ago=0.0 if current and days is None else days,
+            patient.facts.append(Fact("therapy", concept, days_ago=0.0 if days is None else days,
                                       current=current, text=name))
 
-    text = form.get("text")
-    if text is not None:
-        if not isinstance(text, str):
-            raise PatientError("text", "expected a string")
-        read_text(text, patient)
+    if checked.location is not None:
+        patient.location = _form_place(checked.location)
+    if checked.text is not None:
+        read_text(checked.text, patient)
     return patient
+
+
+def _form_place(value: Any) -> dict[str, Any]:
+    """The form's ``location``: {"lat", "lon"} as given, or a place name or postal code geocoded offline."""
+    from .geo import geocode
+
+    if not isinstance(value, str):
+        return {"label": f"{value.lat:.4f}, {value.lon:.4f}", "lat": value.lat, "lon": value.lon, "kind": "point"}
+    place = geocode(value)
+    if place is None:
+        raise PatientError("location", f"unknown place {value.strip()[:60]!r}; give a city ('Columbus, Ohio'), "
+                                       "a US ZIP code, a country, or {\"lat\", \"lon\"}")
+    return _place_dict(place)
+
+
+def _place_dict(place: Any) -> dict[str, Any]:
+    return {"label": place.label, "lat": place.lat, "lon": place.lon, "kind": place.kind,
+            "admin1": place.admin1, "country": place.country}
+
+
+def _form_measurement(where: str, name: str, value: float, unit: str | None) -> Fact:
+    """One form measurement in its analyte's canonical unit, refused when the
+    analyte is unknown, the unit does not convert, or the value is implausible."""
+    analyte = analyte_for(name)
+    if analyte is None:
+        raise PatientError(f"{where}.name", f"unknown measurement {name!r}")
+    try:
+        if analyte.kind == "score" and unit in (None, "", "%", "points"):
+            canonical, cu = float(value), analyte.canonical_unit
+        else:
+            canonical, cu = to_canonical(float(value), unit or None, analyte.id)
+    except UnitError as exc:
+        raise PatientError(f"{where}.unit", str(exc)) from None
+    if value < 0 and analyte.kind != "score":
+        raise PatientError(f"{where}.value", f"a {analyte.id} result cannot be negative")
+    if analyte.range is not None:
+        lo, hi = analyte.range
+        if not lo <= canonical <= hi:
+            shown = f"{value:g} {unit or ''}".strip()
+            raise PatientError(f"{where}.value", f"{shown} is not a plausible {analyte.id} result "
+                                                 f"(expected {lo:g} to {hi:g}{' ' + cu if cu else ''}); check the unit")
+    return Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu, text=name)
 
 
 def read_patient(text: str | None = None, form: Mapping[str, Any] | None = None) -> Patient:

@@ -23,15 +23,9 @@ import numpy as np
 
 from . import resources
 from .eligibility import Explanation, explain
-from .index import (
-    OPEN_STATUSES,
-    TRIAL_CACHE_SIZE,
-    Filters,
-    Hit,
-    TrialIndex,
-    query_terms,
-)
-from .models import Patient, Trial
+from .filters import OPEN_STATUSES, Filters, nearest_site
+from .index import TRIAL_CACHE_SIZE, Hit, TrialIndex, query_terms
+from .models import CLOSED_SITE_STATUSES, Location, Patient, Trial
 from .topics import trial_topics
 from .understood import summarize
 from .vocabulary import condition_ancestors
@@ -54,6 +48,12 @@ WORD_WEIGHT = 1.0  # query weight of the other words they wrote
 DEFAULT_CANDIDATES = 50  # judged and re-ranked per interactive search
 RUN_CANDIDATES = 300  # per topic in batch runs (`matcher run`)
 OPEN_TIER_MIN_TEXT = 0.5  # share of the best text score an open trial needs to be listed first
+# Distance to the nearest enrolling site, when the patient gave a place: added
+# to the learned score (no relevance judgement knows where patients live) as
+# NEAR_WEIGHT * 2 ** (-km / NEAR_HALF_KM), and shown in ``signals`` as "near".
+NEAR_WEIGHT = 0.5
+NEAR_HALF_KM = 150.0
+KM_PER_MILE = 1.609344
 
 
 @dataclass
@@ -70,12 +70,20 @@ class Result:
     signals: dict[str, float]
     explanation: Explanation | None = None
     features: dict[str, float] = field(default_factory=dict)
+    nearest_site: dict[str, Any] | None = None  # facility, city, state, country, km, miles
+
+    @property
+    def enrolling(self) -> bool:
+        """Whether the trial is open to enrolment (recruiting or about to)."""
+        return self.status.lower() in OPEN_STATUSES
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "nct_id": self.nct_id,
             "title": self.title,
             "status": self.status,
+            "enrolling": self.enrolling,
+            "nearest_site": self.nearest_site,
             "score": round(self.score, 4),
             "eligibility": self.eligibility,
             "pass": self.passed,
@@ -95,6 +103,8 @@ class SearchResults:
     questions: list[str] = field(default_factory=list)
     excluded: list[Result] = field(default_factory=list)
     patient: dict[str, Any] = field(default_factory=dict)  # what we understood (matcher.understood)
+    closed: int = 0  # close matches left out because they no longer enrol (see Filters.include_closed)
+    data_date: str = ""  # the newest registry update in the index
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +112,8 @@ class SearchResults:
             "results": [r.to_dict() for r in self.results],
             "questions": self.questions,
             "excluded": [r.to_dict() for r in self.excluded],
+            "closed": self.closed,
+            "data_date": self.data_date,
         }
 
 
@@ -269,23 +281,40 @@ def _main_reasons(explanation: Explanation, limit: int = 3) -> list[str]:
     return list(dict.fromkeys(ordered))[:limit]
 
 
+@dataclass
+class Candidates:
+    kept: list[Hit]
+    gone: list[Hit]  # the best hits only the patient's age or sex left out
+    closed: int = 0  # hits among the best ``limit`` left out only because they no longer enrol
+
+
 def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: Filters | None = None,
-               limit: int = DEFAULT_CANDIDATES, hard_filters: bool = True, removed: int = 0):
-    """Text-relevance candidates for a patient, and the best ``removed`` ones
-    that only the patient's age/sex filter left out."""
+               limit: int = DEFAULT_CANDIDATES, hard_filters: bool = True, removed: int = 0) -> Candidates:
+    """Text-relevance candidates for a patient, the best ``removed`` ones that
+    only the patient's age/sex filter left out, and how many closed trials the
+    open-only default hid. With ``hard_filters`` (patient-facing search) and no
+    ``filters``, the default :class:`Filters` apply: trials open to enrolment."""
     weights = patient_terms(patient, text)
-    flt = patient_filters(patient, filters) if hard_filters else filters
+    if not hard_filters:
+        kept, _ = index.search_split(weights, top=limit, filters=filters)
+        return Candidates(kept, [])
+    user = filters if filters is not None else Filters()
+    flt = patient_filters(patient, user)
     kept, gone = index.search_split(weights, top=limit, filters=flt, removed=removed)
-    if gone and filters is not None:
-        gone = [h for h in gone if filters.allows(index.facets_of(h.nct_id))]
-    return kept, gone
+    gone = [h for h in gone if user.allows(index.facets_of(h.nct_id))]
+    closed = 0
+    if flt.open_only:
+        wider, _ = index.search_split(weights, top=limit, filters=flt.with_closed())
+        closed = sum(1 for h in wider if h.trial.overall_status.lower() not in OPEN_STATUSES)
+    return Candidates(kept, gone, closed)
 
 
 class _Scorer:
     """Judges and scores the hits of one search against the same normalizers."""
 
-    def __init__(self, index: TrialIndex, patient: Patient, text: str, hits: list[Hit], ranker: LinearRanker):
-        self.index, self.patient, self.ranker = index, patient, ranker
+    def __init__(self, index: TrialIndex, patient: Patient, text: str, hits: list[Hit], ranker: LinearRanker,
+                 near: dict[str, Any] | None = None):
+        self.index, self.patient, self.ranker, self.near = index, patient, ranker, near
         self.best = max((h.score for h in hits), default=0.0)
         words = {t: 1.0 for t in (query_terms(text) if text else sorted(patient.words))}
         scores, self.words_best = index.scores_of(words, hits)
@@ -300,13 +329,48 @@ class _Scorer:
             fits=self.demographics.allows(self.index.facets_of(hit.nct_id)), patient=self.patient,
         )
         counts = explanation.counts()
+        score, contributions = self.ranker.score(feats), self.ranker.contributions(feats)
+        site = None
+        if self.near is not None:
+            site = _nearest(hit.trial, self.index.facets_of(hit.nct_id), self.near)
+            near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
+            score += near
+            contributions["near"] = near
         return Result(
             nct_id=hit.nct_id, title=hit.trial.title, status=hit.trial.overall_status,
-            score=self.ranker.score(feats), eligibility=explanation.eligibility,
+            score=score, eligibility=explanation.eligibility,
             passed=counts["pass"], failed=counts["fail"], unknown=counts["unknown"],
-            reasons=_main_reasons(explanation), signals=self.ranker.contributions(feats), explanation=explanation,
-            features=feats,
+            reasons=_main_reasons(explanation), signals=contributions, explanation=explanation,
+            features=feats, nearest_site=site,
         )
+
+
+def _nearest(trial: Trial, facets: dict, place: dict[str, Any]) -> dict[str, Any] | None:
+    """The trial's enrolling site nearest the patient's place, with its distance.
+
+    A state or a country has no single point: a site inside it counts as at
+    distance 0 (and the distance is not shown); otherwise the distance is
+    measured from the region's centre."""
+    found = nearest_site(facets.get("points") or b"", (place["lat"], place["lon"]))
+    if found is None or found[0] >= len(trial.locations):
+        return None
+    n, km = found
+    region = place.get("kind") in ("state", "country")
+    if region:
+        inside = [loc for loc in trial.locations if _in_region(loc, place)]
+        if inside:
+            loc = inside[0]
+            return {"facility": loc.facility, "city": loc.city, "state": loc.state, "country": loc.country,
+                    "km": 0.0, "miles": 0.0, "in": place["label"]}
+    loc = trial.locations[n]
+    return {"facility": loc.facility, "city": loc.city, "state": loc.state, "country": loc.country,
+            "km": round(km, 1), "miles": round(km / KM_PER_MILE, 1)}
+
+
+def _in_region(loc: Location, place: dict[str, Any]) -> bool:
+    if loc.status in CLOSED_SITE_STATUSES or loc.country != place.get("country"):
+        return False
+    return place.get("kind") == "country" or loc.state.casefold() == (place.get("admin1") or "").casefold()
 
 
 def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, filters: Filters | None = None,
@@ -325,11 +389,15 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
     if patient.language:
         return SearchResults([], [], patient=understood)  # not keyword matches on words we cannot read
     ranker = ranker or default_ranker()
-    hits, gone = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top),
-                            hard_filters=hard_filters, removed=10 if hard_filters else 0)
+    found = candidates(index, patient, text=text, filters=filters, limit=max(n_candidates, top),
+                       hard_filters=hard_filters, removed=10 if hard_filters else 0)
+    hits, gone = found.kept, found.gone
     if not hits and not gone:
-        return SearchResults([], [], patient=understood)
-    scorer = _Scorer(index, patient, text, hits + gone, ranker)
+        return SearchResults([], [], patient=understood, closed=found.closed)
+    near = patient.location
+    if filters is not None and filters.near is not None and near is None:
+        near = {"label": "", "lat": filters.near[0], "lon": filters.near[1], "kind": "point"}
+    scorer = _Scorer(index, patient, text, hits + gone, ranker, near=near)
     results = [scorer.result(hit, position) for position, hit in enumerate(hits)]
 
     def tier(r: Result) -> tuple[bool, bool]:
@@ -346,7 +414,7 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
         for q in r.explanation.questions:
             questions.setdefault(q, None)
     excluded = _filtered_out(gone, scorer) if hard_filters else []
-    return SearchResults(shown, list(questions)[:10], excluded, patient=understood)
+    return SearchResults(shown, list(questions)[:10], excluded, patient=understood, closed=found.closed)
 
 
 def _filtered_out(gone: list[Hit], scorer: _Scorer, limit: int = 3) -> list[Result]:
@@ -360,7 +428,7 @@ def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: i
                  hard_filters: bool = False) -> list[tuple[str, dict[str, float]]]:
     """(nct_id, features) for every candidate, in text order: training and evaluation data
     (by default without the age/sex filter, as ``matcher run``)."""
-    hits, _ = candidates(index, patient, text=text, limit=n_candidates, hard_filters=hard_filters)
+    hits = candidates(index, patient, text=text, limit=n_candidates, hard_filters=hard_filters).kept
     if not hits:
         return []
     scorer = _Scorer(index, patient, text, hits, LinearRanker.from_dict({"weights": PRIOR_WEIGHTS}))

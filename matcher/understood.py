@@ -70,6 +70,7 @@ def summarize(patient: Patient) -> dict[str, Any]:
         "metastatic_sites": list(patient.metastatic_sites),
         "biomarkers": list(patient.biomarkers),
         "prior_lines": patient.prior_lines,
+        "location": dict(patient.location) if patient.location else None,
         "notes": list(patient.notes),
     }
     out["understood_anything"] = bool(conditions or medications or measurements or patient.age is not None
@@ -108,5 +109,7 @@ def lines(summary: dict[str, Any]) -> list[str]:
                                                  + ("" if m["status"] in ("yes", "current") else f" ({m['status']})") for m in summary["medications"]))
     if summary["allergies"]:
         out.append("Allergies: " + "; ".join(a["name"] + (" (none)" if a["status"] == "denied" else "") for a in summary["allergies"]))
+    if summary.get("location"):
+        out.append(f"Where: {summary['location']['label']} (nearby sites rank higher)")
     out += [f"Note: {n}" for n in summary.get("notes", [])]
     return out

@@ -32,3 +32,24 @@ def seed_trial():
 
     (trial,) = prepare_trials(load_records([SEED]), [])
     return trial
+
+
+@pytest.fixture(scope="session")
+def fixture_index(tmp_path_factory) -> Path:
+    """An index of the four fixture records, built once per test session.
+    Read-only: a test that changes an index copies it first (``index_copy``)."""
+    from matcher.ingest import ingest
+
+    path = tmp_path_factory.mktemp("fixture-index") / "ix"
+    ingest([str(RECORDS)], path, update=False)
+    return path
+
+
+@pytest.fixture
+def index_copy(fixture_index, tmp_path) -> Path:
+    """A private copy of the session's fixture index, for tests that change it."""
+    import shutil
+
+    path = tmp_path / "ix"
+    shutil.copytree(fixture_index, path)
+    return path

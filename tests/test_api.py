@@ -33,10 +33,8 @@ CRITERION_KEYS = {"id", "section", "text", "verdict", "reason", "checkable", "as
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("api") / "ix"
-    ingest([str(RECORDS)], path, update=False)
-    return path
+def index_dir(fixture_index) -> Path:
+    return fixture_index
 
 
 @pytest.fixture(scope="module")
@@ -437,10 +435,11 @@ def test_cli_serve_is_a_thin_wrapper(index_dir, monkeypatch):
     result = CliRunner().invoke(cli, ["serve", "--index", str(index_dir), "--port", "8123", "--rate-limit", "0",
                                       "--cors-origin", "https://hospital.example"])
     assert result.exit_code == 0, result.output
-    (args, kwargs), = calls
-    assert args == ("127.0.0.1", 8123, index_dir)
-    assert kwargs["rate_limit"] is None
-    assert kwargs["cors_origins"] == ("https://hospital.example",)
+    ((settings,), _), = calls
+    assert (settings.host, settings.port, settings.index_path) == ("127.0.0.1", 8123, index_dir)
+    assert settings.rate_limit == 0 and not settings.limited
+    assert settings.cors_origins == ("https://hospital.example",)
+    assert settings.max_body_bytes == 64 * 1024  # the defaults come from ServerSettings, stated once
     missing = CliRunner().invoke(cli, ["serve", "--index", str(index_dir.parent / "none")])
     assert missing.exit_code != 0
     assert "no index" in missing.output

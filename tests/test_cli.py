@@ -17,11 +17,8 @@ def runner():
 
 
 @pytest.fixture
-def ix(tmp_path, runner):
-    path = tmp_path / "ix"
-    result = runner.invoke(cli, ["index", str(RECORDS), "--index", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+def ix(index_copy):
+    return index_copy
 
 
 def test_every_command_has_help(runner):

@@ -15,13 +15,14 @@ import threading
 import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
+import swagger_ui_bundle
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -29,10 +30,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
-from .. import config
 from ..errors import IndexNotFound, MatcherError, TrialNotFound
-from ..index import Filters
-from ..patient import PatientError
+from ..filters import FilterError
+from ..form import FormError
 from ..service import Matcher
 from .middleware import (
     AccessLogMiddleware,
@@ -52,37 +52,19 @@ from .schemas import (
     SearchResponse,
     ValidationErrorResponse,
 )
+from .settings import ServerSettings
 
 log = logging.getLogger("matcher.api")
-
-DEFAULT_MAX_BODY_BYTES = 64 * 1024
-DEFAULT_RATE_LIMIT = 5.0  # requests a second per client IP, sustained
-DEFAULT_RATE_BURST = 30  # requests a client may make at once
-DEFAULT_RELOAD_INTERVAL = 1.0  # seconds between checks of the index's CURRENT pointer
-
-
-@dataclass
-class ApiSettings:
-    """Everything :func:`create_app` can be told; every field has a safe default."""
-
-    index_path: Path | None = None
-    cors_origins: Sequence[str] = ()
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    rate_limit: float | None = DEFAULT_RATE_LIMIT  # None or 0: no rate limit
-    rate_burst: int = DEFAULT_RATE_BURST
-    frame_ancestors: Sequence[str] = ("*",)  # CSP frame-ancestors of the page; ("'none'",) forbids framing
-    reload_interval: float = DEFAULT_RELOAD_INTERVAL  # 0: check on every request
-    warm_up: bool = True  # load the language pipeline at startup, not on the first request
-
 
 class IndexHolder:
     """The shared :class:`Matcher`, switched to a newer index generation when one is swapped in."""
 
-    def __init__(self, index_path: Path, reload_interval: float):
+    def __init__(self, index_path: Path | None, reload_interval: float):
         self.index_path = index_path
         self.reload_interval = reload_interval
         self._lock = threading.Lock()
         self._matcher: Matcher | None = Matcher(index_path)
+        self.index_path = self._matcher.index_path
         self._stamp = self._pointer_stamp()
         self._checked = time.monotonic()
 
@@ -131,8 +113,8 @@ class IndexHolder:
 
 
 @cache
-def _page() -> str:
-    return (resources.files(__package__) / "static" / "index.html").read_text(encoding="utf-8")
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "static" / name).read_text(encoding="utf-8")
 
 
 def _version() -> str:
@@ -162,13 +144,6 @@ def _validation_response(errors: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=422)
 
 
-def _filters(request: SearchRequest) -> Filters | None:
-    if request.filters is None:
-        return None
-    f = request.filters
-    return Filters(status=f.status, phase=f.phase, country=f.country, study_type=f.study_type)
-
-
 def _require_patient(request: SearchRequest | ExplainRequest) -> None:
     if not request.has_patient():
         raise RequestValidationError(
@@ -176,18 +151,12 @@ def _require_patient(request: SearchRequest | ExplainRequest) -> None:
         )
 
 
-def create_app(
-    index_path: str | os.PathLike | None = None,
-    *,
-    cors_origins: Sequence[str] = (),
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    rate_limit: float | None = DEFAULT_RATE_LIMIT,
-    rate_burst: int = DEFAULT_RATE_BURST,
-    frame_ancestors: Sequence[str] = ("*",),
-    reload_interval: float = DEFAULT_RELOAD_INTERVAL,
-    warm_up: bool = True,
-) -> FastAPI:
+def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerSettings | None = None,
+               **options: Any) -> FastAPI:
     """The HTTP app over the index at ``index_path`` (default: ``matcher``'s default index).
+
+    ``options`` are :class:`~matcher.api.settings.ServerSettings` fields, or
+    pass ``settings`` whole:
 
     - ``cors_origins``: origins allowed to call the API from a browser (``["*"]`` for any); none by default.
     - ``max_body_bytes``: larger request bodies get 413.
@@ -198,18 +167,9 @@ def create_app(
 
     Raises :class:`matcher.errors.IndexNotFound` if there is no index.
     """
-    if max_body_bytes < 1:
-        raise ValueError("max_body_bytes must be at least 1")
-    settings = ApiSettings(
-        index_path=Path(index_path) if index_path else config.default_index_path(),
-        cors_origins=_strings(cors_origins),
-        max_body_bytes=max_body_bytes,
-        rate_limit=rate_limit,
-        rate_burst=rate_burst,
-        frame_ancestors=_strings(frame_ancestors),
-        reload_interval=reload_interval,
-        warm_up=warm_up,
-    )
+    settings = settings or ServerSettings(**options)
+    if index_path is not None:
+        settings = replace(settings, index_path=Path(index_path))
     holder = IndexHolder(settings.index_path, settings.reload_interval)
 
     @asynccontextmanager
@@ -234,6 +194,8 @@ def create_app(
             "Patient data is read in memory only: it is never stored or logged."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served below from shipped assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.holder = holder
@@ -249,11 +211,15 @@ def create_app(
                 errors.append(_error(e["loc"], e["msg"], e["type"]))
         return _validation_response(errors)
 
-    @app.exception_handler(PatientError)
-    async def _on_patient(request: Request, exc: PatientError) -> JSONResponse:
+    @app.exception_handler(FormError)
+    async def _on_patient(request: Request, exc: FormError) -> JSONResponse:
         message = str(exc).removeprefix(f"{exc.field}: ")
         loc: list[str | int] = ["body", "patient", *_split_field(exc.field)]
         return _validation_response([_error(loc, message, "value_error")])
+
+    @app.exception_handler(FilterError)
+    async def _on_filter(request: Request, exc: FilterError) -> JSONResponse:
+        return _validation_response([_error(["body", "filters", exc.field], str(exc), "value_error")])
 
     @app.exception_handler(TrialNotFound)
     async def _on_not_found(request: Request, exc: TrialNotFound) -> JSONResponse:
@@ -294,7 +260,7 @@ def create_app(
             body.text,
             patient=body.patient.to_form() if body.patient else None,
             top=body.top,
-            filters=_filters(body),
+            filters=body.filters.to_filters() if body.filters else None,
         )
         return JSONResponse(found.to_dict())
 
@@ -335,7 +301,8 @@ def create_app(
     @app.get("/health", response_model=HealthResponse, summary="Liveness and the index in service", tags=["service"])
     def health() -> JSONResponse:
         matcher = holder.get()
-        return JSONResponse({"status": "ok", "trials": len(matcher), "generation": matcher.generation})
+        return JSONResponse({"status": "ok", "trials": len(matcher), "generation": matcher.generation,
+                             "data_date": matcher.index.data_date()})
 
     # -- the embeddable page ---------------------------------------------------
     csp = "; ".join([
@@ -349,15 +316,23 @@ def create_app(
         "frame-ancestors " + (" ".join(settings.frame_ancestors) or "'none'"),
     ])
 
+    docs_csp = "; ".join(["default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+                          "img-src 'self' data:", "connect-src 'self'", "base-uri 'none'", "frame-ancestors 'none'"])
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
-        return HTMLResponse(_page(), headers={"Content-Security-Policy": csp})
+        return HTMLResponse(_asset("index.html"), headers={"Content-Security-Policy": csp})
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(_asset("docs.html"), headers={"Content-Security-Policy": docs_csp})
 
     app.mount("/static", StaticFiles(packages=[(__package__, "static")]), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
     # -- middleware: the last added runs first ---------------------------------
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    if settings.rate_limit:
+    if settings.limited:
         app.add_middleware(RateLimitMiddleware, bucket=TokenBucket(settings.rate_limit, settings.rate_burst))
     app.add_middleware(ErrorShieldMiddleware)
     app.add_middleware(

@@ -13,77 +13,47 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..filters import Filters
+from ..form import MAX_TEXT_CHARS, FormError, PatientForm, check_text
 
 NCT_PATTERN = r"^[Nn][Cc][Tt]\d{8}$"
-MAX_TEXT = 20_000
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Measurement(_Strict):
-    name: str = Field(min_length=1, max_length=200, examples=["hemoglobin"])
-    value: float = Field(strict=True, examples=[11.2])
-    unit: str | None = Field(None, max_length=50, examples=["g/dL"])
-
-
-class Medication(_Strict):
-    name: str = Field(min_length=1, max_length=200, examples=["rituximab"])
-    last_taken: str | float | None = Field(
-        None, description="A date (YYYY-MM-DD), a number of days ago, or text like '2 weeks ago'; empty if current."
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_name(cls, value: Any) -> Any:
-        return {"name": value} if isinstance(value, str) else value
-
-
-class PatientForm(_Strict):
-    """A site's patient form: every field optional; ``text`` is read like free text."""
-
-    age: float | None = Field(None, ge=0, le=130, strict=True, description="Age in years.")
-    sex: Literal["female", "male"] | None = None
-    conditions: list[str] = Field(default_factory=list, max_length=100, examples=[["systemic lupus erythematosus"]])
-    measurements: list[Measurement] = Field(default_factory=list, max_length=100)
-    medications: list[Medication] = Field(
-        default_factory=list, max_length=100, description="Names, or objects with name and last_taken."
-    )
-    pregnant: bool | None = Field(None, strict=True)
-    breastfeeding: bool | None = Field(None, strict=True)
-    text: str | None = Field(None, max_length=MAX_TEXT)
-
-    @field_validator("sex", mode="before")
-    @classmethod
-    def _sex_lower(cls, value: Any) -> Any:
-        return value.strip().lower() if isinstance(value, str) else value
-
-    def to_form(self) -> dict[str, Any]:
-        """The dict :func:`matcher.patient.read_form` reads (unset fields left out)."""
-        form: dict[str, Any] = self.model_dump(exclude_none=True, exclude={"medications"})
-        if self.medications:
-            form["medications"] = [
-                m.name if m.last_taken in (None, "") else {"name": m.name, "last_taken": m.last_taken}
-                for m in self.medications
-            ]
-        return {k: v for k, v in form.items() if v != []}
-
-    def is_empty(self) -> bool:
-        return not self.to_form()
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SearchFilters(_Strict):
-    status: list[str] = Field(default_factory=list, max_length=20, examples=[["recruiting"]])
+    status: list[str] = Field(default_factory=list, max_length=20, examples=[["recruiting"]],
+                              description="Overall statuses to keep; overrides the open-to-enrolment default.")
+    include_closed: bool = Field(False, strict=True, description="Also list trials that no longer enrol.")
     phase: list[str] = Field(default_factory=list, max_length=20, examples=[["phase2"]])
-    country: list[str] = Field(default_factory=list, max_length=50, examples=[["China"]])
+    country: list[str] = Field(default_factory=list, max_length=50, examples=[["United States"]],
+                               description="Countries with a site: names or ISO codes (USA, US, FR).")
     study_type: list[str] = Field(default_factory=list, max_length=5, examples=[["interventional"]])
+    within: str | float | None = Field(None, examples=["50mi"], description=(
+        "Keep trials with an enrolling site this close to the patient's location: 50mi, 100km, or a number of km."))
+
+    def to_filters(self) -> Filters:
+        return Filters(status=self.status, include_closed=self.include_closed, phase=self.phase,
+                       country=self.country, study_type=self.study_type, within=self.within)
 
 
 class _PatientRequest(_Strict):
-    text: str | None = Field(None, max_length=MAX_TEXT, description="The patient in free text.")
+    text: str | None = Field(None, description=f"The patient in free text (at most {MAX_TEXT_CHARS:,} characters).")
     patient: PatientForm | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _usable_text(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                check_text(value)
+            except FormError as exc:
+                raise ValueError(str(exc).removeprefix("text: ")) from None
+        return value
 
     def has_patient(self) -> bool:
         return bool((self.text or "").strip()) or (self.patient is not None and not self.patient.is_empty())
@@ -125,6 +95,10 @@ class ResultOut(_Open):
     nct_id: str
     title: str
     status: str
+    enrolling: bool = Field(description="Open to enrolment; a trial that is not must not be shown as joinable.")
+    nearest_site: dict[str, Any] | None = Field(
+        description="The enrolling site nearest the patient (facility, city, state, country, km, miles), "
+                    "when the patient gave a place.")
     score: float
     eligibility: Literal["eligible", "uncertain", "ineligible"]
     passed: int = Field(alias="pass")
@@ -151,6 +125,8 @@ class SearchResponse(_Open):
     results: list[ResultOut]
     questions: list[str]
     excluded: list[ResultOut] = Field(description="Close matches left out by the patient's age or sex.")
+    closed: int = Field(description="Close matches not listed because they no longer enrol (see filters.include_closed).")
+    data_date: str = Field(description="The newest registry update in the index (YYYY-MM-DD).")
 
 
 class CriterionOut(_Open):
@@ -177,6 +153,7 @@ class HealthResponse(_Open):
     status: Literal["ok"]
     trials: int
     generation: str
+    data_date: str = Field(description="The newest registry update in the index (YYYY-MM-DD).")
 
 
 class ErrorItem(_Open):

@@ -8,26 +8,20 @@ flight finish (up to ``graceful_timeout`` seconds), then closes the index.
 from __future__ import annotations
 
 import copy
-import os
 import socket
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from .app import (
-    DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_RATE_BURST,
-    DEFAULT_RATE_LIMIT,
-    DEFAULT_RELOAD_INTERVAL,
-    create_app,
-)
+from .app import create_app
+from .settings import ServerSettings
 
-DEFAULT_GRACEFUL_TIMEOUT = 30
+DEFAULT_GRACEFUL_TIMEOUT = ServerSettings.graceful_timeout
 
 
 def log_config(level: str = "info") -> dict[str, Any]:
@@ -72,38 +66,20 @@ def make_server(
     return uvicorn.Server(config)
 
 
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    index_path: str | os.PathLike | None = None,
-    *,
-    cors_origins: Sequence[str] = (),
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    rate_limit: float | None = DEFAULT_RATE_LIMIT,
-    rate_burst: int = DEFAULT_RATE_BURST,
-    frame_ancestors: Sequence[str] = ("*",),
-    reload_interval: float = DEFAULT_RELOAD_INTERVAL,
-    graceful_timeout: int | None = DEFAULT_GRACEFUL_TIMEOUT,
-    forwarded_allow_ips: str | None = None,
-    log_level: str = "info",
-) -> None:
-    """Serve the API and page until SIGTERM/SIGINT. Raises ``IndexNotFound`` if there is no index.
+def serve(settings: ServerSettings | None = None, **options: Any) -> None:
+    """Serve the API and page until SIGTERM/SIGINT with ``settings`` (or
+    :class:`ServerSettings` fields as keywords). Raises ``IndexNotFound`` if
+    there is no index.
 
     ``forwarded_allow_ips``: addresses of reverse proxies whose X-Forwarded-For
     is trusted for the client address (the rate limit's key); uvicorn's default
     trusts 127.0.0.1 only.
     """
-    app = create_app(
-        index_path,
-        cors_origins=cors_origins,
-        max_body_bytes=max_body_bytes,
-        rate_limit=rate_limit,
-        rate_burst=rate_burst,
-        frame_ancestors=frame_ancestors,
-        reload_interval=reload_interval,
-    )
+    settings = settings or ServerSettings(**options)
+    app = create_app(settings=settings)
     make_server(
-        app, host, port, graceful_timeout=graceful_timeout, forwarded_allow_ips=forwarded_allow_ips, log_level=log_level
+        app, settings.host, settings.port, graceful_timeout=settings.graceful_timeout,
+        forwarded_allow_ips=settings.forwarded_allow_ips, log_level=settings.log_level,
     ).run()
 
 

@@ -1,0 +1,4 @@
+"""``python -m matcher``: the ``matcher`` command."""
+from .cli import main
+
+main()
