@@ -8,6 +8,7 @@ explicit ``status``) says otherwise.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -25,15 +26,24 @@ PHASES = ("earlyphase1", "phase1", "phase2", "phase3", "phase4", "na")
 STUDY_TYPES = ("interventional", "observational", "expanded_access")
 
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_COMMON_COUNTRIES = ("United States", "Canada", "United Kingdom", "France", "Germany", "China", "Japan", "India")
 
 
 class FilterError(MatcherError, ValueError):
     """A filter value matcher does not know; the message lists the valid ones."""
 
-    def __init__(self, field: str, value: str, valid: list[str] | tuple[str, ...]):
+    def __init__(self, field: str, value: str, valid: list[str] | tuple[str, ...] = (), message: str = ""):
         self.field, self.value, self.valid = field, value, list(valid)
-        shown = ", ".join(self.valid[:30]) + (", ..." if len(self.valid) > 30 else "")
-        super().__init__(f"unknown {field.replace('_', ' ')} {value!r}; valid values: {shown}")
+        if not message:
+            if len(self.valid) <= 30:
+                hint = "valid values: " + ", ".join(self.valid)
+            else:  # a long list (countries): the closest spellings, then a few common ones
+                close = difflib.get_close_matches(value, self.valid, n=5, cutoff=0.6)
+                common = [v for v in _COMMON_COUNTRIES if v in self.valid and v not in close]
+                hint = (f"did you mean {', '.join(close)}? " if close else "") + \
+                    f"valid values are the {len(self.valid)} country names and ISO codes, e.g. {', '.join(common)}"
+            message = f"unknown {field.replace('_', ' ')} {value!r}; {hint}"
+        super().__init__(message)
 
 
 def status_value(value: str) -> str:
@@ -99,7 +109,7 @@ class Filters:
                              ("country", self.country), ("study_type", self.study_type)):
             if values:
                 have = set(facets[name].lower().split(",")) if name in ("phase", "country") else {facets[name]}
-                if not have & set(values):
+                if not have & {_plain(name, v) for v in values}:
                     return False
         if self.has_radius:
             nearest = nearest_site(facets.get("points") or b"", self.near)
@@ -134,13 +144,23 @@ class Filters:
         return replace(self, include_closed=True)
 
 
+def _plain(name: str, value: str) -> str:
+    """A filter value in the index's spelling, without the vocabulary lookups of :meth:`Filters.normalized`."""
+    if name == "phase":
+        return phase_value(value)
+    if name == "country":
+        return value.strip().lower()
+    return status_value(value)
+
+
 def _distance(value: str | float, parse) -> float:
     try:
         km = parse(value) if isinstance(value, str) else float(value)
-    except ValueError as exc:
-        raise FilterError("within", str(value), ["a distance such as 50mi, 100km or 80 (km)"]) from exc
+    except ValueError:
+        raise FilterError("within", str(value), message=f"cannot read the distance {str(value)[:40]!r}; "
+                          "write it like 50mi, 100km, or a number of km") from None
     if not 0 < km <= 20_000:  # NaN fails too
-        raise FilterError("within", str(value), ["a distance above 0 and at most 20,000 km"])
+        raise FilterError("within", str(value), message="the distance must be above 0 and at most 20,000 km")
     return km
 
 

@@ -24,36 +24,81 @@ class IngestReport:
         return self.build.indexed if self.build else 0
 
 
-def prepare_trials(
-    records: Iterable[Trial | Skipped], skipped: list[Skipped], *, batch: int = 64
-) -> Iterator[Trial]:
-    """Split each trial's criteria, parse their constraints and read the
-    conditions it studies; collect skips.
+def default_jobs() -> int:
+    """Worker processes for parsing: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
-    Trials are parsed in batches so spaCy sees many criteria at once.
-    """
+
+def _prepare_batch(trials: list[Trial]) -> list[Trial]:
+    """Split, locate, parse and read the topics of one batch of trials."""
     from .nlp import parse_criteria
     from .topics import trial_topics
 
+    for trial in trials:
+        trial.criteria = split_criteria(trial.eligibility_text)
+        locate_sites(trial)
+    parse_criteria([c for t in trials for c in t.criteria])
+    for trial in trials:
+        trial.topics = sorted(trial_topics(trial))
+    return trials
+
+
+def _prepare_dicts(batch: list[dict]) -> list[dict]:
+    """:func:`_prepare_batch` in a worker process, on plain dicts."""
+    return [t.to_dict() for t in _prepare_batch([Trial.from_dict(d) for d in batch])]
+
+
+def _warm_worker() -> None:
+    from .nlp import get_pipeline
+
+    get_pipeline("criteria")
+
+
+def _batches(records: Iterable[Trial | Skipped], skipped: list[Skipped], size: int) -> Iterator[list[Trial]]:
     pending: list[Trial] = []
-
-    def flush() -> Iterator[Trial]:
-        parse_criteria([c for t in pending for c in t.criteria])
-        for trial in pending:
-            trial.topics = sorted(trial_topics(trial))
-        yield from pending
-        pending.clear()
-
     for record in records:
         if isinstance(record, Skipped):
             skipped.append(record)
             continue
-        record.criteria = split_criteria(record.eligibility_text)
-        locate_sites(record)
         pending.append(record)
-        if len(pending) >= batch:
-            yield from flush()
-    yield from flush()
+        if len(pending) >= size:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def prepare_trials(
+    records: Iterable[Trial | Skipped], skipped: list[Skipped], *, batch: int = 64, jobs: int = 1
+) -> Iterator[Trial]:
+    """Split each trial's criteria, parse their constraints, locate its sites
+    and read the conditions it studies, in record order; collect skips.
+
+    Trials are parsed in batches so spaCy sees many criteria at once; with
+    ``jobs`` > 1, batches are parsed in that many worker processes (each
+    loads its own pipeline, about 0.5 GB), at most two batches ahead per
+    worker, so memory stays bounded however many records come.
+    """
+    if jobs <= 1:
+        for chunk in _batches(records, skipped, batch):
+            yield from _prepare_batch(chunk)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker) as pool:
+        running: deque = deque()
+        for chunk in _batches(records, skipped, batch):
+            running.append(pool.submit(_prepare_dicts, [t.to_dict() for t in chunk]))
+            while len(running) > 2 * jobs:
+                yield from (Trial.from_dict(d) for d in running.popleft().result())
+        while running:
+            yield from (Trial.from_dict(d) for d in running.popleft().result())
 
 
 def locate_sites(trial: Trial) -> None:
@@ -74,6 +119,7 @@ def ingest(
     *,
     update: bool = True,
     on_trial: Callable[[Trial], None] | None = None,
+    jobs: int = 1,
 ) -> IngestReport:
     """Index every usable record of ``sources``; report what was skipped and why.
 
@@ -83,7 +129,7 @@ def ingest(
     from .sources import load_records
 
     report = IngestReport()
-    trials = prepare_trials(load_records(sources), report.skipped)
+    trials = prepare_trials(load_records(sources), report.skipped, jobs=jobs)
     first = next(trials, None)
     if first is None:
         return report

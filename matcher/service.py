@@ -69,14 +69,14 @@ class Matcher:
             return self._index
 
     def _build_default(self) -> IngestReport:
-        from .ingest import ingest
+        from .ingest import default_jobs, ingest
 
         corpus = config.default_corpus_path()
         if not corpus.exists():
             raise MatcherError(f"no index at {self.index_path} and no bundled corpus at {corpus}; "
                                "run `matcher index SOURCE`")
         on_trial = (lambda _trial: self._on_build()) if self._on_build else None
-        report = ingest([corpus], self.index_path, update=False, on_trial=on_trial)
+        report = ingest([corpus], self.index_path, update=False, on_trial=on_trial, jobs=default_jobs())
         if report.build is None:
             raise MatcherError(f"the bundled corpus {corpus} holds no usable trial")
         return report
@@ -125,13 +125,13 @@ class Matcher:
         person = self.patient(text, patient)
         if checked.near is None and person.location:
             if checked.within_km is not None and person.location.get("kind") in ("state", "country"):
-                raise FilterError("within", str(checked.within), [
-                    f"a distance from a city or postal code; {person.location['label']} is a whole "
-                    f"{person.location['kind']} (use --country, or give a city)"])
+                raise FilterError("within", str(checked.within), message=(
+                    f"a distance is measured from a city or postal code, and {person.location['label']} is a "
+                    f"whole {person.location['kind']}: give a city, or filter by country instead"))
             checked.near = (person.location["lat"], person.location["lon"])
         if checked.within_km is not None and checked.near is None:
-            raise FilterError("within", str(checked.within), ["a distance, with a place: --near PLACE, the form's "
-                                                              "location, or a place in the text"])
+            raise FilterError("within", str(checked.within), message=(
+                "a distance needs a place to measure from: say where the patient lives (a city or postal code)"))
         form_text = patient.get("text") if isinstance(patient, Mapping) else None
         query_text = " ".join(t for t in (text, form_text) if isinstance(t, str))
         with self._lock:

@@ -28,7 +28,7 @@ VIGNETTE = (
     "A 34-year-old woman with refractory systemic lupus erythematosus, SELENA-SLEDAI 12, "
     "normal blood counts and kidney function"
 )
-RESULT_KEYS = {"nct_id", "title", "status", "score", "eligibility", "pass", "fail", "unknown", "reasons", "signals"}
+RESULT_KEYS = {"nct_id", "title", "status", "enrolling", "nearest_site", "score", "eligibility", "pass", "fail", "unknown", "reasons", "signals"}
 CRITERION_KEYS = {"id", "section", "text", "verdict", "reason", "checkable", "assumed", "constraints"}
 
 
@@ -53,7 +53,7 @@ def test_search_ranks_the_seed_trial_first_with_the_cli_shape(client, index_dir)
     r = client.post("/search", json={"text": VIGNETTE, "top": 3})
     assert r.status_code == 200
     data = r.json()
-    assert set(data) == {"patient", "results", "questions", "excluded"}
+    assert set(data) == {"patient", "results", "questions", "excluded", "closed", "data_date"}
     assert data["results"][0]["nct_id"] == SEED
     assert all(set(result) == RESULT_KEYS for result in data["results"])
     assert data["results"][0]["reasons"]
@@ -71,8 +71,12 @@ def test_search_with_form_fields_and_filters(client):
     assert r.status_code == 200, r.text
     assert r.json()["results"][0]["nct_id"] == SEED
     r = client.post("/search", json={"patient": patient, "filters": {"country": ["Narnia"], "status": ["recruiting"]}})
+    assert r.status_code == 422  # an unknown country is named, with the valid ones, not silently empty
+    assert r.json()["detail"][0]["field"] == "filters.country"
+    assert "United States" in r.json()["detail"][0]["msg"]
+    r = client.post("/search", json={"patient": patient, "filters": {"country": ["USA"], "status": ["recruiting"]}})
     assert r.status_code == 200
-    assert r.json()["results"] == []
+    assert r.json()["results"] == []  # the seed trial's sites are in China
 
 
 def test_explain_judges_every_criterion(client, index_dir):
@@ -266,7 +270,8 @@ def test_page_assets_load_nothing_from_other_hosts():
     for name in ("index.html", "app.js", "app.css"):
         text = (static / name).read_text(encoding="utf-8")
         for url in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text):
-            assert "clinicaltrials.gov" in url, f"{name} refers to {url}"
+            # links a person may follow (the registry, the geodata attribution and its licence), never loads
+            assert any(host in url for host in ("clinicaltrials.gov", "geonames.org", "creativecommons.org")), url
 
 
 def test_api_answers_are_not_cached(client):

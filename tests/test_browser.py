@@ -1,13 +1,18 @@
 """End to end: the embeddable page in headless Chromium (Debian's /usr/bin/chromium via Playwright).
 
 Runs the real server (uvicorn in a thread, 127.0.0.1, a free port) over an
-index of tests/fixtures/records. Screenshots go to tests/artifacts/.
+index of tests/fixtures/records, and over an index of the bundled corpus's open
+trials (plus a few completed ones) for the search near a place. Screenshots go
+to tests/artifacts/.
 """
 from __future__ import annotations
 
 import http.server
+import json
+import re
 import shutil
 import threading
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 from matcher.api import background_server, create_app  # noqa: E402
 from matcher.ingest import ingest  # noqa: E402
+from matcher.models import Trial  # noqa: E402
+from matcher.sources import load_records  # noqa: E402
+from matcher.sources.ctgov_json import trial_to_study  # noqa: E402
 
 RECORDS = Path(__file__).parent / "fixtures" / "records"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -50,7 +58,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def expected_console() -> list[str]:
+    """Console errors a test expects (Chromium logs every 4xx answer, even one the page handles)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, server, expected_console):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -62,16 +76,21 @@ def page(browser, server):
     yield page
     context.close()
     assert not foreign, f"the page requested other hosts: {foreign}"
+    problems = [p for p in problems if not any(allowed in p for allowed in expected_console)]
     assert not problems, f"errors in the page: {problems}"
+
+
+TAB_ORDER = ["age", "sex", "location", "within", "country", "include-closed", "submit"]
 
 
 def search_by_keyboard(page, text: str) -> None:
     page.get_by_label("Patient description").click()
     page.keyboard.type(text)
-    for _ in range(4):  # age, sex, country, then the button
+    order = []
+    for _ in TAB_ORDER:  # every control of the form in reading order, then the button
         page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.id")
-    assert focused == "submit"
+        order.append(page.evaluate("document.activeElement.id"))
+    assert order == TAB_ORDER
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "keyboard focus must be visible"
     page.keyboard.press("Enter")
@@ -185,6 +204,172 @@ def test_page_works_inside_an_iframe_of_another_site(page, embedder):
     first = frame.locator("#results > li").first
     first.wait_for()
     assert first.get_attribute("data-nct-id") == SEED
+
+
+# -- open trials near the patient ---------------------------------------------------------------
+OPEN = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"}
+NEAR_TEXT = "67 year old man with type 2 diabetes and kidney disease in Columbus, Ohio"  # the issue's example
+SITE = re.compile(r"^Nearest site: .+ \u2014 ([\d.]+) km \(([\d.]+) mi\)$")
+
+
+def _diabetic_kidney(trial: Trial) -> bool:
+    about = " ".join([*trial.conditions, *trial.keywords, trial.title]).lower()
+    return (any("diabet" in c.lower() for c in trial.conditions)
+            and any(word in about for word in ("kidney", "renal", "nephropath")))
+
+
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory):
+    """The bundled corpus's open trials, plus completed US trials of diabetic kidney disease
+    (one within 50 miles of Columbus, Ohio) that the search finds only with include_closed."""
+    tmp = tmp_path_factory.mktemp("open")
+    corpus = resources.files("matcher.bundled") / "ctgov-default.jsonl.gz"
+    with resources.as_file(corpus) as path:
+        trials = [t for t in load_records([path]) if isinstance(t, Trial)]
+    kept = [t for t in trials if t.overall_status in OPEN]
+    closed = [t for t in trials if t.overall_status == "COMPLETED" and "United States" in t.countries
+              and _diabetic_kidney(t)][:6]
+    assert len(kept) > 50 and len(closed) >= 3
+    records = tmp / "open.jsonl"
+    records.write_text("".join(json.dumps(trial_to_study(t)) + "\n" for t in kept + closed), encoding="utf-8")
+    ingest([str(records)], tmp / "ix", update=False)
+    with background_server(create_app(tmp / "ix", rate_limit=None)) as base:
+        yield base
+
+
+def submit_and_wait(page) -> tuple[dict, dict]:
+    """Press Find trials: the /search request body, and the response once the page has rendered it."""
+    with page.expect_response(lambda r: r.url.endswith("/search") and r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Find trials").click()
+    page.locator("#results-section:not([aria-busy])").wait_for(state="attached")  # rendered
+    assert answer.value.ok, answer.value.text()
+    return answer.value.request.post_data_json, answer.value.json()
+
+
+def cards(page) -> list[dict]:
+    return page.locator("#results > li, #excluded > li").evaluate_all("""els => els.map(e => ({
+        id: e.dataset.nctId, enrolling: e.dataset.enrolling === "true", text: e.innerText,
+        badge: [...e.querySelector(".meta .badge").childNodes]
+            .filter(n => !(n.getAttribute && n.getAttribute("aria-hidden"))).map(n => n.textContent).join(""),
+        site: (e.querySelector(".nearest-site") || {}).innerText || null}))""")
+
+
+def check_cards(page, data: dict, *, within_miles: float | None = None) -> list[dict]:
+    """Every card agrees with the API: open trials with an eligibility and a distance, closed ones never joinable."""
+    shown = cards(page)
+    returned = {r["nct_id"]: r for r in data["results"] + data["excluded"]}
+    assert [c["id"] for c in shown] == list(returned)
+    for card in shown:
+        result = returned[card["id"]]
+        assert card["enrolling"] == result["enrolling"]
+        if card["enrolling"]:
+            assert card["badge"] in ("Likely eligible", "Possibly eligible", "Not eligible"), card
+            assert "Not recruiting" not in card["text"]
+        else:
+            status = result["status"].replace("_", " ").capitalize()
+            assert card["badge"] == f"Not recruiting ({status})", card
+            assert "Likely eligible" not in card["text"] and "Possibly eligible" not in card["text"], card
+            assert "not enrolling" in card["text"]
+        if result["nearest_site"] is None:
+            assert card["site"] is None
+            continue
+        match = SITE.match(card["site"] or "")
+        assert match, card["site"]
+        assert abs(float(match.group(1)) - result["nearest_site"]["km"]) <= 1
+        if within_miles is not None:
+            assert float(match.group(2)) <= within_miles, card
+    return shown
+
+
+def test_open_trials_near_the_patient(page, open_server):
+    page.goto(open_server + "/")
+    # "Trials as of ..." before any search, from /health
+    health = page.request.get(open_server + "/health").json()
+    date = page.locator("#data-date")
+    date.wait_for()
+    assert date.inner_text().startswith("Trials as of ")
+    assert date.locator("time").get_attribute("datetime") == health["data_date"]
+    attribution = page.locator("footer")
+    assert "Place data from GeoNames (geonames.org)" in attribution.inner_text()
+    assert "CC BY 4.0" in attribution.inner_text()
+    assert attribution.get_by_role("link", name="GeoNames").get_attribute("href") == "https://www.geonames.org/"
+
+    # the place is in the description: the location field stays empty
+    page.get_by_label("Patient description").fill(NEAR_TEXT)
+    sent, data = submit_and_wait(page)
+    assert sent == {"top": 10, "text": NEAR_TEXT}
+    assert data["patient"]["location"]["label"] == "Columbus, Ohio, United States"
+    everywhere = check_cards(page, data)
+    assert everywhere and all(c["enrolling"] for c in everywhere), "only open trials by default"
+    assert all(c["site"] for c in everywhere), "every open trial shows its nearest site"
+    assert data["closed"] > 0
+    note = page.locator("#closed-note")
+    assert note.is_visible()
+    assert note.inner_text().startswith(f"{data['closed']} close match")
+    assert "Include trials that are no longer recruiting" in note.inner_text()
+    understood = page.locator("#understood").inner_text()
+    assert "Where: Columbus, Ohio" in understood
+    assert date.locator("time").get_attribute("datetime") == data["data_date"]
+
+    # within 50 miles: the list narrows (or stays), every site shown is that close
+    page.get_by_label("Distance").select_option("50mi")
+    sent, data = submit_and_wait(page)
+    assert sent["filters"] == {"within": "50mi"}, "sent without a location: the API finds the place in the text"
+    near = check_cards(page, data, within_miles=50)
+    assert len(near) <= len(everywhere)
+    if not near:
+        assert "larger distance" in page.locator("#status").inner_text()
+
+    # with trials that no longer recruit: they show, badged and never joinable
+    page.get_by_label("Include trials that are no longer recruiting").check()
+    sent, data = submit_and_wait(page)
+    assert sent["filters"] == {"within": "50mi", "include_closed": True}
+    with_closed = check_cards(page, data, within_miles=50)
+    assert any(not c["enrolling"] for c in with_closed), "a completed trial near Columbus"
+    assert page.locator(".badge-closed", has_text="Not recruiting (Completed)").first.is_visible()
+    assert not page.locator("#closed-note").is_visible()
+
+    # any distance, closed included: open and closed cards side by side, for the screenshot
+    page.get_by_label("Distance").select_option("")
+    _, data = submit_and_wait(page)
+    both = check_cards(page, data)
+    assert {c["enrolling"] for c in both} == {True, False}
+    assert any(r["eligibility"] != "ineligible" for r in data["results"] if not r["enrolling"]), \
+        "a closed trial the patient might fit: its eligibility must still not be shown"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-near.png"), full_page=True)
+
+    # the location field, when given, is the patient's place (here a ZIP code in Cleveland)
+    page.get_by_label("Where do you live?").fill("44106")
+    sent, data = submit_and_wait(page)
+    assert sent["patient"] == {"location": "44106"}
+    assert "Where: 44106 (Cleveland)" in page.locator("#understood").inner_text()
+    check_cards(page, data)
+
+
+@pytest.mark.parametrize(("fill", "field", "words"), [
+    ({"Where do you live?": "Nowhere-on-earth"}, "location", "unknown place"),
+    ({"Distance": "50mi"}, "location", "say where you live"),
+    ({"Where do you live?": "Ohio", "Distance": "50mi"}, "location", "city or US ZIP code"),
+    ({"Country": "Narnia"}, "country", "unknown country"),
+])
+def test_place_errors_name_the_field(page, server, expected_console, fill, field, words):
+    expected_console.append("the server responded with a status of 422")
+    page.goto(server + "/")
+    page.get_by_label("Patient description").fill("lupus")
+    for label, value in fill.items():
+        control = page.get_by_label(label)
+        if label == "Distance":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    page.get_by_role("button", name="Find trials").click()
+    error = page.locator(f"#{field}-error")
+    error.wait_for()
+    assert words in error.inner_text()
+    assert page.locator(f"#{field}").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == field
+    assert page.locator("#status").inner_text() == "Please correct the highlighted field."
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -96,7 +96,7 @@ def test_operators_do_not_change_meaning(ix_path):
 def test_filters(ix_path):
     with TrialIndex(ix_path) as ix:
         def ids(**kw):
-            return {h.nct_id for h in ix.search("study patients disease", top=50, filters=Filters(**kw))}
+            return {h.nct_id for h in ix.search("study patients disease", top=50, filters=Filters(**{"include_closed": True, **kw}))}
 
         everything = ids()
         assert "NCT05858684" in everything

@@ -1,7 +1,8 @@
 /* matcher: the embeddable trial search page. Plain JavaScript, no build step, no external requests.
  *
  * It calls the API next to it (relative URLs, so it also works under a path prefix):
- *   POST search   {text, patient: {age, sex}, filters: {country: [..]}, top}
+ *   GET  health   {data_date, ...}          once on load, for "Trials as of ..."
+ *   POST search   {text, patient: {age, sex, location}, filters: {country: [..], within, include_closed}, top}
  *   POST explain  {nct_id, text, patient}   when a result is expanded
  * Everything is rendered with textContent, never innerHTML.
  * In an iframe it posts {type: "matcher:height", height} to the parent so the host page can resize it.
@@ -20,9 +21,20 @@
     exclusion: { pass: "Not excluded", fail: "Excludes you", unknown: "Unknown", not_applicable: "Does not apply" }
   };
   var VERDICT_ICONS = { pass: "\u2713", fail: "\u2717", unknown: "?", not_applicable: "\u2013" };
-  var FIELD_INPUTS = { text: "text", "patient.text": "text", "patient.age": "age", "patient.sex": "sex", filters: "country" };
+  // A trial that no longer enrols gets this badge instead of an eligibility: it cannot be joined.
+  var CLOSED = { label: "Not recruiting", icon: "\u2298" };
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  // API error fields -> the input that shows the message ("filters.within" fails for want of a usable place)
+  var FIELD_INPUTS = {
+    text: "text", "patient.text": "text", "patient.age": "age", "patient.sex": "sex",
+    "patient.location": "location", "filters.within": "location", filters: "country"
+  };
+  var FIELD_PREFIXES = [["patient.location", "location"], ["filters.country", "country"]];
+  var ERROR_IDS = ["text", "age", "sex", "location", "country"];
 
-  var form, textInput, ageInput, sexInput, countryInput, submitButton, statusBox;
+  var form, textInput, ageInput, sexInput, locationInput, withinInput, countryInput, closedInput;
+  var submitButton, statusBox;
   var searching = false;
   var lastRequest = null; // the patient as sent with the last search; /explain reuses it
   var explanations = {};
@@ -66,7 +78,7 @@
 
   // -- errors on fields ---------------------------------------------------------
   function clearFieldErrors() {
-    ["text", "age", "sex", "country"].forEach(function (id) {
+    ERROR_IDS.forEach(function (id) {
       var input = $(id);
       var error = $(id + "-error");
       input.removeAttribute("aria-invalid");
@@ -87,8 +99,18 @@
   function inputForField(field) {
     if (!field) return null;
     if (FIELD_INPUTS[field]) return FIELD_INPUTS[field];
-    if (field.indexOf("filters.country") === 0) return "country";
+    for (var i = 0; i < FIELD_PREFIXES.length; i++) {
+      if (field.indexOf(FIELD_PREFIXES[i][0]) === 0) return FIELD_PREFIXES[i][1];
+    }
     return null;
+  }
+
+  // The API's message for a distance it cannot use names command-line options; say it for this form.
+  function fieldMessage(field, message) {
+    if (field !== "filters.within") return message;
+    return locationInput.value.trim() ?
+      "Distance is measured from a city or US ZIP code. Give one here, or choose \u201cAny distance\u201d." :
+      "To search by distance, say where you live (a city or US ZIP code), or choose \u201cAny distance\u201d.";
   }
 
   // -- API ------------------------------------------------------------------
@@ -109,6 +131,11 @@
       return data.detail[0].msg;
     }
     return "Something went wrong (" + status + "). Please try again.";
+  }
+
+  function getJSON(path) {
+    return fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; });
   }
 
   function postJSON(path, body) {
@@ -140,8 +167,20 @@
     var age = ageInput.value.trim();
     if (age !== "") patient.age = Number(age);
     if (sexInput.value) patient.sex = sexInput.value;
+    var location = locationInput.value.trim();
+    if (location) patient.location = location;
     if (Object.keys(patient).length) request.patient = patient;
     return request;
+  }
+
+  function readFilters() {
+    var filters = {};
+    var country = countryInput.value.trim();
+    if (country) filters.country = [country];
+    // Sent even without a location: the description may name a place, and the API says if it does not.
+    if (withinInput.value) filters.within = withinInput.value;
+    if (closedInput.checked) filters.include_closed = true;
+    return Object.keys(filters).length ? filters : null;
   }
 
   function validate(request) {
@@ -168,8 +207,8 @@
     }
     var body = { top: TOP };
     Object.keys(request).forEach(function (k) { body[k] = request[k]; });
-    var country = countryInput.value.trim();
-    if (country) body.filters = { country: [country] };
+    var filters = readFilters();
+    if (filters) body.filters = filters;
 
     searching = true;
     submitButton.setAttribute("aria-disabled", "true");
@@ -178,11 +217,11 @@
     postJSON("search", body).then(function (data) {
       lastRequest = request;
       explanations = {};
-      renderSearch(data);
+      renderSearch(data, filters || {});
     }, function (error) {
       var id = inputForField(error.field);
       if (id) {
-        showFieldError(id, error.message);
+        showFieldError(id, fieldMessage(error.field, error.message));
         $(id).focus();
         setStatus("Please correct the highlighted field.", true);
       } else {
@@ -202,6 +241,51 @@
       h("span", { "aria-hidden": "true", text: e.icon }), e.label);
   }
 
+  function closedBadge(status) {
+    return h("span", { className: "badge badge-closed" },
+      h("span", { "aria-hidden": "true", text: CLOSED.icon }), CLOSED.label + " (" + humanStatus(status) + ")");
+  }
+
+  // 12 km, 7 mi; 0.4 km under ten
+  function distance(value) {
+    var n = Number(value);
+    if (!isFinite(n)) return "";
+    return String(n < 10 ? Math.round(n * 10) / 10 : Math.round(n));
+  }
+
+  function nearestSite(site) {
+    if (!site) return null;
+    var where = "";
+    [site.facility, site.city, site.state, site.country].forEach(function (part) {
+      part = part ? String(part).trim() : "";
+      if (!part) return;
+      var tail = where.slice(-part.length - 2).toLowerCase();  // "VA Medical Center, Dayton" + "Dayton"
+      if (tail === ", " + part.toLowerCase() || where.toLowerCase() === part.toLowerCase()) return;
+      where += (where ? ", " : "") + part;
+    });
+    var far = site["in"] && !Number(site.km) ? "in " + site["in"] :
+      site.km === null || site.km === undefined ? "" : distance(site.km) + " km (" + distance(site.miles) + " mi)";
+    if (!where && !far) return null;
+    return h("p", { className: "nearest-site" },
+      h("span", { className: "label", text: "Nearest site: " }), [where, far].filter(Boolean).join(" \u2014 "));
+  }
+
+  function formatDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m || !MONTHS[Number(m[2]) - 1]) return iso;
+    return Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1];
+  }
+
+  function showDataDate(iso) {
+    if (!iso) return;
+    var box = $("data-date");
+    clear(box);
+    box.appendChild(document.createTextNode("Trials as of "));
+    box.appendChild(h("time", { datetime: iso, text: formatDate(iso) }));
+    box.appendChild(document.createTextNode(" (from ClinicalTrials.gov)."));
+    box.hidden = false;
+  }
+
   function renderResult(result, listName) {
     var key = listName + "-" + result.nct_id;
     var detailsId = "details-" + key;
@@ -214,13 +298,22 @@
     toggle.addEventListener("click", function () { toggleDetails(result, toggle, details); });
     var counts = plural(result.pass, "criterion met", "criteria met") + " \u00b7 " +
       result.fail + " not met \u00b7 " + result.unknown + " unknown";
-    return h("li", { className: "result", id: "result-" + key, "data-nct-id": result.nct_id },
+    // Only `enrolling: true` may look joinable; anything else (false, missing) is shown as closed.
+    var open = result.enrolling === true;
+    return h("li", {
+      className: "result" + (open ? "" : " result-closed"), id: "result-" + key,
+      "data-nct-id": result.nct_id, "data-enrolling": open ? "true" : "false"
+    },
       h("article", { "aria-labelledby": titleId },
         h("h3", { id: titleId, className: "result-title", text: result.title || result.nct_id }),
         h("p", { className: "meta" },
-          badge(result.eligibility),
+          open ? badge(result.eligibility) : closedBadge(result.status),
           h("span", { text: result.nct_id }),
-          h("span", { text: humanStatus(result.status) })),
+          open ? h("span", { className: "recruiting", text: humanStatus(result.status) }) : null),
+        open ? null : h("p", { className: "closed-warning",
+          text: "This trial is not enrolling patients (" + humanStatus(result.status).toLowerCase() +
+            "), so you cannot join it. It is listed for reference only." }),
+        nearestSite(result.nearest_site),
         h("p", { className: "counts", text: counts }),
         result.reasons && result.reasons.length ?
           h("ul", { className: "reasons", "aria-label": "Main reasons" },
@@ -243,8 +336,19 @@
     $("understood-section").hidden = lines.length === 0;
   }
 
-  function renderSearch(data) {
+  function renderClosedNote(closed) {
+    var note = $("closed-note");
+    var n = Number(closed) || 0;
+    note.textContent = n > 0 ? (n === 1 ? "1 close match that no longer recruits is not shown" :
+      n + " close matches that no longer recruit are not shown") +
+      " \u2014 tick \u2018Include trials that are no longer recruiting\u2019 to see them." : "";
+    note.hidden = n <= 0;
+  }
+
+  function renderSearch(data, filters) {
     renderUnderstood(data.patient);
+    showDataDate(data.data_date);
+    renderClosedNote(data.closed);
     var results = data.results || [];
     var excluded = data.excluded || [];
     var questions = data.questions || [];
@@ -265,14 +369,20 @@
 
     if (!results.length) {
       var notes = (data.patient && data.patient.notes) || [];
+      var tries = ["describing the condition in other words"];
+      if (filters.within) tries.push("a larger distance");
+      if (filters.country) tries.push("removing the country");
       setStatus(notes.length ? notes[notes.length - 1] :
-        "No matching trials found. Try describing the condition in other words or removing the country.");
+        "No matching trials found. Try " + tries.join(", ").replace(/, ([^,]*)$/, " or $1") + ".");
       return;
     }
-    var eligible = results.filter(function (r) { return r.eligibility === "eligible"; }).length;
-    var possible = results.filter(function (r) { return r.eligibility === "uncertain"; }).length;
+    var open = results.filter(function (r) { return r.enrolling === true; });
+    var eligible = open.filter(function (r) { return r.eligibility === "eligible"; }).length;
+    var possible = open.filter(function (r) { return r.eligibility === "uncertain"; }).length;
+    var closed = results.length - open.length;
     setStatus(plural(results.length, "trial", "trials") + " found: " + eligible + " likely eligible, " +
-      possible + " possibly eligible." + (questions.length ? " " + plural(questions.length, "question", "questions") +
+      possible + " possibly eligible" + (closed ? ", " + closed + " no longer recruiting" : "") + "." +
+      (questions.length ? " " + plural(questions.length, "question", "questions") +
       " could settle more criteria." : ""));
   }
 
@@ -349,10 +459,15 @@
     textInput = $("text");
     ageInput = $("age");
     sexInput = $("sex");
+    locationInput = $("location");
+    withinInput = $("within");
     countryInput = $("country");
+    closedInput = $("include-closed");
     submitButton = $("submit");
     statusBox = $("status");
     form.addEventListener("submit", onSubmit);
+    // "Trials as of ..." before the first search; a search response updates it.
+    getJSON("health").then(function (data) { if (data) showDataDate(data.data_date); }, function () { /* shown later */ });
     if (window.parent !== window && "ResizeObserver" in window) {
       new ResizeObserver(reportHeight).observe(document.body);
     }
