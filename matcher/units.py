@@ -35,13 +35,11 @@ read ``2.5 ×10^9/L``; percentages are written ``55%``.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 from .errors import MatcherError
@@ -539,11 +537,11 @@ def _as_number(value: Any, where: str) -> float:
 
 
 def _read_resource(name: str) -> Any:
-    text = resources.files("matcher.resources").joinpath(name).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UnitsDataError(f"{name}: not valid JSON: {exc}") from None
+    from . import (
+        resources as shipped,  # validated at load, with coded errors (matcher.resources.checks)
+    )
+
+    return shipped.read_json(name)
 
 
 @functools.cache
