@@ -254,3 +254,57 @@ def test_evaluate_names_the_extra_it_needs(monkeypatch, tmp_path):
     result = CliRunner().invoke(cli, ["evaluate", str(run), str(qrels)])
     assert result.exit_code == 1
     assert "pip install 'matcher[eval]'" in result.output
+
+
+# -- property tests: no input crashes or misleads --------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True, allow_infinity=True) | st.integers() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+_form_keys = st.sampled_from(["age", "sex", "conditions", "measurements", "medications", "pregnant",
+                              "breastfeeding", "location", "text", "weight", ""])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_form_keys, _json_values, max_size=5))
+def test_any_form_is_read_or_refused_with_a_named_field(form):
+    from matcher.patient import read_form
+
+    try:
+        patient = read_form(form)
+    except FormError as exc:
+        assert exc.field and str(exc).startswith(exc.field)
+        return
+    for fact in patient.facts:  # what was accepted is sane
+        assert fact.value is None or math.isfinite(fact.value)
+    assert patient.age is None or 0 <= patient.age <= 130
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=60))
+def test_any_bytes_on_the_command_line_get_an_answer_or_one_clear_line(raw):
+    argument = raw.decode("utf-8", "surrogateescape")  # what Python makes of undecodable argv bytes
+    if argument.startswith("-") or "\x00" in argument:
+        return  # an option, or a byte no argv can hold
+    result = CliRunner().invoke(cli, ["parse", argument, "--json"])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_any_patient_text_gets_results_or_a_clear_error(fixture_index, text):
+    with Matcher(fixture_index) as m:
+        try:
+            found = m.search(text, top=3, filters=Filters(include_closed=True))
+        except FormError as exc:
+            assert exc.field == "text"
+            return
+    for r in found.results:
+        assert r.eligibility in ("eligible", "uncertain", "ineligible")
