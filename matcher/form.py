@@ -12,9 +12,10 @@ Text has one limit everywhere: :data:`MAX_TEXT_CHARS`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -49,6 +50,17 @@ def check_text(text: str, field: str = "text") -> str:
     except UnicodeEncodeError as exc:
         raise FormError(field, f"not valid UTF-8 text (undecodable byte at character {exc.start + 1})") from None
     return text
+
+
+def _usable(value: str) -> str:
+    try:
+        return check_text(value)
+    except FormError as exc:
+        raise ValueError(str(exc).removeprefix("text: ")) from None
+
+
+# Patient text as every schema takes it: at most MAX_TEXT_CHARS, valid Unicode.
+PatientText = Annotated[str, AfterValidator(_usable)]
 
 
 class _Strict(BaseModel):
@@ -95,7 +107,7 @@ class PatientForm(_Strict):
         description='Where the patient lives: a place name ("Columbus, Ohio"), a postal code, or {"lat", "lon"}.',
         examples=["Columbus, Ohio"],
     )
-    text: str | None = Field(None, description=f"The patient in free text (at most {MAX_TEXT_CHARS:,} characters).")
+    text: PatientText | None = Field(None, description=f"The patient in free text (at most {MAX_TEXT_CHARS:,} characters).")
 
     @field_validator("sex", mode="before")
     @classmethod
@@ -115,16 +127,6 @@ class PatientForm(_Strict):
     def _short_place(cls, value: Any) -> Any:
         if isinstance(value, str) and len(value) > MAX_NAME:
             raise ValueError(f"at most {MAX_NAME} characters")
-        return value
-
-    @field_validator("text")
-    @classmethod
-    def _usable_text(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                check_text(value)
-            except FormError as exc:
-                raise ValueError(str(exc).removeprefix("text: ")) from None
         return value
 
     def to_form(self) -> dict[str, Any]:

@@ -458,13 +458,16 @@ def index_exists(path: str | os.PathLike) -> bool:
 
 
 @contextmanager
-def _build_lock(root: Path):
+def exclusive(root: Path, name: str = ".lock", busy: str = "another build is running on {root}",
+              error: type[MatcherError] = MatcherError) -> Iterator[None]:
+    """Hold the lock file ``root/name`` for the block, or raise ``error(busy)``
+    at once if another process holds it (builds use ``.lock``; syncs their own)."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "w") as handle:
+    with open(root / name, "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise MatcherError(f"another build is running on {root}") from None
+            raise error(busy.format(root=root)) from None
         try:
             yield
         finally:
@@ -506,7 +509,7 @@ def build_index(
     root = Path(path)
     started = time.perf_counter()
     report = BuildReport()
-    with _build_lock(root):
+    with exclusive(root):
         current = _current_generation(root)
         generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**9:09d}"
         target = root / generation

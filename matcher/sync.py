@@ -27,7 +27,6 @@ whose date equals the indexed trial's are dropped as unchanged.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -35,7 +34,6 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -45,6 +43,7 @@ from typing import Any
 import httpx
 
 from .errors import IndexNotFound, MatcherError, RecordError
+from .index import exclusive
 from .models import Trial
 
 log = logging.getLogger(__name__)
@@ -129,7 +128,7 @@ def sync(
         raise IndexNotFound(f"no index at {root}; build one with `matcher index`, or give a date to sync from")
 
     report = SyncReport()
-    with _sync_lock(root):
+    with exclusive(root, LOCK_FILE, "another sync is running on {root}", SyncError):
         state = _read_state(root)
         if state is not None and (
             restart or (since is not None and since != state["since"]) or state.get("base_url") != base_url
@@ -487,15 +486,3 @@ def _write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-@contextmanager
-def _sync_lock(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SyncError(f"another sync is running on {root}") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

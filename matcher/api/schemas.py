@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..filters import Filters
-from ..form import MAX_TEXT_CHARS, FormError, PatientForm, check_text
+from ..form import MAX_TEXT_CHARS, PatientForm, PatientText
 
 NCT_PATTERN = r"^[Nn][Cc][Tt]\d{8}$"
 
@@ -42,18 +42,8 @@ class SearchFilters(_Strict):
 
 
 class _PatientRequest(_Strict):
-    text: str | None = Field(None, description=f"The patient in free text (at most {MAX_TEXT_CHARS:,} characters).")
+    text: PatientText | None = Field(None, description=f"The patient in free text (at most {MAX_TEXT_CHARS:,} characters).")
     patient: PatientForm | None = None
-
-    @field_validator("text")
-    @classmethod
-    def _usable_text(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                check_text(value)
-            except FormError as exc:
-                raise ValueError(str(exc).removeprefix("text: ")) from None
-        return value
 
     def has_patient(self) -> bool:
         return bool((self.text or "").strip()) or (self.patient is not None and not self.patient.is_empty())
