@@ -348,3 +348,23 @@ def test_no_index_and_no_date(tmp_path):
     with pytest.raises(IndexNotFound):
         sync(tmp_path / "none")
     assert issubclass(SyncError, MatcherError)
+
+
+def test_the_sync_command_and_stats(index, api):
+    from click.testing import CliRunner
+
+    from matcher.cli import cli
+
+    result = CliRunner().invoke(cli, ["sync", "--index", str(index), "--base-url", api.url, "--page-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert "3 new, 1 changed, 1 unchanged" in result.output
+    assert "Next sync from 2024-03-06" in result.output
+    stats = CliRunner().invoke(cli, ["stats", "--index", str(index), "--json"])
+    data = json.loads(stats.output)
+    assert data["sync"]["sync_point"] == "2024-03-06"
+    assert data["data_date"] == "2024-03-06"
+    again = CliRunner().invoke(cli, ["sync", "--index", str(index), "--base-url", api.url, "--json"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output)["built"] is False
+    refused = CliRunner().invoke(cli, ["sync", "--index", str(index), "--base-url", api.url, "--since", "yesterday"])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
