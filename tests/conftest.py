@@ -53,3 +53,39 @@ def index_copy(fixture_index, tmp_path) -> Path:
     path = tmp_path / "ix"
     shutil.copytree(fixture_index, path)
     return path
+
+
+OPEN_STATUSES = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "AVAILABLE"}
+
+
+def _diabetic_kidney(trial) -> bool:
+    about = " ".join([*trial.conditions, *trial.keywords, trial.title]).lower()
+    return (any("diabet" in c.lower() for c in trial.conditions)
+            and any(word in about for word in ("kidney", "renal", "nephropath")))
+
+
+@pytest.fixture(scope="session")
+def open_index(tmp_path_factory) -> Path:
+    """The bundled corpus's open trials, plus completed US trials of diabetic kidney
+    disease (one within 50 miles of Columbus, Ohio) that a search finds only with
+    include_closed: the index behind the "trials near me" tests. Built once."""
+    import json
+    from importlib import resources
+
+    from matcher.ingest import ingest
+    from matcher.models import Trial
+    from matcher.sources import load_records
+    from matcher.sources.ctgov_json import trial_to_study
+
+    tmp = tmp_path_factory.mktemp("open")
+    corpus = resources.files("matcher.bundled") / "ctgov-default.jsonl.gz"
+    with resources.as_file(corpus) as path:
+        trials = [t for t in load_records([path]) if isinstance(t, Trial)]
+    kept = [t for t in trials if t.overall_status in OPEN_STATUSES]
+    closed = [t for t in trials if t.overall_status == "COMPLETED" and "United States" in t.countries
+              and _diabetic_kidney(t)][:6]
+    assert len(kept) > 50 and len(closed) >= 3
+    records = tmp / "open.jsonl"
+    records.write_text("".join(json.dumps(trial_to_study(t)) + "\n" for t in kept + closed), encoding="utf-8")
+    ingest([str(records)], tmp / "ix", update=False)
+    return tmp / "ix"

@@ -8,11 +8,9 @@ to tests/artifacts/.
 from __future__ import annotations
 
 import http.server
-import json
 import re
 import shutil
 import threading
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -24,9 +22,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 from matcher.api import background_server, create_app  # noqa: E402
 from matcher.ingest import ingest  # noqa: E402
-from matcher.models import Trial  # noqa: E402
-from matcher.sources import load_records  # noqa: E402
-from matcher.sources.ctgov_json import trial_to_study  # noqa: E402
 
 RECORDS = Path(__file__).parent / "fixtures" / "records"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -212,28 +207,9 @@ NEAR_TEXT = "67 year old man with type 2 diabetes and kidney disease in Columbus
 SITE = re.compile(r"^Nearest site: .+ \u2014 ([\d.]+) km \(([\d.]+) mi\)$")
 
 
-def _diabetic_kidney(trial: Trial) -> bool:
-    about = " ".join([*trial.conditions, *trial.keywords, trial.title]).lower()
-    return (any("diabet" in c.lower() for c in trial.conditions)
-            and any(word in about for word in ("kidney", "renal", "nephropath")))
-
-
 @pytest.fixture(scope="module")
-def open_server(tmp_path_factory):
-    """The bundled corpus's open trials, plus completed US trials of diabetic kidney disease
-    (one within 50 miles of Columbus, Ohio) that the search finds only with include_closed."""
-    tmp = tmp_path_factory.mktemp("open")
-    corpus = resources.files("matcher.bundled") / "ctgov-default.jsonl.gz"
-    with resources.as_file(corpus) as path:
-        trials = [t for t in load_records([path]) if isinstance(t, Trial)]
-    kept = [t for t in trials if t.overall_status in OPEN]
-    closed = [t for t in trials if t.overall_status == "COMPLETED" and "United States" in t.countries
-              and _diabetic_kidney(t)][:6]
-    assert len(kept) > 50 and len(closed) >= 3
-    records = tmp / "open.jsonl"
-    records.write_text("".join(json.dumps(trial_to_study(t)) + "\n" for t in kept + closed), encoding="utf-8")
-    ingest([str(records)], tmp / "ix", update=False)
-    with background_server(create_app(tmp / "ix", rate_limit=None)) as base:
+def open_server(open_index):
+    with background_server(create_app(open_index, rate_limit=None)) as base:
         yield base
 
 

@@ -308,3 +308,41 @@ def test_any_patient_text_gets_results_or_a_clear_error(fixture_index, text):
             return
     for r in found.results:
         assert r.eligibility in ("eligible", "uncertain", "ineligible")
+
+
+# -- the example: open trials near Columbus, Ohio --------------------------------------------------
+NEAR_TEXT = "67 year old man with type 2 diabetes and kidney disease in Columbus, Ohio"
+
+
+def test_open_trials_near_the_patient_from_the_cli_and_the_api(open_index):
+    from fastapi.testclient import TestClient
+
+    from matcher.api import create_app
+
+    found = _cli_json(["search", NEAR_TEXT, "--json", "--index", str(open_index)])
+    assert found["patient"]["location"]["label"] == "Columbus, Ohio, United States"
+    assert found["results"] and all(r["enrolling"] for r in found["results"])
+    assert all(r["nearest_site"] and r["nearest_site"]["km"] > 0 for r in found["results"])
+    assert all("near" in r["signals"] for r in found["results"])
+    assert found["closed"] >= 1  # the completed diabetic kidney trials matched, and are counted
+    assert found["data_date"]
+    everything = _cli_json(["search", NEAR_TEXT, "--json", "--include-closed", "--index", str(open_index)])
+    closed = [r for r in everything["results"] if not r["enrolling"]]
+    assert closed
+    near = _cli_json(["search", NEAR_TEXT, "--json", "--include-closed", "--within", "50mi",
+                      "--index", str(open_index)])
+    assert near["results"], "a completed trial has a site within 50 miles of Columbus"
+    assert all(r["nearest_site"]["miles"] <= 50 for r in near["results"])
+    assert len(near["results"]) <= len(everything["results"])
+    with TestClient(create_app(open_index, rate_limit=None, warm_up=False)) as client:
+        http = client.post("/search", json={"text": NEAR_TEXT, "top": 10,
+                                            "filters": {"include_closed": True, "within": "50mi"}})
+        assert http.status_code == 200
+        assert http.json() == near
+        by_form = client.post("/search", json={"patient": {"age": 67, "sex": "male", "location": "43215",
+                                                            "conditions": ["type 2 diabetes", "kidney disease"]},
+                                               "filters": {"include_closed": True, "within": "50mi"}})
+        assert by_form.status_code == 200
+        assert by_form.json()["results"]
+        assert all(r["nearest_site"]["miles"] <= 50 for r in by_form.json()["results"])
+        assert client.get("/health").json()["data_date"] == found["data_date"]

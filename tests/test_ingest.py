@@ -1,0 +1,221 @@
+"""``matcher.ingest``: from record files to prepared trials and a built index."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import RECORDS, SEED
+
+from matcher.index import TrialIndex, index_exists
+from matcher.ingest import ingest, locate_sites, prepare_trials
+from matcher.models import Location, Skipped, Trial
+from matcher.sources import load_records
+
+FIXTURE_IDS = ["NCT00000102", "NCT00001189", "NCT00490009", "NCT05858684"]  # name order, as a directory is read
+
+
+@pytest.fixture(scope="module")
+def records() -> list[Trial]:
+    loaded = list(load_records([RECORDS]))
+    assert all(isinstance(r, Trial) for r in loaded)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def prepared(records) -> list[Trial]:
+    skipped: list[Skipped] = []
+    trials = list(prepare_trials([Trial.from_dict(r.to_dict()) for r in records], skipped, batch=3))
+    assert skipped == []
+    return trials
+
+
+@pytest.fixture
+def bad_dir(tmp_path):
+    """Files that hold no usable record, each for its own reason."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "a-notes.txt").write_text("hello, not a trial")
+    (folder / "b-empty.json").write_text("")
+    (folder / "c-nostudy.json").write_text('{"foo": 1}')
+    return folder
+
+
+def _copies(records: list[Trial]) -> list[Trial]:
+    return [Trial.from_dict(r.to_dict()) for r in records]
+
+
+def _retitled(tmp_path, nct_id: str, title: str):
+    study = json.loads(SEED.read_text())
+    ident = study["protocolSection"]["identificationModule"]
+    ident["nctId"], ident["briefTitle"] = nct_id, title
+    path = tmp_path / f"{nct_id}-{len(title)}.json"
+    path.write_text(json.dumps(study))
+    return path
+
+
+# -- prepare_trials ---------------------------------------------------------------
+@pytest.mark.parametrize("batch", [1, 3, 64])
+@pytest.mark.parametrize("order", ["as loaded", "reversed", "shuffled"])
+def test_prepare_keeps_record_order_across_batches(records, batch, order):
+    given = _copies(records)
+    if order == "reversed":
+        given.reverse()
+    elif order == "shuffled":
+        given = [given[i] for i in (2, 0, 3, 1)]
+    expected = [t.nct_id for t in given]
+    assert [t.nct_id for t in prepare_trials(given, [], batch=batch)] == expected
+
+
+def test_prepare_collects_skips_with_their_reasons_and_keeps_going(bad_dir, tmp_path):
+    skipped: list[Skipped] = []
+    sources = [bad_dir, SEED, tmp_path / "no-such-file.json"]
+    trials = list(prepare_trials(load_records(sources), skipped))
+    assert [t.nct_id for t in trials] == ["NCT05858684"]
+    reasons = {s.source.rsplit("/", 1)[-1]: s.reason for s in skipped}
+    assert reasons == {
+        "a-notes.txt": "unknown format: neither ClinicalTrials.gov XML nor JSON",
+        "b-empty.json": "empty file",
+        "c-nostudy.json": "study has no protocolSection",
+        "no-such-file.json": "no such file or directory",
+    }
+    assert all(str(s).startswith(s.source) for s in skipped)
+
+
+def test_skips_given_between_trials_are_collected_not_yielded(records):
+    given = [Skipped("x.json", "broken"), *_copies(records)[:2], Skipped("y.xml", "no NCT id")]
+    skipped: list[Skipped] = []
+    assert [t.nct_id for t in prepare_trials(given, skipped, batch=1)] == FIXTURE_IDS[:2]
+    assert skipped == [Skipped("x.json", "broken"), Skipped("y.xml", "no NCT id")]
+
+
+def test_prepare_splits_criteria_into_sections_as_written(prepared):
+    for trial in prepared:
+        assert trial.criteria, trial.nct_id
+        sections = [c.section for c in trial.criteria]
+        assert sections == sorted(sections, key=["inclusion", "exclusion"].index)  # inclusion first
+        for c in trial.criteria:
+            assert c.text and trial.eligibility_text[c.start : c.end].strip()
+        assert len({c.id for c in trial.criteria}) == len(trial.criteria)
+
+
+@pytest.mark.parametrize("section, criterion, summary", [
+    ("inclusion", "Hemoglobin≥85 g/L", "require measurement hemoglobin >= 85 g/L"),
+    ("inclusion", "WBC≥2.5×10^9/L", "require measurement white blood cell count >= 2.5×10^9/L"),
+    ("inclusion", "18-70 years old", "require age age 18–70 years"),
+    ("exclusion", "Received live vaccine treatment within 4 weeks", "forbid therapy live vaccine"),
+])
+def test_prepare_parses_the_constraints_of_each_criterion(prepared, section, criterion, summary):
+    seed = next(t for t in prepared if t.nct_id == "NCT05858684")
+    found = [c for c in seed.criteria if c.text.startswith(criterion)]
+    assert found, [c.text for c in seed.criteria]
+    assert found[0].section == section
+    assert any(k.summary().startswith(summary) for k in found[0].constraints), [k.summary() for k in found[0].constraints]
+
+
+@pytest.mark.parametrize("nct_id, topic", [
+    ("NCT05858684", "systemic lupus erythematosus"),
+    ("NCT00490009", "lymphoma"),
+])
+def test_prepare_reads_the_topics_a_trial_studies(prepared, nct_id, topic):
+    trial = next(t for t in prepared if t.nct_id == nct_id)
+    assert trial.topics is not None and trial.topics == sorted(trial.topics)
+    assert topic in trial.topics
+
+
+def test_records_carry_no_topics_until_prepared(records):
+    assert all(r.topics is None for r in records)
+
+
+@pytest.mark.parametrize("nct_id, lat, lon", [
+    ("NCT00000102", 32.78, -79.93),   # Charleston, South Carolina (not West Virginia)
+    ("NCT00001189", 38.98, -77.10),   # Bethesda, Maryland
+    ("NCT00490009", 37.42, -122.16),  # Stanford, California
+    ("NCT05858684", 31.22, 121.46),   # Shanghai, China
+])
+def test_prepare_gives_each_site_the_point_of_its_city(records, prepared, nct_id, lat, lon):
+    assert all(loc.lat is None for r in records for loc in r.locations)  # the records give none
+    (site,) = next(t for t in prepared if t.nct_id == nct_id).locations
+    assert site.lat == pytest.approx(lat, abs=0.1) and site.lon == pytest.approx(lon, abs=0.1)
+
+
+def test_locate_sites_keeps_given_points_and_leaves_unknown_cities_blank():
+    trial = Trial("NCT00000001", locations=[
+        Location(city="Bethesda", state="Maryland", country="United States"),
+        Location(city="Paris", country="France"),
+        Location(city="Paris", state="Texas", country="United States"),
+        Location(city="Boston", country="United States", lat=1.5, lon=2.5),
+        Location(city="Qwxyzburg", country="Narnia"),
+        Location(city="", country=""),
+    ])
+    locate_sites(trial)
+    points = [(loc.lat, loc.lon) for loc in trial.locations]
+    assert points[0] == (pytest.approx(38.98, abs=0.05), pytest.approx(-77.10, abs=0.05))
+    assert points[1] == (pytest.approx(48.86, abs=0.05), pytest.approx(2.35, abs=0.05))
+    assert points[2] == (pytest.approx(33.66, abs=0.05), pytest.approx(-95.56, abs=0.05))  # the state decides
+    assert points[3] == (1.5, 2.5)  # the record's own geoPoint is kept
+    assert points[4:] == [(None, None), (None, None)]
+
+
+def test_two_worker_processes_give_exactly_the_same_trials(records):
+    one = [t.to_dict() for t in prepare_trials(_copies(records), [], batch=2, jobs=1)]
+    skipped: list[Skipped] = []
+    two = [t.to_dict() for t in prepare_trials([*_copies(records), Skipped("bad.json", "broken")], skipped,
+                                               batch=2, jobs=2)]
+    assert two == one
+    assert [t["nct_id"] for t in two] == FIXTURE_IDS
+    assert skipped == [Skipped("bad.json", "broken")]
+
+
+# -- ingest -------------------------------------------------------------------------
+def test_ingest_indexes_every_usable_record_and_reports_the_rest(tmp_path, bad_dir):
+    seen: list[str] = []
+    report = ingest([RECORDS, bad_dir], tmp_path / "ix", update=False, on_trial=lambda t: seen.append(t.nct_id))
+    assert report.build is not None and report.indexed == 4
+    assert seen == FIXTURE_IDS
+    assert sorted(s.reason for s in report.skipped) == sorted(
+        ["unknown format: neither ClinicalTrials.gov XML nor JSON", "empty file", "study has no protocolSection"])
+    with TrialIndex(tmp_path / "ix") as ix:
+        assert sorted(t.nct_id for t in ix.trials()) == FIXTURE_IDS
+        seed = ix.get("NCT05858684")
+        assert seed.criteria and seed.topics and seed.locations[0].lat is not None
+
+
+@pytest.mark.parametrize("sources", ["bad files", "no files", "missing path"])
+def test_ingest_with_nothing_usable_builds_nothing(tmp_path, bad_dir, sources):
+    given = {"bad files": [bad_dir], "no files": [], "missing path": [tmp_path / "nowhere"]}[sources]
+    report = ingest(given, tmp_path / "ix")
+    assert report.build is None and report.indexed == 0
+    assert len(report.skipped) == {"bad files": 3, "no files": 0, "missing path": 1}[sources]
+    assert not index_exists(tmp_path / "ix")
+
+
+def test_nothing_usable_leaves_an_existing_index_as_it_was(index_copy, bad_dir):
+    generation = (index_copy / "CURRENT").read_text()
+    report = ingest([bad_dir], index_copy, update=True)
+    assert report.build is None
+    assert (index_copy / "CURRENT").read_text() == generation
+    with TrialIndex(index_copy) as ix:
+        assert len(ix) == 4
+
+
+def test_an_update_replaces_a_trial_by_its_nct_id(index_copy, tmp_path):
+    report = ingest([_retitled(tmp_path, "NCT05858684", "Retitled")], index_copy, update=True)
+    assert report.indexed == 1 and report.build.total == 4
+    with TrialIndex(index_copy) as ix:
+        assert len(ix) == 4
+        assert ix.get("NCT05858684").brief_title == "Retitled"
+        assert ix.get("NCT00001189").brief_title.startswith("The Treatment of Grade I Sarcomas")
+
+
+def test_an_update_adds_new_trials_and_the_last_record_of_an_id_wins(index_copy, tmp_path):
+    sources = [_retitled(tmp_path, "NCT09999991", "First"), _retitled(tmp_path, "NCT09999991", "Second one")]
+    report = ingest(sources, index_copy, update=True)
+    assert report.build.total == 5
+    with TrialIndex(index_copy) as ix:
+        assert ix.get("NCT09999991").brief_title == "Second one"
+
+
+def test_a_fresh_build_keeps_only_the_new_records(index_copy, tmp_path):
+    ingest([_retitled(tmp_path, "NCT09999991", "Alone")], index_copy, update=False)
+    with TrialIndex(index_copy) as ix:
+        assert [t.nct_id for t in ix.trials()] == ["NCT09999991"]
