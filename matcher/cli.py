@@ -81,11 +81,11 @@ class _Progress:
             self._progress.stop()
 
 
-def _run_ingest(sources: list[str], index_path: Path, update: bool, jobs: int) -> Any:
+def _run_ingest(sources: list[str], index_path: Path, update: bool, jobs: int, optimize: bool | None) -> Any:
     from .ingest import ingest
 
     with _Progress("Indexing trials") as progress:
-        return ingest(sources, index_path, update=update, on_trial=progress.advance, jobs=jobs)
+        return ingest(sources, index_path, update=update, on_trial=progress.advance, jobs=jobs, optimize=optimize)
 
 
 class _Building:
@@ -189,7 +189,10 @@ def cli() -> None:
 @click.option("--rebuild", is_flag=True, help="Replace the whole index instead of adding to it.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes parsing criteria (default: the number of cores; each needs about 0.5 GB).")
-def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool, jobs: int | None) -> None:
+@click.option("--optimize", is_flag=True, default=None,
+              help="Merge the index into one segment (a fresh build always does; updates only add a segment).")
+def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool, jobs: int | None,
+              optimize: bool | None) -> None:
     """Index trial records from SOURCE files, directories or archives.
 
     Without SOURCE, index the bundled default corpus. Trials already in the
@@ -200,7 +203,7 @@ def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool, 
     paths = list(sources) or [str(config.default_corpus_path())]
     from .ingest import default_jobs
 
-    report = _run_ingest(paths, index_path, update=not rebuild, jobs=jobs or default_jobs())
+    report = _run_ingest(paths, index_path, update=not rebuild, jobs=jobs or default_jobs(), optimize=optimize or None)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
     if report.build is None:

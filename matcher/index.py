@@ -474,6 +474,14 @@ def exclusive(root: Path, name: str = ".lock", busy: str = "another build is run
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link when the file system allows one (segment files are never changed in place), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _swap_in(root: Path, generation: str) -> None:
     tmp = root / f"CURRENT.{os.getpid()}.tmp"
     tmp.write_text(generation + "\n")
@@ -498,6 +506,7 @@ def build_index(
     *,
     update: bool = True,
     on_trial: Callable[[Trial], None] | None = None,
+    optimize: bool | None = None,
 ) -> BuildReport:
     """Write ``trials`` into a new generation and swap it in.
 
@@ -505,7 +514,15 @@ def build_index(
     trials with the same NCT id are replaced; otherwise the new generation
     holds only ``trials``. Nothing is swapped in unless the whole build
     succeeds.
+
+    An update starts from hard links to the generation in service (Whoosh
+    never rewrites a segment file: deletions live in the table of contents)
+    and adds a segment, which Whoosh's merge policy folds into others as
+    they accumulate; ``optimize`` merges everything into one segment
+    (default: only for a fresh build). So applying a day's updates costs
+    what they cost, not a rewrite of the whole index.
     """
+    optimize = not (update and _current_generation(Path(path))) if optimize is None else optimize
     root = Path(path)
     started = time.perf_counter()
     report = BuildReport()
@@ -515,7 +532,7 @@ def build_index(
         target = root / generation
         try:
             if update and current:
-                shutil.copytree(root / current, target)
+                shutil.copytree(root / current, target, copy_function=_link_or_copy)
                 ix = windex.open_dir(str(target))
             else:
                 target.mkdir(parents=True)
@@ -536,7 +553,7 @@ def build_index(
             try:
                 for document in documents.values():
                     writer.update_document(**document)
-                writer.commit(optimize=True)
+                writer.commit(optimize=optimize)
             except BaseException:
                 writer.cancel()
                 raise

@@ -120,6 +120,7 @@ def ingest(
     update: bool = True,
     on_trial: Callable[[Trial], None] | None = None,
     jobs: int = 1,
+    optimize: bool | None = None,
 ) -> IngestReport:
     """Index every usable record of ``sources``; report what was skipped and why.
 
@@ -138,5 +139,5 @@ def ingest(
         yield first
         yield from trials
 
-    report.build = build_index(index_path, chain(), update=update, on_trial=on_trial)
+    report.build = build_index(index_path, chain(), update=update, on_trial=on_trial, optimize=optimize)
     return report

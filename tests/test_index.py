@@ -5,7 +5,8 @@ import pytest
 from conftest import RECORDS
 
 from matcher.errors import IndexNotFound, TrialNotFound
-from matcher.index import Filters, TrialIndex, build_index, index_exists
+from matcher.filters import Filters
+from matcher.index import TrialIndex, build_index, index_exists
 from matcher.models import Trial
 from matcher.sources import load_records
 
@@ -153,3 +154,29 @@ def test_reader_keeps_working_across_a_swap(ix_path, trials):
     reader.close()
     with TrialIndex(ix_path) as ix:
         assert len(ix) == 1
+
+
+def test_an_update_adds_a_segment_and_never_touches_the_generation_in_service(ix_path, trials):
+    import hashlib
+    import os
+
+    old = (ix_path / "CURRENT").read_text().strip()
+
+    def files(generation: str) -> dict[str, tuple[str, int]]:
+        out = {}
+        for path in sorted((ix_path / generation).iterdir()):
+            out[path.name] = (hashlib.sha256(path.read_bytes()).hexdigest(), os.stat(path).st_ino)
+        return out
+
+    before = files(old)
+    changed = trials[0]
+    changed.overall_status = "WITHDRAWN"
+    report = build_index(ix_path, [changed])
+    assert report.total == len(trials)
+    assert files(old) == before  # readers still on the old generation see exactly what they saw
+    new = files(report.generation)
+    shared = {name for name in new if name in before}
+    assert shared and all(new[name][1] == before[name][1] for name in shared)  # hard links, not copies
+    with TrialIndex(ix_path) as ix:
+        assert ix.get(changed.nct_id).overall_status == "WITHDRAWN"
+        assert len(ix) == len(trials)
