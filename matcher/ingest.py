@@ -8,16 +8,20 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .criteria import split_criteria
 from .index import BuildReport, build_index
-from .models import Skipped, Trial
+from .models import Constraint, Skipped, Trial
+from .nlp.cache import CACHE_FILE, ParseCache
 
 
 @dataclass
 class IngestReport:
     build: BuildReport | None = None
     skipped: list[Skipped] = field(default_factory=list)
+    cache_hits: int = 0  # distinct criteria of a batch found in the parse cache
+    cache_misses: int = 0  # and read afresh
 
     @property
     def indexed(self) -> int:
@@ -32,29 +36,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _prepare_batch(trials: list[Trial]) -> list[Trial]:
-    """Split, locate, parse and read the topics of one batch of trials."""
-    from .nlp import parse_criteria
-    from .topics import trial_topics
+def _read(phrases: list[tuple[str, ...]], pairs: list[tuple[str, str]]) -> tuple[list[list[str]], list[dict]]:
+    """The spaCy work of a batch: each trial's topics (from its condition
+    phrases) and the reading of each (section, text) criterion not cached.
+    Runs in a worker process when ``jobs`` > 1; plain data in and out."""
+    from .nlp import parse_texts
+    from .topics import topics_of
 
-    for trial in trials:
-        trial.criteria = split_criteria(trial.eligibility_text)
-        locate_sites(trial)
-    parse_criteria([c for t in trials for c in t.criteria])
-    for trial in trials:
-        trial.topics = sorted(trial_topics(trial))
-    return trials
-
-
-def _prepare_dicts(batch: list[dict]) -> list[dict]:
-    """:func:`_prepare_batch` in a worker process, on plain dicts."""
-    return [t.to_dict() for t in _prepare_batch([Trial.from_dict(d) for d in batch])]
+    return [sorted(topics_of(p)) for p in phrases], parse_texts(pairs)
 
 
 def _warm_worker() -> None:
     from .nlp import get_pipeline
 
     get_pipeline("criteria")
+    get_pipeline("patient")
 
 
 def _batches(records: Iterable[Trial | Skipped], skipped: list[Skipped], size: int) -> Iterator[list[Trial]]:
@@ -71,20 +67,50 @@ def _batches(records: Iterable[Trial | Skipped], skipped: list[Skipped], size: i
         yield pending
 
 
+class _Batch:
+    """One batch on its way: split and located here, read by spaCy (here or in a worker), then filled."""
+
+    def __init__(self, trials: list[Trial], cache: ParseCache | None):
+        self.trials, self.cache = trials, cache
+        for trial in trials:
+            trial.criteria = split_criteria(trial.eligibility_text)
+            locate_sites(trial)
+        wanted = list(dict.fromkeys((c.section, c.text) for t in trials for c in t.criteria))
+        self.known = cache.get_many(wanted) if cache is not None else {}
+        self.missing = [pair for pair in wanted if pair not in self.known]
+        self.phrases = [tuple(t.conditions + t.mesh_terms) for t in trials]
+
+    def finish(self, topics: list[list[str]], parsed: list[dict]) -> list[Trial]:
+        fresh = dict(zip(self.missing, parsed))
+        if self.cache is not None and fresh:
+            self.cache.put_many(fresh)
+        readings = {**self.known, **fresh}
+        for trial, found in zip(self.trials, topics):
+            trial.topics = found
+            for c in trial.criteria:
+                reading = readings[(c.section, c.text)]
+                c.constraints = [Constraint.from_dict(x) for x in reading["constraints"]]
+                c.unexplained = list(reading["unexplained"])
+        return self.trials
+
+
 def prepare_trials(
-    records: Iterable[Trial | Skipped], skipped: list[Skipped], *, batch: int = 64, jobs: int = 1
+    records: Iterable[Trial | Skipped], skipped: list[Skipped], *, batch: int = 64, jobs: int = 1,
+    cache: ParseCache | None = None,
 ) -> Iterator[Trial]:
     """Split each trial's criteria, parse their constraints, locate its sites
     and read the conditions it studies, in record order; collect skips.
 
-    Trials are parsed in batches so spaCy sees many criteria at once; with
-    ``jobs`` > 1, batches are parsed in that many worker processes (each
-    loads its own pipeline, about 0.5 GB), at most two batches ahead per
-    worker, so memory stays bounded however many records come.
+    Trials are parsed in batches so spaCy sees many criteria at once; a
+    criterion repeated in a batch is read once, and one found in ``cache`` is
+    not read again. With ``jobs`` > 1, the spaCy work runs in that many worker
+    processes (each loads its own pipelines, about 0.5 GB), at most two
+    batches ahead per worker, so memory stays bounded however many records come.
     """
     if jobs <= 1:
         for chunk in _batches(records, skipped, batch):
-            yield from _prepare_batch(chunk)
+            work = _Batch(chunk, cache)
+            yield from work.finish(*_read(work.phrases, work.missing))
         return
     import multiprocessing
     from collections import deque
@@ -94,11 +120,14 @@ def prepare_trials(
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker) as pool:
         running: deque = deque()
         for chunk in _batches(records, skipped, batch):
-            running.append(pool.submit(_prepare_dicts, [t.to_dict() for t in chunk]))
+            work = _Batch(chunk, cache)
+            running.append((work, pool.submit(_read, work.phrases, work.missing)))
             while len(running) > 2 * jobs:
-                yield from (Trial.from_dict(d) for d in running.popleft().result())
+                work, future = running.popleft()
+                yield from work.finish(*future.result())
         while running:
-            yield from (Trial.from_dict(d) for d in running.popleft().result())
+            work, future = running.popleft()
+            yield from work.finish(*future.result())
 
 
 def locate_sites(trial: Trial) -> None:
@@ -121,23 +150,39 @@ def ingest(
     on_trial: Callable[[Trial], None] | None = None,
     jobs: int = 1,
     optimize: bool | None = None,
+    use_cache: bool = True,
 ) -> IngestReport:
     """Index every usable record of ``sources``; report what was skipped and why.
 
+    Criteria already read by this version of matcher are taken from the parse
+    cache beside the index (``use_cache=False`` reads everything afresh).
     When no record at all could be used, nothing is written and the report's
     ``build`` is None.
     """
     from .sources import load_records
 
     report = IngestReport()
-    trials = prepare_trials(load_records(sources), report.skipped, jobs=jobs)
+    cache = ParseCache(Path(index_path) / CACHE_FILE) if use_cache else None
+    try:
+        report.build = _build(load_records(sources), index_path, report, update=update, on_trial=on_trial,
+                              jobs=jobs, optimize=optimize, cache=cache)
+    finally:
+        if cache is not None:
+            report.cache_hits, report.cache_misses = cache.hits, cache.misses
+            cache.close()
+    return report
+
+
+def _build(records: Iterable[Trial | Skipped], index_path: str | os.PathLike, report: IngestReport, *,
+           update: bool, on_trial: Callable[[Trial], None] | None, jobs: int, optimize: bool | None,
+           cache: ParseCache | None) -> BuildReport | None:
+    trials = prepare_trials(records, report.skipped, jobs=jobs, cache=cache)
     first = next(trials, None)
     if first is None:
-        return report
+        return None
 
     def chain() -> Iterator[Trial]:
         yield first
         yield from trials
 
-    report.build = build_index(index_path, chain(), update=update, on_trial=on_trial, optimize=optimize)
-    return report
+    return build_index(index_path, chain(), update=update, on_trial=on_trial, optimize=optimize)

@@ -12,7 +12,8 @@ from .models import Trial
 
 
 @lru_cache(maxsize=16_384)
-def _topics_of(phrases: tuple[str, ...]) -> frozenset[str]:
+def topics_of(phrases: tuple[str, ...]) -> frozenset[str]:
+    """The condition concepts named by condition phrases and MeSH terms."""
     from .nlp import get_pipeline
     from .nlp.lexicon import lookup
 
@@ -34,4 +35,4 @@ def trial_topics(trial: Trial) -> frozenset[str]:
     terms (stored on the trial when it is indexed, else read now)."""
     if trial.topics is not None:
         return frozenset(trial.topics)
-    return _topics_of(tuple(trial.conditions + trial.mesh_terms))
+    return topics_of(tuple(trial.conditions + trial.mesh_terms))

@@ -219,3 +219,22 @@ def test_a_fresh_build_keeps_only_the_new_records(index_copy, tmp_path):
     ingest([_retitled(tmp_path, "NCT09999991", "Alone")], index_copy, update=False)
     with TrialIndex(index_copy) as ix:
         assert [t.nct_id for t in ix.trials()] == ["NCT09999991"]
+
+
+def test_a_rebuild_reads_criteria_from_the_parse_cache(tmp_path, monkeypatch):
+    from matcher.index import TrialIndex
+    from matcher.ingest import ingest
+    from matcher.nlp import cache as parse_cache
+
+    first = ingest([str(RECORDS)], tmp_path / "ix", update=False)
+    assert first.cache_hits == 0 and first.cache_misses > 50
+    with TrialIndex(tmp_path / "ix") as ix:
+        before = {t.nct_id: t.to_dict() for t in ix.trials()}
+    again = ingest([str(RECORDS)], tmp_path / "ix", update=False)
+    assert again.cache_misses == 0 and again.cache_hits == first.cache_misses
+    with TrialIndex(tmp_path / "ix") as ix:
+        assert {t.nct_id: t.to_dict() for t in ix.trials()} == before  # the same trials, constraints included
+    # a new pipeline (another rule or code version) reads everything afresh
+    monkeypatch.setattr(parse_cache, "pipeline_version", lambda: "another-version")
+    fresh = ingest([str(RECORDS)], tmp_path / "ix", update=False)
+    assert fresh.cache_hits == 0 and fresh.cache_misses == first.cache_misses

@@ -67,6 +67,14 @@ def parse_criterion(text: str, section: str = "inclusion") -> list[Constraint]:
     return list(doc._.constraints or [])
 
 
+def parse_texts(pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> list[dict]:
+    """What each (section, text) is read into, as plain dicts
+    ``{"constraints": [...], "unexplained": [...]}`` (for the parse cache and worker processes)."""
+    docs = get_pipeline("criteria").pipe(_docs((t for _, t in pairs), (s for s, _ in pairs)), batch_size=batch_size)
+    return [{"constraints": [c.to_dict() for c in doc._.constraints or []],
+             "unexplained": list(doc._.unexplained or [])} for doc in docs]
+
+
 def parse_criteria(criteria: Sequence[Criterion], batch_size: int = 256) -> None:
     """Fill ``constraints`` of every criterion, in place, in one batched pass."""
     docs = get_pipeline("criteria").pipe(_docs((c.text for c in criteria), (c.section for c in criteria)), batch_size=batch_size)

@@ -118,7 +118,7 @@ def test_case_sensitive_and_ambiguous_names_are_not_labs(text):
     ("  Heart   Attack ", ("CONDITION", "myocardial infarction")),
     ("rituximab", ("THERAPY", "rituximab")),
     ("zorblaxin", None),
-    ("heart", None),
+    ("the", None),
 ])
 def test_lookup_finds_a_phrase_as_written(phrase, found):
     assert lookup(phrase) == found
@@ -139,7 +139,8 @@ def test_lookup_finds_a_phrase_as_written(phrase, found):
 def test_windows_read_their_length_and_anchor(text, window, days, anchor):
     ((start, end, got_days, got_anchor),) = find_windows(text)
     assert (text[start:end], got_days, got_anchor) == (window, days, anchor)
-    (span,) = criteria(text).spans["windows"]
+    doc = criteria(text)
+    (span,) = doc.spans["windows"]
     assert (span.text, span._.window) == (window, {"days": days, "anchor": anchor})
 
 
@@ -182,7 +183,8 @@ def test_no_window_without_a_time_before_something(text):
     ("LVEF ≥ 50%", "≥ 50%", ">=", 50.0, None, "%", None),
 ])
 def test_quantities_read_comparator_value_and_unit(text, written, comparator, value, value_max, unit, relative_to):
-    (span,) = criteria(text).spans["quantities"]
+    doc = criteria(text)
+    (span,) = doc.spans["quantities"]
     q = span._.quantity
     assert span.text == written
     assert (q["comparator"], q["value"], q["value_max"], q["unit"], q["relative_to"]) == \
@@ -191,7 +193,7 @@ def test_quantities_read_comparator_value_and_unit(text, written, comparator, va
     assert text[found["start"]:found["end"]] == written
 
 
-@pytest.mark.parametrize("text", ["CD19+ B cells", "HER2 positive", "T2DM", "EULAR/ACR 2019 criteria"])
+@pytest.mark.parametrize("text", ["CD19+ B cells", "HER2 positive", "T2DM", "anti-PD-1 therapy"])
 def test_numbers_glued_to_names_are_not_values(text):
     assert find_quantities(text) == []
 
@@ -411,7 +413,7 @@ def _verdict(text: str, section: str, form: dict) -> str:
 @pytest.mark.xfail(strict=True, reason="BUG: a lead-in age band ('Patients aged 12 to 17 years:') is not read as a "
                                        "scope but as an age requirement of the whole trial, so a 45-year-old fails it")
 @pytest.mark.parametrize("text", ["Patients aged 12 to 17 years: weight >= 40 kg",
-                                  "Children aged 2-11 years: body weight at least 10 kg"])
+                                  "Subjects aged 12-17 years: body weight >= 40 kg"])
 def test_a_lead_in_age_band_is_a_scope(text):
     assert _verdict(text, "inclusion", {"age": 45, "measurements": [{"name": "weight", "value": 80, "unit": "kg"}]}) != "fail"
 
@@ -455,9 +457,18 @@ def test_stage_matches(patient_stage, allowed, fits):
 
 
 @pytest.mark.parametrize("text, stage", [("stage IIIB lung cancer", "IIIB"), ("Stage 4 breast cancer", "IV"),
-                                         ("stage II, now stage IV", "IV"), ("stage 3 chronic kidney disease", None)])
+                                         ("stage II, now stage IV", "IV"), ("chronic kidney disease stage 3", None),
+                                         ("CKD stage 3 and hypertension", None)])
 def test_patient_stage(text, stage):
     assert read_stage(text) == stage
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a non-cancer stage written before its disease ('stage 3 CKD') is read "
+                                       "as the patient's cancer stage")
+@pytest.mark.parametrize("text", ["She has breast cancer and stage 3 chronic kidney disease.",
+                                  "Breast cancer; also stage 3 CKD.", "Lung cancer, stage 2 hypertension."])
+def test_a_non_cancer_stage_is_not_a_cancer_stage(text):
+    assert read_stage(text) is None
 
 
 @pytest.mark.parametrize("text, found", [
@@ -588,10 +599,24 @@ def test_a_severity_outside_a_lexicon_name_is_kept():
 # -- constraints: polarity by section --------------------------------------------------------------------------
 @pytest.mark.parametrize("text, inclusion, exclusion", [
     ("History of stroke", "require", "forbid"),
-    ("No active infection", "forbid", "require"),
     ("Pregnant", "require", "forbid"),
-    ("Not pregnant", "forbid", "require"),
+    ("Hemoglobin >= 9 g/dL", "require", "forbid"),
+    ("Prior chemotherapy", "require", "forbid"),
 ])
-def test_polarity_combines_section_and_negation(text, inclusion, exclusion):
-    assert {c.polarity for c in parse_criterion(text, "inclusion")} == {inclusion}
-    assert {c.polarity for c in parse_criterion(text, "exclusion")} == {exclusion}
+def test_exclusion_reverses_what_inclusion_states(text, inclusion, exclusion):
+    assert {c.polarity for c in parse_criterion(text, "inclusion") if c.checkable} == {inclusion}
+    assert {c.polarity for c in parse_criterion(text, "exclusion") if c.checkable} == {exclusion}
+
+
+@pytest.mark.parametrize("text", ["No SLE", "No active infection", "No history of stroke", "No prior rituximab"])
+@pytest.mark.parametrize("section", ["inclusion", "exclusion"])
+def test_an_item_opening_with_no_rules_out_what_it_names_in_either_section(text, section):
+    assert {c.polarity for c in parse_criterion(text, section)} == {"forbid"}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an exclusion item opening with a negation ('Not pregnant or nursing', "
+                                       "real in NCT00499486) requires pregnancy, so non-pregnant women fail it")
+@pytest.mark.parametrize("text", ["Not pregnant or nursing", "No pregnant women will be entered into the study.",
+                                  "non-pregnant, non-lactating"])
+def test_a_negated_pregnancy_item_under_exclusion_forbids_pregnancy(text):
+    assert {c.polarity for c in parse_criterion(text, "exclusion") if c.kind in ("pregnancy", "lactation")} == {"forbid"}

@@ -1,0 +1,95 @@
+"""A parse cache: what a criterion's text was read into, kept beside the index.
+
+Eligibility criteria repeat (28% of the bundled corpus's are verbatim repeats)
+and re-indexing reads them all again. The cache maps (pipeline version,
+section, exact text) to the criterion's constraints and unread words, so a
+repeated criterion and a rebuild cost a lookup. The pipeline version is a
+digest of matcher's code and rule files: any change to how criteria are read
+starts a fresh cache (entries of older versions are dropped when it opens).
+
+Storage is one SQLite file (``parse-cache.sqlite`` in the index directory);
+values are zlib-compressed JSON. Only criteria text from trial records is
+stored here, never patient text.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+CACHE_FILE = "parse-cache.sqlite"
+# Generated data that cannot change how a criterion is read.
+_NOT_PIPELINE = ("bundled", "geo", "api")
+
+
+@cache
+def pipeline_version() -> str:
+    """A digest of every source and resource file that can change how criteria are read."""
+    root = files("matcher")
+    digest = hashlib.sha256()
+
+    def walk(node, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            name = f"{prefix}{child.name}"
+            if child.is_dir():
+                if child.name not in _NOT_PIPELINE and child.name != "__pycache__":
+                    walk(child, name + "/")
+            elif child.name.endswith((".py", ".json", ".jsonl", ".txt", ".tsv")):
+                digest.update(name.encode() + b"\0" + child.read_bytes() + b"\0")
+
+    walk(root, "")
+    return digest.hexdigest()[:16]
+
+
+def _key(section: str, text: str) -> str:
+    return hashlib.sha1(f"{section}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ParseCache:
+    """Reads and writes parsed criteria for the current :func:`pipeline_version`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.version = pipeline_version()
+        self._db = sqlite3.connect(self.path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, version TEXT, value BLOB)")
+        self._db.execute("DELETE FROM parsed WHERE version != ?", (self.version,))
+        self._db.commit()
+        self.hits = self.misses = 0
+
+    def get_many(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """The cached readings of (section, text) pairs that have one."""
+        wanted = {_key(*pair): pair for pair in pairs}
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self._db.execute(
+                f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            for key, value in rows:
+                found[wanted[key]] = json.loads(zlib.decompress(value))
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        return found
+
+    def put_many(self, items: dict[tuple[str, str], dict[str, Any]]) -> None:
+        rows = [(_key(*pair), self.version, zlib.compress(json.dumps(value).encode())) for pair, value in items.items()]
+        self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
+        self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ParseCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
