@@ -164,10 +164,17 @@ def validate_form(form: Any) -> PatientForm:
     try:
         return PatientForm.model_validate(dict(form))
     except ValidationError as exc:
-        error = exc.errors(include_input=False)[0]
-        message = error["msg"]
+        errors = exc.errors(include_input=False)
+        # of a union's alternatives, the one that got furthest says what is wrong
+        # ({"lat": 100} is a bad point, not a bad place name)
+        error = max(errors, key=lambda e: len(e["loc"]))
+        message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = f"unknown field; expected one of {', '.join(sorted(PatientForm.model_fields))}"
+            model = _MODELS.get(next((p for p in error["loc"] if p in _MODELS), ""), PatientForm)
+            message = f"unknown field; expected one of {', '.join(sorted(model.model_fields))}"
         elif error["type"] == "finite_number":
             message = "expected a finite number (not NaN or infinity)"
         raise FormError(_field_name(error["loc"]), message) from None
+
+
+_MODELS: dict[str, type[BaseModel]] = {"measurements": Measurement, "medications": Medication, "Point": Point}

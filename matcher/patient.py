@@ -352,8 +352,19 @@ def read_form(form: Mapping[str, Any], *, today: dt.date | None = None) -> Patie
     if checked.location is not None:
         patient.location = _form_place(checked.location)
     if checked.text is not None:
-        read_text(checked.text, patient)
+        _read_text_keeping_fields(checked.text, patient)
     return patient
+
+
+# What a form states outright; free text read with the form does not override it.
+_FORM_FIELDS = ("age", "sex", "pregnant", "breastfeeding", "location")
+
+
+def _read_text_keeping_fields(text: str, patient: Patient) -> None:
+    given = {name: getattr(patient, name) for name in _FORM_FIELDS if getattr(patient, name) is not None}
+    read_text(text, patient)
+    for name, value in given.items():
+        setattr(patient, name, value)
 
 
 def _form_place(value: Any) -> dict[str, Any]:
@@ -402,5 +413,5 @@ def read_patient(text: str | None = None, form: Mapping[str, Any] | None = None)
     """A patient from free text, a form, or both (form fields win where both speak)."""
     patient = read_form(form) if form is not None else Patient()
     if text:
-        read_text(text, patient)
+        _read_text_keeping_fields(text, patient)
     return patient

@@ -164,14 +164,22 @@ def latest_timing(facts: list[Fact]) -> None:
 
 
 def days_since(value: Any, field: str, today: dt.date) -> float:
+    """Days from ``value`` (a date, a number of days, "2 weeks ago") to ``today``;
+    TimingError for anything else, a date in the future or a negative or absurd count."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 0 <= value <= 200 * 365.25:  # NaN fails too
+            raise TimingError(field, "expected a number of days from 0 (today) up to a lifetime")
         return float(value)
     if not isinstance(value, str):
         raise TimingError(field, "expected a date (YYYY-MM-DD), a number of days, or text like '2 weeks ago'")
     try:
-        return float((today - dt.date.fromisoformat(value.strip())).days)
+        days = float((today - dt.date.fromisoformat(value.strip())).days)
     except ValueError:
         pass
+    else:
+        if days < 0:
+            raise TimingError(field, f"{value.strip()} is in the future; give the date it was last taken")
+        return days
     lowered = value.strip().lower()
     if lowered in _RELATIVE_DAYS:
         return float(_RELATIVE_DAYS[lowered])

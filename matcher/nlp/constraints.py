@@ -110,7 +110,11 @@ def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
     previous = max([e.end for e in clause.ents if e.end <= ent.start] + [clause.start, ent.start - 8])
     left = doc[previous : ent.start].text
     quals = [q.lower() for q in _QUALIFIER_RE.findall(left)]
-    quals += [q.lower() for q in _QUALIFIER_RE.findall(ent.text) if q.lower() in ("active", "chronic", "acute")]
+    # a qualifier inside the matched name stays one unless the concept itself says it
+    # ("severe asthma" is read as asthma: "severe" must not be dropped; "chronic kidney disease" keeps its name)
+    concept = (ent.ent_id_ or "").lower()
+    quals += [q.lower() for q in _QUALIFIER_RE.findall(ent.text)
+              if q.lower() in ("active", "chronic", "acute") or q.lower() not in concept]
     if ent._.is_historical:
         quals.append("history")
     if ent._.is_family:
@@ -624,7 +628,7 @@ def _apply_scopes(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     what names the sub-group ("in patients under 12 years", "for patients with diabetes") is
     not a requirement of its own."""
     for scope in read_scopes(doc_text(doc)):
-        inside = [c for c in constraints if scope.start <= c.start < scope.end and c.kind != "childbearing_potential"]
+        inside = [c for c in constraints if scope.start <= c.start < scope.end]
         scope.conditions = list(dict.fromkeys([c.concept for c in inside if c.kind == "condition"] + [
             e.ent_id_ for e in doc.ents if e.label_ == "CONDITION" and scope.start <= e.start_char < scope.end]))
         if scope.condition_text and not scope.conditions and not (scope.sex or scope.group or scope.age_min or scope.age_max):
@@ -696,7 +700,11 @@ def _permitted_alternatives(doc: Doc, clause: _Clause, out: list[Constraint]) ->
 # an item that opens with a negation rules out what it names, whatever the cue's scope
 # ("No patients who received blood transfusion within a month"); under an exclusion
 # heading too, where "No SLE" restates the exclusion (old NCI style)
-_NO_ITEM = re.compile(r"^\s*(?:[A-Za-z /&-]{2,40}:\s*)?(?:no|not|none|never|without|absence of|free of|must not|should not|cannot|may not)\b"
+_NO_ITEM = re.compile(r"^\s*(?:[A-Za-z /&-]{2,40}:\s*)?(?:(?:the\s+)?(?:patients?|subjects?|participants?|volunteers?|"
+                      r"women|females?|men|males?|she|he|they)\s+(?=(?:must|should|may|will|can|are|is|do|does)\s*n)|"
+                      r"(?=non-?(?:pregnant|lactating|nursing|breast-?feeding)))?"
+                      r"(?:no|not|none|never|without|absence of|free of|must not|should not|cannot|can not|may not|will not|"
+                      r"are not|is not|do not|does not|non-?(?=pregnant|lactating|nursing|breast-?feeding))\b"
                       r"(?!\s+(?:more|less|greater|fewer|longer|later|sooner|higher|lower)\s+than)", re.I)
 
 
@@ -706,7 +714,7 @@ def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) ->
     first = clauses[0]
     end = doc[first.end - 1].idx + len(doc[first.end - 1])
     for c in constraints:
-        if c.kind in ("condition", "therapy", "allergy", "biomarker") and c.start < end:
+        if c.kind in ("condition", "therapy", "allergy", "biomarker", "pregnancy", "lactation") and c.start < end:
             c.polarity = "forbid"
 
 

@@ -211,6 +211,14 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                 for c in _attach(pos, members, doc_text(doc)):
                     if word not in c.unexplained and not _judged(word, c):
                         c.unexplained.append(word)
+    for c in checkable:
+        # a qualifier inside a matched name that the concept does not carry ("severe asthma" read as
+        # asthma): its words are in the span, but nothing judges them
+        inside = doc_text(doc)[c.start:c.end].lower()
+        for q in c.qualifiers:
+            if (re.search(rf"\b{re.escape(q)}\b", inside) and q not in c.concept.lower()
+                    and not _judged(q, c) and q not in c.unexplained):
+                c.unexplained.append(q)
     return [w for _, w in words]
 
 

@@ -19,6 +19,8 @@ _LEAD = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:"
     r"(?P<group>" + _GROUP + r"\s+[A-Z0-9][A-Za-z0-9.]*(?:\s*(?:and|or|,|/)\s*[A-Z0-9][A-Za-z0-9.]*)*(?:\s+only)?)\s*[:\-–]"
     r"|(?P<cond>(?:for|in|if)\s+(?:[\w-]+\s+){0,8}?[\w-]+)\s*[:,]"
+    r"|(?P<cbp>(?:women|females?|girls|patients?|subjects?|participants?)\s+(?:of\s+)?(?:child[\s-]?bearing|"
+    r"reproductive)\s+(?:potential|age))\s*:"
     r"|(?P<who>" + _WHO + r"\s+(?:with|who\s+(?:have|are|had)|on|aged|over|under|older|younger)\s+[^:;,]{1,60}?)\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+need\s+to|have\s+to)\b"
     r"|(?P<band>(?:" + _WHO + r"|toddlers?|neonates?|newborns?)(?:\s*/\s*[A-Za-z]+)?\s+(?:aged?|ages|between|from|over|under|older|younger|[<>≤≥])[^:;]{1,60}?)\s*:"
     r")", re.I)
@@ -28,6 +30,10 @@ _TRAIL = re.compile(
 _SEX = {"female": re.compile(r"\b(women|woman|females?|girls?|mothers?)\b", re.I), "male": re.compile(r"\b(men|man|males?|boys?)\b", re.I)}
 _UNDER = re.compile(r"(?:under|younger than|less than|below|<|≤|<=|up to)\s*(?:age\s+)?(\d{1,2})|(\d{1,2})\s*(?:years?|yrs?)?(?:\s+of\s+age)?\s+(?:or|and)\s+(?:younger|under|less)", re.I)
 _OVER = re.compile(r"(?:over|older than|greater than|above|>|≥|>=|at least)\s*(?:age\s+)?(\d{1,2})|(\d{1,2})\s*(?:years?|yrs?)?(?:\s+of\s+age)?\s+(?:or|and)\s+(?:older|over|above)", re.I)
+
+
+_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|to|through)\s*(\d{1,2})\s*(?:years?|yrs?|y)\b"
+                    r"|\bbetween\s+(?:the\s+ages?\s+of\s+)?(\d{1,2})\s+and\s+(\d{1,2})\b", re.I)
 
 
 @dataclass
@@ -62,6 +68,11 @@ def _read(words: str, start: int, end: int, target: str) -> Scope | None:
     elif _SEX["female"].search(words):
         scope.sex = "female"
     under, over = _UNDER.search(words), _OVER.search(words)
+    band = _RANGE.search(words)
+    if band and not (under or over):  # "aged 12 to 17 years", "12-17 yrs", "between 12 and 17"
+        lo, hi = (float(x) for x in (band.group(1, 2) if band.group(1) else band.group(3, 4)))
+        if lo < hi:
+            scope.age_min, scope.age_max = lo, hi + 0.999  # "to 17 years" takes in the whole seventeenth year
 
     def years(m: re.Match) -> float:
         value = float(m.group(1) or m.group(2))
@@ -87,7 +98,7 @@ def read_scopes(text: str) -> list[Scope]:
     out = []
     m = _LEAD.match(text)
     if m:
-        name = next(k for k in ("group", "cond", "who", "band") if m.group(k))
+        name = next(k for k in ("group", "cond", "cbp", "who", "band") if m.group(k))
         words = m.group(name)
         scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
         if scope:
