@@ -160,11 +160,23 @@ def stage_of(roman: str, letter: str = "") -> str:
     return {0: "0", 1: "I", 2: "II", 3: "III", 4: "IV"}[ROMAN[roman.upper()]] + (letter or "").upper()
 
 
+# Diseases staged outside oncology: "CKD stage 3", "stage 2 hypertension", "NYHA ... stage"
+_OTHER_STAGED = (r"(?:kidney|renal|ckd|chronic kidney disease|heart failure|pressure|sleep|lyme|hypertension|"
+                 r"liver fibrosis|fibrosis|lymphedema|endometriosis|decubitus|ulcers?|copd|gold|parkinson\w*|"
+                 r"hoehn|alzheimer\w*|dementia|osteoarthritis|periodontitis)")
+_OTHER_BEFORE = re.compile(_OTHER_STAGED + r"\W+(?:\w+\W+){0,2}$", re.I)
+_OTHER_AFTER = re.compile(r"^\W*(?:[a-z]\b\W*)?(?:\w+\W+){0,1}" + _OTHER_STAGED + r"\b", re.I)
+
+
+def _other_disease_stage(text: str, start: int, end: int) -> bool:
+    """Whether the stage at text[start:end] stages a disease other than a cancer."""
+    return bool(_OTHER_BEFORE.search(text[max(0, start - 40) : start]) or _OTHER_AFTER.search(text[end : end + 40]))
+
+
 def read_stage(text: str) -> str | None:
     """The last stage written ("stage IIIB", "stage 4"), normalized ("IIIB", "IV")."""
     found = [stage_of(m.group(1), m.group(2) or "") for m in _STAGE.finditer(text)
-             if not re.search(r"(kidney|renal|ckd|chronic kidney disease|heart failure|pressure|sleep|lyme|hypertension)\W+(?:\w+\W+){0,2}$",
-                              text[max(0, m.start() - 40) : m.start()], re.I)]
+             if not _other_disease_stage(text, m.start(), m.end())]
     return found[-1] if found else None
 
 
@@ -247,6 +259,7 @@ _COUNT = re.compile(
     r"\s+(?:prior\s+|previous\s+|lines?\s+of\s+prior\s+|different\s+)?(?:(?:systemic|chemotherapy|treatment|therapy|cytotoxic|anticancer|anti-cancer)\s+){0,2}"
     r"(?P<what>lines?|regimens?)\b"
     r"(?:\s+of\s+(?:prior\s+)?(?:systemic|anticancer|anti-cancer|cytotoxic|standard|myeloma|antimyeloma|anti-myeloma)?\s*(?:therapy|therapies|treatment|treatments|chemotherapy))?", re.I)
+_RANGE_LEAD = re.compile(r"(?:\bbetween\s+)?\b" + _COUNT_WORD + r"\s*(?:-|–|to|and|or)\s*$", re.I)
 _CMP = {"at least": ">=", "a minimum of": ">=", "minimum of": ">=", "≥": ">=", ">=": ">=", "more than": ">", "greater than": ">", ">": ">",
         "no more than": "<=", "not more than": "<=", "at most": "<=", "a maximum of": "<=", "maximum of": "<=", "up to": "<=",
         "≤": "<=", "<=": "<=", "fewer than": "<", "less than": "<", "<": "<", "exactly": "="}
@@ -273,6 +286,12 @@ def read_counts(text: str) -> list[Count]:
             cmp = ">="
         elif plus in ("or fewer", "or less"):
             cmp = "<="
+        lead = _RANGE_LEAD.search(text[: m.start("n")]) if not cmp else None
+        if lead:  # "1-3 prior lines", "between 1 and 3 prior regimens"
+            lo = int(lead.group(1)) if lead.group(1).isdigit() else voc.numbers[lead.group(1).lower()]
+            if lo < n:
+                out.append(Count("between", lo, n, lead.start(), m.end()))
+                continue
         if m.group("n2"):
             n2 = int(m.group("n2")) if m.group("n2").isdigit() else voc.numbers[m.group("n2").lower()]
             if _CMP.get(m.group("cmp2").lower()) == "<":
@@ -294,8 +313,7 @@ def read_stage_bounds(text: str) -> list[tuple[list[str], int, int]]:
     "stage II-III" -> ["II", "III"]; "Stage III, IVa, or IVb") with their character span."""
     out = []
     for m in _STAGE_LIST.finditer(text):
-        before = text[max(0, m.start() - 30) : m.start()]
-        if re.search(r"(kidney|renal|ckd|heart failure|sleep|hypertension|pressure|lyme|liver fibrosis|fibrosis)\W+(?:\w+\W+){0,2}$", before, re.I):
+        if _other_disease_stage(text, m.start(), m.end()):
             continue
         items = list(re.finditer(_STAGE_ITEM, m.group(1), re.I))
         stages: list[str] = []
