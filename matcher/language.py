@@ -1,6 +1,7 @@
 """Is this text English? matcher reads English only; a text in another language
 should say so plainly rather than match trials on stray words ("soy" in Spanish
-matched soy-isoflavone trials). Stop-word counts from spaCy's language data."""
+matched soy-isoflavone trials). Stop-word counts from spaCy's language data
+(converted at build time into ``resources/lexicon/stop_words.json``)."""
 from __future__ import annotations
 
 import re
@@ -11,17 +12,14 @@ _WORD = re.compile(r"[a-záéíóúñçàèìòùâêîôûäöüßãõœ']+")
 
 @cache
 def _stop_words() -> dict[str, frozenset[str]]:
-    from spacy.lang.de.stop_words import STOP_WORDS as de
-    from spacy.lang.en.stop_words import STOP_WORDS as en
-    from spacy.lang.es.stop_words import STOP_WORDS as es
-    from spacy.lang.fr.stop_words import STOP_WORDS as fr
-    from spacy.lang.it.stop_words import STOP_WORDS as it
-    from spacy.lang.nl.stop_words import STOP_WORDS as nl
-    from spacy.lang.pt.stop_words import STOP_WORDS as pt
+    """Stop words by language (``resources/lexicon/stop_words.json``, from spaCy's
+    language data by ``scripts/build_stop_words.py``); other languages' lists
+    leave out the words English shares."""
+    from . import resources
 
-    english = frozenset(en)
-    return {"English": english, **{name: frozenset(words) - english for name, words in
-                                   (("Spanish", es), ("French", fr), ("German", de), ("Italian", it), ("Portuguese", pt), ("Dutch", nl))}}
+    lists = resources.read_json("lexicon/stop_words.json")["languages"]
+    english = frozenset(lists["English"])
+    return {"English": english, **{name: frozenset(words) - english for name, words in lists.items() if name != "English"}}
 
 
 def other_language(text: str) -> str | None:

@@ -93,6 +93,7 @@ CUR, ICD, THER = (f"lexicon/{n}.jsonl" for n in ("conditions_curated", "conditio
 PARENTS, CLASSES, DISPLAY, WORDS = (f"lexicon/{n}" for n in ("condition_parents.json", "therapy_classes.json",
                                                             "display_names.json", "words.txt"))
 ALIASES, RANKER = "analyte_aliases.json", "ranker.json"
+STOP_WORDS = "lexicon/stop_words.json"
 NO_EVIDENCE = '("no evidence of")'
 PREGNANT = 'line 1 ("pregnant")'
 
@@ -227,6 +228,10 @@ CASES = [
     (WORDS, lambda text: "# built by scripts/build_vocabulary.py\n", "R053", None, None),
     (WORDS, lambda text: "", "R053", None, None),
     (WORDS, lambda text: ["aalborg"], "R005", None, None),
+    # lexicon/stop_words.json
+    (STOP_WORDS, at("languages", "Spanish", value="el la de"), "R005", 'language "Spanish"', None),
+    (STOP_WORDS, at("languages", "French", value=[]), "R005", 'language "French"', None),
+    (STOP_WORDS, whole({"languages": {"Spanish": ["el"]}}), "R005", None, "languages"),
     # analyte_aliases.json
     (ALIASES, at("aliases", "hemoglobin a1c", value=["a1c"]), "R052", "aliases", "hemoglobin a1c"),
     (ALIASES, at("aliases", "hba1c", value="hga1c"), "R005", "aliases", "hba1c"),

@@ -42,9 +42,41 @@ def build_pipeline(kind: str = "criteria") -> Language:
     return nlp
 
 
+class SharedComponents:
+    """The criteria pipeline without constraint assembly: what patient text and
+    condition names go through. It shares the criteria pipeline's components (and
+    their 12,000 patterns), so a process builds them once. Thread-safe: it runs
+    the components itself instead of switching pipes on the shared object."""
+
+    def __init__(self, nlp: Language, skip: frozenset[str] = frozenset({"matcher_constraints"})):
+        self.nlp = nlp
+        self.pipeline = [(name, proc) for name, proc in nlp.pipeline if name not in skip]
+        self.pipe_names = [name for name, _ in self.pipeline]
+
+    @property
+    def vocab(self):
+        return self.nlp.vocab
+
+    def make_doc(self, text: str):
+        return self.nlp.make_doc(text)
+
+    def __call__(self, text: str):
+        doc = self.make_doc(text)
+        for _, proc in self.pipeline:
+            doc = proc(doc)
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64):
+        for text in texts:
+            yield self(text)
+
+
 @cache
-def get_pipeline(kind: str = "criteria") -> Language:
-    """The shared pipeline of ``kind``, built once per process."""
+def get_pipeline(kind: str = "criteria") -> Language | SharedComponents:
+    """The shared pipeline of ``kind``, built once per process: "criteria", or
+    "patient" (the same components without constraint assembly)."""
+    if kind == "patient":
+        return SharedComponents(get_pipeline("criteria"))
     return build_pipeline(kind)
 
 

@@ -48,6 +48,7 @@ SHIPPED = (
     "lexicon/therapy_classes.json",
     "lexicon/display_names.json",
     "lexicon/words.txt",
+    "lexicon/stop_words.json",
 )
 
 # Labels rules/cues.jsonl may give (matcher.nlp.lexicon.LABELS less those whose
@@ -473,6 +474,18 @@ def _display_names(data: Any, at: _At) -> None:
             raise c.error("R051", None, got=_got(shown))
 
 
+def _stop_words(data: Any, at: _At) -> None:
+    _object(data, at, None, "an object with about and languages")
+    languages = data.get("languages")
+    if not isinstance(languages, dict) or "English" not in languages:
+        raise at.error("R005", "languages", expected="an object of language name -> words, English among them",
+                       got=_describe(languages))
+    for name, words in languages.items():
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise at.at(f"language {_got(name)}").error("R005", None, expected="a non-empty list of words",
+                                                        got=_describe(words))
+
+
 def _words(text: Any, at: _At) -> None:
     if not isinstance(text, str):
         raise at.error("R005", None, expected="text", got=_describe(text))
@@ -598,6 +611,7 @@ _VALIDATORS: dict[str, Callable[..., None]] = {
     "lexicon/therapy_classes.json": _therapy_classes,
     "lexicon/display_names.json": _display_names,
     "lexicon/words.txt": _words,
+    "lexicon/stop_words.json": _stop_words,
 }
 
 
