@@ -93,6 +93,10 @@ _CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mot
 _CARER_SELF = re.compile(r"\b(?:i'm|i am|im)\s+(?:his|her|their|a|the)\s+(?:daughter|son|wife|husband|caregiver|carer|partner|mother|father|mom|dad)|"
                          r"\b(?:caring|care|looking|searching|asking)\s+for\s+my\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
+# the writer speaking of their own health ("My husband says I snore and I have sleep apnea"): the writer is the patient
+_SELF_HEALTH = re.compile(r"\b(?:i|i['’]ve|i['’]m)\s+(?:also\s+|still\s+)?(?:have(?!\s+to)|had|snore|take(?!\s+(?:him|her|them|my))|"
+                          r"took(?!\s+(?:him|her|them|my))|am on|['’]m on|was diagnosed|were diagnosed|suffer|get\s+(?!him|her|them)|"
+                          r"feel|['’]ve had|have had|am \d|['’]m \d|was born|smoke|drink)\b", re.I)
 _FAMILY_CONTEXT = re.compile(r"(family history|history in|runs in|side of the family|had|died|passed|diagnosed)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
 
@@ -152,6 +156,8 @@ def described_relation(text: str) -> str | None:
         return chain.group(1).lower()
     carer = _CARER.search(text)
     if carer is None:
+        return None
+    if _SELF_HEALTH.search(text) and not _CARER_SELF.search(text):
         return None
     first_person = _FIRST_PERSON.search(text)
     if _CARER_SELF.search(text) or not first_person or carer.start() < first_person.start():

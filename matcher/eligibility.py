@@ -564,9 +564,11 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
 
 
 # -- per criterion and trial -------------------------------------------------------
-def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str, str]:
+def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict], text: str = "") -> tuple[str, str]:
     """A criterion's verdict: exclusion — any fail fails; inclusion — required
-    conditions/therapies listed together are alternatives, the rest must all hold."""
+    conditions/therapies listed together are alternatives, so are bounds joined
+    by "or" ("creatinine <= 1.5 mg/dL or creatinine clearance >= 60 mL/min"),
+    and the rest must all hold."""
     checkable = [(c, v) for c, v in zip(constraints, verdicts) if v.checkable]
     if not checkable:
         v = verdicts[0]
@@ -575,7 +577,8 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
     alternatives = [(c, v) for c, v in checkable if section == "inclusion" and c.polarity == "require" and c.kind in ("condition", "therapy")]
     if len(alternatives) > 1:
         groups.append(alternatives)
-    groups += [[cv] for cv in checkable if cv not in alternatives or len(alternatives) == 1]
+    rest = [cv for cv in checkable if cv not in alternatives or len(alternatives) == 1]
+    groups += _or_bounds(rest, text) if section == "inclusion" and text else [[cv] for cv in rest]
     results = []
     for group in groups:
         vs = [v for _, v in group]
@@ -595,6 +598,27 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
                 continue
             return wanted, chosen[0].reason
     return UNKNOWN, results[0].reason
+
+
+_OR_GAP = re.compile(r"\bor\b", re.I)
+_AND_GAP = re.compile(r"[;]|\.\s|\band\b(?!\s*/\s*or)", re.I)
+
+
+def _or_bounds(pairs: list[tuple[Constraint, Verdict]], text: str) -> list[list[tuple[Constraint, Verdict]]]:
+    """Required bounds written one after the other with "or" between them, as one
+    group of alternatives each; every other constraint a group of its own."""
+    ordered = sorted(pairs, key=lambda cv: cv[0].start)
+    groups: list[list[tuple[Constraint, Verdict]]] = []
+    for cv in ordered:
+        if groups:
+            last = groups[-1][-1][0]
+            gap = text[last.end : cv[0].start]
+            if (last.kind == cv[0].kind == "measurement" and last.polarity == cv[0].polarity == "require"
+                    and _OR_GAP.search(gap) and not _AND_GAP.search(gap)):
+                groups[-1].append(cv)
+                continue
+        groups.append([cv])
+    return groups
 
 
 def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str) -> Verdict | None:
@@ -656,7 +680,7 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
     if criterion.section == "inclusion" and _ALTERNATIVES.search(criterion.text):
         verdict, reason = _any_of(constraints, verdicts)
     else:
-        verdict, reason = _combine(criterion.section, constraints, verdicts)
+        verdict, reason = _combine(criterion.section, constraints, verdicts, criterion.text)
     questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
     assumed = verdict == PASS and all(v.assumed for v in verdicts if v.verdict == PASS)
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,

@@ -171,6 +171,9 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
                     continue
         if analyte.kind == "score" and analyte.range and not (analyte.range[0] <= lo <= analyte.range[1]):
             continue  # "performance status ... greater than 70" is Karnofsky, not ECOG
+        if not data["relative_to"] and analyte.range and any(
+                b is not None and not (analyte.range[0] <= b <= analyte.range[1]) for b in (lo, hi)):
+            continue  # an implausible bound ("WBC 3,300-10,500 cells/L"): unread, so asked, never judged
         span = doc[min(lab.start, q.start) : max(lab.end, q.end)]
         # "No evidence of renal insufficiency and a creatinine <= 2.5": a distant "No" is another item's
         negated = lab._.is_negated and any(
@@ -300,7 +303,9 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         _attach_windows(doc, clause, r.windows)
         r.constraints.extend(clause.constraints)
     constraints = _apply_scopes(doc, r.constraints)
-    constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute)
+    # "Hemoglobin must be >= 9 g/dL" under Exclusion is a requirement written in the list of exclusions
+    stated = {id(c) for c in constraints if c.kind == "measurement" and _MODAL.search(doc_text(doc)[c.start:c.end])}
+    constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)
     _no_item(doc, clauses, constraints)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
     return _dedupe(constraints)
@@ -716,6 +721,15 @@ def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) ->
     for c in constraints:
         if c.kind in ("condition", "therapy", "allergy", "biomarker", "pregnancy", "lactation") and c.start < end:
             c.polarity = "forbid"
+        elif c.kind == "measurement" and c.start < end and _in_parentheses(doc_text(doc), c.start) \
+                and any(x.kind == "condition" and x.start < c.start for x in constraints):
+            c.polarity = "forbid"  # "No coagulopathy (platelets < 80,000)": the bound defines what is ruled out
+
+
+def _in_parentheses(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a parenthesis (or after "i.e."/"defined as" in the same item)."""
+    before = text[:pos]
+    return before.rfind("(") > before.rfind(")") or bool(re.search(r"\b(?:i\.\s?e\.|defined as|as defined by)[^;]*$", before, re.I))
 
 
 def reproductive_terms(labels: set[str]) -> bool:
@@ -764,13 +778,18 @@ def _permissions(clause_text: str, out: list[Constraint]) -> set[int]:
     return set()
 
 
-def orient(constraints: list[Constraint], section: str, absolute: set[int] = frozenset()) -> list[Constraint]:
+_MODAL = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|(?:is|are) required to)\b", re.I)
+
+
+def orient(constraints: list[Constraint], section: str, absolute: set[int] = frozenset(),
+           stated: set[int] = frozenset()) -> list[Constraint]:
     """Exclusion criteria forbid what they state (and require what they negate);
-    constraints in ``absolute`` ("Excluded: X") forbid in any section."""
+    constraints in ``absolute`` ("Excluded: X") forbid in any section, and those
+    in ``stated`` (a bound with "must") mean what they say in any section."""
     for c in constraints:
         if id(c) in absolute:
             c.polarity = "forbid"
-        elif section == "exclusion":
+        elif section == "exclusion" and id(c) not in stated:
             c.polarity = "require" if c.polarity == "forbid" else "forbid"
     return constraints
 

@@ -212,9 +212,19 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                     if word not in c.unexplained and not _judged(word, c):
                         c.unexplained.append(word)
     for c in checkable:
+        # "infection requiring IV antibiotics", "diabetes that needs insulin": the need narrows the condition
+        need = _NEEDING.match(doc_text(doc)[c.end : c.end + 40]) if c.kind == "condition" else None
+        if need and need.group(1) not in c.unexplained:
+            c.unexplained.append(need.group(1))
         # a qualifier inside a matched name that the concept does not carry ("severe asthma" read as
         # asthma): its words are in the span, but nothing judges them
         inside = doc_text(doc)[c.start:c.end].lower()
+        if c.kind == "therapy":  # "intravenous antibiotics" read as antibiotics: the route narrows it
+            systemic = "systemic" in c.concept.lower() or "chemotherapy" in c.concept.lower()
+            for route in _ROUTE.findall(inside):
+                if route.lower() in c.concept.lower() or route in c.unexplained or (systemic and route.lower() in _SYSTEMIC):
+                    continue
+                c.unexplained.append(route)
         for q in c.qualifiers:
             if (re.search(rf"\b{re.escape(q)}\b", inside) and q not in c.concept.lower()
                     and not _judged(q, c) and q not in c.unexplained):
@@ -228,6 +238,12 @@ _JUDGED = {"planned": {"planned", "scheduled", "plan", "plans", "planning", "int
 
 
 _READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current", "ongoing", "concurrent", "concomitant"}
+
+
+_ROUTE = re.compile(r"\b(intravenous|iv|oral|topical|inhaled|intrathecal|intramuscular|subcutaneous|systemic|parenteral|"
+                    r"intra-?articular|intravitreal|high-?dose|low-?dose)\b", re.I)
+_SYSTEMIC = {"systemic", "oral", "intravenous", "iv", "parenteral", "intramuscular", "subcutaneous"}  # all systemic routes
+_NEEDING = re.compile(r"\s*(?:\(\w+\)\s*)?(?:that|which|who)?\s*(?:\w+\s+)?((?:requir|need)\w*)\b", re.I)
 
 
 def _judged(word: str, c: Constraint) -> bool:

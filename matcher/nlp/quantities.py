@@ -31,6 +31,13 @@ ULN = (
     r"(?:\s+range)?(?:\s+values?)?|upper\s+normal\s+limits?|ULN|upper\s+limit\s+normal|U\.L\.N\.?)"
     r"(?:\s*\(\s*ULN\s*\))?"
 )
+# After a multiple ("3 times normal", "2.5 x the institutional upper limit", "4x top normal",
+# "2 times age/sex adjusted normal"), "normal" and its variants name the upper limit of normal.
+ULN_AFTER_TIMES = (
+    r"(?:the\s+)?(?:(?:institutional|institution's|laboratory|local|site|age[/\s-]*(?:and\s*)?(?:/\s*)?sex[\s-]*adjusted|"
+    r"age[\s-]adjusted)\s+)*(?:upper\s+(?:limits?\s+of\s+|range\s+of\s+)?(?:the\s+)?normal(?:\s+(?:range|values?|limits?))?"
+    r"|top\s+(?:of\s+)?normal|upper\s+limits?(?!\s+of)|normal(?:\s+(?:range|values?|limits?))?)"
+)
 LLN = r"(?:the\s+)?(?:lower\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|lower\s+normal\s+limits?|LLN)(?:\s*\(\s*LLN\s*\))?"
 TIMES = r"(?:\s*(?:[x×*]|times|fold|-fold|times\s+the|x\s+the|×\s+the|folds?)\s*)"
 TIME_UNITS = {"years": "years", "year": "years", "yrs": "years", "yr": "years", "y": "years",
@@ -93,6 +100,10 @@ def _patterns():
     return {
         "uln": re.compile(
             rf"(?:{cmp_before})?(?:(?P<mult>{NUMBER}|{num_words}){TIMES}?)?(?P<ref>{ULN}|{LLN})",
+            re.IGNORECASE,
+        ),
+        "uln_after_times": re.compile(
+            rf"(?:{cmp_before})?(?P<mult>{NUMBER}|{num_words}){TIMES}(?P<ref>{ULN_AFTER_TIMES})\b",
             re.IGNORECASE,
         ),
         "range": re.compile(
@@ -181,7 +192,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
             return None
         return before.get(" ".join(raw.lower().split())) or before.get(raw.lower().replace(" ", ""))
 
-    for m in pats["uln"].finditer(text):
+    for m in [*pats["uln"].finditer(text), *pats["uln_after_times"].finditer(text)]:
         if not free(m.start(), m.end()):
             continue
         mult = m.group("mult")

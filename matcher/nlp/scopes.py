@@ -19,13 +19,17 @@ _LEAD = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:"
     r"(?P<group>" + _GROUP + r"\s+[A-Z0-9][A-Za-z0-9.]*(?:\s*(?:and|or|,|/)\s*[A-Z0-9][A-Za-z0-9.]*)*(?:\s+only)?)\s*[:\-–]"
     r"|(?P<cond>(?:for|in|if)\s+(?:[\w-]+\s+){0,8}?[\w-]+)\s*[:,]"
+    r"|(?P<agehead>ages?\s+(?:\d{1,2}\s*(?:-|–|to|through)\s*\d{1,2}|(?:over|under|above|below)\s+\d{1,2}|[<>≤≥]=?\s*\d{1,2})"
+    r"\s*(?:years?|yrs?)?(?:\s+old)?)\s*:"
     r"|(?P<cbp>(?:women|females?|girls|patients?|subjects?|participants?)\s+(?:of\s+)?(?:child[\s-]?bearing|"
     r"reproductive)\s+(?:potential|age))\s*:"
     r"|(?P<who>" + _WHO + r"\s+(?:with|who\s+(?:have|are|had)|on|aged|over|under|older|younger)\s+[^:;,]{1,60}?)\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+need\s+to|have\s+to)\b"
     r"|(?P<band>(?:" + _WHO + r"|toddlers?|neonates?|newborns?)(?:\s*/\s*[A-Za-z]+)?\s+(?:aged?|ages|between|from|over|under|older|younger|[<>≤≥])[^:;]{1,60}?)\s*:"
     r")", re.I)
 _TRAIL = re.compile(
-    r"(?:\((?P<paren>(?:(?:for|in|if|only\s+for|only\s+in|unless|except\s+in|except\s+for)\s+[^()]{2,80}|" + _GROUP + r"\s+[A-Za-z0-9]+(?:\s+only)?|consider\s[^()]{2,80}))\)"
+    r"(?:\((?P<paren>(?:(?:for|in|if|only\s+for|only\s+in|unless|except\s+in|except\s+for)\s+[^()]{2,80}|" + _GROUP + r"\s+[A-Za-z0-9]+(?:\s+only)?|consider\s[^()]{2,80}"
+    r"|(?:ages?\s+|patients?\s+|children\s+)?(?:over|under|older than|younger than|above|below|[<>≤≥]=?)\s*\d{1,2}(?:\s*(?:years?|yrs?))?(?:\s+of\s+age|\s+old)?(?:\s+and\s+(?:over|older|under|younger))?"
+    r"|(?:ages?\s+)?\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*(?:years?|yrs?)(?:\s+of\s+age|\s+old)?))\)"
     r"|\s(?P<tail>(?:for|in|if)\s+" + _WHO + r"\b[^;.()]{0,60}|if\s+(?:\d{1,2}|under|over|older|younger)[^;.()]{0,40})\s*\.?\s*$)", re.I)
 _SEX = {"female": re.compile(r"\b(women|woman|females?|girls?|mothers?)\b", re.I), "male": re.compile(r"\b(men|man|males?|boys?)\b", re.I)}
 _UNDER = re.compile(r"(?:under|younger than|less than|below|<|≤|<=|up to)\s*(?:age\s+)?(\d{1,2})|(\d{1,2})\s*(?:years?|yrs?)?(?:\s+of\s+age)?\s+(?:or|and)\s+(?:younger|under|less)", re.I)
@@ -98,7 +102,7 @@ def read_scopes(text: str) -> list[Scope]:
     out = []
     m = _LEAD.match(text)
     if m:
-        name = next(k for k in ("group", "cond", "cbp", "who", "band") if m.group(k))
+        name = next(k for k in ("group", "cond", "agehead", "cbp", "who", "band") if m.group(k))
         words = m.group(name)
         scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
         if scope:
