@@ -111,6 +111,9 @@ def read_sex(text: str) -> str | None:
     if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
         return None  # the writer speaks of themself: a relative named is family
     code = _CODE.search(text)
+    if not code and _CARER.search(text) and _SELF_HEALTH.search(text) and not _CARER_SELF.search(text) \
+            and not _NOUN.search(text):
+        return None  # "My husband says I snore": the writer is the patient, and their sex is not said
     if code:
         return "female" if (code.group(1) or code.group(2)) == "F" else "male"
     noun = _NOUN.search(text)

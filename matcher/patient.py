@@ -136,7 +136,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             start, end = clause_of(doc, ent)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc.text[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
-            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|since|persist\w*|active)\b", doc.text[start:end], re.I):
+            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|(?<!free )since|persist\w*|active)\b", doc.text[start:end], re.I):
                 flags["historical"] = True  # "had a stroke in 2016": an event long past
             for extra in _elided(doc, ent):  # "hepatitis B and C negative"
                 patient.facts.append(Fact("condition", extra, days_ago=days, text=ent.text, **flags))

@@ -221,7 +221,10 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         inside = doc_text(doc)[c.start:c.end].lower()
         if c.kind == "therapy":  # "intravenous antibiotics" read as antibiotics: the route narrows it
             systemic = "systemic" in c.concept.lower() or "chemotherapy" in c.concept.lower()
-            for route in _ROUTE.findall(inside):
+            routes = _ROUTE.findall(inside)
+            if len({r.lower() for r in routes}) > 1 and re.search(r"\bor\b|,", inside):
+                routes = []  # "oral or inhaled corticosteroids": routes listed as alternatives widen, not narrow
+            for route in routes:
                 if route.lower() in c.concept.lower() or route in c.unexplained or (systemic and route.lower() in _SYSTEMIC):
                     continue
                 c.unexplained.append(route)

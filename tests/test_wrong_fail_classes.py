@@ -1,0 +1,146 @@
+"""Classes of wrong "fail" verdicts found by judging real corpus criteria for
+patients who meet them (the criteria are quoted from the bundled corpus, NCT id
+and item given). Each class is a way of writing, tested on several criteria;
+the verdict for a patient who meets the criterion must never be "fail", and
+where the criterion was read whole, one who violates it still fails."""
+from __future__ import annotations
+
+import pytest
+
+from matcher.eligibility import judge_criterion
+from matcher.models import Criterion
+from matcher.nlp import parse_criterion
+from matcher.patient import read_patient
+
+
+def verdict(text: str, section: str, patient_text: str | None = None, form: dict | None = None) -> str:
+    criterion = Criterion("c1", section, text, 0, len(text), parse_criterion(text, section))
+    return judge_criterion(criterion, read_patient(patient_text, form), frozenset()).verdict
+
+
+NORMAL_LIVER = {"measurements": [{"name": "AST", "value": 24, "unit": "U/L"}, {"name": "ALT", "value": 20, "unit": "U/L"},
+                                 {"name": "bilirubin", "value": 0.6, "unit": "mg/dL"},
+                                 {"name": "creatinine", "value": 0.8, "unit": "mg/dL"}]}
+
+
+# -- "N times normal" is a multiple of the upper limit of normal --------------------------------------------
+@pytest.mark.parametrize("text", [
+    "SGOT and SGPT no greater than 3 times normal",  # NCT00002635 inc
+    "AST < 2.5 x normal",  # NCT00003299 inc
+    "Bilirubin less than 1.5 times upper normal value",
+    "Creatinine no greater than 2 times institutional normal",
+    "ALT <= 4x top normal",
+    "AST < 2.5 x the institutional upper limit",
+    "Bilirubin no more than 2 times age/sex adjusted normal",
+])
+def test_times_normal_is_relative_to_the_upper_limit(text):
+    (c, *_) = parse_criterion(text, "inclusion")
+    assert c.relative_to == "ULN"
+    assert verdict(text, "inclusion", form=NORMAL_LIVER) != "fail"
+
+
+# -- required bounds joined by "or" are alternatives ----------------------------------------------------------
+KIDNEY = {"measurements": [{"name": "creatinine", "value": 1.6, "unit": "mg/dL"},
+                           {"name": "creatinine clearance", "value": 75, "unit": "mL/min"}]}
+
+
+@pytest.mark.parametrize("text", [
+    "Creatinine <= 1.5 mg/dL OR creatinine clearance >= 60 mL/min",
+    "Serum creatinine no greater than 1.5 mg/dL or creatinine clearance at least 60 mL/min",
+    "creatinine < 1.5 mg/dL or creatinine clearance > 50 mL/min",
+])
+def test_bounds_joined_by_or_are_alternatives(text):
+    assert verdict(text, "inclusion", form=KIDNEY) == "pass"
+    both_bad = {"measurements": [{"name": "creatinine", "value": 2.5, "unit": "mg/dL"},
+                                 {"name": "creatinine clearance", "value": 30, "unit": "mL/min"}]}
+    assert verdict(text, "inclusion", form=both_bad) == "fail"
+
+
+def test_bounds_joined_by_and_must_all_hold():
+    assert verdict("Creatinine <= 1.5 mg/dL and creatinine clearance >= 60 mL/min", "inclusion", form=KIDNEY) == "fail"
+
+
+# -- a need, a route or "recent" narrows what it qualifies ------------------------------------------------------
+@pytest.mark.parametrize("text, section, patient", [
+    ("No active infection requiring intravenous antibiotics", "inclusion", "I have a sinus infection, on oral amoxicillin."),
+    ("Diabetes requiring insulin", "exclusion", "I have type 2 diabetes controlled by diet."),
+    ("Asthma requiring medication", "exclusion", "I have mild asthma."),
+    ("Hypertension that requires three or more drugs", "exclusion", "I have high blood pressure."),
+    ("Recent myocardial infarction", "exclusion", "I had a heart attack in 2010."),
+    ("Recent stroke", "exclusion", "I had a stroke years ago."),
+])
+def test_a_narrowed_condition_is_asked_not_failed(text, section, patient):
+    assert verdict(text, section, patient) == "unknown"
+
+
+def test_a_need_for_the_therapy_itself_still_fails():
+    # "subjects who need hemodialysis" (the founding trial): the need is the therapy, read whole
+    assert verdict("subjects who need hemodialysis", "exclusion", "She needs hemodialysis three times a week.") == "fail"
+
+
+# -- "No X (bound)": the bound defines what is ruled out --------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "No coagulopathy (i.e., platelets less than 80,000)",
+    "No thrombocytopenia (platelets < 100,000/mm3)",
+    "No renal insufficiency, defined as creatinine > 2 mg/dL",
+])
+@pytest.mark.parametrize("section", ["inclusion", "exclusion"])
+def test_a_defined_exclusion_rules_out_the_bound(text, section):
+    healthy = {"measurements": [{"name": "platelets", "value": 250, "unit": "10^9/L"},
+                                {"name": "creatinine", "value": 0.9, "unit": "mg/dL"}]}
+    assert verdict(text, section, form=healthy) != "fail"
+
+
+@pytest.mark.parametrize("text", ["Hemoglobin must be at least 9 g/dL", "Hemoglobin must not be below 9 g/dL",
+                                  "Creatinine should not exceed 2 mg/dL"])
+@pytest.mark.parametrize("section", ["inclusion", "exclusion"])
+def test_a_bound_written_with_must_means_what_it_says_in_either_section(text, section):
+    healthy = {"measurements": [{"name": "hemoglobin", "value": 13, "unit": "g/dL"},
+                                {"name": "creatinine", "value": 0.9, "unit": "mg/dL"}]}
+    assert verdict(text, section, form=healthy) == "pass"
+
+
+# -- prohibitions in the participant's voice ----------------------------------------------------------------
+@pytest.mark.parametrize("text, patient", [
+    ("Patients must not have received the combination of alpha interferon and ribavirin in the past.", "I have never had interferon."),
+    ("Women must not be pregnant or breast feeding.", "I am a 30 year old woman, not pregnant, not breastfeeding."),
+    ("Patients cannot have active oral candidiasis at the time of entry into the study", "No thrush or candidiasis."),
+    ("Not pregnant or nursing", "She is not pregnant and not breastfeeding."),
+    ("non-pregnant, non-lactating", "She is not pregnant and not breastfeeding."),
+])
+def test_a_prohibition_under_exclusion_does_not_fail_those_without_it(text, patient):
+    assert verdict(text, "exclusion", patient) != "fail"
+
+
+# -- age sub-groups ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Karnofsky 50-100% (over 10 years of age) Lansky 50-100% (under 10)",
+    "Age 65-70 years: Karnofsky 80-100%",
+    "Patients aged 12 to 17 years: weight >= 40 kg",
+])
+def test_an_age_sub_group_is_not_an_age_requirement(text):
+    assert verdict(text, "inclusion", "50 year old man, Karnofsky 90%, weight 80 kg") != "fail"
+
+
+# -- patients: past and gone is not current ---------------------------------------------------------------------
+@pytest.mark.parametrize("patient", [
+    "Breast cancer 12 years ago, treated, and I am cancer-free since.",
+    "I am cancer-free after surgery in 2005.",
+    "I had cancer as a child.",
+])
+def test_a_cancer_survivor_does_not_fail_an_active_malignancy_exclusion(patient):
+    assert verdict("No other active malignancy", "inclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("patient", ["I had TB as a child, treated.", "Had tuberculosis as a kid; it went away."])
+def test_past_tuberculosis_does_not_fail_an_active_tuberculosis_exclusion(patient):
+    assert verdict("Active tuberculosis", "exclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("My husband says I snore and I have sleep apnea.", None),
+    ("My wife thinks I have depression.", None),
+    ("My dad is 67 and has COPD.", "male"),
+])
+def test_the_writer_speaking_of_their_own_health_is_the_patient(text, sex):
+    assert read_patient(text).sex == sex
