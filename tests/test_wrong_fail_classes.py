@@ -144,3 +144,16 @@ def test_past_tuberculosis_does_not_fail_an_active_tuberculosis_exclusion(patien
 ])
 def test_the_writer_speaking_of_their_own_health_is_the_patient(text, sex):
     assert read_patient(text).sex == sex
+
+
+# -- exceptions, however they are written ---------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Malignancy besides basal cell carcinoma",
+    "Prior malignancy other than cutaneous basal cell or cervical carcinomas",
+    "History of malignancy. Basal cell carcinoma and carcinoma in situ of the cervix are not excluded.",
+    "Other malignancy. Except, basal cell carcinoma of the skin",
+    "Prior malignancy except adequately treated basal cell carcinoma",
+])
+def test_an_excepted_cancer_does_not_fail(text):
+    assert verdict(text, "exclusion", "I had a basal cell carcinoma removed from my nose in 2019.") != "fail"
+    assert verdict(text, "exclusion", "I have metastatic colon cancer.") == "fail"

@@ -294,15 +294,20 @@ def build_constraints(doc: Doc) -> list[Constraint]:
             if c.start <= ent.start < c.end:
                 c.ents.append(ent)
     r = _Reading(doc, ents, list(doc.spans.get("windows", [])), quantities, clauses)
+    permitted: list[str] = []
     for index, clause in enumerate(clauses):
         r.reproductive = False
         for builder in BUILDERS:
             if builder(r, clause, index):
                 break  # the clause is a judgement for the study team: nothing more to read in it
-        r.absolute.update(_permissions(r.clause_text(clause), clause.constraints))
+        r.absolute.update(_permissions(r.clause_text(clause), clause.constraints, permitted))
         _attach_windows(doc, clause, r.windows)
         r.constraints.extend(clause.constraints)
     constraints = _apply_scopes(doc, r.constraints)
+    # "History of malignancy. Basal cell carcinoma ... are not excluded": what is allowed is an exception
+    for c in constraints:
+        if c.kind == "condition":
+            c.exceptions += [x for x in permitted if x != c.concept and x not in c.exceptions]
     # "Hemoglobin must be >= 9 g/dL" under Exclusion is a requirement written in the list of exclusions
     stated = {id(c) for c in constraints if c.kind == "measurement" and _MODAL.search(doc_text(doc)[c.start:c.end])}
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)
@@ -765,15 +770,17 @@ _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|
                       r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b", re.I)
 
 
-def _permissions(clause_text: str, out: list[Constraint]) -> set[int]:
+def _permissions(clause_text: str, out: list[Constraint], permitted: list[str]) -> set[int]:
     """ "Prior radiotherapy allowed" permits, it does not require: such therapies and
-    conditions are dropped. "Excluded: zidovudine" or "... not allowed" forbids in
-    any section: the ids of those constraints are returned."""
+    conditions are dropped, the conditions added to ``permitted``. "Excluded:
+    zidovudine" or "... not allowed" forbids in any section: the ids of those
+    constraints are returned."""
     kinds = ("therapy", "condition")
     if _PROHIBITED.search(clause_text):
         return {id(c) for c in out if c.kind in kinds}
     if _ALLOWED.search(clause_text) and not re.search(r"(?<!not )\b(required|must)\b", clause_text, re.I) \
             and not _NO_ITEM.match(clause_text):
+        permitted += [c.concept for c in out if c.kind == "condition" and c.concept not in permitted]
         out[:] = [c for c in out if c.kind not in kinds]  # but "No patients with X will be included" forbids X
     return set()
 
