@@ -157,3 +157,16 @@ def test_the_writer_speaking_of_their_own_health_is_the_patient(text, sex):
 def test_an_excepted_cancer_does_not_fail(text):
     assert verdict(text, "exclusion", "I had a basal cell carcinoma removed from my nose in 2019.") != "fail"
     assert verdict(text, "exclusion", "I have metastatic colon cancer.") == "fail"
+
+
+# -- the disease naming a treatment is not a condition of the patient -------------------------------------------
+@pytest.mark.parametrize("text", ["Excluded: Cancer chemotherapy", "Prior cancer therapy", "Cancer treatment within 5 years"])
+def test_a_disease_naming_a_treatment_does_not_exclude_the_disease(text):
+    assert not [c for c in parse_criterion(text, "exclusion") if c.kind == "condition"]
+
+
+# -- "currently receiving": only current use fails ----------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Patients currently receiving cytotoxic chemotherapy", "Currently taking warfarin",
+                                  "currently on systemic corticosteroids"])
+def test_currently_means_current_use(text):
+    assert "current" in parse_criterion(text, "exclusion")[0].qualifiers

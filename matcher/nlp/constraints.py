@@ -110,6 +110,8 @@ def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
     previous = max([e.end for e in clause.ents if e.end <= ent.start] + [clause.start, ent.start - 8])
     left = doc[previous : ent.start].text
     quals = [q.lower() for q in _QUALIFIER_RE.findall(left)]
+    if re.search(r"\bcurrently\b", left, re.I) and "current" not in quals:
+        quals.append("current")  # "currently receiving cytotoxic chemotherapy"
     # a qualifier inside the matched name stays one unless the concept itself says it
     # ("severe asthma" is read as asthma: "severe" must not be dropped; "chronic kidney disease" keeps its name)
     concept = (ent.ent_id_ or "").lower()
@@ -804,6 +806,10 @@ def orient(constraints: list[Constraint], section: str, absolute: set[int] = fro
 _TREATMENT_WORD = re.compile(r"^(therap(y|ies)|treatments?|surgery|surgeries|resection|regimens?|interventions?)$", re.I)
 
 
+_TREATMENT_NOUN = re.compile(r"^(?:chemotherapy|medications?|medicines?|drugs?|therap(?:y|ies)|treatments?|regimens?|"
+                             r"vaccines?|vaccination)$", re.I)
+
+
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
     """The disease a treatment is for ("chemotherapy for NSCLC", "prior therapy for the brain tumor")."""
     gap = [t for t in doc[max(clause.start, ent.start - 5) : ent.start]]
@@ -816,7 +822,11 @@ def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
             gap = [t.lower_ for t in doc[e.end : ent.start]]
             if gap and gap[0] in ("for", "of", "against") and all(t in ("for", "of", "against", "the", "a", "an", "their", "his", "her") for t in gap):
                 return True
-    return False
+    # the disease naming a treatment: "cancer chemotherapy", "HIV medications", "asthma medication"
+    following = doc[ent.end : min(ent.end + 2, clause.end)]
+    if any(e.label_ == "THERAPY" and e.start == ent.end for e in clause.ents):
+        return True
+    return bool(following) and bool(_TREATMENT_NOUN.match(following[0].text))
 
 
 def _ellipses(doc: Doc, clause: _Clause):

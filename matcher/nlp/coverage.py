@@ -140,6 +140,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         word = tok.lower_
         if word in rules.narrowing or not _is_filler(word, rules):
             words.append((tok.idx, tok.text))
+    # a time window no constraint took is an unread limit ("... or who have received that therapy within 3 months")
+    for w in doc.spans.get("windows", []):
+        if not any(c.window is not None and c.window.text == w.text for c in constraints) \
+                and not any(s <= w.start_char < e for s, e in covered):
+            words.append((w.start_char, w.text))
     # numbers no constraint used are unread bounds or counts ("More than 1 previous regimen")
     for q in doc.spans.get("quantities", []):
         if not any(s <= q.start_char < e for s, e in covered):
