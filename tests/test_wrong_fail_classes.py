@@ -170,3 +170,22 @@ def test_a_disease_naming_a_treatment_does_not_exclude_the_disease(text):
                                   "currently on systemic corticosteroids"])
 def test_currently_means_current_use(text):
     assert "current" in parse_criterion(text, "exclusion")[0].qualifiers
+
+
+# -- "No" items with a bound ------------------------------------------------------------------------------------
+NORMAL_BLOOD = {"measurements": [{"name": "platelets", "value": 250, "unit": "10^9/L"}, {"name": "LVEF", "value": 60, "unit": "%"},
+                                 {"name": "ECOG", "value": 0, "unit": ""}, {"name": "INR", "value": 1.0, "unit": ""}]}
+
+
+@pytest.mark.parametrize("text", [
+    "No patients with an ECOG or Zubrod Performance Status Scale greater than 2.",  # NCT00001797 inc
+    "CARDIOVASCULAR: No history of congestive heart failure with an LVEF less than 40%.",  # NCT00001577 inc
+    "No evidence of coagulopathy (defined as PT and/or PTT =< 1.5X ULN or platelets >= 100,000)",  # NCT00499655 inc
+])
+def test_a_no_item_with_a_bound_does_not_fail_normal_values(text):
+    assert verdict(text, "inclusion", form=NORMAL_BLOOD) != "fail"
+
+
+def test_a_no_item_rules_out_the_bound_it_names():
+    assert verdict("No patients with an ECOG performance status greater than 2.", "inclusion",
+                   form={"measurements": [{"name": "ECOG", "value": 3, "unit": ""}]}) == "fail"

@@ -728,9 +728,15 @@ def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) ->
     for c in constraints:
         if c.kind in ("condition", "therapy", "allergy", "biomarker", "pregnancy", "lactation") and c.start < end:
             c.polarity = "forbid"
-        elif c.kind == "measurement" and c.start < end and _in_parentheses(doc_text(doc), c.start) \
-                and any(x.kind == "condition" and x.start < c.start for x in constraints):
-            c.polarity = "forbid"  # "No coagulopathy (platelets < 80,000)": the bound defines what is ruled out
+        elif c.kind == "measurement" and c.start < end:
+            c.polarity = "forbid"  # "No patients with an ECOG greater than 2": the bound is ruled out
+            if _in_parentheses(doc_text(doc), c.start) and any(x.kind == "condition" and x.start < c.start for x in constraints):
+                # "No coagulopathy (platelets < 80,000)" defines what is ruled out, but "No coagulopathy
+                # (defined as PT <= 1.5 x ULN or platelets >= 100,000)" defines its absence: asked, not judged
+                c.qualifiers.append(DEFINITION)
+
+
+DEFINITION = "as defined"  # a bound that defines a condition a "No" item rules out (see coverage)
 
 
 def _in_parentheses(text: str, pos: int) -> bool:

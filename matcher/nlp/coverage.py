@@ -217,6 +217,8 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                     if word not in c.unexplained and not _judged(word, c):
                         c.unexplained.append(word)
     for c in checkable:
+        if "as defined" in c.qualifiers and "defined" not in c.unexplained:
+            c.unexplained.append("defined")  # whether the bound defines the condition or its absence is not read
         # "infection requiring IV antibiotics", "diabetes that needs insulin": the need narrows the condition
         need = _NEEDING.match(doc_text(doc)[c.end : c.end + 40]) if c.kind == "condition" else None
         if need and need.group(1) not in c.unexplained:
