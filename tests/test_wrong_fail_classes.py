@@ -189,3 +189,11 @@ def test_a_no_item_with_a_bound_does_not_fail_normal_values(text):
 def test_a_no_item_rules_out_the_bound_it_names():
     assert verdict("No patients with an ECOG performance status greater than 2.", "inclusion",
                    form={"measurements": [{"name": "ECOG", "value": 3, "unit": ""}]}) == "fail"
+
+
+def test_a_no_item_ends_at_and():
+    text = ("No evidence of hepatic or renal insufficiency and a total bilirubin and serum creatinine no greater "
+            "than 2.5 mg/dL")  # NCT00003535 inc
+    form = {"measurements": [{"name": "bilirubin", "value": 0.4, "unit": "mg/dL"},
+                             {"name": "creatinine", "value": 0.8, "unit": "mg/dL"}]}
+    assert verdict(text, "inclusion", form=form) != "fail"

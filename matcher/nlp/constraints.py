@@ -728,8 +728,10 @@ def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) ->
     for c in constraints:
         if c.kind in ("condition", "therapy", "allergy", "biomarker", "pregnancy", "lactation") and c.start < end:
             c.polarity = "forbid"
-        elif c.kind == "measurement" and c.start < end:
-            c.polarity = "forbid"  # "No patients with an ECOG greater than 2": the bound is ruled out
+        elif c.kind == "measurement" and c.start < end and not re.search(r"\band\b", doc_text(doc)[: c.start], re.I):
+            # "No patients with an ECOG greater than 2": the bound is ruled out; but in "No evidence of
+            # renal insufficiency and a creatinine <= 2.5 mg/dL" the "No" ends before the bound
+            c.polarity = "forbid"
             if _in_parentheses(doc_text(doc), c.start) and any(x.kind == "condition" and x.start < c.start for x in constraints):
                 # "No coagulopathy (platelets < 80,000)" defines what is ruled out, but "No coagulopathy
                 # (defined as PT <= 1.5 x ULN or platelets >= 100,000)" defines its absence: asked, not judged
