@@ -1,6 +1,6 @@
 """HTTP load on POST /search: concurrent clients on loopback for a fixed time; requests/s, p50/p95 latency, errors.
 
-    python benchmarks/bench_load.py [--seconds 60] [--clients 8] [--index DIR | --url http://127.0.0.1:PORT]
+    python benchmarks/bench_load.py [--seconds 60] [--clients 8] [--workers 1] [--index DIR | --url http://127.0.0.1:PORT]
 
 Without --url it starts ``python -m matcher.api`` (the same server as
 ``matcher serve``) as a subprocess on 127.0.0.1 and a free port, with the
@@ -105,6 +105,7 @@ def main() -> int:
     parser.add_argument("--index", type=Path, default=None, help="index for the server this script starts")
     parser.add_argument("--url", default=None, help="use a running server on loopback instead of starting one")
     parser.add_argument("--topics", type=Path, default=TOPICS)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (matcher serve --workers)")
     args = parser.parse_args()
     if not 0 < args.seconds <= 3600 or not 1 <= args.clients <= 256:
         parser.error("--seconds must be in (0, 3600] and --clients in [1, 256]")
@@ -122,7 +123,7 @@ def main() -> int:
         host, port = "127.0.0.1", free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "matcher.api", "--host", host, "--port", str(port), "--index", str(path),
-             "--rate-limit", "0", "--log-level", "warning"],
+             "--rate-limit", "0", "--log-level", "warning", "--workers", str(args.workers)],
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:

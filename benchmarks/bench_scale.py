@@ -1,0 +1,158 @@
+"""Scale: a registry-like corpus of N trials, built, rebuilt, updated and searched.
+
+    python benchmarks/bench_scale.py [--n 7000 70000 ...] [--work DIR] [--jobs J]
+
+For each N, writes a corpus of N trials recombined from the bundled one
+(deterministic): each trial takes its titles, conditions and design from one
+real record, its sites and status from another, and its eligibility items from
+many others, with numbers varied and wording changed, so that criteria repeat
+no more than in the bundled corpus (28% verbatim repeats there; the share here
+is printed) and the parse cache is not flattered. Then prints:
+
+- cold build (empty parse cache): time, trials/s, peak RSS (this process and
+  its worker processes), index size on disk;
+- rebuild with a warm parse cache;
+- applying 1,000 updated trials to the index;
+- first query, then cold and warm p50/p95 over 100 patient topics (the 50
+  TREC 2022 dev topics, each twice).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import resource
+import shutil
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+from common import TREC, percentile
+
+from matcher import config
+from matcher.criteria import split_criteria
+from matcher.evaluation import read_topics
+from matcher.ingest import default_jobs, ingest
+from matcher.models import Trial
+from matcher.service import Matcher
+from matcher.sources import load_records
+from matcher.sources.ctgov_json import trial_to_study
+
+SWAPS = [("Patients", "Subjects"), ("patients", "participants"), ("must have", "with"), ("History of", "Prior"),
+         ("within", "in the"), ("at least", "a minimum of"), ("greater than", "more than"), ("less than", "below")]
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    def number(m: re.Match) -> str:
+        if rng.random() < 0.5:
+            return m.group(0)
+        value = float(m.group(0)) * rng.choice([0.5, 0.75, 0.8, 1.2, 1.25, 1.5, 2])
+        return f"{value:g}" if "." in m.group(0) else str(max(1, round(value)))
+    text = re.sub(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", number, text)
+    for a, b in SWAPS:
+        if rng.random() < 0.3:
+            text = text.replace(a, b) if a in text else text.replace(b, a)
+    return text
+
+
+def write_corpus(n: int, out: Path, seed: int = 0) -> float:
+    """Write N recombined trials as API v2 JSON lines; return the share of verbatim-repeated criteria."""
+    rng = random.Random(seed)
+    trials = [t for t in load_records([config.default_corpus_path()]) if isinstance(t, Trial)]
+    items = {"inclusion": [], "exclusion": []}
+    for t in trials:
+        for c in split_criteria(t.eligibility_text):
+            items[c.section].append(c.text)
+    seen: Counter[str] = Counter()
+    with gzip.open(out, "wt", encoding="utf-8") as handle:
+        for i in range(n):
+            base, other = trials[i % len(trials)], rng.choice(trials)
+            criteria = {s: [_vary(rng.choice(items[s]), rng) for _ in range(rng.randint(3, 14 if s == "inclusion" else 18))]
+                        for s in ("inclusion", "exclusion")}
+            for texts in criteria.values():
+                seen.update(texts)
+            text = "Inclusion Criteria:\n\n" + "\n".join(f"  - {x}" for x in criteria["inclusion"]) + \
+                   "\n\nExclusion Criteria:\n\n" + "\n".join(f"  - {x}" for x in criteria["exclusion"])
+            trial = Trial.from_dict({**base.to_dict(), "nct_id": f"NCT9{i:07d}", "eligibility_text": text,
+                                     "overall_status": other.overall_status, "criteria": [],
+                                     "locations": [loc.to_dict() for loc in other.locations]})
+            trial.last_update = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"
+            handle.write(json.dumps(trial_to_study(trial, with_description=False)) + "\n")
+    total = sum(seen.values())
+    return 1 - len(seen) / total if total else 0.0
+
+
+def _rss_mb() -> tuple[float, float]:
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+def _size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def measure(n: int, work: Path, jobs: int) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, index = work / f"scale-{n}.jsonl.gz", work / f"ix-{n}"
+    shutil.rmtree(index, ignore_errors=True)
+    repeats = write_corpus(n, corpus)
+    print(f"\n== {n:,} trials ({repeats:.0%} of criteria verbatim repeats; bundled corpus: 28%)")
+
+    t0 = time.perf_counter()
+    report = ingest([corpus], index, update=False, jobs=jobs)
+    cold = time.perf_counter() - t0
+    me, children = _rss_mb()
+    generation = index / (index / "CURRENT").read_text().strip()
+    print(f"cold build:     {cold:.0f} s, {n / cold:.0f} trials/s, peak RSS {me:.0f} MB (workers {children:.0f} MB), "
+          f"index {_size_mb(generation):.0f} MB + parse cache {_size_mb(index) - _size_mb(generation):.0f} MB")
+
+    t0 = time.perf_counter()
+    report = ingest([corpus], index, update=False, jobs=jobs)
+    print(f"warm rebuild:   {time.perf_counter() - t0:.0f} s ({report.cache_hits:,} criteria from the cache, "
+          f"{report.cache_misses:,} read)")
+
+    updated = work / f"updates-{n}.jsonl"
+    with gzip.open(corpus, "rt", encoding="utf-8") as lines, open(updated, "w", encoding="utf-8") as out:
+        for k, line in enumerate(lines):
+            if k >= 1000:
+                break
+            study = json.loads(line)
+            study["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+            out.write(json.dumps(study) + "\n")
+    t0 = time.perf_counter()
+    ingest([updated], index, update=True, jobs=jobs)
+    print(f"1,000 updates:  {time.perf_counter() - t0:.1f} s (warm cache; new statuses searchable at once)")
+
+    topics = [text for _, text in read_topics(TREC / "topics.jsonl")]
+    with Matcher(index) as m:
+        t0 = time.perf_counter()
+        m.search(topics[0])
+        first = time.perf_counter() - t0
+        times = []
+        for text in topics * 2:
+            t0 = time.perf_counter()
+            m.search(text)
+            times.append((time.perf_counter() - t0) * 1000)
+    cold_pass, warm_pass = times[: len(topics)], times[len(topics):]
+    print(f"first query:    {first:.2f} s (pipeline and index caches)")
+    print(f"search cold:    p50 {statistics.median(cold_pass):.0f} ms, p95 {percentile(cold_pass, 0.95):.0f} ms")
+    print(f"search warm:    p50 {statistics.median(warm_pass):.0f} ms, p95 {percentile(warm_pass, 0.95):.0f} ms")
+    print(f"process RSS:    {_rss_mb()[0]:.0f} MB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[7000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/matcher-scale"))
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    args = parser.parse_args()
+    for n in args.n:
+        measure(n, args.work, args.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
