@@ -45,9 +45,15 @@ SWAPS = [("Patients", "Subjects"), ("patients", "participants"), ("must have", "
          ("within", "in the"), ("at least", "a minimum of"), ("greater than", "more than"), ("less than", "below")]
 
 
+LEADS = ["Known ", "Documented ", "Any ", "Current ", "Evidence of ", "Confirmed ", "Prior ", "Ongoing ", "Clinical ",
+         "Significant ", "Active ", "Reported "]
+TAILS = [" at screening", " at baseline", " per investigator", " as documented", " in the medical record",
+         " at enrollment", " before randomization", " at the screening visit", " on review", " by history"]
+
+
 def _vary(text: str, rng: random.Random) -> str:
     def number(m: re.Match) -> str:
-        if rng.random() < 0.5:
+        if rng.random() < 0.2:
             return m.group(0)
         value = float(m.group(0)) * rng.choice([0.5, 0.75, 0.8, 1.2, 1.25, 1.5, 2])
         return f"{value:g}" if "." in m.group(0) else str(max(1, round(value)))
@@ -55,6 +61,10 @@ def _vary(text: str, rng: random.Random) -> str:
     for a, b in SWAPS:
         if rng.random() < 0.3:
             text = text.replace(a, b) if a in text else text.replace(b, a)
+    if rng.random() < 0.5:
+        text = rng.choice(LEADS) + text[:1].lower() + text[1:]
+    if rng.random() < 0.5:
+        text = text.rstrip(" .;") + rng.choice(TAILS)
     return text
 
 
