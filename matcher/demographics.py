@@ -62,14 +62,31 @@ def _digits(text: str) -> str:
     return _WORD_NUMBER.sub(number, text)
 
 
+_PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
+                       r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?)\s*$", re.I)
+_OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
+                         r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"
+                         r"dog|cat|pet|grandson|granddaughter|niece|nephew|friend|neighbou?r)s?\b", re.I)
+
+
 def read_age(text: str) -> tuple[float | None, bool]:
     """(age in years, approximate?) of the person described, or (None, False)."""
     text = _digits(text)
     turns = re.search(r"\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
     if turns:
         return float(int(turns.group(1)) - 1), False  # "she turns 80 next month": 79 now
+    relation = None
     for pattern, factor in _AGE_PATTERNS:
         for m in pattern.finditer(text):
+            if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]):
+                continue  # "since I was 10 years old", "at the age of 12": an age long past
+            other = _OTHERS_AGE.match(text, m.end(1))
+            if other or re.search(r"\bof\s+(?:a|an|my|our|two|three)\s+$", text[max(0, m.start(1) - 12) : m.start(1)], re.I):
+                relation = relation if relation is not None else (described_relation(text) or "")
+                if not other or other.group(1).lower().rstrip("s") != relation:
+                    continue  # "my 90 year old mother", "a 12-year-old dog", "mom of a 3 year old": not the patient
+            if factor == 1 and re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I):
+                factor = 1 / 12  # "I'm 8 months old"
             age = float(m.group(1)) * factor
             if 0 <= age <= 120:
                 return round(age, 2), False

@@ -159,9 +159,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             if ent.ent_id_ == "planned pregnancy":
                 patient.planning_pregnancy = not flags["negated"]
             elif not flags["hypothetical"]:
-                patient.pregnant = not flags["negated"]
+                patient.pregnant = not (flags["negated"] or flags["historical"])  # "was pregnant last year"
         elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
-            patient.breastfeeding = not flags["negated"]
+            patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True
     measured = _measurements(doc)

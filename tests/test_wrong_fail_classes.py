@@ -197,3 +197,44 @@ def test_a_no_item_ends_at_and():
     form = {"measurements": [{"name": "bilirubin", "value": 0.4, "unit": "mg/dL"},
                              {"name": "creatinine", "value": 0.8, "unit": "mg/dL"}]}
     assert verdict(text, "inclusion", form=form) != "fail"
+
+
+# -- patients: someone else's age, or an age long past, is not the patient's --------------------------------------
+@pytest.mark.parametrize("text", [
+    "I have type 1 diabetes since I was 10 years old.",
+    "I take care of my 90 year old mother.",
+    "I walk my 12-year-old dog every day.",
+    "Mom of a 3 year old, I have asthma.",
+    "Diagnosed with epilepsy at age 12.",
+])
+def test_another_age_is_not_the_patients(text):
+    assert read_patient(text).age is None
+
+
+@pytest.mark.parametrize("text, age", [("My 67 year old dad has COPD.", 67), ("An 8-year-old boy with wheezing.", 8),
+                                       ("I am 45 and take care of my 90 year old mother.", 45), ("I'm 8 months old.", 0.67)])
+def test_the_patients_own_age_is_kept(text, age):
+    assert read_patient(text).age == age
+
+
+# -- patients: infections they do not have now -----------------------------------------------------------------
+@pytest.mark.parametrize("text, criterion", [
+    ("I was vaccinated against hepatitis B.", "Hepatitis B infection"),
+    ("I had hepatitis C but was cured.", "Active hepatitis C"),
+    ("Positive TB skin test, chest X-ray normal.", "Active tuberculosis"),
+    ("My partner has HIV; I am HIV negative.", "HIV infection"),
+    ("My boyfriend has hepatitis B.", "Hepatitis B infection"),
+])
+def test_an_infection_the_patient_does_not_have_now_does_not_fail(text, criterion):
+    assert verdict(criterion, "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["Breast cancer survivor.", "Had skin cancer removed years ago.",
+                                  "Thyroid cancer, thyroid removed in 2010."])
+def test_a_survivor_does_not_fail_a_current_cancer_exclusion(text):
+    assert verdict("No concurrent malignancy", "inclusion", text) != "fail"
+
+
+def test_stopped_breastfeeding_is_not_breastfeeding():
+    assert read_patient("I stopped breastfeeding last year.").breastfeeding is False
+    assert read_patient("My partner says I have sleep apnea.").facts[0].family is False
