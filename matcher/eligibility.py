@@ -613,8 +613,9 @@ def _or_bounds(pairs: list[tuple[Constraint, Verdict]], text: str) -> list[list[
         if groups:
             last = groups[-1][-1][0]
             gap = text[last.end : cv[0].start]
-            if (last.kind == cv[0].kind == "measurement" and last.polarity == cv[0].polarity == "require"
-                    and _OR_GAP.search(gap) and not _AND_GAP.search(gap)):
+            kinds = {last.kind, cv[0].kind}
+            if ("measurement" in kinds and kinds <= {"measurement", "therapy", "condition"}
+                    and last.polarity == cv[0].polarity == "require" and _OR_GAP.search(gap) and not _AND_GAP.search(gap)):
                 groups[-1].append(cv)
                 continue
         groups.append([cv])

@@ -41,7 +41,8 @@ _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s
 _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
     r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
-    r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on)\b",
+    r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on|"
+    r"needs|need|requires|require|depends on|dependent on)\b",
     re.I,
 )
 _PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s+ago\b", re.I)

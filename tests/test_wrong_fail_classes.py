@@ -238,3 +238,31 @@ def test_a_survivor_does_not_fail_a_current_cancer_exclusion(text):
 def test_stopped_breastfeeding_is_not_breastfeeding():
     assert read_patient("I stopped breastfeeding last year.").breastfeeding is False
     assert read_patient("My partner says I have sleep apnea.").facts[0].family is False
+
+
+# -- second hunt: therapies ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, patient", [
+    ("Has cancer requiring chemotherapy", "I had chemotherapy in 2019 and have no cancer now."),  # NCT00000913 exc
+    ("Graft-vs-host disease requiring treatment with corticosteroids", "I take prednisone for asthma."),  # NCT00002787 exc
+    ("Patients who require daily oral corticosteroid therapy", "I took prednisone for 5 days last month."),  # NCT00001564 exc
+    ("Are taking systemic corticosteroids", "I took prednisone for a week in 2020."),  # NCT00007436 exc
+])
+def test_a_therapy_named_as_a_need_or_current_use_does_not_fail_past_use(text, patient):
+    assert verdict(text, "exclusion", patient) != "fail"
+
+
+def test_current_need_of_a_therapy_still_fails():
+    assert verdict("subjects who need hemodialysis", "exclusion", "She needs hemodialysis three times a week.") == "fail"
+
+
+@pytest.mark.parametrize("text, form", [
+    ("HIV-infected subjects with CD4 <= 200", {"conditions": ["HIV"], "measurements": [{"name": "CD4", "value": 700, "unit": "/uL"}]}),
+    ("Anemia with a hemoglobin < 9.5 g/dL", {"conditions": ["anemia"], "measurements": [{"name": "hemoglobin", "value": 11, "unit": "g/dL"}]}),
+])
+def test_a_condition_narrowed_by_a_bound_does_not_fail_on_the_condition_alone(text, form):
+    assert verdict(text, "exclusion", form=form) != "fail"
+
+
+def test_a_bound_or_a_therapy_are_alternatives():
+    assert verdict("Creatinine < 2.5 mg/dL or on stable hemodialysis", "inclusion",
+                   "I am on hemodialysis, creatinine 6 mg/dL") == "pass"

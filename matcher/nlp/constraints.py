@@ -110,7 +110,9 @@ def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
     previous = max([e.end for e in clause.ents if e.end <= ent.start] + [clause.start, ent.start - 8])
     left = doc[previous : ent.start].text
     quals = [q.lower() for q in _QUALIFIER_RE.findall(left)]
-    if re.search(r"\bcurrently\b", left, re.I) and "current" not in quals:
+    if re.search(r"\bcurrently\b|\b(?:are|is|am)\s+(?:\w+\s+)?(?:taking|receiving|using|on)\b|"
+                 r"\bwho\s+(?:require|requires|need|needs)\b", left, re.I) \
+            and "current" not in quals:
         quals.append("current")  # "currently receiving cytotoxic chemotherapy"
     # a qualifier inside the matched name stays one unless the concept itself says it
     # ("severe asthma" is read as asthma: "severe" must not be dropped; "chronic kidney disease" keeps its name)

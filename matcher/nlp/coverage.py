@@ -220,9 +220,23 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         if "as defined" in c.qualifiers and "defined" not in c.unexplained:
             c.unexplained.append("defined")  # whether the bound defines the condition or its absence is not read
         # "infection requiring IV antibiotics", "diabetes that needs insulin": the need narrows the condition
-        need = _NEEDING.match(doc_text(doc)[c.end : c.end + 40]) if c.kind == "condition" else None
+        text = doc_text(doc)
+        need = _NEEDING.match(text[c.end : c.end + 40]) if c.kind == "condition" else None
         if need and need.group(1) not in c.unexplained:
             c.unexplained.append(need.group(1))
+        if c.kind == "therapy":
+            # "cancer requiring chemotherapy": the therapy is what a condition needs, not a therapy ruled out
+            offset = max(0, c.start - 60)
+            needed = _NEEDED_BY.search(text[offset : c.start])
+            if needed and any(x.kind == "condition" and 0 <= offset + needed.start(1) - x.end <= 25
+                              for x in checkable if x is not c) and needed.group(1) not in c.unexplained:
+                c.unexplained.append(needed.group(1))
+        if c.kind == "condition":
+            # "HIV-infected subjects with CD4 <= 200", "renal disease currently on dialysis": the condition is narrowed
+            narrowed = _NARROWED_BY.match(text[c.end : c.end + 40])
+            if narrowed and any(x.kind in ("measurement", "therapy") and 0 <= x.start - c.end <= 40 for x in checkable) \
+                    and narrowed.group(1) not in c.unexplained:
+                c.unexplained.append(narrowed.group(1))
         # a qualifier inside a matched name that the concept does not carry ("severe asthma" read as
         # asthma): its words are in the span, but nothing judges them
         inside = doc_text(doc)[c.start:c.end].lower()
@@ -253,6 +267,8 @@ _READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current"
 _ROUTE = re.compile(r"\b(intravenous|iv|oral|topical|inhaled|intrathecal|intramuscular|subcutaneous|systemic|parenteral|"
                     r"intra-?articular|intravitreal|high-?dose|low-?dose)\b", re.I)
 _SYSTEMIC = {"systemic", "oral", "intravenous", "iv", "parenteral", "intramuscular", "subcutaneous"}  # all systemic routes
+_NEEDED_BY = re.compile(r"\b((?:requir|need)\w*)\s+(?:\w+\s+){0,4}$", re.I)
+_NARROWED_BY = re.compile(r"\s*(?:\w+\s+){0,2}?(with|on|having|who have|who are)\b", re.I)
 _NEEDING = re.compile(r"\s*(?:\(\w+\)\s*)?(?:that|which|who)?\s*(?:\w+\s+)?((?:requir|need)\w*)\b", re.I)
 
 
