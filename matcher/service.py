@@ -120,7 +120,7 @@ class Matcher:
         """The best trials for a patient described by ``text`` and/or a form ``patient``."""
         from .ranking import rank
 
-        index = self.index  # opened (or built) before the language model loads
+        self.index  # opened (or built) before the language model loads
         checked = check_filters(filters)
         person = self.patient(text, patient)
         if checked.near is None and person.location:
@@ -134,7 +134,8 @@ class Matcher:
                 "a distance needs a place to measure from: say where the patient lives (a city or postal code)"))
         form_text = patient.get("text") if isinstance(patient, Mapping) else None
         query_text = " ".join(t for t in (text, form_text) if isinstance(t, str))
-        with self._lock:
+        with self._lock:  # the generation in service now, not one a reload has closed since
+            index = self.index
             found = rank(index, person, text=query_text, top=top, filters=checked)
             found.data_date = index.data_date()
         return found
@@ -159,6 +160,11 @@ class Matcher:
         with self._lock:
             return self.index.get(nct_id)
 
+    def data_date(self) -> str:
+        """The newest registry update in the index in service."""
+        with self._lock:
+            return self.index.data_date()
+
     def stats(self) -> dict[str, Any]:
         """Counts of trials, criteria and constraints, the data's date and the last registry sync."""
         from .sync import sync_state
@@ -180,9 +186,10 @@ class Matcher:
         from .patient import read_text
         from .ranking import RUN_CANDIDATES, rank
 
-        index = self.index
+        self.index
         for qid, text in topics:
             with self._lock:
+                index = self.index
                 if baseline:
                     ranked = [(h.nct_id, h.score) for h in index.search(text, top=top, prefer_open=False)]
                 else:

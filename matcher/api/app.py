@@ -302,7 +302,7 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
     def health() -> JSONResponse:
         matcher = holder.get()
         return JSONResponse({"status": "ok", "trials": len(matcher), "generation": matcher.generation,
-                             "data_date": matcher.index.data_date()})
+                             "data_date": matcher.data_date()})
 
     # -- the embeddable page ---------------------------------------------------
     csp = "; ".join([
