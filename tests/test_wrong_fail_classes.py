@@ -266,3 +266,17 @@ def test_a_condition_narrowed_by_a_bound_does_not_fail_on_the_condition_alone(te
 def test_a_bound_or_a_therapy_are_alternatives():
     assert verdict("Creatinine < 2.5 mg/dL or on stable hemodialysis", "inclusion",
                    "I am on hemodialysis, creatinine 6 mg/dL") == "pass"
+
+
+# -- permissions ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, section, patient", [
+    ("Patients may receive IVIG", "exclusion", "I get IVIG every month."),  # NCT00003659 exc
+    ("A history of malignancy is not an exclusion", "exclusion", "I had breast cancer in 2005."),  # NCT00463021 exc
+    ("Patients may continue to take aspirin", "inclusion", "I take aspirin daily."),
+])
+def test_a_permission_is_not_a_prohibition(text, section, patient):
+    assert verdict(text, section, patient) != "fail"
+
+
+def test_a_denied_permission_still_forbids():
+    assert verdict("Patients may not receive IVIG", "exclusion", "I get IVIG every month.") == "fail"

@@ -779,7 +779,9 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
 
 _PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(?<!not be )(?<!not )excluded|disallowed)\b", re.I)
 _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
-                      r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b", re.I)
+                      r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b|"
+                      r"\b(?:may|can)\s+(?:continue\s+(?:to\s+)?)?(?:receive|take|use|continue)\b|"
+                      r"\b(?:is|are)\s+not\s+(?:an?\s+)?(?:exclusions?|exclusionary|contraindications?)\b|\bdoes\s+not\s+exclude\b", re.I)
 
 
 def _permissions(clause_text: str, out: list[Constraint], permitted: list[str]) -> set[int]:
