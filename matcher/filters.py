@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .errors import MatcherError
+from .geo.distance import MAX_DISTANCE_KM, haversine_km
 
 # ClinicalTrials.gov overall statuses (API v2 spelling, lower case)
 OPEN_STATUSES = ("recruiting", "not_yet_recruiting", "enrolling_by_invitation", "available")
@@ -159,7 +160,7 @@ def _distance(value: str | float, parse) -> float:
     except ValueError:
         raise FilterError("within", str(value), message=f"cannot read the distance {str(value)[:40]!r}; "
                           "write it like 50mi, 100km, or a number of km") from None
-    if not 0 < km <= 20_000:  # NaN fails too
+    if not 0 < km <= MAX_DISTANCE_KM:  # NaN fails too (a number of km skips parse_distance)
         raise FilterError("within", str(value), message="the distance must be above 0 and at most 20,000 km")
     return km
 
@@ -177,11 +178,3 @@ def nearest_site(packed: bytes, point: tuple[float, float]) -> tuple[int, float]
     km = haversine_km(rows[:, 0].astype(float), rows[:, 1].astype(float), *point)
     best = int(np.argmin(km))
     return int(rows[best, 2]), float(km[best])
-
-
-def haversine_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
-    """Great-circle distances in km from (lat0, lon0) to each (lat, lon)."""
-    lat, lon = np.radians(lat), np.radians(lon)
-    lat0, lon0 = np.radians(lat0), np.radians(lon0)
-    a = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat) * np.cos(lat0) * np.sin((lon - lon0) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

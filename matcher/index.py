@@ -33,7 +33,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from .errors import IndexNotFound, MatcherError, TrialNotFound
-from .filters import OPEN_STATUSES, Filters, haversine_km, site_points
+from .filters import OPEN_STATUSES, Filters, site_points
+from .geo.distance import haversine_km
 from .models import CLOSED_SITE_STATUSES, Location, Trial
 
 # One analyzer for every text field and for queries (tokenize, lowercase,
@@ -242,8 +243,11 @@ class TrialIndex:
         fields: dict[str, float] | None = None,
         prefer_open: bool = False,
         removed: int = 0,
-    ) -> tuple[list[Hit], list[Hit]]:
-        """The ``top`` hits the filters keep, and the best ``removed`` hits they remove.
+        count_closed: bool = False,
+    ) -> tuple[list[Hit], list[Hit]] | tuple[list[Hit], list[Hit], int]:
+        """The ``top`` hits the filters keep, and the best ``removed`` hits they remove;
+        with ``count_closed``, also how many of the best ``top`` would be trials no
+        longer enrolling that only the filters' open-to-enrolment default left out.
 
         BM25F is summed term at a time from per-(field, term) score arrays,
         which are computed once per index generation and cached: the same
@@ -251,7 +255,7 @@ class TrialIndex:
         queries a patient description makes.
         """
         if not weights or top <= 0:
-            return [], []
+            return ([], [], 0) if count_closed else ([], [])
         total = self._total(weights, fields or TEXT_FIELDS)
         if prefer_open:
             total[self._facet_arrays()["open"]] *= OPEN_STATUS_BOOST
@@ -259,7 +263,14 @@ class TrialIndex:
         keep_mask = self._allowed(candidates, filters)
         kept = self._best(candidates[keep_mask], total, top)
         gone = self._best(candidates[~keep_mask], total, removed) if removed else []
-        return kept, gone
+        if not count_closed:
+            return kept, gone
+        closed = 0
+        if filters is not None and filters.open_only:  # the same scores, without the open-only default
+            wider = candidates[self._allowed(candidates, filters.with_closed())]
+            best = wider[np.argsort(-total[wider], kind="stable")[:top]]
+            closed = int((~self._facet_arrays()["open"][best]).sum())
+        return kept, gone, closed
 
     def scores_of(self, weights: dict[str, float], hits: list[Hit]) -> tuple[list[float], float]:
         """Each hit's BM25F score for another weighted query (no status prior),

@@ -24,6 +24,7 @@ import numpy as np
 from . import resources
 from .eligibility import Explanation, explain
 from .filters import OPEN_STATUSES, Filters, nearest_site
+from .geo.distance import KM_PER_MILE
 from .index import TRIAL_CACHE_SIZE, Hit, TrialIndex, query_terms
 from .models import CLOSED_SITE_STATUSES, Location, Patient, Trial
 from .topics import trial_topics
@@ -53,7 +54,6 @@ OPEN_TIER_MIN_TEXT = 0.5  # share of the best text score an open trial needs to 
 # NEAR_WEIGHT * 2 ** (-km / NEAR_HALF_KM), and shown in ``signals`` as "near".
 NEAR_WEIGHT = 0.5
 NEAR_HALF_KM = 150.0
-KM_PER_MILE = 1.609344
 
 
 @dataclass
@@ -300,12 +300,8 @@ def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: 
         return Candidates(kept, [])
     user = filters if filters is not None else Filters()
     flt = patient_filters(patient, user)
-    kept, gone = index.search_split(weights, top=limit, filters=flt, removed=removed)
+    kept, gone, closed = index.search_split(weights, top=limit, filters=flt, removed=removed, count_closed=True)
     gone = [h for h in gone if user.allows(index.facets_of(h.nct_id))]
-    closed = 0
-    if flt.open_only:
-        wider, _ = index.search_split(weights, top=limit, filters=flt.with_closed())
-        closed = sum(1 for h in wider if h.trial.overall_status.lower() not in OPEN_STATUSES)
     return Candidates(kept, gone, closed)
 
 

@@ -10,6 +10,18 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SEED = RECORDS / "NCT05858684.json"
 
 
+def seed_record(folder: Path, nct_id: str, title: str) -> Path:
+    """The founding trial's record re-issued under ``nct_id`` with a new title, as a file to ingest."""
+    import json
+
+    study = json.loads(SEED.read_text())
+    ident = study["protocolSection"]["identificationModule"]
+    ident["nctId"], ident["briefTitle"] = nct_id, title
+    path = folder / f"{nct_id}-{len(title)}.json"
+    path.write_text(json.dumps(study))
+    return path
+
+
 @pytest.fixture
 def records_dir() -> Path:
     return RECORDS

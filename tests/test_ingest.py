@@ -1,10 +1,8 @@
 """``matcher.ingest``: from record files to prepared trials and a built index."""
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import RECORDS, SEED
+from conftest import RECORDS, SEED, seed_record
 
 from matcher.index import TrialIndex, index_exists
 from matcher.ingest import ingest, locate_sites, prepare_trials
@@ -42,15 +40,6 @@ def bad_dir(tmp_path):
 
 def _copies(records: list[Trial]) -> list[Trial]:
     return [Trial.from_dict(r.to_dict()) for r in records]
-
-
-def _retitled(tmp_path, nct_id: str, title: str):
-    study = json.loads(SEED.read_text())
-    ident = study["protocolSection"]["identificationModule"]
-    ident["nctId"], ident["briefTitle"] = nct_id, title
-    path = tmp_path / f"{nct_id}-{len(title)}.json"
-    path.write_text(json.dumps(study))
-    return path
 
 
 # -- prepare_trials ---------------------------------------------------------------
@@ -199,7 +188,7 @@ def test_nothing_usable_leaves_an_existing_index_as_it_was(index_copy, bad_dir):
 
 
 def test_an_update_replaces_a_trial_by_its_nct_id(index_copy, tmp_path):
-    report = ingest([_retitled(tmp_path, "NCT05858684", "Retitled")], index_copy, update=True)
+    report = ingest([seed_record(tmp_path, "NCT05858684", "Retitled")], index_copy, update=True)
     assert report.indexed == 1 and report.build.total == 4
     with TrialIndex(index_copy) as ix:
         assert len(ix) == 4
@@ -208,7 +197,7 @@ def test_an_update_replaces_a_trial_by_its_nct_id(index_copy, tmp_path):
 
 
 def test_an_update_adds_new_trials_and_the_last_record_of_an_id_wins(index_copy, tmp_path):
-    sources = [_retitled(tmp_path, "NCT09999991", "First"), _retitled(tmp_path, "NCT09999991", "Second one")]
+    sources = [seed_record(tmp_path, "NCT09999991", "First"), seed_record(tmp_path, "NCT09999991", "Second one")]
     report = ingest(sources, index_copy, update=True)
     assert report.build.total == 5
     with TrialIndex(index_copy) as ix:
@@ -216,7 +205,7 @@ def test_an_update_adds_new_trials_and_the_last_record_of_an_id_wins(index_copy,
 
 
 def test_a_fresh_build_keeps_only_the_new_records(index_copy, tmp_path):
-    ingest([_retitled(tmp_path, "NCT09999991", "Alone")], index_copy, update=False)
+    ingest([seed_record(tmp_path, "NCT09999991", "Alone")], index_copy, update=False)
     with TrialIndex(index_copy) as ix:
         assert [t.nct_id for t in ix.trials()] == ["NCT09999991"]
 

@@ -6,14 +6,13 @@ index work on ``index_copy``.
 """
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from conftest import SEED
+from conftest import seed_record
 
 from matcher.errors import IndexNotFound, TrialNotFound
 from matcher.filters import OPEN_STATUSES, Filters
@@ -30,16 +29,6 @@ IN_BUNDLED_CORPUS = "NCT00000102"  # Congenital Adrenal Hyperplasia, ages 14 to 
 def matcher(fixture_index):
     with Matcher(fixture_index) as m:
         yield m
-
-
-def _record(tmp_path, nct_id: str, title: str):
-    """The seed record re-issued under ``nct_id`` with a new title, as a file to ingest."""
-    study = json.loads(SEED.read_text())
-    ident = study["protocolSection"]["identificationModule"]
-    ident["nctId"], ident["briefTitle"] = nct_id, title
-    path = tmp_path / f"{nct_id}.json"
-    path.write_text(json.dumps(study))
-    return path
 
 
 # -- opening an index ---------------------------------------------------------------
@@ -208,7 +197,7 @@ def test_reload_picks_up_a_swapped_in_generation(index_copy, tmp_path):
     with Matcher(index_copy) as m:
         before = m.generation
         assert m.reload() is False  # nothing new yet
-        report = ingest([_record(tmp_path, "NCT09999991", "A brand-new lupus study")], index_copy, update=True)
+        report = ingest([seed_record(tmp_path, "NCT09999991", "A brand-new lupus study")], index_copy, update=True)
         assert report.indexed == 1
         with pytest.raises(TrialNotFound):  # still serving the generation it opened
             m.trial("NCT09999991")
@@ -221,7 +210,7 @@ def test_reload_picks_up_a_swapped_in_generation(index_copy, tmp_path):
 
 def test_reload_sees_a_replaced_trial(index_copy, tmp_path):
     with Matcher(index_copy) as m:
-        ingest([_record(tmp_path, OPEN_TRIAL, "Retitled CAR-T study")], index_copy, update=True)
+        ingest([seed_record(tmp_path, OPEN_TRIAL, "Retitled CAR-T study")], index_copy, update=True)
         assert m.trial(OPEN_TRIAL).brief_title.startswith("Dual Target CAR-T")
         m.reload()
         assert m.trial(OPEN_TRIAL).brief_title == "Retitled CAR-T study"

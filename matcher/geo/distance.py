@@ -4,7 +4,9 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["EARTH_RADIUS_KM", "MAX_DISTANCE_KM", "distance_km", "parse_distance"]
+import numpy as np
+
+__all__ = ["EARTH_RADIUS_KM", "KM_PER_MILE", "MAX_DISTANCE_KM", "distance_km", "haversine_km", "parse_distance"]
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 MAX_DISTANCE_KM = 20_000.0  # about half the Earth's circumference: anything farther is no limit
@@ -23,6 +25,14 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat2, lon2 = math.radians(b[0]), math.radians(b[1])
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def haversine_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
+    """:func:`distance_km` from ``(lat0, lon0)`` to each point of the arrays ``lat``, ``lon`` at once."""
+    lat, lon = np.radians(lat), np.radians(lon)
+    lat0, lon0 = np.radians(lat0), np.radians(lon0)
+    h = np.sin((lat - lat0) / 2) ** 2 + np.cos(lat) * np.cos(lat0) * np.sin((lon - lon0) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def parse_distance(text: str) -> float:

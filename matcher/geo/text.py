@@ -166,6 +166,8 @@ def _next_capitalised(window: str, end: int, c: Cues) -> bool:
 def _read_place(text: str, start: int, strong: bool, c: Cues, shouting: bool = False) -> Place | None:
     window = _window(text, start)
     tokens = _words(window, c)
+    if not strong and not shouting and (not tokens or not tokens[0].group()[:1].isupper()):
+        return None  # after a bare "in"/"near" only a capitalised place is read ("in remission" is not)
     for k in range(len(tokens), 0, -1):
         last = tokens[k - 1]
         if last.group() == ",":

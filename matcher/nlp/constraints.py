@@ -36,7 +36,7 @@ from ..units import UnitError, analyte_for, to_canonical
 from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
-from .coverage import annotate
+from .coverage import DEFINITION, annotate
 from .doses import read_doses
 from .lexicon import lookup
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
@@ -738,9 +738,6 @@ def _no_item(doc: Doc, clauses: list[_Clause], constraints: list[Constraint]) ->
                 # "No coagulopathy (platelets < 80,000)" defines what is ruled out, but "No coagulopathy
                 # (defined as PT <= 1.5 x ULN or platelets >= 100,000)" defines its absence: asked, not judged
                 c.qualifiers.append(DEFINITION)
-
-
-DEFINITION = "as defined"  # a bound that defines a condition a "No" item rules out (see coverage)
 
 
 def _in_parentheses(text: str, pos: int) -> bool:

@@ -217,7 +217,7 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                     if word not in c.unexplained and not _judged(word, c):
                         c.unexplained.append(word)
     for c in checkable:
-        if "as defined" in c.qualifiers and "defined" not in c.unexplained:
+        if DEFINITION in c.qualifiers and "defined" not in c.unexplained:
             c.unexplained.append("defined")  # whether the bound defines the condition or its absence is not read
         # "infection requiring IV antibiotics", "diabetes that needs insulin": the need narrows the condition
         text = doc_text(doc)
@@ -264,6 +264,8 @@ _JUDGED = {"planned": {"planned", "scheduled", "plan", "plans", "planning", "int
 _READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current", "ongoing", "concurrent", "concomitant"}
 
 
+# the qualifier of a bound that defines what a "No" item rules out, or its absence (constraints._no_item)
+DEFINITION = "as defined"
 _ROUTE = re.compile(r"\b(intravenous|iv|oral|topical|inhaled|intrathecal|intramuscular|subcutaneous|systemic|parenteral|"
                     r"intra-?articular|intravitreal|high-?dose|low-?dose)\b", re.I)
 _SYSTEMIC = {"systemic", "oral", "intravenous", "iv", "parenteral", "intramuscular", "subcutaneous"}  # all systemic routes
