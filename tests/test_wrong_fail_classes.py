@@ -235,9 +235,23 @@ def test_a_survivor_does_not_fail_a_current_cancer_exclusion(text):
     assert verdict("No concurrent malignancy", "inclusion", text) != "fail"
 
 
-def test_stopped_breastfeeding_is_not_breastfeeding():
-    assert read_patient("I stopped breastfeeding last year.").breastfeeding is False
-    assert read_patient("My partner says I have sleep apnea.").facts[0].family is False
+@pytest.mark.parametrize("text", ["I stopped breastfeeding last year.", "I quit nursing in March.",
+                                  "I am no longer breastfeeding."])
+def test_stopped_breastfeeding_is_not_breastfeeding(text):
+    assert read_patient(text).breastfeeding is False
+
+
+@pytest.mark.parametrize("text", ["My partner says I have sleep apnea.", "My wife thinks I have sleep apnea.",
+                                  "My friend says I have sleep apnea."])
+def test_what_someone_says_of_the_writer_is_the_writers(text):
+    assert [f.family for f in read_patient(text).facts if f.concept == "obstructive sleep apnea"] == [False]
+
+
+@pytest.mark.parametrize("text", ["Positive TB skin test, chest X-ray normal.", "I had a positive PPD at work.",
+                                  "Positive QuantiFERON, no symptoms.", "Latent TB, treated with isoniazid."])
+def test_latent_tuberculosis_is_not_active_tuberculosis(text):
+    assert verdict("Active tuberculosis", "exclusion", text) != "fail"
+    assert verdict("History of tuberculosis or positive PPD", "exclusion", text) == "fail"
 
 
 # -- second hunt: therapies ------------------------------------------------------------------------------------
