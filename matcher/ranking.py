@@ -301,7 +301,7 @@ def candidates(index: TrialIndex, patient: Patient, *, text: str = "", filters: 
     user = filters if filters is not None else Filters()
     flt = patient_filters(patient, user)
     kept, gone, closed = index.search_split(weights, top=limit, filters=flt, removed=removed, count_closed=True)
-    gone = [h for h in gone if user.allows(index.facets_of(h.nct_id))]
+    gone = [h for h in gone if user.allows(index.facets_of(h))]
     return Candidates(kept, gone, closed)
 
 
@@ -322,13 +322,13 @@ class _Scorer:
         feats = signals(
             hit.trial, explanation, text_score=hit.score, best=self.best, rank=position,
             words_score=self.words.get(hit.nct_id, 0.0), words_best=self.words_best,
-            fits=self.demographics.allows(self.index.facets_of(hit.nct_id)), patient=self.patient,
+            fits=self.demographics.allows(self.index.facets_of(hit)), patient=self.patient,
         )
         counts = explanation.counts()
         score, contributions = self.ranker.score(feats), self.ranker.contributions(feats)
         site = None
         if self.near is not None:
-            site = _nearest(hit.trial, self.index.facets_of(hit.nct_id), self.near)
+            site = _nearest(hit.trial, self.index.facets_of(hit), self.near)
             near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
             score += near
             contributions["near"] = near

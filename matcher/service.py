@@ -25,6 +25,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +53,10 @@ class Matcher:
         self.default = index_path is None
         self.index_path = Path(index_path) if index_path is not None else config.default_index_path()
         self._on_build = on_build
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards which generation is in service, not its use
         self._index: TrialIndex | None = None
+        self._users: dict[int, int] = {}  # id(generation) -> requests using it now
+        self._retired: dict[int, TrialIndex] = {}  # replaced generations still in use
         if not self.default or index_exists(self.index_path):
             self._index = TrialIndex(self.index_path)  # IndexNotFound for a path with no index
 
@@ -90,14 +93,38 @@ class Matcher:
     def generation(self) -> str:
         return self.index.generation
 
+    @contextmanager
+    def _using(self) -> Iterator[TrialIndex]:
+        """The generation in service, kept open until the block ends even if a
+        reload replaces it meanwhile (requests run in parallel, lock-free)."""
+        with self._lock:
+            index = self.index
+            self._users[id(index)] = self._users.get(id(index), 0) + 1
+        try:
+            yield index
+        finally:
+            with self._lock:
+                left = self._users[id(index)] - 1
+                if left:
+                    self._users[id(index)] = left
+                else:
+                    del self._users[id(index)]
+                    retired = self._retired.pop(id(index), None)
+                    if retired is not None:
+                        retired.close()
+
     def reload(self) -> bool:
-        """Switch to a newer index generation if one was swapped in; True if it did."""
+        """Switch to a newer index generation if one was swapped in; True if it did.
+        Requests still using the old one finish on it; it closes after the last."""
         fresh = TrialIndex(self.index_path)
         with self._lock:
             if self._index is not None and fresh.generation == self._index.generation:
                 fresh.close()
                 return False
             old, self._index = self._index, fresh
+            if old is not None and id(old) in self._users:
+                self._retired[id(old)] = old
+                old = None
         if old is not None:
             old.close()
         return True
@@ -134,8 +161,7 @@ class Matcher:
                 "a distance needs a place to measure from: say where the patient lives (a city or postal code)"))
         form_text = patient.get("text") if isinstance(patient, Mapping) else None
         query_text = " ".join(t for t in (text, form_text) if isinstance(t, str))
-        with self._lock:  # the generation in service now, not one a reload has closed since
-            index = self.index
+        with self._using() as index:
             found = rank(index, person, text=query_text, top=top, filters=checked)
             found.data_date = index.data_date()
         return found
@@ -157,20 +183,20 @@ class Matcher:
         nct_id = nct_id.strip().upper()
         if self._index is None and self.default and not index_exists(self.index_path):
             return bundled_trial(nct_id)
-        with self._lock:
-            return self.index.get(nct_id)
+        with self._using() as index:
+            return index.get(nct_id)
 
     def data_date(self) -> str:
         """The newest registry update in the index in service."""
-        with self._lock:
-            return self.index.data_date()
+        with self._using() as index:
+            return index.data_date()
 
     def stats(self) -> dict[str, Any]:
         """Counts of trials, criteria and constraints, the data's date and the last registry sync."""
         from .sync import sync_state
 
-        with self._lock:
-            data = self.index.stats()
+        with self._using() as index:
+            data = index.stats()
         data["sync"] = sync_state(self.index_path)
         return data
 
@@ -188,8 +214,7 @@ class Matcher:
 
         self.index
         for qid, text in topics:
-            with self._lock:
-                index = self.index
+            with self._using() as index:
                 if baseline:
                     ranked = [(h.nct_id, h.score) for h in index.search(text, top=top, prefer_open=False)]
                 else:
@@ -214,13 +239,15 @@ class Matcher:
         return criteria
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self.index)
+        with self._using() as index:
+            return len(index)
 
     def close(self) -> None:
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        with self._lock:
+            for index in [self._index, *self._retired.values()]:
+                if index is not None:
+                    index.close()
+            self._index, self._retired = None, {}
 
     def __enter__(self) -> Matcher:
         return self

@@ -227,3 +227,26 @@ def test_a_rebuild_reads_criteria_from_the_parse_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(parse_cache, "pipeline_version", lambda: "another-version")
     fresh = ingest([str(RECORDS)], tmp_path / "ix", update=False)
     assert fresh.cache_hits == 0 and fresh.cache_misses == first.cache_misses
+
+
+def test_the_parse_cache_version_covers_every_module_that_reads_a_criterion():
+    """A change to any module parsing imports must invalidate the cache; a change
+    to the index, the CLI or the ranking must not (PIPELINE_SOURCES)."""
+    import subprocess
+    import sys
+
+    from matcher.nlp.cache import PIPELINE_SOURCES
+
+    loaded_by_parsing = "import sys\nfrom matcher.nlp import parse_texts\nfrom matcher.topics import topics_of\n" \
+        "parse_texts([('inclusion', 'Hemoglobin >= 9 g/dL within 28 days')]); topics_of(('lupus',))\n" \
+        "print('\\n'.join(sorted(n for n in sys.modules if n.startswith('matcher'))))\n"
+    names = subprocess.run([sys.executable, "-c", loaded_by_parsing], capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert "matcher.nlp.constraints" in names
+    for name in names:
+        parts = name.split(".")[1:]
+        if not parts:
+            continue
+        covered = (parts[0] + "/") in PIPELINE_SOURCES or (parts[0] + ".py") in PIPELINE_SOURCES
+        assert covered, f"{name} reads criteria but is not in PIPELINE_SOURCES"
+    assert not {"index/", "ranking.py", "cli.py", "service.py", "eligibility.py"} & set(PIPELINE_SOURCES)

@@ -244,7 +244,7 @@ def test_failed_build_keeps_the_old_index_and_the_next_sync_only_applies(index, 
         raise RuntimeError("disk full")
 
     with monkeypatch.context() as patch:
-        patch.setattr("matcher.index._document", broken)
+        patch.setattr("matcher.index.schema.document", broken)
         with pytest.raises(RuntimeError, match="disk full"):
             sync(index, base_url=api.url, **FAST)
     assert _current(index) == before

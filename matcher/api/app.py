@@ -1,8 +1,8 @@
 """The FastAPI application: a thin layer over :class:`matcher.service.Matcher`.
 
 One :class:`Matcher` is opened per app and shared read-only by every request
-(it serialises index access with its own lock; FastAPI runs these sync
-endpoints in its thread pool). When ``matcher index`` swaps a new index
+(requests run in parallel in FastAPI's thread pool: only reads from Whoosh's
+files take a lock; ``serve --workers N`` runs N such processes). When ``matcher index`` swaps a new index
 generation in, the next request after ``reload_interval`` seconds notices the
 changed ``CURRENT`` pointer (one ``stat``) and the matcher switches over
 atomically: requests already running finish on the old generation.

@@ -1,0 +1,189 @@
+"""Whole arrays out of a Whoosh index: a facet column, a field's lengths, a
+term's postings, for every document at once.
+
+Whoosh reads these one document or one posting at a time, a Python call
+each; a search filters and scores whole arrays. These functions read each
+segment's bytes in one go into numpy (the formats of ``whoosh.columns`` and
+the W3 codec's posting blocks) and fall back to Whoosh's public, per-item
+interface where a segment is not laid out as expected, so the values are
+always Whoosh's own. ``tests/test_index_columns.py`` checks both paths agree.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from whoosh import columns as wcolumns
+from whoosh.codec import whoosh3
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
+
+# Whoosh stores a field's length in one byte per document; this decodes them all.
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=float)
+
+
+class Leaves:
+    """The segments of one reader, with each column's raw reader opened once
+    (opening a variable-length column reads its whole offset table)."""
+
+    def __init__(self, reader: IndexReader):
+        self.segments = [(segment, base, segment.doc_count_all()) for segment, base in reader.leaf_readers()]
+        self._raw: dict[tuple[int, str], Any] = {}
+
+    def column(self, index: int, field: str, column: wcolumns.Column) -> Any:
+        """The raw column reader of segment ``index`` (None when it has no such column)."""
+        key = (index, field)
+        if key not in self._raw:
+            segment = self.segments[index][0]
+            self._raw[key] = segment.column_reader(field, column, translate=False) \
+                if segment.has_column(field) else None
+        return self._raw[key]
+
+    def __iter__(self):
+        for index, (segment, base, count) in enumerate(self.segments):
+            yield index, segment, base, count
+
+
+def _fixed_array(reader: Any, dtype: str, count: int, default: float) -> np.ndarray | None:
+    """A NumericColumn's values as an array (fast path), or None if the reader is not one."""
+    if not isinstance(reader, wcolumns.NumericColumn.Reader):
+        return None
+    size = reader._fixedlen  # noqa: SLF001 - the column's documented on-disk layout
+    stored = min(reader._count, count)
+    data = np.frombuffer(reader._dbfile.get(reader._basepos, stored * size), dtype=dtype).astype(float)
+    if stored < count:  # documents after the last stored value read as the default
+        data = np.concatenate([data, np.full(count - stored, default, dtype=float)])
+    return data
+
+
+def numbers(leaves: Leaves, field: str, column: wcolumns.NumericColumn, default: float) -> np.ndarray:
+    """A float column for every document number."""
+    parts = []
+    for index, _segment, _base, count in leaves:
+        raw = leaves.column(index, field, column)
+        if raw is None:
+            parts.append(np.full(count, default, dtype=float))
+            continue
+        fast = _fixed_array(raw, ">" + raw._typecode, count, default) if hasattr(raw, "_typecode") else None
+        parts.append(fast if fast is not None else np.array([raw[d] for d in range(count)], dtype=float))
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def labels(leaves: Leaves, field: str, column: wcolumns.RefBytesColumn,
+           decode: Callable[[bytes], Any], default: Any = "") -> np.ndarray:
+    """A RefBytes column (few distinct values) as an object array, each distinct value decoded once."""
+    parts = []
+    for index, _segment, _base, count in leaves:
+        raw = leaves.column(index, field, column)
+        if raw is None:
+            parts.append(np.full(count, default, dtype=object))
+            continue
+        try:
+            refs = np.frombuffer(raw._dbfile.get(raw._basepos, count * raw._itemsize), dtype=">" + raw._typecode)
+            uniques = np.empty(max(len(raw._uniques), 1), dtype=object)
+            uniques[:] = [decode(u) for u in raw._uniques] or [default]
+            parts.append(uniques[refs.astype(np.int64)])
+        except (AttributeError, IndexError):
+            slow = np.empty(count, dtype=object)
+            slow[:] = [decode(raw[d]) for d in range(count)]
+            parts.append(slow)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+
+
+def values(leaves: Leaves, field: str, column: wcolumns.Column, default: bytes = b"") -> list[bytes]:
+    """Any column as a list of bytes, one per document (one Whoosh call each)."""
+    out: list[bytes] = []
+    for index, _segment, _base, count in leaves:
+        raw = leaves.column(index, field, column)
+        out.extend([default] * count if raw is None else [raw[d] for d in range(count)])
+    return out
+
+
+def value(leaves: Leaves, field: str, column: wcolumns.Column, docnum: int, default: bytes = b"") -> bytes:
+    """One document's value of a column."""
+    for index, _segment, base, count in leaves:
+        if base <= docnum < base + count:
+            raw = leaves.column(index, field, column)
+            return default if raw is None else raw[docnum - base]
+    raise IndexError(docnum)
+
+
+def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
+    """Every document's length in ``field`` as Whoosh scores it (its one-byte approximation)."""
+    parts = []
+    for segment, _base in reader.leaf_readers():
+        count = segment.doc_count_all()
+        fast = None
+        try:
+            perdoc = segment._perdoc  # noqa: SLF001
+            raw = perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)  # noqa: SLF001
+            if raw is None:
+                fast = np.zeros(count)
+            else:
+                codes = _fixed_array(raw, "B", count, 0)
+                fast = None if codes is None else _BYTE_TO_LENGTH[codes.astype(np.int64)]
+        except AttributeError:
+            pass
+        if fast is None:
+            fast = np.array([segment.doc_field_length(d, field) or 0 for d in range(count)], dtype=float)
+        parts.append(fast)
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _block_postings(matcher: Any) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    """A W3 leaf matcher's (ids, weights) block by block, or None if it is not one."""
+    if not isinstance(matcher, whoosh3.W3LeafMatcher):
+        return None
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_ids()  # noqa: SLF001 - decodes a whole block at once
+        matcher._read_weights()  # noqa: SLF001
+        ids.append(np.asarray(matcher._ids, dtype=np.int64)[matcher._i:])  # noqa: SLF001
+        weights.append(np.asarray(matcher._weights, dtype=float)[matcher._i:])  # noqa: SLF001
+        matcher._next_block()  # noqa: SLF001
+    return ids, weights
+
+
+def deleted_mask(reader: IndexReader) -> np.ndarray:
+    """True for each document number of ``reader`` that is deleted."""
+    mask = np.zeros(reader.doc_count_all(), dtype=bool)
+    for segment, base in reader.leaf_readers():
+        if not segment.has_deletions():
+            continue
+        try:
+            gone = list(segment._perdoc.deleted_docs())  # noqa: SLF001 - the segment's deletion set
+        except AttributeError:
+            gone = [d for d in range(segment.doc_count_all()) if segment.is_deleted(d)]
+        mask[np.array(gone, dtype=np.int64) + base] = True
+    return mask
+
+
+def postings(reader: IndexReader, field: str, term: str, deleted: np.ndarray | None = None, *,
+             fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (in ``reader``) and term frequencies of ``term`` in
+    ``field``; documents true in ``deleted`` (:func:`deleted_mask`) left out."""
+    all_ids, all_tfs = [], []
+    for segment, base in reader.leaf_readers():
+        if (field, term) not in segment:
+            continue
+        matcher = segment.postings(field, term)
+        blocks = _block_postings(matcher) if fast else None
+        if blocks is None:
+            ids, tfs = [], []
+            while matcher.is_active():
+                ids.append(matcher.id())
+                tfs.append(matcher.weight())
+                matcher.next()
+            blocks = ([np.array(ids, dtype=np.int64)], [np.array(tfs, dtype=float)])
+        ids = np.concatenate(blocks[0]) if blocks[0] else np.zeros(0, np.int64)
+        tfs = np.concatenate(blocks[1]) if blocks[1] else np.zeros(0)
+        ids = ids + base
+        if deleted is not None and segment.has_deletions():
+            live = ~deleted[ids]
+            ids, tfs = ids[live], tfs[live]
+        all_ids.append(ids)
+        all_tfs.append(tfs)
+    if not all_ids:
+        return np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(all_ids), np.concatenate(all_tfs)

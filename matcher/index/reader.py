@@ -1,0 +1,414 @@
+"""Searching one index generation: BM25F over whole arrays, facet filters, stored trials."""
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as windex
+from whoosh.scoring import BM25F
+
+from ..errors import IndexNotFound, TrialNotFound
+from ..filters import OPEN_STATUSES, Filters, site_points
+from ..geo.distance import haversine_km
+from ..models import Trial
+from . import columns
+from .schema import FACET, FACETS, FORMAT, NO_MIN_AGE, TEXT_FIELDS, column_name, decode_record, query_terms
+from .store import current_generation, read_info
+
+# Statuses under which a patient can still join (matcher.filters). Like
+# ClinicalTrials.gov's patient search, we prefer them: their BM25F score is
+# multiplied by OPEN_STATUS_BOOST (closed trials still show, below comparable
+# open ones, when a search includes them).
+OPEN_STATUS_BOOST = 1.2
+
+SCORE_CACHE_BYTES = 256 * 2**20  # (field, term) score arrays kept per open index
+TRIAL_CACHE_SIZE = 8_000  # decoded trials kept per open index
+DISTANCE_CACHE_SIZE = 64  # points whose distance arrays are kept
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+@dataclass
+class Hit:
+    nct_id: str
+    score: float
+    trial: Trial
+    docnum: int  # position in this index generation (for scores_of)
+
+
+class _BoundedCache(dict):
+    """A dict that forgets its oldest entries beyond ``limit`` bytes of numpy arrays."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit, self.size = limit, 0
+        self._lock = threading.Lock()
+
+    def put(self, key: Any, value: tuple[np.ndarray, np.ndarray]) -> None:
+        cost = sum(a.nbytes for a in value) + 100
+        with self._lock:
+            if key in self:
+                return
+            while self and self.size + cost > self.limit:
+                oldest = next(iter(self))
+                self.size -= sum(a.nbytes for a in self.pop(oldest)) + 100
+            self[key] = value
+            self.size += cost
+
+
+class TrialIndex:
+    """A read-only view of the generation in service at open time.
+
+    Safe to share between threads: its caches only ever gain complete
+    entries, and reads from Whoosh's files (which seek) take ``_io``; scoring
+    and filtering over cached arrays run in parallel.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        generation = current_generation(self.path)
+        if generation is None:
+            raise IndexNotFound(f"no index at {self.path}; build one with `matcher index`")
+        self.generation = generation
+        self.format = read_info(self.path / generation).get("format", 1)
+        self._ix = windex.open_dir(str(self.path / generation))
+        self._weighting = BM25F()
+        self._searcher = self._ix.searcher(weighting=self._weighting)
+        self._reader = self._searcher.reader()
+        self._doc_count = self._reader.doc_count_all()
+        self._leaves = columns.Leaves(self._reader)
+        self._score_cache = _BoundedCache(SCORE_CACHE_BYTES)
+        self._trial_cache: dict[int, Trial] = {}
+        self._length_cache: dict[str, np.ndarray] = {}
+        self._distance_cache: dict[tuple[float, float], np.ndarray] = {}
+        self._facet_cache: dict[str, np.ndarray] = {}
+        self._stored_facets: list[dict | None] | None = None
+        self._deleted: np.ndarray | None = None
+        self._io = threading.RLock()
+
+    # -- facets ------------------------------------------------------------
+    def facet(self, name: str) -> np.ndarray:
+        """One facet for every document number (deleted documents read as missing)."""
+        found = self._facet_cache.get(name)
+        if found is not None:
+            return found
+        with self._io:
+            found = self._read_facet(name)
+        self._facet_cache[name] = found
+        return found
+
+    def _read_facet(self, name: str) -> np.ndarray:
+        facet = FACET[name]
+        if self.format < 2:  # an index written before facets were columns
+            rows = self._facets_from_stored()
+            found = np.array([r[name] if r else facet.missing for r in rows],
+                             dtype=float if facet.kind == "number" else object)
+        elif facet.kind == "number":
+            found = columns.numbers(self._leaves, column_name(name), facet.column(), facet.missing)
+        elif facet.kind == "label":
+            found = columns.labels(self._leaves, column_name(name), facet.column(), facet.decode, facet.missing)
+        else:
+            raw = columns.values(self._leaves, column_name(name), facet.column())
+            found = np.empty(len(raw), dtype=object)
+            found[:] = [facet.decode(v) for v in raw]
+        if facet.kind != "number":
+            found[self._deleted_mask()] = facet.missing
+        return found
+
+    def _facet_value(self, name: str, docnum: int) -> Any:
+        cached = self._facet_cache.get(name)
+        if cached is not None:
+            return cached[docnum]
+        facet = FACET[name]
+        with self._io:
+            if self.format < 2:
+                row = self._facets_from_stored()[docnum]
+                return row[name] if row else facet.missing
+            return facet.decode(columns.value(self._leaves, column_name(name), facet.column(), docnum))
+
+    def _deleted_mask(self) -> np.ndarray:
+        if self._deleted is None:
+            with self._io:
+                self._deleted = columns.deleted_mask(self._reader)
+        return self._deleted
+
+    def _facets_from_stored(self) -> list[dict | None]:
+        """Format 1: each document's facets from its stored fields (slow; read once)."""
+        if self._stored_facets is None:
+            rows: list[dict | None] = []
+            for docnum in range(self._doc_count):
+                if self._reader.is_deleted(docnum):
+                    rows.append(None)
+                    continue
+                stored = self._reader.stored_fields(docnum)
+                rows.append({f.name: stored.get(f.name, f.missing) for f in FACETS})
+            self._stored_facets = rows
+        return self._stored_facets
+
+    def facets_of(self, hit: Hit | str) -> dict:
+        """The filter fields of one trial (status, phase, country, ...), by hit or NCT id."""
+        if isinstance(hit, Hit):
+            docnum = hit.docnum
+        else:
+            with self._io:
+                docnum = self._searcher.document_number(nct_id=hit)
+        if docnum is None:
+            return {}
+        return {f.name: self._facet_value(f.name, docnum) for f in FACETS}
+
+    # -- lookups -----------------------------------------------------------
+    def __len__(self) -> int:
+        return self._searcher.doc_count()
+
+    def __contains__(self, nct_id: str) -> bool:
+        with self._io:
+            return self._searcher.document_number(nct_id=nct_id) is not None
+
+    def get(self, nct_id: str) -> Trial:
+        with self._io:
+            fields = self._searcher.document(nct_id=nct_id.strip().upper())
+        if fields is None:
+            raise TrialNotFound(f"no trial {nct_id} in the index at {self.path}")
+        return decode_record(fields["record"])
+
+    def trials(self) -> Iterator[Trial]:
+        for fields in self._searcher.all_stored_fields():
+            yield decode_record(fields["record"])
+
+    # -- search ------------------------------------------------------------
+    def search(
+        self,
+        text: str,
+        *,
+        top: int = 10,
+        filters: Filters | None = None,
+        fields: dict[str, float] | None = None,
+        prefer_open: bool = True,
+    ) -> list[Hit]:
+        """Rank trials for ``text`` by BM25F over the text fields.
+
+        ``text`` is treated as plain words: Whoosh query syntax (AND, OR,
+        NOT, wildcards, fields, quotes, boosts) has no effect. With
+        ``prefer_open``, trials still open to enrolment get the
+        ``OPEN_STATUS_BOOST`` prior.
+        """
+        weights = {term: 1.0 for term in query_terms(text)}
+        kept, _ = self.search_split(weights, top=top, filters=filters, fields=fields, prefer_open=prefer_open)
+        return kept
+
+    def search_split(
+        self,
+        weights: dict[str, float],
+        *,
+        top: int = 10,
+        filters: Filters | None = None,
+        fields: dict[str, float] | None = None,
+        prefer_open: bool = False,
+        removed: int = 0,
+        count_closed: bool = False,
+    ) -> tuple[list[Hit], list[Hit]] | tuple[list[Hit], list[Hit], int]:
+        """The ``top`` hits the filters keep, and the best ``removed`` hits they remove;
+        with ``count_closed``, also how many of the best ``top`` would be trials no
+        longer enrolling that only the filters' open-to-enrolment default left out.
+
+        BM25F is summed term at a time from per-(field, term) score arrays,
+        computed on first use from the term's postings and cached (bounded in
+        bytes): the same scores as a Whoosh ``Or`` query, many times faster
+        for the long queries a patient description makes.
+        """
+        if not weights or top <= 0:
+            return ([], [], 0) if count_closed else ([], [])
+        total = self._total(weights, fields or TEXT_FIELDS)
+        if prefer_open:
+            total[self._open()] *= OPEN_STATUS_BOOST
+        candidates = np.flatnonzero(total > 0)
+        keep_mask = self._allowed(candidates, filters)
+        kept = self._best(candidates[keep_mask], total, top)
+        gone = self._best(candidates[~keep_mask], total, removed) if removed else []
+        if not count_closed:
+            return kept, gone
+        closed = 0
+        if filters is not None and filters.open_only:  # the same scores, without the open-only default
+            wider = candidates[self._allowed(candidates, filters.with_closed())]
+            best = wider[np.argsort(-total[wider], kind="stable")[:top]]
+            closed = int((~self._open()[best]).sum())
+        return kept, gone, closed
+
+    def scores_of(self, weights: dict[str, float], hits: list[Hit]) -> tuple[list[float], float]:
+        """Each hit's BM25F score for another weighted query (no status prior),
+        and the best score any trial gets for it."""
+        if not weights or not hits:
+            return [0.0] * len(hits), 0.0
+        total = self._total(weights, TEXT_FIELDS)
+        return [float(total[h.docnum]) for h in hits], float(total.max())
+
+    def _total(self, weights: dict[str, float], fields: dict[str, float]) -> np.ndarray:
+        total = np.zeros(self._doc_count)
+        for name in fields:
+            for term, boost in weights.items():
+                ids, scores = self._term_scores(name, term)
+                if len(ids):
+                    total[ids] += boost * scores  # a term occurs once per document in a field's postings
+        return total
+
+    def _best(self, docnums: np.ndarray, total: np.ndarray, n: int) -> list[Hit]:
+        if n <= 0 or not len(docnums):
+            return []
+        scores = total[docnums]
+        if len(docnums) > n * 2:  # the best 2n by score, ties at the cut taken in document order
+            cut = np.partition(scores, len(scores) - n * 2)[len(scores) - n * 2]
+            best = np.flatnonzero(scores >= cut)
+            best = best[np.argsort(-scores[best], kind="stable")[: n * 2]]
+            docnums, scores = docnums[best], scores[best]
+        hits = [Hit(self._facet_value("nct_id", int(d)), float(s), self._trial(int(d)), int(d))
+                for d, s in zip(docnums.tolist(), scores.tolist())]
+        hits.sort(key=lambda h: (-h.score, h.nct_id))
+        return hits[:n]
+
+    def _term_scores(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, term)
+        cached = self._score_cache.get(key)
+        if cached is not None:
+            return cached
+        deleted, lengths = self._deleted_mask(), self._field_lengths(field)
+        with self._io:
+            if key not in self._reader:
+                self._score_cache.put(key, _EMPTY)
+                return _EMPTY
+            ids, tf = columns.postings(self._reader, field, term, deleted)
+            idf = self._searcher.idf(field, term)
+            avgfl = self._searcher.avg_field_length(field) or 1
+        # BM25F exactly as whoosh.scoring.bm25, vectorized over the postings
+        b, k1 = self._weighting.B, self._weighting.K1
+        result = (ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[ids] / avgfl))))
+        self._score_cache.put(key, result)
+        return result
+
+    def _field_lengths(self, field: str) -> np.ndarray:
+        lengths = self._length_cache.get(field)
+        if lengths is None:
+            with self._io:
+                lengths = columns.field_lengths(self._reader, field)
+            self._length_cache[field] = lengths
+        return lengths
+
+    def _open(self) -> np.ndarray:
+        found = self._facet_cache.get("open")
+        if found is None:
+            found = np.isin(self.facet("status"), OPEN_STATUSES)
+            self._facet_cache["open"] = found
+        return found
+
+    def _allowed(self, docnums: np.ndarray, filters: Filters | None) -> np.ndarray:
+        if filters is None or filters.is_empty or not len(docnums):
+            return np.ones(len(docnums), dtype=bool)
+        mask = np.ones(len(docnums), dtype=bool)
+        if filters.age is not None:
+            mask &= (self.facet("min_age")[docnums] <= filters.age) & (filters.age <= self.facet("max_age")[docnums])
+        if filters.sex in ("female", "male"):
+            sexes = self.facet("sex")[docnums]
+            mask &= (sexes == "all") | (sexes == filters.sex)
+        if filters.open_only:
+            mask &= self._open()[docnums]
+        if filters.has_radius:
+            mask &= self.distances(filters.near)[docnums] <= filters.within_km
+        if filters.status or filters.phase or filters.country or filters.study_type:
+            narrowed = Filters(status=filters.status, phase=filters.phase, country=filters.country,
+                               study_type=filters.study_type, include_closed=True)
+            names = ("status", "phase", "country", "study_type")
+            arrays = {name: self.facet(name)[docnums] for name in names}
+            mask &= np.array([narrowed.allows({name: arrays[name][i] for name in names})
+                              for i in range(len(docnums))], dtype=bool)
+        mask &= ~self._deleted_mask()[docnums]
+        return mask
+
+    def distances(self, point: tuple[float, float]) -> np.ndarray:
+        """Each document's distance in km from ``point`` to its nearest located,
+        enrolling site (inf when it has none)."""
+        cached = self._distance_cache.get(point)
+        if cached is not None:
+            return cached
+        sites = self._sites()
+        out = np.full(self._doc_count, np.inf)
+        if len(sites["doc"]):
+            km = haversine_km(sites["lat"], sites["lon"], *point)
+            np.minimum.at(out, sites["doc"], km)
+        with self._io:
+            if len(self._distance_cache) >= DISTANCE_CACHE_SIZE:
+                self._distance_cache.pop(next(iter(self._distance_cache)), None)
+            self._distance_cache[point] = out
+        return out
+
+    def _sites(self) -> dict[str, np.ndarray]:
+        """Every located, enrolling site of every trial, as flat arrays."""
+        if "site_doc" not in self._facet_cache:
+            located = [(d, site_points(p)) for d, p in enumerate(self.facet("points")) if p]
+            self._facet_cache["site_lat"] = np.concatenate(
+                [p[:, 0] for _, p in located]).astype(float) if located else np.zeros(0)
+            self._facet_cache["site_lon"] = np.concatenate(
+                [p[:, 1] for _, p in located]).astype(float) if located else np.zeros(0)
+            self._facet_cache["site_doc"] = np.concatenate(
+                [np.full(len(p), d, dtype=np.int64) for d, p in located]) if located else np.zeros(0, np.int64)
+        return {"doc": self._facet_cache["site_doc"], "lat": self._facet_cache["site_lat"],
+                "lon": self._facet_cache["site_lon"]}
+
+    def data_date(self) -> str:
+        """The newest last-update date of any trial in the index ("" if none is known)."""
+        return max((u for u in self.facet("updated") if u), default="")
+
+    def _trial(self, docnum: int) -> Trial:
+        """The stored trial, decoded once and kept (a few thousand at most)."""
+        trial = self._trial_cache.get(docnum)
+        if trial is None:
+            with self._io:
+                record = self._searcher.stored_fields(docnum)["record"]
+            trial = decode_record(record)
+            with self._io:
+                if len(self._trial_cache) >= TRIAL_CACHE_SIZE:
+                    self._trial_cache.pop(next(iter(self._trial_cache)), None)
+                self._trial_cache[docnum] = trial
+        return trial
+
+    def stats(self) -> dict:
+        statuses: Counter[str] = Counter()
+        sections: Counter[str] = Counter()
+        constraints: Counter[str] = Counter()
+        n = 0
+        for trial in self.trials():
+            n += 1
+            statuses[trial.overall_status or "UNKNOWN"] += 1
+            for c in trial.criteria:
+                sections[c.section] += 1
+                for con in c.constraints:
+                    constraints[con.kind] += 1
+        return {
+            "path": str(self.path),
+            "generation": self.generation,
+            "trials": n,
+            "criteria": sum(sections.values()),
+            "inclusion_criteria": sections["inclusion"],
+            "exclusion_criteria": sections["exclusion"],
+            "constraints": sum(constraints.values()),
+            "constraints_by_kind": dict(constraints.most_common()),
+            "status": dict(statuses.most_common()),
+            "open_to_enrolment": sum(statuses[s.upper()] for s in OPEN_STATUSES),
+            "data_date": self.data_date(),
+        }
+
+    def close(self) -> None:
+        self._searcher.close()
+        self._ix.close()
+
+    def __enter__(self) -> TrialIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+__all__ = ["FORMAT", "NO_MIN_AGE", "OPEN_STATUS_BOOST", "TRIAL_CACHE_SIZE", "Hit", "TrialIndex"]

@@ -1,0 +1,161 @@
+"""What one trial becomes in the index: the text fields BM25F searches, and
+the facet table that says, once per facet, how it is stored and read back.
+
+Every facet is a Whoosh column (one value per document, read for the whole
+index at C speed, see :mod:`matcher.index.columns`), never a stored field: a
+search filters on whole arrays, and reading a stored field would unpickle the
+trial record with it.
+"""
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import columns
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+
+from ..models import CLOSED_SITE_STATUSES, Location, Trial
+
+# Version of the on-disk layout, written into each generation (matcher.json).
+# 1: facets as stored fields (read back document by document); 2: facets as columns.
+FORMAT = 2
+
+# One analyzer for every text field and for queries (tokenize, lowercase,
+# stop words, Porter stemming).
+# (Whoosh's default token pattern keeps "*" for wildcards; ours does not, so
+# "lupus*" is the word lupus.)
+ANALYZER = StemmingAnalyzer(expression=r"\w+(\.?\w+)*")
+
+# Text fields searched by free-text queries, with their BM25F boosts.
+# Exclusion criteria are indexed but not searched by default: a trial that
+# excludes diabetics should not be pulled in by a diabetic patient.
+TEXT_FIELDS: dict[str, float] = {
+    "title": 3.0,
+    "conditions": 3.0,
+    "interventions": 1.0,
+    "summary": 1.0,
+    "description": 0.5,
+    "inclusion": 1.0,
+}
+
+NO_MIN_AGE = 0.0
+NO_MAX_AGE = 999.0
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filterable property of a trial.
+
+    ``value`` computes it from the trial; ``kind`` says how it is stored:
+    ``"label"`` (one of a few strings, stored as references to a table of
+    them), ``"text"`` (any string), ``"number"`` (a float) or ``"bytes"``.
+    ``missing`` is what a document without the facet (or a deleted one) reads as.
+    """
+
+    name: str
+    kind: str
+    value: Callable[[Trial], Any]
+    missing: Any = ""
+
+    def column(self) -> columns.Column:
+        if self.kind == "label":
+            return columns.RefBytesColumn()
+        if self.kind == "number":
+            return columns.NumericColumn("d", default=self.missing)
+        return columns.VarBytesColumn()
+
+    def encode(self, value: Any) -> Any:
+        return value if self.kind in ("number", "bytes") else str(value).encode("utf-8")
+
+    def decode(self, raw: Any) -> Any:
+        if self.kind == "number":
+            return float(raw)
+        if self.kind == "bytes":
+            return bytes(raw)
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+
+
+def _points(locations: list[Location]) -> bytes:
+    """(lat, lon, site number) of each located site still taking part, as float32 triples."""
+    rows = [(loc.lat, loc.lon, n) for n, loc in enumerate(locations)
+            if loc.lat is not None and loc.lon is not None and loc.status not in CLOSED_SITE_STATUSES]
+    return np.array(rows, dtype=np.float32).tobytes() if rows else b""
+
+
+# The facet table. Filters (matcher.filters.Filters) read these names.
+FACETS: tuple[Facet, ...] = (
+    Facet("nct_id", "text", lambda t: t.nct_id),
+    Facet("status", "label", lambda t: t.overall_status.lower() or "unknown"),
+    Facet("study_type", "label", lambda t: t.study_type.lower() or "unknown"),
+    Facet("sex", "label", lambda t: t.sex),
+    Facet("phase", "label", lambda t: ",".join(p.lower().replace("_", "") for p in t.phases) or "na"),
+    Facet("country", "text", lambda t: ",".join(c.lower() for c in t.countries)),
+    Facet("min_age", "number", lambda t: t.minimum_age if t.minimum_age is not None else NO_MIN_AGE, NO_MIN_AGE),
+    Facet("max_age", "number", lambda t: t.maximum_age if t.maximum_age is not None else NO_MAX_AGE, NO_MAX_AGE),
+    Facet("updated", "text", lambda t: t.last_update),
+    Facet("points", "bytes", lambda t: _points(t.locations), b""),
+)
+FACET = {f.name: f for f in FACETS}
+
+
+def column_name(facet: str) -> str:
+    """The Whoosh field that holds ``facet``'s column (nct_id is also the unique key field)."""
+    return f"f_{facet}"
+
+
+def schema() -> Schema:
+    text_fields = {
+        name: TEXT(analyzer=ANALYZER, field_boost=boost) for name, boost in TEXT_FIELDS.items()
+    }
+    facet_fields = {column_name(f.name): COLUMN(f.column()) for f in FACETS}
+    return Schema(
+        nct_id=ID(stored=True, unique=True),
+        exclusion=TEXT(analyzer=ANALYZER),
+        record=STORED,
+        **text_fields,
+        **facet_fields,
+    )
+
+
+def document(trial: Trial) -> dict:
+    """The Whoosh document of one trial: text fields, facet columns and the whole record."""
+    inclusion = " ".join(c.text for c in trial.criteria if c.section == "inclusion")
+    exclusion = " ".join(c.text for c in trial.criteria if c.section == "exclusion")
+    if not trial.criteria:
+        inclusion = trial.eligibility_text
+    fields = {
+        "nct_id": trial.nct_id,
+        "title": f"{trial.brief_title} {trial.official_title}",
+        "conditions": " ".join(trial.conditions + trial.keywords + trial.mesh_terms),
+        "interventions": " ".join(trial.interventions),
+        "summary": trial.brief_summary,
+        "description": trial.detailed_description,
+        "inclusion": inclusion,
+        "exclusion": exclusion,
+        "record": zlib.compress(json.dumps(trial.to_dict(), ensure_ascii=False).encode("utf-8")),
+    }
+    for facet in FACETS:
+        fields[column_name(facet.name)] = facet.encode(facet.value(trial))
+    return fields
+
+
+def facets_of_trial(trial: Trial) -> dict[str, Any]:
+    """The facet values of one trial, as the index reads them back."""
+    return {f.name: f.value(trial) for f in FACETS}
+
+
+def decode_record(record: bytes) -> Trial:
+    return Trial.from_dict(json.loads(zlib.decompress(record)))
+
+
+def query_terms(text: str) -> list[str]:
+    """The analyzed terms of ``text``: plain words only, no query syntax."""
+    seen: dict[str, None] = {}
+    for token in ANALYZER(text or ""):
+        seen.setdefault(token.text, None)
+    return list(seen)

@@ -1,0 +1,160 @@
+"""Writing trials into a new index generation, with bounded memory."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as windex
+
+from ..models import Trial
+from . import schema as layout
+from .store import (
+    INFO_FILE,
+    current_generation,
+    exclusive,
+    link_or_copy,
+    new_generation_name,
+    read_info,
+    remove_stale,
+    swap_in,
+    write_info,
+)
+
+BUFFER = 1_000  # documents held before they are handed to Whoosh
+WRITER_MB = 256  # Whoosh's in-memory posting pool; it spills sorted runs to disk beyond this
+
+
+@dataclass
+class BuildReport:
+    indexed: int = 0
+    criteria: int = 0
+    total: int = 0
+    generation: str = ""
+    seconds: float = 0.0
+    migrated: int = 0  # trials carried over from a generation in an older format
+
+
+class _Writer:
+    """Feeds documents to a Whoosh writer as they come.
+
+    Whoosh cannot replace a document added by the same uncommitted writer, so
+    a second record of a trial already handed over in this build commits what
+    came before (a new segment, not a rewrite) and replaces it: the last
+    record of an NCT id wins, and only the ids seen are kept in memory.
+    """
+
+    def __init__(self, ix: windex.Index, *, replace: bool):
+        self.ix, self.replace = ix, replace
+        self.writer = ix.writer(limitmb=WRITER_MB)
+        self.pending: dict[str, dict] = {}
+        self.written: dict[str, int] = {}  # NCT id -> its number of criteria
+
+    def add(self, trial: Trial) -> None:
+        if trial.nct_id in self.written and trial.nct_id not in self.pending:
+            self._flush()
+            self.writer.commit(merge=False)
+            self.writer = self.ix.writer(limitmb=WRITER_MB)
+            self.replace = True
+        self.pending[trial.nct_id] = layout.document(trial)
+        self.written[trial.nct_id] = len(trial.criteria)
+        if len(self.pending) >= BUFFER:
+            self._flush()
+
+    def _flush(self) -> None:
+        put = self.writer.update_document if self.replace else self.writer.add_document
+        for document in self.pending.values():
+            put(**document)
+        self.pending.clear()
+
+    def commit(self, optimize: bool) -> None:
+        self._flush()
+        self.writer.commit(optimize=optimize)
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
+def _older_trials(generation_dir: Path) -> Iterable[Trial]:
+    """Every trial stored in a generation (to carry it into the current format)."""
+    ix = windex.open_dir(str(generation_dir))
+    try:
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                yield layout.decode_record(fields["record"])
+    finally:
+        ix.close()
+
+
+def build_index(
+    path: str | os.PathLike,
+    trials: Iterable[Trial],
+    *,
+    update: bool = True,
+    on_trial: Callable[[Trial], None] | None = None,
+    optimize: bool | None = None,
+) -> BuildReport:
+    """Write ``trials`` into a new generation and swap it in.
+
+    With ``update`` (the default) the trials already in service are kept and
+    trials with the same NCT id are replaced; otherwise the new generation
+    holds only ``trials``. Nothing is swapped in unless the whole build
+    succeeds. Trials stream through: memory holds at most ``BUFFER``
+    documents, Whoosh's pool and the NCT ids seen.
+
+    An update starts from hard links to the generation in service (Whoosh
+    never rewrites a segment file: deletions live in the table of contents)
+    and adds a segment, which Whoosh's merge policy folds into others as
+    they accumulate; ``optimize`` merges everything into one segment
+    (default: only for a fresh build). So applying a day's updates costs
+    what they cost, not a rewrite of the whole index. An update to a
+    generation written in an older format rewrites it in the current one.
+    """
+    root = Path(path)
+    optimize = not (update and current_generation(root)) if optimize is None else optimize
+    started = time.perf_counter()
+    report = BuildReport()
+    with exclusive(root):
+        current = current_generation(root)
+        generation = new_generation_name()
+        target = root / generation
+        migrate = bool(update and current and read_info(root / current).get("format", 1) < layout.FORMAT)
+        try:
+            if update and current and not migrate:
+                shutil.copytree(root / current, target, copy_function=link_or_copy,
+                                ignore=shutil.ignore_patterns(INFO_FILE))
+                ix = windex.open_dir(str(target))
+            else:
+                target.mkdir(parents=True)
+                ix = windex.create_in(str(target), layout.schema())
+            writer = _Writer(ix, replace=bool(update and current and not migrate))
+            try:
+                for trial in trials:
+                    writer.add(trial)
+                    if on_trial:
+                        on_trial(trial)
+                report.indexed = len(writer.written)
+                report.criteria = sum(writer.written.values())
+                if migrate:
+                    for trial in _older_trials(root / current):
+                        if trial.nct_id not in writer.written:
+                            writer.add(trial)
+                            report.migrated += 1
+                writer.commit(optimize=optimize)
+            except BaseException:
+                writer.cancel()
+                raise
+            report.total = ix.doc_count()
+            ix.close()
+            write_info(target, {"format": layout.FORMAT, "trials": report.total})
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        swap_in(root, generation)
+        report.generation = generation
+        remove_stale(root, keep={generation, current or ""})
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,190 @@
+"""The index reads whole arrays out of Whoosh (matcher.index.columns): they must
+be exactly what Whoosh's own per-document interface returns, on fresh
+indexes, updated ones (several segments, deletions) and indexes written by an
+older matcher."""
+from __future__ import annotations
+
+import json
+import threading
+import zlib
+
+import numpy as np
+import pytest
+from whoosh import index as windex
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from conftest import seed_record
+from matcher.index import TEXT_FIELDS, TrialIndex, build_index
+from matcher.index import columns, writer
+from matcher.index.schema import ANALYZER, FACETS, column_name, facets_of_trial
+from matcher.index.store import read_info
+from matcher.ingest import ingest
+
+
+def _whoosh_postings(reader, field, term):
+    """The postings through Whoosh's public matcher, one call per posting."""
+    ids, tfs = [], []
+    if (field, term) in reader:
+        m = reader.postings(field, term)
+        while m.is_active():
+            if not reader.is_deleted(m.id()):
+                ids.append(m.id())
+                tfs.append(m.weight())
+            m.next()
+    return ids, tfs
+
+
+def _check_arrays_match_whoosh(ix: TrialIndex) -> int:
+    reader = ix._reader
+    deleted = columns.deleted_mask(reader)
+    assert deleted.tolist() == [reader.is_deleted(d) for d in range(reader.doc_count_all())]
+    checked = 0
+    for field in TEXT_FIELDS:
+        lengths = columns.field_lengths(reader, field)
+        assert lengths.tolist() == [reader.doc_field_length(d, field) or 0 for d in range(reader.doc_count_all())]
+        terms = [t.decode() if isinstance(t, bytes) else t for t in list(reader.lexicon(field))[:400:7]]
+        for term in terms:
+            ids, tfs = columns.postings(reader, field, term, deleted)
+            want_ids, want_tfs = _whoosh_postings(reader, field, term)
+            assert ids.tolist() == want_ids and tfs.tolist() == pytest.approx(want_tfs)
+            slow_ids, _ = columns.postings(reader, field, term, deleted, fast=False)
+            assert slow_ids.tolist() == want_ids
+            checked += 1
+    return checked
+
+
+def test_postings_lengths_and_facets_are_whoosh_own(fixture_index):
+    with TrialIndex(fixture_index) as ix:
+        assert _check_arrays_match_whoosh(ix) > 20
+        for trial in ix.trials():
+            docnum = ix._searcher.document_number(nct_id=trial.nct_id)
+            want = facets_of_trial(trial)
+            got = {f.name: ix.facet(f.name)[docnum] for f in FACETS}
+            assert got == want
+            assert ix.facets_of(trial.nct_id) == want
+
+
+def test_updates_with_deletions_and_several_segments_read_the_same(index_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "BUFFER", 1)
+    sources = [seed_record(tmp_path, f"NCT0999999{n}", f"Copy {n}") for n in range(3)]
+    ingest(sources, index_copy, update=True)
+    ingest([sources[1]], index_copy, update=True)  # replaces a trial: a deletion in an older segment
+    with TrialIndex(index_copy) as ix:
+        assert ix._reader.has_deletions() and len(list(ix._reader.leaf_readers())) > 1
+        assert _check_arrays_match_whoosh(ix) > 20
+        statuses = ix.facet("status")
+        assert [s for s, gone in zip(statuses, columns.deleted_mask(ix._reader)) if gone] == [""] * int(
+            columns.deleted_mask(ix._reader).sum())
+        hits = ix.search("lupus CAR-T", top=50)
+        assert len({h.nct_id for h in hits}) == len(hits)  # a replaced trial is found once
+        assert {"NCT09999990", "NCT09999991", "NCT09999992"} <= {h.nct_id for h in hits}
+
+
+def test_a_second_record_of_a_trial_already_written_replaces_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "BUFFER", 1)  # the first record leaves memory before the second comes
+    sources = [seed_record(tmp_path, "NCT09999991", "First"), seed_record(tmp_path, "NCT09999992", "Other"),
+               seed_record(tmp_path, "NCT09999991", "Second one")]
+    report = ingest(sources, tmp_path / "ix", update=False)
+    assert report.build.indexed == 2 and report.build.total == 2
+    with TrialIndex(tmp_path / "ix") as ix:
+        assert ix.get("NCT09999991").brief_title == "Second one"
+        assert [h.nct_id for h in ix.search("Second one")][:1] == ["NCT09999991"]
+
+
+def _legacy_generation(root, trials) -> None:
+    """An index as matcher wrote it before facets were columns (format 1)."""
+    schema = Schema(
+        nct_id=ID(stored=True, unique=True), exclusion=TEXT(analyzer=ANALYZER), status=ID(stored=True),
+        study_type=ID(stored=True), sex=ID(stored=True), phase=KEYWORD(commas=True, stored=True),
+        country=KEYWORD(commas=True, lowercase=True, stored=True), min_age=NUMERIC(float, bits=64, stored=True),
+        max_age=NUMERIC(float, bits=64, stored=True), updated=ID(stored=True), points=STORED, record=STORED,
+        **{name: TEXT(analyzer=ANALYZER, field_boost=boost) for name, boost in TEXT_FIELDS.items()})
+    (root / "gen-1").mkdir(parents=True)
+    ix = windex.create_in(str(root / "gen-1"), schema)
+    w = ix.writer()
+    for t in trials:
+        facets = facets_of_trial(t)
+        w.add_document(
+            title=f"{t.brief_title} {t.official_title}", conditions=" ".join(t.conditions + t.keywords + t.mesh_terms),
+            interventions=" ".join(t.interventions), summary=t.brief_summary, description=t.detailed_description,
+            inclusion=" ".join(c.text for c in t.criteria if c.section == "inclusion"),
+            exclusion=" ".join(c.text for c in t.criteria if c.section == "exclusion"),
+            record=zlib.compress(json.dumps(t.to_dict()).encode()), **facets)
+    w.commit()
+    ix.close()
+    (root / "CURRENT").write_text("gen-1\n")
+
+
+def test_an_index_from_an_older_matcher_is_read_and_rewritten_by_the_next_update(fixture_index, tmp_path):
+    with TrialIndex(fixture_index) as ix:
+        trials = list(ix.trials())
+        want = {t.nct_id: [h.nct_id for h in ix.search(t.brief_title, top=4)] for t in trials}
+    legacy = tmp_path / "legacy"
+    _legacy_generation(legacy, trials)
+    with TrialIndex(legacy) as ix:
+        assert ix.format == 1
+        assert {t.nct_id: [h.nct_id for h in ix.search(t.brief_title, top=4)] for t in trials} == want
+        assert ix.facets_of(trials[0].nct_id) == facets_of_trial(trials[0])
+    changed = trials[0]
+    changed.overall_status = "COMPLETED"
+    report = build_index(legacy, [changed])
+    assert report.migrated == len(trials) - 1 and report.total == len(trials)
+    with TrialIndex(legacy) as ix:
+        assert ix.format == 2 and read_info(legacy / ix.generation)["trials"] == len(trials)
+        assert ix.facets_of(changed.nct_id)["status"] == "completed"
+        assert sorted(t.nct_id for t in ix.trials()) == sorted(want)
+
+
+def test_searches_run_in_parallel_and_a_reload_never_closes_a_generation_in_use(index_copy, tmp_path):
+    from matcher.service import Matcher
+
+    matcher = Matcher(index_copy)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            try:
+                found = matcher.search("systemic lupus erythematosus, refractory", filters=None)
+                assert found.results
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=search) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        for n in range(3):
+            ingest([seed_record(tmp_path, f"NCT0999998{n}", f"Lupus copy {n}")], index_copy, update=True)
+            assert matcher.reload()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:1]
+    assert not matcher._retired and not matcher._users  # every replaced generation closed after its last request
+    assert len(matcher) == 4 + 3
+    matcher.close()
+
+
+def test_scores_are_whoosh_bm25f(fixture_index):
+    """The array scorer gives Whoosh's own BM25F scores for an Or query over the text fields."""
+    from whoosh import query as wquery
+    from whoosh.scoring import BM25F
+
+    text = "refractory systemic lupus erythematosus CAR-T cells"
+    terms = list(dict.fromkeys(tok.text for tok in ANALYZER(text)))
+    with TrialIndex(fixture_index) as ix:
+        ours = {h.nct_id: h.score for h in ix.search(text, top=10, prefer_open=False)}
+        q = wquery.Or([wquery.Term(f, t, boost=1.0) for f in TEXT_FIELDS for t in terms])
+        with ix._ix.searcher(weighting=BM25F()) as s:
+            theirs = {hit["nct_id"]: hit.score for hit in s.search(q, limit=10)}
+    assert ours.keys() == theirs.keys() and len(ours) >= 2
+    for nct_id, score in ours.items():
+        assert score == pytest.approx(theirs[nct_id], rel=1e-5)
+
+
+def test_facet_columns_are_named_once():
+    assert len({column_name(f.name) for f in FACETS}) == len(FACETS)
+    assert np.isin(["status", "sex", "min_age", "max_age", "points", "nct_id"], [f.name for f in FACETS]).all()
