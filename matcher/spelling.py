@@ -33,7 +33,7 @@ def _targets() -> dict[str, frozenset[str]]:
     from .nlp.lexicon import all_patterns
 
     words: set[str] = set()
-    for p in all_patterns():
+    for p in all_patterns(exact=False):
         if p["label"] in ("CONDITION", "THERAPY", "LAB") and isinstance(p["pattern"], str):
             words.update(w for w in re.findall(r"[a-z]+", p["pattern"].lower().replace("'", "")) if len(w) >= MIN_LENGTH)
     index: dict[str, set[str]] = {}

@@ -13,6 +13,7 @@ The entity ``id`` (``ent.ent_id_``) is the normalized concept.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from spacy.language import Language
@@ -20,8 +21,6 @@ from spacy.pipeline import EntityRuler
 
 from .. import resources
 from .tokenizer import make_tokenizer
-
-_TOKENIZER = make_tokenizer()
 
 PATTERN_FILES = (
     "lexicon/conditions_curated.jsonl",
@@ -31,8 +30,10 @@ PATTERN_FILES = (
 )
 
 
-def analyte_patterns() -> list[dict]:
-    """LAB patterns from analytes.json: ``names`` ignore case, ``exact_names`` do not."""
+def analyte_patterns(tokenizer: Callable | None = None, *, exact: bool = True) -> list[dict]:
+    """LAB patterns from analytes.json: ``names`` ignore case, ``exact_names`` do not
+    (token patterns, split by ``tokenizer``: the pipeline's own, else a fresh one;
+    left out when not ``exact``)."""
     from ..units import all_analytes
 
     patterns = []
@@ -41,10 +42,13 @@ def analyte_patterns() -> list[dict]:
         for name in analyte.names:
             if name not in exact:
                 patterns.append({"label": "LAB", "pattern": name, "id": analyte.id})
+    if not exact:
+        return patterns
+    tokenizer = tokenizer or make_tokenizer()
     for analyte in resources.read_json("analytes.json")["analytes"]:
         for name in analyte.get("exact_names", []):
             if len(name) > 1:  # single letters (K, P) are too ambiguous in running text
-                patterns.append({"label": "LAB", "pattern": [{"ORTH": t.text} for t in _TOKENIZER(name)], "id": analyte["id"]})
+                patterns.append({"label": "LAB", "pattern": [{"ORTH": t.text} for t in tokenizer(name)], "id": analyte["id"]})
     return patterns
 
 
@@ -52,7 +56,7 @@ def analyte_patterns() -> list[dict]:
 def _phrase_index() -> dict[str, tuple[str, str]]:
     """Lowercased string pattern -> (label, concept id), for ellipsis look-ups."""
     index: dict[str, tuple[str, str]] = {}
-    for p in all_patterns():
+    for p in all_patterns(exact=False):
         if isinstance(p["pattern"], str):
             index.setdefault(" ".join(p["pattern"].lower().split()), (p["label"], p["id"]))
     return index
@@ -85,7 +89,9 @@ def validate_pattern(entry: object, where: str) -> dict:
     return entry
 
 
-def all_patterns() -> list[dict]:
+def all_patterns(tokenizer: Callable | None = None, *, exact: bool = True) -> list[dict]:
+    """Every lexicon pattern; ``tokenizer`` splits the case-sensitive analyte
+    names, which ``exact=False`` leaves out (see :func:`analyte_patterns`)."""
     patterns: list[dict] = []
     for name in PATTERN_FILES:
         if resources.exists(name):
@@ -93,7 +99,7 @@ def all_patterns() -> list[dict]:
             if name.startswith("rules/"):  # hand-edited: checked line by line (built lexicons are checked by their build)
                 rows = [validate_pattern(row, f"{name}, line {i}") for i, row in enumerate(rows, 1)]
             patterns.extend(rows)
-    patterns.extend(analyte_patterns())
+    patterns.extend(analyte_patterns(tokenizer, exact=exact))
     return patterns
 
 
@@ -117,5 +123,5 @@ class LexiconRuler(EntityRuler):
 @Language.factory("matcher_lexicon", default_config={"phrase_matcher_attr": "LOWER"})
 def make_lexicon(nlp: Language, name: str, phrase_matcher_attr: str) -> EntityRuler:
     ruler = LexiconRuler(nlp, name=name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=True)
-    ruler.add_patterns(all_patterns())
+    ruler.add_patterns(all_patterns(nlp.tokenizer))
     return ruler
