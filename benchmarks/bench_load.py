@@ -60,6 +60,22 @@ def wait_healthy(host: str, port: int, timeout: float, proc: subprocess.Popen | 
     raise SystemExit(f"no healthy server on {host}:{port} after {timeout:.0f} s")
 
 
+def tree_rss_mb(pid: int) -> tuple[float, int]:
+    """Resident memory (MB) of process ``pid`` and all its descendants, and how many they are (Linux /proc)."""
+    total, count, todo = 0.0, 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+            count += 1
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total, count
+
+
 class Client(threading.Thread):
     """One keep-alive connection posting topics until ``deadline`` (a bounded loop)."""
 
@@ -112,6 +128,7 @@ def main() -> int:
 
     bodies = [json.dumps({"text": text, "top": args.top}).encode() for _, text in read_topics(args.topics)]
     proc = None
+    server_rss = None
     stack = contextlib.ExitStack()
     if args.url:
         parts = urlsplit(args.url)
@@ -144,6 +161,7 @@ def main() -> int:
         for c in clients:
             c.join(args.seconds + 120)
         elapsed = time.monotonic() - started
+        server_rss = tree_rss_mb(proc.pid) if proc is not None else None
     finally:
         if proc is not None:
             proc.send_signal(signal.SIGTERM)
@@ -166,6 +184,8 @@ def main() -> int:
         print(f"latency:  p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
               f"p99 {percentile(latencies, 0.99):.0f} ms, mean {statistics.fmean(latencies):.0f} ms, "
               f"max {max(latencies):.0f} ms")
+    if server_rss:
+        print(f"server RSS: {server_rss[0]:.0f} MB in {server_rss[1]} processes (after the load)")
     print(f"errors:   {n_errors}" + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(errors.items()))})" if errors else ""))
     if proc is not None:  # uvicorn re-raises SIGTERM after its graceful shutdown, hence -15
         how = "stopped by SIGTERM after a graceful shutdown" if proc.returncode in (0, -signal.SIGTERM) else f"exit code {proc.returncode}"

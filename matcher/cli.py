@@ -190,7 +190,7 @@ def cli() -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes parsing criteria (default: the number of cores; each needs about 0.5 GB).")
 @click.option("--optimize", is_flag=True, default=None,
-              help="Merge the index into one segment (a fresh build always does; updates only add a segment).")
+              help="Merge the index into one segment (builds write one per 10,000 trials; updates add one).")
 def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool, jobs: int | None,
               optimize: bool | None) -> None:
     """Index trial records from SOURCE files, directories or archives.

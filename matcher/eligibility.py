@@ -744,12 +744,18 @@ def _filler_stems() -> frozenset[str]:
     return content_words(" ".join(sorted(rules.filler | rules.headings | STOP_WORDS)))
 
 
+@lru_cache(maxsize=200_000)
+def _criterion_words(text: str) -> frozenset[str]:
+    """The content words of a criterion's text (trial text only: patient text is never cached)."""
+    from .patient import content_words
+
+    return content_words(text)
+
+
 def _unparsed(criterion: Criterion, patient: Patient) -> CriterionJudgement:
     """A criterion we could not read: an exclusion that shares no content word
     with anything the patient said is read as not triggered; otherwise unknown."""
-    from .patient import content_words
-
-    if criterion.section == "exclusion" and patient.words and not (content_words(criterion.text) & patient.words) - _filler_stems():
+    if criterion.section == "exclusion" and patient.words and not (_criterion_words(criterion.text) & patient.words) - _filler_stems():
         reason = "Nothing you told us relates to this exclusion; we assume it does not apply to you."
         return CriterionJudgement(criterion.id, criterion.section, criterion.text, PASS, reason, assumed=True)
     reason = "We could not check this criterion automatically; ask the study team."

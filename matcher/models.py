@@ -25,6 +25,30 @@ def _field_names(cls) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls))
 
 
+@cache
+def _field_order(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with its lists and dicts copied and nested records as dicts (what ``asdict`` gives)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if hasattr(value, "__dataclass_fields__"):
+        return value.to_dict() if hasattr(value, "to_dict") else asdict(value)
+    return value
+
+
+def _to_dict(obj: Any) -> dict[str, Any]:
+    """``dataclasses.asdict`` for our records, several times faster (no deep copy
+    of strings and numbers; indexing spent a third of its time in ``asdict``)."""
+    return {name: _plain(getattr(obj, name)) for name in _field_order(type(obj))}
+
+
 def _from_dict(cls, data: dict[str, Any]):
     known = _field_names(cls)
     return cls(**{k: v for k, v in data.items() if k in known})
@@ -47,7 +71,7 @@ class Location:
     lon: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Location":
@@ -63,7 +87,7 @@ class TimeWindow:
     anchor: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "TimeWindow":
@@ -137,9 +161,7 @@ class Constraint:
         return " ".join(p for p in parts if p)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["window"] = self.window.to_dict() if self.window else None
-        return data
+        return _to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Constraint":
@@ -170,9 +192,7 @@ class Criterion:
     unexplained: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["constraints"] = [c.to_dict() for c in self.constraints]
-        return data
+        return _to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Criterion":
@@ -217,10 +237,7 @@ class Trial:
         return sorted({loc.country for loc in self.locations if loc.country})
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["locations"] = [loc.to_dict() for loc in self.locations]
-        data["criteria"] = [c.to_dict() for c in self.criteria]
-        return data
+        return _to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Trial":
@@ -271,7 +288,7 @@ class Fact:
         return not (self.negated or self.family or self.hypothetical)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Fact":
@@ -313,9 +330,8 @@ class Patient:
     words: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _to_dict(self)
         data.pop("words")
-        data["facts"] = [f.to_dict() for f in self.facts]
         return data
 
     @classmethod

@@ -21,6 +21,7 @@ from .demographics import described_relation, read_age, read_sex
 from .form import FormError, check_text, validate_form
 from .language import other_language
 from .models import Fact, Patient
+from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .timing import TimingError, clause_of, days_since, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
@@ -90,8 +91,8 @@ _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:
 def _allergen(doc: Doc, ent: Span) -> bool:
     """ "allergic to penicillin", "penicillin allergy": the therapy is an allergen, not a treatment."""
     start, _ = clause_of(doc, ent)
-    before = doc.text[max(start, ent.start_char - 40) : ent.start_char]
-    after = doc.text[ent.end_char : ent.end_char + 12]
+    before = doc_text(doc)[max(start, ent.start_char - 40) : ent.start_char]
+    after = doc_text(doc)[ent.end_char : ent.end_char + 12]
     return bool(re.search(r"(allerg\w*|hypersensitiv\w*|intoleran\w*|anaphyla\w*)\s+(?:reaction\s+)?(?:to|with)\s+(?:\w+\s+(?:or|and|,)\s+)*$", before, re.I)
                 or re.match(r"[\s-]*(allerg\w*|hypersensitivity|intolerance)\b", after, re.I))
 
@@ -101,10 +102,10 @@ def _dose(doc: Doc, ent: Span) -> float | None:
     from .nlp.doses import read_doses
 
     start, end = clause_of(doc, ent)
-    for d in read_doses(doc.text[start:end]):
+    for d in read_doses(doc_text(doc)[start:end]):
         d_start, d_end = start + d.start, start + d.amount_end
         after = 0 <= d_start - ent.end_char <= 12
-        before = 0 <= ent.start_char - d_end <= 12 and re.fullmatch(r"[\s]*(?:of\s+)?", doc.text[d_end : ent.start_char])
+        before = 0 <= ent.start_char - d_end <= 12 and re.fullmatch(r"[\s]*(?:of\s+)?", doc_text(doc)[d_end : ent.start_char])
         if (after or before) and d.mg_per_day is not None:
             return d.mg_per_day
     return None
@@ -117,7 +118,7 @@ def _elided(doc: Doc, ent: Span) -> list[str]:
     words = ent.text.split()
     if len(words) < 2 or len(words[-1]) != 1:
         return []
-    m = re.match(r"\s*(?:/|,|and|or|&)\s*([A-Z])\b", doc.text[ent.end_char : ent.end_char + 8])
+    m = re.match(r"\s*(?:/|,|and|or|&)\s*([A-Z])\b", doc_text(doc)[ent.end_char : ent.end_char + 8])
     if not m:
         return []
     found = lookup(" ".join(words[:-1] + [m.group(1)]))
@@ -125,7 +126,7 @@ def _elided(doc: Doc, ent: Span) -> list[str]:
 
 
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
-    if _NO_ALLERGIES.search(doc.text):
+    if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
@@ -134,9 +135,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
             start, end = clause_of(doc, ent)
-            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc.text[start:end], re.I):
+            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
-            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|(?<!free )since|persist\w*|active)\b", doc.text[start:end], re.I):
+            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|(?<!free )since|persist\w*|active)\b", doc_text(doc)[start:end], re.I):
                 flags["historical"] = True  # "had a stroke in 2016": an event long past
             for extra in _elided(doc, ent):  # "hepatitis B and C negative"
                 patient.facts.append(Fact("condition", extra, days_ago=days, text=ent.text, **flags))
@@ -167,8 +168,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     measured = _measurements(doc)
     patient.facts.extend(measured)
     _findings(doc, patient, measured)
-    _blood_pressure(doc.text, patient)
-    _class_scores(doc.text, patient)
+    _blood_pressure(doc_text(doc), patient)
+    _class_scores(doc_text(doc), patient)
     latest_timing(patient.facts)
 
 

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .errors import MatcherError
 from .models import Fact
+from .nlp.tokenizer import doc_text
 
 
 class TimingError(MatcherError, ValueError):
@@ -52,7 +53,7 @@ _PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seve
 
 def clause_of(doc: Doc, span: Span) -> tuple[int, int]:
     """Character bounds of the sentence-like clause around ``span``."""
-    text = doc.text
+    text = doc_text(doc)
     left = max(text.rfind(sep, 0, span.start_char) for sep in (". ", "; ", "\n", "? ", "! "))
     right = [i for i in (text.find(sep, span.end_char) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
     return left + 1 if left >= 0 else 0, min(right) if right else len(text)
@@ -108,12 +109,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     others = [e for e in doc.ents if e.label_ == ent.label_ and e != ent]
     start = max([start] + [e.end_char for e in others if e.end_char <= ent.start_char])
     end = min([end] + [e.start_char for e in others if e.start_char >= ent.end_char])
-    clause = doc.text[start:end]
+    clause = doc_text(doc)[start:end]
     days = None
     # "4 weeks ago", "in the past month": a time since; "for 18 months" is a duration, not one
     # what follows the mention speaks of it first ("took terbinafine for 6 weeks, stopping 2 months ago"),
     # then what precedes it
-    after, before = doc.text[ent.start_char : end], doc.text[start : ent.start_char]
+    after, before = doc_text(doc)[ent.start_char : end], doc_text(doc)[start : ent.start_char]
     for part, lo, hi in ((after, ent.start_char, end), (before, start, ent.start_char)):
         for w in doc.spans.get("windows", []):
             if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I):
@@ -131,13 +132,13 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
-    current = bool(_CURRENT_RE.search(doc.text[start : ent.start_char]) or _SCHEDULE_RE.match(doc.text[ent.end_char : min(end, ent.end_char + 40)])
-                   or _ONGOING_AFTER.match(doc.text[ent.end_char : end])) \
+    current = bool(_CURRENT_RE.search(doc_text(doc)[start : ent.start_char]) or _SCHEDULE_RE.match(doc_text(doc)[ent.end_char : min(end, ent.end_char + 40)])
+                   or _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end])) \
         and not _STOP_WORDS_RE.search(clause)
     if days is None:
         # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it
         nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*last (?:dose|treatment|infusion|cycle|injection)[^.;]{0,60})",
-                       doc.text[end : end + 90], re.I)
+                       doc_text(doc)[end : end + 90], re.I)
         if nxt:
             days = _date_days(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
             if days is not None:

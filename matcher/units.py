@@ -392,7 +392,13 @@ class _UnitTable:
             raise UnitsDataError(f"{where}: notation {notation!r} already means {other!r}")
 
     def key(self, text: str) -> str:
-        return _unit_key(text, self.spellings)
+        keys = self.__dict__.setdefault("_keys", {})  # unit notations are few; reduce each once
+        found = keys.get(text)
+        if found is None:
+            found = _unit_key(text, self.spellings)
+            if len(keys) < 50_000:
+                keys[text] = found
+        return found
 
     def lookup(self, text: str) -> Unit | None:
         key = self.key(text)

@@ -10,12 +10,11 @@ import zlib
 
 import numpy as np
 import pytest
+from conftest import seed_record
 from whoosh import index as windex
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from conftest import seed_record
-from matcher.index import TEXT_FIELDS, TrialIndex, build_index
-from matcher.index import columns, writer
+from matcher.index import TEXT_FIELDS, TrialIndex, build_index, columns, writer
 from matcher.index.schema import ANALYZER, FACETS, column_name, facets_of_trial
 from matcher.index.store import read_info
 from matcher.ingest import ingest
@@ -188,3 +187,35 @@ def test_scores_are_whoosh_bm25f(fixture_index):
 def test_facet_columns_are_named_once():
     assert len({column_name(f.name) for f in FACETS}) == len(FACETS)
     assert np.isin(["status", "sex", "min_age", "max_age", "points", "nct_id"], [f.name for f in FACETS]).all()
+
+
+def test_records_serialize_as_dataclasses_asdict_would(seed_trial):
+    """Trial.to_dict (stored with every indexed trial) is asdict's answer, computed faster."""
+    from dataclasses import asdict
+
+    from matcher.patient import read_text
+
+    assert any(c.constraints and any(k.window for k in c.constraints) for c in seed_trial.criteria)
+    assert seed_trial.to_dict() == asdict(seed_trial)
+    patient = read_text("34-year-old woman with lupus nephritis; creatinine 1.1 mg/dL; no history of stroke")
+    expected = asdict(patient)
+    expected.pop("words")
+    assert patient.to_dict() == expected
+    copy = seed_trial.to_dict()
+    copy["criteria"][0]["constraints"].clear()  # a copy: the trial is untouched
+    assert seed_trial.criteria[0].to_dict() == asdict(seed_trial.criteria[0])
+
+
+def test_a_build_in_several_segments_scores_as_one(fixture_index, tmp_path, monkeypatch, records_dir):
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 1)
+    ingest([str(records_dir)], tmp_path / "ix", update=False)
+    queries = ["refractory systemic lupus erythematosus", "breast cancer HER2", "diabetes kidney disease insulin"]
+    with TrialIndex(tmp_path / "ix") as split, TrialIndex(fixture_index) as whole:
+        assert len(list(split._reader.leaf_readers())) == len(whole) > 1
+        for q in queries:
+            assert [(h.nct_id, round(h.score, 9)) for h in split.search(q, top=10)] == \
+                   [(h.nct_id, round(h.score, 9)) for h in whole.search(q, top=10)]
+        assert _check_arrays_match_whoosh(split) > 20
+    build_index(tmp_path / "ix", [], update=True, optimize=True)
+    with TrialIndex(tmp_path / "ix") as merged:
+        assert len(list(merged._reader.leaf_readers())) == 1

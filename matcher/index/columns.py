@@ -49,7 +49,7 @@ def _fixed_array(reader: Any, dtype: str, count: int, default: float) -> np.ndar
     """A NumericColumn's values as an array (fast path), or None if the reader is not one."""
     if not isinstance(reader, wcolumns.NumericColumn.Reader):
         return None
-    size = reader._fixedlen  # noqa: SLF001 - the column's documented on-disk layout
+    size = reader._fixedlen  # private: the column's documented on-disk layout
     stored = min(reader._count, count)
     data = np.frombuffer(reader._dbfile.get(reader._basepos, stored * size), dtype=dtype).astype(float)
     if stored < count:  # documents after the last stored value read as the default
@@ -116,8 +116,8 @@ def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
         count = segment.doc_count_all()
         fast = None
         try:
-            perdoc = segment._perdoc  # noqa: SLF001
-            raw = perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)  # noqa: SLF001
+            perdoc = segment._perdoc
+            raw = perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
             if raw is None:
                 fast = np.zeros(count)
             else:
@@ -137,11 +137,11 @@ def _block_postings(matcher: Any) -> tuple[list[np.ndarray], list[np.ndarray]] |
         return None
     ids, weights = [], []
     while matcher.is_active():
-        matcher._read_ids()  # noqa: SLF001 - decodes a whole block at once
-        matcher._read_weights()  # noqa: SLF001
-        ids.append(np.asarray(matcher._ids, dtype=np.int64)[matcher._i:])  # noqa: SLF001
-        weights.append(np.asarray(matcher._weights, dtype=float)[matcher._i:])  # noqa: SLF001
-        matcher._next_block()  # noqa: SLF001
+        matcher._read_ids()  # private: decodes a whole block at once
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int64)[matcher._i:])
+        weights.append(np.asarray(matcher._weights, dtype=float)[matcher._i:])
+        matcher._next_block()
     return ids, weights
 
 
@@ -152,7 +152,7 @@ def deleted_mask(reader: IndexReader) -> np.ndarray:
         if not segment.has_deletions():
             continue
         try:
-            gone = list(segment._perdoc.deleted_docs())  # noqa: SLF001 - the segment's deletion set
+            gone = list(segment._perdoc.deleted_docs())  # private: the segment's deletion set
         except AttributeError:
             gone = [d for d in range(segment.doc_count_all()) if segment.is_deleted(d)]
         mask[np.array(gone, dtype=np.int64) + base] = True

@@ -18,7 +18,16 @@ from ..filters import OPEN_STATUSES, Filters, site_points
 from ..geo.distance import haversine_km
 from ..models import Trial
 from . import columns
-from .schema import FACET, FACETS, FORMAT, NO_MIN_AGE, TEXT_FIELDS, column_name, decode_record, query_terms
+from .schema import (
+    FACET,
+    FACETS,
+    FORMAT,
+    NO_MIN_AGE,
+    TEXT_FIELDS,
+    column_name,
+    decode_record,
+    query_terms,
+)
 from .store import current_generation, read_info
 
 # Statuses under which a patient can still join (matcher.filters). Like

@@ -25,7 +25,12 @@ from .store import (
 )
 
 BUFFER = 1_000  # documents held before they are handed to Whoosh
-WRITER_MB = 256  # Whoosh's in-memory posting pool; it spills sorted runs to disk beyond this
+SEGMENT_DOCS = 10_000  # documents per segment a build writes (about 2.5 million postings)
+# Whoosh's posting pool: sorted in memory up to these limits, else spilled to
+# disk and merged back one pickled posting at a time (a third of commit time).
+# A segment's postings fit under them.
+WRITER_MB = 768
+POOL_ITEMS = 4_000_000
 
 
 @dataclass
@@ -49,30 +54,44 @@ class _Writer:
 
     def __init__(self, ix: windex.Index, *, replace: bool):
         self.ix, self.replace = ix, replace
-        self.writer = ix.writer(limitmb=WRITER_MB)
+        self.writer = self._open()
         self.pending: dict[str, dict] = {}
         self.written: dict[str, int] = {}  # NCT id -> its number of criteria
+        self.in_segment = 0  # documents handed to the current writer
+        self.segments = 0  # segments committed before the last one
+
+    def _open(self):
+        return self.ix.writer(limitmb=WRITER_MB, maxsize=POOL_ITEMS)
 
     def add(self, trial: Trial) -> None:
         if trial.nct_id in self.written and trial.nct_id not in self.pending:
-            self._flush()
-            self.writer.commit(merge=False)
-            self.writer = self.ix.writer(limitmb=WRITER_MB)
+            self._next_segment()
             self.replace = True
         self.pending[trial.nct_id] = layout.document(trial)
         self.written[trial.nct_id] = len(trial.criteria)
         if len(self.pending) >= BUFFER:
             self._flush()
+        if self.in_segment + len(self.pending) >= SEGMENT_DOCS:
+            self._next_segment()
 
     def _flush(self) -> None:
         put = self.writer.update_document if self.replace else self.writer.add_document
         for document in self.pending.values():
             put(**document)
+        self.in_segment += len(self.pending)
         self.pending.clear()
 
-    def commit(self, optimize: bool) -> None:
+    def _next_segment(self) -> None:
+        """Commit what was handed over as a segment (not merged) and go on with a new writer."""
         self._flush()
-        self.writer.commit(optimize=optimize)
+        self.writer.commit(merge=False)
+        self.writer = self._open()
+        self.in_segment = 0
+        self.segments += 1
+
+    def commit(self, optimize: bool, merge: bool) -> None:
+        self._flush()
+        self.writer.commit(optimize=optimize, merge=merge)
 
     def cancel(self) -> None:
         self.writer.cancel()
@@ -108,13 +127,14 @@ def build_index(
     An update starts from hard links to the generation in service (Whoosh
     never rewrites a segment file: deletions live in the table of contents)
     and adds a segment, which Whoosh's merge policy folds into others as
-    they accumulate; ``optimize`` merges everything into one segment
-    (default: only for a fresh build). So applying a day's updates costs
-    what they cost, not a rewrite of the whole index. An update to a
-    generation written in an older format rewrites it in the current one.
+    they accumulate. A build writes a segment per ``SEGMENT_DOCS`` trials
+    and never merges them (at registry scale a merge rewrites every posting
+    in Python); ``optimize`` merges everything into one segment. So applying
+    a day's updates costs what they cost, not a rewrite of the whole index.
+    An update to a generation written in an older format rewrites it in the
+    current one.
     """
     root = Path(path)
-    optimize = not (update and current_generation(root)) if optimize is None else optimize
     started = time.perf_counter()
     report = BuildReport()
     with exclusive(root):
@@ -143,7 +163,9 @@ def build_index(
                         if trial.nct_id not in writer.written:
                             writer.add(trial)
                             report.migrated += 1
-                writer.commit(optimize=optimize)
+                # An update lets Whoosh's merge policy fold its small segment into others;
+                # a build keeps its segments; ``optimize`` merges everything into one.
+                writer.commit(optimize=bool(optimize), merge=bool(update and current and not migrate))
             except BaseException:
                 writer.cancel()
                 raise
