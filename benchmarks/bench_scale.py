@@ -14,7 +14,10 @@ is printed) and the parse cache is not flattered. Then prints:
 - rebuild with a warm parse cache;
 - applying 1,000 updated trials to the index;
 - first query, then cold and warm p50/p95 over 100 patient topics (the 50
-  TREC 2022 dev topics, each twice).
+  TREC 2022 dev topics, each twice);
+- ``POST /search`` throughput with 4 concurrent clients against
+  ``matcher serve --workers 2`` (rate limit off; benchmarks/bench_load.py for
+  --load-seconds), and the server's memory.
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ import re
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -104,7 +109,20 @@ def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def measure(n: int, work: Path, jobs: int) -> None:
+def load(index: Path, seconds: float, workers: int = 2, clients: int = 4) -> None:
+    """bench_load.py against a server of ``workers`` processes on ``index``; its summary lines."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("bench_load.py")), "--index", str(index), "--workers",
+         str(workers), "--clients", str(clients), "--seconds", str(seconds)],
+        capture_output=True, text=True, check=False)
+    wanted = ("rate:", "latency:", "server RSS:", "errors:")
+    lines = [line for line in out.stdout.splitlines() if line.startswith(wanted)]
+    print(f"/search load:   {clients} clients, --workers {workers}, {seconds:.0f} s")
+    for line in lines or [f"failed ({out.returncode}): {out.stderr.strip()[-300:]}"]:
+        print(f"  {line}")
+
+
+def measure(n: int, work: Path, jobs: int, load_seconds: float = 30.0) -> None:
     work.mkdir(parents=True, exist_ok=True)
     corpus, index = work / f"scale-{n}.jsonl.gz", work / f"ix-{n}"
     shutil.rmtree(index, ignore_errors=True)
@@ -151,6 +169,8 @@ def measure(n: int, work: Path, jobs: int) -> None:
     print(f"search cold:    p50 {statistics.median(cold_pass):.0f} ms, p95 {percentile(cold_pass, 0.95):.0f} ms")
     print(f"search warm:    p50 {statistics.median(warm_pass):.0f} ms, p95 {percentile(warm_pass, 0.95):.0f} ms")
     print(f"process RSS:    {_rss_mb()[0]:.0f} MB")
+    if load_seconds > 0:
+        load(index, load_seconds)
 
 
 def main() -> int:
@@ -158,9 +178,10 @@ def main() -> int:
     parser.add_argument("--n", type=int, nargs="+", default=[7000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/matcher-scale"))
     parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--load-seconds", type=float, default=30.0, help="/search load test length (0: skip)")
     args = parser.parse_args()
     for n in args.n:
-        measure(n, args.work, args.jobs)
+        measure(n, args.work, args.jobs, args.load_seconds)
     return 0
 
 

@@ -109,13 +109,15 @@ def column_name(facet: str) -> str:
 
 
 def schema() -> Schema:
+    # No positions: nothing searches phrases, and BM25F needs only term frequencies
+    # (positions were a third of the postings written).
     text_fields = {
-        name: TEXT(analyzer=ANALYZER, field_boost=boost) for name, boost in TEXT_FIELDS.items()
+        name: TEXT(analyzer=ANALYZER, field_boost=boost, phrase=False) for name, boost in TEXT_FIELDS.items()
     }
     facet_fields = {column_name(f.name): COLUMN(f.column()) for f in FACETS}
     return Schema(
         nct_id=ID(stored=True, unique=True),
-        exclusion=TEXT(analyzer=ANALYZER),
+        exclusion=TEXT(analyzer=ANALYZER, phrase=False),
         record=STORED,
         **text_fields,
         **facet_fields,
