@@ -169,8 +169,18 @@ def unit_after(text: str, pos: int) -> tuple[str | None, int]:
     return unit, pos + (len(window) - len(stripped)) + len(candidate)
 
 
-def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[str, Any]]:
-    """Every quantity in ``text`` as a dict with ``start``/``end`` character offsets."""
+# What each pattern cannot match without (checked first: most criteria hold no
+# number, and the full patterns took a quarter of parsing time): a limit of
+# normal names "normal", ULN/LLN or an "upper limit"; a value or range has a
+# digit or a number word.
+_LIMIT_HINT = re.compile(r"normal|uln|u\.l\.n|lln|upper\s+limit", re.IGNORECASE)
+_NUMBER_HINT = re.compile(r"\d|" + "|".join(rf"\b{w}\b" for w in sorted(_WORD_NUMBERS, key=len, reverse=True)),
+                          re.IGNORECASE)
+
+
+def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool = True) -> list[dict[str, Any]]:
+    """Every quantity in ``text`` as a dict with ``start``/``end`` character offsets
+    (``hints=False`` runs every pattern even where a hint says it cannot match)."""
     before, after = _comparators()
     pats = _patterns()
     numbers = _number_words()
@@ -192,7 +202,9 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
             return None
         return before.get(" ".join(raw.lower().split())) or before.get(raw.lower().replace(" ", ""))
 
-    for m in [*pats["uln"].finditer(text), *pats["uln_after_times"].finditer(text)]:
+    limits = not hints or _LIMIT_HINT.search(text)
+    numbers_here = not hints or _NUMBER_HINT.search(text)
+    for m in [*pats["uln"].finditer(text), *pats["uln_after_times"].finditer(text)] if limits else []:
         if not free(m.start(), m.end()):
             continue
         mult = m.group("mult")
@@ -209,7 +221,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
                         value_max=None, unit=None, relative_to=ref, unit_text=ref))
         taken.append((m.start(), end))
 
-    for m in pats["range"].finditer(text):
+    for m in pats["range"].finditer(text) if numbers_here else []:
         if not free(m.start(), m.end()):
             continue
         lo, hi = _to_float(m.group("lo")), _to_float(m.group("hi"))
@@ -226,7 +238,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
                         unit=unit, relative_to=None, unit_text=unit_text))
         taken.append((m.start(), max(end, m.end("hi"))))
 
-    for m in pats["single"].finditer(text):
+    for m in pats["single"].finditer(text) if numbers_here else []:
         num_start = m.start("num")
         if not free(num_start, m.end("num")):
             continue
@@ -249,7 +261,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[dict[st
 
     # an enumeration of small scores ("ECOG 0, 1 or 2") is read as a range,
     # replacing the bare numbers found inside it
-    for m in pats["enum"].finditer(text):
+    for m in pats["enum"].finditer(text) if numbers_here else []:
         items = [int(x) for x in re.findall(r"\d", m.group("items"))]
         if len(items) >= 2 and all(x <= 5 for x in items):
             covered = [q for q in out if q["start"] >= m.start() and q["end"] <= m.end()]
