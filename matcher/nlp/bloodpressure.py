@@ -13,6 +13,7 @@ _CMP = {"less than or equal to": "<=", "greater than or equal to": ">=", "less t
         ">/=": ">=", "</=": "<=", "=/>": ">=", "<": "<", ">": ">", "≤": "<=", "≥": ">=", "<=": "<=", ">=": ">="}
 _PAIR = r"(?P<cmp>" + _CMP_WORDS + r")?\s*(?P<s>\d{2,3})\s*/\s*(?P<d>\d{2,3})(?!\d|\s*(?:mg|ml|kg|µ|u/|iu|cells|mm3|ul))"
 _NAMED = re.compile(r"\b(?:blood\s+pressures?|B/?P|(?:ms)?SBP\s*/\s*(?:ms)?DBP|arterial pressure)\b[^0-9;.]{0,25}?" + _PAIR + r"(?:\s*mm\s*(?:of\s*)?/?\s*hg)?", re.I)
+_PAIR_HINT = re.compile(r"\d\s*/\s*\d")
 _UNIT = re.compile(_PAIR + r"\s*mm\s*(?:of\s*)?/?\s*hg\b", re.I)
 
 
@@ -27,6 +28,8 @@ class Pressure:
 
 def read_pressures(text: str) -> list[Pressure]:
     out: list[Pressure] = []
+    if not _PAIR_HINT.search(text):  # every reading is systolic/diastolic
+        return out
     for pattern in (_NAMED, _UNIT):
         for m in pattern.finditer(text):
             s, d = float(m.group("s")), float(m.group("d"))

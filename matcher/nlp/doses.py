@@ -20,6 +20,7 @@ _FREQ = [(r"twice (?:a |per )?day|twice daily|\bbid\b|b\.i\.d\.?|every 12 hours|
          (r"every other day|alternate days", 0.5),
          (r"once (?:a |per )?week|weekly|every week", 1 / 7),
          (r"daily|a day|per day|each day|every day|\bqd\b|once (?:a |per )?day|every morning|every night|at night|nightly|/day", 1.0)]
+_DOSE_HINT = re.compile(r"\d\s*(?:mg|milligram|mcg|µg|μg|ug|microgram|g)", re.I)
 _DOSE = re.compile(
     r"(?P<cmp>no more than|not more than|more than|greater than|less than|at least|at most|in excess of|exceeding|up to|above|over|below|under|more|[≥≤<>]=?)?\s*"
     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|milligrams?|mcg|µg|μg|ug|micrograms?|g|grams?)\b"
@@ -45,6 +46,8 @@ def read_doses(text: str, *, assume_daily: bool = False) -> list[Dose]:
     """Every dose in ``text``; ``assume_daily`` reads a dose without a frequency as per day
     (criteria: "prednisone > 10 mg" is a daily dose)."""
     out = []
+    if not _DOSE_HINT.search(text):  # a dose is a number and a unit of mass
+        return out
     for m in _DOSE.finditer(text):
         scale = _SCALE.get(m.group("unit").lower())
         if scale is None:

@@ -58,3 +58,19 @@ def test_the_lexicon_finds_what_spacys_entity_ruler_finds(criteria_texts):
         assert a == b, text
         entities += len(a)
     assert entities > 2000
+
+
+@pytest.mark.parametrize("module, hint, read", [
+    ("matcher.nlp.doses", "_DOSE_HINT", "read_doses"),
+    ("matcher.nlp.bloodpressure", "_PAIR_HINT", "read_pressures"),
+])
+def test_reader_hints_change_no_answer(criteria_texts, monkeypatch, module, hint, read):
+    import importlib
+    import re
+
+    mod = importlib.import_module(module)
+    texts = criteria_texts + ["prednisone 10mg daily", "BP 142/91 mmHg", "blood pressure less than 160/90", "5 g/day"]
+    fast = [getattr(mod, read)(t) for t in texts]
+    monkeypatch.setattr(mod, hint, re.compile(""))  # every text passes the hint
+    assert fast == [getattr(mod, read)(t) for t in texts]
+    assert sum(map(len, fast)) >= 4
