@@ -219,3 +219,14 @@ def test_a_build_in_several_segments_scores_as_one(fixture_index, tmp_path, monk
     build_index(tmp_path / "ix", [], update=True, optimize=True)
     with TrialIndex(tmp_path / "ix") as merged:
         assert len(list(merged._reader.leaf_readers())) == 1
+
+
+def test_caches_forget_their_oldest_entries_beyond_their_bytes():
+    from matcher.index.reader import _BoundedCache
+
+    cache = _BoundedCache(1_000)
+    for i in range(20):
+        cache.put(i, (np.zeros(50), np.zeros(0)))  # 400 bytes each, and 100 of bookkeeping
+    assert len(cache) == 2 and set(cache) == {18, 19} and cache.size == 1_000
+    cache.put("trial", object(), cost=300)
+    assert set(cache) == {19, "trial"} and cache.size <= 1_000

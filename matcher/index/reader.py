@@ -37,8 +37,9 @@ from .store import current_generation, read_info
 OPEN_STATUS_BOOST = 1.2
 
 SCORE_CACHE_BYTES = 256 * 2**20  # (field, term) score arrays kept per open index
-TRIAL_CACHE_SIZE = 8_000  # decoded trials kept per open index
-DISTANCE_CACHE_SIZE = 64  # points whose distance arrays are kept
+TRIAL_CACHE_BYTES = 24 * 2**20  # decoded trials kept per open index, counted by their stored (compressed) size
+TRIAL_CACHE_SIZE = 8_000  # about that many trials (the ranker sizes its own caches by it)
+DISTANCE_CACHE_BYTES = 64 * 2**20  # distance arrays kept (8 bytes a trial per place searched from)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
@@ -51,22 +52,25 @@ class Hit:
 
 
 class _BoundedCache(dict):
-    """A dict that forgets its oldest entries beyond ``limit`` bytes of numpy arrays."""
+    """A dict that forgets its oldest entries beyond ``limit`` bytes, each entry costing what ``put`` says."""
 
     def __init__(self, limit: int):
         super().__init__()
         self.limit, self.size = limit, 0
+        self._costs: dict[Any, int] = {}
         self._lock = threading.Lock()
 
-    def put(self, key: Any, value: tuple[np.ndarray, np.ndarray]) -> None:
-        cost = sum(a.nbytes for a in value) + 100
+    def put(self, key: Any, value: Any, cost: int | None = None) -> None:
+        cost = (sum(a.nbytes for a in value) if cost is None else cost) + 100  # default: a tuple of arrays
         with self._lock:
             if key in self:
                 return
             while self and self.size + cost > self.limit:
                 oldest = next(iter(self))
-                self.size -= sum(a.nbytes for a in self.pop(oldest)) + 100
+                self.pop(oldest)
+                self.size -= self._costs.pop(oldest)
             self[key] = value
+            self._costs[key] = cost
             self.size += cost
 
 
@@ -92,9 +96,9 @@ class TrialIndex:
         self._doc_count = self._reader.doc_count_all()
         self._leaves = columns.Leaves(self._reader)
         self._score_cache = _BoundedCache(SCORE_CACHE_BYTES)
-        self._trial_cache: dict[int, Trial] = {}
+        self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
-        self._distance_cache: dict[tuple[float, float], np.ndarray] = {}
+        self._distance_cache = _BoundedCache(DISTANCE_CACHE_BYTES)
         self._facet_cache: dict[str, np.ndarray] = {}
         self._stored_facets: list[dict | None] | None = None
         self._deleted: np.ndarray | None = None
@@ -347,10 +351,7 @@ class TrialIndex:
         if len(sites["doc"]):
             km = haversine_km(sites["lat"], sites["lon"], *point)
             np.minimum.at(out, sites["doc"], km)
-        with self._io:
-            if len(self._distance_cache) >= DISTANCE_CACHE_SIZE:
-                self._distance_cache.pop(next(iter(self._distance_cache)), None)
-            self._distance_cache[point] = out
+        self._distance_cache.put(point, out, cost=out.nbytes)
         return out
 
     def _sites(self) -> dict[str, np.ndarray]:
@@ -371,16 +372,13 @@ class TrialIndex:
         return max((u for u in self.facet("updated") if u), default="")
 
     def _trial(self, docnum: int) -> Trial:
-        """The stored trial, decoded once and kept (a few thousand at most)."""
+        """The stored trial, decoded once and kept (``TRIAL_CACHE_BYTES`` of them at most)."""
         trial = self._trial_cache.get(docnum)
         if trial is None:
             with self._io:
                 record = self._searcher.stored_fields(docnum)["record"]
             trial = decode_record(record)
-            with self._io:
-                if len(self._trial_cache) >= TRIAL_CACHE_SIZE:
-                    self._trial_cache.pop(next(iter(self._trial_cache)), None)
-                self._trial_cache[docnum] = trial
+            self._trial_cache.put(docnum, trial, cost=len(record))
         return trial
 
     def stats(self) -> dict:
