@@ -13,7 +13,7 @@ import click
 
 from . import config
 from .errors import MatcherError
-from .filters import Filters
+from .filters import LIST_FILTERS, Filters
 from .form import FormError
 from .models import Trial
 from .service import Matcher
@@ -252,25 +252,22 @@ def sync_cmd(since: str | None, base_url: str, page_size: int, retries: int, res
 
 
 def filter_options(func: Callable) -> Callable:
-    for option in reversed([
-        click.option("--status", multiple=True, help="Keep trials with this overall status (e.g. recruiting, completed). "
-                     "Repeatable; overrides the open-to-enrolment default."),
+    options = [click.option(f"--{spec.name.replace('_', '-')}", multiple=True, help=f"{spec.help} Repeatable.")
+               for spec in LIST_FILTERS]
+    options += [
         click.option("--include-closed", is_flag=True,
                      help="Also show trials that no longer enrol (completed, terminated, ...), marked NOT RECRUITING."),
-        click.option("--phase", multiple=True, help="Keep trials of this phase (e.g. phase2, 'phase 2', II). Repeatable."),
-        click.option("--country", multiple=True, help="Keep trials with a site in this country (USA, France, FR...). Repeatable."),
-        click.option("--study-type", multiple=True, help="Keep trials of this type (interventional, observational)."),
         click.option("--near", metavar="PLACE", help="Where the patient lives: a city, 'Columbus, Ohio', a US ZIP code."),
         click.option("--within", metavar="DISTANCE", help="Keep trials with an enrolling site this close: 50mi, 100km."),
-    ]):
+    ]
+    for option in reversed(options):
         func = option(func)
     return func
 
 
 def _filters(options: dict[str, Any]) -> Filters:
-    return Filters(status=list(options["status"]), phase=list(options["phase"]), country=list(options["country"]),
-                   study_type=list(options["study_type"]), include_closed=options["include_closed"],
-                   within=_text(options["within"], "--within"))
+    return Filters(**{spec.name: list(options[spec.name]) for spec in LIST_FILTERS},
+                   include_closed=options["include_closed"], within=_text(options["within"], "--within"))
 
 
 _BADGES = {"eligible": "LIKELY ELIGIBLE", "uncertain": "MAYBE ELIGIBLE: questions open", "ineligible": "NOT ELIGIBLE"}

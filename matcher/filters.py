@@ -63,6 +63,29 @@ def phase_value(value: str) -> str:
     return f"{'earlyphase' if early else 'phase'}{number}"
 
 
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter that keeps trials whose facet of the same name is one of the
+    values asked for. This table drives the CLI options, the HTTP API's
+    ``filters`` fields, :meth:`Filters.normalized` and the index's filtering."""
+
+    name: str  # the Filters field and the index facet (matcher.index.schema.FACETS)
+    help: str
+    example: str
+    max_items: int  # values one request may name
+    many: bool = False  # the facet holds a comma-separated list (a trial has several phases or countries)
+
+
+LIST_FILTERS: tuple[ListFilter, ...] = (
+    ListFilter("status", "Keep trials with this overall status (e.g. recruiting, completed); overrides the "
+               "open-to-enrolment default.", "recruiting", 20),
+    ListFilter("phase", "Keep trials of this phase (e.g. phase2, 'phase 2', II).", "phase2", 20, many=True),
+    ListFilter("country", "Keep trials with a site in this country: a name or an ISO code (USA, France, FR).",
+               "United States", 50, many=True),
+    ListFilter("study_type", "Keep trials of this type (interventional, observational).", "interventional", 5),
+)
+
+
 @dataclass
 class Filters:
     """Hard filters on indexed trial fields; empty means no filter.
@@ -91,7 +114,16 @@ class Filters:
     @property
     def is_empty(self) -> bool:
         return (self.age is None and self.sex not in ("female", "male") and not self.open_only
-                and not (self.status or self.phase or self.country or self.study_type) and not self.has_radius)
+                and not self.has_lists and not self.has_radius)
+
+    @property
+    def has_lists(self) -> bool:
+        """Whether any of :data:`LIST_FILTERS` names values."""
+        return any(getattr(self, spec.name) for spec in LIST_FILTERS)
+
+    def lists_only(self) -> Filters:
+        """Only the :data:`LIST_FILTERS` of these filters (closed trials allowed)."""
+        return Filters(include_closed=True, **{spec.name: getattr(self, spec.name) for spec in LIST_FILTERS})
 
     @property
     def has_radius(self) -> bool:
@@ -106,11 +138,11 @@ class Filters:
             return False
         if self.open_only and facets["status"] not in OPEN_STATUSES:
             return False
-        for name, values in (("status", self.status), ("phase", self.phase),
-                             ("country", self.country), ("study_type", self.study_type)):
+        for spec in LIST_FILTERS:
+            values = getattr(self, spec.name)
             if values:
-                have = set(facets[name].lower().split(",")) if name in ("phase", "country") else {facets[name]}
-                if not have & {_plain(name, v) for v in values}:
+                have = set(facets[spec.name].lower().split(",")) if spec.many else {facets[spec.name]}
+                if not have & {_plain(spec.name, v) for v in values}:
                     return False
         if self.has_radius:
             nearest = nearest_site(facets.get("points") or b"", self.near)

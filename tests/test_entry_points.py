@@ -346,3 +346,19 @@ def test_open_trials_near_the_patient_from_the_cli_and_the_api(open_index):
         assert by_form.json()["results"]
         assert all(r["nearest_site"]["miles"] <= 50 for r in by_form.json()["results"])
         assert client.get("/health").json()["data_date"] == found["data_date"]
+
+
+def test_every_list_filter_is_an_option_a_field_and_a_facet():
+    """One table (matcher.filters.LIST_FILTERS) makes the CLI options, the API fields and the index facets agree."""
+    from matcher.api.schemas import SearchFilters
+    from matcher.cli import cli
+    from matcher.filters import LIST_FILTERS, Filters
+    from matcher.index import FACETS
+
+    search = cli.commands["search"]
+    options = {name for p in search.params for name in p.opts}
+    for spec in LIST_FILTERS:
+        assert f"--{spec.name.replace('_', '-')}" in options
+        assert spec.name in SearchFilters.model_fields
+        assert spec.name in {f.name for f in FACETS}
+        assert SearchFilters(**{spec.name: [spec.example]}).to_filters() == Filters(**{spec.name: [spec.example]})

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..filters import Filters
+from ..filters import LIST_FILTERS, Filters
 from ..form import MAX_TEXT_CHARS, PatientForm, PatientText
 
 NCT_PATTERN = r"^[Nn][Cc][Tt]\d{8}$"
@@ -25,20 +25,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-class SearchFilters(_Strict):
-    status: list[str] = Field(default_factory=list, max_length=20, examples=[["recruiting"]],
-                              description="Overall statuses to keep; overrides the open-to-enrolment default.")
+class _OtherFilters(_Strict):
     include_closed: bool = Field(False, strict=True, description="Also list trials that no longer enrol.")
-    phase: list[str] = Field(default_factory=list, max_length=20, examples=[["phase2"]])
-    country: list[str] = Field(default_factory=list, max_length=50, examples=[["United States"]],
-                               description="Countries with a site: names or ISO codes (USA, US, FR).")
-    study_type: list[str] = Field(default_factory=list, max_length=5, examples=[["interventional"]])
     within: str | float | None = Field(None, examples=["50mi"], description=(
         "Keep trials with an enrolling site this close to the patient's location: 50mi, 100km, or a number of km."))
 
+
+# the list filters (status, phase, country, study_type) come from matcher.filters.LIST_FILTERS
+_ListFilters = create_model("_ListFilters", __base__=_OtherFilters, **{
+    spec.name: (list[str], Field(default_factory=list, max_length=spec.max_items, examples=[[spec.example]],
+                                 description=spec.help))
+    for spec in LIST_FILTERS})
+
+
+class SearchFilters(_ListFilters):
     def to_filters(self) -> Filters:
-        return Filters(status=self.status, include_closed=self.include_closed, phase=self.phase,
-                       country=self.country, study_type=self.study_type, within=self.within)
+        return Filters(**{spec.name: getattr(self, spec.name) for spec in LIST_FILTERS},
+                       include_closed=self.include_closed, within=self.within)
 
 
 class _PatientRequest(_Strict):

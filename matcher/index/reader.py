@@ -14,7 +14,7 @@ from whoosh import index as windex
 from whoosh.scoring import BM25F
 
 from ..errors import IndexNotFound, TrialNotFound
-from ..filters import OPEN_STATUSES, Filters, site_points
+from ..filters import LIST_FILTERS, OPEN_STATUSES, Filters, site_points
 from ..geo.distance import haversine_km
 from ..models import Trial
 from . import columns
@@ -330,10 +330,9 @@ class TrialIndex:
             mask &= self._open()[docnums]
         if filters.has_radius:
             mask &= self.distances(filters.near)[docnums] <= filters.within_km
-        if filters.status or filters.phase or filters.country or filters.study_type:
-            narrowed = Filters(status=filters.status, phase=filters.phase, country=filters.country,
-                               study_type=filters.study_type, include_closed=True)
-            names = ("status", "phase", "country", "study_type")
+        if filters.has_lists:
+            narrowed = filters.lists_only()
+            names = [spec.name for spec in LIST_FILTERS]
             arrays = {name: self.facet(name)[docnums] for name in names}
             mask &= np.array([narrowed.allows({name: arrays[name][i] for name in names})
                               for i in range(len(docnums))], dtype=bool)
