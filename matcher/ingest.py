@@ -28,6 +28,12 @@ class IngestReport:
         return self.build.indexed if self.build else 0
 
 
+# A worker is replaced after this many batches (about 13,000 trials): spaCy's
+# vocabulary keeps every new word it sees, so a worker reading a registry's
+# worth of criteria would grow past 1.7 GB; a fresh one loads in about 1 s.
+WORKER_BATCHES = 200
+
+
 def default_jobs() -> int:
     """Worker processes for parsing: the cores this process may use."""
     try:
@@ -104,8 +110,9 @@ def prepare_trials(
     Trials are parsed in batches so spaCy sees many criteria at once; a
     criterion repeated in a batch is read once, and one found in ``cache`` is
     not read again. With ``jobs`` > 1, the spaCy work runs in that many worker
-    processes (each loads its own pipelines, about 0.5 GB), at most two
-    batches ahead per worker, so memory stays bounded however many records come.
+    processes (each loads its own pipelines, about 0.5 GB, and is replaced
+    after ``WORKER_BATCHES`` batches), at most two batches ahead per worker, so
+    memory stays bounded however many records come.
     """
     if jobs <= 1:
         for chunk in _batches(records, skipped, batch):
@@ -117,7 +124,8 @@ def prepare_trials(
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker,
+                             max_tasks_per_child=WORKER_BATCHES) as pool:
         running: deque = deque()
         for chunk in _batches(records, skipped, batch):
             work = _Batch(chunk, cache)

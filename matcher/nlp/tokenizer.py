@@ -7,6 +7,7 @@ patterns and quantities line up with token boundaries.
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 COMPARATOR_CHARS = r"≥≤≧≦⩾⩽<>=×±~"
@@ -24,12 +25,16 @@ def customize_tokenizer(nlp: Language) -> None:
     prefixes = list(nlp.Defaults.prefixes) + [rf"[{COMPARATOR_CHARS}]", r"[•▪●◦·]"]
     suffixes = list(nlp.Defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%", r"(?<=[A-Z])\."]
     # "hepatitis B." and "vitamin D." end sentences far more often than they are initials
-    nlp.tokenizer.rules = {
-        k: v for k, v in nlp.tokenizer.rules.items() if not (len(k) == 2 and k[0].isalpha() and k[1] == ".")
-    }
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    rules = {k: v for k, v in nlp.tokenizer.rules.items() if not (len(k) == 2 and k[0].isalpha() and k[1] == ".")}
+    # one new tokenizer rather than four setters: each setter reloads all 1,300 special cases (0.3 s)
+    old = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=rules,
+        prefix_search=compile_prefix_regex(prefixes).search,
+        suffix_search=compile_suffix_regex(suffixes).search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=old.token_match, url_match=old.url_match, faster_heuristics=old.faster_heuristics,
+    )
 
 
 def make_tokenizer():
