@@ -116,14 +116,19 @@ class Filters:
         return (self.age is None and self.sex not in ("female", "male") and not self.open_only
                 and not self.has_lists and not self.has_radius)
 
+    def list_allows(self, spec: ListFilter, value: str) -> bool:
+        """Whether one trial's facet ``value`` passes the list filter ``spec`` (True when it names no values)."""
+        wanted = getattr(self, spec.name)
+        if not wanted:
+            return True
+        have = set(value.lower().split(",")) if spec.many else {value}
+        return bool(have & {_plain(spec.name, v) for v in wanted})
+
     @property
     def has_lists(self) -> bool:
         """Whether any of :data:`LIST_FILTERS` names values."""
         return any(getattr(self, spec.name) for spec in LIST_FILTERS)
 
-    def lists_only(self) -> Filters:
-        """Only the :data:`LIST_FILTERS` of these filters (closed trials allowed)."""
-        return Filters(include_closed=True, **{spec.name: getattr(self, spec.name) for spec in LIST_FILTERS})
 
     @property
     def has_radius(self) -> bool:
@@ -139,11 +144,8 @@ class Filters:
         if self.open_only and facets["status"] not in OPEN_STATUSES:
             return False
         for spec in LIST_FILTERS:
-            values = getattr(self, spec.name)
-            if values:
-                have = set(facets[spec.name].lower().split(",")) if spec.many else {facets[spec.name]}
-                if not have & {_plain(spec.name, v) for v in values}:
-                    return False
+            if getattr(self, spec.name) and not self.list_allows(spec, facets[spec.name]):
+                return False
         if self.has_radius:
             nearest = nearest_site(facets.get("points") or b"", self.near)
             if nearest is None or nearest[1] > self.within_km:

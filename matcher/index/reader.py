@@ -99,7 +99,7 @@ class TrialIndex:
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
         self._distance_cache = _BoundedCache(DISTANCE_CACHE_BYTES)
-        self._facet_cache: dict[str, np.ndarray] = {}
+        self._facet_cache: dict[str, Any] = {}  # facet arrays, and values derived from them
         self._stored_facets: list[dict | None] | None = None
         self._deleted: np.ndarray | None = None
         self._io = threading.RLock()
@@ -330,12 +330,11 @@ class TrialIndex:
             mask &= self._open()[docnums]
         if filters.has_radius:
             mask &= self.distances(filters.near)[docnums] <= filters.within_km
-        if filters.has_lists:
-            narrowed = filters.lists_only()
-            names = [spec.name for spec in LIST_FILTERS]
-            arrays = {name: self.facet(name)[docnums] for name in names}
-            mask &= np.array([narrowed.allows({name: arrays[name][i] for name in names})
-                              for i in range(len(docnums))], dtype=bool)
+        for spec in LIST_FILTERS:
+            if getattr(filters, spec.name):
+                verdicts: dict[str, bool] = {}  # per distinct facet value: few, however many trials
+                mask &= np.fromiter((verdicts[v] if v in verdicts else verdicts.setdefault(v, filters.list_allows(spec, v))
+                                     for v in self.facet(spec.name)[docnums]), dtype=bool, count=len(docnums))
         mask &= ~self._deleted_mask()[docnums]
         return mask
 
@@ -367,8 +366,12 @@ class TrialIndex:
                 "lon": self._facet_cache["site_lon"]}
 
     def data_date(self) -> str:
-        """The newest last-update date of any trial in the index ("" if none is known)."""
-        return max((u for u in self.facet("updated") if u), default="")
+        """The newest last-update date of any trial in the index ("" if none is known); read once."""
+        found = self._facet_cache.get("data_date")
+        if found is None:
+            found = max((u for u in self.facet("updated") if u), default="")
+            self._facet_cache["data_date"] = found
+        return found
 
     def _trial(self, docnum: int) -> Trial:
         """The stored trial, decoded once and kept (``TRIAL_CACHE_BYTES`` of them at most)."""
