@@ -230,3 +230,11 @@ def test_caches_forget_their_oldest_entries_beyond_their_bytes():
     assert len(cache) == 2 and set(cache) == {18, 19} and cache.size == 1_000
     cache.put("trial", object(), cost=300)
     assert set(cache) == {19, "trial"} and cache.size <= 1_000
+
+
+def test_segments_are_separate_files_that_readers_map_from_disk(fixture_index):
+    """Whoosh copies every part of a compound segment into memory when it opens it
+    (each server process held the whole index); ours are written as separate files."""
+    generation = fixture_index / (fixture_index / "CURRENT").read_text().strip()
+    assert not list(generation.glob("*.seg"))
+    assert list(generation.glob("*.pst")) and list(generation.glob("*.trm"))

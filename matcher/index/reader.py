@@ -28,7 +28,7 @@ from .schema import (
     decode_record,
     query_terms,
 )
-from .store import current_generation, read_info
+from .store import allow_open_files, current_generation, read_info
 
 # Statuses under which a patient can still join (matcher.filters). Like
 # ClinicalTrials.gov's patient search, we prefer them: their BM25F score is
@@ -89,6 +89,7 @@ class TrialIndex:
             raise IndexNotFound(f"no index at {self.path}; build one with `matcher index`")
         self.generation = generation
         self.format = read_info(self.path / generation).get("format", 1)
+        allow_open_files(self.path / generation)
         self._ix = windex.open_dir(str(self.path / generation))
         self._weighting = BM25F()
         self._searcher = self._ix.searcher(weighting=self._weighting)

@@ -83,6 +83,21 @@ def exclusive(root: Path, name: str = ".lock", busy: str = "another build is run
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def allow_open_files(generation_dir: Path) -> None:
+    """Raise this process's soft limit on open files (within the hard limit) so
+    that a reader can keep every file of ``generation_dir`` open: segments are
+    separate files (about 20 each), so a registry-sized index has over a thousand."""
+    try:
+        import resource
+
+        needed = sum(1 for _ in generation_dir.iterdir()) + 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and soft < needed:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (needed if hard == resource.RLIM_INFINITY else min(hard, needed), hard))
+    except (ImportError, OSError, ValueError):  # not POSIX, or not allowed: Whoosh says so if files run out
+        pass
+
+
 def link_or_copy(source: str, target: str) -> None:
     """A hard link when the file system allows one (segment files are never changed in place), else a copy."""
     try:

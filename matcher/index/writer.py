@@ -61,7 +61,10 @@ class _Writer:
         self.segments = 0  # segments committed before the last one
 
     def _open(self):
-        return self.ix.writer(limitmb=WRITER_MB, maxsize=POOL_ITEMS)
+        # compound=False: a segment stays as separate files that readers map
+        # from disk; Whoosh reads a compound segment's parts into memory
+        # (a copy of the whole index per process, 350 MB at 70,000 trials).
+        return self.ix.writer(limitmb=WRITER_MB, maxsize=POOL_ITEMS, compound=False)
 
     def add(self, trial: Trial) -> None:
         if trial.nct_id in self.written and trial.nct_id not in self.pending:
