@@ -238,3 +238,20 @@ def test_segments_are_separate_files_that_readers_map_from_disk(fixture_index):
     generation = fixture_index / (fixture_index / "CURRENT").read_text().strip()
     assert not list(generation.glob("*.seg"))
     assert list(generation.glob("*.pst")) and list(generation.glob("*.trm"))
+
+
+def test_a_reader_raises_a_low_open_file_limit_to_what_its_generation_needs(fixture_index):
+    import subprocess
+    import sys
+
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+        "from matcher.index import TrialIndex\n"
+        f"ix = TrialIndex({str(fixture_index)!r})\n"
+        "print(*resource.getrlimit(resource.RLIMIT_NOFILE), len(ix.search('lupus', top=3)))\n"
+    )
+    soft, hard, found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                       check=True).stdout.split()
+    assert int(found) >= 1
+    assert int(soft) > 64 or int(hard) == 64  # raised, unless the hard limit forbids it
