@@ -319,16 +319,17 @@ class _Scorer:
 
     def result(self, hit: Hit, position: int) -> Result:
         explanation = explain(hit.trial, self.patient)
+        facets = self.index.facets_of(hit)
         feats = signals(
             hit.trial, explanation, text_score=hit.score, best=self.best, rank=position,
             words_score=self.words.get(hit.nct_id, 0.0), words_best=self.words_best,
-            fits=self.demographics.allows(self.index.facets_of(hit)), patient=self.patient,
+            fits=self.demographics.allows(facets), patient=self.patient,
         )
         counts = explanation.counts()
         score, contributions = self.ranker.score(feats), self.ranker.contributions(feats)
         site = None
         if self.near is not None:
-            site = _nearest(hit.trial, self.index.facets_of(hit), self.near)
+            site = _nearest(hit.trial, facets, self.near)
             near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
             score += near
             contributions["near"] = near

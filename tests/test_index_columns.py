@@ -201,9 +201,10 @@ def test_records_serialize_as_dataclasses_asdict_would(seed_trial):
     expected = asdict(patient)
     expected.pop("words")
     assert patient.to_dict() == expected
-    copy = seed_trial.to_dict()
-    copy["criteria"][0]["constraints"].clear()  # a copy: the trial is untouched
-    assert seed_trial.criteria[0].to_dict() == asdict(seed_trial.criteria[0])
+    data = seed_trial.to_dict()  # copies, as asdict's: changing them leaves the trial as it was
+    data["conditions"].append("not a condition")
+    data["criteria"][0]["constraints"].clear()
+    assert "not a condition" not in seed_trial.conditions and seed_trial.criteria[0].constraints
 
 
 def test_a_build_in_several_segments_scores_as_one(fixture_index, tmp_path, monkeypatch, records_dir):

@@ -57,37 +57,38 @@ def _fixed_array(reader: Any, dtype: str, count: int, default: float) -> np.ndar
     return data
 
 
+def _per_segment(leaves: Leaves, field: str, column: wcolumns.Column, missing: Callable[[int], np.ndarray],
+                 read: Callable[[Any, int], np.ndarray]) -> list[np.ndarray]:
+    """``read(raw column reader, document count)`` for each segment, ``missing(count)`` where it has no column."""
+    return [missing(count) if (raw := leaves.column(index, field, column)) is None else read(raw, count)
+            for index, _segment, _base, count in leaves]
+
+
 def numbers(leaves: Leaves, field: str, column: wcolumns.NumericColumn, default: float) -> np.ndarray:
     """A float column for every document number."""
-    parts = []
-    for index, _segment, _base, count in leaves:
-        raw = leaves.column(index, field, column)
-        if raw is None:
-            parts.append(np.full(count, default, dtype=float))
-            continue
+    def read(raw: Any, count: int) -> np.ndarray:
         fast = _fixed_array(raw, ">" + raw._typecode, count, default) if hasattr(raw, "_typecode") else None
-        parts.append(fast if fast is not None else np.array([raw[d] for d in range(count)], dtype=float))
+        return fast if fast is not None else np.array([raw[d] for d in range(count)], dtype=float)
+
+    parts = _per_segment(leaves, field, column, lambda count: np.full(count, default, dtype=float), read)
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def labels(leaves: Leaves, field: str, column: wcolumns.RefBytesColumn,
            decode: Callable[[bytes], Any], default: Any = "") -> np.ndarray:
     """A RefBytes column (few distinct values) as an object array, each distinct value decoded once."""
-    parts = []
-    for index, _segment, _base, count in leaves:
-        raw = leaves.column(index, field, column)
-        if raw is None:
-            parts.append(np.full(count, default, dtype=object))
-            continue
+    def read(raw: Any, count: int) -> np.ndarray:
         try:
             refs = np.frombuffer(raw._dbfile.get(raw._basepos, count * raw._itemsize), dtype=">" + raw._typecode)
             uniques = np.empty(max(len(raw._uniques), 1), dtype=object)
             uniques[:] = [decode(u) for u in raw._uniques] or [default]
-            parts.append(uniques[refs.astype(np.int64)])
+            return uniques[refs.astype(np.int64)]
         except (AttributeError, IndexError):
             slow = np.empty(count, dtype=object)
             slow[:] = [decode(raw[d]) for d in range(count)]
-            parts.append(slow)
+            return slow
+
+    parts = _per_segment(leaves, field, column, lambda count: np.full(count, default, dtype=object), read)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
 
 

@@ -111,9 +111,10 @@ class LexiconRuler(EntityRuler):
     - It counts its patterns once, not on every document (spaCy's recount of
       12,000 patterns took 40% of parsing time).
     - Token patterns that only spell out each token's exact text (``ORTH``),
-      473 of them, go to a PhraseMatcher on ``ORTH`` instead of the token
-      Matcher: the same matches, found about 50 times faster (the token
-      Matcher took a quarter of parsing time). Other token patterns stay there.
+      472 of the 511, go to a PhraseMatcher on ``ORTH`` instead of the token
+      Matcher, which took a quarter of parsing time: the same entities, and
+      the ruler runs 7 times faster (20,000 criteria: 2.9 s instead of
+      19.9 s). Other token patterns stay in the token Matcher.
     """
 
     _count = 0
