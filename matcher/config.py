@@ -1,4 +1,4 @@
-"""Where matcher keeps its index and finds its bundled corpus."""
+"""Where matcher keeps its index and caches and finds its bundled corpus."""
 from __future__ import annotations
 
 import os
@@ -15,6 +15,16 @@ def default_index_path() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "matcher" / "index"
+
+
+def cache_dir() -> Path:
+    """Where derived data of matcher's own (never patient text) is cached:
+    ``$MATCHER_CACHE``, else ``$XDG_CACHE_HOME/matcher``, else ``~/.cache/matcher``."""
+    env = os.environ.get("MATCHER_CACHE")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "matcher"
 
 
 def default_corpus_path() -> Path:

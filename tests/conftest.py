@@ -22,6 +22,20 @@ def seed_record(folder: Path, nct_id: str, title: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory):
+    """Derived caches (the lexicon's tokens) go to a directory of the test run, not the user's."""
+    import os
+
+    old = os.environ.get("MATCHER_CACHE")
+    os.environ["MATCHER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("MATCHER_CACHE", None)
+    else:
+        os.environ["MATCHER_CACHE"] = old
+
+
 @pytest.fixture
 def records_dir() -> Path:
     return RECORDS

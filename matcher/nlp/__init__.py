@@ -24,15 +24,14 @@ from . import context as _context  # noqa: F401
 from . import lexicon as _lexicon  # noqa: F401
 from . import quantities as _quantities  # noqa: F401
 from . import windows as _windows  # noqa: F401
-from .tokenizer import customize_tokenizer
+from .tokenizer import CONFIG as _TOKENIZER_CONFIG
 
 SHARED_COMPONENTS = ("matcher_lexicon", "matcher_windows", "matcher_quantities", "matcher_context")
 
 
 def build_pipeline(kind: str = "criteria") -> Language:
     """A fresh pipeline; ``kind`` is "criteria" (adds constraint assembly) or "patient"."""
-    nlp = spacy.blank("en")
-    customize_tokenizer(nlp)
+    nlp = spacy.blank("en", config=_TOKENIZER_CONFIG)
     for name in SHARED_COMPONENTS:
         nlp.add_pipe(name)
     if kind == "criteria":
