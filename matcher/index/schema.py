@@ -9,6 +9,7 @@ trial record with it.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,41 @@ FORMAT = 2
 # stop words, Porter stemming).
 # (Whoosh's default token pattern keeps "*" for wildcards; ours does not, so
 # "lupus*" is the word lupus.)
-ANALYZER = StemmingAnalyzer(expression=r"\w+(\.?\w+)*")
+EXPRESSION = r"\w+(\.?\w+)*"
+ANALYZER = StemmingAnalyzer(expression=EXPRESSION)
+
+_WORDS = re.compile(r"\w+(?:\.?\w+)*").findall  # EXPRESSION, its group not capturing: whole words
+_STOPS, _STEM = ANALYZER.items[2], ANALYZER.items[3]
+STEM_MEMO = 200_000
+_stems: dict[str, str] = {}
+
+
+def analyze(text: str) -> list[str]:
+    """The terms :data:`ANALYZER` gives for ``text``, in order, computed in one loop.
+
+    Whoosh passes every token through a generator per step (tokenize,
+    lowercase, stop words, stem through an LFU cache), which was a third of a
+    rebuild's time; this is three times faster. Documents are indexed from
+    these lists, so the schema keeps Whoosh's own analyzer and an index stays
+    readable by any version. Stems are memoized in a dict emptied when it
+    passes :data:`STEM_MEMO` words.
+    """
+    stops, minsize, maxsize, ignore = _STOPS.stops, _STOPS.min, _STOPS.max, _STEM.ignore
+    stems, stemfn = _stems, _STEM.stemfn
+    terms = []
+    for word in _WORDS(text):
+        word = word.lower()
+        if len(word) < minsize or (maxsize is not None and len(word) > maxsize) or word in stops:
+            continue
+        if word not in ignore:
+            stem = stems.get(word)
+            if stem is None:
+                if len(stems) >= STEM_MEMO:
+                    stems.clear()
+                stem = stems[word] = stemfn(word)
+            word = stem
+        terms.append(word)
+    return terms
 
 # Text fields searched by free-text queries, with their BM25F boosts.
 # Exclusion criteria are indexed but not searched by default: a trial that
@@ -130,15 +165,15 @@ def document(trial: Trial) -> dict:
     exclusion = " ".join(c.text for c in trial.criteria if c.section == "exclusion")
     if not trial.criteria:
         inclusion = trial.eligibility_text
-    fields = {
+    fields = {  # text fields as their analyzed terms: Whoosh indexes a list as it stands
         "nct_id": trial.nct_id,
-        "title": f"{trial.brief_title} {trial.official_title}",
-        "conditions": " ".join(trial.conditions + trial.keywords + trial.mesh_terms),
-        "interventions": " ".join(trial.interventions),
-        "summary": trial.brief_summary,
-        "description": trial.detailed_description,
-        "inclusion": inclusion,
-        "exclusion": exclusion,
+        "title": analyze(f"{trial.brief_title} {trial.official_title}"),
+        "conditions": analyze(" ".join(trial.conditions + trial.keywords + trial.mesh_terms)),
+        "interventions": analyze(" ".join(trial.interventions)),
+        "summary": analyze(trial.brief_summary or ""),
+        "description": analyze(trial.detailed_description or ""),
+        "inclusion": analyze(inclusion or ""),
+        "exclusion": analyze(exclusion or ""),
         "record": zlib.compress(json.dumps(trial.to_dict(), ensure_ascii=False).encode("utf-8")),
     }
     for facet in FACETS:
@@ -157,7 +192,4 @@ def decode_record(record: bytes) -> Trial:
 
 def query_terms(text: str) -> list[str]:
     """The analyzed terms of ``text``: plain words only, no query syntax."""
-    seen: dict[str, None] = {}
-    for token in ANALYZER(text or ""):
-        seen.setdefault(token.text, None)
-    return list(seen)
+    return list(dict.fromkeys(analyze(text or "")))
