@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .criteria import split_criteria
 from .index import BuildReport, build_index
-from .models import Constraint, Skipped, Trial
+from .models import Constraint, Criterion, Skipped, Trial
 from .nlp.cache import CACHE_FILE, ParseCache
 
 
@@ -78,9 +78,19 @@ class _Batch:
 
     def __init__(self, trials: list[Trial], cache: ParseCache | None):
         self.trials, self.cache = trials, cache
+        splits = cache.get_splits(t.eligibility_text for t in trials if t.eligibility_text) if cache is not None else {}
+        fresh: dict[str, list[list]] = {}
         for trial in trials:
-            trial.criteria = split_criteria(trial.eligibility_text)
+            rows = splits.get(trial.eligibility_text)
+            if rows is None:
+                trial.criteria = split_criteria(trial.eligibility_text)
+                if trial.eligibility_text:
+                    fresh[trial.eligibility_text] = [[c.id, c.section, c.text, c.start, c.end] for c in trial.criteria]
+            else:
+                trial.criteria = [Criterion(*row) for row in rows]
             locate_sites(trial)
+        if fresh and cache is not None:
+            cache.put_splits(fresh)
         wanted = list(dict.fromkeys((c.section, c.text) for t in trials for c in t.criteria))
         self.known = cache.get_many(wanted) if cache is not None else {}
         self.missing = [pair for pair in wanted if pair not in self.known]

@@ -219,10 +219,18 @@ def test_a_rebuild_reads_criteria_from_the_parse_cache(tmp_path, monkeypatch):
     assert first.cache_hits == 0 and first.cache_misses > 50
     with TrialIndex(tmp_path / "ix") as ix:
         before = {t.nct_id: t.to_dict() for t in ix.trials()}
+    # eligibility texts are not split again either
+    import matcher.ingest
+
+    def no_split(text):
+        raise AssertionError("split again")
+
+    monkeypatch.setattr(matcher.ingest, "split_criteria", no_split)
     again = ingest([str(RECORDS)], tmp_path / "ix", update=False)
     assert again.cache_misses == 0 and again.cache_hits == first.cache_misses
     with TrialIndex(tmp_path / "ix") as ix:
-        assert {t.nct_id: t.to_dict() for t in ix.trials()} == before  # the same trials, constraints included
+        assert {t.nct_id: t.to_dict() for t in ix.trials()} == before  # the same trials, criteria and constraints
+    monkeypatch.undo()
     # a new pipeline (another rule or code version) reads everything afresh
     monkeypatch.setattr(parse_cache, "pipeline_version", lambda: "another-version")
     fresh = ingest([str(RECORDS)], tmp_path / "ix", update=False)

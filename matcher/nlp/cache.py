@@ -2,7 +2,8 @@
 
 Eligibility criteria repeat (28% of the bundled corpus's are verbatim repeats)
 and re-indexing reads them all again. The cache maps (pipeline version,
-section, exact text) to the criterion's constraints and unread words, so a
+section, exact text) to the criterion's constraints and unread words, and a
+trial's whole eligibility text to how it was split into criteria, so a
 repeated criterion and a rebuild cost a lookup. The pipeline version is a
 digest of matcher's code and rule files: any change to how criteria are read
 starts a fresh cache (entries of older versions are dropped when it opens).
@@ -55,6 +56,9 @@ def pipeline_version() -> str:
     return digest.hexdigest()[:16]
 
 
+_SPLIT = "\0split"  # the key space of split eligibility texts (a section is "inclusion" or "exclusion")
+
+
 def _key(section: str, text: str) -> str:
     return hashlib.sha1(f"{section}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -76,7 +80,24 @@ class ParseCache:
     def get_many(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         """The cached readings of (section, text) pairs that have one."""
         wanted = {_key(*pair): pair for pair in pairs}
-        found: dict[tuple[str, str], dict[str, Any]] = {}
+        found = self._get(wanted)
+        self.hits += len(found)
+        self.misses += len(wanted) - len(found)
+        return found
+
+    def put_many(self, items: dict[tuple[str, str], dict[str, Any]]) -> None:
+        self._put({_key(*pair): value for pair, value in items.items()})
+
+    def get_splits(self, texts: Iterable[str]) -> dict[str, list[list]]:
+        """How each eligibility text that has been split before was split: rows of
+        :class:`~matcher.models.Criterion` fields (id, section, text, start, end)."""
+        return self._get({_key(_SPLIT, text): text for text in texts})
+
+    def put_splits(self, items: dict[str, list[list]]) -> None:
+        self._put({_key(_SPLIT, text): rows for text, rows in items.items()})
+
+    def _get(self, wanted: dict[str, Any]) -> dict[Any, Any]:
+        found = {}
         keys = list(wanted)
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
@@ -84,12 +105,10 @@ class ParseCache:
                 f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})", chunk)
             for key, value in rows:
                 found[wanted[key]] = json.loads(zlib.decompress(value))
-        self.hits += len(found)
-        self.misses += len(wanted) - len(found)
         return found
 
-    def put_many(self, items: dict[tuple[str, str], dict[str, Any]]) -> None:
-        rows = [(_key(*pair), self.version, zlib.compress(json.dumps(value).encode())) for pair, value in items.items()]
+    def _put(self, items: dict[str, Any]) -> None:
+        rows = [(key, self.version, zlib.compress(json.dumps(value).encode())) for key, value in items.items()]
         self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
         self._db.commit()
 
