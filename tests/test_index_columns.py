@@ -256,3 +256,32 @@ def test_a_reader_raises_a_low_open_file_limit_to_what_its_generation_needs(fixt
                                        check=True).stdout.split()
     assert int(found) >= 1
     assert int(soft) > 64 or int(hard) == 64  # raised, unless the hard limit forbids it
+
+
+def test_summed_term_scores_are_the_same_bits_as_adding_them_one_by_one(fixture_index):
+    """The per-document sum of term scores is done in one C pass; it must add in the
+    same order as adding array by array, so rankings and ties cannot move."""
+    from matcher.index.schema import query_terms
+
+    weights = {t: w for t, w in zip(query_terms("refractory lupus nephritis kidney biopsy CAR-T women pregnant"),
+                                    [1.0, 2.5, 0.3, 1.7, 1.0, 0.9, 1.1, 0.6, 1.3])}
+    with TrialIndex(fixture_index) as ix:
+        expected = np.zeros(len(ix._deleted_mask()))
+        for name in TEXT_FIELDS:
+            for term, boost in weights.items():
+                ids, scores = ix._term_scores(name, term)
+                expected[ids] += boost * scores
+        total = ix._total(weights, TEXT_FIELDS)
+        assert np.count_nonzero(total) >= 2
+        assert np.array_equal(total, expected)
+        assert not ix._total({"zzzunknownterm": 1.0}, TEXT_FIELDS).any()
+
+
+def test_a_results_facets_are_read_once_and_handed_out_as_copies(fixture_index):
+    with TrialIndex(fixture_index) as ix:
+        (hit, *_) = ix.search("lupus", top=3, prefer_open=False)
+        first = ix.facets_of(hit)
+        assert first["nct_id"] == hit.nct_id and hit.docnum in ix._facets_cache
+        first["status"] = "changed by a caller"
+        assert ix.facets_of(hit)["status"] != "changed by a caller"
+        assert ix.facets_of(hit.nct_id) == ix.facets_of(hit)

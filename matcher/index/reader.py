@@ -39,6 +39,7 @@ OPEN_STATUS_BOOST = 1.2
 SCORE_CACHE_BYTES = 256 * 2**20  # (field, term) score arrays kept per open index
 TRIAL_CACHE_BYTES = 24 * 2**20  # decoded trials kept per open index, counted by their stored (compressed) size
 TRIAL_CACHE_SIZE = 8_000  # about that many trials (the ranker sizes its own caches by it)
+FACETS_CACHE_BYTES = 16 * 2**20  # the facets of trials shown (a result's site points can be kilobytes)
 DISTANCE_CACHE_BYTES = 64 * 2**20  # distance arrays kept (8 bytes a trial per place searched from)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
@@ -100,6 +101,7 @@ class TrialIndex:
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
         self._distance_cache = _BoundedCache(DISTANCE_CACHE_BYTES)
+        self._facets_cache = _BoundedCache(FACETS_CACHE_BYTES)
         self._facet_cache: dict[str, Any] = {}  # facet arrays, and values derived from them
         self._stored_facets: list[dict | None] | None = None
         self._deleted: np.ndarray | None = None
@@ -173,7 +175,12 @@ class TrialIndex:
                 docnum = self._searcher.document_number(nct_id=hit)
         if docnum is None:
             return {}
-        return {f.name: self._facet_value(f.name, docnum) for f in FACETS}
+        found = self._facets_cache.get(docnum)
+        if found is None:
+            found = {f.name: self._facet_value(f.name, docnum) for f in FACETS}
+            cost = sum(len(v) if isinstance(v, (str, bytes)) else 8 for v in found.values())
+            self._facets_cache.put(docnum, found, cost=cost)
+        return dict(found)
 
     # -- lookups -----------------------------------------------------------
     def __len__(self) -> int:
@@ -262,13 +269,18 @@ class TrialIndex:
         return [float(total[h.docnum]) for h in hits], float(total.max())
 
     def _total(self, weights: dict[str, float], fields: dict[str, float]) -> np.ndarray:
-        total = np.zeros(self._doc_count)
+        ids, parts = [], []
         for name in fields:
             for term, boost in weights.items():
-                ids, scores = self._term_scores(name, term)
-                if len(ids):
-                    total[ids] += boost * scores  # a term occurs once per document in a field's postings
-        return total
+                found, scores = self._term_scores(name, term)
+                if len(found):
+                    ids.append(found)
+                    parts.append(boost * scores)
+        if not ids:
+            return np.zeros(self._doc_count)
+        # one pass in C, adding each document's parts in the order of the loop above
+        # (the same sums, bit for bit, as adding them array by array)
+        return np.bincount(np.concatenate(ids), np.concatenate(parts), minlength=self._doc_count)
 
     def _best(self, docnums: np.ndarray, total: np.ndarray, n: int) -> list[Hit]:
         if n <= 0 or not len(docnums):
