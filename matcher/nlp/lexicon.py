@@ -110,45 +110,50 @@ def all_patterns(tokenizer: Callable | None = None, *, exact: bool = True) -> li
     return patterns
 
 
-class PhraseTrie:
-    """Token sequences to match keys: what spaCy's PhraseMatcher finds, in Python.
+ORTH, LOWER = 0, 1  # what a step of a TokenTrie compares: a token's exact text, or its lowercase
 
-    Keyed by each token's text as the matcher compares it (lowercase, or
-    exact), so it is built from strings without creating spaCy documents or
-    vocabulary entries: 0.05 s for the lexicon's 13,000 patterns instead of
-    0.5 s. Every (key, start, end) of every occurrence is returned,
-    overlapping ones included.
+
+class TokenTrie:
+    """Token patterns to match keys: what spaCy's PhraseMatcher and token
+    Matcher find for patterns that give each token's exact text (``ORTH``) or
+    lowercase text (``LOWER``), in Python.
+
+    Built from strings, without spaCy documents or vocabulary entries: 0.05 s
+    for the lexicon's 13,000 patterns instead of 0.5 s. Every (key, start, end)
+    of every occurrence is returned, overlapping ones included.
     """
 
     def __init__(self) -> None:
-        self.root: dict = {}
+        self.root: list = [{}, {}, []]  # children by exact text, children by lowercase, keys ending here
         self.size = 0
 
-    def add(self, words: Sequence[str], key: int) -> None:
-        if not words:
+    def add(self, steps: Sequence[tuple[int, str]], key: int) -> None:
+        """Add a pattern: its steps, (ORTH or LOWER, text) per token."""
+        if not steps:
             return
         node = self.root
-        for word in words:
-            node = node.setdefault(word, {})
-        keys = node.setdefault(None, [])
-        if key not in keys:
-            keys.append(key)
+        for attr, text in steps:
+            node = node[attr].setdefault(text, [{}, {}, []])
+        if key not in node[2]:
+            node[2].append(key)
         self.size += 1  # patterns added, repeats included, as spaCy counts them
 
-    def __call__(self, words: Sequence[str]) -> list[tuple[int, int, int]]:
+    def __call__(self, texts: Sequence[str], lowers: Sequence[str]) -> list[tuple[int, int, int]]:
         found = []
-        root, n = self.root, len(words)
+        n = len(texts)
         for start in range(n):
-            node = root.get(words[start])
-            end = start + 1
-            while node is not None:
-                keys = node.get(None)
-                if keys:
-                    found.extend((key, start, end) for key in keys)
-                if end == n:
-                    break
-                node = node.get(words[end])
-                end += 1
+            stack = [(self.root, start)]
+            while stack:
+                node, end = stack.pop()
+                if node[2]:
+                    found.extend((key, start, end) for key in node[2])
+                if end < n:
+                    child = node[0].get(texts[end])
+                    if child is not None:
+                        stack.append((child, end + 1))
+                    child = node[1].get(lowers[end])
+                    if child is not None:
+                        stack.append((child, end + 1))
         return found
 
 
@@ -156,11 +161,10 @@ class LexiconRuler(EntityRuler):
     """spaCy's EntityRuler, matching the same entities at a fraction of the cost.
 
     - Phrase patterns (strings, matched on lowercase tokens) and token patterns
-      that only spell out each token's exact text (``ORTH``, 472 of the 511)
-      go to two :class:`PhraseTrie`: spaCy's token Matcher took a quarter of
-      parsing time, and creating a PhraseMatcher's 13,000 pattern documents
-      half a second at every start. Other token patterns stay in the token
-      Matcher.
+      that give each token's exact or lowercase text (all 511 of ours) go to a
+      :class:`TokenTrie`: spaCy's token Matcher took a quarter of parsing time,
+      and creating a PhraseMatcher's 13,000 pattern documents half a second
+      at every start. Other token patterns would go to spaCy's token Matcher.
     - The phrase patterns' tokens are read from a cache file
       (:func:`pattern_words`), so a process does not tokenize them again.
     - It counts its patterns once, not on every document (spaCy's recount of
@@ -171,28 +175,25 @@ class LexiconRuler(EntityRuler):
     """
 
     _count = 0
-    _lower: PhraseTrie | None = None
-    _exact: PhraseTrie | None = None
+    _trie: TokenTrie | None = None
 
     def add_patterns(self, patterns) -> None:
-        if self._lower is None:
-            self._lower, self._exact, self._rank = PhraseTrie(), PhraseTrie(), {}
-        rest, phrases, exact = [], [], []
+        if self._trie is None:
+            self._trie, self._rank = TokenTrie(), {}
+        rest, phrases = [], []
         for entry in patterns:
             key = self._key(entry)
             self._rank.setdefault(key, len(self._rank))
             if isinstance(entry.get("pattern"), str):
                 phrases.append((entry, key))
-            elif words := _exact_words(entry["pattern"]):
-                exact.append((words, key))
+            elif steps := _token_steps(entry["pattern"]):
+                self._trie.add(steps, key)
             else:
                 rest.append(entry)
         super().add_patterns(rest)
         for (entry, key), words in zip(phrases, pattern_words(self.nlp.tokenizer, [e["pattern"] for e, _ in phrases])):
-            self._lower.add([w.lower() for w in words], key)
-        for words, key in exact:
-            self._exact.add(words, key)
-        self._count = super().__len__() + self._lower.size + self._exact.size
+            self._trie.add([(LOWER, w.lower()) for w in words], key)
+        self._count = super().__len__() + self._trie.size
 
     def _key(self, entry: dict) -> int:
         """The match key of a pattern, as EntityRuler.add_patterns makes it."""
@@ -210,11 +211,14 @@ class LexiconRuler(EntityRuler):
         the one from the earlier file of :data:`PATTERN_FILES` wins. spaCy's
         EntityRuler leaves that tie to the order of a set, which read
         "proteinuria" one way or the other from text to text."""
-        matches = list(self.matcher(doc)) + list(self.phrase_matcher(doc))
-        if self._lower is not None:
+        matches = []
+        if len(self.matcher):
+            matches += self.matcher(doc)
+        if len(self.phrase_matcher):
+            matches += self.phrase_matcher(doc)
+        if self._trie is not None:
             texts = [t.text for t in doc]
-            matches += self._exact(texts)
-            matches += self._lower([t.lower() for t in texts])
+            matches += self._trie(texts, [t.lower() for t in texts])
         final = {(m_id, start, end) for m_id, start, end in matches if start != end}
         rank = self._rank
         return sorted(final, key=lambda m: (m[1] - m[2], m[1], rank.get(m[0], len(rank))))
@@ -271,16 +275,20 @@ def _write_cache(path, words: list[list[str]]) -> None:
         pass
 
 
-def _exact_words(pattern: object) -> list[str] | None:
-    """The token texts of a token pattern that is nothing but ``{"ORTH": text}`` per token, else None."""
+def _token_steps(pattern: object) -> list[tuple[int, str]] | None:
+    """(ORTH or LOWER, text) per token of a token pattern that gives each token's
+    exact or lowercase text and nothing else, else None."""
     if not isinstance(pattern, list) or not pattern:
         return None
-    words = []
+    steps = []
     for token in pattern:
-        if not (isinstance(token, dict) and set(token) == {"ORTH"} and isinstance(token["ORTH"], str) and token["ORTH"]):
+        if not (isinstance(token, dict) and len(token) == 1):
             return None
-        words.append(token["ORTH"])
-    return words
+        ((attr, text),) = token.items()
+        if attr not in ("ORTH", "LOWER") or not isinstance(text, str) or not text:
+            return None
+        steps.append((ORTH if attr == "ORTH" else LOWER, text))
+    return steps
 
 
 @Language.factory("matcher_lexicon", default_config={"phrase_matcher_attr": "LOWER"})
