@@ -25,6 +25,7 @@ from .schema import (
     NO_MIN_AGE,
     TEXT_FIELDS,
     column_name,
+    counts_of,
     decode_record,
     query_terms,
 )
@@ -397,26 +398,30 @@ class TrialIndex:
         return trial
 
     def stats(self) -> dict:
-        statuses: Counter[str] = Counter()
-        sections: Counter[str] = Counter()
-        constraints: Counter[str] = Counter()
-        n = 0
-        for trial in self.trials():
-            n += 1
-            statuses[trial.overall_status or "UNKNOWN"] += 1
-            for c in trial.criteria:
-                sections[c.section] += 1
-                for con in c.constraints:
-                    constraints[con.kind] += 1
+        """Counts of trials by status, of criteria and of constraints by kind.
+
+        Statuses come from the status column; criteria and constraints from the
+        counts the build kept (``matcher.json``), else, for a generation
+        written before builds kept them, by decoding every trial.
+        """
+        counts = read_info(self.path / self.generation).get("counts")
+        if counts is None:
+            counts = Counter()
+            for trial in self.trials():
+                counts.update(counts_of(trial))
+        live = ~self._deleted_mask()
+        statuses = Counter(s.upper() for s in self.facet("status")[live])
+        kinds = Counter({k.removeprefix("constraints:"): n for k, n in counts.items() if k.startswith("constraints:")})
+        inclusion, exclusion = counts.get("criteria:inclusion", 0), counts.get("criteria:exclusion", 0)
         return {
             "path": str(self.path),
             "generation": self.generation,
-            "trials": n,
-            "criteria": sum(sections.values()),
-            "inclusion_criteria": sections["inclusion"],
-            "exclusion_criteria": sections["exclusion"],
-            "constraints": sum(constraints.values()),
-            "constraints_by_kind": dict(constraints.most_common()),
+            "trials": int(live.sum()),
+            "criteria": inclusion + exclusion,
+            "inclusion_criteria": inclusion,
+            "exclusion_criteria": exclusion,
+            "constraints": sum(kinds.values()),
+            "constraints_by_kind": dict(kinds.most_common()),
             "status": dict(statuses.most_common()),
             "open_to_enrolment": sum(statuses[s.upper()] for s in OPEN_STATUSES),
             "data_date": self.data_date(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -179,6 +180,18 @@ def document(trial: Trial) -> dict:
     for facet in FACETS:
         fields[column_name(facet.name)] = facet.encode(facet.value(trial))
     return fields
+
+
+def counts_of(trial: Trial) -> Counter[str]:
+    """What ``matcher stats`` adds up, for one trial: its criteria per section
+    ("criteria:inclusion") and its constraints per kind ("constraints:age").
+    Kept with each generation (``matcher.json``), so stats need not decode every trial."""
+    counts: Counter[str] = Counter()
+    for criterion in trial.criteria:
+        counts["criteria:" + criterion.section] += 1
+        for constraint in criterion.constraints:
+            counts["constraints:" + constraint.kind] += 1
+    return counts
 
 
 def facets_of_trial(trial: Trial) -> dict[str, Any]:

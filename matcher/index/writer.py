@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +53,17 @@ class _Writer:
     record of an NCT id wins, and only the ids seen are kept in memory.
     """
 
-    def __init__(self, ix: windex.Index, *, replace: bool):
+    def __init__(self, ix: windex.Index, *, replace: bool, counts: dict[str, int] | None = None):
         self.ix, self.replace = ix, replace
         self.writer = self._open()
         self.pending: dict[str, dict] = {}
         self.written: dict[str, int] = {}  # NCT id -> its number of criteria
         self.in_segment = 0  # documents handed to the current writer
         self.segments = 0  # segments committed before the last one
+        # what `matcher stats` adds up, kept up to date (None: the generation
+        # this one starts from has no counts, so stats will count by reading)
+        self.counts: Counter[str] | None = Counter(counts) if counts is not None else None
+        self._searcher = None  # on what is committed, to find the trials an update replaces
 
     def _open(self):
         # compound=False: a segment stays as separate files that readers map
@@ -70,12 +75,32 @@ class _Writer:
         if trial.nct_id in self.written and trial.nct_id not in self.pending:
             self._next_segment()
             self.replace = True
+        if self.counts is not None:
+            self._count(trial)
         self.pending[trial.nct_id] = layout.document(trial)
         self.written[trial.nct_id] = len(trial.criteria)
         if len(self.pending) >= BUFFER:
             self._flush()
         if self.in_segment + len(self.pending) >= SEGMENT_DOCS:
             self._next_segment()
+
+    def _count(self, trial: Trial) -> None:
+        """Add ``trial``'s counts, less those of the trial it replaces."""
+        replaced = self.pending.get(trial.nct_id, {}).get("record")
+        if replaced is None and self.replace:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+            docnum = self._searcher.document_number(nct_id=trial.nct_id)
+            if docnum is not None:
+                replaced = self._searcher.stored_fields(docnum)["record"]
+        if replaced is not None:
+            self.counts.subtract(layout.counts_of(layout.decode_record(replaced)))
+        self.counts.update(layout.counts_of(trial))
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     def _flush(self) -> None:
         put = self.writer.update_document if self.replace else self.writer.add_document
@@ -88,15 +113,18 @@ class _Writer:
         """Commit what was handed over as a segment (not merged) and go on with a new writer."""
         self._flush()
         self.writer.commit(merge=False)
+        self._close_searcher()  # it cannot see the segment just committed
         self.writer = self._open()
         self.in_segment = 0
         self.segments += 1
 
     def commit(self, optimize: bool, merge: bool) -> None:
         self._flush()
+        self._close_searcher()
         self.writer.commit(optimize=optimize, merge=merge)
 
     def cancel(self) -> None:
+        self._close_searcher()
         self.writer.cancel()
 
 
@@ -153,7 +181,9 @@ def build_index(
             else:
                 target.mkdir(parents=True)
                 ix = windex.create_in(str(target), layout.schema())
-            writer = _Writer(ix, replace=bool(update and current and not migrate))
+            carried = update and current and not migrate
+            counts = read_info(root / current).get("counts") if carried else {}
+            writer = _Writer(ix, replace=bool(carried), counts=counts)
             try:
                 for trial in trials:
                     writer.add(trial)
@@ -174,7 +204,10 @@ def build_index(
                 raise
             report.total = ix.doc_count()
             ix.close()
-            write_info(target, {"format": layout.FORMAT, "trials": report.total})
+            info = {"format": layout.FORMAT, "trials": report.total}
+            if writer.counts is not None:
+                info["counts"] = {k: n for k, n in sorted(writer.counts.items()) if n}
+            write_info(target, info)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
