@@ -84,3 +84,27 @@ def test_a_generation_without_counts_is_counted_by_decoding_and_its_updates_keep
     assert kept(index_copy) is None  # not guessed from a partial count
     ingest([str(RECORDS)], index_copy, update=False)  # a rebuild counts again
     assert kept(index_copy) == decoded(index_copy)
+
+
+def test_the_data_date_is_kept_by_builds_and_updates(index_copy, tmp_path):
+    from matcher.index.store import read_info
+
+    def info():
+        return read_info(index_copy / current_generation(index_copy))
+
+    with TrialIndex(index_copy) as ix:
+        newest = max(t.last_update for t in ix.trials())
+        assert ix.data_date() == info()["data_date"] == newest
+    record = seed_record(tmp_path, "NCT09999992", "Updated later")
+    study = json.loads(record.read_text())
+    study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"] = {"date": "2031-05-04"}
+    record.write_text(json.dumps(study))
+    ingest([record], index_copy, update=True)
+    with TrialIndex(index_copy) as ix:
+        assert ix.data_date() == info()["data_date"] == "2031-05-04"
+    generation = index_copy / current_generation(index_copy)
+    kept_info = info()
+    kept_info.pop("data_date")
+    (generation / INFO_FILE).write_text(json.dumps(kept_info))
+    with TrialIndex(index_copy) as ix:  # an older generation: read from the column
+        assert ix.data_date() == "2031-05-04"

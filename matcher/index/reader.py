@@ -383,7 +383,9 @@ class TrialIndex:
         """The newest last-update date of any trial in the index ("" if none is known); read once."""
         found = self._facet_cache.get("data_date")
         if found is None:
-            found = max((u for u in self.facet("updated") if u), default="")
+            found = read_info(self.path / self.generation).get("data_date")  # kept by the build
+            if found is None:  # a generation written before builds kept it
+                found = max((u for u in self.facet("updated") if u), default="")
             self._facet_cache["data_date"] = found
         return found
 

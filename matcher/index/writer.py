@@ -64,6 +64,7 @@ class _Writer:
         # this one starts from has no counts, so stats will count by reading)
         self.counts: Counter[str] | None = Counter(counts) if counts is not None else None
         self._searcher = None  # on what is committed, to find the trials an update replaces
+        self.newest = ""  # the newest last-update date of the trials written
 
     def _open(self):
         # compound=False: a segment stays as separate files that readers map
@@ -77,6 +78,7 @@ class _Writer:
             self.replace = True
         if self.counts is not None:
             self._count(trial)
+        self.newest = max(self.newest, trial.last_update or "")
         self.pending[trial.nct_id] = layout.document(trial)
         self.written[trial.nct_id] = len(trial.criteria)
         if len(self.pending) >= BUFFER:
@@ -182,8 +184,8 @@ def build_index(
                 target.mkdir(parents=True)
                 ix = windex.create_in(str(target), layout.schema())
             carried = update and current and not migrate
-            counts = read_info(root / current).get("counts") if carried else {}
-            writer = _Writer(ix, replace=bool(carried), counts=counts)
+            before = read_info(root / current) if carried else {}
+            writer = _Writer(ix, replace=bool(carried), counts=before.get("counts") if carried else {})
             try:
                 for trial in trials:
                     writer.add(trial)
@@ -205,6 +207,8 @@ def build_index(
             report.total = ix.doc_count()
             ix.close()
             info = {"format": layout.FORMAT, "trials": report.total}
+            if not carried or "data_date" in before:  # the newest update seen, for `matcher stats` and results
+                info["data_date"] = max(writer.newest, before.get("data_date", ""))
             if writer.counts is not None:
                 info["counts"] = {k: n for k, n in sorted(writer.counts.items()) if n}
             write_info(target, info)
