@@ -124,7 +124,8 @@ class TokenTrie:
     """
 
     def __init__(self) -> None:
-        self.root: list = [{}, {}, []]  # children by exact text, children by lowercase, keys ending here
+        # a node: [children by exact text, children by lowercase, keys ending here], each None until needed
+        self.root: list = [None, None, None]
         self.size = 0
 
     def add(self, steps: Sequence[tuple[int, str]], key: int) -> None:
@@ -133,8 +134,16 @@ class TokenTrie:
             return
         node = self.root
         for attr, text in steps:
-            node = node[attr].setdefault(text, [{}, {}, []])
-        if key not in node[2]:
+            children = node[attr]
+            if children is None:
+                children = node[attr] = {}
+            child = children.get(text)
+            if child is None:
+                child = children[text] = [None, None, None]
+            node = child
+        if node[2] is None:
+            node[2] = [key]
+        elif key not in node[2]:
             node[2].append(key)
         self.size += 1  # patterns added, repeats included, as spaCy counts them
 
@@ -148,12 +157,14 @@ class TokenTrie:
                 if node[2]:
                     found.extend((key, start, end) for key in node[2])
                 if end < n:
-                    child = node[0].get(texts[end])
-                    if child is not None:
-                        stack.append((child, end + 1))
-                    child = node[1].get(lowers[end])
-                    if child is not None:
-                        stack.append((child, end + 1))
+                    if node[0] is not None:
+                        child = node[0].get(texts[end])
+                        if child is not None:
+                            stack.append((child, end + 1))
+                    if node[1] is not None:
+                        child = node[1].get(lowers[end])
+                        if child is not None:
+                            stack.append((child, end + 1))
         return found
 
 
