@@ -88,6 +88,7 @@ class _Clause:
     end: int
     ents: list[Span] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
+    text: str | None = None  # its text, once asked for (spaCy joins the tokens again on every access)
 
 
 def _clauses(doc: Doc) -> list[_Clause]:
@@ -277,7 +278,9 @@ class _Reading:
         return [q for q in self.quantities if clause.start <= q.start < clause.end]
 
     def clause_text(self, clause: _Clause) -> str:
-        return self.doc[clause.start : clause.end].text
+        if clause.text is None:
+            clause.text = self.doc[clause.start : clause.end].text
+        return clause.text
 
     @property
     def labels(self) -> set[str]:
