@@ -41,7 +41,9 @@ def _measurements(doc: Doc) -> list[Fact]:
     facts = []
     quantities = list(doc.spans.get("quantities", []))
     used: set[int] = set()
-    labs = [e for e in doc.ents if e.label_ == "LAB"]
+    # a finding that is also a lab's name ("proteinuria 3.5 g/day", "fever of 39.2 °C") gives
+    # the lab's value too when one follows in the lab's units; the finding itself stays a condition
+    labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and _names_a_lab(e.text))]
     for i, lab in enumerate(labs):
         nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
         start, end = clause_of(doc, lab)
@@ -61,6 +63,8 @@ def _measurements(doc: Doc) -> list[Fact]:
         analyte = analyte_for(lab.ent_id_)
         if analyte is None:
             continue
+        if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
+            continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
         if data["relative_to"]:
             facts.append(Fact("measurement", analyte.id, value=value, relative_to=data["relative_to"], text=doc[lab.start:q.end].text))
@@ -82,6 +86,11 @@ def _measurements(doc: Doc) -> list[Fact]:
         facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                           negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
     return facts
+
+
+def _names_a_lab(name: str) -> bool:
+    analyte = analyte_for(name)
+    return analyte is not None and analyte.kind != "score"
 
 
 _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"

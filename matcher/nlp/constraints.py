@@ -36,6 +36,7 @@ from ..units import UnitError, analyte_for, to_canonical
 from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
+from .context import CATEGORY_ATTR
 from .coverage import DEFINITION, annotate
 from .doses import read_doses
 from .lexicon import lookup
@@ -295,6 +296,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     names = [e for e in ents if e.label_ in ("CONDITION", "THERAPY")]
     quantities = [q for q in doc.spans.get("quantities", []) if not any(e.start < q.end and q.start < e.end for e in names)]
     quantities = [q for q in quantities if not any(e.label_ == "LAB" and e.start <= q.start and q.end <= e.end for e in ents)]
+    ents = _findings_with_values(doc, ents, quantities)
     clauses = _clauses(doc)
     for ent in ents:
         for c in clauses:
@@ -321,6 +323,39 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     _no_item(doc, clauses, constraints)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
     return _dedupe(constraints)
+
+
+def _findings_with_values(doc: Doc, ents: list[Span], quantities: list[Span]) -> list[Span]:
+    """A finding that is also a lab's name ("proteinuria", "fever"), followed
+    within a few words by a bound in that lab's units ("proteinuria greater
+    than 3.5 g/day", "fever > 38.5 °C"), is read as the lab, so the bound is
+    kept. Without a unit ("1+ proteinuria"), a bound in other units ("fever
+    for more than 2 weeks") or no bound, it stays the finding."""
+    out = []
+    for i, ent in enumerate(ents):
+        analyte = analyte_for(ent.text) if ent.label_ == "CONDITION" else None
+        if analyte is not None and analyte.kind != "score":
+            end = ents[i + 1].start if i + 1 < len(ents) else len(doc)
+            after = [q for q in quantities if ent.end <= q.start < end and q.start - ent.end <= 4]
+            if after and _bound_in_units(after[0]._.quantity, analyte):
+                lab = Span(doc, ent.start, ent.end, label="LAB", span_id=analyte.id)
+                for attr in CATEGORY_ATTR.values():
+                    setattr(lab._, attr, getattr(ent._, attr))
+                ent = lab
+        out.append(ent)
+    if any(a is not b for a, b in zip(out, ents)):
+        doc.ents = out  # what the criterion's words are read as, for coverage too
+    return out
+
+
+def _bound_in_units(quantity: dict, analyte) -> bool:
+    if quantity["comparator"] in (None, "=") or quantity["unit"] is None or quantity["relative_to"]:
+        return False
+    try:
+        to_canonical(quantity["value"], quantity["unit"], analyte.id)
+    except UnitError:
+        return False
+    return True
 
 
 def _measurements(r: _Reading, clause: _Clause, index: int) -> None:
