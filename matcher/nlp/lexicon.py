@@ -191,11 +191,13 @@ class LexiconRuler(EntityRuler):
     def add_patterns(self, patterns) -> None:
         if self._trie is None:
             self._trie, self._rank = TokenTrie(), {}
+        # phrases are compared on the attribute the ruler was configured with (ours: LOWER)
+        phrase_attr = {"LOWER": LOWER, "ORTH": ORTH, "TEXT": ORTH, None: ORTH}.get(self.phrase_matcher_attr)
         rest, phrases = [], []
         for entry in patterns:
             key = self._key(entry)
             self._rank.setdefault(key, len(self._rank))
-            if isinstance(entry.get("pattern"), str):
+            if isinstance(entry.get("pattern"), str) and phrase_attr is not None:
                 phrases.append((entry, key))
             elif steps := _token_steps(entry["pattern"]):
                 self._trie.add(steps, key)
@@ -203,7 +205,7 @@ class LexiconRuler(EntityRuler):
                 rest.append(entry)
         super().add_patterns(rest)
         for (entry, key), words in zip(phrases, pattern_words(self.nlp.tokenizer, [e["pattern"] for e, _ in phrases])):
-            self._trie.add([(LOWER, w.lower()) for w in words], key)
+            self._trie.add([(phrase_attr, w.lower() if phrase_attr == LOWER else w) for w in words], key)
         self._count = super().__len__() + self._trie.size
 
     def _key(self, entry: dict) -> int:

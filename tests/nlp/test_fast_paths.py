@@ -120,3 +120,26 @@ def test_reader_hints_change_no_answer(criteria_texts, monkeypatch, module, hint
     monkeypatch.setattr(mod, hint, re.compile(""))  # every text passes the hint
     assert fast == [getattr(mod, read)(t) for t in texts]
     assert sum(map(len, fast)) >= 4
+
+
+@pytest.mark.parametrize("attr", ["ORTH", "LOWER", "NORM"])
+def test_phrases_are_compared_on_the_attribute_the_ruler_is_configured_with(attr, tmp_path, monkeypatch):
+    import spacy
+    from spacy.pipeline import EntityRuler
+
+    from matcher.nlp.lexicon import LexiconRuler
+    from matcher.nlp.tokenizer import CONFIG
+
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path))
+    nlp = spacy.blank("en", config=CONFIG)
+    patterns = [{"label": "CONDITION", "pattern": "Lupus Nephritis", "id": "lupus nephritis"},
+                {"label": "LAB", "pattern": "HbA1c", "id": "hba1c"},
+                {"label": "CONDITION", "pattern": [{"ORTH": "SLE"}], "id": "sle"},
+                {"label": "CONDITION", "pattern": [{"LOWER": "type"}, {"ORTH": "2"}, {"LOWER": "diabetes"}], "id": "t2d"}]
+    ours = LexiconRuler(nlp, name="ours", phrase_matcher_attr=attr, overwrite_ents=True)
+    ours.add_patterns(patterns)
+    plain = EntityRuler(nlp, name="plain", phrase_matcher_attr=attr, overwrite_ents=True)
+    plain.add_patterns(patterns)
+    for text in ["lupus nephritis and hba1c 7%", "Lupus Nephritis, HbA1c 7%", "SLE with Type 2 Diabetes", "sle, type 2 diabetes"]:
+        assert [(e.text, e.label_, e.ent_id_) for e in ours(nlp.make_doc(text)).ents] == \
+               [(e.text, e.label_, e.ent_id_) for e in plain(nlp.make_doc(text)).ents], (attr, text)
