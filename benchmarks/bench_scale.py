@@ -9,8 +9,8 @@ many others, with numbers varied and wording changed, so that criteria repeat
 no more than in the bundled corpus (28% verbatim repeats there; the share here
 is printed) and the parse cache is not flattered. Then prints:
 
-- cold build (empty parse cache): time, trials/s, peak RSS (this process and
-  its worker processes), index size on disk;
+- cold build (empty parse cache): time, trials/s, peak RSS (this process, and
+  the largest parse worker as sampled from /proc), index size on disk;
 - rebuild with a warm parse cache;
 - applying 1,000 updated trials to the index;
 - first query, then cold and warm p50/p95 over 100 patient topics (the 50
@@ -35,7 +35,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from common import TREC, percentile
+from common import TREC, ChildPeaks, percentile
 
 from matcher import config
 from matcher.criteria import split_criteria
@@ -100,9 +100,8 @@ def write_corpus(n: int, out: Path, seed: int = 0) -> float:
     return 1 - len(seen) / total if total else 0.0
 
 
-def _rss_mb() -> tuple[float, float]:
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _size_mb(path: Path) -> float:
@@ -130,11 +129,12 @@ def measure(n: int, work: Path, jobs: int, load_seconds: float = 30.0) -> None:
     print(f"\n== {n:,} trials ({repeats:.0%} of criteria verbatim repeats; bundled corpus: 28%)")
 
     t0 = time.perf_counter()
-    report = ingest([corpus], index, update=False, jobs=jobs)
+    with ChildPeaks() as workers:
+        report = ingest([corpus], index, update=False, jobs=jobs)
     cold = time.perf_counter() - t0
-    me, children = _rss_mb()
+    me, children = _rss_mb(), workers.largest_mb
     generation = index / (index / "CURRENT").read_text().strip()
-    print(f"cold build:     {cold:.0f} s, {n / cold:.0f} trials/s, peak RSS {me:.0f} MB (workers {children:.0f} MB), "
+    print(f"cold build:     {cold:.0f} s, {n / cold:.0f} trials/s, peak RSS {me:.0f} MB (largest worker {children:.0f} MB), "
           f"index {_size_mb(generation):.0f} MB + parse cache {_size_mb(index) - _size_mb(generation):.0f} MB")
 
     t0 = time.perf_counter()
@@ -168,7 +168,7 @@ def measure(n: int, work: Path, jobs: int, load_seconds: float = 30.0) -> None:
     print(f"first query:    {first:.2f} s (pipeline and index caches)")
     print(f"search cold:    p50 {statistics.median(cold_pass):.0f} ms, p95 {percentile(cold_pass, 0.95):.0f} ms")
     print(f"search warm:    p50 {statistics.median(warm_pass):.0f} ms, p95 {percentile(warm_pass, 0.95):.0f} ms")
-    print(f"process RSS:    {_rss_mb()[0]:.0f} MB")
+    print(f"process RSS:    {_rss_mb():.0f} MB")
     if load_seconds > 0:
         load(index, load_seconds)
 

@@ -46,3 +46,55 @@ def load_trials(nct_ids: set[str] | None = None, sources: list[Path] | None = No
     wanted = (r for r in load_records(sources or CORPUS)
               if nct_ids is None or getattr(r, "nct_id", None) in nct_ids)
     return {t.nct_id: t for t in prepare_trials(wanted, skipped)}
+
+
+class ChildPeaks:
+    """The peak resident memory of each process this one starts, sampled from
+    /proc while they run (Linux). ``getrusage(RUSAGE_CHILDREN)`` cannot tell it:
+    it counts a spawned child's memory before exec, that is, its parent's."""
+
+    def __init__(self, every: float = 0.5):
+        import threading
+
+        self.every, self.peaks = every, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ChildPeaks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import os
+
+        while not self._stop.wait(self.every):
+            todo = [int(c) for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+                    for c in _read(task / "children").split()]
+            while todo:
+                pid = todo.pop()
+                status = _read(Path(f"/proc/{pid}/status"))
+                peak = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+                self.peaks[pid] = max(self.peaks.get(pid, 0), peak / 1024)
+                todo.extend(int(c) for task in _tasks(pid) for c in _read(task / "children").split())
+
+    @property
+    def largest_mb(self) -> float:
+        return max(self.peaks.values(), default=0.0)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _tasks(pid: int) -> list[Path]:
+    try:
+        return list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
