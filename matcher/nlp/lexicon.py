@@ -261,7 +261,10 @@ def pattern_words(tokenizer: Callable, texts: Sequence[str]) -> list[list[str]]:
     """
     digest = hashlib.sha256(_tokenizer_fingerprint(tokenizer))
     digest.update("\0".join(texts).encode("utf-8", "surrogatepass"))
-    path = cache_dir() / f"lexicon-tokens-{digest.hexdigest()[:20]}.json"
+    try:
+        path = cache_dir() / f"lexicon-tokens-{digest.hexdigest()[:20]}.json"
+    except RuntimeError:  # no home directory to cache in
+        return [[t.text for t in tokenizer(text)] for text in texts]
     try:
         words = json.loads(path.read_text(encoding="utf-8"))
         if (isinstance(words, list) and len(words) == len(texts)

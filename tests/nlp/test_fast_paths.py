@@ -105,6 +105,13 @@ def test_the_phrase_tokens_are_cached_and_a_bad_cache_is_read_afresh(tmp_path, m
     monkeypatch.setenv("MATCHER_CACHE", str(blocked))
     assert pattern_words(tokenizer, texts) == expected  # an unwritable cache only costs time
 
+    def homeless():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("MATCHER_CACHE")
+    monkeypatch.setattr("matcher.nlp.lexicon.cache_dir", homeless)  # a user with no home directory
+    assert pattern_words(tokenizer, texts) == expected
+
 
 @pytest.mark.parametrize("module, hint, read", [
     ("matcher.nlp.doses", "_DOSE_HINT", "read_doses"),
