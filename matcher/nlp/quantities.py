@@ -112,6 +112,10 @@ def _patterns():
         ),
         "enum": re.compile(r"\b(?P<items>\d(?:\s*,\s*\d)*\s*,?\s*(?:or|and|-|to)\s*\d)\b(?!\s*[.,]?\d)"),
         "single": re.compile(rf"(?:{cmp_before})?(?P<num>{NUMBER}){unit}", re.IGNORECASE),
+        # what every match of "uln" and of "uln_after_times" contains: searched first, as those
+        # two try their long optional comparator at every position of the text
+        "uln_hint": re.compile(rf"{ULN}|{LLN}", re.IGNORECASE),
+        "times_hint": re.compile(rf"(?:{NUMBER}|{num_words}){TIMES}", re.IGNORECASE),
         "after": re.compile(rf"^\s*(?:of\s+age\s+|old\s+)?(?P<after>{_alt(after)})(?!\w)", re.IGNORECASE) if after else None,
     }
 
@@ -204,7 +208,10 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
 
     limits = not hints or _LIMIT_HINT.search(text)
     numbers_here = not hints or _NUMBER_HINT.search(text)
-    for m in [*pats["uln"].finditer(text), *pats["uln_after_times"].finditer(text)] if limits else []:
+    uln = pats["uln"].finditer(text) if limits and (not hints or pats["uln_hint"].search(text)) else ()
+    after_times = (pats["uln_after_times"].finditer(text) if limits and (not hints or pats["times_hint"].search(text))
+                   else ())
+    for m in [*uln, *after_times]:
         if not free(m.start(), m.end()):
             continue
         mult = m.group("mult")
