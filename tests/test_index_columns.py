@@ -285,3 +285,20 @@ def test_a_results_facets_are_read_once_and_handed_out_as_copies(fixture_index):
         first["status"] = "changed by a caller"
         assert ix.facets_of(hit)["status"] != "changed by a caller"
         assert ix.facets_of(hit.nct_id) == ix.facets_of(hit)
+
+
+def test_a_constraint_without_its_defaults_reads_back_the_same(seed_trial):
+    """The parse cache keeps constraints without the fields left at their defaults."""
+    from matcher.models import Constraint
+    from matcher.nlp import parse_texts
+
+    constraints = [c for criterion in seed_trial.criteria for c in criterion.constraints]
+    assert len(constraints) > 30 and any(c.window for c in constraints) and any(c.unexplained == [] for c in constraints)
+    for c in constraints:
+        short = c.to_dict(defaults=False)
+        assert Constraint.from_dict(short) == c
+        assert len(short) < len(c.to_dict())
+    (read,) = parse_texts([("exclusion", "Pregnant or breastfeeding; ANC < 1.5 x 10^9/L within 4 weeks")])
+    assert [Constraint.from_dict(x) for x in read["constraints"]] == [
+        Constraint.from_dict(c.to_dict()) for c in map(Constraint.from_dict, read["constraints"])]
+    assert all("exceptions" not in x for x in read["constraints"])  # left at their defaults

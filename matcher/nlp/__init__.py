@@ -102,7 +102,7 @@ def parse_texts(pairs: Sequence[tuple[str, str]], batch_size: int = 256) -> list
     """What each (section, text) is read into, as plain dicts
     ``{"constraints": [...], "unexplained": [...]}`` (for the parse cache and worker processes)."""
     docs = get_pipeline("criteria").pipe(_docs((t for _, t in pairs), (s for s, _ in pairs)), batch_size=batch_size)
-    return [{"constraints": [c.to_dict() for c in doc._.constraints or []],
+    return [{"constraints": [c.to_dict(defaults=False) for c in doc._.constraints or []],
              "unexplained": list(doc._.unexplained or [])} for doc in docs]
 
 
