@@ -29,8 +29,9 @@ class IngestReport:
 
 
 # A worker is replaced after this many batches (about 13,000 trials): spaCy's
-# vocabulary keeps every new word it sees, so a worker reading a registry's
-# worth of criteria would grow past 1.7 GB; a fresh one loads in about 1 s.
+# vocabulary keeps every new word it sees, about 0.4 MB per 1,000 distinct
+# criteria (measured on the scale corpus), so a worker reading half a
+# registry's criteria would grow by about 2 GB; a fresh one loads in about 1 s.
 WORKER_BATCHES = 200
 
 
@@ -120,7 +121,7 @@ def prepare_trials(
     Trials are parsed in batches so spaCy sees many criteria at once; a
     criterion repeated in a batch is read once, and one found in ``cache`` is
     not read again. With ``jobs`` > 1, the spaCy work runs in that many worker
-    processes (each loads its own pipelines, about 0.5 GB, and is replaced
+    processes (each loads its own pipelines, about 150 MB, and is replaced
     after ``WORKER_BATCHES`` batches), at most two batches ahead per worker, so
     memory stays bounded however many records come.
     """

@@ -24,7 +24,7 @@ from .models import Fact, Patient
 from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .timing import TimingError, clause_of, days_since, latest_timing, timing
-from .units import UnitError, analyte_for, to_canonical
+from .units import UnitError, analyte_for, measured_by, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
 
@@ -43,7 +43,7 @@ def _measurements(doc: Doc) -> list[Fact]:
     used: set[int] = set()
     # a finding that is also a lab's name ("proteinuria 3.5 g/day", "fever of 39.2 °C") gives
     # the lab's value too when one follows in the lab's units; the finding itself stays a condition
-    labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and _names_a_lab(e.text))]
+    labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and measured_by(e.text))]
     for i, lab in enumerate(labs):
         nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
         start, end = clause_of(doc, lab)
@@ -86,11 +86,6 @@ def _measurements(doc: Doc) -> list[Fact]:
         facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                           negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
     return facts
-
-
-def _names_a_lab(name: str) -> bool:
-    analyte = analyte_for(name)
-    return analyte is not None and analyte.kind != "score"
 
 
 _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"

@@ -150,6 +150,14 @@ def analyte_for(name: str | None) -> Analyte | None:
     return _analyte_table().lookup(name)
 
 
+def measured_by(finding: str) -> Analyte | None:
+    """The lab a finding's name also names ("fever": body temperature, "proteinuria":
+    urine protein), whose value in its units says more than the finding; None for
+    other names and for scores."""
+    analyte = analyte_for(finding)
+    return analyte if analyte is not None and analyte.kind != "score" else None
+
+
 def all_analytes() -> tuple[Analyte, ...]:
     """Every analyte in analytes.json, in file order."""
     return _analyte_table().analytes
@@ -322,6 +330,7 @@ class _UnitTable:
         self.units: dict[str, Unit] = {}
         self._exact: dict[str, str] = {}
         self._folded: dict[str, str] = {}
+        self._keys: dict[str, str] = {}  # notation -> key: unit notations are few, so each is reduced once
         for i, entry in enumerate(_as_list(data["units"], "units.json 'units'")):
             self._add(entry, f"units.json unit #{i}")
         for dim, base in self.dimensions.items():
@@ -392,12 +401,11 @@ class _UnitTable:
             raise UnitsDataError(f"{where}: notation {notation!r} already means {other!r}")
 
     def key(self, text: str) -> str:
-        keys = self.__dict__.setdefault("_keys", {})  # unit notations are few; reduce each once
-        found = keys.get(text)
+        found = self._keys.get(text)
         if found is None:
             found = _unit_key(text, self.spellings)
-            if len(keys) < 50_000:
-                keys[text] = found
+            if len(self._keys) < 50_000:
+                self._keys[text] = found
         return found
 
     def lookup(self, text: str) -> Unit | None:

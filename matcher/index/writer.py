@@ -59,7 +59,6 @@ class _Writer:
         self.pending: dict[str, dict] = {}
         self.written: dict[str, int] = {}  # NCT id -> its number of criteria
         self.in_segment = 0  # documents handed to the current writer
-        self.segments = 0  # segments committed before the last one
         # what `matcher stats` adds up, kept up to date (None: the generation
         # this one starts from has no counts, so stats will count by reading)
         self.counts: Counter[str] | None = Counter(counts) if counts is not None else None
@@ -118,7 +117,6 @@ class _Writer:
         self._close_searcher()  # it cannot see the segment just committed
         self.writer = self._open()
         self.in_segment = 0
-        self.segments += 1
 
     def commit(self, optimize: bool, merge: bool) -> None:
         self._flush()
@@ -200,7 +198,7 @@ def build_index(
                             report.migrated += 1
                 # An update lets Whoosh's merge policy fold its small segment into others;
                 # a build keeps its segments; ``optimize`` merges everything into one.
-                writer.commit(optimize=bool(optimize), merge=bool(update and current and not migrate))
+                writer.commit(optimize=bool(optimize), merge=bool(carried))
             except BaseException:
                 writer.cancel()
                 raise

@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..models import Constraint, TimeWindow
-from ..units import UnitError, analyte_for, to_canonical
+from ..units import UnitError, analyte_for, measured_by, to_canonical
 from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
@@ -333,8 +333,8 @@ def _findings_with_values(doc: Doc, ents: list[Span], quantities: list[Span]) ->
     for more than 2 weeks") or no bound, it stays the finding."""
     out = []
     for i, ent in enumerate(ents):
-        analyte = analyte_for(ent.text) if ent.label_ == "CONDITION" else None
-        if analyte is not None and analyte.kind != "score":
+        analyte = measured_by(ent.text) if ent.label_ == "CONDITION" else None
+        if analyte is not None:
             end = ents[i + 1].start if i + 1 < len(ents) else len(doc)
             after = [q for q in quantities if ent.end <= q.start < end and q.start - ent.end <= 4]
             if after and _bound_in_units(after[0]._.quantity, analyte):
