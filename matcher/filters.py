@@ -46,6 +46,9 @@ class FilterError(MatcherError, ValueError):
             message = f"unknown {field.replace('_', ' ')} {value!r}; {hint}"
         super().__init__(message)
 
+    def __reduce__(self):  # picklable (the server's search processes) although built from several fields
+        return FilterError, (self.field, self.value, self.valid, str(self))
+
 
 def status_value(value: str) -> str:
     """'Not yet recruiting' → 'not_yet_recruiting'."""

@@ -36,8 +36,11 @@ class FormError(MatcherError, ValueError):
     (``age``, ``measurements[0].unit``)."""
 
     def __init__(self, field: str, message: str):
-        self.field = field
+        self.field, self.message = field, message
         super().__init__(f"{field}: {message}")
+
+    def __reduce__(self):  # picklable (the server's search processes)
+        return FormError, (self.field, self.message)
 
 
 def check_text(text: str, field: str = "text") -> str:

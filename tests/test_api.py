@@ -446,9 +446,6 @@ def test_cli_serve_is_a_thin_wrapper(index_dir, monkeypatch):
     assert settings.cors_origins == ("https://hospital.example",)
     assert settings.max_body_bytes == 64 * 1024  # the defaults come from ServerSettings, stated once
     assert settings.workers == 1
-    from matcher.api.settings import ServerSettings
-
-    assert ServerSettings.from_json(settings.to_json()) == settings  # what `--workers N` hands each process
     missing = CliRunner().invoke(cli, ["serve", "--index", str(index_dir.parent / "none")])
     assert missing.exit_code != 0
     assert "no index" in missing.output

@@ -1,18 +1,19 @@
 """The FastAPI application: a thin layer over :class:`matcher.service.Matcher`.
 
-One :class:`Matcher` is opened per app and shared read-only by every request
-(requests run in parallel in FastAPI's thread pool: only reads from Whoosh's
-files take a lock; ``serve --workers N`` runs N such processes). When ``matcher index`` swaps a new index
-generation in, the next request after ``reload_interval`` seconds notices the
-changed ``CURRENT`` pointer (one ``stat``) and the matcher switches over
-atomically: requests already running finish on the old generation.
+With one worker (the default), one :class:`Matcher` is opened per app and
+shared read-only by every request (requests run in parallel in FastAPI's
+thread pool: only reads from Whoosh's files take a lock). With ``workers`` N
+> 1, this process serves HTTP and hands each call to N search processes
+(:mod:`matcher.api.pool`), each with its own Matcher. Either way, when
+``matcher index`` swaps a new index generation in, the next request after
+``reload_interval`` seconds notices the changed ``CURRENT`` pointer (one
+``stat``) and the matcher switches over atomically: requests already running
+finish on the old generation.
 """
 from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -33,7 +34,9 @@ from starlette.middleware.cors import CORSMiddleware
 from ..errors import IndexNotFound, MatcherError, TrialNotFound
 from ..filters import FilterError
 from ..form import FormError
+from ..index import index_exists
 from ..service import Matcher
+from .holder import IndexHolder, answer
 from .middleware import (
     AccessLogMiddleware,
     BodyLimitMiddleware,
@@ -42,6 +45,7 @@ from .middleware import (
     RateLimitMiddleware,
     TokenBucket,
 )
+from .pool import PoolError, SearchPool
 from .schemas import (
     NCT_PATTERN,
     ErrorResponse,
@@ -55,62 +59,6 @@ from .schemas import (
 from .settings import ServerSettings
 
 log = logging.getLogger("matcher.api")
-
-class IndexHolder:
-    """The shared :class:`Matcher`, switched to a newer index generation when one is swapped in."""
-
-    def __init__(self, index_path: Path | None, reload_interval: float):
-        self.index_path = index_path
-        self.reload_interval = reload_interval
-        self._lock = threading.Lock()
-        self._matcher: Matcher | None = Matcher(index_path)
-        self.index_path = self._matcher.index_path
-        self._stamp = self._pointer_stamp()
-        self._checked = time.monotonic()
-
-    def _pointer_stamp(self) -> tuple[int, int, int] | None:
-        # matcher.index replaces INDEX/CURRENT with os.replace when a build
-        # completes: a new inode and mtime are a cheap sign of a new generation.
-        try:
-            st = os.stat(self.index_path / "CURRENT")
-        except OSError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def get(self) -> Matcher:
-        now = time.monotonic()
-        if now - self._checked >= self.reload_interval and self._lock.acquire(blocking=False):
-            try:
-                self._checked = now
-                self._maybe_reload()
-            finally:
-                self._lock.release()
-        matcher = self._matcher
-        if matcher is None:  # closed at shutdown, used again (e.g. a second TestClient session)
-            with self._lock:
-                if self._matcher is None:
-                    self._matcher = Matcher(self.index_path)
-                    self._stamp = self._pointer_stamp()
-                matcher = self._matcher
-        return matcher
-
-    def _maybe_reload(self) -> None:
-        stamp = self._pointer_stamp()
-        if stamp is None or stamp == self._stamp or self._matcher is None:
-            return
-        try:
-            if self._matcher.reload():
-                log.info("switched to index generation %s (%d trials)", self._matcher.generation, len(self._matcher))
-            self._stamp = stamp
-        except Exception as exc:  # noqa: BLE001 - keep serving the generation we have
-            log.warning("index reload failed (%s); still serving %s", type(exc).__name__, self._matcher.generation)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._matcher is not None:
-                self._matcher.close()
-                self._matcher = None
-
 
 @cache
 def _asset(name: str) -> str:
@@ -170,18 +118,41 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
     settings = settings or ServerSettings(**options)
     if index_path is not None:
         settings = replace(settings, index_path=Path(index_path))
-    holder = IndexHolder(settings.index_path, settings.reload_interval)
+    holder: IndexHolder | None = None
+    pool: SearchPool | None = None
+    if settings.workers > 1:
+        path = settings.index_path or Matcher().index_path
+        if settings.index_path is None and not index_exists(path):
+            Matcher().index  # noqa: B018 - the default index, built once here rather than by every search process
+        elif not index_exists(path):
+            Matcher(path)  # IndexNotFound, at once
+        pool = SearchPool(path, settings.workers, reload_interval=settings.reload_interval, warm_up=settings.warm_up)
+    else:
+        holder = IndexHolder(settings.index_path, settings.reload_interval)
+
+    async def run(call: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """``call``'s answer from the search processes, or from this process's own Matcher in a thread."""
+        if pool is not None:
+            return await pool.call(call, *args, **kwargs)
+        return await anyio.to_thread.run_sync(lambda: answer(holder.get(), call, args, kwargs))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if settings.warm_up:
+        if pool is not None:
+            await pool.start()
+        elif settings.warm_up:
             # Loads the spaCy pipeline so the first patient does not wait for it.
             await anyio.to_thread.run_sync(lambda: holder.get().patient("warm up"))
-        log.info("serving %d trials from %s (%s)", len(holder.get()), settings.index_path, holder.get().generation)
+        health = await run("health")
+        log.info("serving %d trials from %s (%s)%s", health["trials"], settings.index_path or "the default index",
+                 health["generation"], f" with {settings.workers} search processes" if pool else "")
         try:
             yield
         finally:
-            holder.close()
+            if pool is not None:
+                await anyio.to_thread.run_sync(pool.close)
+            else:
+                holder.close()
 
     app = FastAPI(
         title="matcher",
@@ -198,7 +169,8 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.holder = holder
+    app.state.holder = holder  # None with search processes
+    app.state.pool = pool
 
     # -- errors ------------------------------------------------------------
     @app.exception_handler(RequestValidationError)
@@ -230,6 +202,11 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
     async def _on_no_index(request: Request, exc: IndexNotFound) -> JSONResponse:
         return JSONResponse({"detail": "the trial index is not available"}, status_code=503)
 
+    @app.exception_handler(PoolError)
+    async def _on_pool(request: Request, exc: PoolError) -> JSONResponse:
+        log.error("a search process stopped in %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "the request could not be served; try again"}, status_code=503)
+
     @app.exception_handler(MatcherError)
     async def _on_matcher_error(request: Request, exc: MatcherError) -> JSONResponse:
         log.error("%s in %s %s", type(exc).__name__, request.method, request.url.path)
@@ -249,20 +226,20 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
         summary="Rank trials for a patient",
         tags=["matching"],
     )
-    def search(body: SearchRequest) -> JSONResponse:
+    async def search(body: SearchRequest) -> JSONResponse:
         """The best trials for a patient (free `text` and/or `patient` form fields), judged criterion by criterion.
 
         Each result has an eligibility (`eligible`, `uncertain`, `ineligible`), criteria counts and the
         reasons that decided it; `questions` would settle criteria still unknown.
         """
         _require_patient(body)
-        found = holder.get().search(
+        return JSONResponse(await run(
+            "search",
             body.text,
             patient=body.patient.to_form() if body.patient else None,
             top=body.top,
             filters=body.filters.to_filters() if body.filters else None,
-        )
-        return JSONResponse(found.to_dict())
+        ))
 
     @app.post(
         "/explain",
@@ -271,14 +248,14 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
         summary="Judge every criterion of one trial for a patient",
         tags=["matching"],
     )
-    def explain(body: ExplainRequest, request: Request) -> JSONResponse:
+    async def explain(body: ExplainRequest, request: Request) -> JSONResponse:
         """Every eligibility criterion of `nct_id` with its verdict (`pass`, `fail`, `unknown`,
         `not_applicable`) and a plain-language reason, plus the open questions."""
         _require_patient(body)
         nct_id = body.nct_id.upper()
         request.state.nct_id = nct_id
-        result = holder.get().explain(nct_id, body.text, patient=body.patient.to_form() if body.patient else None)
-        return JSONResponse(result.to_dict())
+        return JSONResponse(await run("explain", nct_id, body.text,
+                                      patient=body.patient.to_form() if body.patient else None))
 
     @app.get(
         "/trials/{nct_id}",
@@ -291,18 +268,16 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
         summary="A stored trial with its criteria and parsed constraints",
         tags=["trials"],
     )
-    def trial(
+    async def trial(
         nct_id: Annotated[str, PathParam(pattern=NCT_PATTERN, examples=["NCT05858684"])], request: Request
     ) -> JSONResponse:
         """The trial record as `matcher show NCT_ID --json` prints it."""
         request.state.nct_id = nct_id.upper()
-        return JSONResponse(holder.get().trial(nct_id.upper()).to_dict())
+        return JSONResponse(await run("trial", nct_id.upper()))
 
     @app.get("/health", response_model=HealthResponse, summary="Liveness and the index in service", tags=["service"])
-    def health() -> JSONResponse:
-        matcher = holder.get()
-        return JSONResponse({"status": "ok", "trials": len(matcher), "generation": matcher.generation,
-                             "data_date": matcher.data_date()})
+    async def health() -> JSONResponse:
+        return JSONResponse(await run("health"))
 
     # -- the embeddable page ---------------------------------------------------
     csp = "; ".join([

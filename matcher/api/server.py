@@ -8,7 +8,6 @@ flight finish (up to ``graceful_timeout`` seconds), then closes the index.
 from __future__ import annotations
 
 import copy
-import os
 import socket
 import threading
 import time
@@ -77,30 +76,12 @@ def serve(settings: ServerSettings | None = None, **options: Any) -> None:
     trusts 127.0.0.1 only.
     """
     settings = settings or ServerSettings(**options)
-    if settings.workers > 1:
-        # N processes on one listening socket, each opening the same read-only
-        # generation and switching when a new one is swapped in.
-        os.environ[SETTINGS_ENV] = settings.to_json()
-        uvicorn.run(
-            f"{__name__}:app_from_environment", factory=True, workers=settings.workers,
-            host=settings.host, port=settings.port, access_log=False, log_config=log_config(settings.log_level),
-            log_level=settings.log_level, timeout_graceful_shutdown=settings.graceful_timeout, proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False, lifespan="on",
-        )
-        return
+    # with workers > 1 the app hands searches to that many processes (matcher.api.pool)
     app = create_app(settings=settings)
     make_server(
         app, settings.host, settings.port, graceful_timeout=settings.graceful_timeout,
         forwarded_allow_ips=settings.forwarded_allow_ips, log_level=settings.log_level,
     ).run()
-
-
-SETTINGS_ENV = "MATCHER_SERVER_SETTINGS"
-
-
-def app_from_environment() -> Any:
-    """The app of one worker process of ``serve --workers N`` (settings from the parent)."""
-    return create_app(settings=ServerSettings.from_json(os.environ[SETTINGS_ENV]))
 
 
 @contextmanager

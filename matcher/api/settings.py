@@ -8,7 +8,6 @@ Python API cannot drift apart.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -47,8 +46,8 @@ class ServerSettings:
                                  "Seconds running requests get to finish on SIGTERM.", minimum=0)
     log_level: str = _opt("info", "--log-level", "Log level (debug, info, warning, error).",
                           choices=("debug", "info", "warning", "error"))
-    workers: int = _opt(1, "--workers", "Server processes, each with its own copy of the index generation in "
-                        "service (about 0.6 GB each); the rate limit applies per process.", minimum=1, maximum=64)
+    workers: int = _opt(1, "--workers", "Search processes (use one per core): with more than one, this process serves "
+                        "HTTP and each search goes to the next free one (about 0.3 GB each).", minimum=1, maximum=64)
     warm_up: bool = _opt(True, None, "Load the language pipeline at startup, not on the first request.")
 
     def __post_init__(self) -> None:
@@ -63,17 +62,6 @@ class ServerSettings:
     @property
     def limited(self) -> bool:
         return bool(self.rate_limit)
-
-    def to_json(self) -> str:
-        """These settings as JSON, for worker processes to rebuild them (:meth:`from_json`)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["index_path"] = str(self.index_path) if self.index_path is not None else None
-        return json.dumps(data)
-
-    @classmethod
-    def from_json(cls, text: str) -> ServerSettings:
-        return cls(**json.loads(text))
-
 
 def cli_fields() -> list[Any]:
     """The fields ``matcher serve`` offers as options, in order."""
