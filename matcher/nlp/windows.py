@@ -52,13 +52,18 @@ def _rules():
         # 2 weeks ago
         rf"\b{num}[\s-]+{unit}\s+(?:ago|earlier|back)\b",
     ]
-    return units, numbers, [re.compile(p, re.IGNORECASE) for p in patterns]
+    # what every pattern's match contains: a unit, searched once before trying six patterns
+    hint = re.compile(rf"(?:{unit_alt})\b", re.IGNORECASE)
+    return units, numbers, [re.compile(p, re.IGNORECASE) for p in patterns], hint
 
 
-def find_windows(text: str) -> list[tuple[int, int, float, str]]:
-    """(start, end, days, anchor) for each time window in ``text``, left to right."""
-    units, numbers, patterns = _rules()
+def find_windows(text: str, *, hints: bool = True) -> list[tuple[int, int, float, str]]:
+    """(start, end, days, anchor) for each time window in ``text``, left to right
+    (``hints=False`` tries every pattern even when the text names no unit of time)."""
+    units, numbers, patterns, hint = _rules()
     found: list[tuple[int, int, float, str]] = []
+    if hints and not hint.search(text):
+        return found
     for pattern in patterns:
         for m in pattern.finditer(text):
             groups = m.groupdict()

@@ -21,6 +21,11 @@ CRAFTED = [
     "ANC at least one thousand", "between six months and 18 years", "Hemoglobin ≥ 9 g/dL", "ECOG 0, 1 or 2",
     "platelets > 100,000/mm3", "no prior therapy", "Twice the upper limit of normal", "LLN or above",
     "2-fold above U.L.N.", "aged eighteen to sixty", "upper limits of normal", "HbA1c 7.5-10.5%",
+    # comparators and ranges spread over long runs of spaces, tabs and line breaks: a match may
+    # start further before its number than the comparator's own letters (the anchored search)
+    "platelets greater    than   or   equal   to      100,000/mm3", "age between\t\t\t\t18 and 65 years",
+    "Hb ≥\u00a0\u00a0\u00a0\u00a09 g/dL", "creatinine no more than\n\n\n\n 1.5 mg/dL", "from    .5 to 2 mg",
+    "at least  two   weeks since surgery", "less than\n\n\n\n\n 4 weeks prior to study entry", "one hundred",
 ]
 
 
@@ -111,6 +116,17 @@ def test_the_phrase_tokens_are_cached_and_a_bad_cache_is_read_afresh(tmp_path, m
     monkeypatch.delenv("MATCHER_CACHE")
     monkeypatch.setattr("matcher.nlp.lexicon.cache_dir", homeless)  # a user with no home directory
     assert pattern_words(tokenizer, texts) == expected
+
+
+def test_window_hint_changes_no_answer(criteria_texts):
+    from matcher.nlp.windows import find_windows
+
+    found = 0
+    for text in criteria_texts:
+        fast = find_windows(text)
+        assert fast == find_windows(text, hints=False), text
+        found += len(fast)
+    assert found > 400
 
 
 @pytest.mark.parametrize("module, hint, read", [
