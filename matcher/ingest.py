@@ -33,6 +33,9 @@ class IngestReport:
 # criteria (measured on the scale corpus), so a worker reading half a
 # registry's criteria would grow by about 2 GB; a fresh one loads in about 1 s.
 WORKER_BATCHES = 200
+# Batches handed to each worker ahead of the one being written: enough that
+# workers go on parsing while this process writes a segment (a few seconds).
+AHEAD = 8
 
 
 def default_jobs() -> int:
@@ -122,7 +125,7 @@ def prepare_trials(
     criterion repeated in a batch is read once, and one found in ``cache`` is
     not read again. With ``jobs`` > 1, the spaCy work runs in that many worker
     processes (each loads its own pipelines, about 150 MB, and is replaced
-    after ``WORKER_BATCHES`` batches), at most two batches ahead per worker, so
+    after ``WORKER_BATCHES`` batches), at most ``AHEAD`` batches ahead per worker, so
     memory stays bounded however many records come.
     """
     if jobs <= 1:
@@ -141,7 +144,7 @@ def prepare_trials(
         for chunk in _batches(records, skipped, batch):
             work = _Batch(chunk, cache)
             running.append((work, pool.submit(_read, work.phrases, work.missing)))
-            while len(running) > 2 * jobs:
+            while len(running) > AHEAD * jobs:
                 work, future = running.popleft()
                 yield from work.finish(*future.result())
         while running:
