@@ -1,6 +1,7 @@
 """The parser's fast paths give exactly the answers of the slow ones, on real
-criteria: the quantity patterns' hints, and the lexicon's exact-text phrase
-matcher standing in for spaCy's token Matcher."""
+criteria: the quantity and time-window readers' hints and number-anchored
+searches, and the lexicon's exact-text phrase matcher standing in for spaCy's
+token Matcher."""
 from __future__ import annotations
 
 import itertools
@@ -13,6 +14,7 @@ from matcher.models import Trial
 from matcher.nlp import get_pipeline
 from matcher.nlp.lexicon import all_patterns
 from matcher.nlp.quantities import find_quantities
+from matcher.nlp.windows import find_windows
 from matcher.sources import load_records
 
 CRAFTED = [
@@ -39,13 +41,16 @@ def criteria_texts() -> list[str]:
     return texts + CRAFTED
 
 
-def test_quantity_hints_change_no_answer(criteria_texts):
+@pytest.mark.parametrize("read, at_least", [(find_quantities, 1500), (find_windows, 400)])
+def test_hints_change_no_answer(criteria_texts, read, at_least):
+    """What each reader finds with its shortcuts (hints, searches anchored at numbers)
+    is what it finds trying every pattern everywhere."""
     found = 0
     for text in criteria_texts:
-        fast = find_quantities(text)
-        assert fast == find_quantities(text, hints=False), text
+        fast = read(text)
+        assert fast == read(text, hints=False), text
         found += len(fast)
-    assert found > 1500
+    assert found > at_least
 
 
 def test_the_lexicon_finds_what_spacys_entity_ruler_finds(criteria_texts):
@@ -116,17 +121,6 @@ def test_the_phrase_tokens_are_cached_and_a_bad_cache_is_read_afresh(tmp_path, m
     monkeypatch.delenv("MATCHER_CACHE")
     monkeypatch.setattr("matcher.nlp.lexicon.cache_dir", homeless)  # a user with no home directory
     assert pattern_words(tokenizer, texts) == expected
-
-
-def test_window_hint_changes_no_answer(criteria_texts):
-    from matcher.nlp.windows import find_windows
-
-    found = 0
-    for text in criteria_texts:
-        fast = find_windows(text)
-        assert fast == find_windows(text, hints=False), text
-        found += len(fast)
-    assert found > 400
 
 
 @pytest.mark.parametrize("module, hint, read", [
