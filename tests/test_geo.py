@@ -498,6 +498,13 @@ def test_a_broken_or_unwritable_place_cache_only_costs_time(tmp_path, monkeypatc
     t._load()
     (db_file,) = tmp_path.glob("places-*.sqlite")
     db_file.write_bytes(b"not a database" * 100)  # damaged by hand, or another program's file
+
+    def forbidden(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as m:
+        m.setattr(Path, "unlink", forbidden)  # another user's cache directory: not ours to clean
+        assert t._load().rows("boston")[0].admin1 == "MA"
     table = t._load()
     assert table.rows("boston")[0].admin1 == "MA"
     blocked = tmp_path / "file"

@@ -201,7 +201,10 @@ def _cached_db(places_gz: bytes, zips_gz: bytes) -> sqlite3.Connection | None:
         db.execute("SELECT count(*) FROM zips WHERE zip = '00000'").fetchall()  # a foreign or broken file raises here
         return db
     except sqlite3.Error:
-        path.unlink(missing_ok=True)  # rebuilt by the next process
+        try:
+            path.unlink(missing_ok=True)  # rebuilt by the next process
+        except OSError:
+            pass  # another user's file, say: this process works from memory
         return None
 
 
