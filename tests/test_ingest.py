@@ -155,6 +155,33 @@ def test_two_worker_processes_give_exactly_the_same_trials(records):
     assert skipped == [Skipped("bad.json", "broken")]
 
 
+def test_criteria_repeated_across_batches_in_flight_are_read_once_with_the_same_readings(records):
+    """Later batches take the readings of criteria an earlier batch still in a worker is reading."""
+    from dataclasses import replace
+
+    again = [replace(t, nct_id=t.nct_id.replace("NCT", "NCT9")) for t in _copies(records)]
+    one = [t.to_dict() for t in prepare_trials([*_copies(records), *again], [], batch=1, jobs=1)]
+    two = [t.to_dict() for t in prepare_trials([*_copies(records), *again], [], batch=1, jobs=2)]
+    assert two == one
+    assert one[0]["criteria"] == one[len(records)]["criteria"]
+
+
+def test_in_flight_readings_go_to_every_batch_waiting_for_them():
+    from matcher.ingest import _InFlight
+
+    flight = _InFlight()
+    a, b, c = ("inclusion", "Age >= 18"), ("exclusion", "Pregnancy"), ("exclusion", "HIV")
+    assert flight.claim([a, b]) == ([a, b], [])
+    assert flight.claim([b, c]) == ([c], [b])  # b is being read by the first batch
+    assert flight.claim([a, b]) == ([], [a, b])
+    flight.returned({a: {"n": "a"}, b: {"n": "b"}})
+    assert flight.take(b) == {"n": "b"}  # the second batch
+    flight.returned({c: {"n": "c"}})
+    assert (flight.take(a), flight.take(b)) == ({"n": "a"}, {"n": "b"})  # the third
+    assert flight.claim([a]) == ([a], [])  # nothing in flight any more: read (or found in the cache)
+    assert not flight._back
+
+
 # -- ingest -------------------------------------------------------------------------
 def test_ingest_indexes_every_usable_record_and_reports_the_rest(tmp_path, bad_dir):
     seen: list[str] = []
