@@ -402,17 +402,17 @@ class _UnitTable:
 
     def key(self, text: str) -> str:
         found = self._keys.get(text)
-        if found is None:
-            found = _unit_key(text, self.spellings)
-            if len(self._keys) < 50_000:
-                self._keys[text] = found
-        return found
+        return _unit_key(text, self.spellings) if found is None else found
 
     def lookup(self, text: str) -> Unit | None:
         key = self.key(text)
         if not key:
             return None
         symbol = self._exact.get(key) or self._folded.get(key.casefold())
+        # only notations of a known unit are remembered: what a patient wrote after
+        # a number ("years old with lupus") is never kept once the request is over
+        if symbol and text not in self._keys and len(self._keys) < 50_000:
+            self._keys[text] = key
         return self.units[symbol] if symbol else None
 
 

@@ -612,3 +612,18 @@ def test_bad_analyte_data_is_refused(data: dict, message: str) -> None:
     table = units._UnitTable(unit_data())
     with pytest.raises(UnitsDataError, match=message):
         units._AnalyteTable(data, table)
+
+
+def test_only_unit_notations_are_remembered_never_other_patient_words():
+    """Reading a patient tries the words after each number as a unit; only those that are one
+    are kept for the next request, so a server process keeps nothing else a patient wrote."""
+    from matcher.patient import read_patient
+    from matcher.units import _unit_table
+
+    patient = read_patient("Zorblatt, 45 years old, 3 prior lines with zorblattinib, hemoglobin 9 g/dL, "
+                           "creatinine 1.2 mg/dl and 12 zorblatt tablets")
+    measured = {f.concept: (f.value, f.unit) for f in patient.facts if f.kind == "measurement"}
+    assert measured == {"hemoglobin": (90.0, "g/L"), "creatinine": (1.2, "mg/dL")}
+    kept = list(_unit_table()._keys)
+    assert any(k.startswith("g/dL") for k in kept)
+    assert not [k for k in kept if "zorblatt" in k.lower() or "prior" in k or "lines" in k]

@@ -227,6 +227,17 @@ _NUMBER_HINT = re.compile(
     + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]\n]|\.\s")
+_BETWEEN = re.compile(r"\bbetween\b", re.IGNORECASE)
+
+
+def _between_before(text: str, pos: int) -> bool:
+    """Whether "between" comes before ``pos`` in its clause."""
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, pos)), default=0)
+    return _BETWEEN.search(text, start, pos) is not None
+
+
 def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool = True) -> list[dict[str, Any]]:
     """Every quantity in ``text`` as a dict with ``start``/``end`` character offsets
     (``hints=False`` runs every pattern even where a hint says it cannot match)."""
@@ -294,6 +305,10 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
         if lo > hi or (unit is None and not re.match(r"\s*(between|from)", m.group(0), re.I) and not re.search(r"-|–|to", joiner)):
             continue
         # "2 and 3" without unit or 'between' is a list, not a range
+        if _AND.search(joiner) and not re.search(r"-|–|to", joiner) and not _between_before(text, m.start("lo")):
+            continue
+        # nor, with a unit, is "creatinine 1.2 mg/dL and 12 tablets" or "(bilirubin ≥ 2 mg/dL) and 2 or
+        # more of the following": "and" joins a range only after "between" ("between the ages of 18 and 70")
         end = unit_end
         out.append(dict(start=m.start(), end=max(end, m.end("hi")), comparator="between", value=lo, value_max=hi,
                         unit=unit, relative_to=None, unit_text=unit_text))

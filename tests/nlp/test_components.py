@@ -193,6 +193,26 @@ def test_quantities_read_comparator_value_and_unit(text, written, comparator, va
     assert text[found["start"]:found["end"]] == written
 
 
+@pytest.mark.parametrize("text, expected", [
+    # "and" joins a range only after "between" in the same clause
+    ("Be between the ages of 18 and 70 years old", [("between", 18.0, 70.0, "years")]),
+    ("In-range INR (between 2 and 3.5) allowed", [("between", 2.0, 3.5, None)]),
+    ("Children between the ages of five and eighteen years", [("between", 5.0, 18.0, "years")]),
+    ("age 18 - 65 years", [("between", 18.0, 65.0, "years")]),
+    # otherwise "and" joins two things, each with its own value (real criteria and patient sentences)
+    ("creatinine 1.2 mg/dl and 12 tablets of ibuprofen a week", [("=", 1.2, None, "mg/dL"), ("=", 12.0, None, None)]),
+    ("Jaundice (bilirubin ≥ 2 mg/dL) and 2 or more of the following: ascites",
+     [(">=", 2.0, None, "mg/dL"), (">=", 2.0, None, None)]),
+    ("one diameter at least 1 cm and one diameter at least 2 cm",
+     [("=", 1.0, None, None), (">=", 1.0, None, "cm"), ("=", 1.0, None, None), (">=", 2.0, None, "cm")]),
+    ("HIV RNA of 10,000 copies/ml or more on at least 2 occasions and 30 days apart",
+     [(">=", 10000.0, None, "copies/mL"), (">=", 2.0, None, None), ("=", 30.0, None, "days")]),
+])
+def test_and_joins_a_range_only_after_between(text, expected):
+    found = [(q["comparator"], q["value"], q["value_max"], q["unit"]) for q in find_quantities(text)]
+    assert found == expected
+
+
 @pytest.mark.parametrize("text", ["CD19+ B cells", "HER2 positive", "T2DM", "anti-PD-1 therapy"])
 def test_numbers_glued_to_names_are_not_values(text):
     assert find_quantities(text) == []
