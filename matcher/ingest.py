@@ -167,7 +167,8 @@ def prepare_trials(
 
     Trials are parsed in batches so spaCy sees many criteria at once; a
     criterion repeated in a batch is read once, one found in ``cache`` is
-    not read again, nor one that a batch still in flight is reading. With ``jobs`` > 1, the spaCy work runs in that many worker
+    not read again, nor one that a batch still in flight is reading. With
+    ``jobs`` > 1, the spaCy work runs in that many worker
     processes (each loads its own pipelines, about 150 MB, and is replaced
     after ``WORKER_BATCHES`` batches), at most ``AHEAD`` batches ahead per worker, so
     memory stays bounded however many records come.

@@ -31,6 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 
+from .. import config
 from ..errors import IndexNotFound, MatcherError, TrialNotFound
 from ..filters import FilterError
 from ..form import FormError
@@ -121,11 +122,11 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
     holder: IndexHolder | None = None
     pool: SearchPool | None = None
     if settings.workers > 1:
-        path = settings.index_path or Matcher().index_path
-        if settings.index_path is None and not index_exists(path):
-            Matcher().index  # noqa: B018 - the default index, built once here rather than by every search process
-        elif not index_exists(path):
-            Matcher(path)  # IndexNotFound, at once
+        path = settings.index_path or config.default_index_path()
+        if not index_exists(path):
+            # IndexNotFound at once for a given path; the default index is built here, once, not by every process
+            with Matcher(settings.index_path) as matcher:
+                matcher.index  # noqa: B018
         pool = SearchPool(path, settings.workers, reload_interval=settings.reload_interval, warm_up=settings.warm_up)
     else:
         holder = IndexHolder(settings.index_path, settings.reload_interval)

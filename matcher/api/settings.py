@@ -46,8 +46,9 @@ class ServerSettings:
                                  "Seconds running requests get to finish on SIGTERM.", minimum=0)
     log_level: str = _opt("info", "--log-level", "Log level (debug, info, warning, error).",
                           choices=("debug", "info", "warning", "error"))
-    workers: int = _opt(1, "--workers", "Search processes (use one per core): with more than one, this process serves "
-                        "HTTP and each search goes to the next free one (about 0.2 GB each for the bundled corpus, 0.3 GB at 70,000 trials).", minimum=1, maximum=64)
+    workers: int = _opt(1, "--workers", "Search processes (use one per core): with more than one, this process "
+                        "serves HTTP and each search goes to the next free one (about 0.2 GB each for the bundled "
+                        "corpus, 0.3 GB at 70,000 trials).", minimum=1, maximum=64)
     warm_up: bool = _opt(True, None, "Load the language pipeline at startup, not on the first request.")
 
     def __post_init__(self) -> None:

@@ -19,9 +19,7 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import sqlite3
-import tempfile
 import threading
 import warnings
 from collections.abc import Iterable, Iterator
@@ -32,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-from ..config import cache_dir
+from ..config import cache_dir, write_cache_file
 from .build import (
     PLACES_FILE,
     REGIONS_FILE,
@@ -104,12 +102,6 @@ class PlaceTable:
     def _query(self, sql: str, args: tuple) -> list[tuple]:
         with self._lock:
             return self.db.execute(sql, args).fetchall()
-
-    def row(self, number: int) -> Row:
-        found = self._query("SELECT name, country, admin1, lat, lon, population FROM places WHERE row = ?", (number,))
-        if not found:
-            raise IndexError(number)
-        return Row(*found[0])
 
     def _rows(self, key: str) -> tuple[Row, ...]:
         """Places named ``key`` (a :func:`name_key`), most populous first."""
@@ -209,33 +201,20 @@ def _cached_db(places_gz: bytes, zips_gz: bytes) -> sqlite3.Connection | None:
 
 
 def _write_db(path: Path, places_gz: bytes, zips_gz: bytes) -> bool:
-    """Build the database whole beside ``path`` and move it in (another process
-    may be reading an older one); drop older versions. False if it could not."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        os.close(fd)
-    except OSError:
-        return False
-    try:
-        db = sqlite3.connect(tmp)
+    """Build the database at ``path``, whole or not at all; False if it could not."""
+    def fill(tmp: Path) -> bool:
         try:
-            db.execute("PRAGMA journal_mode = OFF")
-            db.execute("PRAGMA synchronous = OFF")
-            ok = _fill(db, _lines(places_gz), gzip.decompress(zips_gz).decode("utf-8"))
-        finally:
-            db.close()
-        if not ok:
+            db = sqlite3.connect(tmp)
+            try:
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute("PRAGMA synchronous = OFF")
+                return _fill(db, _lines(places_gz), gzip.decompress(zips_gz).decode("utf-8"))
+            finally:
+                db.close()
+        except sqlite3.Error:
             return False
-        os.replace(tmp, path)
-        for old in path.parent.glob("places-*.sqlite"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        return True
-    except (OSError, sqlite3.Error):
-        return False
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+
+    return write_cache_file(path, fill, "places-*.sqlite")
 
 
 def _lines(places_gz: bytes) -> Iterator[str]:

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -26,7 +24,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from .. import resources
-from ..config import cache_dir
+from ..config import cache_dir, write_cache_file
 from .tokenizer import make_tokenizer
 
 PATTERN_FILES = (
@@ -273,22 +271,13 @@ def pattern_words(tokenizer: Callable, texts: Sequence[str]) -> list[list[str]]:
     except (OSError, ValueError):
         pass
     words = [[t.text for t in tokenizer(text)] for text in texts]
-    _write_cache(path, words)
+
+    def write(tmp) -> bool:
+        tmp.write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return True
+
+    write_cache_file(path, write, "lexicon-tokens-*.json")
     return words
-
-
-def _write_cache(path, words: list[list[str]]) -> None:
-    """Write ``words`` whole or not at all (another process may be reading), and drop older versions."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
-            json.dump(words, out, ensure_ascii=False, separators=(",", ":"))
-        os.replace(out.name, path)
-        for old in path.parent.glob("lexicon-tokens-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _token_steps(pattern: object) -> list[tuple[int, str]] | None:

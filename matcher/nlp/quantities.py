@@ -302,13 +302,14 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
         if unit is None and m.group("unit1"):
             unit, _ = parse_unit(m.group("unit1"))
         joiner = m.group(0)[m.end("lo") - m.start() : m.start("hi") - m.start()]
-        if lo > hi or (unit is None and not re.match(r"\s*(between|from)", m.group(0), re.I) and not re.search(r"-|–|to", joiner)):
-            continue
+        dashed = re.search(r"-|–|to", joiner)
         # "2 and 3" without unit or 'between' is a list, not a range
-        if _AND.search(joiner) and not re.search(r"-|–|to", joiner) and not _between_before(text, m.start("lo")):
+        if lo > hi or (unit is None and not re.match(r"\s*(between|from)", m.group(0), re.I) and not dashed):
             continue
         # nor, with a unit, is "creatinine 1.2 mg/dL and 12 tablets" or "(bilirubin ≥ 2 mg/dL) and 2 or
         # more of the following": "and" joins a range only after "between" ("between the ages of 18 and 70")
+        if _AND.search(joiner) and not dashed and not _between_before(text, m.start("lo")):
+            continue
         end = unit_end
         out.append(dict(start=m.start(), end=max(end, m.end("hi")), comparator="between", value=lo, value_max=hi,
                         unit=unit, relative_to=None, unit_text=unit_text))
