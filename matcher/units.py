@@ -202,6 +202,9 @@ def to_canonical(value: float, unit: str | None, analyte: str | Analyte) -> tupl
     return _convert(value, src, dst, info), target
 
 
+_TIME_WORDS = frozenset({"years", "year", "months", "month", "weeks", "week", "days", "day", "hours", "hour"})
+
+
 def format_quantity(value: float, unit: str | None) -> str:
     """A value and unit for people: "85 g/L", "2.5 ×10^9/L", "55%", "1.2".
 
@@ -211,6 +214,8 @@ def format_quantity(value: float, unit: str | None) -> str:
     number = _format_number(value)
     if not unit:
         return number
+    if unit in _TIME_WORDS:  # ages and durations: not in the unit table, and asked for at every judged age
+        return f"{number} {unit}"
     symbol = normalize_unit(unit) or unit.strip()
     if symbol == "%":
         return f"{number}%"
@@ -297,12 +302,14 @@ _LOST_SUPERSCRIPT = re.compile(r"^10(3|4|6|9|12)(?=/)")
 _LETTER_POWER = re.compile(r"(?<=[A-Za-z])\^?\(?([23])\)?(?![\d.])")
 
 
-def _unit_key(text: str, spellings: Iterable[tuple[re.Pattern[str], str]]) -> str:
-    """Reduce a unit notation to a comparison key (case kept; fold it for loose matching)."""
+def _unit_key(text: str, spellings: Iterable[tuple[re.Pattern[str], str]], any_spelling: re.Pattern[str] | None = None) -> str:
+    """Reduce a unit notation to a comparison key (case kept; fold it for loose matching).
+    ``any_spelling`` matches where any of ``spellings`` does: when it finds nothing, no
+    rewrite can apply (each applies to what the ones before left), and none is tried."""
     s = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text.strip())
     s = s.replace("\u00b5", "u").replace("\u03bc", "u").replace("\u00ba", "\u00b0")
     s = unicodedata.normalize("NFKC", s).replace("\u00d7", "x")
-    for pattern, replacement in spellings:
+    for pattern, replacement in spellings if any_spelling is None or any_spelling.search(s) else ():
         s = pattern.sub(lambda _m: replacement, s)  # noqa: B023 - used at once; replacement is literal
     s = re.sub(r"\s+", "", s).strip(".,;:")
     multiplied = bool(_MULTIPLIER.match(s)) and s[1:2].isdigit()
@@ -320,6 +327,12 @@ def _unit_key(text: str, spellings: Iterable[tuple[re.Pattern[str], str]]) -> st
 # Loading and validation
 
 
+# words that follow numbers in criteria without being units, and tell nothing of a patient
+_FUNCTION_WORDS = frozenset(
+    "a an and or of the to in on at by for with from than more less fewer greater higher lower least most "
+    "must be is are was were following times per each".split()) | _TIME_WORDS
+
+
 class _UnitTable:
     """Units indexed by notation key: exact keys first, then case-folded ones."""
 
@@ -327,6 +340,8 @@ class _UnitTable:
         _check_keys(data, "units.json", required={"dimensions", "units"}, optional={"about", "spellings"})
         self.dimensions = self._dimensions(data["dimensions"])
         self.spellings = self._spellings(data.get("spellings", []))
+        # one search for all the rewrites: most text after a number holds none of them
+        self._any_spelling = re.compile("|".join(f"(?:{p.pattern})" for p, _ in self.spellings) or r"(?!)", re.IGNORECASE)
         self.units: dict[str, Unit] = {}
         self._exact: dict[str, str] = {}
         self._folded: dict[str, str] = {}
@@ -402,16 +417,18 @@ class _UnitTable:
 
     def key(self, text: str) -> str:
         found = self._keys.get(text)
-        return _unit_key(text, self.spellings) if found is None else found
+        return _unit_key(text, self.spellings, self._any_spelling) if found is None else found
 
     def lookup(self, text: str) -> Unit | None:
         key = self.key(text)
         if not key:
             return None
         symbol = self._exact.get(key) or self._folded.get(key.casefold())
-        # only notations of a known unit are remembered: what a patient wrote after
-        # a number ("years old with lupus") is never kept once the request is over
-        if symbol and text not in self._keys and len(self._keys) < 50_000:
+        # only notations of a known unit, and runs of common function words ("or more",
+        # "of the following"), are remembered: what a patient wrote after a number
+        # ("years old with lupus") is never kept once the request is over
+        if text not in self._keys and len(self._keys) < 50_000 and (
+                symbol or all(w in _FUNCTION_WORDS for w in text.lower().split())):
             self._keys[text] = key
         return self.units[symbol] if symbol else None
 

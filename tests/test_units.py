@@ -627,3 +627,5 @@ def test_only_unit_notations_are_remembered_never_other_patient_words():
     kept = list(_unit_table()._keys)
     assert any(k.startswith("g/dL") for k in kept)
     assert not [k for k in kept if "zorblatt" in k.lower() or "prior" in k or "lines" in k]
+    # what is kept besides units: runs of common function words ("or more", "of the following")
+    assert all(units.normalize_unit(k) or set(k.lower().split()) <= units._FUNCTION_WORDS for k in kept)

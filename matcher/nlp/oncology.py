@@ -259,6 +259,7 @@ _COUNT = re.compile(
     r"\s+(?:prior\s+|previous\s+|lines?\s+of\s+prior\s+|different\s+)?(?:(?:systemic|chemotherapy|treatment|therapy|cytotoxic|anticancer|anti-cancer)\s+){0,2}"
     r"(?P<what>lines?|regimens?)\b"
     r"(?:\s+of\s+(?:prior\s+)?(?:systemic|anticancer|anti-cancer|cytotoxic|standard|myeloma|antimyeloma|anti-myeloma)?\s*(?:therapy|therapies|treatment|treatments|chemotherapy))?", re.I)
+_COUNTED = re.compile(r"line|regimen", re.I)  # what every match of _COUNT holds
 _RANGE_LEAD = re.compile(r"(?:\bbetween\s+)?\b" + _COUNT_WORD + r"\s*(?:-|–|to|and|or)\s*$", re.I)
 _CMP = {"at least": ">=", "a minimum of": ">=", "minimum of": ">=", "≥": ">=", ">=": ">=", "more than": ">", "greater than": ">", ">": ">",
         "no more than": "<=", "not more than": "<=", "at most": "<=", "a maximum of": "<=", "maximum of": "<=", "up to": "<=",
@@ -274,10 +275,13 @@ class Count:
     end: int
 
 
-def read_counts(text: str) -> list[Count]:
-    """Bounds on prior lines or regimens in a criterion: "at least 2 but no more than 4 prior lines"."""
+def read_counts(text: str, *, hints: bool = True) -> list[Count]:
+    """Bounds on prior lines or regimens in a criterion: "at least 2 but no more than 4 prior lines"
+    (``hints=False`` tries the pattern even when the text names no line or regimen)."""
     voc = vocabulary()
     out = []
+    if hints and not _COUNTED.search(text):  # a count names what it counts: most criteria are skipped in one search
+        return out
     for m in _COUNT.finditer(text):
         n = int(m.group("n")) if m.group("n").isdigit() else voc.numbers[m.group("n").lower()]
         cmp = _CMP.get((m.group("cmp") or "").lower())

@@ -1,7 +1,7 @@
 """The parser's fast paths give exactly the answers of the slow ones, on real
-criteria: the quantity and time-window readers' hints and number-anchored
-searches, and the lexicon's exact-text phrase matcher standing in for spaCy's
-token Matcher."""
+criteria: the quantity, time-window and line-count readers' hints and
+number-anchored searches, the unit table's one search before its rewrites, and
+the lexicon's exact-text phrase matcher standing in for spaCy's token Matcher."""
 from __future__ import annotations
 
 import itertools
@@ -13,6 +13,7 @@ from matcher.criteria import split_criteria
 from matcher.models import Trial
 from matcher.nlp import get_pipeline
 from matcher.nlp.lexicon import all_patterns
+from matcher.nlp.oncology import read_counts
 from matcher.nlp.quantities import find_quantities
 from matcher.nlp.windows import find_windows
 from matcher.sources import load_records
@@ -28,6 +29,7 @@ CRAFTED = [
     "platelets greater    than   or   equal   to      100,000/mm3", "age between\t\t\t\t18 and 65 years",
     "Hb ≥\u00a0\u00a0\u00a0\u00a09 g/dL", "creatinine no more than\n\n\n\n 1.5 mg/dL", "from    .5 to 2 mg",
     "at least  two   weeks since surgery", "less than\n\n\n\n\n 4 weeks prior to study entry", "one hundred",
+    "at least 2 prior LINES of therapy", "no more than three Regimens", "1-3 prior lines", "two or more prior regimens",
 ]
 
 
@@ -41,7 +43,7 @@ def criteria_texts() -> list[str]:
     return texts + CRAFTED
 
 
-@pytest.mark.parametrize("read, at_least", [(find_quantities, 1500), (find_windows, 400)])
+@pytest.mark.parametrize("read, at_least", [(find_quantities, 1500), (find_windows, 400), (read_counts, 5)])
 def test_hints_change_no_answer(criteria_texts, read, at_least):
     """What each reader finds with its shortcuts (hints, searches anchored at numbers)
     is what it finds trying every pattern everywhere."""
@@ -160,3 +162,23 @@ def test_phrases_are_compared_on_the_attribute_the_ruler_is_configured_with(attr
     for text in ["lupus nephritis and hba1c 7%", "Lupus Nephritis, HbA1c 7%", "SLE with Type 2 Diabetes", "sle, type 2 diabetes"]:
         assert [(e.text, e.label_, e.ent_id_) for e in ours(nlp.make_doc(text)).ents] == \
                [(e.text, e.label_, e.ent_id_) for e in plain(nlp.make_doc(text)).ents], (attr, text)
+
+
+def test_unit_keys_are_the_same_without_the_search_before_the_rewrites(criteria_texts):
+    """A unit notation's key is the same whether or not the rewrites ("per" -> "/",
+    "grams" -> "g") are skipped when one search finds none of them: for every
+    notation of the unit table, and for what follows each number in real criteria."""
+    import re
+
+    from matcher.units import _unit_key, _unit_table
+
+    table = _unit_table()
+    texts = [n for unit in table.units.values() for n in unit.notations]
+    texts += [text[m.end(): m.end() + 32] for text in criteria_texts for m in re.finditer(r"\d", text)]
+    rewritten = 0
+    for text in texts:
+        fast = _unit_key(text, table.spellings, table._any_spelling)
+        slow = _unit_key(text, table.spellings)
+        assert fast == slow, text
+        rewritten += table._any_spelling.search(text) is not None
+    assert len(texts) > 5000 and rewritten > 500
