@@ -171,20 +171,7 @@ def _judge(c: Constraint, patient: Patient) -> Verdict:
         "women" in c.applies_to or c.kind in ("pregnancy", "lactation", "childbearing_potential")
     ):
         return Verdict(NA, f"This applies to {c.applies_to}, not to you.")
-    judge = {
-        "age": _age,
-        "sex": _sex,
-        "pregnancy": _pregnancy,
-        "lactation": _lactation,
-        "childbearing_potential": _childbearing,
-        "measurement": _measurement,
-        "condition": _condition,
-        "therapy": _dosed_therapy,
-        "allergy": _allergy,
-        "stage": _stage,
-        "biomarker": _biomarker,
-        "count": _count,
-    }.get(c.kind)
+    judge = _JUDGES.get(c.kind)
     if judge is None:
         return Verdict(UNKNOWN, f"We cannot check '{c.text}' automatically.", checkable=False)
     return judge(c, patient)
@@ -563,6 +550,23 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.", f"Have you had {pretty(c.concept)}?")
 
 
+# how each kind of checkable constraint is judged
+_JUDGES = {
+    "age": _age,
+    "sex": _sex,
+    "pregnancy": _pregnancy,
+    "lactation": _lactation,
+    "childbearing_potential": _childbearing,
+    "measurement": _measurement,
+    "condition": _condition,
+    "therapy": _dosed_therapy,
+    "allergy": _allergy,
+    "stage": _stage,
+    "biomarker": _biomarker,
+    "count": _count,
+}
+
+
 # -- per criterion and trial -------------------------------------------------------
 def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict], text: str = "") -> tuple[str, str]:
     """A criterion's verdict: exclusion — any fail fails; inclusion — required
@@ -577,7 +581,8 @@ def _combine(section: str, constraints: list[Constraint], verdicts: list[Verdict
     alternatives = [(c, v) for c, v in checkable if section == "inclusion" and c.polarity == "require" and c.kind in ("condition", "therapy")]
     if len(alternatives) > 1:
         groups.append(alternatives)
-    rest = [cv for cv in checkable if cv not in alternatives or len(alternatives) == 1]
+    alternative = {id(c) for c, _ in alternatives} if len(alternatives) > 1 else set()
+    rest = [cv for cv in checkable if id(cv[0]) not in alternative]
     groups += _or_bounds(rest, text) if section == "inclusion" and text else [[cv] for cv in rest]
     results = []
     for group in groups:
@@ -668,16 +673,19 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
     constraints = criterion.constraints
     if not constraints:
         return _unparsed(criterion, patient)
-    verdicts = [judge_constraint(c, patient) for c in constraints]
-    for i, (c, v) in enumerate(zip(constraints, verdicts)):
-        if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
-            verdicts[i] = _on_topic(c, patient, topics, criterion.text) or v
-    # a constraint fails the patient only when the criterion was read whole around it
-    verdicts = [_unread(criterion, c, v) if v.verdict == FAIL and (c.unexplained is None or c.unexplained) else v
-                for c, v in zip(constraints, verdicts)]
-    # a requirement met only in part of what it says ("fever for more than one week") is not met yet
-    verdicts = [_partly(criterion, c, v) if v.verdict == PASS and c.polarity == "require" and not v.assumed
-                and c.unexplained and _narrowing(c.unexplained) else v for c, v in zip(constraints, verdicts)]
+    verdicts = []
+    for c in constraints:
+        v = judge_constraint(c, patient)
+        if v.verdict == FAIL:
+            if c.kind == "condition" and c.polarity == "forbid":
+                v = _on_topic(c, patient, topics, criterion.text) or v
+            # a constraint fails the patient only when the criterion was read whole around it
+            if v.verdict == FAIL and (c.unexplained is None or c.unexplained):
+                v = _unread(criterion, c, v)
+        # a requirement met only in part of what it says ("fever for more than one week") is not met yet
+        if v.verdict == PASS and c.polarity == "require" and not v.assumed and c.unexplained and _narrowing(c.unexplained):
+            v = _partly(criterion, c, v)
+        verdicts.append(v)
     if criterion.section == "inclusion" and _lists_alternatives(criterion.text):
         verdict, reason = _any_of(constraints, verdicts)
     else:
