@@ -686,7 +686,9 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         if v.verdict == PASS and c.polarity == "require" and not v.assumed and c.unexplained and _narrowing(c.unexplained):
             v = _partly(criterion, c, v)
         verdicts.append(v)
-    if criterion.section == "inclusion" and _lists_alternatives(criterion.text):
+    if len(verdicts) == 1:  # what _combine and _any_of make of one verdict, without their lists
+        verdict, reason = verdicts[0].verdict, verdicts[0].reason
+    elif criterion.section == "inclusion" and _lists_alternatives(criterion.text):
         verdict, reason = _any_of(constraints, verdicts)
     else:
         verdict, reason = _combine(criterion.section, constraints, verdicts, criterion.text)

@@ -102,3 +102,19 @@ def test_a_record_indexed_by_an_older_matcher_never_fails():
 ])
 def test_a_requirement_met_only_in_part_is_not_met(text, patient):
     assert verdict(text, INC, patient) == "unknown"
+
+
+@pytest.mark.parametrize("checkable", [True, False])
+@pytest.mark.parametrize("value", ["pass", "fail", "unknown", "not_applicable"])
+@pytest.mark.parametrize("section, text", [(INC, "Hemoglobin >= 9 g/dL"), (EXC, "Hemoglobin < 9 g/dL"),
+                                           (INC, "At least one of the following: hemoglobin >= 9 g/dL")])
+def test_a_criterion_of_one_constraint_has_its_verdict(checkable, value, section, text):
+    """A criterion read as one constraint takes that constraint's verdict and reason, as the
+    rules for several give (any one of alternatives, exclusions, requirements all holding)."""
+    from matcher.eligibility import Verdict, _any_of, _combine
+    from matcher.models import Constraint
+
+    c = Constraint("measurement", "require", "hemoglobin", ">=", 9.0, None, "g/dL", start=0, end=len(text))
+    v = Verdict(value, "the reason", checkable=checkable)
+    assert _combine(section, [c], [v], text) == (value, "the reason")
+    assert _any_of([c], [v]) == (value, "the reason")
