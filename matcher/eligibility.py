@@ -727,10 +727,15 @@ def _any_of(constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str
 
 def _narrowing(words: list[str]) -> bool:
     """Unread words that narrow a requirement: a number, or a narrowing stop word ("after", "only")."""
-    from .nlp.coverage import coverage_rules
+    narrowing = _narrowing_words()
+    return any(w.lower() in narrowing or (not w.isalpha() and any(ch.isdigit() for ch in w)) for w in words)
 
-    narrowing = coverage_rules().narrowing
-    return any(any(ch.isdigit() for ch in w) or w.lower() in narrowing for w in words)
+
+@lru_cache(maxsize=1)
+def _narrowing_words() -> frozenset[str]:
+    from .nlp.coverage import coverage_rules  # here, not at the top: it loads spaCy
+
+    return coverage_rules().narrowing
 
 
 def _partly(criterion: Criterion, c: Constraint, v: Verdict) -> Verdict:

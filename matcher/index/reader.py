@@ -276,7 +276,7 @@ class TrialIndex:
                 found, scores = self._term_scores(name, term)
                 if len(found):
                     ids.append(found)
-                    parts.append(boost * scores)
+                    parts.append(scores if boost == 1.0 else boost * scores)  # x * 1.0 is x, bit for bit
         if not ids:
             return np.zeros(self._doc_count)
         # one pass in C, adding each document's parts in the order of the loop above
