@@ -8,6 +8,7 @@ index as JSON and printed by the CLI.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from functools import cache
 from typing import Any, Literal
@@ -51,7 +52,24 @@ def _to_dict(obj: Any) -> dict[str, Any]:
 
 def _from_dict(cls, data: dict[str, Any]):
     known = _field_names(cls)
+    if known.issuperset(data):  # the usual case, without copying: the constructor copies nothing either
+        return cls(**data)
     return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def to_json(record: Any) -> str:
+    """``json.dumps(record.to_dict(), ensure_ascii=False)``, without building the
+    dicts first: each nested record is written from its own attributes (a third
+    of the time; what the index stores for every trial)."""
+    return json.dumps(record, default=_json_fields, ensure_ascii=False)
+
+
+def _json_fields(obj: Any) -> dict[str, Any]:
+    names = _field_order(type(obj))  # a TypeError, as json expects, for anything but our records
+    fields_now = obj.__dict__
+    if tuple(fields_now) == names:  # exactly its fields, in their order: as the dataclass made it
+        return fields_now
+    return _to_dict(obj)
 
 
 # A site's own status, when the record gives one, that says it no longer enrols.

@@ -181,3 +181,21 @@ def test_an_update_adds_a_segment_and_never_touches_the_generation_in_service(ix
     with TrialIndex(ix_path) as ix:
         assert ix.get(changed.nct_id).overall_status == "WITHDRAWN"
         assert len(ix) == len(trials)
+
+
+def test_a_stored_record_is_the_json_of_the_trials_dict(trials):
+    """The record the index stores for a trial, written straight from its attributes,
+    is the JSON of ``trial.to_dict()``: for parsed trials (criteria, constraints, time
+    windows, sites), and for one holding an attribute that is not a field."""
+    import json
+
+    from matcher.ingest import prepare_trials
+    from matcher.models import to_json
+
+    parsed = list(prepare_trials(trials, []))
+    assert any(c.constraints for t in parsed for c in t.criteria)
+    assert any(con.window is not None for t in parsed for c in t.criteria for con in c.constraints)
+    odd = Trial.from_dict(parsed[0].to_dict())
+    odd.extra = "not a field"  # written as to_dict writes it: fields only
+    for trial in [*parsed, odd]:
+        assert to_json(trial) == json.dumps(trial.to_dict(), ensure_ascii=False)

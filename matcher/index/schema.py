@@ -21,7 +21,7 @@ from whoosh import columns
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from ..models import CLOSED_SITE_STATUSES, Location, Trial
+from ..models import CLOSED_SITE_STATUSES, Location, Trial, to_json
 
 # Version of the on-disk layout, written into each generation (matcher.json).
 # 1: facets as stored fields (read back document by document); 2: facets as columns.
@@ -175,7 +175,7 @@ def document(trial: Trial) -> dict:
         "description": analyze(trial.detailed_description or ""),
         "inclusion": analyze(inclusion or ""),
         "exclusion": analyze(exclusion or ""),
-        "record": zlib.compress(json.dumps(trial.to_dict(), ensure_ascii=False).encode("utf-8")),
+        "record": zlib.compress(to_json(trial).encode("utf-8")),
     }
     for facet in FACETS:
         fields[column_name(facet.name)] = facet.encode(facet.value(trial))
