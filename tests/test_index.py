@@ -199,3 +199,33 @@ def test_a_stored_record_is_the_json_of_the_trials_dict(trials):
     odd.extra = "not a field"  # written as to_dict writes it: fields only
     for trial in [*parsed, odd]:
         assert to_json(trial) == json.dumps(trial.to_dict(), ensure_ascii=False)
+
+
+def test_segments_written_with_remembered_lengths_are_whooshs_own(tmp_path, trials, monkeypatch):
+    """The writer's flush reads field lengths from lists made once per field; the segment
+    it writes holds the same terms, postings and per-term length statistics as one
+    written by Whoosh's own flush."""
+    from whoosh import index as windex
+    from whoosh.writing import SegmentWriter
+
+    from matcher.index import writer
+
+    def contents(path):
+        ix = windex.open_dir(str(path / next(p.name for p in path.iterdir() if p.name.startswith("gen-"))))
+        with ix.reader() as reader:
+            out = {}
+            for field, term in reader.all_terms():
+                info = reader.term_info(field, term)
+                out[field, term] = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                                    info.max_weight(), list(reader.postings(field, term).items_as("weight")))
+            lengths = {(n, f): reader.doc_field_length(n, f) for n in range(reader.doc_count_all())
+                       for f in ("title", "inclusion", "exclusion")}
+        ix.close()
+        return out, lengths
+
+    build_index(tmp_path / "ours", trials, update=False)
+    monkeypatch.setattr(writer._SegmentWriter, "per_document_reader", SegmentWriter.per_document_reader)
+    build_index(tmp_path / "whoosh", trials, update=False)
+    ours, theirs = contents(tmp_path / "ours"), contents(tmp_path / "whoosh")
+    assert len(ours[0]) > 500 and any(v[2] != v[3] for v in ours[0].values())
+    assert ours == theirs
