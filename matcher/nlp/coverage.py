@@ -131,11 +131,12 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             r"(?<![A-Za-z0-9])(?:[cpy]?[TNM](?:is|x|[0-4])[a-d]?(?:\s*-\s*[0-4][a-d]?)?|N\s+any|any\s+N)(?![A-Za-z0-9])", doc_text(doc))]
     # "DSM-IV", "DSM-5", "ICD-10": the version of a classification, not a qualifier
     covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc_text(doc))]
+    inside = _covering(covered, len(doc_text(doc)))
     words: list[tuple[int, str]] = []
     for tok in doc:
         if tok.is_punct or tok.is_space or tok.like_num or not any(ch.isalpha() for ch in tok.text):
             continue
-        if any(s <= tok.idx < e for s, e in covered):
+        if inside[tok.idx]:
             continue
         word = tok.lower_
         if word in rules.narrowing or not _is_filler(word, rules):
@@ -143,13 +144,24 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # a time window no constraint took is an unread limit ("... or who have received that therapy within 3 months")
     for w in doc.spans.get("windows", []):
         if not any(c.window is not None and c.window.text == w.text for c in constraints) \
-                and not any(s <= w.start_char < e for s, e in covered):
+                and not inside[w.start_char]:
             words.append((w.start_char, w.text))
     # numbers no constraint used are unread bounds or counts ("More than 1 previous regimen")
     for q in doc.spans.get("quantities", []):
-        if not any(s <= q.start_char < e for s, e in covered):
+        if not inside[q.start_char]:
             words.append((q.start_char, q.text))
     return sorted(words)
+
+
+def _covering(spans: list[tuple[int, int]], length: int) -> bytearray:
+    """Which of ``length`` characters the spans cover: ``inside[i]`` is true when
+    some ``start <= i < end`` (one look-up per token instead of a pass over the spans)."""
+    inside = bytearray(length)
+    for start, end in spans:
+        start, end = max(start, 0), min(end, length)
+        if start < end:
+            inside[start:end] = b"\x01" * (end - start)
+    return inside
 
 
 def _segments(doc: Doc) -> list[tuple[int, int]]:
