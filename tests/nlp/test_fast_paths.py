@@ -182,3 +182,19 @@ def test_unit_keys_are_the_same_without_the_search_before_the_rewrites(criteria_
         assert fast == slow, text
         rewritten += table._any_spelling.search(text) is not None
     assert len(texts) > 5000 and rewritten > 500
+
+
+def test_covered_characters_are_those_some_span_holds():
+    """Coverage marks a character read when some span (start, end) holds it, whatever the
+    spans: overlapping, empty, reversed, starting before the text or ending after it."""
+    import random
+
+    from matcher.nlp.coverage import _covering
+
+    rng = random.Random(7)
+    for _ in range(500):
+        length = rng.randrange(0, 60)
+        spans = [(rng.randrange(-5, 70), rng.randrange(-5, 70)) for _ in range(rng.randrange(0, 8))]
+        inside = _covering(spans, length)
+        assert len(inside) == length
+        assert [bool(b) for b in inside] == [any(s <= i < e for s, e in spans) for i in range(length)], spans
