@@ -108,7 +108,9 @@ class ParseCache:
         return found
 
     def _put(self, items: dict[str, Any]) -> None:
-        rows = [(key, self.version, zlib.compress(json.dumps(value).encode())) for key, value in items.items()]
+        # level 1: a reading is a few hundred bytes, where zlib's default level took 3.7 times
+        # as long (most of a reading's cost to keep) for 2% less space
+        rows = [(key, self.version, zlib.compress(json.dumps(value).encode(), 1)) for key, value in items.items()]
         self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
         self._db.commit()
 
