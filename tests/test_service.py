@@ -302,3 +302,15 @@ def test_threads_searching_at_once_get_the_serial_answers(fixture_index):
         explained = list(pool.map(lambda ask: shared.explain(*ask).to_dict(), explains * 3))
     assert got == expected * 3
     assert explained == expected_explained * 3
+
+
+def test_warm_up_loads_what_a_first_search_would_load_on_the_way(matcher):
+    """A server warms up with a made-up patient whose reading builds the spelling index
+    (a misspelled condition), so the first real patient does not wait for it."""
+    from matcher import spelling
+    from matcher.service import WARM_UP_TEXT
+
+    spelling._targets.cache_clear()
+    matcher.warm_up()
+    assert spelling._targets.cache_info().currsize == 1
+    assert ("hipertension", "hypertension") in spelling.correct(WARM_UP_TEXT)[1]

@@ -142,8 +142,7 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
         if pool is not None:
             await pool.start()
         elif settings.warm_up:
-            # Loads the spaCy pipeline so the first patient does not wait for it.
-            await anyio.to_thread.run_sync(lambda: holder.get().patient("warm up"))
+            await anyio.to_thread.run_sync(lambda: holder.get().warm_up())
         health = await run("health")
         log.info("serving %d trials from %s (%s)%s", health["trials"], settings.index_path or "the default index",
                  health["generation"], f" with {settings.workers} search processes" if pool else "")

@@ -42,12 +42,12 @@ class PoolError(MatcherError):
 
 
 def _start(index_path: str, reload_interval: float, warm_up: bool) -> None:
-    """Initializer of a search process: open the index (and load the language pipeline)."""
+    """Initializer of a search process: open the index (and load what searches use, see Matcher.warm_up)."""
     global _holder
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when to stop
     _holder = IndexHolder(Path(index_path), reload_interval)
     if warm_up:
-        _holder.get().patient("warm up")
+        _holder.get().warm_up()
 
 
 def _call(call: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -49,7 +49,8 @@ class ServerSettings:
     workers: int = _opt(1, "--workers", "Search processes (use one per core): with more than one, this process "
                         "serves HTTP and each search goes to the next free one (about 0.2 GB each for the bundled "
                         "corpus, 0.3 GB at 70,000 trials).", minimum=1, maximum=64)
-    warm_up: bool = _opt(True, None, "Load the language pipeline at startup, not on the first request.")
+    warm_up: bool = _opt(True, None, "Load the language pipeline, spelling index and index arrays at startup "
+                          "(a search for a made-up patient), not on the first request.")
 
     def __post_init__(self) -> None:
         if self.max_body_bytes < 1:
