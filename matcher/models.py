@@ -59,8 +59,8 @@ def _from_dict(cls, data: dict[str, Any]):
 
 def to_json(record: Any) -> str:
     """``json.dumps(record.to_dict(), ensure_ascii=False)``, without building the
-    dicts first: each nested record is written from its own attributes (a third
-    of the time; what the index stores for every trial)."""
+    dicts first: each nested record is written from its own attributes (about 40%
+    less time; what the index stores for every trial)."""
     return json.dumps(record, default=_json_fields, ensure_ascii=False)
 
 

@@ -202,9 +202,6 @@ def to_canonical(value: float, unit: str | None, analyte: str | Analyte) -> tupl
     return _convert(value, src, dst, info), target
 
 
-_TIME_WORDS = frozenset({"years", "year", "months", "month", "weeks", "week", "days", "day", "hours", "hour"})
-
-
 def format_quantity(value: float, unit: str | None) -> str:
     """A value and unit for people: "85 g/L", "2.5 ×10^9/L", "55%", "1.2".
 
@@ -214,8 +211,6 @@ def format_quantity(value: float, unit: str | None) -> str:
     number = _format_number(value)
     if not unit:
         return number
-    if unit in _TIME_WORDS:  # ages and durations: not in the unit table, and asked for at every judged age
-        return f"{number} {unit}"
     symbol = normalize_unit(unit) or unit.strip()
     if symbol == "%":
         return f"{number}%"
@@ -327,10 +322,11 @@ def _unit_key(text: str, spellings: Iterable[tuple[re.Pattern[str], str]], any_s
 # Loading and validation
 
 
-# words that follow numbers in criteria without being units, and tell nothing of a patient
+# words that follow numbers without being units, and tell nothing of a patient: a run of
+# them is remembered like a unit notation ("years", worded at every judged age; "or more")
 _FUNCTION_WORDS = frozenset(
     "a an and or of the to in on at by for with from than more less fewer greater higher lower least most "
-    "must be is are was were following times per each".split()) | _TIME_WORDS
+    "must be is are was were following times per each years year months month weeks week days day hours hour".split())
 
 
 class _UnitTable:

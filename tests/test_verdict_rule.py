@@ -108,13 +108,18 @@ def test_a_requirement_met_only_in_part_is_not_met(text, patient):
 @pytest.mark.parametrize("value", ["pass", "fail", "unknown", "not_applicable"])
 @pytest.mark.parametrize("section, text", [(INC, "Hemoglobin >= 9 g/dL"), (EXC, "Hemoglobin < 9 g/dL"),
                                            (INC, "At least one of the following: hemoglobin >= 9 g/dL")])
-def test_a_criterion_of_one_constraint_has_its_verdict(checkable, value, section, text):
+def test_a_criterion_of_one_constraint_has_its_verdict(checkable, value, section, text, monkeypatch):
     """A criterion read as one constraint takes that constraint's verdict and reason, as the
     rules for several give (any one of alternatives, exclusions, requirements all holding)."""
+    from matcher import eligibility
     from matcher.eligibility import Verdict, _any_of, _combine
     from matcher.models import Constraint
 
-    c = Constraint("measurement", "require", "hemoglobin", ">=", 9.0, None, "g/dL", start=0, end=len(text))
+    c = Constraint("measurement", "require", "hemoglobin", ">=", 9.0, None, "g/dL", start=0, end=len(text), unexplained=[])
     v = Verdict(value, "the reason", checkable=checkable)
     assert _combine(section, [c], [v], text) == (value, "the reason")
     assert _any_of([c], [v]) == (value, "the reason")
+    # and judging the criterion gives the same, whatever way it takes to get there
+    monkeypatch.setattr(eligibility, "judge_constraint", lambda constraint, patient: v)
+    judged = judge_criterion(Criterion("c", section, text, 0, len(text), [c]), read_text("A 40-year-old man."))
+    assert (judged.verdict, judged.reason) == (value, "the reason")

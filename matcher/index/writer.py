@@ -45,7 +45,7 @@ class _Lengths:
     """A new segment's per-document reader whose field lengths are read once per
     field and then looked up in a list. Whoosh's flush asks for a document's field
     length once per posting (1.1 million times for the bundled corpus), each time
-    through a column reader: a quarter of writing a segment."""
+    through a column reader."""
 
     def __init__(self, reader) -> None:
         self._reader = reader
