@@ -229,3 +229,27 @@ def test_segments_written_with_remembered_lengths_are_whooshs_own(tmp_path, tria
     ours, theirs = contents(tmp_path / "ours"), contents(tmp_path / "whoosh")
     assert len(ours[0]) > 500 and any(v[2] != v[3] for v in ours[0].values())
     assert ours == theirs
+
+
+def test_ties_are_broken_by_nct_id_whatever_the_document_order(tmp_path, trials):
+    """Trials with the same words score the same; which of them make the cut
+    must not depend on the order a build happened to write them in (a parallel
+    build writes segments in the order its workers finish)."""
+    import dataclasses
+
+    from matcher.index.schema import query_terms
+
+    seed = next(t for t in trials if t.nct_id == "NCT05858684")
+    twins = [dataclasses.replace(seed, nct_id=f"NCT0900{n:04d}") for n in range(30)]
+    found = []
+    for name, order in (("forward", twins), ("backward", twins[::-1])):
+        build_index(tmp_path / name, order, update=False)
+        with TrialIndex(tmp_path / name) as ix:
+            hits = ix.search("systemic lupus erythematosus", top=3)
+            kept, _, closed = ix.search_split({t: 1.0 for t in query_terms("lupus")}, top=4,
+                                              count_closed=True, filters=Filters())
+        assert len({h.score for h in hits}) == 1  # all tied
+        found.append(([h.nct_id for h in hits], [h.nct_id for h in kept], closed))
+    assert found[0] == found[1]
+    assert found[0][0] == ["NCT09000000", "NCT09000001", "NCT09000002"]
+    assert found[0][1] == ["NCT09000000", "NCT09000001", "NCT09000002", "NCT09000003"]

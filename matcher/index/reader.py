@@ -257,7 +257,7 @@ class TrialIndex:
         closed = 0
         if filters is not None and filters.open_only:  # the same scores, without the open-only default
             wider = candidates[self._allowed(candidates, filters.with_closed())]
-            best = wider[np.argsort(-total[wider], kind="stable")[:top]]
+            best = wider[self._leading(wider, total[wider], top)]
             closed = int((~self._open()[best]).sum())
         return kept, gone, closed
 
@@ -287,15 +287,30 @@ class TrialIndex:
         if n <= 0 or not len(docnums):
             return []
         scores = total[docnums]
-        if len(docnums) > n * 2:  # the best 2n by score, ties at the cut taken in document order
-            cut = np.partition(scores, len(scores) - n * 2)[len(scores) - n * 2]
-            best = np.flatnonzero(scores >= cut)
-            best = best[np.argsort(-scores[best], kind="stable")[: n * 2]]
+        if len(docnums) > n * 2:  # the best 2n, then the best n of them by (score, NCT id)
+            best = self._leading(docnums, scores, n * 2)
             docnums, scores = docnums[best], scores[best]
         hits = [Hit(self._facet_value("nct_id", int(d)), float(s), self._trial(int(d)), int(d))
                 for d, s in zip(docnums.tolist(), scores.tolist())]
         hits.sort(key=lambda h: (-h.score, h.nct_id))
         return hits[:n]
+
+    def _leading(self, docnums: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+        """Positions of the ``k`` highest ``scores``, ties at the cut broken by NCT id.
+
+        Not by document number: a build writes trials into segments in whatever
+        order its worker processes finish them, and the same trials must give
+        the same results however they were laid out.
+        """
+        if len(scores) <= k:
+            return np.arange(len(scores))
+        cut = np.partition(scores, len(scores) - k)[len(scores) - k]
+        above = np.flatnonzero(scores > cut)
+        tied = np.flatnonzero(scores == cut)
+        if len(above) + len(tied) > k:
+            ids = self.facet("nct_id")[docnums[tied]]
+            tied = tied[np.argsort(ids, kind="stable")[: k - len(above)]]
+        return np.concatenate([above, tied])
 
     def _term_scores(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         key = (field, term)
