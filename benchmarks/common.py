@@ -39,7 +39,7 @@ def load_trials(nct_ids: set[str] | None = None, sources: list[Path] | None = No
     """Trials of ``sources`` (default: the shared corpus and the seed trial),
     only ``nct_ids`` if given, split and parsed by the current code (no index,
     so a figure never comes from a stale build)."""
-    from matcher.ingest import prepare_trials
+    from matcher.prepare import prepare_trials
     from matcher.sources import load_records
 
     skipped: list = []

@@ -278,7 +278,7 @@ def check_filters(filters: Filters | None) -> Filters:
 def bundled_trial(nct_id: str) -> Trial:
     """One trial of the bundled corpus, read straight from it with its criteria
     parsed: what one-trial commands use before the default index is built."""
-    from .ingest import prepare_trials
+    from .prepare import prepare_trials
     from .sources import parse_study
 
     corpus = config.default_corpus_path()

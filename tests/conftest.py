@@ -53,7 +53,7 @@ def shared_corpus() -> Path:
 @pytest.fixture(scope="session")
 def seed_trial():
     """The founding trial, split and parsed by the current code."""
-    from matcher.ingest import prepare_trials
+    from matcher.prepare import prepare_trials
     from matcher.sources import load_records
 
     (trial,) = prepare_trials(load_records([SEED]), [])

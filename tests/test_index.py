@@ -189,7 +189,7 @@ def test_a_stored_record_is_the_json_of_the_trials_dict(trials):
     windows, sites), and for one holding an attribute that is not a field."""
     import json
 
-    from matcher.ingest import prepare_trials
+    from matcher.prepare import prepare_trials
     from matcher.models import to_json
 
     parsed = list(prepare_trials(trials, []))

@@ -5,7 +5,8 @@ import pytest
 from conftest import RECORDS, SEED, seed_record
 
 from matcher.index import TrialIndex, index_exists
-from matcher.ingest import ingest, locate_sites, prepare_trials
+from matcher.ingest import ingest
+from matcher.prepare import locate_sites, prepare_trials
 from matcher.models import Location, Skipped, Trial
 from matcher.sources import load_records
 
@@ -167,9 +168,9 @@ def test_criteria_repeated_across_batches_in_flight_are_read_once_with_the_same_
 
 
 def test_in_flight_readings_go_to_every_batch_waiting_for_them():
-    from matcher.ingest import _InFlight
+    from matcher.prepare import InFlight
 
-    flight = _InFlight()
+    flight = InFlight()
     a, b, c = ("inclusion", "Age >= 18"), ("exclusion", "Pregnancy"), ("exclusion", "HIV")
     assert flight.claim([a, b]) == ([a, b], [])
     assert flight.claim([b, c]) == ([c], [b])  # b is being read by the first batch
@@ -247,12 +248,12 @@ def test_a_rebuild_reads_criteria_from_the_parse_cache(tmp_path, monkeypatch):
     with TrialIndex(tmp_path / "ix") as ix:
         before = {t.nct_id: t.to_dict() for t in ix.trials()}
     # eligibility texts are not split again either
-    import matcher.ingest
+    import matcher.prepare
 
     def no_split(text):
         raise AssertionError("split again")
 
-    monkeypatch.setattr(matcher.ingest, "split_criteria", no_split)
+    monkeypatch.setattr(matcher.prepare, "split_criteria", no_split)
     again = ingest([str(RECORDS)], tmp_path / "ix", update=False)
     assert again.cache_misses == 0 and again.cache_hits == first.cache_misses
     with TrialIndex(tmp_path / "ix") as ix:

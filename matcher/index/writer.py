@@ -6,12 +6,13 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.writing import SegmentWriter
 
+from ..errors import MatcherError
 from ..models import Trial
 from . import schema as layout
 from .store import (
@@ -72,6 +73,13 @@ class _SegmentWriter(SegmentWriter):
         return _Lengths(super().per_document_reader())
 
 
+def _open_writer(ix: windex.Index, *, lock: bool = True) -> _SegmentWriter:
+    # compound=False: a segment stays as separate files that readers map
+    # from disk; Whoosh reads a compound segment's parts into memory
+    # (a copy of the whole index per process, 350 MB at 70,000 trials).
+    return _SegmentWriter(ix, _lk=lock, limitmb=WRITER_MB, maxsize=POOL_ITEMS, compound=False)
+
+
 @dataclass
 class BuildReport:
     indexed: int = 0
@@ -105,10 +113,7 @@ class _Writer:
         self.newest = ""  # the newest last-update date of the trials written
 
     def _open(self):
-        # compound=False: a segment stays as separate files that readers map
-        # from disk; Whoosh reads a compound segment's parts into memory
-        # (a copy of the whole index per process, 350 MB at 70,000 trials).
-        return _SegmentWriter(self.ix, limitmb=WRITER_MB, maxsize=POOL_ITEMS, compound=False)
+        return _open_writer(self.ix)
 
     def add(self, trial: Trial) -> None:
         if trial.nct_id in self.written and trial.nct_id not in self.pending:
@@ -255,6 +260,145 @@ def build_index(
             write_info(target, info)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
+            raise
+        swap_in(root, generation)
+        report.generation = generation
+        remove_stale(root, keep={generation, current or ""})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# -- a fresh build written by several processes ------------------------------------
+@dataclass
+class Written:
+    """What went into segments: each trial's number of criteria, the counts
+    ``matcher stats`` adds up and the newest last-update date."""
+    criteria: dict[str, int] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+    newest: str = ""
+
+    def add(self, other: Written) -> None:
+        self.criteria.update(other.criteria)
+        self.counts.update(other.counts)
+        self.newest = max(self.newest, other.newest)
+
+
+class SegmentSink:
+    """Writes prepared trials into closed segments of a generation that another
+    process is building (:func:`build_from_segments`).
+
+    Each worker process of a parallel build holds one. Its Whoosh writer takes
+    no lock (the building process holds the build's) and a closed segment is
+    handed back to be listed in the generation's table of contents, as the
+    sub-writers of Whoosh's own ``MpWriter`` do.
+    """
+
+    def __init__(self, directory: str | os.PathLike, segment_docs: int = SEGMENT_DOCS):
+        self._ix = windex.open_dir(str(directory))
+        self._writer: _SegmentWriter | None = None
+        self._segment_docs = segment_docs
+        self.in_segment = 0
+        self._written = Written()
+
+    def add(self, trial: Trial) -> None:
+        if self._writer is None:
+            self._writer = _open_writer(self._ix, lock=False)
+        self._writer.add_document(**layout.document(trial))
+        self.in_segment += 1
+        written = self._written
+        written.criteria[trial.nct_id] = len(trial.criteria)
+        written.counts.update(layout.counts_of(trial))
+        written.newest = max(written.newest, trial.last_update or "")
+
+    @property
+    def full(self) -> bool:
+        return self.in_segment >= self._segment_docs
+
+    def written(self) -> Written:
+        """What was added since the last call."""
+        found, self._written = self._written, Written()
+        return found
+
+    def close_segment(self):
+        """The segment written since the last one, closed (None when nothing was added)."""
+        if self._writer is None:
+            return None
+        segment = self._writer._finalize_segment()
+        self._writer, self.in_segment = None, 0
+        return segment
+
+
+class SegmentTarget:
+    """A new generation that worker processes write segments into
+    (``directory``, for their :class:`SegmentSink`)."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.segments: list = []
+        self.written = Written()
+        self.later: list[Trial] = []
+
+    def add_segment(self, segment) -> None:
+        if segment is not None:
+            self.segments.append(segment)
+
+    def replace_later(self, trial: Trial) -> None:
+        """A prepared trial whose NCT id a worker already wrote: written after
+        the segments, replacing it (the last record of an NCT id wins)."""
+        self.later.append(trial)
+
+
+def build_from_segments(
+    path: str | os.PathLike, write: Callable[[SegmentTarget], None], *, optimize: bool | None = None,
+    fresh_only: bool = False,
+) -> BuildReport:
+    """A fresh generation (the trials in service are not kept) whose segments
+    other processes write: ``write(target)`` runs them and reports each
+    segment and what went into it to ``target``. The segments are then listed
+    in the generation's table of contents (not merged), the trials to
+    replace are written, and the generation is swapped in, with the same
+    guarantees as :func:`build_index`: nothing is swapped in unless the whole
+    build succeeds, and one build runs at a time. With ``fresh_only``, a
+    generation already in service is an error (a build meant to add to the
+    index found none, and another build made one before it took the lock).
+    """
+    root = Path(path)
+    started = time.perf_counter()
+    report = BuildReport()
+    with exclusive(root):
+        current = current_generation(root)
+        if fresh_only and current:
+            raise MatcherError(f"another build made an index at {root} while this one started: run it again to add to it")
+        generation = new_generation_name()
+        directory = root / generation
+        try:
+            directory.mkdir(parents=True)
+            ix = windex.create_in(str(directory), layout.schema())
+            target = SegmentTarget(directory)
+            write(target)
+            # Whoosh's merge policy hook: the segment list to commit is the
+            # (empty) list of the new index's segments plus the workers' own
+            _open_writer(ix).commit(mergetype=lambda _writer, segments: [*segments, *target.segments])
+            written = target.written
+            if target.later or optimize:
+                writer = _Writer(ix, replace=True, counts=written.counts)
+                try:
+                    for trial in target.later:
+                        writer.add(trial)
+                    writer.commit(optimize=bool(optimize), merge=False)
+                except BaseException:
+                    writer.cancel()
+                    raise
+                written.criteria.update(writer.written)
+                written.counts, written.newest = writer.counts, max(written.newest, writer.newest)
+            report.indexed = len(written.criteria)
+            report.criteria = sum(written.criteria.values())
+            report.total = ix.doc_count()
+            ix.close()
+            write_info(directory, {"format": layout.FORMAT, "trials": report.total, "data_date": written.newest,
+                                   "counts": {k: n for k, n in sorted(written.counts.items()) if n}})
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
             raise
         swap_in(root, generation)
         report.generation = generation
