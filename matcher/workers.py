@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MatcherError
+from .index import writer as index_writer
 from .index.writer import BuildReport, SegmentTarget, build_from_segments
 from .models import Skipped, Trial
 from .nlp.cache import ParseCache
@@ -142,16 +143,20 @@ class _Crew:
         finally:
             for hand in self.hands.values():  # only after a failure: stop what is left
                 hand.process.terminate()
+                # batches it will never read must not keep this process from exiting
+                hand.tasks.cancel_join_thread()
+                hand.tasks.close()
             for hand in self.hands.values():
                 hand.process.join()
-            self.results.close()
             self.results.cancel_join_thread()
+            self.results.close()
 
     def _start(self) -> None:
         ident = next(self._ids)
         tasks = self._context.Queue()
         process = self._context.Process(
-            target=_work, args=(ident, str(self.target.directory), self.cache_path, tasks, self.results),
+            target=_work,
+            args=(ident, str(self.target.directory), self.cache_path, tasks, self.results, index_writer.SEGMENT_DOCS),
             name=f"matcher-build-{ident}", daemon=True)
         process.start()
         self.hands[ident] = _Hand(process, tasks)
@@ -220,13 +225,13 @@ class _Crew:
             raise BuildFailed(f"build worker {ident} failed; nothing was changed:\n{rest[0]}")
 
 
-def _work(ident: int, directory: str, cache_path: Path | None, tasks, results) -> None:
+def _work(ident: int, directory: str, cache_path: Path | None, tasks, results, segment_docs: int) -> None:
     """A worker's life: prepare and write each batch it is sent, until None."""
     try:
         from .index.writer import SegmentSink
 
         cache = ParseCache(cache_path) if cache_path is not None else None
-        sink = SegmentSink(directory)
+        sink = SegmentSink(directory, segment_docs)
         flight = InFlight()  # one batch at a time here: nothing is in flight across batches
         while (task := tasks.get()) is not None:
             sequence, trials = task
