@@ -188,7 +188,8 @@ def cli() -> None:
 @index_option
 @click.option("--rebuild", is_flag=True, help="Replace the whole index instead of adding to it.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes parsing criteria (default: the number of cores; each about 150 MB).")
+              help="Worker processes parsing criteria and, in a fresh build, writing the index "
+                   "(default: the number of cores; each about 150-350 MB).")
 @click.option("--optimize", is_flag=True, default=None,
               help="Merge the index into one segment (builds write one per 10,000 trials; updates add one).")
 def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool, jobs: int | None,

@@ -28,7 +28,10 @@ AHEAD = 8
 def read_batch(phrases: list[tuple[str, ...]], pairs: list[tuple[str, str]]) -> tuple[list[list[str]], list[dict]]:
     """The spaCy work of a batch: each trial's topics (from its condition
     phrases) and the reading of each (section, text) criterion not cached.
-    Runs in a worker process when ``jobs`` > 1; plain data in and out."""
+    Runs in a worker process when ``jobs`` > 1; plain data in and out.
+    Nothing to read (a batch found in the parse cache) loads no pipeline."""
+    if not phrases and not pairs:
+        return [], []
     from .nlp import parse_texts
     from .topics import topics_of
 
@@ -120,16 +123,23 @@ class Batch:
         wanted = list(dict.fromkeys((c.section, c.text) for t in trials for c in t.criteria))
         self.known = cache.get_many(wanted) if cache is not None else {}
         self.missing, self.awaited = flight.claim([pair for pair in wanted if pair not in self.known])
-        self.phrases = [tuple(t.conditions + t.mesh_terms) for t in trials]
+        self.named = [tuple(t.conditions + t.mesh_terms) for t in trials]  # each trial's condition phrases
+        distinct = list(dict.fromkeys(self.named))
+        self.known_topics = cache.get_topics(distinct) if cache is not None else {}
+        self.phrases = [p for p in distinct if p not in self.known_topics]  # to read
 
     def finish(self, topics: list[list[str]], parsed: list[dict]) -> list[Trial]:
         fresh = dict(zip(self.missing, parsed))
+        fresh_topics = dict(zip(self.phrases, topics))
         if self.cache is not None and fresh:
             self.cache.put_many(fresh)
+        if self.cache is not None and fresh_topics:
+            self.cache.put_topics(fresh_topics)
         self.flight.returned(fresh)
         readings = {**self.known, **fresh, **{pair: self.flight.take(pair) for pair in self.awaited}}
-        for trial, found in zip(self.trials, topics):
-            trial.topics = found
+        named = {**self.known_topics, **fresh_topics}
+        for trial, phrases in zip(self.trials, self.named):
+            trial.topics = list(named[phrases])
             for c in trial.criteria:
                 reading = readings[(c.section, c.text)]
                 c.constraints = [Constraint.from_dict(x) for x in reading["constraints"]]

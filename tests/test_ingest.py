@@ -254,6 +254,12 @@ def test_a_rebuild_reads_criteria_from_the_parse_cache(tmp_path, monkeypatch):
         raise AssertionError("split again")
 
     monkeypatch.setattr(matcher.prepare, "split_criteria", no_split)
+    # nor condition phrases read into topics, nor anything given to spaCy
+    import matcher.nlp
+    import matcher.topics
+
+    monkeypatch.setattr(matcher.topics, "topics_of", no_split)
+    monkeypatch.setattr(matcher.nlp, "parse_texts", no_split)
     again = ingest([str(RECORDS)], tmp_path / "ix", update=False)
     assert again.cache_misses == 0 and again.cache_hits == first.cache_misses
     with TrialIndex(tmp_path / "ix") as ix:

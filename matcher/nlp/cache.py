@@ -3,14 +3,15 @@
 Eligibility criteria repeat (28% of the bundled corpus's are verbatim repeats)
 and re-indexing reads them all again. The cache maps (pipeline version,
 section, exact text) to the criterion's constraints and unread words, and a
-trial's whole eligibility text to how it was split into criteria, so a
-repeated criterion and a rebuild cost a lookup. The pipeline version is a
+trial's whole eligibility text to how it was split into criteria and its
+condition phrases to the topics read from them, so a repeated criterion and a
+rebuild cost a lookup (a rebuild from a warm cache loads no spaCy pipeline). The pipeline version is a
 digest of matcher's code and rule files: any change to how criteria are read
 starts a fresh cache (entries of older versions are dropped when it opens).
 
 Storage is one SQLite file (``parse-cache.sqlite`` in the index directory);
-values are zlib-compressed JSON. Only criteria text from trial records is
-stored here, never patient text.
+values are zlib-compressed JSON. Only text from trial records is stored
+here, never patient text.
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def pipeline_version() -> str:
 
 
 _SPLIT = "\0split"  # the key space of split eligibility texts (a section is "inclusion" or "exclusion")
+_TOPICS = "\0topics"  # and of trials' condition phrases read into topics
 
 
 def _key(section: str, text: str) -> str:
@@ -95,6 +97,14 @@ class ParseCache:
 
     def put_splits(self, items: dict[str, list[list]]) -> None:
         self._put({_key(_SPLIT, text): rows for text, rows in items.items()})
+
+    def get_topics(self, phrases: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], list[str]]:
+        """The condition concepts read from each trial's condition phrases
+        (:func:`matcher.topics.topics_of`) that were read before."""
+        return self._get({_key(_TOPICS, json.dumps(p)): p for p in phrases})
+
+    def put_topics(self, items: dict[tuple[str, ...], list[str]]) -> None:
+        self._put({_key(_TOPICS, json.dumps(p)): topics for p, topics in items.items()})
 
     def _get(self, wanted: dict[str, Any]) -> dict[Any, Any]:
         found = {}
