@@ -51,7 +51,10 @@ def ingest(
     Criteria already read by this version of matcher are taken from the parse
     cache beside the index (``use_cache=False`` reads everything afresh).
     When no record at all could be used, nothing is written and the report's
-    ``build`` is None.
+    ``build`` is None. With ``jobs`` > 1, a fresh build (``update=False``, or
+    no index yet) runs in that many worker processes that parse criteria and
+    write the index's segments (:mod:`matcher.workers`); an update parses in
+    them and writes here, through one writer.
     """
     from .sources import load_records
 
