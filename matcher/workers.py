@@ -15,18 +15,21 @@ service through one writer (:func:`~matcher.index.build_index`).
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import queue
+import tempfile
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .errors import MatcherError
 from .index import writer as index_writer
 from .index.writer import BuildReport, SegmentTarget, build_from_segments
-from .models import Skipped, Trial
+from .models import Skipped, Trial, to_json
 from .nlp.cache import ParseCache
 from .prepare import (
     AHEAD,
@@ -66,29 +69,51 @@ def build_in_workers(
 
     def write(target: SegmentTarget) -> None:
         seen: set[str] = set()
-        later: list[Trial] = []
-        with crew.running(target):
-            for chunk in itertools.chain([first], chunks):
-                fresh = []
-                for trial in chunk:
-                    (later if trial.nct_id in seen else fresh).append(trial)
-                    seen.add(trial.nct_id)
-                if fresh:
-                    crew.send(fresh)
-        if later:
-            cache = ParseCache(cache_path) if cache_path is not None else None
-            try:
-                for trial in prepare_trials(later, [], cache=cache):
-                    target.replace_later(trial)
-                    if on_trial:
-                        on_trial(trial)
-            finally:
-                if cache is not None:
-                    crew.hits, crew.misses = crew.hits + cache.hits, crew.misses + cache.misses
-                    cache.close()
+        # records of an NCT id seen before wait on disk, not in memory: two
+        # overlapping dumps indexed together may repeat hundreds of thousands
+        later = tempfile.TemporaryFile("w+", encoding="utf-8", dir=target.directory)
+        repeated = 0
+        try:
+            with crew.running(target):
+                for chunk in itertools.chain([first], chunks):
+                    fresh = []
+                    for trial in chunk:
+                        if trial.nct_id in seen:
+                            later.write(to_json(trial) + "\n")
+                            repeated += 1
+                        else:
+                            fresh.append(trial)
+                            seen.add(trial.nct_id)
+                    if fresh:
+                        crew.send(fresh)
+        except BaseException:
+            later.close()
+            raise
+        target.replace_later(_replacements(later, repeated, cache_path, crew, on_trial))
 
     report = build_from_segments(index_path, write, optimize=optimize, fresh_only=add_only)
     return report, crew.hits, crew.misses
+
+
+def _replacements(spilled: IO[str], count: int, cache_path: Path | None, crew: _Crew,
+                  on_trial: Callable[[Trial], None] | None) -> Iterator[Trial]:
+    """The records that repeat an NCT id, read back and prepared here, in record order."""
+    try:
+        if not count:
+            return
+        spilled.seek(0)
+        cache = ParseCache(cache_path) if cache_path is not None else None
+        try:
+            for trial in prepare_trials((Trial.from_dict(json.loads(line)) for line in spilled), [], cache=cache):
+                if on_trial:
+                    on_trial(trial)
+                yield trial
+        finally:
+            if cache is not None:
+                crew.hits, crew.misses = crew.hits + cache.hits, crew.misses + cache.misses
+                cache.close()
+    finally:
+        spilled.close()
 
 
 @dataclass
@@ -166,7 +191,8 @@ class _Crew:
         while True:
             self._drain()
             ident = min(self.working, key=lambda i: self.hands[i].outstanding)
-            if self.hands[ident].outstanding < AHEAD:
+            # and the batches done but waiting for an earlier one (on_trial goes in record order)
+            if self.hands[ident].outstanding < AHEAD and len(self.order) < 2 * AHEAD * self.jobs:
                 break
             self._receive()
         hand = self.hands[ident]

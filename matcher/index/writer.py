@@ -336,16 +336,17 @@ class SegmentTarget:
         self.directory = directory
         self.segments: list = []
         self.written = Written()
-        self.later: list[Trial] = []
+        self.later: Iterable[Trial] = ()
 
     def add_segment(self, segment) -> None:
         if segment is not None:
             self.segments.append(segment)
 
-    def replace_later(self, trial: Trial) -> None:
-        """A prepared trial whose NCT id a worker already wrote: written after
-        the segments, replacing it (the last record of an NCT id wins)."""
-        self.later.append(trial)
+    def replace_later(self, trials: Iterable[Trial]) -> None:
+        """Prepared trials whose NCT ids the workers already wrote, taken one at a
+        time after the segments are listed, each replacing the trial written
+        before it (the last record of an NCT id wins)."""
+        self.later = trials
 
 
 def build_from_segments(
@@ -380,11 +381,14 @@ def build_from_segments(
             # (empty) list of the new index's segments plus the workers' own
             _open_writer(ix).commit(mergetype=lambda _writer, segments: [*segments, *target.segments])
             written = target.written
-            if target.later or optimize:
+            later = iter(target.later)
+            trial = next(later, None)
+            if trial is not None or optimize:
                 writer = _Writer(ix, replace=True, counts=written.counts)
                 try:
-                    for trial in target.later:
+                    while trial is not None:
                         writer.add(trial)
+                        trial = next(later, None)
                     writer.commit(optimize=bool(optimize), merge=False)
                 except BaseException:
                     writer.cancel()
