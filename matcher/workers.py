@@ -23,6 +23,8 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import IO
 
@@ -119,8 +121,8 @@ def _replacements(spilled: IO[str], count: int, cache_path: Path | None, crew: _
 @dataclass
 class _Hand:
     """One worker process, with its own queue of batches."""
-    process: object
-    tasks: object
+    process: BaseProcess
+    tasks: Queue
     outstanding: int = 0  # batches sent and not reported yet
     sent: int = 0
 
