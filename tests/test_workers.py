@@ -159,3 +159,23 @@ def test_a_worker_that_dies_fails_the_build(tmp_path, sample):
     assert current_generation(tmp_path / "ix") is None
     assert not [p for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-")]
     assert not [c for c in multiprocessing.active_children() if c.name.startswith("matcher-build-")]
+
+
+def test_an_interrupted_parallel_rebuild_keeps_the_index_in_service(tmp_path, sample, serial):
+    """Ctrl-C during a rebuild: the workers stop, the half-written generation is
+    removed and the index in service answers as before."""
+    import multiprocessing
+    import shutil
+
+    shutil.copytree(serial, tmp_path / "ix")
+    generation = current_generation(tmp_path / "ix")
+
+    def interrupt(_trial) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest([sample], tmp_path / "ix", update=False, jobs=2, on_trial=interrupt)
+    assert current_generation(tmp_path / "ix") == generation
+    assert [p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-")] == [generation]
+    assert not [c for c in multiprocessing.active_children() if c.name.startswith("matcher-build-")]
+    assert _searches(tmp_path / "ix") == _searches(serial)
