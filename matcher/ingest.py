@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .index import BuildReport, build_index, index_exists
 from .models import Skipped, Trial
-from .nlp.cache import CACHE_FILE, ParseCache
+from .parse_cache import CACHE_FILE, ParseCache
 from .prepare import prepare_trials
 
 

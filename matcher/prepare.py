@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from .criteria import split_criteria
 from .models import Constraint, Criterion, Skipped, Trial
-from .nlp.cache import ParseCache
+from .parse_cache import ParseCache
 
 # A worker is replaced after this many batches (about 13,000 trials): spaCy's
 # vocabulary keeps every new word it sees, about 0.4 MB per 1,000 distinct

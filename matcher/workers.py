@@ -32,7 +32,7 @@ from .errors import MatcherError
 from .index import writer as index_writer
 from .index.writer import BuildReport, SegmentTarget, build_from_segments
 from .models import Skipped, Trial, to_json
-from .nlp.cache import ParseCache
+from .parse_cache import ParseCache
 from .prepare import (
     AHEAD,
     WORKER_BATCHES,

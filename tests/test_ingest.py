@@ -241,7 +241,7 @@ def test_a_fresh_build_keeps_only_the_new_records(index_copy, tmp_path):
 def test_a_rebuild_reads_criteria_from_the_parse_cache(tmp_path, monkeypatch):
     from matcher.index import TrialIndex
     from matcher.ingest import ingest
-    from matcher.nlp import cache as parse_cache
+    from matcher import parse_cache
 
     first = ingest([str(RECORDS)], tmp_path / "ix", update=False)
     assert first.cache_hits == 0 and first.cache_misses > 50
@@ -277,7 +277,7 @@ def test_the_parse_cache_version_covers_every_module_that_reads_a_criterion():
     import subprocess
     import sys
 
-    from matcher.nlp.cache import PIPELINE_SOURCES
+    from matcher.parse_cache import PIPELINE_SOURCES
 
     loaded_by_parsing = "import sys\nfrom matcher.nlp import parse_texts\nfrom matcher.topics import topics_of\n" \
         "parse_texts([('inclusion', 'Hemoglobin >= 9 g/dL within 28 days')]); topics_of(('lupus',))\n" \

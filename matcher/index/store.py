@@ -6,7 +6,7 @@ Layout::
         CURRENT              name of the generation in service (replaced atomically)
         gen-<stamp>/         a complete Whoosh index, and matcher.json (its format)
         .lock                held while a build runs
-        parse-cache.sqlite   parsed criteria (matcher.nlp.cache)
+        parse-cache.sqlite   parsed criteria (matcher.parse_cache)
 
 A build (fresh or update) writes a new generation beside the one in service
 and only then points ``CURRENT`` at it with ``os.replace``, so a crash or an

@@ -28,8 +28,9 @@ from typing import Any
 CACHE_FILE = "parse-cache.sqlite"
 # What reads a criterion: the modules parsing imports (tests/test_parse_cache.py
 # checks this list against them) and the rule and vocabulary resources.
+# This module too: how readings are keyed and stored.
 PIPELINE_SOURCES = ("nlp/", "resources/", "__init__.py", "config.py", "criteria.py", "errors.py", "models.py",
-                    "topics.py", "units.py", "vocabulary.py")
+                    "parse_cache.py", "topics.py", "units.py", "vocabulary.py")
 _NOT_PIPELINE = ("geo",)  # place tables under resources/ cannot change a reading
 
 
