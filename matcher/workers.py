@@ -22,6 +22,7 @@ import tempfile
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
@@ -140,7 +141,10 @@ class _Crew:
         self.jobs, self.cache_path, self.on_trial = jobs, cache_path, on_trial
         self.hits = self.misses = 0
 
-    def running(self, target: SegmentTarget) -> _Crew:
+    @contextmanager
+    def running(self, target: SegmentTarget) -> Iterator[_Crew]:
+        """The workers, started, writing into ``target``. When the block ends
+        they are told to finish and waited for; when it fails they are stopped."""
         import multiprocessing
 
         self._context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
@@ -152,21 +156,15 @@ class _Crew:
         self._sequence = itertools.count()
         self.order: deque[tuple[int, list[Trial]]] = deque()  # batches in record order, for on_trial
         self.reported: set[int] = set()
-        return self
-
-    def __enter__(self) -> _Crew:
-        for _ in range(self.jobs):
-            self._start()
-        return self
-
-    def __exit__(self, kind, error, trace) -> None:
         try:
-            if kind is None:
-                for ident in self.working:
-                    self.hands[ident].tasks.put(None)
-                self.working = []
-                while self.hands:
-                    self._receive()
+            for _ in range(self.jobs):
+                self._start()
+            yield self
+            for ident in self.working:
+                self.hands[ident].tasks.put(None)
+            self.working = []
+            while self.hands:
+                self._receive()
         finally:
             for hand in self.hands.values():  # only after a failure: stop what is left
                 hand.process.terminate()

@@ -1,11 +1,13 @@
 """Writing trials into a new index generation, with bounded memory."""
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,6 +189,38 @@ def _older_trials(generation_dir: Path) -> Iterable[Trial]:
         ix.close()
 
 
+@contextmanager
+def _new_generation(root: Path, report: BuildReport) -> Iterator[tuple[str | None, Path]]:
+    """Hold the build lock while the block writes a new generation into the
+    directory it is given (with the name of the generation in service, or
+    None); swap the new one in when the block succeeds, remove it when it fails."""
+    started = time.perf_counter()
+    with exclusive(root):
+        current = current_generation(root)
+        generation = new_generation_name()
+        target = root / generation
+        try:
+            yield current, target
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        swap_in(root, generation)
+        report.generation = generation
+        remove_stale(root, keep={generation, current or ""})
+    report.seconds = time.perf_counter() - started
+
+
+def _write_info(target: Path, total: int, newest: str | None, counts: Counter[str] | None) -> None:
+    """The generation's ``matcher.json``: its format and size, and, when known, the
+    newest last-update date and the counts ``matcher stats`` adds up."""
+    info: dict = {"format": layout.FORMAT, "trials": total}
+    if newest is not None:
+        info["data_date"] = newest
+    if counts is not None:
+        info["counts"] = {k: n for k, n in sorted(counts.items()) if n}
+    write_info(target, info)
+
+
 def build_index(
     path: str | os.PathLike,
     trials: Iterable[Trial],
@@ -214,57 +248,42 @@ def build_index(
     current one.
     """
     root = Path(path)
-    started = time.perf_counter()
     report = BuildReport()
-    with exclusive(root):
-        current = current_generation(root)
-        generation = new_generation_name()
-        target = root / generation
+    with _new_generation(root, report) as (current, target):
         migrate = bool(update and current and read_info(root / current).get("format", 1) < layout.FORMAT)
+        if update and current and not migrate:
+            shutil.copytree(root / current, target, copy_function=link_or_copy,
+                            ignore=shutil.ignore_patterns(INFO_FILE))
+            ix = windex.open_dir(str(target))
+        else:
+            target.mkdir(parents=True)
+            ix = windex.create_in(str(target), layout.schema())
+        carried = update and current and not migrate
+        before = read_info(root / current) if carried else {}
+        writer = _Writer(ix, replace=bool(carried), counts=before.get("counts") if carried else {})
         try:
-            if update and current and not migrate:
-                shutil.copytree(root / current, target, copy_function=link_or_copy,
-                                ignore=shutil.ignore_patterns(INFO_FILE))
-                ix = windex.open_dir(str(target))
-            else:
-                target.mkdir(parents=True)
-                ix = windex.create_in(str(target), layout.schema())
-            carried = update and current and not migrate
-            before = read_info(root / current) if carried else {}
-            writer = _Writer(ix, replace=bool(carried), counts=before.get("counts") if carried else {})
-            try:
-                for trial in trials:
-                    writer.add(trial)
-                    if on_trial:
-                        on_trial(trial)
-                report.indexed = len(writer.written)
-                report.criteria = sum(writer.written.values())
-                if migrate:
-                    for trial in _older_trials(root / current):
-                        if trial.nct_id not in writer.written:
-                            writer.add(trial)
-                            report.migrated += 1
-                # An update lets Whoosh's merge policy fold its small segment into others;
-                # a build keeps its segments; ``optimize`` merges everything into one.
-                writer.commit(optimize=bool(optimize), merge=bool(carried))
-            except BaseException:
-                writer.cancel()
-                raise
-            report.total = ix.doc_count()
-            ix.close()
-            info = {"format": layout.FORMAT, "trials": report.total}
-            if not carried or "data_date" in before:  # the newest update seen, for `matcher stats` and results
-                info["data_date"] = max(writer.newest, before.get("data_date", ""))
-            if writer.counts is not None:
-                info["counts"] = {k: n for k, n in sorted(writer.counts.items()) if n}
-            write_info(target, info)
+            for trial in trials:
+                writer.add(trial)
+                if on_trial:
+                    on_trial(trial)
+            report.indexed = len(writer.written)
+            report.criteria = sum(writer.written.values())
+            if migrate:
+                for trial in _older_trials(root / current):
+                    if trial.nct_id not in writer.written:
+                        writer.add(trial)
+                        report.migrated += 1
+            # An update lets Whoosh's merge policy fold its small segment into others;
+            # a build keeps its segments; ``optimize`` merges everything into one.
+            writer.commit(optimize=bool(optimize), merge=bool(carried))
         except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
+            writer.cancel()
             raise
-        swap_in(root, generation)
-        report.generation = generation
-        remove_stale(root, keep={generation, current or ""})
-    report.seconds = time.perf_counter() - started
+        report.total = ix.doc_count()
+        ix.close()
+        # the newest update seen, for `matcher stats` and results (unknown when the generation carried on had none)
+        newest = max(writer.newest, before.get("data_date", "")) if not carried or "data_date" in before else None
+        _write_info(target, report.total, newest, writer.counts)
     return report
 
 
@@ -364,48 +383,34 @@ def build_from_segments(
     index found none, and another build made one before it took the lock).
     """
     root = Path(path)
-    started = time.perf_counter()
     report = BuildReport()
-    with exclusive(root):
-        current = current_generation(root)
+    with _new_generation(root, report) as (current, directory):
         if fresh_only and current:
             raise MatcherError(f"another build made an index at {root} while this one started: run it again to add to it")
-        generation = new_generation_name()
-        directory = root / generation
-        try:
-            directory.mkdir(parents=True)
-            ix = windex.create_in(str(directory), layout.schema())
-            target = SegmentTarget(directory)
-            write(target)
-            # Whoosh's merge policy hook: the segment list to commit is the
-            # (empty) list of the new index's segments plus the workers' own
-            _open_writer(ix).commit(mergetype=lambda _writer, segments: [*segments, *target.segments])
-            written = target.written
-            later = iter(target.later)
-            trial = next(later, None)
-            if trial is not None or optimize:
-                writer = _Writer(ix, replace=True, counts=written.counts)
-                try:
-                    while trial is not None:
-                        writer.add(trial)
-                        trial = next(later, None)
-                    writer.commit(optimize=bool(optimize), merge=False)
-                except BaseException:
-                    writer.cancel()
-                    raise
-                written.criteria.update(writer.written)
-                written.counts, written.newest = writer.counts, max(written.newest, writer.newest)
-            report.indexed = len(written.criteria)
-            report.criteria = sum(written.criteria.values())
-            report.total = ix.doc_count()
-            ix.close()
-            write_info(directory, {"format": layout.FORMAT, "trials": report.total, "data_date": written.newest,
-                                   "counts": {k: n for k, n in sorted(written.counts.items()) if n}})
-        except BaseException:
-            shutil.rmtree(directory, ignore_errors=True)
-            raise
-        swap_in(root, generation)
-        report.generation = generation
-        remove_stale(root, keep={generation, current or ""})
-    report.seconds = time.perf_counter() - started
+        directory.mkdir(parents=True)
+        ix = windex.create_in(str(directory), layout.schema())
+        target = SegmentTarget(directory)
+        write(target)
+        # Whoosh's merge policy hook: the segment list to commit is the
+        # (empty) list of the new index's segments plus the workers' own
+        _open_writer(ix).commit(mergetype=lambda _writer, segments: [*segments, *target.segments])
+        written = target.written
+        later = iter(target.later)
+        first = next(later, None)
+        if first is not None or optimize:
+            writer = _Writer(ix, replace=True, counts=written.counts)
+            try:
+                for trial in itertools.chain([first] if first is not None else [], later):
+                    writer.add(trial)
+                writer.commit(optimize=bool(optimize), merge=False)
+            except BaseException:
+                writer.cancel()
+                raise
+            written.criteria.update(writer.written)
+            written.counts, written.newest = writer.counts, max(written.newest, writer.newest)
+        report.indexed = len(written.criteria)
+        report.criteria = sum(written.criteria.values())
+        report.total = ix.doc_count()
+        ix.close()
+        _write_info(directory, report.total, written.newest, written.counts)
     return report
