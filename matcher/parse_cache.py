@@ -20,42 +20,12 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from .pipeline_version import PIPELINE_SOURCES, pipeline_version  # noqa: F401 (PIPELINE_SOURCES is read here by tests)
+
 CACHE_FILE = "parse-cache.sqlite"
-# What reads a criterion: the modules parsing imports (tests/test_parse_cache.py
-# checks this list against them) and the rule and vocabulary resources.
-# This module too: how readings are keyed and stored.
-PIPELINE_SOURCES = ("nlp/", "resources/", "__init__.py", "config.py", "criteria.py", "errors.py", "models.py",
-                    "parse_cache.py", "topics.py", "units.py", "vocabulary.py")
-_NOT_PIPELINE = ("geo",)  # place tables under resources/ cannot change a reading
-
-
-@cache
-def pipeline_version() -> str:
-    """A digest of every source and resource file that can change how criteria are read."""
-    root = files("matcher")
-    digest = hashlib.sha256()
-
-    def walk(node, prefix: str) -> None:
-        for child in sorted(node.iterdir(), key=lambda c: c.name):
-            name = f"{prefix}{child.name}"
-            if child.is_dir():
-                if child.name not in _NOT_PIPELINE and child.name != "__pycache__":
-                    walk(child, name + "/")
-            elif child.name.endswith((".py", ".json", ".jsonl", ".txt", ".tsv")):
-                digest.update(name.encode() + b"\0" + child.read_bytes() + b"\0")
-
-    for source in PIPELINE_SOURCES:
-        node = root.joinpath(source.rstrip("/"))
-        if source.endswith("/"):
-            walk(node, source)
-        else:
-            digest.update(source.encode() + b"\0" + node.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 _SPLIT = "\0split"  # the key space of split eligibility texts (a section is "inclusion" or "exclusion")

@@ -42,7 +42,7 @@ from .doses import read_doses
 from .lexicon import lookup
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
 from .scopes import read_scopes
-from .tokenizer import doc_text
+from .tokenizer import doc_text, token_texts
 
 if not Doc.has_extension("constraints"):
     Doc.set_extension("constraints", default=None)
@@ -95,9 +95,10 @@ class _Clause:
 def _clauses(doc: Doc) -> list[_Clause]:
     """Split at ';', sentence ends and line breaks."""
     out, start = [], 0
-    for i, tok in enumerate(doc):
-        boundary = tok.text == ";" or "\n" in tok.text or (
-            tok.text == "." and i + 1 < len(doc) and (doc[i + 1].text[:1].isupper() or doc[i + 1].is_space)
+    texts = token_texts(doc)
+    for i, text in enumerate(texts):
+        boundary = text == ";" or "\n" in text or (
+            text == "." and i + 1 < len(texts) and (texts[i + 1][:1].isupper() or texts[i + 1].isspace())
         )
         if boundary:
             if i > start:

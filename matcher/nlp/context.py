@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources
 from ..vocabulary import is_infection
+from .tokenizer import token_texts
 
 CATEGORY_ATTR = {
     "NEGATED": "is_negated",
@@ -122,12 +123,13 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
 def _clause_bounds(doc: Doc, exception: bool = False) -> list[int]:
     """Clause id per token: ';' and sentence ends split clauses (only sentence ends for exceptions)."""
     ids, current = [], 0
-    for i, tok in enumerate(doc):
+    texts = token_texts(doc)
+    n = len(texts)
+    for i, text in enumerate(texts):
         ids.append(current)
-        text = tok.text
         if text == ";" and not exception:
             current += 1
-        elif text in (".", "!", "?") and (i + 1 == len(doc) or doc[i + 1].text[:1].isupper() or doc[i + 1].is_space or doc[i + 1].like_num):
+        elif text in (".", "!", "?") and (i + 1 == n or texts[i + 1][:1].isupper() or texts[i + 1].isspace() or doc[i + 1].like_num):
             current += 1
         elif "\n" in text:
             current += 1

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from .. import resources
 from ..models import Constraint
-from .tokenizer import doc_text
+from .tokenizer import doc_text, token_starts, token_texts
 
 # context cues a constraint's polarity or qualifiers already carry
 UNDERSTOOD_CUES = {"NEGATED", "HISTORICAL", "TERMINATE", "EXCEPTION", "AFFIRMED"}
@@ -105,9 +105,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in doc.ents if e._.is_exception and e.ent_id_ in excepted]
     # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
-    for colon in (t.i for t in doc if t.text == ":"):
-        line_start = doc_text(doc).rfind("\n", 0, doc[colon].idx) + 1
-        head = [t for t in doc if line_start <= t.idx < doc[colon].idx and not any(s <= t.idx < e for s, e in covered)]
+    texts, starts = token_texts(doc), token_starts(doc)
+    for colon in [i for i, text in enumerate(texts) if text == ":"]:
+        at = starts[colon]
+        line_start = doc_text(doc).rfind("\n", 0, at) + 1
+        head = [doc[i] for i, idx in enumerate(starts) if line_start <= idx < at and not any(s <= idx < e for s, e in covered)]
         if len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
                                    or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
@@ -133,14 +135,15 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc_text(doc))]
     inside = _covering(covered, len(doc_text(doc)))
     words: list[tuple[int, str]] = []
-    for tok in doc:
-        if tok.is_punct or tok.is_space or tok.like_num or not any(ch.isalpha() for ch in tok.text):
+    for i, text in enumerate(texts):
+        if inside[starts[i]] or not any(ch.isalpha() for ch in text):
             continue
-        if inside[tok.idx]:
+        tok = doc[i]
+        if tok.is_punct or tok.is_space or tok.like_num:
             continue
         word = tok.lower_
         if word in rules.narrowing or not _is_filler(word, rules):
-            words.append((tok.idx, tok.text))
+            words.append((starts[i], text))
     # a time window no constraint took is an unread limit ("... or who have received that therapy within 3 months")
     for w in doc.spans.get("windows", []):
         if not any(c.window is not None and c.window.text == w.text for c in constraints) \
@@ -172,10 +175,11 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
     if cached is not None:  # read once per criterion: several readers ask
         return list(cached)
     bounds = [0]
-    for i, tok in enumerate(doc):
-        if tok.text in (";", ":") or "\n" in tok.text or (
-                tok.text == "." and i + 1 < len(doc) and (doc[i + 1].text[:1].isupper() or doc[i + 1].is_space)):
-            bounds.append(tok.idx + len(tok.text))
+    texts, starts = token_texts(doc), token_starts(doc)
+    for i, text in enumerate(texts):
+        if text in (";", ":") or "\n" in text or (
+                text == "." and i + 1 < len(texts) and (texts[i + 1][:1].isupper() or texts[i + 1].isspace())):
+            bounds.append(starts[i] + len(text))
     for m in _SUBCLAUSE.finditer(doc_text(doc)):
         bounds.append(m.start())
     bounds = sorted(set(bounds + [len(doc_text(doc))]))

@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -25,7 +26,7 @@ from spacy.tokens import Doc
 
 from .. import resources
 from ..config import cache_dir, write_cache_file
-from .tokenizer import make_tokenizer
+from .tokenizer import make_tokenizer, token_texts
 
 PATTERN_FILES = (
     "lexicon/conditions_curated.jsonl",
@@ -206,6 +207,39 @@ class LexiconRuler(EntityRuler):
             self._trie.add([(phrase_attr, w.lower() if phrase_attr == LOWER else w) for w in words], key)
         self._count = super().__len__() + self._trie.size
 
+    def save(self, path: Path) -> bool:
+        """Keep what :meth:`add_patterns` made (the trie, the patterns' order and
+        entity ids) in the JSON file ``path``, whole or not at all; False when
+        some pattern went to spaCy's own matchers, which this cannot keep."""
+        if self._trie is None or len(self.matcher) or len(self.phrase_matcher):
+            return False
+        data = {"size": self._trie.size, "rank": list(self._rank.items()),
+                "ids": [[key, *self._ent_ids[key]] for key in self._rank if key in self._ent_ids], "trie": self._trie.root}
+
+        def write(tmp: Path) -> bool:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            return True
+
+        return write_cache_file(path, write, "lexicon-trie-*.json")
+
+    def load(self, path: Path) -> bool:
+        """Take the patterns :meth:`save` kept in ``path``; False, changing nothing,
+        when the file is missing or not what :meth:`save` writes."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            size, rank, ids, root = data["size"], data["rank"], data["ids"], data["trie"]
+            ranks = {int(key): int(r) for key, r in rank}
+            names = {int(key): (str(label), str(concept)) for key, label, concept in ids}
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if not (isinstance(size, int) and isinstance(root, list) and len(root) == 3):
+            return False
+        self._trie, self._rank = TokenTrie(), ranks
+        self._trie.root, self._trie.size = root, size
+        self._ent_ids.update(names)
+        self._count = size
+        return True
+
     def _key(self, entry: dict) -> int:
         """The match key of a pattern, as EntityRuler.add_patterns makes it."""
         label = entry["label"]
@@ -228,7 +262,7 @@ class LexiconRuler(EntityRuler):
         if len(self.phrase_matcher):
             matches += self.phrase_matcher(doc)
         if self._trie is not None:
-            texts = [t.text for t in doc]
+            texts = token_texts(doc)
             matches += self._trie(texts, [t.lower() for t in texts])
         final = {(m_id, start, end) for m_id, start, end in matches if start != end}
         rank = self._rank
@@ -296,8 +330,31 @@ def _token_steps(pattern: object) -> list[tuple[int, str]] | None:
     return steps
 
 
+def compiled_path(tokenizer: Callable, phrase_matcher_attr: str) -> Path | None:
+    """Where the lexicon compiled for this pipeline version and tokenizer is kept
+    (:meth:`LexiconRuler.save`), or None without a cache directory."""
+    from ..pipeline_version import pipeline_version
+
+    digest = hashlib.sha256(_tokenizer_fingerprint(tokenizer))
+    digest.update(f"\0{pipeline_version()}\0{phrase_matcher_attr}".encode())
+    try:
+        return cache_dir() / f"lexicon-trie-{digest.hexdigest()[:20]}.json"
+    except RuntimeError:  # no home directory to cache in
+        return None
+
+
 @Language.factory("matcher_lexicon", default_config={"phrase_matcher_attr": "LOWER"})
 def make_lexicon(nlp: Language, name: str, phrase_matcher_attr: str) -> EntityRuler:
+    """The lexicon ruler. Reading and checking the pattern files and building
+    the trie took a quarter of a second at every start (a third of a one-off
+    ``matcher search``), so the built ruler is kept in the user's cache
+    directory, named by the pipeline version (a digest of every code and rule
+    file, :func:`matcher.pipeline_version.pipeline_version`) and the tokenizer's
+    rules: any change to either builds it afresh."""
     ruler = LexiconRuler(nlp, name=name, phrase_matcher_attr=phrase_matcher_attr, overwrite_ents=True)
-    ruler.add_patterns(all_patterns(nlp.tokenizer))
+    path = compiled_path(nlp.tokenizer, phrase_matcher_attr)
+    if path is None or not ruler.load(path):
+        ruler.add_patterns(all_patterns(nlp.tokenizer))
+        if path is not None:
+            ruler.save(path)
     return ruler

@@ -62,3 +62,31 @@ def doc_text(doc) -> str:
     if text is None:
         text = doc.user_data["_text"] = doc.text
     return text
+
+
+def token_texts(doc) -> list[str]:
+    """Each token's text, read once per document: iterating a Doc makes a Token
+    object per token, and the components walked every criterion a dozen times.
+    No component merges or splits tokens, so the list stays true for the
+    document's life."""
+    texts = doc.user_data.get("_texts")
+    if texts is None:
+        texts = _read_tokens(doc)[0]
+    return texts
+
+
+def token_starts(doc) -> list[int]:
+    """Each token's character offset (``Token.idx``), read once per document."""
+    starts = doc.user_data.get("_starts")
+    if starts is None:
+        starts = _read_tokens(doc)[1]
+    return starts
+
+
+def _read_tokens(doc) -> tuple[list[str], list[int]]:
+    texts, starts = [], []
+    for t in doc:
+        texts.append(t.text)
+        starts.append(t.idx)
+    doc.user_data["_texts"], doc.user_data["_starts"] = texts, starts
+    return texts, starts

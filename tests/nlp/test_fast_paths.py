@@ -198,3 +198,54 @@ def test_covered_characters_are_those_some_span_holds():
         inside = _covering(spans, length)
         assert len(inside) == length
         assert [bool(b) for b in inside] == [any(s <= i < e for s, e in spans) for i in range(length)], spans
+
+
+def test_a_lexicon_read_back_from_the_cache_finds_what_a_fresh_one_finds(criteria_texts, tmp_path, monkeypatch):
+    """The lexicon ruler kept in the cache directory gives the entities of one built
+    from the pattern files, on real criteria; a damaged file is built afresh, and
+    another pipeline version or tokenizer uses another file."""
+    import spacy
+
+    from matcher.nlp.lexicon import compiled_path, make_lexicon
+    from matcher.nlp.tokenizer import CONFIG
+
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path))
+    nlp = spacy.blank("en", config=CONFIG)
+    fresh = make_lexicon(nlp, "fresh", "LOWER")
+    (kept,) = tmp_path.glob("lexicon-trie-*.json")
+    assert kept == compiled_path(nlp.tokenizer, "LOWER")
+    monkeypatch.setattr("matcher.nlp.lexicon.all_patterns", lambda *a, **k: pytest.fail("read the pattern files again"))
+    cached = make_lexicon(nlp, "cached", "LOWER")
+    assert len(cached) == len(fresh) > 12000
+    found = 0
+    for text in criteria_texts:
+        ents = [(e.start, e.end, e.label_, e.ent_id_) for e in fresh(nlp.make_doc(text)).ents]
+        assert ents == [(e.start, e.end, e.label_, e.ent_id_) for e in cached(nlp.make_doc(text)).ents], text
+        found += len(ents)
+    assert found > 5000
+    monkeypatch.undo()
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path))
+    for damaged in ('{"size": 3, "rank": [', '{"size": 3}', '[1, 2, 3]', '{"size": 1, "rank": [], "ids": [], "trie": 5}'):
+        kept.write_text(damaged, encoding="utf-8")
+        again = make_lexicon(nlp, "again", "LOWER")
+        assert len(again) == len(fresh)
+        assert [e.ent_id_ for e in again(nlp.make_doc("Lupus nephritis and HbA1c 7%")).ents] == ["lupus nephritis", "hba1c"]
+    monkeypatch.setattr("matcher.pipeline_version.pipeline_version", lambda: "another-version")
+    assert compiled_path(nlp.tokenizer, "LOWER") != kept
+    assert compiled_path(nlp.tokenizer, "ORTH") != kept
+
+
+def test_biomarkers_are_read_the_same_without_the_scan_for_marker_names(criteria_texts, monkeypatch):
+    """read_biomarkers skips its three name-led patterns when no marker name is in
+    the text: the same results as running them everywhere."""
+    import re
+
+    from matcher.nlp import oncology
+
+    texts = criteria_texts + ["ER+/PR- HER2 negative breast cancer", "EGFR exon 19 deletion", "KRAS G12C mutated",
+                              "triple negative", "PD-L1 TPS 60%", "HER2-positive", "MSI-H", "negative for ALK"]
+    fast = [oncology.read_biomarkers(t) for t in texts]
+    voc = oncology.vocabulary()
+    monkeypatch.setattr(oncology, "vocabulary", lambda: type(voc)(**{**voc.__dict__, "marker": re.compile("")}))
+    assert fast == [oncology.read_biomarkers(t) for t in texts]
+    assert sum(map(len, fast)) >= 10
