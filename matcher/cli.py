@@ -215,6 +215,8 @@ def index_cmd(sources: tuple[str, ...], index_path: Path | None, rebuild: bool, 
         f"Indexed {build.indexed} trials ({build.criteria} criteria) in {build.seconds:.1f} s; "
         f"{len(report.skipped)} skipped; the index at {index_path} now holds {build.total} trials."
     )
+    if report.cache_hits or report.cache_misses:
+        click.echo(f"Distinct criteria of each batch: {report.cache_misses} read, {report.cache_hits} from the parse cache.")
 
 
 @cli.command("sync")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -31,9 +32,12 @@ def test_index_reports_counts(tmp_path, runner):
     result = runner.invoke(cli, ["index", str(RECORDS), "--index", str(tmp_path / "ix")])
     assert result.exit_code == 0
     assert "Indexed 4 trials" in result.output
+    assert re.search(r"criteria of each batch: [1-9]\d* read, 0 from the parse cache", result.output)
     with TrialIndex(tmp_path / "ix") as ix:
         assert len(ix) == 4
         assert len(ix.get("NCT05858684").criteria) == 30
+    again = runner.invoke(cli, ["index", str(RECORDS), "--index", str(tmp_path / "ix"), "--rebuild"])
+    assert re.search(r"criteria of each batch: 0 read, [1-9]\d* from the parse cache", again.output)
 
 
 def test_index_skips_bad_records_and_says_why(tmp_path, runner):
