@@ -42,7 +42,7 @@ from .doses import read_doses
 from .lexicon import lookup
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
 from .scopes import read_scopes
-from .tokenizer import doc_text, token_texts
+from .tokenizer import doc_text, span_text, token_texts
 
 if not Doc.has_extension("constraints"):
     Doc.set_extension("constraints", default=None)
@@ -111,7 +111,7 @@ def _clauses(doc: Doc) -> list[_Clause]:
 
 def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
     previous = max([e.end for e in clause.ents if e.end <= ent.start] + [clause.start, ent.start - 8])
-    left = doc[previous : ent.start].text
+    left = span_text(doc, previous, ent.start)
     quals = [q.lower() for q in _QUALIFIER_RE.findall(left)]
     if re.search(r"\bcurrently\b|\b(?:are|is|am)\s+(?:\w+\s+)?(?:taking|receiving|using|on)\b|"
                  r"\bwho\s+(?:require|requires|need|needs)\b", left, re.I) \
@@ -128,7 +128,7 @@ def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
         quals.append("family history")
     if ent._.is_possible:
         quals.append("suspected")
-    if _PLANNED_RE.search(doc[max(clause.start, ent.start - 6) : ent.start].text):
+    if _PLANNED_RE.search(span_text(doc, max(clause.start, ent.start - 6), ent.start)):
         quals.append("planned")
     return sorted(set(quals), key=quals.index)
 
@@ -214,7 +214,7 @@ def _age(doc: Doc, q: Span, clause: _Clause) -> Constraint | None:
     if data["relative_to"]:
         return None
     text = doc_text(doc)[q.start_char : q.end_char]
-    before = doc[clause.start : q.start].text
+    before = span_text(doc, clause.start, q.start)
     if not data["unit"]:
         # a bare number is an age only next to an age word ("aged >= 18", "Age: 18 and over"),
         # not "Twenty to thirty adults" or "less than 10th percentile for age"
@@ -281,7 +281,7 @@ class _Reading:
 
     def clause_text(self, clause: _Clause) -> str:
         if clause.text is None:
-            clause.text = self.doc[clause.start : clause.end].text
+            clause.text = span_text(self.doc, clause.start, clause.end)
         return clause.text
 
     @property
@@ -917,8 +917,8 @@ def _dedupe(constraints: list[Constraint]) -> list[Constraint]:
 
 def _heading_end(doc: Doc) -> int | None:
     """Token index just after a leading "Label:" heading, if the criterion has one."""
-    for i, tok in enumerate(doc[:6]):
-        if tok.text == ":":
+    for i, text in enumerate(token_texts(doc)[:6]):
+        if text == ":":
             return i
     return None
 

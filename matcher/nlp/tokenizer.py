@@ -83,6 +83,16 @@ def token_starts(doc) -> list[int]:
     return starts
 
 
+def span_text(doc, start: int, end: int) -> str:
+    """``doc[start:end].text`` from the cached texts and offsets, without making the Span."""
+    texts = token_texts(doc)
+    start, end = max(start, 0), min(end, len(texts))
+    if end <= start:
+        return ""
+    starts = token_starts(doc)
+    return doc_text(doc)[starts[start] : starts[end - 1] + len(texts[end - 1])]
+
+
 def _read_tokens(doc) -> tuple[list[str], list[int]]:
     texts, starts = [], []
     for t in doc:
