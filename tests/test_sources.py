@@ -178,3 +178,42 @@ def test_bad_line_in_jsonl_is_skipped_alone(tmp_path):
     trials, skipped = _load(path)
     assert len(trials) == 2
     assert skipped[0].source.endswith(":2") and "malformed JSON" in skipped[0].reason
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_json_lines_are_read_a_line_at_a_time_whatever_the_file_size(tmp_path, monkeypatch, gzipped):
+    """A JSON Lines file of the whole registry is streamed, not refused or read whole:
+    with a file limit smaller than the file, every line is still read, a bad line
+    (malformed, not UTF-8, too long) is skipped alone with its line number, blank
+    lines count, and a JSON array of the same size is still refused."""
+    import matcher.sources as sources
+
+    study, other = _studies()
+    limit = len(json.dumps(study)) + 100
+    lines = [json.dumps(study).encode(), b"", b"{oops", b"\xff\xfe not text", b"x" * (2 * limit), json.dumps(other).encode()]
+    data = b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n"  # a byte order mark before the first line
+    path = tmp_path / ("big.jsonl.gz" if gzipped else "big.ndjson")
+    path.write_bytes(gzip.compress(data) if gzipped else data)
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(sources, "MAX_LINE_BYTES", limit)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"read {self} whole"))
+    trials, skipped = _load(path)
+    assert [t.nct_id for t in trials] == ["NCT05858684", "NCT99999999"]
+    assert [t.source for t in trials] == [f"{path}:1", f"{path}:6"]
+    assert [(s.source.rsplit(":", 1)[1], s.reason.split(" (")[0]) for s in skipped] == [
+        ("3", "malformed JSON line"), ("4", "not UTF-8 text"), ("5", "line longer than 0 MiB")]  # limit < 1 MiB
+    monkeypatch.undo()
+    array = tmp_path / "big.json"
+    array.write_text(json.dumps([study, other]))
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
+    assert "larger than" in _load(array)[1][0].reason
+
+
+def test_a_truncated_json_lines_archive_keeps_what_came_before(tmp_path):
+    study, other = _studies()
+    data = gzip.compress(((json.dumps(study) + "\n" + json.dumps(other) + "\n") * 200).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    trials, skipped = _load(path)
+    assert 0 < len(trials) < 400
+    assert len(skipped) == 1 and skipped[0].source == str(path) and "unreadable after line" in skipped[0].reason

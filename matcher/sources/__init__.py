@@ -9,26 +9,35 @@ A SOURCE may be a file, a directory (read recursively, in name order) or a
 from its content, not its name: legacy XML (``<clinical_study>``), API v2
 JSON (one study, a page ``{"studies": [...]}``, an array, or JSON Lines),
 each optionally gzipped.
+
+JSON Lines (a study object on the first line, more lines after) are read line
+by line, so a file of the whole registry needs no more memory than its longest
+line; any other file is read whole, and refused above :data:`MAX_FILE_BYTES`.
 """
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import RecordError
 from ..models import Skipped, Trial
-from .ctgov_json import parse_json, parse_study
+from .ctgov_json import parse_json, parse_json_line, parse_study
 from .legacy_xml import parse_legacy_xml
 
 __all__ = ["load_records", "parse_bytes", "parse_study", "parse_legacy_xml", "parse_json"]
 
 # Larger files are refused rather than read into memory (a CT.gov page of
-# 1,000 studies is ~30 MB; a single study is rarely above 1 MB).
+# 1,000 studies is ~30 MB; a single study is rarely above 1 MB), except JSON
+# Lines, read a line at a time; a longer line is skipped.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 _ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 
@@ -98,6 +107,8 @@ def _read_path(path: Path) -> Iterator[Trial | Skipped]:
                     yield from _read_path(Path(root) / fname)
     elif _is_archive(path.name):
         yield from _read_archive(path)
+    elif _is_json_lines(path):
+        yield from _read_json_lines(path)
     else:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
@@ -108,6 +119,60 @@ def _read_path(path: Path) -> Iterator[Trial | Skipped]:
             yield Skipped(str(path), f"cannot read file ({exc.strerror or exc})")
             return
         yield from parse_bytes(data, str(path))
+
+
+def _open_bytes(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes, decompressed if it is gzipped."""
+    with path.open("rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else path.open("rb")
+
+
+def _is_json_lines(path: Path) -> bool:
+    """Whether ``path`` holds JSON Lines, told from its start: its first line that
+    is not blank a whole JSON object, and another line that is not blank after it
+    (as read whole, such a file is not one JSON document, and is read line by line)."""
+    try:
+        with _open_bytes(path) as handle:
+            first = None
+            while True:
+                line = handle.readline(MAX_LINE_BYTES)
+                if not line:
+                    return False
+                if not line.strip():
+                    continue
+                if first is not None:
+                    return True
+                if not line.endswith(b"\n"):
+                    return False  # the only line, or one longer than the limit
+                first = json.loads(line.decode("utf-8-sig"))
+                if not isinstance(first, dict):
+                    return False
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError):
+        return False
+
+
+def _read_json_lines(path: Path) -> Iterator[Trial | Skipped]:
+    """Every study of a JSON Lines file, a line at a time (``file:line`` names each)."""
+    name, n = str(path), 0
+    try:
+        with _open_bytes(path) as handle:
+            while line := handle.readline(MAX_LINE_BYTES + 1):
+                n += 1
+                where = f"{name}:{n}"
+                if len(line) > MAX_LINE_BYTES:
+                    while line and not line.endswith(b"\n"):
+                        line = handle.readline(MAX_LINE_BYTES)
+                    yield Skipped(where, f"line longer than {MAX_LINE_BYTES // 2**20} MiB")
+                    continue
+                try:
+                    text = line.decode("utf-8-sig" if n == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    yield Skipped(where, "not UTF-8 text")
+                    continue
+                yield from parse_json_line(text, where)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skipped(name, f"unreadable after line {n} ({exc})")
 
 
 def load_records(paths: Iterable[str | os.PathLike]) -> Iterator[Trial | Skipped]:

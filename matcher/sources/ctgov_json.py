@@ -83,6 +83,18 @@ def parse_study(study: Any, source: str = "") -> Trial:
     )
 
 
+def parse_json_line(line: str, where: str) -> Iterator[Trial | Skipped]:
+    """The study on one line of JSON Lines (nothing for a blank line), or a Skipped saying why not."""
+    if not line.strip():
+        return
+    try:
+        yield parse_study(json.loads(line), where)
+    except json.JSONDecodeError as exc:
+        yield Skipped(where, f"malformed JSON line ({exc})")
+    except RecordError as exc:
+        yield Skipped(where, str(exc))
+
+
 def parse_json(text: str, source: str = "") -> Iterator[Trial | Skipped]:
     """Yield a Trial (or a Skipped with its reason) for every study in ``text``."""
     try:
@@ -93,13 +105,7 @@ def parse_json(text: str, source: str = "") -> Iterator[Trial | Skipped]:
         if len(lines) < 2:
             raise RecordError(f"malformed JSON ({whole_error})") from None
         for n, line in lines:
-            where = f"{source}:{n}"
-            try:
-                yield parse_study(json.loads(line), where)
-            except json.JSONDecodeError as exc:
-                yield Skipped(where, f"malformed JSON line ({exc})")
-            except RecordError as exc:
-                yield Skipped(where, str(exc))
+            yield from parse_json_line(line, f"{source}:{n}")
         return
     if isinstance(data, dict) and "studies" in data:
         studies = data["studies"]
