@@ -54,10 +54,22 @@ SWAPS = [("Patients", "Subjects"), ("patients", "participants"), ("must have", "
          ("within", "in the"), ("at least", "a minimum of"), ("greater than", "more than"), ("less than", "below")]
 
 
+# Wording a criterion may open or close with. There are enough of them that at
+# 600,000 trials (each base criterion drawn about 150 times) criteria still
+# repeat verbatim less often than in the bundled corpus.
 LEADS = ["Known ", "Documented ", "Any ", "Current ", "Evidence of ", "Confirmed ", "Prior ", "Ongoing ", "Clinical ",
-         "Significant ", "Active ", "Reported "]
+         "Significant ", "Active ", "Reported ", "Patients with ", "Subjects with ", "Participants with ",
+         "Diagnosis of ", "History or presence of ", "Presence of ", "Suspected ", "Newly diagnosed ",
+         "Medically documented ", "Clinically significant ", "Recent ", "Previously treated ", "Untreated ",
+         "Investigator-confirmed ", "Self-reported ", "Biopsy-proven ", "Radiologically confirmed ", "Chronic "]
 TAILS = [" at screening", " at baseline", " per investigator", " as documented", " in the medical record",
-         " at enrollment", " before randomization", " at the screening visit", " on review", " by history"]
+         " at enrollment", " before randomization", " at the screening visit", " on review", " by history",
+         " per protocol", " as judged by the investigator", " at the time of consent", " within the study period",
+         " according to local guidelines", " per local laboratory", " prior to the first dose", " during screening",
+         " at study entry", " by medical history", " per the treating physician", " at the baseline visit",
+         " as assessed by the site", " before enrolment", " on physical examination", " per institutional standards",
+         " in the opinion of the investigator", " at any time", " as per the protocol", " before day 1"]
+AFFIX_SHARE = 0.7  # of criteria given a lead, and (independently) a tail
 
 
 def _vary(text: str, rng: random.Random) -> str:
@@ -70,9 +82,9 @@ def _vary(text: str, rng: random.Random) -> str:
     for a, b in SWAPS:
         if rng.random() < 0.3:
             text = text.replace(a, b) if a in text else text.replace(b, a)
-    if rng.random() < 0.5:
+    if rng.random() < AFFIX_SHARE:
         text = rng.choice(LEADS) + text[:1].lower() + text[1:]
-    if rng.random() < 0.5:
+    if rng.random() < AFFIX_SHARE:
         text = text.rstrip(" .;") + rng.choice(TAILS)
     return text
 
