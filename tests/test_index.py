@@ -294,3 +294,27 @@ def test_an_update_merges_only_the_smallest_segments_up_to_a_bound(tmp_path, tri
         assert ix.get(changed.nct_id).overall_status == "WITHDRAWN"
         assert [h.nct_id for h in ix.search("lupus", top=20)] == before
         assert len(before) >= 3
+
+
+def test_the_score_cache_grows_with_the_index(ix_path, monkeypatch):
+    """The per-term score arrays a search needs grow with the trials holding them,
+    so the cache is sized by the index: with room for a search's terms a repeated
+    search reads no postings; with a fixed budget below them it reads them all again."""
+    from matcher.index import columns, reader
+
+    reads = []
+    real = columns.postings
+    monkeypatch.setattr(columns, "postings", lambda *a, **k: reads.append(a[2]) or real(*a, **k))
+    query = {t: 1.0 for t in ("lupus", "nephritis", "adult", "women", "hemoglobin", "therapy")}
+
+    def second_search_reads(floor: int, per_trial: int) -> int:
+        monkeypatch.setattr(reader, "SCORE_CACHE_BYTES", floor)
+        monkeypatch.setattr(reader, "SCORE_CACHE_BYTES_PER_TRIAL", per_trial)
+        with TrialIndex(ix_path) as ix:
+            ix.search_split(query, top=5)
+            reads.clear()
+            ix.search_split(query, top=5)
+            return len(reads)
+
+    assert second_search_reads(floor=1, per_trial=2**20) == 0
+    assert second_search_reads(floor=1, per_trial=0) > 0

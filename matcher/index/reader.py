@@ -37,7 +37,13 @@ from .store import allow_open_files, current_generation, read_info
 # open ones, when a search includes them).
 OPEN_STATUS_BOOST = 1.2
 
-SCORE_CACHE_BYTES = 256 * 2**20  # (field, term) score arrays kept per open index
+# (field, term) score arrays kept per open index. A term's array grows with the
+# trials holding it, so the cache grows with the index (4 KB a trial, the share
+# that served 70,000 trials well), else it holds ever fewer terms: at 300,000
+# trials a fixed 256 MB held less than the 302 MB the 50 TREC topics' terms
+# need, and warm searches read postings again (p95 789 ms; 129 ms with room).
+SCORE_CACHE_BYTES = 256 * 2**20  # at least
+SCORE_CACHE_BYTES_PER_TRIAL = 4 * 2**10
 TRIAL_CACHE_BYTES = 24 * 2**20  # decoded trials kept per open index, counted by their stored (compressed) size
 TRIAL_CACHE_SIZE = 8_000  # about that many trials (the ranker sizes its own caches by it)
 FACETS_CACHE_BYTES = 16 * 2**20  # the facets of trials shown (a result's site points can be kilobytes)
@@ -98,7 +104,7 @@ class TrialIndex:
         self._reader = self._searcher.reader()
         self._doc_count = self._reader.doc_count_all()
         self._leaves = columns.Leaves(self._reader)
-        self._score_cache = _BoundedCache(SCORE_CACHE_BYTES)
+        self._score_cache = _BoundedCache(max(SCORE_CACHE_BYTES, SCORE_CACHE_BYTES_PER_TRIAL * self._doc_count))
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
         self._distance_cache = _BoundedCache(DISTANCE_CACHE_BYTES)
