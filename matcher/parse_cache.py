@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .pipeline_version import PIPELINE_SOURCES, pipeline_version  # noqa: F401 (PIPELINE_SOURCES is read here by tests)
+from .pipeline_version import pipeline_version
 
 CACHE_FILE = "parse-cache.sqlite"
 

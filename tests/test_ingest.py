@@ -277,7 +277,7 @@ def test_the_parse_cache_version_covers_every_module_that_reads_a_criterion():
     import subprocess
     import sys
 
-    from matcher.parse_cache import PIPELINE_SOURCES
+    from matcher.pipeline_version import PIPELINE_SOURCES
 
     loaded_by_parsing = "import sys\nfrom matcher.nlp import parse_texts\nfrom matcher.topics import topics_of\n" \
         "parse_texts([('inclusion', 'Hemoglobin >= 9 g/dL within 28 days')]); topics_of(('lupus',))\n" \

@@ -127,8 +127,6 @@ def read_biomarkers(text: str) -> list[Biomarker]:
     for m in re.finditer(r"\b(MSS|pMMR|microsatellite[\s-]*stable|MMR[\s-]*proficient)\b", text, re.I):
         add("MSI", "negative", "", m.start(), m.end())
         taken.append((m.start(), m.end()))
-    if voc.marker.search(text) is None:  # every match below holds a marker's name: one scan rules all three out
-        return sorted(found, key=lambda b: b.start)
     for m in voc.listed.finditer(text):
         status, detail = _status(m.group(2), "")
         for part in re.split(r"\s*(?:,|/|and|or|&)\s*", m.group(1)):

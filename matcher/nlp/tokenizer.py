@@ -84,7 +84,7 @@ def token_starts(doc) -> list[int]:
 
 
 def span_text(doc, start: int, end: int) -> str:
-    """``doc[start:end].text`` from the cached texts and offsets, without making the Span."""
+    """``doc[start:end].text`` (``start``, ``end`` >= 0) from the cached texts and offsets, without making the Span."""
     texts = token_texts(doc)
     start, end = max(start, 0), min(end, len(texts))
     if end <= start:

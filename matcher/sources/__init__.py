@@ -135,19 +135,15 @@ def _is_json_lines(path: Path) -> bool:
     try:
         with _open_bytes(path) as handle:
             first = None
-            while True:
-                line = handle.readline(MAX_LINE_BYTES)
-                if not line:
-                    return False
+            while line := handle.readline(MAX_LINE_BYTES):
                 if not line.strip():
                     continue
-                if first is not None:
-                    return True
-                if not line.endswith(b"\n"):
-                    return False  # the only line, or one longer than the limit
-                first = json.loads(line.decode("utf-8-sig"))
-                if not isinstance(first, dict):
-                    return False
+                if first is not None:  # a second line: only now is the first parsed (a one-line file is read once)
+                    return isinstance(json.loads(first), dict)
+                first = line.decode("utf-8-sig")
+                if not (line.endswith(b"\n") and first.lstrip().startswith("{")):
+                    return False  # the only line, one longer than the limit, or not an object
+            return False
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError):
         return False
 

@@ -235,17 +235,17 @@ def test_a_lexicon_read_back_from_the_cache_finds_what_a_fresh_one_finds(criteri
     assert compiled_path(nlp.tokenizer, "ORTH") != kept
 
 
-def test_biomarkers_are_read_the_same_without_the_scan_for_marker_names(criteria_texts, monkeypatch):
-    """read_biomarkers skips its three name-led patterns when no marker name is in
-    the text: the same results as running them everywhere."""
-    import re
 
-    from matcher.nlp import oncology
+def test_token_lists_and_span_texts_are_spacys(criteria_texts):
+    """The token texts, offsets and span texts read once per document are what
+    spaCy's Token and Span give, for every span of real criteria (spaces, line
+    breaks and glued comparators included)."""
+    from matcher.nlp.tokenizer import span_text, token_starts, token_texts
 
-    texts = criteria_texts + ["ER+/PR- HER2 negative breast cancer", "EGFR exon 19 deletion", "KRAS G12C mutated",
-                              "triple negative", "PD-L1 TPS 60%", "HER2-positive", "MSI-H", "negative for ALK"]
-    fast = [oncology.read_biomarkers(t) for t in texts]
-    voc = oncology.vocabulary()
-    monkeypatch.setattr(oncology, "vocabulary", lambda: type(voc)(**{**voc.__dict__, "marker": re.compile("")}))
-    assert fast == [oncology.read_biomarkers(t) for t in texts]
-    assert sum(map(len, fast)) >= 10
+    nlp = get_pipeline("criteria")
+    for text in criteria_texts[::40] + ["Age >= 18  years;\n\n  Hb≥9 g/dL .  No HIV"]:
+        doc = nlp.make_doc(text)
+        assert token_texts(doc) == [t.text for t in doc] and token_starts(doc) == [t.idx for t in doc]
+        for start in range(len(doc) + 1):
+            for end in range(max(start - 1, 0), len(doc) + 2):  # offsets as callers give them: never negative
+                assert span_text(doc, start, end) == doc[start:end].text, (text, start, end)
