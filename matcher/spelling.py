@@ -27,32 +27,67 @@ def known_words() -> frozenset[str]:
     return frozenset(w for w in text.split() if not w.startswith("#"))
 
 
+SPELLING_WORDS_HEADER = "# matcher spelling targets: lexicon words of six letters or more\n"
+
+
 @cache
-def _targets() -> dict[str, frozenset[str]]:
-    """Deletion index of lexicon words: each word and its one-letter deletions -> the words."""
+def lexicon_words() -> frozenset[str]:
+    """The words a misspelling may be read as: words of six letters or more in the
+    condition, therapy and lab patterns. Reading the pattern files for them took
+    a sixth of a second at every start, so they are kept in the user's cache
+    directory, named by the pipeline version (which covers the pattern files);
+    a missing, damaged or unwritable file only costs the time."""
+    from .config import cache_dir, write_cache_file
+    from .pipeline_version import pipeline_version
+
+    try:
+        path = cache_dir() / f"spelling-words-{pipeline_version()}.txt"
+    except RuntimeError:  # no home directory to cache in
+        return _pattern_words()
+    try:
+        text = path.read_text(encoding="utf-8")
+        words = text.split("\n")
+        if text.startswith(SPELLING_WORDS_HEADER) and words[-1] == "" and words[-2] == "# end" \
+                and all(_WORD.fullmatch(w) for w in words[1:-2]):
+            return frozenset(words[1:-2])
+    except (OSError, UnicodeDecodeError, IndexError):
+        pass
+    found = _pattern_words()
+
+    def write(tmp) -> bool:
+        tmp.write_text(SPELLING_WORDS_HEADER + "".join(w + "\n" for w in sorted(found)) + "# end\n", encoding="utf-8")
+        return True
+
+    write_cache_file(path, write, "spelling-words-*.txt")
+    return found
+
+
+_WORD = re.compile(f"[a-z]{{{MIN_LENGTH},}}")
+
+
+def _pattern_words() -> frozenset[str]:
     from .nlp.lexicon import all_patterns
 
     words: set[str] = set()
     for p in all_patterns(exact=False):
         if p["label"] in ("CONDITION", "THERAPY", "LAB") and isinstance(p["pattern"], str):
             words.update(w for w in re.findall(r"[a-z]+", p["pattern"].lower().replace("'", "")) if len(w) >= MIN_LENGTH)
-    index: dict[str, set[str]] = {}
-    for w in words:
-        for variant in {w} | {w[:i] + w[i + 1:] for i in range(len(w))}:
-            index.setdefault(variant, set()).add(w)
-    return {k: frozenset(v) for k, v in index.items()}
+    return frozenset(words)
 
 
-def _within_one(a: str, b: str) -> bool:
-    if a == b:
-        return False
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(w: str) -> set[str]:
+    """Every word one insertion, deletion, substitution or swap of neighbours away from
+    ``w`` (a to z only, as lexicon words are), ``w`` itself left out."""
+    splits = [(w[:i], w[i:]) for i in range(len(w) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    edits.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    edits.update(a + c + b for a, b in splits for c in _LETTERS)
+    edits.discard(w)
+    return edits
 
 
 def suggest(word: str) -> str | None:
@@ -60,13 +95,10 @@ def suggest(word: str) -> str | None:
     w = word.lower()
     if len(w) < MIN_LENGTH or w in known_words():
         return None
-    index = _targets()
-    if w in index and w in index[w]:
+    targets = lexicon_words()
+    if w in targets:
         return None  # already a lexicon word
-    candidates: set[str] = set()
-    for variant in {w} | {w[:i] + w[i + 1:] for i in range(len(w))}:
-        candidates.update(index.get(variant, ()))
-    candidates = {c for c in candidates if _within_one(w, c)}
+    candidates = _one_edit(w) & targets
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 

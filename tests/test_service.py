@@ -310,7 +310,7 @@ def test_warm_up_loads_what_a_first_search_would_load_on_the_way(matcher):
     from matcher import spelling
     from matcher.service import WARM_UP_TEXT
 
-    spelling._targets.cache_clear()
+    spelling.lexicon_words.cache_clear()
     matcher.warm_up()
-    assert spelling._targets.cache_info().currsize == 1
+    assert spelling.lexicon_words.cache_info().currsize == 1
     assert ("hipertension", "hypertension") in spelling.correct(WARM_UP_TEXT)[1]

@@ -17,6 +17,67 @@ def test_misspelled_medical_words_are_read_as_meant(written, meant):
     assert suggest(written) == meant
 
 
+def test_a_misspelling_is_read_as_the_only_lexicon_word_one_edit_away():
+    """Each kind of edit, on real lexicon words: the suggestion is the one word within one
+    insertion, deletion, substitution or swap (checked by brute force), or none when two are."""
+    import random
+
+    from matcher.spelling import known_words, lexicon_words
+
+    words = sorted(lexicon_words())
+    assert len(words) > 3000
+
+    def within_one(a: str, b: str) -> bool:
+        if a == b or abs(len(a) - len(b)) > 1:
+            return False
+        if len(a) == len(b):
+            diff = [i for i in range(len(a)) if a[i] != b[i]]
+            return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                          and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        short, long_ = sorted((a, b), key=len)
+        return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+    rng = random.Random(7)
+    by_length: dict[int, list[str]] = {}
+    for w in words:
+        by_length.setdefault(len(w), []).append(w)
+    checked = 0
+    for w in rng.sample(words, 150):
+        i = rng.randrange(len(w) - 1)
+        for typo in (w[:i] + w[i + 1:], w[:i] + "q" + w[i + 1:], w[:i] + "z" + w[i:], w[:i] + w[i + 1] + w[i] + w[i + 2:]):
+            if typo in known_words() or typo in lexicon_words() or len(typo) < 6:
+                continue
+            near = {c for n in (len(typo) - 1, len(typo), len(typo) + 1) for c in by_length.get(n, []) if within_one(typo, c)}
+            assert suggest(typo) == (next(iter(near)) if len(near) == 1 else None), typo
+            assert suggest(typo.upper()) == suggest(typo)
+            checked += 1
+    assert checked > 300
+
+
+def test_the_spelling_words_are_cached_and_a_bad_cache_is_read_afresh(tmp_path, monkeypatch):
+    from matcher import spelling
+
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path))
+    spelling.lexicon_words.cache_clear()
+    expected = spelling.lexicon_words()
+    (cached,) = tmp_path.glob("spelling-words-*.txt")
+
+    def no_patterns(*args, **kwargs):
+        raise AssertionError("the pattern files were read")
+
+    with monkeypatch.context() as m:
+        m.setattr("matcher.nlp.lexicon.all_patterns", no_patterns)
+        spelling.lexicon_words.cache_clear()
+        assert spelling.lexicon_words() == expected  # read back, without the pattern files
+    whole = cached.read_text(encoding="utf-8")
+    for damaged in (whole[: len(whole) // 2], whole.replace("\n", "\nNot A Word\n", 1), "", "\x00\xff"):
+        cached.write_bytes(damaged.encode("utf-8", "surrogateescape") if damaged else b"")
+        spelling.lexicon_words.cache_clear()
+        assert spelling.lexicon_words() == expected
+        assert cached.read_text(encoding="utf-8") == whole  # written again
+    spelling.lexicon_words.cache_clear()
+
+
 def test_a_corrected_word_becomes_a_fact_and_a_note():
     patient = read_text("my mom has alzhiemers diesease and high blood presure, she takes donepezill")
     concepts = {f.concept for f in patient.facts}
