@@ -43,10 +43,10 @@ def _check_arrays_match_whoosh(ix: TrialIndex) -> int:
         assert lengths.tolist() == [reader.doc_field_length(d, field) or 0 for d in range(reader.doc_count_all())]
         terms = [t.decode() if isinstance(t, bytes) else t for t in list(reader.lexicon(field))[:400:7]]
         for term in terms:
-            ids, tfs = columns.postings(reader, field, term, deleted)
+            ids, tfs, _ = columns.postings(reader, field, term, deleted)
             want_ids, want_tfs = _whoosh_postings(reader, field, term)
             assert ids.tolist() == want_ids and tfs.tolist() == pytest.approx(want_tfs)
-            slow_ids, _ = columns.postings(reader, field, term, deleted, fast=False)
+            slow_ids, _, _ = columns.postings(reader, field, term, deleted, fast=False)
             assert slow_ids.tolist() == want_ids
             checked += 1
     return checked

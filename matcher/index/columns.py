@@ -161,24 +161,39 @@ def deleted_mask(reader: IndexReader) -> np.ndarray:
 
 
 def postings(reader: IndexReader, field: str, term: str, deleted: np.ndarray | None = None, *,
-             fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers (in ``reader``) and term frequencies of ``term`` in
-    ``field``; documents true in ``deleted`` (:func:`deleted_mask`) left out."""
-    all_ids, all_tfs = [], []
-    for segment, base in reader.leaf_readers():
-        if (field, term) not in segment:
-            continue
-        matcher = segment.postings(field, term)
-        blocks = _block_postings(matcher) if fast else None
-        if blocks is None:
-            ids, tfs = [], []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                tfs.append(matcher.weight())
-                matcher.next()
-            blocks = ([np.array(ids, dtype=np.int64)], [np.array(tfs, dtype=float)])
-        ids = np.concatenate(blocks[0]) if blocks[0] else np.zeros(0, np.int64)
-        tfs = np.concatenate(blocks[1]) if blocks[1] else np.zeros(0)
+             fast: bool = True, files: list | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Document numbers (in ``reader``) and posting weights (term frequencies
+    times the field's boost) of ``term`` in ``field``, documents true in
+    ``deleted`` (:func:`deleted_mask`) left out; and the term's document
+    frequency as Whoosh counts it (deleted documents included).
+
+    ``files`` holds each segment's postings file (:mod:`matcher.index.postings`)
+    or None, in the order of ``reader.leaf_readers()``; a segment without one
+    is read through Whoosh, block by block (``fast``) or posting by posting.
+    """
+    all_ids, all_tfs, frequency = [], [], 0
+    for n, (segment, base) in enumerate(reader.leaf_readers()):
+        file = files[n] if files is not None else None
+        if file is not None and file.has_field(field):
+            ids, tfs = file.get(field, term)
+            if not len(ids):
+                continue
+        else:
+            if (field, term) not in segment:
+                continue
+            matcher = segment.postings(field, term)
+            blocks = _block_postings(matcher) if fast else None
+            if blocks is None:
+                ids, tfs = [], []
+                while matcher.is_active():
+                    ids.append(matcher.id())
+                    tfs.append(matcher.weight())
+                    matcher.next()
+                blocks = ([np.array(ids, dtype=np.int64)], [np.array(tfs, dtype=float)])
+            ids = np.concatenate(blocks[0]) if blocks[0] else np.zeros(0, np.int64)
+            tfs = np.concatenate(blocks[1]) if blocks[1] else np.zeros(0)
+            frequency += segment.doc_frequency(field, term) - len(ids)  # Whoosh leaves deleted documents out
+        frequency += len(ids)
         ids = ids + base
         if deleted is not None and segment.has_deletions():
             live = ~deleted[ids]
@@ -186,5 +201,5 @@ def postings(reader: IndexReader, field: str, term: str, deleted: np.ndarray | N
         all_ids.append(ids)
         all_tfs.append(tfs)
     if not all_ids:
-        return np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(all_ids), np.concatenate(all_tfs)
+        return np.zeros(0, np.int64), np.zeros(0), frequency
+    return np.concatenate(all_ids), np.concatenate(all_tfs), frequency

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from math import log
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from ..filters import LIST_FILTERS, OPEN_STATUSES, Filters, site_points
 from ..geo.distance import haversine_km
 from ..models import Trial
 from . import columns
+from . import postings as segment_postings
 from .schema import (
     FACET,
     FACETS,
@@ -104,6 +106,8 @@ class TrialIndex:
         self._reader = self._searcher.reader()
         self._doc_count = self._reader.doc_count_all()
         self._leaves = columns.Leaves(self._reader)
+        self._postings = segment_postings.open_all(self.path / generation, 
+                                                 [r.segment() for r, _ in self._reader.leaf_readers()])
         self._score_cache = _BoundedCache(max(SCORE_CACHE_BYTES, SCORE_CACHE_BYTES_PER_TRIAL * self._doc_count))
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
@@ -325,11 +329,12 @@ class TrialIndex:
             return cached
         deleted, lengths = self._deleted_mask(), self._field_lengths(field)
         with self._io:
-            if key not in self._reader:
+            ids, tf, frequency = columns.postings(self._reader, field, term, deleted, files=self._postings)
+            if not frequency:
                 self._score_cache.put(key, _EMPTY)
                 return _EMPTY
-            ids, tf = columns.postings(self._reader, field, term, deleted)
-            idf = self._searcher.idf(field, term)
+            # Whoosh's idf (WeightingModel.idf), from the same document frequency
+            idf = log(self._doc_count / (frequency + 1)) + 1
             avgfl = self._searcher.avg_field_length(field) or 1
         # BM25F exactly as whoosh.scoring.bm25, vectorized over the postings
         b, k1 = self._weighting.B, self._weighting.K1
@@ -451,6 +456,9 @@ class TrialIndex:
         }
 
     def close(self) -> None:
+        for file in self._postings:
+            if file is not None:
+                file.close()
         self._searcher.close()
         self._ix.close()
 

@@ -17,6 +17,8 @@ from whoosh.writing import SegmentWriter
 from ..errors import MatcherError
 from ..models import Trial
 from . import schema as layout
+from .postings import PostingsRecorder
+from .postings import path_for as postings_path
 from .store import (
     INFO_FILE,
     current_generation,
@@ -99,10 +101,37 @@ class _Lengths:
 
 
 class _SegmentWriter(SegmentWriter):
-    """Whoosh's own writer, flushing with :class:`_Lengths` (the same segment files)."""
+    """Whoosh's own writer, flushing with :class:`_Lengths` (the same segment
+    files), that also writes the new segment's postings file
+    (:mod:`matcher.index.postings`) from the documents it is given. A segment
+    that takes in others (a merge) gets none and is read through Whoosh."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._postings = PostingsRecorder(
+            {name: self.schema[name].format.field_boost for name in layout.TEXT_FIELDS if name in self.schema})
+
+    def add_document(self, **fields):
+        docnum = self.docnum
+        super().add_document(**fields)
+        if any(name.startswith("_") for name in fields):  # Whoosh's boosts: weights we do not record
+            self._postings.complete = False
+        self._postings.add(docnum, fields)
+
+    def add_reader(self, reader):
+        self._postings.complete = False
+        super().add_reader(reader)
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader())
+
+    def _finalize_segment(self):
+        segment = super()._finalize_segment()
+        folder = getattr(self.storage, "folder", None)
+        if folder is not None and not segment.is_compound():
+            self._postings.write(postings_path(folder, segment.segment_id()), segment.doc_count_all())
+        self._postings = PostingsRecorder(self._postings.boosts)
+        return segment
 
 
 def _open_writer(ix: windex.Index, *, lock: bool = True) -> _SegmentWriter:

@@ -1,0 +1,161 @@
+"""Each segment's postings file (matcher.index.postings) holds exactly Whoosh's
+postings, however the segment was written; searches give the same scores with
+and without it; a segment without one, or with a damaged one, is read through
+Whoosh; and the file goes away with its segment."""
+from __future__ import annotations
+
+from math import log
+
+import numpy as np
+import pytest
+from conftest import seed_record
+
+from matcher.index import TEXT_FIELDS, TrialIndex, build_index, columns, writer
+from matcher.index import postings as segment_postings
+from matcher.ingest import ingest
+
+QUERIES = ["lupus nephritis CAR-T cell therapy", "metastatic breast cancer HER2 trastuzumab",
+           "type 2 diabetes insulin kidney", "heart failure ejection fraction", "asthma children inhaled steroid"]
+
+
+def _files(ix: TrialIndex) -> list:
+    return ix._postings
+
+
+def _check_files_hold_whoosh_postings(ix: TrialIndex) -> int:
+    """Every term of every searched field, segment by segment: the file's
+    postings are Whoosh's, weights bit for bit, and so is the document frequency."""
+    checked = 0
+    for (segment, _base), file in zip(ix._reader.leaf_readers(), _files(ix)):
+        if file is None:
+            continue
+        for field in TEXT_FIELDS:
+            terms = [t.decode() for t in segment.lexicon(field)]
+            for term in terms:
+                ids, weights = file.get(field, term)
+                assert len(ids) == segment.doc_frequency(field, term)  # deleted documents included
+                live = [not segment.is_deleted(d) for d in ids.tolist()]
+                matcher = segment.postings(field, term)  # deleted documents left out
+                want_ids, want_weights = [], []
+                while matcher.is_active():
+                    want_ids.append(matcher.id())
+                    want_weights.append(matcher.weight())
+                    matcher.next()
+                assert ids[live].tolist() == want_ids, (field, term)
+                assert weights[live].tolist() == want_weights, (field, term)  # bit for bit
+                checked += 1
+            assert file.get(field, "zzznotaterm")[0].tolist() == []
+    return checked
+
+
+def _scores(ix: TrialIndex) -> list:
+    return [[(h.nct_id, h.score) for h in ix.search(q, top=30)] for q in QUERIES]
+
+
+def test_a_worker_build_writes_each_segment_s_postings_and_they_are_whoosh_own(tmp_path, monkeypatch):
+    import gzip
+    import itertools
+
+    from matcher.config import default_corpus_path
+
+    monkeypatch.setattr(writer, "SEGMENT_DOCS", 150)
+    sample = tmp_path / "sample.jsonl.gz"
+    with gzip.open(default_corpus_path(), "rt", encoding="utf-8") as corpus, \
+            gzip.open(sample, "wt", encoding="utf-8") as out:
+        out.writelines(itertools.islice(corpus, 400))
+    ingest([sample], tmp_path / "ix", update=False, jobs=2)
+    with TrialIndex(tmp_path / "ix") as ix:
+        assert len(_files(ix)) >= 3 and all(f is not None for f in _files(ix))
+        assert _check_files_hold_whoosh_postings(ix) > 5000
+        with_files = _scores(ix)
+        ix._postings = [None] * len(ix._postings)
+        assert _scores(ix) == with_files
+
+
+def test_the_in_process_writer_writes_them_too_and_searches_score_the_same_without_them(fixture_index):
+    with TrialIndex(fixture_index) as ix:
+        assert all(f is not None for f in _files(ix))
+        assert _check_files_hold_whoosh_postings(ix) > 500
+        with_files = _scores(ix)
+        for term in ("lupu", "nephriti", "cancer", "diabet", "zzznotaterm"):
+            for field in TEXT_FIELDS:
+                _, _, frequency = columns.postings(ix._reader, field, term, files=_files(ix))
+                assert frequency == ix._reader.doc_frequency(field, term)
+                if frequency:
+                    assert log(ix._doc_count / (frequency + 1)) + 1 == ix._searcher.idf(field, term)
+    with TrialIndex(fixture_index) as ix:
+        ix._postings = [None] * len(ix._postings)  # every segment through Whoosh
+        assert _scores(ix) == with_files
+    assert any(hits for hits in with_files)
+
+
+def test_updates_merges_and_deletions_read_the_same(index_copy, tmp_path, monkeypatch):
+    """An update's own segment gets a file; one that merged others gets none
+    and is read through Whoosh; deleted documents are left out either way."""
+    monkeypatch.setattr(writer, "BUFFER", 1)
+    sources = [seed_record(tmp_path, f"NCT0999999{n}", f"Lupus copy {n}") for n in range(3)]
+    ingest(sources, index_copy, update=True)
+    ingest([sources[1]], index_copy, update=True)  # replaces a trial: a deletion in an older segment
+    with TrialIndex(index_copy) as ix:
+        assert ix._reader.has_deletions() and sum(f is not None for f in _files(ix)) >= 2
+        _check_files_hold_whoosh_postings(ix)
+        got = _scores(ix)
+        hits = ix.search("lupus copy", top=50)
+        assert len({h.nct_id for h in hits}) == len(hits)  # the replaced trial is found once
+    with TrialIndex(index_copy) as ix:
+        ix._postings = [None] * len(ix._postings)
+        assert _scores(ix) == got
+    monkeypatch.setattr(writer, "MERGE_MIN_SEGMENTS", 2)
+    ingest([seed_record(tmp_path, "NCT09999995", "Lupus merged")], index_copy, update=True)
+    with TrialIndex(index_copy) as ix:
+        counts = [r.doc_count_all() for r, _ in ix._reader.leaf_readers()]
+        assert None in _files(ix) and len(counts) < 5  # the merged segment has none
+        merged = _scores(ix)
+        assert "NCT09999995" in {h.nct_id for h in ix.search("lupus merged", top=10)}
+    with TrialIndex(index_copy) as ix:
+        ix._postings = [None] * len(ix._postings)
+        assert _scores(ix) == merged
+    build_index(index_copy, [], optimize=True)
+    generation = (index_copy / "CURRENT").read_text().strip()
+    assert not list((index_copy / generation).glob("*.postings"))  # gone with their segments
+    with TrialIndex(index_copy) as ix:  # one segment, deleted documents gone (so document frequencies change)
+        assert _files(ix) == [None]
+        assert [{n for n, _ in hits} for hits in _scores(ix)] == [{n for n, _ in hits} for hits in merged]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "other segment", "empty", "bad offsets"])
+def test_a_damaged_postings_file_is_ignored(index_copy, damage):
+    generation = (index_copy / "CURRENT").read_text().strip()
+    with TrialIndex(index_copy) as ix:
+        want = _scores(ix)
+    files = sorted((index_copy / generation).glob("*.postings"))
+    assert files
+    for path in files:
+        whole = path.read_bytes()
+        if damage == "truncated":
+            path.write_bytes(whole[: len(whole) // 2])
+        elif damage == "garbage":
+            path.write_bytes(b"\x00\xff" * 500)
+        elif damage == "empty":
+            path.write_bytes(b"")
+        elif damage == "other segment":  # the header's document count no longer matches
+            path.write_bytes(whole.replace(b'"docs": ', b'"docs": 1', 1))
+        else:
+            path.write_bytes(whole.replace(b'"starts": [', b'"starts": [9', 1))
+    with TrialIndex(index_copy) as ix:
+        assert _files(ix) == [None] * len(_files(ix))
+        assert _scores(ix) == want
+
+
+def test_a_recorder_given_something_other_than_term_lists_writes_nothing(tmp_path):
+    recorder = segment_postings.PostingsRecorder({"title": 3.0})
+    recorder.add(0, {"title": ["lupus", "nephritis", "lupus"]})
+    assert recorder.write(tmp_path / "a.postings", 1)
+    found = segment_postings.SegmentPostings.open(tmp_path / "a.postings", 1)
+    ids, weights = found.get("title", "lupus")
+    assert ids.tolist() == [0] and weights.tolist() == [6.0]
+    assert not found.has_field("summary")
+    found.close()
+    recorder.add(1, {"title": "a whole string Whoosh would analyze itself"})
+    assert not recorder.write(tmp_path / "b.postings", 2)
+    assert not (tmp_path / "b.postings").exists()
