@@ -107,9 +107,10 @@ def test_updates_merges_and_deletions_read_the_same(index_copy, tmp_path, monkey
         assert _scores(ix) == got
     monkeypatch.setattr(writer, "MERGE_MIN_SEGMENTS", 2)
     ingest([seed_record(tmp_path, "NCT09999995", "Lupus merged")], index_copy, update=True)
-    with TrialIndex(index_copy) as ix:
+    with TrialIndex(index_copy) as ix:  # merged segments carry their files into the new one
         counts = [r.doc_count_all() for r, _ in ix._reader.leaf_readers()]
-        assert None in _files(ix) and len(counts) < 5  # the merged segment has none
+        assert len(counts) < 5 and None not in _files(ix)
+        assert _check_files_hold_whoosh_postings(ix) > 500
         merged = _scores(ix)
         assert "NCT09999995" in {h.nct_id for h in ix.search("lupus merged", top=10)}
     with TrialIndex(index_copy) as ix:
@@ -117,10 +118,27 @@ def test_updates_merges_and_deletions_read_the_same(index_copy, tmp_path, monkey
         assert _scores(ix) == merged
     build_index(index_copy, [], optimize=True)
     generation = (index_copy / "CURRENT").read_text().strip()
-    assert not list((index_copy / generation).glob("*.postings"))  # gone with their segments
-    with TrialIndex(index_copy) as ix:  # one segment, deleted documents gone (so document frequencies change)
-        assert _files(ix) == [None]
-        assert [{n for n, _ in hits} for hits in _scores(ix)] == [{n for n, _ in hits} for hits in merged]
+    assert len(list((index_copy / generation).glob("*.postings"))) == 1  # the others went with their segments
+    with TrialIndex(index_copy) as ix:  # one segment, deleted documents gone
+        assert len(_files(ix)) == 1 and _files(ix)[0] is not None
+        assert _check_files_hold_whoosh_postings(ix) > 500
+        optimized = _scores(ix)
+        ix._postings = [None]
+        assert _scores(ix) == optimized
+
+
+def test_a_segment_merged_without_a_file_makes_one_without_one(index_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "MERGE_MIN_SEGMENTS", 2)
+    ingest([seed_record(tmp_path, "NCT09999991", "Lupus copy")], index_copy, update=True)
+    generation = (index_copy / "CURRENT").read_text().strip()
+    for path in (index_copy / generation).glob("*.postings"):
+        path.unlink()
+    ingest([seed_record(tmp_path, "NCT09999992", "Lupus other")], index_copy, update=True)
+    with TrialIndex(index_copy) as ix:
+        sizes = [r.doc_count_all() for r, _ in ix._reader.leaf_readers()]
+        assert max(sizes) > 2  # the update's segment took the others in
+        assert _files(ix) == [None] * len(sizes)  # not a file holding only the update's own postings
+        assert "NCT09999992" in {h.nct_id for h in ix.search("lupus other", top=10)}
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "other segment", "empty", "bad offsets"])

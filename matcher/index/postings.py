@@ -96,6 +96,34 @@ class PostingsRecorder:
                 counts.append(n)
         self._doc_count = max(self._doc_count, docnum + 1)
 
+    def add_segment(self, base: int, file: SegmentPostings, live: np.ndarray) -> None:
+        """Record the postings of a segment merged in after document ``base``, as
+        Whoosh copies them: its live documents (``live``) numbered on from
+        ``base`` in their order, deleted ones and their postings left out."""
+        if set(file.boosts) != set(self.boosts) or any(file.boosts[f] != b for f, b in self.boosts.items()):
+            self.complete = False
+            return
+        if len(live) != file.doc_count:
+            raise ValueError(f"{file.path}: {file.doc_count} documents, {len(live)} given")
+        ids = self._ids
+        texts = file.key_texts()
+        mapped = np.empty(len(texts), dtype=np.uint32)
+        for k, text in enumerate(texts):
+            key = tuple(text.decode("utf-8", "surrogatepass").split("\0", 1))
+            found = ids.get(key)
+            if found is None:
+                found = ids[key] = len(ids)
+            mapped[k] = found
+        per_key = np.diff(file._starts)
+        key_ids = np.repeat(mapped, per_key)
+        docs = np.asarray(file._docs, dtype=np.int64)
+        kept = live[docs]
+        renumber = base + np.cumsum(live) - 1  # old document number -> new, for live ones
+        self._key_ids.frombytes(key_ids[kept].astype(np.uint32).tobytes())
+        self._docs.frombytes(renumber[docs[kept]].astype(np.uint32).tobytes())
+        self._counts.frombytes(np.asarray(file._counts)[kept].astype(np.uint32).tobytes())
+        self._doc_count = max(self._doc_count, base + int(live.sum()))
+
     def write(self, path: Path, doc_count: int) -> bool:
         """Write the postings file for a segment of ``doc_count`` documents, whole
         or not at all (False when nothing can be written)."""
@@ -107,8 +135,9 @@ class PostingsRecorder:
         position = np.empty(len(keys), dtype=np.int64)
         position[order] = np.arange(len(keys))
         key_pos = position[np.frombuffer(self._key_ids, dtype=np.uint32)] if len(self._key_ids) else np.zeros(0, np.int64)
-        by_key = np.argsort(key_pos, kind="stable")  # recorded in document order: stays so within a key
-        docs = np.frombuffer(self._docs, dtype=np.uint32)[by_key].astype(np.int32) if len(self._docs) else np.zeros(0, np.int32)
+        recorded_docs = np.frombuffer(self._docs, dtype=np.uint32)
+        by_key = np.lexsort((recorded_docs, key_pos))  # by key, then document
+        docs = recorded_docs[by_key].astype(np.int32)
         raw_counts = np.frombuffer(self._counts, dtype=np.uint32)[by_key] if len(self._counts) else np.zeros(0, np.uint32)
         counts = raw_counts.astype(np.uint16) if not len(raw_counts) or raw_counts.max() < 2**16 else raw_counts
         starts = np.zeros(len(keys) + 1, dtype=np.int64)
@@ -217,6 +246,11 @@ class SegmentPostings:
                 return docs.astype(np.int64), self._counts[s:e].astype(float) * self.boosts[field]
             i += 1
         return np.zeros(0, np.int64), np.zeros(0)
+
+    def key_texts(self) -> list[bytes]:
+        """Every key's UTF-8 text (``field NUL term``), in the file's order."""
+        blob, bounds = self._keys.tobytes(), self._kstarts.tolist()
+        return [blob[a:b] for a, b in zip(bounds, bounds[1:])]
 
     def close(self) -> None:
         self._hashes = self._kstarts = self._keys = self._starts = self._docs = self._counts = None

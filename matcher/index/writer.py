@@ -11,13 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as windex
 from whoosh.writing import SegmentWriter
 
 from ..errors import MatcherError
 from ..models import Trial
 from . import schema as layout
-from .postings import PostingsRecorder
+from .postings import PostingsRecorder, SegmentPostings
 from .postings import path_for as postings_path
 from .store import (
     INFO_FILE,
@@ -103,8 +104,9 @@ class _Lengths:
 class _SegmentWriter(SegmentWriter):
     """Whoosh's own writer, flushing with :class:`_Lengths` (the same segment
     files), that also writes the new segment's postings file
-    (:mod:`matcher.index.postings`) from the documents it is given. A segment
-    that takes in others (a merge) gets none and is read through Whoosh."""
+    (:mod:`matcher.index.postings`) from the documents it is given and the
+    files of the segments it merges in (a segment merged without one makes
+    one without one: it is read through Whoosh)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,8 +121,22 @@ class _SegmentWriter(SegmentWriter):
         self._postings.add(docnum, fields)
 
     def add_reader(self, reader):
-        self._postings.complete = False
+        """Merge a segment in; its postings file, if it has one, is carried into
+        the new segment's (Whoosh numbers its live documents on from here)."""
+        base = self.docnum
         super().add_reader(reader)
+        folder = getattr(self.storage, "folder", None)
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        file = None if folder is None or segment is None else \
+            SegmentPostings.open(postings_path(folder, segment.segment_id()), reader.doc_count_all())
+        if file is None:
+            self._postings.complete = False
+            return
+        try:
+            live = np.array([not reader.is_deleted(d) for d in range(reader.doc_count_all())], dtype=bool)
+            self._postings.add_segment(base, file, live)
+        finally:
+            file.close()
 
     def per_document_reader(self):
         return _Lengths(super().per_document_reader())
