@@ -2,6 +2,7 @@
 
 - :mod:`.schema`: what a trial becomes in the index; the facet table;
 - :mod:`.columns`: whole facet columns, field lengths and postings as arrays;
+- :mod:`.postings`: each segment's postings file, written with it and memory-mapped;
 - :mod:`.store`: generations on disk and the build lock;
 - :mod:`.writer`: streaming trials into a new generation;
 - :mod:`.reader`: :class:`TrialIndex`, searching one generation.

@@ -4,7 +4,8 @@ Layout::
 
     INDEX_DIR/
         CURRENT              name of the generation in service (replaced atomically)
-        gen-<stamp>/         a complete Whoosh index, and matcher.json (its format)
+        gen-<stamp>/         a complete Whoosh index, each segment's postings file
+                             (matcher.index.postings), and matcher.json (its format)
         .lock                held while a build runs
         parse-cache.sqlite   parsed criteria (matcher.parse_cache)
 
