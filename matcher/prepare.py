@@ -15,7 +15,8 @@ from .criteria import split_criteria
 from .models import Constraint, Criterion, Skipped, Trial
 from .parse_cache import ParseCache
 
-# A worker is replaced after this many batches (about 13,000 trials): spaCy's
+# A worker is replaced after this many batches (about 13,000 trials; a build's
+# workers stop sooner, at a segment's 10,000, matcher.workers): spaCy's
 # vocabulary keeps every new word it sees, about 0.4 MB per 1,000 distinct
 # criteria (measured on the scale corpus), so a worker reading half a
 # registry's criteria would grow by about 2 GB; a fresh one loads in about 1 s.

@@ -101,10 +101,15 @@ def test_workers_are_replaced_and_segments_closed_as_they_fill(tmp_path, sample,
     assert _searches(tmp_path / "ix") == _searches(serial)
 
     monkeypatch.undo()
-    monkeypatch.setattr(matcher.index.writer, "SEGMENT_DOCS", 16)  # a segment closed every second batch
+    monkeypatch.setattr(matcher.index.writer, "SEGMENT_DOCS", 16)
+    monkeypatch.setattr(matcher.workers, "WORKER_BATCHES", 3)  # more than a segment's worth: not what stops it
     report, _, _ = build_in_workers(_records(sample), tmp_path / "ix2", jobs=2, skipped=[], batch=10)
     assert report.total == TOTAL
-    assert _segments(tmp_path / "ix2") >= 7  # 16 batches between two workers
+    # a worker stops once sent 16 trials: two batches, written as one segment of 20;
+    # only the two workers still running when the records end write less
+    with TrialIndex(tmp_path / "ix2") as ix:
+        sizes = sorted(s.doc_count_all() for s, _ in ix._reader.leaf_readers())
+    assert sum(sizes) == TOTAL and sizes[-7:] == [20] * 7 and len(sizes) <= 9
     assert _stored(tmp_path / "ix2") == _stored(serial)
 
 
