@@ -226,6 +226,10 @@ class SegmentPostings:
                 or arrays["kstarts"][-1] != len(arrays["keys"]) or arrays["starts"][-1] != len(arrays["docs"])
                 or len(arrays["counts"]) != len(arrays["docs"])):
             return None
+        # a lookup relies on these being ordered: checked once (they are a small part of the file)
+        for name in ("hashes", "kstarts", "starts"):
+            if len(arrays[name]) > 1 and not bool(np.all(arrays[name][1:] >= arrays[name][:-1])):
+                return None
         return cls(path, buffer, header, arrays)
 
     def has_field(self, field: str) -> bool:
