@@ -307,3 +307,27 @@ def test_a_constraint_without_its_defaults_reads_back_the_same(seed_trial):
         (read,) = parse_texts([(section, text)])
         assert [Constraint.from_dict(x) for x in read["constraints"]] == parse_criterion(text, section) != []
         assert all("value_max" not in x for x in read["constraints"] if x["kind"] != "age")  # left at its default
+
+
+@pytest.mark.parametrize("values", [
+    ["NCT00000102", "", "NCT05858684", "united states,canada"],  # ASCII: decoded in one go
+    ["côte d'ivoire", "", "méxico", "日本", "plain"],  # not: value by value
+])
+def test_text_columns_read_in_one_go_are_whoosh_own(tmp_path, values):
+    from whoosh.columns import VarBytesColumn
+    from whoosh.fields import COLUMN
+
+    ix = windex.create_in(str(tmp_path), Schema(key=ID(stored=True), text=COLUMN(VarBytesColumn())))
+    w = ix.writer()
+    for n, value in enumerate(values):
+        w.add_document(key=str(n), text=value.encode("utf-8"))
+    w.commit()
+    w = ix.writer()  # a second segment
+    w.add_document(key="last", text="dernière".encode("utf-8"))
+    w.commit(merge=False)
+    with ix.reader() as reader:
+        leaves = columns.Leaves(reader)
+        want = [v.decode("utf-8") for v in columns.values(leaves, "text", VarBytesColumn())]
+        with pytest.MonkeyPatch.context() as patch:  # not value by value through Whoosh
+            patch.setattr(VarBytesColumn.Reader, "__getitem__", lambda *a: pytest.fail("read one by one"))
+            assert columns.texts(leaves, "text", VarBytesColumn()) == want == [*values, "dernière"]

@@ -139,6 +139,10 @@ class TrialIndex:
             found = columns.numbers(self._leaves, column_name(name), facet.column(), facet.missing)
         elif facet.kind == "label":
             found = columns.labels(self._leaves, column_name(name), facet.column(), facet.decode, facet.missing)
+        elif facet.kind == "text":
+            raw = columns.texts(self._leaves, column_name(name), facet.column())
+            found = np.empty(len(raw), dtype=object)
+            found[:] = raw
         else:
             raw = columns.values(self._leaves, column_name(name), facet.column())
             found = np.empty(len(raw), dtype=object)
