@@ -303,8 +303,8 @@ def test_the_score_cache_grows_with_the_index(ix_path, monkeypatch):
     from matcher.index import columns, reader
 
     reads = []
-    real = columns.postings
-    monkeypatch.setattr(columns, "postings", lambda *a, **k: reads.append(a[2]) or real(*a, **k))
+    real = columns.postings_many
+    monkeypatch.setattr(columns, "postings_many", lambda *a, **k: reads.extend(a[1]) or real(*a, **k))
     query = {t: 1.0 for t in ("lupus", "nephritis", "adult", "women", "hemoglobin", "therapy")}
 
     def second_search_reads(floor: int, per_trial: int) -> int:

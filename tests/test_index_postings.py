@@ -46,6 +46,9 @@ def _check_files_hold_whoosh_postings(ix: TrialIndex) -> int:
                 assert weights[live].tolist() == want_weights, (field, term)  # bit for bit
                 checked += 1
             assert file.get(field, "zzznotaterm")[0].tolist() == []
+            together = file.get_many([(field, t) for t in terms] + [(field, "zzznotaterm")])  # one search for all
+            assert [(i.tolist(), w.tolist()) for i, w in together] == \
+                   [(i.tolist(), w.tolist()) for i, w in (file.get(field, t) for t in [*terms, "zzznotaterm"])]
     return checked
 
 

@@ -203,35 +203,50 @@ def postings(reader: IndexReader, field: str, term: str, deleted: np.ndarray | N
     or None, in the order of ``reader.leaf_readers()``; a segment without one
     is read through Whoosh, block by block (``fast``) or posting by posting.
     """
-    all_ids, all_tfs, frequency = [], [], 0
+    return postings_many(reader, [(field, term)], deleted, fast=fast, files=files)[0]
+
+
+def postings_many(reader: IndexReader, keys: list[tuple[str, str]], deleted: np.ndarray | None = None, *,
+                  fast: bool = True, files: list | None = None) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """:func:`postings` of each (field, term) in ``keys``, a segment at a time
+    (a postings file looks all of them up at once)."""
+    found: list[tuple[list[np.ndarray], list[np.ndarray]]] = [([], []) for _ in keys]
+    frequency = [0] * len(keys)
     for n, (segment, base) in enumerate(reader.leaf_readers()):
         file = files[n] if files is not None else None
-        if file is not None and file.has_field(field):
-            ids, tfs = file.get(field, term)
-            if not len(ids):
-                continue
-        else:
-            if (field, term) not in segment:
-                continue
-            matcher = segment.postings(field, term)
-            blocks = _block_postings(matcher) if fast else None
-            if blocks is None:
-                ids, tfs = [], []
-                while matcher.is_active():
-                    ids.append(matcher.id())
-                    tfs.append(matcher.weight())
-                    matcher.next()
-                blocks = ([np.array(ids, dtype=np.int64)], [np.array(tfs, dtype=float)])
-            ids = np.concatenate(blocks[0]) if blocks[0] else np.zeros(0, np.int64)
-            tfs = np.concatenate(blocks[1]) if blocks[1] else np.zeros(0)
-            frequency += segment.doc_frequency(field, term) - len(ids)  # Whoosh leaves deleted documents out
-        frequency += len(ids)
-        ids = ids + base
-        if deleted is not None and segment.has_deletions():
-            live = ~deleted[ids]
-            ids, tfs = ids[live], tfs[live]
-        all_ids.append(ids)
-        all_tfs.append(tfs)
-    if not all_ids:
-        return np.zeros(0, np.int64), np.zeros(0), frequency
-    return np.concatenate(all_ids), np.concatenate(all_tfs), frequency
+        in_file = [k for k, (field, _) in enumerate(keys) if file is not None and file.has_field(field)]
+        parts = dict(zip(in_file, file.get_many([keys[k] for k in in_file]))) if in_file else {}
+        for k, (field, term) in enumerate(keys):
+            if k in parts:
+                ids, tfs = parts[k]
+                if not len(ids):
+                    continue
+            else:
+                if (field, term) not in segment:
+                    continue
+                ids, tfs = _whoosh_postings(segment, field, term, fast)
+                frequency[k] += segment.doc_frequency(field, term) - len(ids)  # Whoosh leaves deleted documents out
+            frequency[k] += len(ids)
+            ids = ids + base
+            if deleted is not None and segment.has_deletions():
+                live = ~deleted[ids]
+                ids, tfs = ids[live], tfs[live]
+            found[k][0].append(ids)
+            found[k][1].append(tfs)
+    return [(np.concatenate(ids), np.concatenate(tfs), f) if ids else (np.zeros(0, np.int64), np.zeros(0), f)
+            for (ids, tfs), f in zip(found, frequency)]
+
+
+def _whoosh_postings(segment: Any, field: str, term: str, fast: bool) -> tuple[np.ndarray, np.ndarray]:
+    matcher = segment.postings(field, term)
+    blocks = _block_postings(matcher) if fast else None
+    if blocks is None:
+        ids, tfs = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        blocks = ([np.array(ids, dtype=np.int64)], [np.array(tfs, dtype=float)])
+    ids = np.concatenate(blocks[0]) if blocks[0] else np.zeros(0, np.int64)
+    tfs = np.concatenate(blocks[1]) if blocks[1] else np.zeros(0)
+    return ids, tfs

@@ -238,18 +238,30 @@ class SegmentPostings:
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (in the segment) and Whoosh's posting weights of
         ``term`` in ``field`` (a recorded field: :meth:`has_field`); empty when absent."""
-        key = _key(field, term)
-        h = np.uint64(_hash(key))
-        i = int(np.searchsorted(self._hashes, h))
-        while i < len(self._hashes) and self._hashes[i] == h:
-            if self._keys[self._kstarts[i]:self._kstarts[i + 1]].tobytes() == key:
-                s, e = self._starts[i], self._starts[i + 1]
-                docs = self._docs[s:e]
-                if len(docs) and (docs[0] < 0 or docs[-1] >= self.doc_count):
-                    raise ValueError(f"{self.path}: a document number out of range")
-                return docs.astype(np.int64), self._counts[s:e].astype(float) * self.boosts[field]
-            i += 1
-        return np.zeros(0, np.int64), np.zeros(0)
+        return self.get_many([(field, term)])[0]
+
+    def get_many(self, keys: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`get` for each (field, term), with one search of the hashes for all."""
+        texts = [_key(field, term) for field, term in keys]
+        wanted = np.fromiter((_hash(t) for t in texts), dtype=np.uint64, count=len(texts))
+        stored, bounds, blob = self._hashes, self._kstarts, self._keys
+        out = []
+        for (field, _term), key, h, i in zip(keys, texts, wanted.tolist(), np.searchsorted(stored, wanted).tolist()):
+            found = None
+            while i < len(stored) and int(stored[i]) == h:
+                if blob[bounds[i]:bounds[i + 1]].tobytes() == key:
+                    found = i
+                    break
+                i += 1
+            if found is None:
+                out.append((np.zeros(0, np.int64), np.zeros(0)))
+                continue
+            s, e = self._starts[found], self._starts[found + 1]
+            docs = self._docs[s:e]
+            if len(docs) and (docs[0] < 0 or docs[-1] >= self.doc_count):
+                raise ValueError(f"{self.path}: a document number out of range")
+            out.append((docs.astype(np.int64), self._counts[s:e].astype(float) * self.boosts[field]))
+        return out
 
     def key_texts(self) -> list[bytes]:
         """Every key's UTF-8 text (``field NUL term``), in the file's order."""

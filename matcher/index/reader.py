@@ -285,12 +285,12 @@ class TrialIndex:
 
     def _total(self, weights: dict[str, float], fields: dict[str, float]) -> np.ndarray:
         ids, parts = [], []
-        for name in fields:
-            for term, boost in weights.items():
-                found, scores = self._term_scores(name, term)
-                if len(found):
-                    ids.append(found)
-                    parts.append(scores if boost == 1.0 else boost * scores)  # x * 1.0 is x, bit for bit
+        keys = [(name, term) for name in fields for term in weights]
+        for (name, term), (found, scores) in zip(keys, self._term_scores_many(keys)):
+            boost = weights[term]
+            if len(found):
+                ids.append(found)
+                parts.append(scores if boost == 1.0 else boost * scores)  # x * 1.0 is x, bit for bit
         if not ids:
             return np.zeros(self._doc_count)
         # one pass in C, adding each document's parts in the order of the loop above
@@ -327,24 +327,31 @@ class TrialIndex:
         return np.concatenate([above, tied])
 
     def _term_scores(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (field, term)
-        cached = self._score_cache.get(key)
-        if cached is not None:
-            return cached
-        deleted, lengths = self._deleted_mask(), self._field_lengths(field)
-        with self._io:
-            ids, tf, frequency = columns.postings(self._reader, field, term, deleted, files=self._postings)
-            if not frequency:
-                self._score_cache.put(key, _EMPTY)
-                return _EMPTY
-            # Whoosh's idf (WeightingModel.idf), from the same document frequency
-            idf = log(self._doc_count / (frequency + 1)) + 1
-            avgfl = self._searcher.avg_field_length(field) or 1
-        # BM25F exactly as whoosh.scoring.bm25, vectorized over the postings
-        b, k1 = self._weighting.B, self._weighting.K1
-        result = (ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[ids] / avgfl))))
-        self._score_cache.put(key, result)
-        return result
+        return self._term_scores_many([(field, term)])[0]
+
+    def _term_scores_many(self, keys: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The BM25F score array of each (field, term), from the cache or computed
+        (the missing ones' postings read together, a segment at a time)."""
+        found = {key: self._score_cache.get(key) for key in keys}
+        missing = [key for key, cached in found.items() if cached is None]
+        if missing:
+            deleted = self._deleted_mask()
+            with self._io:
+                read = columns.postings_many(self._reader, missing, deleted, files=self._postings)
+                averages = {field: self._searcher.avg_field_length(field) or 1 for field, _ in missing}
+            b, k1 = self._weighting.B, self._weighting.K1
+            for key, (ids, tf, frequency) in zip(missing, read):
+                if not frequency:
+                    result = _EMPTY
+                else:
+                    # Whoosh's idf (WeightingModel.idf), from the same document frequency, and
+                    # BM25F exactly as whoosh.scoring.bm25, vectorized over the postings
+                    idf = log(self._doc_count / (frequency + 1)) + 1
+                    lengths, avgfl = self._field_lengths(key[0]), averages[key[0]]
+                    result = (ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[ids] / avgfl))))
+                self._score_cache.put(key, result)
+                found[key] = result
+        return [found[key] for key in keys]
 
     def _field_lengths(self, field: str) -> np.ndarray:
         lengths = self._length_cache.get(field)
