@@ -221,12 +221,12 @@ def postings_many(reader: IndexReader, keys: list[tuple[str, str]], deleted: np.
                 ids, tfs = parts[k]
                 if not len(ids):
                     continue
+                frequency[k] += len(ids)  # every posting in the file, deleted documents' too
             else:
                 if (field, term) not in segment:
                     continue
-                ids, tfs = _whoosh_postings(segment, field, term, fast)
-                frequency[k] += segment.doc_frequency(field, term) - len(ids)  # Whoosh leaves deleted documents out
-            frequency[k] += len(ids)
+                ids, tfs = _whoosh_postings(segment, field, term, fast)  # deleted documents left out
+                frequency[k] += segment.doc_frequency(field, term)
             ids = ids + base
             if deleted is not None and segment.has_deletions():
                 live = ~deleted[ids]

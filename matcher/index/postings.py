@@ -226,10 +226,9 @@ class SegmentPostings:
                 or arrays["kstarts"][-1] != len(arrays["keys"]) or arrays["starts"][-1] != len(arrays["docs"])
                 or len(arrays["counts"]) != len(arrays["docs"])):
             return None
-        # a lookup relies on these being ordered: checked once (they are a small part of the file)
-        for name in ("hashes", "kstarts", "starts"):
-            if len(arrays[name]) > 1 and not bool(np.all(arrays[name][1:] >= arrays[name][:-1])):
-                return None
+        # Only the layout is checked: checking that the 3 million key hashes of a
+        # 600,000-trial index are in order read 75 MB at every open (0.56 s with a
+        # cold page cache). The file is written whole or not at all.
         return cls(path, buffer, header, arrays)
 
     def has_field(self, field: str) -> bool:
@@ -258,8 +257,8 @@ class SegmentPostings:
                 continue
             s, e = self._starts[found], self._starts[found + 1]
             docs = self._docs[s:e]
-            if len(docs) and (docs[0] < 0 or docs[-1] >= self.doc_count):
-                raise ValueError(f"{self.path}: a document number out of range")
+            if e < s or (len(docs) and (docs[0] < 0 or docs[-1] >= self.doc_count)):
+                raise ValueError(f"{self.path}: postings out of range")
             out.append((docs.astype(np.int64), self._counts[s:e].astype(float) * self.boosts[field]))
         return out
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import os
 import threading
-from math import log
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from math import log
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +106,8 @@ class TrialIndex:
         self._reader = self._searcher.reader()
         self._doc_count = self._reader.doc_count_all()
         self._leaves = columns.Leaves(self._reader)
-        self._postings = segment_postings.open_all(self.path / generation, 
-                                                 [r.segment() for r, _ in self._reader.leaf_readers()])
+        self._postings = segment_postings.open_all(self.path / generation,
+                                                   [r.segment() for r, _ in self._reader.leaf_readers()])
         self._score_cache = _BoundedCache(max(SCORE_CACHE_BYTES, SCORE_CACHE_BYTES_PER_TRIAL * self._doc_count))
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
