@@ -111,6 +111,33 @@ def test_filters(ix_path):
         assert ids(study_type=["interventional"]) >= {"NCT05858684", "NCT00000102"}
 
 
+def test_index_filters_agree_with_each_trials_filter_check(tmp_path, trials):
+    """The index filters all trials at once (per distinct facet value); a result's
+    own check (Filters.allows, used for the 'left out' list) must say the same."""
+    varied = [Trial.from_dict(t.to_dict()) for t in trials]
+    varied[1].sex, varied[2].sex = "female", "male"
+    ix_path = tmp_path / "ix"
+    build_index(ix_path, varied, update=False)
+    closed = {"include_closed": True}
+    cases = [Filters(sex="male", **closed), Filters(sex="female", **closed), Filters(age=34, sex="female", **closed),
+             Filters(status=["recruiting", "completed"]), Filters(country=["china", "united states"], sex="male"),
+             Filters(phase=["phase2", "phase3"], study_type=["interventional"], **closed),
+             Filters(age=16, sex="male", **closed), Filters(sex="male", country=["france"], **closed),
+             Filters(sex="female"), Filters()]
+    with TrialIndex(ix_path) as ix:
+        everything = ix.search("study patients disease", top=50, filters=Filters(include_closed=True))
+        assert len(everything) == 4
+        outcomes: set[frozenset[str]] = set()
+        for flt in cases:
+            kept = {h.nct_id for h in ix.search("study patients disease", top=50, filters=flt)}
+            assert kept == {h.nct_id for h in everything if flt.allows(ix.facets_of(h))}, flt
+            outcomes.add(frozenset(kept))
+            # asked again (masks cached per distinct verdict): the same
+            assert kept == {h.nct_id for h in ix.search("study patients disease", top=50, filters=flt)}
+    assert len(outcomes) >= 6  # the cases tell the trials apart
+    assert frozenset() in outcomes and frozenset(h.nct_id for h in everything) in outcomes
+
+
 def test_update_replaces_by_nct_id(ix_path, trials):
     seed = next(t for t in trials if t.nct_id == "NCT05858684")
     changed = Trial.from_dict(seed.to_dict())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import log
 from pathlib import Path
@@ -50,6 +50,7 @@ TRIAL_CACHE_BYTES = 24 * 2**20  # decoded trials kept per open index, counted by
 TRIAL_CACHE_SIZE = 8_000  # about that many trials (the ranker sizes its own caches by it)
 FACETS_CACHE_BYTES = 16 * 2**20  # the facets of trials shown (a result's site points can be kilobytes)
 DISTANCE_CACHE_BYTES = 64 * 2**20  # distance arrays kept (8 bytes a trial per place searched from)
+WHERE_CACHE_BYTES = 16 * 2**20  # facet filter masks kept (a byte a trial per distinct filter)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
@@ -112,6 +113,7 @@ class TrialIndex:
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
         self._distance_cache = _BoundedCache(DISTANCE_CACHE_BYTES)
+        self._where_cache = _BoundedCache(WHERE_CACHE_BYTES)
         self._facets_cache = _BoundedCache(FACETS_CACHE_BYTES)
         self._facet_cache: dict[str, Any] = {}  # facet arrays, and values derived from them
         self._stored_facets: list[dict | None] | None = None
@@ -371,23 +373,45 @@ class TrialIndex:
     def _allowed(self, docnums: np.ndarray, filters: Filters | None) -> np.ndarray:
         if filters is None or filters.is_empty or not len(docnums):
             return np.ones(len(docnums), dtype=bool)
-        mask = np.ones(len(docnums), dtype=bool)
+        # each filter over every document (contiguous arrays), then one gather: at 600,000
+        # trials a patient's words reach most of them, and a gather per filter cost more
+        mask = ~self._deleted_mask()
         if filters.age is not None:
-            mask &= (self.facet("min_age")[docnums] <= filters.age) & (filters.age <= self.facet("max_age")[docnums])
+            mask &= self.facet("min_age") <= filters.age
+            mask &= filters.age <= self.facet("max_age")
         if filters.sex in ("female", "male"):
-            sexes = self.facet("sex")[docnums]
-            mask &= (sexes == "all") | (sexes == filters.sex)
+            mask &= self._where("sex", lambda v: v in ("all", filters.sex))
         if filters.open_only:
-            mask &= self._open()[docnums]
+            mask &= self._open()
         if filters.has_radius:
-            mask &= self.distances(filters.near)[docnums] <= filters.within_km
+            mask &= self.distances(filters.near) <= filters.within_km
         for spec in LIST_FILTERS:
             if getattr(filters, spec.name):
-                verdicts: dict[str, bool] = {}  # per distinct facet value: few, however many trials
-                mask &= np.fromiter((verdicts[v] if v in verdicts else verdicts.setdefault(v, filters.list_allows(spec, v))
-                                     for v in self.facet(spec.name)[docnums]), dtype=bool, count=len(docnums))
-        mask &= ~self._deleted_mask()[docnums]
-        return mask
+                mask &= self._where(spec.name, lambda v, spec=spec: filters.list_allows(spec, v))
+        return mask[docnums]
+
+    def _where(self, name: str, allows: Callable[[Any], bool]) -> np.ndarray:
+        """Whether each document's ``name`` facet passes ``allows``, asked once per
+        distinct value (a few dozen, however many trials) rather than once per trial."""
+        values, codes = self._distinct(name)
+        verdicts = np.fromiter((bool(allows(v)) for v in values), dtype=bool, count=len(values))
+        key = (name, verdicts.tobytes())
+        found = self._where_cache.get(key)
+        if found is None:
+            found = verdicts[codes]
+            self._where_cache.put(key, found, cost=found.nbytes)
+        return found
+
+    def _distinct(self, name: str) -> tuple[list[Any], np.ndarray]:
+        """A label or text facet's distinct values, and each document's value as an index into them."""
+        key = f"{name}#distinct"
+        found = self._facet_cache.get(key)
+        if found is None:
+            numbers: dict[Any, int] = {}
+            codes = np.fromiter((numbers.setdefault(v, len(numbers)) for v in self.facet(name)),
+                                dtype=np.int32, count=self._doc_count)
+            found = self._facet_cache[key] = (list(numbers), codes)
+        return found
 
     def distances(self, point: tuple[float, float]) -> np.ndarray:
         """Each document's distance in km from ``point`` to its nearest located,
