@@ -258,10 +258,14 @@ def test_a_reader_raises_a_low_open_file_limit_to_what_its_generation_needs(fixt
     assert int(soft) > 64 or int(hard) == 64  # raised, unless the hard limit forbids it
 
 
-def test_summed_term_scores_are_the_same_bits_as_adding_them_one_by_one(fixture_index):
-    """The per-document sum of term scores is done in one C pass; it must add in the
-    same order as adding array by array, so rankings and ties cannot move."""
+def test_summed_term_scores_are_the_same_bits_as_adding_them_one_by_one(fixture_index, monkeypatch):
+    """The per-document sum of term scores is done in C passes over sparse and dense
+    parts; it must add in the same order as adding array by array, so rankings and
+    ties cannot move."""
+    from matcher.index import reader
     from matcher.index.schema import query_terms
+
+    monkeypatch.setattr(reader, "DENSE_SHARE", 0.5)  # of four trials: terms in two or more held densely
 
     weights = {t: w for t, w in zip(query_terms("refractory lupus nephritis kidney biopsy CAR-T women pregnant"),
                                     [1.0, 2.5, 0.3, 1.7, 1.0, 0.9, 1.1, 0.6, 1.3])}
@@ -274,6 +278,10 @@ def test_summed_term_scores_are_the_same_bits_as_adding_them_one_by_one(fixture_
         total = ix._total(weights, TEXT_FIELDS)
         assert np.count_nonzero(total) >= 2
         assert np.array_equal(total, expected)
+        # common terms are held densely, rare ones sparsely, interleaved in the query's order
+        held = [len(h) if len(h[0]) else 0 for h in ix._term_scores_many([(n, t) for n in TEXT_FIELDS for t in weights])]
+        assert held.count(1) >= 2 and held.count(2) >= 2
+        assert held.index(1) < max(k for k, n in enumerate(held) if n == 2)
         assert not ix._total({"zzzunknownterm": 1.0}, TEXT_FIELDS).any()
 
 

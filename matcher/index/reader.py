@@ -51,6 +51,11 @@ TRIAL_CACHE_SIZE = 8_000  # about that many trials (the ranker sizes its own cac
 FACETS_CACHE_BYTES = 16 * 2**20  # the facets of trials shown (a result's site points can be kilobytes)
 DISTANCE_CACHE_BYTES = 64 * 2**20  # distance arrays kept (8 bytes a trial per place searched from)
 WHERE_CACHE_BYTES = 16 * 2**20  # facet filter masks kept (a byte a trial per distinct filter)
+# a term in at least this share of the trials has its scores held densely, a float
+# per trial (8 bytes a trial against 16 a posting: at most twice the memory, less
+# above half), and is added in one contiguous pass rather than scattered posting
+# by posting (at 600,000 trials, a patient's 5 million postings summed 52 -> 30 ms)
+DENSE_SHARE = 0.25
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
@@ -286,17 +291,42 @@ class TrialIndex:
         return [float(total[h.docnum]) for h in hits], float(total.max())
 
     def _total(self, weights: dict[str, float], fields: dict[str, float]) -> np.ndarray:
-        ids, parts = [], []
+        """Every document's BM25F score for ``weights``: each (field, term)'s scores times
+        its weight, added in the order of ``fields`` then ``weights``.
+
+        Each document's parts are added one by one in that order, so the sums are the
+        same floats however a term's scores are held (sparse or dense) and rankings
+        and ties cannot move. A term held densely is added as a whole array: adding
+        the zeros of the trials without it is cheaper than scattering its postings.
+        """
+        total: np.ndarray | None = None
+        ids: list[np.ndarray] = []  # the leading sparse parts, summed in one C pass
+        parts: list[np.ndarray] = []
+        scaled = None
         keys = [(name, term) for name in fields for term in weights]
-        for (name, term), (found, scores) in zip(keys, self._term_scores_many(keys)):
-            boost = weights[term]
-            if len(found):
-                ids.append(found)
-                parts.append(scores if boost == 1.0 else boost * scores)  # x * 1.0 is x, bit for bit
+        for (name, term), held in zip(keys, self._term_scores_many(keys)):
+            boost = weights[term]  # x * 1.0 is x, bit for bit
+            if len(held) == 1:  # dense
+                if total is None:
+                    total = self._start(ids, parts)
+                if boost == 1.0:
+                    total += held[0]
+                else:
+                    scaled = np.multiply(held[0], boost, out=scaled)
+                    total += scaled
+            elif len(held[0]):
+                found, scores = held
+                if total is None:
+                    ids.append(found)
+                    parts.append(scores if boost == 1.0 else boost * scores)
+                else:
+                    total[found] += scores if boost == 1.0 else boost * scores
+        return self._start(ids, parts) if total is None else total
+
+    def _start(self, ids: list[np.ndarray], parts: list[np.ndarray]) -> np.ndarray:
         if not ids:
             return np.zeros(self._doc_count)
-        # one pass in C, adding each document's parts in the order of the loop above
-        # (the same sums, bit for bit, as adding them array by array)
+        # one pass in C, adding each document's parts in list order
         return np.bincount(np.concatenate(ids), np.concatenate(parts), minlength=self._doc_count)
 
     def _best(self, docnums: np.ndarray, total: np.ndarray, n: int) -> list[Hit]:
@@ -329,11 +359,18 @@ class TrialIndex:
         return np.concatenate([above, tied])
 
     def _term_scores(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        return self._term_scores_many([(field, term)])[0]
+        """One (field, term)'s BM25F scores: the documents holding it, and their scores."""
+        held = self._term_scores_many([(field, term)])[0]
+        if len(held) == 1:
+            found = np.flatnonzero(held[0])  # a score is never 0 (idf >= 1, frequency >= 1)
+            return found, held[0][found]
+        return held
 
-    def _term_scores_many(self, keys: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """The BM25F score array of each (field, term), from the cache or computed
-        (the missing ones' postings read together, a segment at a time)."""
+    def _term_scores_many(self, keys: list[tuple[str, str]]) -> list[tuple[np.ndarray, ...]]:
+        """The BM25F scores of each (field, term), from the cache or computed (the
+        missing ones' postings read together, a segment at a time): ``(ids, scores)``,
+        or ``(dense,)``, a score for every document, for a term in at least
+        ``DENSE_SHARE`` of them."""
         found = {key: self._score_cache.get(key) for key in keys}
         missing = [key for key, cached in found.items() if cached is None]
         if missing:
@@ -351,6 +388,10 @@ class TrialIndex:
                     idf = log(self._doc_count / (frequency + 1)) + 1
                     lengths, avgfl = self._field_lengths(key[0]), averages[key[0]]
                     result = (ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[ids] / avgfl))))
+                    if len(ids) >= DENSE_SHARE * self._doc_count:
+                        dense = np.zeros(self._doc_count)
+                        dense[ids] = result[1]
+                        result = (dense,)
                 self._score_cache.put(key, result)
                 found[key] = result
         return [found[key] for key in keys]
