@@ -7,7 +7,7 @@ from __future__ import annotations
 from math import log
 
 import pytest
-from conftest import seed_record
+from conftest import RECORDS, seed_record
 
 from matcher.index import TEXT_FIELDS, TrialIndex, build_index, columns, writer
 from matcher.index import postings as segment_postings
@@ -89,6 +89,22 @@ def test_the_in_process_writer_writes_them_too_and_searches_score_the_same_witho
         ix._postings = [None] * len(ix._postings)  # every segment through Whoosh
         assert _scores(ix) == with_files
     assert any(hits for hits in with_files)
+
+
+def test_keys_sharing_a_hash_are_told_apart_by_their_text(tmp_path, monkeypatch):
+    """A 64-bit hash shared by two keys (never seen, but possible) must not hand one
+    term's postings to another: with a hash of 16 values, every lookup meets
+    collisions, and the files still hold Whoosh's postings."""
+    import hashlib
+
+    monkeypatch.setattr(segment_postings, "_hash", lambda key: hashlib.blake2b(key, digest_size=8).digest()[0] % 16)
+    ingest([str(RECORDS)], tmp_path / "ix", update=False)
+    with TrialIndex(tmp_path / "ix") as ix:
+        assert all(f is not None for f in _files(ix))
+        assert _check_files_hold_whoosh_postings(ix) > 300
+        with_files = _scores(ix)
+        ix._postings = [None] * len(ix._postings)
+        assert _scores(ix) == with_files
 
 
 def test_updates_merges_and_deletions_read_the_same(index_copy, tmp_path, monkeypatch):

@@ -19,6 +19,8 @@ from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
+from .postings import KeyBatch, spans
+
 # Whoosh stores a field's length in one byte per document; this decodes them all.
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=float)
 
@@ -208,33 +210,71 @@ def postings(reader: IndexReader, field: str, term: str, deleted: np.ndarray | N
 
 def postings_many(reader: IndexReader, keys: list[tuple[str, str]], deleted: np.ndarray | None = None, *,
                   fast: bool = True, files: list | None = None) -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """:func:`postings` of each (field, term) in ``keys``, a segment at a time
-    (a postings file looks all of them up at once)."""
-    found: list[tuple[list[np.ndarray], list[np.ndarray]]] = [([], []) for _ in keys]
-    frequency = [0] * len(keys)
+    """:func:`postings` of each (field, term) in ``keys``, a segment at a time:
+    a postings file finds and copies out all of them at once; the segments'
+    parts are then laid end to end per key in one scatter."""
+    if not keys:
+        return []
+    batch = KeyBatch(keys)
+    frequency = np.zeros(len(keys), np.int64)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per segment: docs, weights, count per key
     for n, (segment, base) in enumerate(reader.leaf_readers()):
         file = files[n] if files is not None else None
-        in_file = [k for k, (field, _) in enumerate(keys) if file is not None and file.has_field(field)]
-        parts = dict(zip(in_file, file.get_many([keys[k] for k in in_file]))) if in_file else {}
-        for k, (field, term) in enumerate(keys):
-            if k in parts:
-                ids, tfs = parts[k]
-                if not len(ids):
-                    continue
-                frequency[k] += len(ids)  # every posting in the file, deleted documents' too
-            else:
-                if (field, term) not in segment:
-                    continue
-                ids, tfs = _whoosh_postings(segment, field, term, fast)  # deleted documents left out
-                frequency[k] += segment.doc_frequency(field, term)
-            ids = ids + base
-            if deleted is not None and segment.has_deletions():
-                live = ~deleted[ids]
-                ids, tfs = ids[live], tfs[live]
-            found[k][0].append(ids)
-            found[k][1].append(tfs)
-    return [(np.concatenate(ids), np.concatenate(tfs), f) if ids else (np.zeros(0, np.int64), np.zeros(0), f)
-            for (ids, tfs), f in zip(found, frequency)]
+        in_file = np.array([file is not None and file.has_field(field) for field in batch.fields], dtype=bool)
+        if in_file.all():
+            docs, weights, lengths = file.gather(batch, *file.ranges(batch))
+            frequency += lengths  # every posting in the file, deleted documents' too
+        else:
+            docs, weights, lengths = _segment_postings(segment, batch, in_file, file, fast, frequency)
+        docs += base
+        if deleted is not None and segment.has_deletions() and len(docs):
+            live = ~deleted[docs]
+            kept = np.concatenate([[0], np.cumsum(live)])
+            ends = np.cumsum(lengths)
+            lengths = kept[ends] - kept[ends - lengths]
+            docs, weights = docs[live], weights[live]
+        parts.append((docs, weights, lengths))
+    counts = np.array([p[2] for p in parts], dtype=np.int64).reshape(len(parts), len(keys))
+    totals = counts.sum(axis=0)
+    starts = np.concatenate([[0], np.cumsum(totals)[:-1]]).astype(np.int64)
+    before = np.cumsum(counts, axis=0) - counts  # each segment's place within each key's run
+    ids = np.empty(int(totals.sum()), np.int64)
+    tfs = np.empty(len(ids))
+    for (docs, weights, lengths), ahead in zip(parts, before):
+        at = spans(starts + ahead, lengths)
+        ids[at], tfs[at] = docs, weights
+    cut = np.cumsum(totals)[:-1]
+    return list(zip(np.split(ids, cut), np.split(tfs, cut), frequency.tolist()))
+
+
+def _segment_postings(segment: Any, batch: Any, in_file: np.ndarray, file: Any, fast: bool,
+                      frequency: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One segment's postings of each key in ``batch``, from its postings file where
+    ``in_file`` says so, else through Whoosh (deleted documents left out)."""
+    docs: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    lengths = np.zeros(len(batch), np.int64)
+    if in_file.any():
+        starts, ends = file.ranges(batch)
+        starts[~in_file] = ends[~in_file] = 0
+        found = file.gather(batch, starts, ends)
+        cut = np.cumsum(found[2])[:-1]
+        filed = dict(enumerate(zip(np.split(found[0], cut), np.split(found[1], cut))))
+    for k, (field, term) in enumerate(zip(batch.fields, batch.terms)):
+        if in_file[k]:
+            ids, tfs = filed[k]
+            frequency[k] += len(ids)  # every posting in the file, deleted documents' too
+        else:
+            if (field, term) not in segment:
+                continue
+            ids, tfs = _whoosh_postings(segment, field, term, fast)
+            frequency[k] += segment.doc_frequency(field, term)
+        docs.append(ids)
+        weights.append(tfs)
+        lengths[k] = len(ids)
+    if not docs:
+        return np.zeros(0, np.int64), np.zeros(0), lengths
+    return np.concatenate(docs).astype(np.int64), np.concatenate(weights).astype(float), lengths
 
 
 def _whoosh_postings(segment: Any, field: str, term: str, fast: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -241,26 +241,61 @@ class SegmentPostings:
 
     def get_many(self, keys: list[tuple[str, str]]) -> list[tuple[np.ndarray, np.ndarray]]:
         """:meth:`get` for each (field, term), with one search of the hashes for all."""
-        texts = [_key(field, term) for field, term in keys]
-        wanted = np.fromiter((_hash(t) for t in texts), dtype=np.uint64, count=len(texts))
+        batch = KeyBatch(keys)
+        docs, weights, lengths = self.gather(batch, *self.ranges(batch))
+        cut = np.cumsum(lengths)[:-1]
+        return list(zip(np.split(docs, cut), np.split(weights, cut)))
+
+    def ranges(self, batch: KeyBatch) -> tuple[np.ndarray, np.ndarray]:
+        """Where each key's postings are in this file's arrays: ``[start, end)``, empty when absent."""
+        stored = self._hashes
+        starts = np.zeros(len(batch), np.int64)
+        ends = np.zeros(len(batch), np.int64)
+        if not len(stored) or not len(batch):
+            return starts, ends
+        at = np.searchsorted(stored, batch.hashes)
+        inside = at < len(stored)
+        matched = np.flatnonzero(inside & (stored[np.minimum(at, len(stored) - 1)] == batch.hashes))
+        rows = at[matched]
+        # the key text must be the one asked for: compared for all matched keys at once
+        lo, hi = self._kstarts[rows], self._kstarts[rows + 1]
+        same = (hi - lo) == batch.lengths[matched]
+        if same.any():
+            mine = self._keys[spans(lo[same], hi[same] - lo[same])]
+            theirs = batch.bytes[spans(batch.offsets[matched[same]], batch.lengths[matched[same]])]
+            differ = np.concatenate([[0], np.cumsum(mine != theirs)])
+            ends_at = np.cumsum(batch.lengths[matched[same]])
+            same[same] = (differ[ends_at] - differ[ends_at - batch.lengths[matched[same]]]) == 0
+        for k in matched[~same]:  # a hash shared with another key (astronomically rare): look further
+            row = self._row(batch.texts[k], int(batch.hashes[k]), int(at[k]))
+            if row is not None:
+                starts[k], ends[k] = self._starts[row], self._starts[row + 1]
+        found, rows = matched[same], rows[same]
+        starts[found], ends[found] = self._starts[rows], self._starts[rows + 1]
+        if (ends < starts).any():
+            raise ValueError(f"{self.path}: postings out of range")
+        return starts, ends
+
+    def _row(self, text: bytes, wanted: int, i: int) -> int | None:
         stored, bounds, blob = self._hashes, self._kstarts, self._keys
-        out = []
-        for (field, _term), key, h, i in zip(keys, texts, wanted.tolist(), np.searchsorted(stored, wanted).tolist()):
-            found = None
-            while i < len(stored) and int(stored[i]) == h:
-                if blob[bounds[i]:bounds[i + 1]].tobytes() == key:
-                    found = i
-                    break
-                i += 1
-            if found is None:
-                out.append((np.zeros(0, np.int64), np.zeros(0)))
-                continue
-            s, e = self._starts[found], self._starts[found + 1]
-            docs = self._docs[s:e]
-            if e < s or (len(docs) and (docs[0] < 0 or docs[-1] >= self.doc_count)):
-                raise ValueError(f"{self.path}: postings out of range")
-            out.append((docs.astype(np.int64), self._counts[s:e].astype(float) * self.boosts[field]))
-        return out
+        while i < len(stored) and int(stored[i]) == wanted:
+            if blob[bounds[i]:bounds[i + 1]].tobytes() == text:
+                return i
+            i += 1
+        return None
+
+    def gather(self, batch: KeyBatch, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The postings in ``[starts, ends)`` of each key, one after another: document
+        numbers in the segment, Whoosh's posting weights, and how many each key has."""
+        lengths = ends - starts
+        at = spans(starts, lengths)
+        docs = self._docs[at].astype(np.int64)
+        if len(docs) and (docs.min() < 0 or docs.max() >= self.doc_count):
+            raise ValueError(f"{self.path}: postings out of range")
+        boosts = np.array([self.boosts.get(field, 0.0) for field in batch.fields], dtype=float)
+        # frequency times the field's boost, in the same floating point as Whoosh
+        weights = self._counts[at].astype(float) * np.repeat(boosts, lengths)
+        return docs, weights, lengths
 
     def key_texts(self) -> list[bytes]:
         """Every key's UTF-8 text (``field NUL term``), in the file's order."""
@@ -273,6 +308,31 @@ class SegmentPostings:
             self._buffer.close()
         except BufferError:  # an array handed out still points into it: the mapping goes with it
             pass
+
+
+class KeyBatch:
+    """The (field, term) keys of one search, encoded and hashed once for every segment."""
+
+    def __init__(self, keys: Sequence[tuple[str, str]]):
+        self.fields = [field for field, _ in keys]
+        self.terms = [term for _, term in keys]
+        self.texts = [_key(field, term) for field, term in keys]
+        self.hashes = np.fromiter((_hash(t) for t in self.texts), dtype=np.uint64, count=len(self.texts))
+        self.lengths = np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(self.texts))
+        self.offsets = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64)
+        self.bytes = np.frombuffer(b"".join(self.texts), dtype=np.uint8)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
+def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + lengths[k] - 1`` of every k, one span after another."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    shift = starts - np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.repeat(shift, lengths) + np.arange(total)
 
 
 def path_for(folder: str | os.PathLike, segment_id: str) -> Path:
