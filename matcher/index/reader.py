@@ -402,6 +402,8 @@ class TrialIndex:
                         dense = np.zeros(self._doc_count)
                         dense[ids] = result[1]
                         result = (dense,)
+                    else:  # its own copy: ``ids`` is a view of all the keys' postings read together
+                        result = (ids.copy(), result[1])
                 self._score_cache.put(key, result)
                 found[key] = result
         return [found[key] for key in keys]
