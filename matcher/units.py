@@ -134,6 +134,11 @@ def unit_info(text: str | None) -> Unit | None:
     """The :class:`Unit` a notation stands for (symbol, dimension, factor), or None."""
     if not text:
         return None
+    return _unit_lookup(text)
+
+
+@functools.lru_cache(maxsize=4096)  # judging one search asks for the same few notations about 250 times
+def _unit_lookup(text: str) -> Unit | None:
     return _unit_table().lookup(text)
 
 
@@ -147,6 +152,11 @@ def analyte_for(name: str | None) -> Analyte | None:
     """
     if not name:
         return None
+    return _analyte_lookup(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _analyte_lookup(name: str) -> Analyte | None:
     return _analyte_table().lookup(name)
 
 

@@ -118,6 +118,7 @@ class TrialIndex:
         self._score_cache = _BoundedCache(max(SCORE_CACHE_BYTES, SCORE_CACHE_BYTES_PER_TRIAL * self._doc_count))
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
+        self._averages: dict[str, float] = {}
         self._distance_cache = _BoundedCache(DISTANCE_CACHE_BYTES)
         self._where_cache = _BoundedCache(WHERE_CACHE_BYTES)
         self._facets_cache = _BoundedCache(FACETS_CACHE_BYTES)
@@ -387,7 +388,7 @@ class TrialIndex:
             deleted = self._deleted_mask()
             with self._io:
                 read = columns.postings_many(self._reader, missing, deleted, files=self._postings)
-                averages = {field: self._searcher.avg_field_length(field) or 1 for field, _ in missing}
+                averages = {field: self._average_length(field) for field in {field for field, _ in missing}}
             b, k1 = self._weighting.B, self._weighting.K1
             for key, (ids, tf, frequency) in zip(missing, read):
                 if not frequency:
@@ -407,6 +408,14 @@ class TrialIndex:
                 self._score_cache.put(key, result)
                 found[key] = result
         return [found[key] for key in keys]
+
+    def _average_length(self, field: str) -> float:
+        """Whoosh's average length of ``field`` (1 for an empty field), asked once:
+        Whoosh sums it over every segment at each call."""
+        found = self._averages.get(field)
+        if found is None:
+            found = self._averages[field] = self._searcher.avg_field_length(field) or 1
+        return found
 
     def _field_lengths(self, field: str) -> np.ndarray:
         lengths = self._length_cache.get(field)
