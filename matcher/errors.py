@@ -16,6 +16,10 @@ class IndexNotFound(MatcherError):
     """No index exists at the given location."""
 
 
+class IndexDamaged(IndexNotFound):
+    """An index whose files cannot all be read: it must be rebuilt."""
+
+
 class TrialNotFound(MatcherError):
     """The index holds no trial with the given NCT id."""
 

@@ -72,6 +72,39 @@ def fixture_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def whoosh_text(monkeypatch) -> None:
+    """Builds in this test write generations of format 2, whose text fields Whoosh
+    indexes too: Whoosh's own postings, lengths and scores are the oracle our
+    postings files (format 3 scores from nothing else) are checked against."""
+    from matcher.index import schema
+
+    monkeypatch.setattr(schema, "FORMAT", 2)
+
+
+@pytest.fixture(scope="session")
+def whoosh_text_index(tmp_path_factory) -> Path:
+    """The four fixture records in a generation of format 2 (:func:`whoosh_text`). Read-only."""
+    from matcher.index import schema
+    from matcher.ingest import ingest
+
+    path = tmp_path_factory.mktemp("whoosh-text-index") / "ix"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "FORMAT", 2)
+        ingest([str(RECORDS)], path, update=False)
+    return path
+
+
+@pytest.fixture
+def whoosh_text_copy(whoosh_text_index, whoosh_text, tmp_path) -> Path:
+    """A private copy of :func:`whoosh_text_index`, updated in format 2 too."""
+    import shutil
+
+    path = tmp_path / "ix"
+    shutil.copytree(whoosh_text_index, path)
+    return path
+
+
+@pytest.fixture
 def index_copy(fixture_index, tmp_path) -> Path:
     """A private copy of the session's fixture index, for tests that change it."""
     import shutil

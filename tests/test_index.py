@@ -228,7 +228,7 @@ def test_a_stored_record_is_the_json_of_the_trials_dict(trials):
         assert to_json(trial) == json.dumps(trial.to_dict(), ensure_ascii=False)
 
 
-def test_segments_written_with_remembered_lengths_are_whooshs_own(tmp_path, trials, monkeypatch):
+def test_segments_written_with_remembered_lengths_are_whooshs_own(tmp_path, trials, monkeypatch, whoosh_text):
     """The writer's flush reads field lengths from lists made once per field; the segment
     it writes holds the same terms, postings and per-term length statistics as one
     written by Whoosh's own flush."""

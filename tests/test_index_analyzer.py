@@ -52,9 +52,10 @@ def test_the_stem_memo_stays_bounded(texts, monkeypatch):
         assert len(schema._stems) <= 50
 
 
-def test_an_index_keeps_whooshs_own_analyzer(tmp_path, seed_trial):
+def test_an_index_keeps_whooshs_own_analyzer(tmp_path, seed_trial, whoosh_text):
     """Only Whoosh's classes are pickled into the index, and the terms indexed
-    from ``analyze``'s lists are those Whoosh indexes from the text itself."""
+    from ``analyze``'s lists are those Whoosh indexes from the text itself
+    (a generation of format 2, whose text Whoosh indexes too)."""
     from whoosh import index as whoosh_index
     from whoosh.analysis import CompositeAnalyzer
 
@@ -71,3 +72,19 @@ def test_an_index_keeps_whooshs_own_analyzer(tmp_path, seed_trial):
         indexed = set(searcher.lexicon("inclusion"))
     text = " ".join(c.text for c in seed_trial.criteria if c.section == "inclusion")
     assert indexed == {t.encode() for t in whoosh_terms(text)}
+
+
+def test_the_postings_files_hold_the_terms_whoosh_would_index(tmp_path, seed_trial):
+    """Since format 3 the text is indexed in the postings files only: their terms
+    are those Whoosh's analyzer gives for the text, and the schema pickles only
+    Whoosh's own classes."""
+    from matcher.index import TrialIndex
+    from matcher.index.writer import build_index
+
+    build_index(tmp_path / "ix", [seed_trial], update=False)
+    with TrialIndex(tmp_path / "ix") as ix:
+        assert all(type(f).__module__.startswith("whoosh") for _, f in ix._ix.schema.items())
+        (file,) = ix._postings
+        indexed = {text.split(b"\0", 1)[1] for text in file.key_texts() if text.startswith(b"inclusion\0")}
+    text = " ".join(c.text for c in seed_trial.criteria if c.section == "inclusion")
+    assert indexed == {t.encode() for t in whoosh_terms(text)} and len(indexed) > 50

@@ -15,7 +15,7 @@ from whoosh import index as windex
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from matcher.index import TEXT_FIELDS, TrialIndex, build_index, columns, writer
-from matcher.index.schema import ANALYZER, FACETS, column_name, facets_of_trial
+from matcher.index.schema import ANALYZER, FACETS, FORMAT, column_name, facets_of_trial
 from matcher.index.store import read_info
 from matcher.ingest import ingest
 
@@ -41,6 +41,10 @@ def _check_arrays_match_whoosh(ix: TrialIndex) -> int:
     for field in TEXT_FIELDS:
         lengths = columns.field_lengths(reader, field)
         assert lengths.tolist() == [reader.doc_field_length(d, field) or 0 for d in range(reader.doc_count_all())]
+        # the postings files' lengths and totals (all a generation of format 3 has) are Whoosh's
+        assert all(f is not None and f.length_codes(field) is not None for f in ix._postings)
+        assert columns.field_lengths(reader, field, ix._postings).tolist() == lengths.tolist()
+        assert columns.total_length(reader, field, ix._postings) == reader.field_length(field)
         terms = [t.decode() if isinstance(t, bytes) else t for t in list(reader.lexicon(field))[:400:7]]
         for term in terms:
             ids, tfs, _ = columns.postings(reader, field, term, deleted)
@@ -52,8 +56,8 @@ def _check_arrays_match_whoosh(ix: TrialIndex) -> int:
     return checked
 
 
-def test_postings_lengths_and_facets_are_whoosh_own(fixture_index):
-    with TrialIndex(fixture_index) as ix:
+def test_postings_lengths_and_facets_are_whoosh_own(whoosh_text_index):
+    with TrialIndex(whoosh_text_index) as ix:
         assert _check_arrays_match_whoosh(ix) > 20
         for trial in ix.trials():
             docnum = ix._searcher.document_number(nct_id=trial.nct_id)
@@ -63,12 +67,12 @@ def test_postings_lengths_and_facets_are_whoosh_own(fixture_index):
             assert ix.facets_of(trial.nct_id) == want
 
 
-def test_updates_with_deletions_and_several_segments_read_the_same(index_copy, tmp_path, monkeypatch):
+def test_updates_with_deletions_and_several_segments_read_the_same(whoosh_text_copy, tmp_path, monkeypatch):
     monkeypatch.setattr(writer, "BUFFER", 1)
     sources = [seed_record(tmp_path, f"NCT0999999{n}", f"Copy {n}") for n in range(3)]
-    ingest(sources, index_copy, update=True)
-    ingest([sources[1]], index_copy, update=True)  # replaces a trial: a deletion in an older segment
-    with TrialIndex(index_copy) as ix:
+    ingest(sources, whoosh_text_copy, update=True)
+    ingest([sources[1]], whoosh_text_copy, update=True)  # replaces a trial: a deletion in an older segment
+    with TrialIndex(whoosh_text_copy) as ix:
         assert ix._reader.has_deletions() and len(list(ix._reader.leaf_readers())) > 1
         assert _check_arrays_match_whoosh(ix) > 20
         statuses = ix.facet("status")
@@ -129,7 +133,7 @@ def test_an_index_from_an_older_matcher_is_read_and_rewritten_by_the_next_update
     report = build_index(legacy, [changed])
     assert report.migrated == len(trials) - 1 and report.total == len(trials)
     with TrialIndex(legacy) as ix:
-        assert ix.format == 2 and read_info(legacy / ix.generation)["trials"] == len(trials)
+        assert ix.format == FORMAT and read_info(legacy / ix.generation)["trials"] == len(trials)
         assert ix.facets_of(changed.nct_id)["status"] == "completed"
         assert sorted(t.nct_id for t in ix.trials()) == sorted(want)
 
@@ -167,14 +171,16 @@ def test_searches_run_in_parallel_and_a_reload_never_closes_a_generation_in_use(
     matcher.close()
 
 
-def test_scores_are_whoosh_bm25f(fixture_index):
-    """The array scorer gives Whoosh's own BM25F scores for an Or query over the text fields."""
+def test_scores_are_whoosh_bm25f(whoosh_text_index, fixture_index):
+    """The array scorer gives Whoosh's own BM25F scores for an Or query over the text
+    fields; and a generation of format 3, which scores from its postings files alone,
+    gives the very same floats."""
     from whoosh import query as wquery
     from whoosh.scoring import BM25F
 
     text = "refractory systemic lupus erythematosus CAR-T cells"
     terms = list(dict.fromkeys(tok.text for tok in ANALYZER(text)))
-    with TrialIndex(fixture_index) as ix:
+    with TrialIndex(whoosh_text_index) as ix:
         ours = {h.nct_id: h.score for h in ix.search(text, top=10, prefer_open=False)}
         q = wquery.Or([wquery.Term(f, t, boost=1.0) for f in TEXT_FIELDS for t in terms])
         with ix._ix.searcher(weighting=BM25F()) as s:
@@ -182,6 +188,9 @@ def test_scores_are_whoosh_bm25f(fixture_index):
     assert ours.keys() == theirs.keys() and len(ours) >= 2
     for nct_id, score in ours.items():
         assert score == pytest.approx(theirs[nct_id], rel=1e-5)
+    with TrialIndex(fixture_index) as ix:
+        assert ix.format == FORMAT >= 3 and not set(TEXT_FIELDS) & set(ix._ix.schema.names())
+        assert {h.nct_id: h.score for h in ix.search(text, top=10, prefer_open=False)} == ours
 
 
 def test_facet_columns_are_named_once():
@@ -207,11 +216,12 @@ def test_records_serialize_as_dataclasses_asdict_would(seed_trial):
     assert "not a condition" not in seed_trial.conditions and seed_trial.criteria[0].constraints
 
 
-def test_a_build_in_several_segments_scores_as_one(fixture_index, tmp_path, monkeypatch, records_dir):
+def test_a_build_in_several_segments_scores_as_one(whoosh_text_index, whoosh_text, tmp_path, monkeypatch,
+                                                   records_dir):
     monkeypatch.setattr(writer, "SEGMENT_DOCS", 1)
     ingest([str(records_dir)], tmp_path / "ix", update=False)
     queries = ["refractory systemic lupus erythematosus", "breast cancer HER2", "diabetes kidney disease insulin"]
-    with TrialIndex(tmp_path / "ix") as split, TrialIndex(fixture_index) as whole:
+    with TrialIndex(tmp_path / "ix") as split, TrialIndex(whoosh_text_index) as whole:
         assert len(list(split._reader.leaf_readers())) == len(whole) > 1
         for q in queries:
             assert [(h.nct_id, round(h.score, 9)) for h in split.search(q, top=10)] == \

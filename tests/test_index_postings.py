@@ -29,6 +29,10 @@ def _check_files_hold_whoosh_postings(ix: TrialIndex) -> int:
         if file is None:
             continue
         for field in TEXT_FIELDS:
+            # each document's length, in Whoosh's one-byte code, and the field's total
+            lengths = [segment.doc_field_length(d, field) or 0 for d in range(segment.doc_count_all())]
+            assert columns._BYTE_TO_LENGTH[file.length_codes(field).astype(int)].tolist() == lengths, field
+            assert file.total_length(field) == segment.field_length(field), field
             terms = [t.decode() for t in segment.lexicon(field)]
             for term in terms:
                 ids, weights = file.get(field, term)
@@ -54,7 +58,7 @@ def _scores(ix: TrialIndex) -> list:
     return [[(h.nct_id, h.score) for h in ix.search(q, top=30)] for q in QUERIES]
 
 
-def test_a_worker_build_writes_each_segment_s_postings_and_they_are_whoosh_own(tmp_path, monkeypatch):
+def test_a_worker_build_writes_each_segment_s_postings_and_they_are_whoosh_own(tmp_path, monkeypatch, whoosh_text):
     import gzip
     import itertools
 
@@ -74,8 +78,8 @@ def test_a_worker_build_writes_each_segment_s_postings_and_they_are_whoosh_own(t
         assert _scores(ix) == with_files
 
 
-def test_the_in_process_writer_writes_them_too_and_searches_score_the_same_without_them(fixture_index):
-    with TrialIndex(fixture_index) as ix:
+def test_the_in_process_writer_writes_them_too_and_searches_score_the_same_without_them(whoosh_text_index):
+    with TrialIndex(whoosh_text_index) as ix:
         assert all(f is not None for f in _files(ix))
         assert _check_files_hold_whoosh_postings(ix) > 500
         with_files = _scores(ix)
@@ -85,13 +89,13 @@ def test_the_in_process_writer_writes_them_too_and_searches_score_the_same_witho
                 assert frequency == ix._reader.doc_frequency(field, term)
                 if frequency:
                     assert log(ix._doc_count / (frequency + 1)) + 1 == ix._searcher.idf(field, term)
-    with TrialIndex(fixture_index) as ix:
+    with TrialIndex(whoosh_text_index) as ix:
         ix._postings = [None] * len(ix._postings)  # every segment through Whoosh
         assert _scores(ix) == with_files
     assert any(hits for hits in with_files)
 
 
-def test_keys_sharing_a_hash_are_told_apart_by_their_text(tmp_path, monkeypatch):
+def test_keys_sharing_a_hash_are_told_apart_by_their_text(tmp_path, monkeypatch, whoosh_text):
     """A 64-bit hash shared by two keys (never seen, but possible) must not hand one
     term's postings to another: with a hash of 16 values, every lookup meets
     collisions, and the files still hold Whoosh's postings."""
@@ -107,9 +111,10 @@ def test_keys_sharing_a_hash_are_told_apart_by_their_text(tmp_path, monkeypatch)
         assert _scores(ix) == with_files
 
 
-def test_updates_merges_and_deletions_read_the_same(index_copy, tmp_path, monkeypatch):
-    """An update's own segment gets a file; one that merged others gets none
-    and is read through Whoosh; deleted documents are left out either way."""
+def test_updates_merges_and_deletions_read_the_same(whoosh_text_copy, tmp_path, monkeypatch):
+    """An update's own segment gets a file; one that merged others carries theirs;
+    deleted documents are left out either way."""
+    index_copy = whoosh_text_copy
     monkeypatch.setattr(writer, "BUFFER", 1)
     sources = [seed_record(tmp_path, f"NCT0999999{n}", f"Lupus copy {n}") for n in range(3)]
     ingest(sources, index_copy, update=True)
@@ -145,7 +150,8 @@ def test_updates_merges_and_deletions_read_the_same(index_copy, tmp_path, monkey
         assert _scores(ix) == optimized
 
 
-def test_a_segment_merged_without_a_file_makes_one_without_one(index_copy, tmp_path, monkeypatch):
+def test_a_segment_merged_without_a_file_makes_one_without_one(whoosh_text_copy, tmp_path, monkeypatch):
+    index_copy = whoosh_text_copy  # format 2: Whoosh has the text to fall back on
     monkeypatch.setattr(writer, "MERGE_MIN_SEGMENTS", 2)
     ingest([seed_record(tmp_path, "NCT09999991", "Lupus copy")], index_copy, update=True)
     generation = (index_copy / "CURRENT").read_text().strip()
@@ -160,7 +166,8 @@ def test_a_segment_merged_without_a_file_makes_one_without_one(index_copy, tmp_p
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "other segment", "empty", "bad offsets"])
-def test_a_damaged_postings_file_is_ignored(index_copy, damage):
+def test_a_damaged_postings_file_is_ignored_where_whoosh_has_the_text(whoosh_text_copy, damage):
+    index_copy = whoosh_text_copy
     generation = (index_copy / "CURRENT").read_text().strip()
     with TrialIndex(index_copy) as ix:
         want = _scores(ix)
@@ -195,3 +202,63 @@ def test_a_recorder_given_something_other_than_term_lists_writes_nothing(tmp_pat
     recorder.add(1, {"title": "a whole string Whoosh would analyze itself"})
     assert not recorder.write(tmp_path / "b.postings", 2)
     assert not (tmp_path / "b.postings").exists()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing", "no lengths"])
+def test_a_generation_of_format_3_with_an_unreadable_postings_file_is_refused(index_copy, damage):
+    """Since format 3 the text is in the postings files only: a segment whose file
+    cannot be read would silently lose its trials from every search, so opening
+    the index says what is wrong and how to mend it."""
+    from matcher.errors import IndexDamaged
+
+    generation = (index_copy / "CURRENT").read_text().strip()
+    path = sorted((index_copy / generation).glob("*.postings"))[0]
+    whole = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(whole[: len(whole) // 2])
+    elif damage == "missing":
+        path.unlink()
+    else:  # a file of format 1, as matcher wrote before lengths
+        path.write_bytes(whole.replace(b'"lengths": [', b'"lengthz": [', 1))
+    with pytest.raises(IndexDamaged, match=r"damaged.*matcher index --rebuild"):
+        TrialIndex(index_copy)
+
+
+def test_format_3_scores_exactly_as_format_2_through_updates_merges_and_optimize(tmp_path, monkeypatch):
+    """The same trials and the same updates, written with the text in Whoosh too
+    (format 2) and in the postings files only (format 3): every search gives the
+    same trials with the same floats, and every trial's whole score array is equal."""
+    import numpy as np
+
+    from matcher.index import schema
+    from matcher.index.schema import query_terms
+    from matcher.models import Trial
+    from matcher.sources import load_records
+
+    sources = [seed_record(tmp_path, f"NCT0999999{n}", f"Lupus copy {n} nephritis") for n in range(4)]
+    # build; update; replace a trial (a deletion); update merging the small segments; optimize
+    steps = [([RECORDS], False, False, 4), (sources[:3], True, False, 4), ([sources[1]], True, False, 4),
+             ([sources[3]], True, False, 2), ([], True, True, 4)]
+    paths = {}
+    for format in (2, 3):
+        monkeypatch.setattr(schema, "FORMAT", format)
+        paths[format] = tmp_path / f"format-{format}"
+    seen = []
+    for records, update, optimize, merge_from in steps:
+        monkeypatch.setattr(writer, "MERGE_MIN_SEGMENTS", merge_from)
+        found = {}
+        for format, path in paths.items():
+            monkeypatch.setattr(schema, "FORMAT", format)
+            build_index(path, (t for t in load_records(records) if isinstance(t, Trial)), update=update,
+                        optimize=optimize)
+            with TrialIndex(path) as ix:
+                assert ix.format == format
+                if format == 2:  # Whoosh's own postings, lengths and totals: not our files
+                    ix._postings = [None] * len(ix._postings)
+                weights = {t: 1.0 for t in query_terms(" ".join(QUERIES))}
+                found[format] = (_scores(ix), ix._total(weights, TEXT_FIELDS).tolist(),
+                                 [r.doc_count_all() for r, _ in ix._reader.leaf_readers()], ix._reader.has_deletions())
+        assert found[2] == found[3]
+        assert any(s for s in found[3][0]) and np.count_nonzero(found[3][1]) > 3
+        seen.append(found[3][2:])
+    assert any(deleted for _, deleted in seen) and max(len(sizes) for sizes, _ in seen) > 2 and len(seen[-1][0]) == 1

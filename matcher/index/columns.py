@@ -144,11 +144,16 @@ def value(leaves: Leaves, field: str, column: wcolumns.Column, docnum: int, defa
     raise IndexError(docnum)
 
 
-def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
-    """Every document's length in ``field`` as Whoosh scores it (its one-byte approximation)."""
+def field_lengths(reader: IndexReader, field: str, files: list | None = None) -> np.ndarray:
+    """Every document's length in ``field`` as Whoosh scores it (its one-byte
+    approximation), from each segment's postings file where it holds them."""
     parts = []
-    for segment, _base in reader.leaf_readers():
+    for n, (segment, _base) in enumerate(reader.leaf_readers()):
         count = segment.doc_count_all()
+        codes = files[n].length_codes(field) if files is not None and files[n] is not None else None
+        if codes is not None:
+            parts.append(_BYTE_TO_LENGTH[codes.astype(np.int64)])
+            continue
         fast = None
         try:
             perdoc = segment._perdoc
@@ -164,6 +169,16 @@ def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
             fast = np.array([segment.doc_field_length(d, field) or 0 for d in range(count)], dtype=float)
         parts.append(fast)
     return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def total_length(reader: IndexReader, field: str, files: list | None = None) -> int:
+    """The total length of ``field`` over every segment, as Whoosh counts it, from
+    each segment's postings file where it holds it."""
+    total = 0
+    for n, (segment, _base) in enumerate(reader.leaf_readers()):
+        found = files[n].total_length(field) if files is not None and files[n] is not None else None
+        total += segment.field_length(field) if found is None else found
+    return total
 
 
 def _block_postings(matcher: Any) -> tuple[list[np.ndarray], list[np.ndarray]] | None:

@@ -29,7 +29,17 @@ arrays, each 8-byte aligned:
 - ``docs`` int32[P]: document numbers in the segment, ascending per key, and
 - ``counts`` uint16 or uint32[P]: the term's frequency in the field; Whoosh's
   posting weight is the frequency times the field's boost, computed in the
-  same floating point.
+  same floating point;
+- ``lengths`` uint8[F*D] (format 2): each document's length in each field of
+  the header's ``fields``, field after field, in Whoosh's one-byte code
+  (``length_to_byte``), which is what BM25F scores with; the header's
+  ``totals`` holds each field's total length, as Whoosh counts it (exact for
+  the documents a segment was given, the one-byte lengths of those it merged
+  in), for the average length.
+
+Since index format 3 (``matcher.index.schema.FORMAT``) the text fields are
+in these files only: Whoosh keeps the records and facets, and a segment's
+text can be scored only through its file.
 """
 from __future__ import annotations
 
@@ -43,10 +53,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 
 EXTENSION = ".postings"
 MAGIC = b"matcher-postings\n"
-FORMAT = 1
+FORMAT = 2  # 1: postings only; 2: with field lengths
 _ALIGN = 8
 
 
@@ -76,6 +89,9 @@ class PostingsRecorder:
         self._docs = array("I")
         self._counts = array("I")
         self._doc_count = 0
+        self._lengths = {field: array("I") for field in self.boosts}  # by document number
+        self._lengths_known = True  # false once a segment without lengths is merged in
+        self.totals = dict.fromkeys(self.boosts, 0)
 
     def add(self, docnum: int, document: Mapping[str, object]) -> None:
         """Record one document's terms, as given to the writer under ``docnum``."""
@@ -94,7 +110,15 @@ class PostingsRecorder:
                 key_ids.append(k)
                 docs.append(docnum)
                 counts.append(n)
+            self._set_length(field, docnum, len(terms))  # Whoosh's length: the frequencies' sum
+            self.totals[field] += len(terms)
         self._doc_count = max(self._doc_count, docnum + 1)
+
+    def _set_length(self, field: str, docnum: int, length: int) -> None:
+        lengths = self._lengths[field]
+        if len(lengths) <= docnum:
+            lengths.extend([0] * (docnum + 1 - len(lengths)))
+        lengths[docnum] = length
 
     def add_segment(self, base: int, file: SegmentPostings, live: np.ndarray) -> None:
         """Record the postings of a segment merged in after document ``base``, as
@@ -123,6 +147,19 @@ class PostingsRecorder:
         self._docs.frombytes(renumber[docs[kept]].astype(np.uint32).tobytes())
         self._counts.frombytes(np.asarray(file._counts)[kept].astype(np.uint32).tobytes())
         self._doc_count = max(self._doc_count, base + int(live.sum()))
+        for field in self.boosts:
+            codes = file.length_codes(field)
+            if codes is None:  # a file written before lengths were: Whoosh's own lengths serve
+                self._lengths_known = False
+                continue
+            # Whoosh copies a merged document's length as its one-byte approximation
+            merged = _BYTE_TO_LENGTH[codes[live].astype(np.int64)]
+            lengths = self._lengths[field]
+            if len(lengths) < base:
+                lengths.extend([0] * (base - len(lengths)))
+            del lengths[base:]
+            lengths.frombytes(merged.astype(np.uint32).tobytes())
+            self.totals[field] += int(merged.sum())
 
     def write(self, path: Path, doc_count: int) -> bool:
         """Write the postings file for a segment of ``doc_count`` documents, whole
@@ -147,7 +184,22 @@ class PostingsRecorder:
         np.cumsum([len(t) for t in texts], out=kstarts[1:])
         arrays = {"hashes": hashes[order], "kstarts": kstarts, "keys": np.frombuffer(b"".join(texts), dtype=np.uint8),
                   "starts": starts, "docs": docs, "counts": counts}
-        return _write(path, {"format": FORMAT, "docs": doc_count, "boosts": self.boosts}, arrays)
+        header = {"format": FORMAT, "docs": doc_count, "boosts": self.boosts}
+        if self._lengths_known:
+            fields = sorted(self.boosts)
+            arrays["lengths"] = np.concatenate([_length_codes(self._lengths[f], doc_count) for f in fields]) \
+                if fields else np.zeros(0, np.uint8)
+            header.update(fields=fields, totals={f: self.totals[f] for f in fields})
+        return _write(path, header, arrays)
+
+
+def _length_codes(lengths: array, doc_count: int) -> np.ndarray:
+    """Whoosh's one-byte code of each document's length (0 for documents without the field)."""
+    values = np.zeros(doc_count, dtype=np.int64)
+    given = np.frombuffer(lengths, dtype=np.uint32)[:doc_count]
+    values[:len(given)] = given
+    distinct, back = np.unique(values, return_inverse=True)
+    return np.array([length_to_byte(int(v)) for v in distinct], dtype=np.uint8)[back]
 
 
 def _write(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> bool:
@@ -181,6 +233,9 @@ class SegmentPostings:
         self.boosts: dict[str, float] = header["boosts"]
         self._hashes, self._kstarts, self._keys = arrays["hashes"], arrays["kstarts"], arrays["keys"]
         self._starts, self._docs, self._counts = arrays["starts"], arrays["docs"], arrays["counts"]
+        self._fields: list[str] = header.get("fields") or []
+        self._totals: dict[str, int] = header.get("totals") or {}
+        self._lengths = arrays.get("lengths")
 
     @classmethod
     def open(cls, path: Path, doc_count: int) -> SegmentPostings | None:
@@ -209,12 +264,19 @@ class SegmentPostings:
         size = int.from_bytes(buffer[len(MAGIC):len(MAGIC) + 8], "little")
         base = len(MAGIC) + 8 + size
         header = json.loads(buffer[len(MAGIC) + 8:base])
-        if header.get("format") != FORMAT or header.get("docs") != doc_count:
+        if header.get("format") not in (1, FORMAT) or header.get("docs") != doc_count:
             return None
         if not isinstance(header.get("boosts"), dict):
             return None
         wanted = {"hashes": "<u8", "kstarts": "<i8", "keys": "|u1", "starts": "<i8", "docs": "<i4",
                   "counts": ("<u2", "<u4")}
+        if "lengths" in header["arrays"]:
+            wanted["lengths"] = "|u1"
+            fields, totals = header.get("fields"), header.get("totals")
+            if (not isinstance(fields, list) or sorted(fields) != sorted(header["boosts"]) or not isinstance(totals, dict)
+                    or set(totals) != set(fields) or not all(isinstance(v, int) and v >= 0 for v in totals.values())
+                    or header["arrays"]["lengths"][2] != len(fields) * doc_count):
+                return None
         arrays = {}
         for name, dtypes in wanted.items():
             offset, dtype, count = header["arrays"][name]
@@ -233,6 +295,18 @@ class SegmentPostings:
 
     def has_field(self, field: str) -> bool:
         return field in self.boosts
+
+    def length_codes(self, field: str) -> np.ndarray | None:
+        """Each document's length in ``field``, in Whoosh's one-byte code; None when
+        the file holds no lengths (format 1) or not this field."""
+        if self._lengths is None or field not in self._fields:
+            return None
+        k = self._fields.index(field)
+        return self._lengths[k * self.doc_count:(k + 1) * self.doc_count]
+
+    def total_length(self, field: str) -> int | None:
+        """The total length of ``field`` over the segment's documents, as Whoosh counts it."""
+        return self._totals.get(field) if self._lengths is not None else None
 
     def get(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Document numbers (in the segment) and Whoosh's posting weights of
@@ -303,7 +377,7 @@ class SegmentPostings:
         return [blob[a:b] for a, b in zip(bounds, bounds[1:])]
 
     def close(self) -> None:
-        self._hashes = self._kstarts = self._keys = self._starts = self._docs = self._counts = None
+        self._hashes = self._kstarts = self._keys = self._starts = self._docs = self._counts = self._lengths = None
         try:
             self._buffer.close()
         except BufferError:  # an array handed out still points into it: the mapping goes with it

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh.scoring import BM25F
 
-from ..errors import IndexNotFound, TrialNotFound
+from ..errors import IndexDamaged, IndexNotFound, TrialNotFound
 from ..filters import LIST_FILTERS, OPEN_STATUSES, Filters, site_points
 from ..geo.distance import haversine_km
 from ..models import Trial
@@ -26,6 +26,7 @@ from .schema import (
     FORMAT,
     NO_MIN_AGE,
     TEXT_FIELDS,
+    TEXT_IN_WHOOSH_BELOW,
     column_name,
     counts_of,
     decode_record,
@@ -113,8 +114,17 @@ class TrialIndex:
         self._reader = self._searcher.reader()
         self._doc_count = self._reader.doc_count_all()
         self._leaves = columns.Leaves(self._reader)
-        self._postings = segment_postings.open_all(self.path / generation,
-                                                   [r.segment() for r, _ in self._reader.leaf_readers()])
+        segments = [r.segment() for r, _ in self._reader.leaf_readers()]
+        self._postings = segment_postings.open_all(self.path / generation, segments)
+        if self.format >= TEXT_IN_WHOOSH_BELOW:  # the text is in the postings files only
+            unreadable = [s.segment_id() for s, f in zip(segments, self._postings)
+                          if f is None or any(f.length_codes(name) is None for name in TEXT_FIELDS)]
+            if unreadable:
+                self.close()
+                raise IndexDamaged(
+                    f"the index at {self.path} is damaged: the postings of segment {unreadable[0]} "
+                    f"({segment_postings.path_for(self.path / generation, unreadable[0]).name}) are missing or "
+                    "unreadable, so its trials cannot be searched; rebuild it with `matcher index --rebuild`")
         self._score_cache = _BoundedCache(max(SCORE_CACHE_BYTES, SCORE_CACHE_BYTES_PER_TRIAL * self._doc_count))
         self._trial_cache = _BoundedCache(TRIAL_CACHE_BYTES)
         self._length_cache: dict[str, np.ndarray] = {}
@@ -414,14 +424,17 @@ class TrialIndex:
         Whoosh sums it over every segment at each call."""
         found = self._averages.get(field)
         if found is None:
-            found = self._averages[field] = self._searcher.avg_field_length(field) or 1
+            # Whoosh's avg_field_length: the total over all documents, deleted ones included
+            with self._io:
+                total = columns.total_length(self._reader, field, self._postings)
+            found = self._averages[field] = (total / (self._doc_count or 1)) or 1
         return found
 
     def _field_lengths(self, field: str) -> np.ndarray:
         lengths = self._length_cache.get(field)
         if lengths is None:
             with self._io:
-                lengths = columns.field_lengths(self._reader, field)
+                lengths = columns.field_lengths(self._reader, field, self._postings)
             self._length_cache[field] = lengths
         return lengths
 

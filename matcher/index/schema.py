@@ -24,8 +24,13 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from ..models import CLOSED_SITE_STATUSES, Location, Trial, to_json
 
 # Version of the on-disk layout, written into each generation (matcher.json).
-# 1: facets as stored fields (read back document by document); 2: facets as columns.
-FORMAT = 2
+# 1: facets as stored fields (read back document by document); 2: facets as columns;
+# 3: the text fields only in our postings files (matcher.index.postings), not in
+# Whoosh's (indexing them twice was a third of a rebuild's time; nothing searched
+# them through Whoosh). The exclusion criteria's text, never searched, is no longer
+# indexed.
+FORMAT = 3
+TEXT_IN_WHOOSH_BELOW = 3  # formats before this one hold the text fields in Whoosh too
 
 # One analyzer for every text field and for queries (tokenize, lowercase,
 # stop words, Porter stemming).
@@ -144,16 +149,19 @@ def column_name(facet: str) -> str:
     return f"f_{facet}"
 
 
-def schema() -> Schema:
-    # No positions: nothing searches phrases, and BM25F needs only term frequencies
-    # (positions were a third of the postings written).
-    text_fields = {
-        name: TEXT(analyzer=ANALYZER, field_boost=boost, phrase=False) for name, boost in TEXT_FIELDS.items()
-    }
+def schema(format: int | None = None) -> Schema:
+    """Whoosh's schema of a generation of ``format`` (default: :data:`FORMAT`)."""
+    format = FORMAT if format is None else format
     facet_fields = {column_name(f.name): COLUMN(f.column()) for f in FACETS}
+    text_fields = {}
+    if format < TEXT_IN_WHOOSH_BELOW:
+        # No positions: nothing searches phrases, and BM25F needs only term frequencies
+        # (positions were a third of the postings written).
+        text_fields = {name: TEXT(analyzer=ANALYZER, field_boost=boost, phrase=False)
+                       for name, boost in TEXT_FIELDS.items()}
+        text_fields["exclusion"] = TEXT(analyzer=ANALYZER, phrase=False)
     return Schema(
         nct_id=ID(stored=True, unique=True),
-        exclusion=TEXT(analyzer=ANALYZER, phrase=False),
         record=STORED,
         **text_fields,
         **facet_fields,
@@ -163,10 +171,9 @@ def schema() -> Schema:
 def document(trial: Trial) -> dict:
     """The Whoosh document of one trial: text fields, facet columns and the whole record."""
     inclusion = " ".join(c.text for c in trial.criteria if c.section == "inclusion")
-    exclusion = " ".join(c.text for c in trial.criteria if c.section == "exclusion")
     if not trial.criteria:
         inclusion = trial.eligibility_text
-    fields = {  # text fields as their analyzed terms: Whoosh indexes a list as it stands
+    fields = {  # text fields as their analyzed terms: the postings file records them as they stand
         "nct_id": trial.nct_id,
         "title": analyze(f"{trial.brief_title} {trial.official_title}"),
         "conditions": analyze(" ".join(trial.conditions + trial.keywords + trial.mesh_terms)),
@@ -174,7 +181,6 @@ def document(trial: Trial) -> dict:
         "summary": analyze(trial.brief_summary or ""),
         "description": analyze(trial.detailed_description or ""),
         "inclusion": analyze(inclusion or ""),
-        "exclusion": analyze(exclusion or ""),
         "record": zlib.compress(to_json(trial).encode("utf-8")),
     }
     for facet in FACETS:

@@ -106,16 +106,17 @@ class _SegmentWriter(SegmentWriter):
     files), that also writes the new segment's postings file
     (:mod:`matcher.index.postings`) from the documents it is given and the
     files of the segments it merges in (a segment merged without one makes
-    one without one: it is read through Whoosh)."""
+    one without one: it is read through Whoosh). The text fields go to Whoosh
+    too only when its schema has them (generations of format 2)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._postings = PostingsRecorder(
-            {name: self.schema[name].format.field_boost for name in layout.TEXT_FIELDS if name in self.schema})
+        self._postings = PostingsRecorder(layout.TEXT_FIELDS)  # Whoosh's weight: frequency x field boost
 
     def add_document(self, **fields):
         docnum = self.docnum
-        super().add_document(**fields)
+        super().add_document(**{name: value for name, value in fields.items()
+                                if name in self.schema or name.startswith("_")})
         if any(name.startswith("_") for name in fields):  # Whoosh's boosts: weights we do not record
             self._postings.complete = False
         self._postings.add(docnum, fields)
