@@ -17,12 +17,11 @@ import numpy as np
 from whoosh import columns as wcolumns
 from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
-from whoosh.util.numeric import byte_to_length
 
-from .postings import KeyBatch, spans
+from .postings import BYTE_TO_LENGTH, KeyBatch, spans
 
 # Whoosh stores a field's length in one byte per document; this decodes them all.
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=float)
+_BYTE_TO_LENGTH = BYTE_TO_LENGTH.astype(float)
 
 
 class Leaves:
@@ -262,7 +261,7 @@ def postings_many(reader: IndexReader, keys: list[tuple[str, str]], deleted: np.
     return list(zip(np.split(ids, cut), np.split(tfs, cut), frequency.tolist()))
 
 
-def _segment_postings(segment: Any, batch: Any, in_file: np.ndarray, file: Any, fast: bool,
+def _segment_postings(segment: Any, batch: KeyBatch, in_file: np.ndarray, file: Any, fast: bool,
                       frequency: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One segment's postings of each key in ``batch``, from its postings file where
     ``in_file`` says so, else through Whoosh (deleted documents left out)."""

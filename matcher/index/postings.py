@@ -55,7 +55,8 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+# Whoosh keeps a document's field length in one byte; what each byte stands for
+BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 
 EXTENSION = ".postings"
 MAGIC = b"matcher-postings\n"
@@ -153,7 +154,7 @@ class PostingsRecorder:
                 self._lengths_known = False
                 continue
             # Whoosh copies a merged document's length as its one-byte approximation
-            merged = _BYTE_TO_LENGTH[codes[live].astype(np.int64)]
+            merged = BYTE_TO_LENGTH[codes[live].astype(np.int64)]
             lengths = self._lengths[field]
             if len(lengths) < base:
                 lengths.extend([0] * (base - len(lengths)))
