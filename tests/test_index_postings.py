@@ -262,3 +262,19 @@ def test_format_3_scores_exactly_as_format_2_through_updates_merges_and_optimize
         assert any(s for s in found[3][0]) and np.count_nonzero(found[3][1]) > 3
         seen.append(found[3][2:])
     assert any(deleted for _, deleted in seen) and max(len(sizes) for sizes, _ in seen) > 2 and len(seen[-1][0]) == 1
+
+
+@pytest.mark.parametrize("update", [True, False], ids=["update", "rebuild"])
+def test_a_build_that_cannot_write_a_postings_file_fails_and_the_index_in_service_stays(index_copy, tmp_path,
+                                                                                        monkeypatch, update):
+    """Since format 3 a segment's postings file is the only copy of its text: a build
+    that cannot write one (a full disk) must fail, not swap in trials no search finds."""
+    from matcher.errors import MatcherError
+
+    with TrialIndex(index_copy) as ix:
+        before = (ix.generation, _scores(ix))
+    monkeypatch.setattr(segment_postings, "_write", lambda *args: False)
+    with pytest.raises(MatcherError, match="could not write the postings"):
+        ingest([seed_record(tmp_path, "NCT09999991", "Lupus copy")], index_copy, update=update, jobs=1)
+    with TrialIndex(index_copy) as ix:
+        assert (ix.generation, _scores(ix)) == before

@@ -112,6 +112,8 @@ class _SegmentWriter(SegmentWriter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._postings = PostingsRecorder(layout.TEXT_FIELDS)  # Whoosh's weight: frequency x field boost
+        # format 2 keeps the text in Whoosh as well; since format 3 the postings file is its only copy
+        self._text_in_whoosh = any(name in self.schema for name in layout.TEXT_FIELDS)
 
     def add_document(self, **fields):
         docnum = self.docnum
@@ -145,9 +147,13 @@ class _SegmentWriter(SegmentWriter):
     def _finalize_segment(self):
         segment = super()._finalize_segment()
         folder = getattr(self.storage, "folder", None)
-        if folder is not None and not segment.is_compound():
-            self._postings.write(postings_path(folder, segment.segment_id()), segment.doc_count_all())
+        path = None if folder is None else postings_path(folder, segment.segment_id())
+        written = path is not None and not segment.is_compound() and \
+            self._postings.write(path, segment.doc_count_all())
         self._postings = PostingsRecorder(self._postings.boosts)
+        if not written and not self._text_in_whoosh:  # its trials could never be found: fail the build
+            raise MatcherError(f"could not write the postings of segment {segment.segment_id()} "
+                               f"({'no folder' if path is None else path}); the index in service is unchanged")
         return segment
 
 
