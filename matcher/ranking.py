@@ -147,7 +147,8 @@ def patient_filters(patient: Patient, filters: Filters | None = None) -> Filters
 
 # -- signals -------------------------------------------------------------------
 @lru_cache(maxsize=TRIAL_CACHE_SIZE)
-def _title_words(text: str) -> frozenset[str]:
+def _words(text: str) -> frozenset[str]:
+    """The analyzed terms of a trial's titles and conditions, or of a condition's name (asked per trial judged)."""
     return frozenset(query_terms(text))
 
 
@@ -157,11 +158,12 @@ def _condition_match(trial: Trial, patient: Patient) -> float:
         return 0.0
     about = {c.concept for crit in trial.criteria if crit.section == "inclusion"
              for c in crit.constraints if c.kind == "condition" and c.polarity == "require"}
-    words = _title_words(" ".join(trial.conditions + trial.mesh_terms + [trial.title]))
+    words = _words(" ".join(trial.conditions + trial.mesh_terms + [trial.title]))
     hits = 0
     for concept in present:
         family = {concept} | condition_ancestors(concept)
-        if family & about or (set(query_terms(concept)) and set(query_terms(concept)) <= words):
+        named = _words(concept)
+        if family & about or (named and named <= words):
             hits += 1
     return hits / len(present)
 
