@@ -149,7 +149,8 @@ def field_lengths(reader: IndexReader, field: str, files: list | None = None) ->
     parts = []
     for n, (segment, _base) in enumerate(reader.leaf_readers()):
         count = segment.doc_count_all()
-        codes = files[n].length_codes(field) if files is not None and files[n] is not None else None
+        file = _file(files, n)
+        codes = None if file is None else file.length_codes(field)
         if codes is not None:
             parts.append(_BYTE_TO_LENGTH[codes.astype(np.int64)])
             continue
@@ -170,12 +171,18 @@ def field_lengths(reader: IndexReader, field: str, files: list | None = None) ->
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
+def _file(files: list | None, n: int) -> Any:
+    """Segment ``n``'s postings file, or None."""
+    return None if files is None else files[n]
+
+
 def total_length(reader: IndexReader, field: str, files: list | None = None) -> int:
     """The total length of ``field`` over every segment, as Whoosh counts it, from
     each segment's postings file where it holds it."""
     total = 0
     for n, (segment, _base) in enumerate(reader.leaf_readers()):
-        found = files[n].total_length(field) if files is not None and files[n] is not None else None
+        file = _file(files, n)
+        found = None if file is None else file.total_length(field)
         total += segment.field_length(field) if found is None else found
     return total
 
@@ -233,7 +240,7 @@ def postings_many(reader: IndexReader, keys: list[tuple[str, str]], deleted: np.
     frequency = np.zeros(len(keys), np.int64)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per segment: docs, weights, count per key
     for n, (segment, base) in enumerate(reader.leaf_readers()):
-        file = files[n] if files is not None else None
+        file = _file(files, n)
         in_file = np.array([file is not None and file.has_field(field) for field in batch.fields], dtype=bool)
         if in_file.all():
             docs, weights, lengths = file.gather(batch, *file.ranges(batch))

@@ -156,9 +156,7 @@ class PostingsRecorder:
             # Whoosh copies a merged document's length as its one-byte approximation
             merged = BYTE_TO_LENGTH[codes[live].astype(np.int64)]
             lengths = self._lengths[field]
-            if len(lengths) < base:
-                lengths.extend([0] * (base - len(lengths)))
-            del lengths[base:]
+            lengths.extend([0] * (base - len(lengths)))  # documents before ``base`` without the field
             lengths.frombytes(merged.astype(np.uint32).tobytes())
             self.totals[field] += int(merged.sum())
 

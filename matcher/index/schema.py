@@ -149,12 +149,11 @@ def column_name(facet: str) -> str:
     return f"f_{facet}"
 
 
-def schema(format: int | None = None) -> Schema:
-    """Whoosh's schema of a generation of ``format`` (default: :data:`FORMAT`)."""
-    format = FORMAT if format is None else format
+def schema() -> Schema:
+    """Whoosh's schema of a new generation (of :data:`FORMAT`)."""
     facet_fields = {column_name(f.name): COLUMN(f.column()) for f in FACETS}
     text_fields = {}
-    if format < TEXT_IN_WHOOSH_BELOW:
+    if FORMAT < TEXT_IN_WHOOSH_BELOW:
         # No positions: nothing searches phrases, and BM25F needs only term frequencies
         # (positions were a third of the postings written).
         text_fields = {name: TEXT(analyzer=ANALYZER, field_boost=boost, phrase=False)
