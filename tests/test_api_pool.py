@@ -121,3 +121,32 @@ def test_errors_users_see_survive_the_trip_between_processes():
                   TrialNotFound("no trial NCT00000000"), IndexNotFound("no index at /x")):
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error) and vars(back) == vars(error)
+
+
+def test_a_warmed_search_process_keeps_what_it_loaded_out_of_full_collections(index_dir):
+    """After warming up, a server process freezes what it loaded (the garbage
+    collector's full passes walked all of it, a pause every hundred searches or
+    so) and answers exactly as before. Run in a process of its own: freezing
+    is for processes a server owns."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, json, sys\n"
+        "from pathlib import Path\n"
+        "from matcher.api.holder import IndexHolder, answer\n"
+        "h = IndexHolder(Path(sys.argv[1]), 0)\n"
+        "before = answer(h.get(), 'search', (sys.argv[2],), {'top': 3})\n"
+        "h.warm_up()\n"
+        "frozen, garbage = gc.get_freeze_count(), gc.collect()\n"
+        "after = answer(h.get(), 'search', (sys.argv[2],), {'top': 3})\n"
+        "print(json.dumps([frozen, before == after, [r['nct_id'] for r in after['results']]]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
+    proc = subprocess.run([sys.executable, "-c", code, str(index_dir), PATIENTS[0]],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    frozen, same, ids = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert frozen > 50_000  # the pipeline's patterns and tables, not a handful of objects
+    assert same and SEED in ids

@@ -142,7 +142,7 @@ def create_app(index_path: str | os.PathLike | None = None, *, settings: ServerS
         if pool is not None:
             await pool.start()
         elif settings.warm_up:
-            await anyio.to_thread.run_sync(lambda: holder.get().warm_up())
+            await anyio.to_thread.run_sync(holder.warm_up)
         health = await run("health")
         log.info("serving %d trials from %s (%s)%s", health["trials"], settings.index_path or "the default index",
                  health["generation"], f" with {settings.workers} search processes" if pool else "")

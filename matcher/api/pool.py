@@ -47,7 +47,7 @@ def _start(index_path: str, reload_interval: float, warm_up: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when to stop
     _holder = IndexHolder(Path(index_path), reload_interval)
     if warm_up:
-        _holder.get().warm_up()
+        _holder.warm_up()
 
 
 def _call(call: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
