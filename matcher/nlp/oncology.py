@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 
 from .. import resources
+from .alternation import alternation, factored
 
 POSITIVE = {"positive", "mutated", "amplified", "high"}
 NEGATIVE = {"negative", "low"}
@@ -60,9 +61,8 @@ def vocabulary() -> _Vocabulary:
     if bad:
         raise ValueError(f"{name}: unknown statuses {bad}")
     names = {k: re.compile(r"(?:" + "|".join(v) + r")", re.I) for k, v in data["biomarkers"].items()}
-    any_name = r"(?:" + "|".join(x for v in data["biomarkers"].values() for x in v) + r")"
-    words = sorted(data["status"], key=len, reverse=True)
-    status = r"(?:" + "|".join(re.escape(w) for w in words) + r")"
+    any_name = r"(?:" + factored([x for v in data["biomarkers"].values() for x in v]) + r")"
+    status = r"(?:" + alternation(data["status"]) + r")"
     edge_l, edge_r = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9+])"
     variant = r"(?:exon\s*\d+\s*(?:deletion|insertion|del|ins)|[A-Z]\d{2,4}[A-Z]|ITD|TKD)"
     marker_status = re.compile(

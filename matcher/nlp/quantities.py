@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources
 from ..units import normalize_unit
+from .alternation import alternation
 from .tokenizer import doc_text
 
 if not Span.has_extension("quantity"):
@@ -48,7 +49,7 @@ TIME_UNITS = {"years": "years", "year": "years", "yrs": "years", "yr": "years", 
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
+    return alternation(words, space=r"\s*")
 
 
 COMPARATORS = {">=", ">", "<=", "<", "=", "better", "worse"}

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import resources
+from .alternation import alternation
 from .tokenizer import doc_text
 
 if not Span.has_extension("window"):
@@ -21,7 +22,7 @@ if not Span.has_extension("window"):
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return alternation(words, space=r"\s+")
 
 
 @cache
