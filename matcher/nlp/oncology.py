@@ -10,6 +10,7 @@ these are codes and numbers, not phrases a lexicon matches well ("HER2 3+",
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 
@@ -98,9 +99,30 @@ def _status(written: str, name: str) -> tuple[str, str]:
     return "mutated", written.strip()  # a named variant: "G12C", "exon 19 deletion"
 
 
+# Results written as one phrase, each with the words it cannot match without:
+# an ASCII text (nearly every one) holding none of them is not searched.
+_TRIPLE_NEGATIVE = (re.compile(r"(?<![A-Za-z])triple[\s-]*negative\b|\bTNBC\b", re.I), ("triple", "tnbc"))
+_HORMONE_RECEPTOR = (re.compile(r"\b(?:hormone[\s-]receptor|HR)[\s-]*(positive|negative|\+|-)(?![A-Za-z])", re.I),
+                     ("hormone", "hr"))
+_MSI_HIGH = (re.compile(r"\b(MSI[\s-]*(?:H|high)|dMMR|MMR[\s-]*deficient|mismatch repair[\s-]*deficient)\b", re.I),
+             ("msi", "mmr", "mismatch"))
+_MICROSATELLITE_STABLE = (re.compile(r"\b(MSS|pMMR|microsatellite[\s-]*stable|MMR[\s-]*proficient)\b", re.I),
+                          ("mss", "mmr", "microsatellite"))
+
+
+def _scan(rule: tuple[re.Pattern, tuple[str, ...]], text: str, lower: str | None) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, or nothing when ``lower`` (the text lowercased, if
+    ASCII: IGNORECASE folds some non-ASCII letters onto ASCII ones) lacks every required word."""
+    pattern, required = rule
+    if lower is not None and not any(word in lower for word in required):
+        return iter(())
+    return pattern.finditer(text)
+
+
 def read_biomarkers(text: str) -> list[Biomarker]:
     """Every biomarker result written in ``text``, in order (later ones win for the same name)."""
     voc = vocabulary()
+    lower = text.lower() if text.isascii() else None
     found: list[Biomarker] = []
     taken: list[tuple[int, int]] = []
 
@@ -112,19 +134,19 @@ def read_biomarkers(text: str) -> list[Biomarker]:
         if name and not any(s <= start < e for s, e in taken):
             found.append(Biomarker(name, status, detail, start, end))
 
-    for m in re.finditer(r"(?<![A-Za-z])triple[\s-]*negative\b|\bTNBC\b", text, re.I):
+    for m in _scan(_TRIPLE_NEGATIVE, text, lower):
         for name in ("ER", "PR", "HER2"):
             add(name, "negative", "", m.start(), m.end())
         taken.append((m.start(), m.end()))
-    for m in re.finditer(r"\b(?:hormone[\s-]receptor|HR)[\s-]*(positive|negative|\+|-)(?![A-Za-z])", text, re.I):
+    for m in _scan(_HORMONE_RECEPTOR, text, lower):
         status = "positive" if m.group(1).lower() in ("positive", "+") else "negative"
         for name in ("ER", "PR"):
             add(name, status, "", m.start(), m.end())
         taken.append((m.start(), m.end()))
-    for m in re.finditer(r"\b(MSI[\s-]*(?:H|high)|dMMR|MMR[\s-]*deficient|mismatch repair[\s-]*deficient)\b", text, re.I):
+    for m in _scan(_MSI_HIGH, text, lower):
         add("MSI", "high", "", m.start(), m.end())
         taken.append((m.start(), m.end()))
-    for m in re.finditer(r"\b(MSS|pMMR|microsatellite[\s-]*stable|MMR[\s-]*proficient)\b", text, re.I):
+    for m in _scan(_MICROSATELLITE_STABLE, text, lower):
         add("MSI", "negative", "", m.start(), m.end())
         taken.append((m.start(), m.end()))
     for m in voc.listed.finditer(text):

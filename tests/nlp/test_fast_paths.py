@@ -249,3 +249,19 @@ def test_token_lists_and_span_texts_are_spacys(criteria_texts):
         for start in range(len(doc) + 1):
             for end in range(max(start - 1, 0), len(doc) + 2):  # offsets as callers give them: never negative
                 assert span_text(doc, start, end) == doc[start:end].text, (text, start, end)
+
+
+def test_biomarker_phrases_skipped_by_their_words_change_no_answer(criteria_texts, monkeypatch):
+    """An ASCII text without "tnbc", "hr", "mmr" ... is not searched for those
+    results: it reads as when every text is searched. A non-ASCII text always is
+    (IGNORECASE reads "MſS", with a long s, as MSS)."""
+    from matcher.nlp import oncology
+
+    texts = criteria_texts + [
+        "Triple-negative breast cancer", "TNBC", "HR+ / HER2- disease", "hormone receptor negative", "MSI-H or dMMR",
+        "pMMR/MSS colorectal cancer", "microsatellite stable", "MMR proficient", "MſS tumours", "ＨＲ positive",
+        "Hormone-receptor positive (ER ≥ 1%)"]
+    fast = [oncology.read_biomarkers(t) for t in texts]
+    monkeypatch.setattr(oncology, "_scan", lambda rule, text, lower: rule[0].finditer(text))
+    assert fast == [oncology.read_biomarkers(t) for t in texts]
+    assert sum(map(len, fast)) > 12 and fast[texts.index("MſS tumours")]
