@@ -75,24 +75,27 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     """(offset, word) of what no constraint, cue or filler accounts for, in order."""
     rules = coverage_rules()
     covered: list[tuple[int, int]] = []
+    # read once: each access of doc.ents or a span group makes its Span objects anew
+    ents = doc.ents
+    quantities, windows, cues = (tuple(doc.spans.get(name, ())) for name in ("quantities", "windows", "cues"))
     for c in constraints:
         if c.kind == "therapy" and c.comparator:  # a dose: the drug's name; its bound is a relation span
             covered.append((c.start, c.end))
         elif c.kind == "measurement":
             # the analyte and its bound, not what lies between ("HbA1c change > 0.9%")
-            covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "LAB" and c.start <= e.start_char < c.end]
-            covered += [(q.start_char, q.end_char) for q in doc.spans.get("quantities", []) if c.start <= q.start_char < c.end]
+            covered += [(e.start_char, e.end_char) for e in ents if e.label_ == "LAB" and c.start <= e.start_char < c.end]
+            covered += [(q.start_char, q.end_char) for q in quantities if c.start <= q.start_char < c.end]
         else:
             covered.append((c.start, c.end))
     if any(c.kind in ("sex", "pregnancy", "lactation", "childbearing_potential", "contraception") for c in constraints):
-        covered += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("FEMALE", "MALE")]
-    covered += [(w.start_char, w.end_char) for w in doc.spans.get("windows", [])
+        covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("FEMALE", "MALE")]
+    covered += [(w.start_char, w.end_char) for w in windows
                 if any(c.window is not None and c.window.text == w.text for c in constraints)]
     understood = UNDERSTOOD_CUES if any(c.exceptions for c in constraints) else UNDERSTOOD_CUES - {"EXCEPTION"}
-    covered += [(s.start_char, s.end_char) for s in doc.spans.get("cues", []) if s.label_ in understood]
+    covered += [(s.start_char, s.end_char) for s in cues if s.label_ in understood]
     if any(c.exceptions for c in constraints):
         # what an exception says narrows the exception, never the rule: "except skin cancer with PFS > 5 yr"
-        for cue in doc.spans.get("cues", []):
+        for cue in cues:
             if cue.label_ == "EXCEPTION":
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
@@ -103,7 +106,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             covered.append((m.start(), end))
     # entities carved out as exceptions of a constraint
     excepted = {x for c in constraints for x in c.exceptions}
-    covered += [(e.start_char, e.end_char) for e in doc.ents if e._.is_exception and e.ent_id_ in excepted]
+    covered += [(e.start_char, e.end_char) for e in ents if e._.is_exception and e.ent_id_ in excepted]
     # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
     texts, starts = token_texts(doc), token_starts(doc)
     for colon in [i for i, text in enumerate(texts) if text == ":"]:
@@ -118,12 +121,12 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     for c in constraints:
         if c.kind == "biomarker":
             m = re.match(r"\s*(?:disease\s*)?\(([^()]*)\)", doc_text(doc)[c.end :])
-            if m and not any(e.label_ in ("CONDITION", "THERAPY") and c.end <= e.start_char < c.end + m.end() for e in doc.ents):
+            if m and not any(e.label_ in ("CONDITION", "THERAPY") and c.end <= e.start_char < c.end + m.end() for e in ents):
                 covered.append((c.end, c.end + m.end()))
     covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
     covered += _defined(doc, constraints)
     # an abbreviation restating a name: "cerebrovascular accident [CVA]"
-    for e in doc.ents:
+    for e in ents:
         if e.end + 2 < len(doc) + 1 and e.end + 1 < len(doc) and doc[e.end].text in "([" and doc[e.end + 1].text.isupper() \
                 and e.end + 2 < len(doc) and doc[e.end + 2].text in ")]":
             covered.append((doc[e.end].idx, doc[e.end + 2].idx + 1))
@@ -145,12 +148,12 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         if word in rules.narrowing or not _is_filler(word, rules):
             words.append((starts[i], text))
     # a time window no constraint took is an unread limit ("... or who have received that therapy within 3 months")
-    for w in doc.spans.get("windows", []):
+    for w in windows:
         if not any(c.window is not None and c.window.text == w.text for c in constraints) \
                 and not inside[w.start_char]:
             words.append((w.start_char, w.text))
     # numbers no constraint used are unread bounds or counts ("More than 1 previous regimen")
-    for q in doc.spans.get("quantities", []):
+    for q in quantities:
         if not inside[q.start_char]:
             words.append((q.start_char, q.text))
     return sorted(words)
