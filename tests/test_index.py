@@ -85,6 +85,15 @@ def test_field_prefix_is_not_a_field_query(ix_path):
     assert hits == []  # no trial's text contains these words
 
 
+def test_a_field_that_is_not_searched_is_refused_not_silently_empty(ix_path):
+    """The exclusion criteria's text is not indexed (nothing searches it): asking
+    for it is an error naming the fields that are, not an empty answer."""
+    with TrialIndex(ix_path) as ix:
+        assert [h.nct_id for h in ix.search("lupus", fields={"conditions": 1.0})][:1] == ["NCT05858684"]
+        with pytest.raises(ValueError, match="cannot search exclusion: the searched fields are title, conditions"):
+            ix.search("lupus", fields={"exclusion": 1.0, "conditions": 1.0})
+
+
 def test_operators_do_not_change_meaning(ix_path):
     with TrialIndex(ix_path) as ix:
         plain = [h.nct_id for h in ix.search("lupus nifedipine")]

@@ -276,6 +276,9 @@ class TrialIndex:
         bytes): the same scores as a Whoosh ``Or`` query, many times faster
         for the long queries a patient description makes.
         """
+        unknown = sorted(set(fields or ()) - set(TEXT_FIELDS))
+        if unknown:  # "exclusion" among them: its text is not indexed (it would find nothing, silently)
+            raise ValueError(f"cannot search {', '.join(unknown)}: the searched fields are {', '.join(TEXT_FIELDS)}")
         if not weights or top <= 0:
             return ([], [], 0) if count_closed else ([], [])
         total = self._total(weights, fields or TEXT_FIELDS)

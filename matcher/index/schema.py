@@ -72,9 +72,10 @@ def analyze(text: str) -> list[str]:
         terms.append(word)
     return terms
 
-# Text fields searched by free-text queries, with their BM25F boosts.
-# Exclusion criteria are indexed but not searched by default: a trial that
-# excludes diabetics should not be pulled in by a diabetic patient.
+# Text fields searched by free-text queries, with their BM25F boosts: the only
+# ones indexed. Exclusion criteria are not searched (a trial that excludes
+# diabetics should not be pulled in by a diabetic patient), so since format 3
+# they are not indexed either.
 TEXT_FIELDS: dict[str, float] = {
     "title": 3.0,
     "conditions": 3.0,
