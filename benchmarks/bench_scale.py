@@ -6,7 +6,7 @@ For each N, writes a corpus of N trials recombined from the bundled one
 (deterministic): each trial takes its titles, conditions and design from one
 real record, its sites and status from another, and its eligibility items from
 many others, as many per section as that first record has (15.8 a trial on
-average; until session 13 each section drew 3 to 14 or 18, 19 a trial), with
+average; before 2026-12-02 each section drew 3 to 14 or 18, 19 a trial), with
 numbers varied and wording changed, so that criteria repeat no more than in
 the bundled corpus (28% verbatim repeats there; the share here is printed)
 and the parse cache is not flattered. The added wording makes a criterion

@@ -18,7 +18,7 @@ are the same:
   which one ``re`` takes.
 
 A list that would break either condition (an uppercase first letter, an
-alternative opening with a group or a class) is left as it is.
+alternative opening with a group or a class, a bar inside one) is left as it is.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 _SPECIAL = set(".^$*+?{}[]\\|()")
 _QUANTIFIERS = set("*+?{")
+_LITERAL_LETTERS = set("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def alternation(words: Iterable[str], space: str | None = None) -> str:
@@ -42,57 +43,31 @@ def alternation(words: Iterable[str], space: str | None = None) -> str:
 def factored(alternatives: list[str]) -> str:
     """``a1|a2|...`` with the alternatives that share a first character grouped under
     it, in order of first appearance; unchanged when grouping could change a match."""
-    heads: list[str] = []
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[str]] = {}  # first character -> the rests, in order (dicts keep insertion order)
     for alt in alternatives:
         head = _head(alt)
         if head is None:
             return "|".join(alternatives)
-        if head not in groups:
-            heads.append(head)
-            groups[head] = []
-        groups[head].append(alt[len(head):])
-    return "|".join(head if rests == [""] else f"{head}(?:{'|'.join(rests)})" for head, rests in
-                    ((h, groups[h]) for h in heads))
+        groups.setdefault(head, []).append(alt[len(head):])
+    return "|".join(head if rests == [""] else f"{head}(?:{'|'.join(rests)})" for head, rests in groups.items())
 
 
 def _head(alt: str) -> str | None:
     """The literal first character of an alternative (two characters for an escaped
-    symbol), or None when it cannot be split off safely."""
-    if alt.startswith("\\"):
+    symbol), or None when it cannot be split off safely: an uppercase or non-ASCII
+    letter (IGNORECASE would let two groups match one character), a class, group or
+    anchor, a quantified first character ("a?"), or a bar anywhere after it ("a|b"
+    would make the head a prefix of one branch only; an escaped bar is refused too)."""
+    first = alt[:1]
+    if first == "\\":
         head = alt[:2]
         if len(head) < 2 or head[1].isalnum():  # \d, \b, \s: classes and anchors, not literals
             return None
-    elif alt[:1] and (alt[0] in "abcdefghijklmnopqrstuvwxyz0123456789"
-                      or not (alt[0].isalnum() or alt[0] in _SPECIAL or alt[0].isspace())):
-        head = alt[0]
+    elif first and (first in _LITERAL_LETTERS or not (first.isalnum() or first in _SPECIAL or first.isspace())):
+        head = first  # "h", "7", or a symbol that has no case: ">", "≥", "%"
     else:
         return None
     rest = alt[len(head):]
-    if rest[:1] in _QUANTIFIERS or _top_level_bar(rest):
-        return None  # "a?" or "a|b": the head is not a prefix of every match
+    if rest[:1] in _QUANTIFIERS or "|" in rest:
+        return None
     return head
-
-
-def _top_level_bar(pattern: str) -> bool:
-    """Whether ``pattern`` has a ``|`` outside any group or class."""
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1  # "[]...]": a leading ] is a member
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return True
-        i += 1
-    return False

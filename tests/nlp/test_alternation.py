@@ -41,6 +41,7 @@ def test_a_factored_word_list_matches_what_the_plain_one_does(words, texts, spac
     ["a?b", "ab"],  # a quantified first character is no prefix
     ["(?:x|y)z", "xa"],  # a group first
     ["a|b", "ac"],  # a bar at the top level
+    ["a(?:b|c)", "ad"],  # a bar anywhere after the head: refused, not parsed
     [r"\d+", "1a"],  # a class first
     ["µg", "mg"],  # a non-ASCII letter first
 ])
