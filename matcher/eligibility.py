@@ -641,24 +641,34 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
              and not any(condition_covers(x, f.concept) for x in c.exceptions)]
     if not facts or not topics:
         return None
-    def same(f: Fact) -> str | None:
-        return next((t for t in sorted(topics) if condition_covers(t, f.concept) or condition_covers(f.concept, t)), None)
+
+    def broad(t: str) -> bool:  # a studied class the exclusion names a part of ("neoplasm" for "malignancy")
+        return t != c.concept and condition_covers(t, c.concept)
+
+    def same(f: Fact) -> str | None:  # the studied disease the patient's condition is, the most specific first
+        found = [t for t in sorted(topics) if condition_covers(t, f.concept) or condition_covers(f.concept, t)]
+        return next((t for t in found if not broad(t)), found[0] if found else None)
+
     strict = {f.concept: same(f) for f in facts}
     other = bool({"other", "another"} & set(c.qualifiers))
+    # the studied diseases the exclusion's class holds: "no other malignancy" in a gastric cancer trial
+    related = [t for t in sorted(topics) if t != c.concept and condition_covers(c.concept, t)]
     f = facts[0]
     if not all(strict.values()):
-        # "No other malignancy" in a gastric cancer trial, and the patient has adenocarcinoma: ask.
-        # With the studied disease named too, a further one is an "other" one: the fail stands.
-        related = [t for t in sorted(topics) if condition_covers(c.concept, t)]
+        if other and any(strict.values()):
+            # the studied disease and a further one: the further one is the "other" one
+            extra = next(x for x in facts if not strict[x.concept])
+            studied = next(t for t in strict.values() if t)
+            return Verdict(FAIL, f"You have {pretty(extra.concept)} besides the {pretty(studied)} this trial studies, "
+                                 f"and it excludes any other {pretty(c.concept)}.")
         if not (other and related) or any(strict.values()):
             return None
-        return Verdict(UNKNOWN,
-                       f"You have {pretty(f.concept)}; this trial excludes {pretty(c.concept)} other than the "
-                       f"{pretty(related[0])} it studies, and we cannot tell which yours is.",
-                       f"Have you had any {pretty(c.concept)} other than {pretty(related[0])}?")
+        return _which_one(f, c, related[0])  # "no other malignancy", and the patient has "adenocarcinoma"
     topic = strict[f.concept]
-    if c.concept != topic and condition_covers(topic, c.concept):
-        return None  # "STEMI" in a coronary disease trial: a named form of it, excluded as written
+    if broad(topic):
+        # the patient's condition is studied only as a broad class ("neoplasm"): with "other", it
+        # may be the specific disease studied or a second one; without, a named form is excluded as written
+        return _which_one(f, c, related[0]) if other and related else None
     if other:
         return Verdict(PASS, f"You have {pretty(f.concept)}, which this trial studies; it excludes other "
                              f"{pretty(c.concept)}, and we assume you have none.", assumed=True)
@@ -666,6 +676,15 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
                    f"This trial studies {pretty(topic)}, so this exclusion must mean a particular form or cause of it; "
                    f"we cannot tell whether your {pretty(f.concept)} is one.",
                    f"Does this exclusion apply to you: “{short(text)}”?")
+
+
+
+def _which_one(f: Fact, c: Constraint, studied: str) -> Verdict:
+    """A condition the patient has that may be the studied disease or an excluded "other" one: ask."""
+    return Verdict(UNKNOWN,
+                   f"You have {pretty(f.concept)}; this trial excludes {pretty(c.concept)} other than the "
+                   f"{pretty(studied)} it studies, and we cannot tell which yours is.",
+                   f"Have you had any {pretty(c.concept)} other than {pretty(studied)}?")
 
 
 def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset()) -> CriterionJudgement:

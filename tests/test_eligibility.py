@@ -230,6 +230,31 @@ def test_no_other_malignancy_does_not_exclude_the_studied_cancer():
     assert second.eligibility == "ineligible"
 
 
+
+@pytest.mark.parametrize("conditions, criterion, patient", [
+    # the studied cancer is also filed under a broad class (MeSH "Neoplasms"), and the patient's
+    # cancer is named only by its histology: it may be the studied one, so it is asked about
+    (["Gastric Cancer", "Neoplasms"], "No other prior malignancy except nonmelanomatous skin cancer or carcinoma in situ of the cervix",
+     "A 63-year-old man; endoscopy shows a diffuse-type adenocarcinoma with signet ring cells."),
+    (["Breast Cancer", "Neoplasms"], "No other concurrent malignancy except adequately treated basal cell skin cancer",
+     "A 52-year-old woman with invasive ductal carcinoma, ER positive."),
+    (["Colorectal Cancer", "Neoplasms"], "Any other malignancy, except adequately treated carcinoma in situ of the cervix",
+     "58M, adenocarcinoma found on colonoscopy, liver metastases."),
+])
+def test_other_malignancy_asks_when_the_patients_cancer_may_be_the_studied_one(conditions, criterion, patient):
+    trial = _trial(conditions, "Adults with cancer", criterion) if criterion.startswith("Any") else _trial(conditions, criterion)
+    result = explain(trial, read_patient(patient))
+    judged = [c for c in result.criteria if c.text == criterion]
+    assert judged and judged[0].verdict == "unknown", judged[0].reason if judged else result.criteria
+    assert any("other than" in q for q in judged[0].questions)
+
+
+def test_a_second_disease_besides_the_studied_one_is_named_when_other_ones_are_excluded():
+    trial = _trial(["Addison's Disease"], "Primary adrenal insufficiency. No other endocrine disease")
+    result = explain(trial, read_patient("A 33-year-old woman with Addison disease; she takes levothyroxine for Hashimoto thyroiditis."))
+    (fail,) = [c for c in result.criteria if c.verdict == "fail"]
+    assert "hashimoto" in fail.reason.lower() and "besides the adrenal insufficiency" in fail.reason
+
 def test_a_drug_named_test_is_not_a_treatment():
     patient = read_patient("A 41-year-old woman. A low-dose dexamethasone suppression test showed no suppression of cortisol.")
     assert not [f for f in patient.facts if f.kind == "therapy"]
