@@ -6,7 +6,12 @@ be told INELIGIBLE; one-violation patients should be, for the right reason.
 Sets, reported separately:
 - given: ../shared/bench/dev/vignettes/vignettes.jsonl (40 vignettes, 20 corpus trials);
 - ours: benchmarks/data/vignettes-*.jsonl (corpus trials, and the modern
-  oncology-style trials written as API v2 records in benchmarks/data/oncology-trials/).
+  oncology-style trials written as API v2 records in benchmarks/data/oncology-trials/);
+  ``--by-file`` also reports each file, so a batch written later is measured
+  before anyone reads its errors;
+- seed: benchmarks/data/seed-vignettes.jsonl (the founding trial NCT05858684:
+  eligible patients phrased many ways, and two violations of each criterion a
+  patient's words can break).
 
 For each set: eligible vignettes shown INELIGIBLE (target <= 5%) and shown
 ELIGIBLE; one-violation vignettes shown INELIGIBLE with the violated criterion
@@ -28,6 +33,7 @@ from matcher.patient import read_text
 HERE = Path(__file__).resolve().parent
 GIVEN = SHARED / "bench" / "dev" / "vignettes" / "vignettes.jsonl"
 OURS = sorted((HERE / "data").glob("vignettes-*.jsonl"))
+SEED = HERE / "data" / "seed-vignettes.jsonl"
 ONCOLOGY = HERE / "data" / "oncology-trials"
 
 
@@ -89,15 +95,21 @@ def report(name: str, counts: Counter) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=0, help="print N wrong verdicts per set with their failing criteria")
+    parser.add_argument("--by-file", action="store_true", help="also report each file of ours")
     args = parser.parse_args()
-    given, ours = read_rows([GIVEN]), read_rows(OURS)
-    ids = {r["nct_id"] for r in given + ours}
+    given, ours, seed = read_rows([GIVEN]), read_rows(OURS), read_rows([SEED])
+    ids = {r["nct_id"] for r in given + ours + seed}
     trials = load_trials(ids)
     if ONCOLOGY.exists():
         trials.update(load_trials(ids, [ONCOLOGY]))
     report("given (../shared/bench/dev/vignettes)", score(given, trials, args.show))
     if ours:
         report("ours (benchmarks/data/vignettes-*.jsonl)", score(ours, trials, args.show))
+    if args.by_file:
+        for path in OURS:
+            report(path.name, score(read_rows([path]), trials, 0))
+    if seed:
+        report("seed (benchmarks/data/seed-vignettes.jsonl)", score(seed, trials, args.show))
     return 0
 
 
