@@ -10,6 +10,7 @@ relative named in a family history ("her mother had breast cancer").
 from __future__ import annotations
 
 import re
+from datetime import date
 
 _UNITS_AFTER = r"(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|times|x\b|units?|pounds|points|/|weeks?\s+(?:ago|pregnant)|days|hours))"
 _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
@@ -27,7 +28,10 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
     (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
-    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])(?!\s*ago)", re.I), 1.0),
+    # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
+    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<![≥≤<>~=+])(?<![≥≤<>~=] )"
+                r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
+                r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx))", re.I), 1.0),
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
@@ -36,10 +40,11 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
-    # last: "my 9 year old daughter has ..." when nobody else's age is given
+    # last (_FALLBACKS): "my 9 year old daughter has ..." when nobody else's age is given
     (re.compile(r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
 ]
+_FALLBACKS = 2
 _DECADES = {"teens": 15, "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65,
             "seventies": 75, "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55,
             "60s": 65, "70s": 75, "80s": 85, "90s": 95}
@@ -62,6 +67,9 @@ def _digits(text: str) -> str:
     return _WORD_NUMBER.sub(number, text)
 
 
+# "born 1994", "born in March 1961": an age this year, give or take one
+_BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+                   r"(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?)\s*$", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
@@ -73,10 +81,13 @@ def read_age(text: str) -> tuple[float | None, bool]:
     """(age in years, approximate?) of the person described, or (None, False)."""
     text = _digits(text)
     turns = re.search(r"\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
+    born = _BORN.search(text)
     if turns:
         return float(int(turns.group(1)) - 1), False  # "she turns 80 next month": 79 now
     relation = None
-    for pattern, factor in _AGE_PATTERNS:
+    for k, (pattern, factor) in enumerate(_AGE_PATTERNS):
+        if born and k == len(_AGE_PATTERNS) - _FALLBACKS:
+            break  # a birth year says more than "her 5-month-old" when nobody's age is given
         for m in pattern.finditer(text):
             if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]):
                 continue  # "since I was 10 years old", "at the age of 12": an age long past
@@ -90,6 +101,8 @@ def read_age(text: str) -> tuple[float | None, bool]:
             age = float(m.group(1)) * factor
             if 0 <= age <= 120:
                 return round(age, 2), False
+    if born and 0 <= date.today().year - int(born.group(1)) <= 120:
+        return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
     m = _DECADE.search(text)
     if m:
         base = _DECADES[m.group(2).lower()]

@@ -74,3 +74,52 @@ def test_no_allergies(text):
 ])
 def test_childbearing_potential(text, can):
     assert read_text(text).childbearing_potential is can
+
+
+def facts(text: str, concept: str):
+    return [f for f in read_text(text).facts if f.concept == concept]
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a result word after a slash list reaches every test of it, named or not
+    ("HIV/HBsAg/HCV/TPPA neg.", "hiv infection"),
+    ("HIV/HBsAg/HCV/TPPA neg.", "hepatitis b"),
+    ("Hb 14.1 g/dL, EF 59%, HIV/hep neg", "hiv infection"),
+    ("HIV/HCV negative", "hepatitis c"),
+    # a result word after a name of several tokens ("hepatitis B surface antigen")
+    ("Hepatitis B surface antigen neg.", "hepatitis b"),
+])
+def test_results_after_slash_lists_and_long_names_are_negated(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("anti-HBc pos (resolved).", "hepatitis b"),
+    ("Hepatitis B core antibody positive (resolved)", "hepatitis b"),
+    ("compensated cirrhosis from the old hep C", "hepatitis c"),
+    ("an old MI on his ECG", "myocardial infarction"),
+])
+def test_resolved_and_old_conditions_are_past(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.historical for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Referral for CD19/BCMA CAR-T: 33M w/ SLE.", "bcma-targeted therapy"),
+    ("She is a candidate for kidney transplant.", "kidney transplantation"),
+    ("I'm interested in CAR-T therapy for my lupus.", "car-t cell therapy"),
+    ("Being considered for rituximab.", "rituximab"),
+])
+def test_treatments_a_patient_is_referred_for_are_not_had(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.hypothetical for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("He was referred for chest pain.", "chest pain"),
+    ("Referral for evaluation of her lupus nephritis.", "lupus nephritis"),
+])
+def test_the_condition_a_patient_is_referred_for_is_theirs(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.asserted for f in found)

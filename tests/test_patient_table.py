@@ -95,3 +95,31 @@ def test_the_reported_sentences_are_read_right(text):
         assert any(b["name"] == want["name"] and b["status"] == want["status"] for b in p.biomarkers), want
     own = {f.concept for f in p.facts if f.asserted and not f.negated}
     assert not own & set(e.get("not_present", []))
+
+
+@pytest.mark.parametrize("text", [
+    "agrees to contraception ≥1 yr post-infusion",
+    "in remission > 5 yrs",
+    "within 1 yr of screening",
+    "SLE for 10 yrs",
+    "HTN x 12 yrs, no hospital stays in the last 2 yrs",
+])
+def test_durations_are_not_ages(text):
+    from matcher.demographics import read_age
+
+    assert read_age(text) == (None, False)
+
+
+@pytest.mark.parametrize("text, born", [
+    ("CAR-T referral. F, born 1994, seen 03/2026.", 1994),
+    ("Patient born in March 1961, retired teacher.", 1961),
+    ("DOB: 1980. Lupus since 2010.", 1980),
+    ("Born 1994; breastfeeding her 5-month-old.", 1994),
+])
+def test_a_birth_year_gives_an_approximate_age(text, born):
+    from datetime import date
+
+    from matcher.demographics import read_age
+
+    age, approximate = read_age(text)
+    assert approximate and age == date.today().year - born

@@ -48,17 +48,22 @@ class ContextRule:
     direction: str
     max_scope: int = DEFAULT_SCOPE
     list: bool = False
+    allowed_types: frozenset[str] | None = None  # entity labels the cue modifies (None: every label)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRule":
-        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list"}
+        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types"}
         if unknown:
             raise ValueError(f"context rule {data!r}: unknown keys {sorted(unknown)}")
         if not isinstance(data.get("literal"), str) or not data["literal"].strip():
             raise ValueError(f"context rule {data!r}: literal must be a non-empty string")
         if not isinstance(data.get("max_scope", 1), int) or not isinstance(data.get("list", False), bool):
             raise ValueError(f"context rule {data!r}: max_scope must be an integer and list true or false")
-        rule = cls(**data)
+        types = data.get("allowed_types")
+        if types is not None and (not isinstance(types, list) or not types
+                                  or not all(isinstance(t, str) and t.isupper() for t in types)):
+            raise ValueError(f"context rule {data!r}: allowed_types must be a non-empty list of entity labels")
+        rule = cls(**{**data, "allowed_types": frozenset(types) if types is not None else None})
         if (rule.category == "PSEUDO") != (rule.direction == "PSEUDO"):
             raise ValueError(f"context rule {data!r}: category PSEUDO goes with direction PSEUDO")
         if rule.list and rule.direction != "BACKWARD":
@@ -96,6 +101,16 @@ def _elided(text: str) -> bool:
     return (len(text) == 1 and (text.isupper() or text.isdigit())) or text in ("II", "III", "IV")
 
 
+def _slash_joined(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a word written against a slash: "HIV/HBsAg/HCV/TPPA neg", "HIV/hep neg"."""
+    tok = doc[i]
+    if not tok.text.isalnum():
+        return False
+    before = i > 0 and doc[i - 1].text == "/" and not doc[i - 1].whitespace_
+    after = i + 1 < len(doc) and doc[i + 1].text == "/" and not tok.whitespace_
+    return before or after
+
+
 def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
     """Entities of the coordinated list that ends just before token ``start``:
     walking left over entities and list words, within the clause."""
@@ -113,8 +128,8 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
                 break
             found.append(ent)
             i = ent.start
-        elif doc[i - 1].lower_ in words or _elided(doc[i - 1].text):
-            i -= 1  # a list word, or an elided letter ("hepatitis B/C")
+        elif doc[i - 1].lower_ in words or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1):
+            i -= 1  # a list word, an elided letter ("hepatitis B/C"), or a test we do not know in a slash list ("HIV/TPPA neg")
         else:
             break
     return found
@@ -206,14 +221,20 @@ class ContextComponent:
                     stop = end + rule.max_scope
                 for ent in ents:
                     if end <= ent.start < stop and bounds[ent.start] == bounds[min(end, len(doc) - 1)]:
+                        if rule.allowed_types is not None and ent.label_ not in rule.allowed_types:
+                            continue  # "referred for CAR-T" plans a treatment; "referred for chest pain" has it
                         if not (attr == "is_negated" and ent._.is_affirmed):
                             setattr(ent._, attr, True)
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
                 lo = max([t + 1 for t in terminators if t < start] + [start - rule.max_scope, 0])
-                scope = [e for e in ents if lo <= e.start and e.end <= start and bounds[e.start] == bounds[start]]
+                # an entity is in scope when its last token is: "anti-HBc pos (resolved)" reaches
+                # the three tokens of anti-HBc as "resolved" reaches "HBV (resolved)"
+                scope = [e for e in ents if lo < e.end <= start and bounds[e.end - 1] == bounds[start]]
                 if rule.list:
                     scope += _list_scope(doc, ents, start, bounds)
                 for ent in scope:
+                    if rule.allowed_types is not None and ent.label_ not in rule.allowed_types:
+                        continue
                     if not (attr == "is_negated" and ent._.is_affirmed):
                         setattr(ent._, attr, True)
         return doc

@@ -208,6 +208,7 @@ def _regex(pattern: str, at: _At, key: str | int | None) -> None:
 # -- rules/context.json ---------------------------------------------------------------------
 def _context(data: Any, at: _At) -> None:
     from ..nlp.context import CATEGORY_ATTR, DIRECTIONS
+    from ..nlp.lexicon import LABELS
 
     categories = {*CATEGORY_ATTR, "TERMINATE", "PSEUDO"}
     _object(data, at)
@@ -219,7 +220,7 @@ def _context(data: Any, at: _At) -> None:
         literal = rule.get("literal") if isinstance(rule, dict) else None
         r = at.at(f"rule {i}" + (f" ({_got(literal)})" if isinstance(literal, str) else ""))
         _object(rule, r)
-        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list"), what="rule")
+        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types"), what="rule")
         _text(literal, r, "literal")
         direction, category = rule["direction"], rule["category"]
         if not isinstance(direction, str) or direction not in DIRECTIONS:
@@ -239,6 +240,11 @@ def _context(data: Any, at: _At) -> None:
                 raise r.error("R005", "list", expected="true or false", got=_describe(rule["list"]))
             if rule["list"] and direction != "BACKWARD":
                 raise r.error("R025", "list", got=direction)
+        if "allowed_types" in rule:
+            types = rule["allowed_types"]
+            if not isinstance(types, list) or not types or not all(isinstance(t, str) and t in LABELS for t in types):
+                raise r.error("R005", "allowed_types", expected=f"a non-empty list of entity labels ({_names(LABELS)})",
+                              got=_describe(types))
 
 
 # -- entity patterns: rules/cues.jsonl, lexicon/*.jsonl ----------------------------------------
