@@ -48,6 +48,8 @@ from .wording import (
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "not_applicable"
 # qualifiers that make a criterion about the present, so a past condition does not trigger it
+# a condition dated further back than this, and not said to go on, is not taken to be active now
+DATED_PAST_DAYS = 365
 PRESENT_ONLY = {"active", "current", "uncontrolled", "ongoing", "concurrent", "concomitant", "unstable", "symptomatic"}
 
 
@@ -341,6 +343,9 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     question = f"Do you have {pretty(c.concept)}?" if "history" not in c.qualifiers else f"Have you ever had {pretty(c.concept)}?"
     if positive:
         current = [f for f in positive if not f.historical]
+        if present_only and c.polarity == "forbid":
+            # "had a stomach ulcer in 1998": dated long ago and not said to go on, it is not known to be active
+            current = [f for f in current if f.current or f.days_ago is None or f.days_ago <= DATED_PAST_DAYS]
         if present_only and not current:
             f = positive[0]
             return Verdict(UNKNOWN,

@@ -45,6 +45,46 @@ NEVER_FAIL = [
     # exposure, allergy, participation
     ("Known allergy or intolerance to aspirin", EXC, "He takes aspirin 81 mg daily.", frozenset()),
     ("Participated in this study previously", EXC, "She took part in another trial two years ago.", frozenset()),
+    # an item of the other section's kind: its polarity is turned, so it is not read as written
+    ("12-lead ECG shows no acute ischemia. Subjects with QTc interval of >450 msec will be excluded from the study.", INC,
+     "ECG: sinus rhythm, QTc 428 ms.", frozenset()),
+    ("Patients with serum creatinine > 2.0 mg/dL are not eligible", INC, "Creatinine 1.1 mg/dL.", frozenset()),
+    ("Hemoglobin must be at least 10 g/dL", EXC, "Hb 12.5 g/dL.", frozenset()),
+    # a slash in a unit does not coordinate: the words before a sub-group bear on it
+    ("Urinary albumin to creatinine ratio >1000mg/g for the patients without previous ACE inhibitor and ARB therapy and "
+     ">500mg/g for the patients with previous ACE inhibitor or ARB therapy", INC, "On ramipril 10 mg daily for 6 years.", frozenset()),
+    ("Proteinuria > 1 g/day for patients not on ACE inhibitors", INC, "Takes lisinopril 20 mg.", frozenset()),
+    # examples after "e.g." illustrate the head before them, which bears on them
+    ("No immunosuppression resulting from disease (e.g., malignancy; HIV infection), corticosteroids, or other "
+     "immunosuppressive therapy", EXC, "Basal cell carcinoma of the nose excised 2 years ago.", frozenset()),
+    ("Immune deficiency secondary to disease (e.g., lymphoma, leukemia)", EXC, "He has chronic lymphocytic leukemia.", frozenset()),
+    # a condition ("If ...,") bears on all that follows it in the item
+    ("Documented iron deficiency. If marrow iron stain is not available, the transferrin saturation must be greater than 20% "
+     "or ferritin greater than 100 ng/mL", EXC, "Ferritin 640 ng/mL.", frozenset()),
+    ("If on warfarin, INR above 3.0", EXC, "INR 3.4 on no anticoagulant.", frozenset()),
+    # an item that only permits ("... are allowed") is an exception to the criterion's exclusions
+    ("A subject may be excluded if he/she meets any of the following criteria: oral, parenteral or inhaled steroids; nasal, "
+     "topical ocular, intravitreal, and low to moderate potency topical steroids are allowed", EXC,
+     "Uses Flonase nasal spray in spring.", frozenset()),
+    ("Systemic corticosteroids within 14 days; physiologic replacement doses of hydrocortisone are permitted", EXC,
+     "Takes hydrocortisone 15 mg a day for Addison disease.", frozenset()),
+    # what an allergy is to narrows it
+    ("Subjects with a history of allergy or hypersensitivity to Epiceram, Elidel, or ingredients therein, including fragrances.",
+     EXC, "Peanut allergy, no allergies to creams.", frozenset()),
+    ("Known allergy or intolerance to Vaniqa or its excipients", EXC, "She is allergic to penicillin.", frozenset()),
+    # ages in a consent item say who signs, not who may join
+    ("Obtain assent from minors between the ages of 14-17 by having the subject sign the assent form", INC,
+     "An 11-year-old boy with asthma.", frozenset()),
+    ("Written informed consent (parental consent for patients under 18 years)", INC, "A 45-year-old man.", frozenset()),
+    # a narrowing modifier may carry over a list: "allogeneic BMT or PBSCT"
+    ("Prior allogeneic BMT or PBSCT", EXC, "Autologous stem cell transplant in 2006; never had a donor transplant.", frozenset()),
+    ("Uncontrolled hypertension or cardiovascular disease", EXC, "Stable coronary artery disease, stented 2019, no angina.", frozenset()),
+    # a present-only exclusion and a condition dated long ago
+    ("Active peptic ulcer disease", EXC, "Had a stomach ulcer from ibuprofen in 1998, healed.", frozenset()),
+    ("Active tuberculosis", EXC, "TB in 2005, completed 6 months of treatment.", frozenset()),
+    # the disease a vaccine is against
+    ("Active infection with hepatitis B virus", EXC, "I've had the hep B vaccine.", frozenset()),
+    ("Chronic hepatitis B", EXC, "hep B vaccinated as a child, HBsAg negative", frozenset()),
     # staging and counts are not lab values
     ("T1-3, pN1-2, M0 are eligible", INC, "Breast cancer; lymphocytes 0.8 x10^9/L.", frozenset()),
     ("At least 6 axillary nodes must be examined", INC, "Breast cancer; lymphocytes 0.9 x10^9/L.", frozenset()),

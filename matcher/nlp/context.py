@@ -101,6 +101,10 @@ def _elided(text: str) -> bool:
     return (len(text) == 1 and (text.isupper() or text.isdigit())) or text in ("II", "III", "IV")
 
 
+_VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccinated", "shot", "shots", "jab", "jabs",
+                  "immunization", "immunizations", "immunisation", "immunised", "immunized", "booster"}
+
+
 def _slash_joined(doc: Doc, i: int) -> bool:
     """Token ``i`` is a word written against a slash: "HIV/HBsAg/HCV/TPPA neg", "HIV/hep neg"."""
     tok = doc[i]
@@ -199,6 +203,9 @@ class ContextComponent:
                              for s, e, r in kept]
         if not ents:
             return doc
+        for ent in ents:  # "the hep B vaccine", "flu shot": the disease a vaccine is against, not one the patient has
+            if ent.label_ == "CONDITION" and ent.end < len(doc) and doc[ent.end].lower_ in _VACCINE_WORDS:
+                ent._.is_hypothetical = True
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
         terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731

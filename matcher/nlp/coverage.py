@@ -179,8 +179,10 @@ def _segments(doc: Doc) -> list[tuple[int, int]]:
         return list(cached)
     bounds = [0]
     texts, starts = token_texts(doc), token_starts(doc)
+    depth = 0  # "(e.g., malignancy; HIV infection)": a ';' inside brackets lists examples, it does not end the item
     for i, text in enumerate(texts):
-        if text in (";", ":") or "\n" in text or (
+        depth = max(0, depth + (text in ("(", "[")) - (text in (")", "]")))
+        if (text == ";" and not depth) or text == ":" or "\n" in text or (
                 text == "." and i + 1 < len(texts) and (texts[i + 1][:1].isupper() or texts[i + 1].isspace())):
             bounds.append(starts[i] + len(text))
     for m in _SUBCLAUSE.finditer(doc_text(doc)):
@@ -226,16 +228,56 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     for c in constraints:
         c.unexplained = []
     segments = _segments(doc) + _parentheses(doc, checkable)
+    plain = _unlisted(doc)
+    text = doc_text(doc)
+    examples = list(_EXAMPLES.finditer(text))
     for start, end in segments:
         # a constraint belongs to the innermost item holding it ("severe nephritis (creatinine > 2.5)")
         members = [c for c in checkable if start <= c.start < end
                    and not any(s <= c.start < e and (s, e) != (start, end) and start <= s and e <= end for s, e in segments)]
-        for pos, word in words:
-            if start <= pos < end and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments):
-                for c in _attach(pos, members, doc_text(doc)):
-                    if word not in c.unexplained and not _judged(word, c):
-                        c.unexplained.append(word)
+        mine = [(pos, word) for pos, word in words if start <= pos < end
+                and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments)]
+        if not members and mine and _PERMISSION.search(text[start:end]):
+            # "...; nasal and topical steroids are allowed": an unread exception to every exclusion of the criterion
+            members = [c for c in checkable if c.polarity != "require"]
+            for c in members:
+                c.unexplained += [w for _, w in mine if w not in c.unexplained]
+            continue
+        for pos, word in mine:
+            bearing = members if word.lower() in _CONDITIONAL else _attach(pos, members, plain)
+            example = next((m for m in examples if m.start() <= pos < m.end()), None)
+            if example is not None:  # "therapy (e.g., [177Lu]Lu-PSMA-617)": an example of what precedes, not a limit on it
+                bearing = [c for c in bearing if c.start >= example.start()]
+            for m in examples:  # a head word bearing on one example bears on all ("secondary to disease (e.g., A, B)")
+                if pos < m.start() and any(m.start() <= c.start < m.end() for c in bearing):
+                    bearing = bearing + [c for c in members if m.start() <= c.start < m.end() and c not in bearing]
+            for c in bearing:  # "If marrow iron stain is not available, ...": a condition on all that follows
+                if word not in c.unexplained and not _judged(word, c):
+                    c.unexplained.append(word)
+        group = _SUBGROUP.search(text[start:end])
+        if group:
+            # "> 1 g/day for patients not on ACE inhibitors": who a bound applies to, not a requirement of its own
+            for c in members:
+                if group.group(0) not in c.unexplained:
+                    c.unexplained.append(group.group(0))
+        contrary = (_EXCLUDING if doc.user_data.get("section") == "inclusion" else _REQUIRING).search(text[start:end])
+        if contrary:
+            # "Subjects with QTc > 450 msec will be excluded" among inclusion criteria: the polarity is turned
+            for c in members:
+                if contrary.group(0) not in c.unexplained:
+                    c.unexplained.append(contrary.group(0))
+    _distributed(checkable, text)
+    consent = _CONSENT.search(text)
     for c in checkable:
+        if c.kind == "age" and consent and consent.start() < c.start and consent.group(0) not in c.unexplained:
+            # "Obtain assent from minors between the ages of 14-17": the age says who signs, not who may join
+            c.unexplained.append(consent.group(0))
+        if c.kind == "condition" and c.concept == "allergy":
+            # "allergy or hypersensitivity to Epiceram, Elidel": what it is to narrows the allergy
+            to = _ALLERGY_TO.match(text, c.end)
+            if to:
+                c.unexplained += [w for pos, w in words if pos >= to.end() and w not in c.unexplained
+                                  and not any(s <= c.start < e and not s <= pos < e for s, e in _segments(doc))]
         if DEFINITION in c.qualifiers and "defined" not in c.unexplained:
             c.unexplained.append("defined")  # whether the bound defines the condition or its absence is not read
         # "infection requiring IV antibiotics", "diabetes that needs insulin": the need narrows the condition
@@ -327,6 +369,55 @@ def _defined(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
 
 
 _COORDINATOR = re.compile(r",|\bor\b|\band\b|/", re.I)
+# examples of what precedes them, to the closing bracket or the end of the item
+_EXAMPLES = re.compile(r"\b(?:e\.g|i\.e|eg|for example|for instance|such as)\b\.?[^();]*", re.I)
+# words that make everything after them in the item conditional
+_CONDITIONAL = {"if", "unless", "when", "whenever", "provided"}
+_PERMISSION = re.compile(r"\b(?:(?:is|are|will\s+be|may\s+be|be)\s+(?:allowed|permitted|acceptable|eligible)|"
+                         r"(?:may|can)\s+(?:be\s+)?(?:used|included|enrolled|continued|participate))\b", re.I)
+# an item of the other section's kind: "... will be excluded" among inclusions, "... must be ..." among exclusions
+_EXCLUDING = re.compile(r"\b(?:(?:will|shall|should|would)\s+be\s+excluded|(?:is|are)\s+excluded|(?:is|are)\s+not\s+eligible|"
+                        r"(?:is|are)\s+ineligible|(?:will|shall)\s+not\s+be\s+(?:eligible|enrolled|included|allowed|permitted))\b", re.I)
+_REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))", re.I)
+_SUBGROUP = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|individuals|people|persons|women|men)"
+                       r"\s+(?:who\s+(?:are|were|have|had)\s+)?(?:not\s+)?(?:on|with|without|receiving|taking|treated\s+with|previously)\b", re.I)
+_CONSENT = re.compile(r"\b(?:consent|assent)\b", re.I)
+_ALLERGY_TO = re.compile(r"\s*(?:or\s+(?:hypersensitivity|intolerance|allergy|allergies|reaction)\s+)?(?:to|against)\b", re.I)
+
+
+def _distributed(constraints: list[Constraint], text: str) -> None:
+    """A modifier that may carry over a list: in "allogeneic BMT or PBSCT" the first name was read
+    as the narrower concept (allogeneic transplant) and the second as the broader one (any stem cell
+    transplant); whether "allogeneic" reaches the second is not read, so it is left unexplained there."""
+    from ..vocabulary import condition_covers, therapy_covers
+
+    covers = {"therapy": therapy_covers, "condition": condition_covers}
+    for x in constraints:
+        for y in constraints:
+            if x is y or x.kind != y.kind or x.kind not in covers or x.end > y.start or x.concept == y.concept:
+                continue
+            if not _LIST_GAP.fullmatch(text[x.end : y.start]) or not covers[x.kind](y.concept, x.concept):
+                continue
+            modifier = text[x.start : x.end].split()[0] if text[x.start : x.end].split() else ""
+            if modifier.lower() in _NARROWING_MODIFIERS and modifier.lower() not in text[y.start : y.end].lower() \
+                    and modifier not in y.unexplained:
+                y.unexplained.append(modifier)
+
+
+_NARROWING_MODIFIERS = {"allogeneic", "autologous", "systemic", "oral", "intravenous", "topical", "inhaled", "severe",
+                        "chronic", "acute", "active", "uncontrolled", "metastatic", "invasive", "primary", "secondary",
+                        "recurrent", "untreated", "symptomatic", "significant", "unstable", "advanced", "refractory"}
+_LIST_GAP = re.compile(r"\s*(?:,|/|\bor\b|\band\b|\band/or\b|,\s*or\b|,\s*and\b)\s*", re.I)
+
+
+def _unlisted(doc: Doc) -> str:
+    """The criterion's text with the slashes and commas that do not coordinate blanked out:
+    units ("> 1000 mg/g"), and "e.g.," / "i.e.," before examples."""
+    text = list(doc_text(doc))
+    for q in doc.spans.get("quantities", ()):
+        text[q.start_char : q.end_char] = "0" * (q.end_char - q.start_char)
+    plain = "".join(text)
+    return re.sub(r"\b(?:e\.g|i\.e|eg|ie)\.?\s*,", lambda m: " " * len(m.group(0)), plain, flags=re.I)
 # a clause after the list that bears on all of it: ", requiring hospitalisation", ", within 6 months"
 _COORDINATOR_ALL = re.compile(r"\s*,\s*(?:which|that|requiring|within|during|in the|for which|with)\b", re.I)
 _SUBCLAUSE = re.compile(r",?\s*\b(?:or|and)\s+(?:who|subjects|patients|participants|those|individuals|persons)\b", re.I)
