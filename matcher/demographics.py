@@ -72,6 +72,9 @@ def _digits(text: str) -> str:
 # "born 1994", "born in March 1961": an age this year, give or take one
 _BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
                    r"(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b", re.I)
+_RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
+                          r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner)\s+(?:is|was|just\s+turned|"
+                          r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?)\s*$", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
@@ -87,6 +90,7 @@ def read_age(text: str) -> tuple[float | None, bool]:
     if turns:
         return float(int(turns.group(1)) - 1), False  # "she turns 80 next month": 79 now
     relation = None
+    fallback = None  # a relative's age, taken only when no other is given ("my baby is 5 months old and has eczema")
     for k, (pattern, factor) in enumerate(_AGE_PATTERNS):
         if born and k == len(_AGE_PATTERNS) - _FALLBACKS:
             break  # a birth year says more than "her 5-month-old" when nobody's age is given
@@ -94,6 +98,13 @@ def read_age(text: str) -> tuple[float | None, bool]:
             if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]):
                 continue  # "since I was 10 years old", "at the age of 12": an age long past
             other = _OTHERS_AGE.match(text, m.end(1))
+            said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)])
+            if said:  # "My baby is 5 months old and I'm still breastfeeding her": the baby's age, unless nobody else's is given
+                relation = relation if relation is not None else (described_relation(text) or "")
+                if said.group(1).lower() != relation:
+                    if fallback is None and 0 <= float(m.group(1)) * factor <= 120:
+                        fallback = round(float(m.group(1)) * (1 / 12 if factor == 1 and re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I) else factor), 2)
+                    continue
             if other or re.search(r"\bof\s+(?:a|an|my|our|two|three)\s+$", text[max(0, m.start(1) - 12) : m.start(1)], re.I):
                 relation = relation if relation is not None else (described_relation(text) or "")
                 if not other or other.group(1).lower().rstrip("s") != relation:
@@ -105,6 +116,8 @@ def read_age(text: str) -> tuple[float | None, bool]:
                 return round(age, 2), False
     if born and 0 <= date.today().year - int(born.group(1)) <= 120:
         return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
+    if fallback is not None:
+        return fallback, False
     m = _DECADE.search(text)
     if m:
         base = _DECADES[m.group(2).lower()]

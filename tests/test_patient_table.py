@@ -123,3 +123,15 @@ def test_a_birth_year_gives_an_approximate_age(text, born):
 
     age, approximate = read_age(text)
     assert approximate and age == date.today().year - born
+
+
+@pytest.mark.parametrize("text, age", [
+    ("36F with PBC. My baby is 5 months old and I'm still breastfeeding her.", 36),
+    ("I'm 40. My mother is 70 and lives with us.", 40),
+    ("My baby is 5 months old and has eczema.", 0.42),  # nobody else's age: the baby is the one described
+])
+def test_a_relatives_age_is_not_the_patients(text, age):
+    from matcher.demographics import read_age
+
+    found, _ = read_age(text)
+    assert found == age

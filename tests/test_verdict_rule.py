@@ -163,3 +163,12 @@ def test_a_criterion_of_one_constraint_has_its_verdict(checkable, value, section
     monkeypatch.setattr(eligibility, "judge_constraint", lambda constraint, patient: v)
     judged = judge_criterion(Criterion("c", section, text, 0, len(text), [c]), read_text("A 40-year-old man."))
     assert (judged.verdict, judged.reason) == (value, "the reason")
+
+
+@pytest.mark.parametrize("text, section, patient", [
+    ("New case of tuberculosis: patient who never received TB treatment or for less than 1 month", INC,
+     "Started rifampicin, isoniazid, pyrazinamide and ethambutol 5 weeks ago."),
+    ("No prior systemic therapy, or only for less than 2 weeks", INC, "She had 4 cycles of carboplatin last year."),
+])
+def test_a_bound_after_or_limits_the_name_before_it(text, section, patient):
+    assert verdict(text, section, patient) != "fail"

@@ -231,6 +231,7 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     plain = _unlisted(doc)
     text = doc_text(doc)
     examples = list(_EXAMPLES.finditer(text))
+    bounds_at = {q.start_char for q in doc.spans.get("quantities", ())} | {w.start_char for w in doc.spans.get("windows", ())}
     for start, end in segments:
         # a constraint belongs to the innermost item holding it ("severe nephritis (creatinine > 2.5)")
         members = [c for c in checkable if start <= c.start < end
@@ -245,6 +246,12 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             continue
         for pos, word in mine:
             bearing = members if word.lower() in _CONDITIONAL else _attach(pos, members, plain)
+            if pos in bounds_at and not any(c.end <= pos for c in bearing):
+                # "never received TB treatment or for less than 1 month": a bound after an alternative's
+                # "or" limits the name before it, it is not a further name
+                before = [c for c in members if c.end <= pos]
+                if before:
+                    bearing = bearing + [max(before, key=lambda c: c.end)]
             example = next((m for m in examples if m.start() <= pos < m.end()), None)
             if example is not None:  # "therapy (e.g., [177Lu]Lu-PSMA-617)": an example of what precedes, not a limit on it
                 bearing = [c for c in bearing if c.start >= example.start()]
