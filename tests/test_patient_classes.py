@@ -123,3 +123,24 @@ def test_treatments_a_patient_is_referred_for_are_not_had(text, concept):
 def test_the_condition_a_patient_is_referred_for_is_theirs(text, concept):
     found = facts(text, concept)
     assert found and all(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("No active infection, no CNS involvement, NSTEMI 4 weeks ago.", "non-st-elevation myocardial infarction"),
+    ("No active infection, L MCA ischemic stroke (CVA) 2 months ago.", "ischemic stroke"),
+    ("No CHF, HTN well controlled.", "hypertension"),
+    ("No history of MI, stroke, or diabetes, has asthma", "asthma"),
+])
+def test_a_comma_item_with_a_date_or_verb_of_its_own_is_not_denied(text, concept):
+    found = facts(text, concept)
+    assert found and all(not f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("No diabetes, hypertension or asthma.", "asthma"),
+    ("no h/o MI, stroke or PE", "pulmonary embolism"),
+    ("Denies chest pain, shortness of breath, palpitations or syncope.", "syncope"),
+])
+def test_a_denied_list_stays_denied(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)

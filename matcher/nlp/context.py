@@ -105,6 +105,32 @@ _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccina
                   "immunization", "immunizations", "immunisation", "immunised", "immunized", "booster"}
 
 
+# words that make a comma-separated item a finding of its own ("NSTEMI 4 weeks ago", "HTN well controlled")
+_ASSERTING = {"ago", "since", "diagnosed", "dx", "dx'd", "controlled", "s/p", "status", "post", "treated", "on", "has",
+              "had", "have", "was", "is", "were", "are", "takes", "taking", "started", "noted", "found", "showed",
+              "shows", "positive", "pos", "+", "confirmed"}
+
+
+def _own_finding(doc: Doc, start: int, stop: int) -> int:
+    """Where a negation's scope ends at a comma: the first comma after ``start`` whose item
+    (to the next comma or ';') carries a date, a value or a verb of its own, so it states a
+    finding instead of continuing the denied list ("No active infection, NSTEMI 4 weeks ago")."""
+    i = start
+    while i < stop:
+        if doc[i].text == "," and not (i + 1 < len(doc) and doc[i + 1].lower_ in ("or", "and", "nor", "and/or")):
+            j = i + 1  # (", or Z" ends the denied list with its last item: it goes on)
+            depth = 0  # what a bracket explains ("(i.e. two years post-menopausal)") is not the item's own
+            while j < len(doc) and (depth or doc[j].text not in (",", ";", ".")) and "\n" not in doc[j].text:
+                depth = max(0, depth + (doc[j].text in ("(", "[")) - (doc[j].text in (")", "]")))
+                if not depth and doc[j].text not in (")", "]") and (doc[j].like_num or doc[j].lower_ in _ASSERTING):
+                    return i
+                j += 1
+            i = j
+        else:
+            i += 1
+    return stop
+
+
 def _slash_joined(doc: Doc, i: int) -> bool:
     """Token ``i`` is a word written against a slash: "HIV/HBsAg/HCV/TPPA neg", "HIV/hep neg"."""
     tok = doc[i]
@@ -224,6 +250,8 @@ class ContextComponent:
                 stop = min([t for t in terminators if t >= end] + [end + rule.max_scope, len(doc)])
                 if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators:
                     stop = _list_end(doc, ents, stop, clauses)  # "No history of A, B, ..., or Z"
+                if rule.category == "NEGATED":
+                    stop = min(stop, _own_finding(doc, end, stop))  # "No CHF, HTN well controlled"
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
                 for ent in ents:
