@@ -655,7 +655,8 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
         return next((t for t in found if not broad(t)), found[0] if found else None)
 
     strict = {f.concept: same(f) for f in facts}
-    other = bool({"other", "another"} & set(c.qualifiers))
+    # "no other malignancy", "a second malignancy", "an additional cancer": one besides the studied one
+    other = bool({"other", "another"} & set(c.qualifiers)) or bool(_SECOND.search(text[max(0, c.start - 40) : c.start]))
     # the studied diseases the exclusion's class holds: "no other malignancy" in a gastric cancer trial
     related = [t for t in sorted(topics) if t != c.concept and condition_covers(c.concept, t)]
     f = facts[0]
@@ -684,6 +685,9 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
 
 
 
+_SECOND = re.compile(r"\b(?:second|secondary|additional|other|another|further)\b[\W_]*(?:\w+[\W_]+)?$", re.I)
+
+
 def _which_one(f: Fact, c: Constraint, studied: str) -> Verdict:
     """A condition the patient has that may be the studied disease or an excluded "other" one: ask."""
     return Verdict(UNKNOWN,
@@ -692,8 +696,10 @@ def _which_one(f: Fact, c: Constraint, studied: str) -> Verdict:
                    f"Have you had any {pretty(c.concept)} other than {pretty(studied)}?")
 
 
-def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset()) -> CriterionJudgement:
-    """Judge one criterion; ``topics`` are the conditions the trial studies (see :func:`trial_topics`)."""
+def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset(),
+                    required: frozenset[tuple[str, str]] = frozenset()) -> CriterionJudgement:
+    """Judge one criterion; ``topics`` are the conditions the trial studies (see :func:`trial_topics`),
+    ``required`` the (kind, concept) pairs its inclusion criteria require (see :func:`required_by`)."""
     constraints = criterion.constraints
     if not constraints:
         return _unparsed(criterion, patient)
@@ -703,6 +709,12 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         if v.verdict == FAIL:
             if c.kind == "condition" and c.polarity == "forbid":
                 v = _on_topic(c, patient, topics, criterion.text) or v
+            if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "forbid" and (c.kind, c.concept) in required:
+                # "Not pregnant" among the exclusions of a trial whose inclusions require a pregnancy:
+                # the item excludes those without it; read as written it would contradict the trial
+                v = Verdict(UNKNOWN, f"This exclusion rules out {pretty(c.concept)}, which the trial's inclusion criteria "
+                                     "require, so it cannot mean what it says; ask the study team.",
+                            f"Does this exclusion apply to you: “{short(criterion.text)}”?")
             # a constraint fails the patient only when the criterion was read whole around it
             if v.verdict == FAIL and (c.unexplained is None or c.unexplained):
                 v = _unread(criterion, c, v)
@@ -834,8 +846,16 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
 def explain(trial: Trial, patient: Patient) -> Explanation:
     """Judge every criterion of ``trial`` for ``patient``."""
     topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
-    judgements = [judge_criterion(c, patient, topics) for c in _structured_checks(trial) + list(trial.criteria)]
+    required = required_by(trial)
+    judgements = [judge_criterion(c, patient, topics, required) for c in _structured_checks(trial) + list(trial.criteria)]
     return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
+
+
+def required_by(trial: Trial) -> frozenset[tuple[str, str]]:
+    """The (kind, concept) pairs the trial's inclusion criteria require (not measurements)."""
+    return frozenset((c.kind, c.concept) for crit in trial.criteria if crit.section == "inclusion"
+                     for c in crit.constraints if c.polarity == "require" and c.kind != "measurement" and c.checkable
+                     and c.unexplained == [])  # read whole: "Sum of the Anxiety/Depression items <= 14" requires no depression
 
 
 def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:

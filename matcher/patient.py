@@ -164,7 +164,13 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             if ent.ent_id_ == "planned pregnancy":
                 patient.planning_pregnancy = not flags["negated"]
             elif not flags["hypothetical"]:
-                patient.pregnant = not (flags["negated"] or flags["historical"])  # "was pregnant last year"
+                days, _ = timing(doc, ent)
+                if flags["negated"]:
+                    patient.pregnant = False
+                elif not flags["historical"] and (days is None or days < PAST_PREGNANCY_DAYS):
+                    patient.pregnant = True
+                elif patient.pregnant is None:
+                    patient.pregnant = False  # "was pregnant last year", "2nd pregnancy (1998)": not a pregnancy now
         elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
             patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
@@ -300,6 +306,8 @@ def _cancer_details(text: str, patient: Patient) -> None:
             patient.facts.append(Fact("condition", concept, text=f"metastases to {site}"))
 
 
+# a pregnancy dated further back than this is over ("gestational diabetes with my 2nd pregnancy (1998)")
+PAST_PREGNANCY_DAYS = 300
 _CAN_CONCEIVE = re.compile(r"\b(could (?:get|become) pregnant|can (?:get|become) pregnant|child-?bearing potential|premenopausal|"
                            r"pre-menopausal|still (?:have|has|get|gets) (?:\w+ ){0,2}periods|(?:regular|menstrual|monthly) periods|"
                            r"not on birth control|uses? no contraception|not using (?:any )?(?:birth control|contraception))\b", re.I)

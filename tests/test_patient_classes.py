@@ -144,3 +144,32 @@ def test_a_comma_item_with_a_date_or_verb_of_its_own_is_not_denied(text, concept
 def test_a_denied_list_stays_denied(text, concept):
     found = facts(text, concept)
     assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Never took clomid or letrozole. Any ovulation induction trials?", "ovulation induction"),
+    ("Would CAR-T work for me?", "car-t cell therapy"),
+    ("My doctor mentioned a study with efavirenz.", "efavirenz"),
+    ("I read about a trial of rituximab for lupus.", "rituximab"),
+])
+def test_a_treatment_asked_about_is_not_taken(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.hypothetical for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I've had rituximab, can I join?", "rituximab"),
+    ("She mentioned she takes aspirin daily.", "aspirin"),
+])
+def test_a_treatment_said_taken_stays_taken(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, pregnant", [
+    ("Gestational DM w/ 2nd pregnancy (1998), resolved postpartum. Postmenopausal since 52.", False),
+    ("I'm 22 weeks pregnant. My first pregnancy in 2019 was complicated.", True),
+    ("27 years old and pregnant with my second, 22 weeks by ultrasound.", True),
+])
+def test_a_pregnancy_dated_long_ago_is_over(text, pregnant):
+    assert read_text(text).pregnant is pregnant

@@ -85,6 +85,16 @@ NEVER_FAIL = [
     # the disease a vaccine is against
     ("Active infection with hepatitis B virus", EXC, "I've had the hep B vaccine.", frozenset()),
     ("Chronic hepatitis B", EXC, "hep B vaccinated as a child, HBsAg negative", frozenset()),
+    # a phrase after a list's last alternative may bear on them all
+    ("Previous surgical intervention, phenol block, ethanol block, or muscle afferent block (MAB) for wrist and/or finger "
+     "spasticity.", EXC, "Had cataract surgery last year.", frozenset()),
+    ("Infection or dermatological condition at the proposed injection sites.", EXC,
+     "Finished Macrobid for a bladder infection 2 weeks ago.", frozenset()),
+    ("Prior radiotherapy, chemotherapy or surgery to the pelvis", EXC, "He had knee surgery in 2015.", frozenset()),
+    # a multiple of the upper level of normal, however it is named
+    ("Abnormal liver function tests (AST or ALT) (more than 3.5 times the upper level of the normal value)", EXC,
+     "AST 84 U/L, ALT 60 U/L.", frozenset()),
+    ("ALT greater than 2 times the upper level of normal", EXC, "ALT 55 U/L.", frozenset()),
     # staging and counts are not lab values
     ("T1-3, pN1-2, M0 are eligible", INC, "Breast cancer; lymphocytes 0.8 x10^9/L.", frozenset()),
     ("At least 6 axillary nodes must be examined", INC, "Breast cancer; lymphocytes 0.9 x10^9/L.", frozenset()),
@@ -172,3 +182,26 @@ def test_a_criterion_of_one_constraint_has_its_verdict(checkable, value, section
 ])
 def test_a_bound_after_or_limits_the_name_before_it(text, section, patient):
     assert verdict(text, section, patient) != "fail"
+
+
+def test_an_exclusion_contradicting_the_inclusions_is_asked_not_failed():
+    from matcher.eligibility import explain
+    from matcher.models import Trial
+    from matcher.criteria import split_criteria
+
+    text = ("Inclusion Criteria:\n\n  - Confirmed pregnancy\n  - Treatment entry at or before 31 weeks EGA\n\n"
+            "Exclusion Criteria:\n\n  - Not pregnant\n  - EGA of 32 weeks or greater\n")
+    trial = Trial(nct_id="NCT00000002", brief_title="Smoking cessation in pregnancy", conditions=["Pregnancy"], eligibility_text=text)
+    trial.criteria = split_criteria(text)
+    parse_criteria(trial.criteria)
+    result = explain(trial, read_text("27 years old and pregnant with my second, 22 weeks by ultrasound."))
+    assert result.eligibility != "ineligible", [(c.text, c.reason) for c in result.criteria if c.verdict == "fail"]
+
+
+@pytest.mark.parametrize("text, patient, topic", [
+    ('Patient with a "currently active" second malignancy, other than non-melanoma skin cancer, should not be enrolled.',
+     "A 66-year-old man with Waldenstrom macroglobulinemia.", "waldenstrom macroglobulinemia"),
+    ("An additional malignancy that is progressing or requires active treatment", "She has metastatic breast cancer.", "breast cancer"),
+])
+def test_a_second_malignancy_is_one_besides_the_studied_one(text, patient, topic):
+    assert verdict(text, EXC, patient, frozenset({topic})) != "fail"

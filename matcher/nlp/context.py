@@ -13,6 +13,8 @@ Results are span attributes: ``ent._.is_negated``, ``is_historical``,
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import cache
 
@@ -131,6 +133,25 @@ def _own_finding(doc: Doc, start: int, stop: int) -> int:
     return stop
 
 
+_SAYS_TAKEN = re.compile(r"\b(?:i|i'm|i’m|im|i've|i’ve|he|she|they|we)\s+(?:am\s+|'m\s+|have\s+|has\s+|had\s+|was\s+|were\s+|"
+                         r"been\s+|also\s+|still\s+)*(?:on|taking|take|takes|took|had|got|received|used|use|uses|started)\b", re.I)
+
+
+def _asked(doc: Doc, ents: list[Span]) -> None:
+    """A treatment named in a question ("Any ovulation induction trials?", "Would rituximab help?")
+    is asked about, not taken, unless the question says it was ("I've had rituximab, can I join?")."""
+    start = 0
+    for i, tok in enumerate(doc):
+        if tok.text in (".", "!", ";") or "\n" in tok.text:
+            start = i + 1
+        elif tok.text == "?":
+            if not _SAYS_TAKEN.search(doc[start:i].text):
+                for ent in ents:
+                    if ent.label_ == "THERAPY" and start <= ent.start < i:
+                        ent._.is_hypothetical = True
+            start = i + 1
+
+
 def _slash_joined(doc: Doc, i: int) -> bool:
     """Token ``i`` is a word written against a slash: "HIV/HBsAg/HCV/TPPA neg", "HIV/hep neg"."""
     tok = doc[i]
@@ -232,6 +253,7 @@ class ContextComponent:
         for ent in ents:  # "the hep B vaccine", "flu shot": the disease a vaccine is against, not one the patient has
             if ent.label_ == "CONDITION" and ent.end < len(doc) and doc[ent.end].lower_ in _VACCINE_WORDS:
                 ent._.is_hypothetical = True
+        _asked(doc, ents)
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
         terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731

@@ -211,7 +211,12 @@ def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
         return requires + ([] if _COORDINATOR.search(text[pos : nxt.start]) else forbids)
     if not after:
         prev = max(before, key=lambda c: c.end)
-        return requires + ([] if _COORDINATOR.search(text[prev.end : pos]) and not _COORDINATOR_ALL.match(text[prev.end : pos]) else forbids)
+        gap = text[prev.end : pos]
+        if _COORDINATOR.search(gap) and not _COORDINATOR_ALL.match(gap):
+            # a further alternative widens, but a phrase after the last alternative may bear on them all:
+            # "surgery, phenol block, or MAB for wrist spasticity", "infection or rash at the injection sites"
+            return requires + (forbids if _TRAILING.search(_COORDINATOR.split(gap)[-1]) else [])
+        return requires + forbids
     prev, nxt = max(before, key=lambda c: c.end), min(after, key=lambda c: c.start)
     if _COORDINATOR.search(text[prev.end : pos]):
         return requires + [c for c in forbids if c.start == nxt.start]
@@ -376,6 +381,7 @@ def _defined(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
 
 
 _COORDINATOR = re.compile(r",|\bor\b|\band\b|/", re.I)
+_TRAILING = re.compile(r"\b(?:for|at|on|in|of|involving|affecting|from|due\s+to|caused\s+by|after|during)\b", re.I)
 # examples of what precedes them, to the closing bracket or the end of the item
 _EXAMPLES = re.compile(r"\b(?:e\.g|i\.e|eg|for example|for instance|such as)\b\.?[^();]*", re.I)
 # words that make everything after them in the item conditional
@@ -418,11 +424,14 @@ _LIST_GAP = re.compile(r"\s*(?:,|/|\bor\b|\band\b|\band/or\b|,\s*or\b|,\s*and\b)
 
 
 def _unlisted(doc: Doc) -> str:
-    """The criterion's text with the slashes and commas that do not coordinate blanked out:
-    units ("> 1000 mg/g"), and "e.g.," / "i.e.," before examples."""
+    """The criterion's text with what does not coordinate blanked out: units ("> 1000 mg/g"),
+    "e.g.," / "i.e.," before examples, and context cues ("history of")."""
     text = list(doc_text(doc))
     for q in doc.spans.get("quantities", ()):
         text[q.start_char : q.end_char] = "0" * (q.end_char - q.start_char)
+    for cue in doc.spans.get("cues", ()):  # "or a history of smoking": the "of" of a cue is no trailing phrase
+        if cue.label_ in UNDERSTOOD_CUES and len(cue) > 1:
+            text[cue.start_char : cue.end_char] = "_" * (cue.end_char - cue.start_char)
     plain = "".join(text)
     return re.sub(r"\b(?:e\.g|i\.e|eg|ie)\.?\s*,", lambda m: " " * len(m.group(0)), plain, flags=re.I)
 # a clause after the list that bears on all of it: ", requiring hospitalisation", ", within 6 months"

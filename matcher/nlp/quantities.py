@@ -29,7 +29,7 @@ if not Span.has_extension("quantity"):
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 ULN = (
-    r"(?:the\s+)?(?:institutional\s+|laboratory\s+|local\s+)?(?:upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?normal"
+    r"(?:the\s+)?(?:institutional\s+|laboratory\s+|local\s+)?(?:upper\s+(?:limits?|levels?)\s+of\s+(?:the\s+)?(?:institutional\s+)?normal"
     r"(?:\s+range)?(?:\s+values?)?|upper\s+normal\s+limits?|ULN|upper\s+limit\s+normal|U\.L\.N\.?)"
     r"(?:\s*\(\s*ULN\s*\))?"
 )
@@ -37,7 +37,7 @@ ULN = (
 # "2 times age/sex adjusted normal"), "normal" and its variants name the upper limit of normal.
 ULN_AFTER_TIMES = (
     r"(?:the\s+)?(?:(?:institutional|institution's|laboratory|local|site|age[/\s-]*(?:and\s*)?(?:/\s*)?sex[\s-]*adjusted|"
-    r"age[\s-]adjusted)\s+)*(?:upper\s+(?:limits?\s+of\s+|range\s+of\s+)?(?:the\s+)?normal(?:\s+(?:range|values?|limits?))?"
+    r"age[\s-]adjusted)\s+)*(?:upper\s+(?:(?:limits?|levels?|range|end)\s+of\s+)?(?:the\s+)?normal(?:\s+(?:range|values?|limits?))?"
     r"|top\s+(?:of\s+)?normal|upper\s+limits?(?!\s+of)|normal(?:\s+(?:range|values?|limits?))?)"
 )
 LLN = r"(?:the\s+)?(?:lower\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range)?|lower\s+normal\s+limits?|LLN)(?:\s*\(\s*LLN\s*\))?"
