@@ -665,6 +665,11 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
             # the studied disease and a further one: the further one is the "other" one
             extra = next(x for x in facts if not strict[x.concept])
             studied = next(t for t in strict.values() if t)
+            now = [q for q in c.qualifiers if q in PRESENT_ONLY]
+            if now and not extra.current and (extra.historical or (extra.days_ago or 0) > DATED_PAST_DAYS):
+                return Verdict(UNKNOWN, f"You had {pretty(extra.concept)} in the past, besides the {pretty(studied)} this trial "
+                                        f"studies; it excludes {' '.join(now)} {pretty(c.concept)}.",
+                               f"Is your {pretty(extra.concept)} {', '.join(now)} now?")
             return Verdict(FAIL, f"You have {pretty(extra.concept)} besides the {pretty(studied)} this trial studies, "
                                  f"and it excludes any other {pretty(c.concept)}.")
         if not (other and related) or any(strict.values()):

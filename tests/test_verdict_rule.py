@@ -205,3 +205,21 @@ def test_an_exclusion_contradicting_the_inclusions_is_asked_not_failed():
 ])
 def test_a_second_malignancy_is_one_besides_the_studied_one(text, patient, topic):
     assert verdict(text, EXC, patient, frozenset({topic})) != "fail"
+
+
+@pytest.mark.parametrize("text, section, patient", [
+    # a bound in brackets defines the disease named before it
+    ("History of kidney disease (creatinine > 2.0 mg/dl)", EXC, "Kidney stone passed in 2019, creatinine 0.9 mg/dL."),
+    ("Liver disease (bilirubin > 2 mg/dL)", EXC, "Fatty liver on ultrasound, bilirubin 0.7 mg/dL."),
+    # a number before the name is a bound on it, not an alternative
+    ("Currently using > two puffs, four times/day of inhaled steroids", EXC, "Flovent HFA 2 puffs BID for mild asthma."),
+    ("More than 2 courses of oral corticosteroids in the past year", EXC, "One prednisone burst in March."),
+])
+def test_bounds_that_define_or_limit_a_name_are_read_with_it(text, section, patient):
+    assert verdict(text, section, patient) != "fail"
+
+
+def test_a_past_second_cancer_is_asked_about_when_only_active_ones_exclude():
+    text = ('Patient with a "currently active" second malignancy, other than non-melanoma skin cancer, should not be enrolled.')
+    patient = "A 66-year-old woman with Waldenstrom macroglobulinemia; DCIS of the left breast treated with lumpectomy in 2012."
+    assert verdict(text, EXC, patient, frozenset({"waldenstrom macroglobulinemia"})) != "fail"

@@ -251,6 +251,9 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             continue
         for pos, word in mine:
             bearing = members if word.lower() in _CONDITIONAL else _attach(pos, members, plain)
+            if pos in bounds_at and not bearing and members:
+                # "> two puffs, four times/day of inhaled steroids": a number is never an alternative of its own
+                bearing = [min(members, key=lambda c: min(abs(c.start - pos), abs(pos - c.end)))]
             if pos in bounds_at and not any(c.end <= pos for c in bearing):
                 # "never received TB treatment or for less than 1 month": a bound after an alternative's
                 # "or" limits the name before it, it is not a further name
@@ -284,6 +287,11 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         if c.kind == "age" and consent and consent.start() < c.start and consent.group(0) not in c.unexplained:
             # "Obtain assent from minors between the ages of 14-17": the age says who signs, not who may join
             c.unexplained.append(consent.group(0))
+        if c.kind == "condition" and "defined" not in c.unexplained:
+            # "History of kidney disease (creatinine > 2.0 mg/dl)": the bound in brackets defines the disease
+            bracket = re.match(r"\s*\(([^()]*)\)", text[c.end :])
+            if bracket and any(x.kind == "measurement" and c.end <= x.start < c.end + bracket.end() for x in checkable):
+                c.unexplained.append("defined")
         if c.kind == "condition" and c.concept == "allergy":
             # "allergy or hypersensitivity to Epiceram, Elidel": what it is to narrows the allergy
             to = _ALLERGY_TO.match(text, c.end)
