@@ -48,6 +48,8 @@ from .wording import (
 
 PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "not_applicable"
 # qualifiers that make a criterion about the present, so a past condition does not trigger it
+# qualifiers that make an exclusion about the past too ("History of stroke", "Prior MI")
+PAST_QUALIFIERS = {"history", "prior", "previous", "past", "ever", "known"}
 # a condition dated further back than this, and not said to go on, is not taken to be active now
 DATED_PAST_DAYS = 365
 PRESENT_ONLY = {"active", "current", "uncontrolled", "ongoing", "concurrent", "concomitant", "unstable", "symptomatic"}
@@ -356,6 +358,12 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
             return _condition_window(c, positive)
         if "family history" in c.qualifiers:
             return _family(c, patient)
+        if c.polarity == "forbid" and not current and not (PAST_QUALIFIERS & set(c.qualifiers)) and not c.exceptions:
+            # "Smoking" and an ex-smoker who stopped in 1998: a bare exclusion may mean only the present
+            # (one with exceptions, "malignancy except cured > 5 years", counts past ones)
+            return Verdict(UNKNOWN, f"You had {_describe_fact(f, c.concept)} in the past; this exclusion does not say "
+                                    f"whether a past {pretty(c.concept)} counts.",
+                           f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
         if c.polarity == "forbid":
             return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
         return Verdict(PASS, f"You have {_describe_fact(f, c.concept)}, as this trial requires.")
@@ -495,6 +503,11 @@ def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
     if inside:
         return Verdict(verdict, f"You had {_describe_fact(f, c.concept)} {when}, {window}"
                        + (" — which this trial excludes." if c.polarity == "forbid" else ", as required."))
+    if c.polarity == "require" and not f.historical:
+        # "HIV-1 positive since a test 2 years ago" and "... within 45 days": a diagnosis dated before the
+        # window may still hold in it; only the date of the diagnosis is known
+        return Verdict(UNKNOWN, f"You mentioned {_describe_fact(f, c.concept)} {when}; the criterion is about "
+                                f"{pretty(c.concept)} {window}.", f"Do you still have {pretty(f.concept)}?")
     return Verdict(verdict, f"You had {_describe_fact(f, c.concept)} {when}, outside the window ({window}).")
 
 

@@ -139,7 +139,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
             start, end = clause_of(doc, ent)
-            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
+            if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|dx|dx'd|dxd|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|(?<!free )since|persist\w*|active)\b", doc_text(doc)[start:end], re.I):
                 flags["historical"] = True  # "had a stroke in 2016": an event long past

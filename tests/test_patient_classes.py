@@ -185,3 +185,17 @@ def test_a_pregnancy_dated_long_ago_is_over(text, pregnant):
 def test_treatments_devices_and_trials_people_name(text, concept):
     found = facts(text, concept)
     assert found and all(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    ("peripancreatic nodes only, no liver, peritoneal or lung metastases.", "liver metastases", None),
+    ("No pain; liver metastases found on CT.", "liver metastases", False),
+    ("My syphilis test (RPR) was negative and I've never had it.", "syphilis", True),
+    ("HIV test (4th generation) negative.", "hiv infection", True),
+])
+def test_denials_reach_over_lists_and_brackets_but_not_past_a_clause(text, concept, negated):
+    found = facts(text, concept)
+    if negated is None:
+        assert not [f for f in found if f.asserted]
+    else:
+        assert found and all(f.negated is negated for f in found)

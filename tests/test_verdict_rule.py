@@ -223,3 +223,24 @@ def test_a_past_second_cancer_is_asked_about_when_only_active_ones_exclude():
     text = ('Patient with a "currently active" second malignancy, other than non-melanoma skin cancer, should not be enrolled.')
     patient = "A 66-year-old woman with Waldenstrom macroglobulinemia; DCIS of the left breast treated with lumpectomy in 2012."
     assert verdict(text, EXC, patient, frozenset({"waldenstrom macroglobulinemia"})) != "fail"
+
+
+@pytest.mark.parametrize("text, section, patient", [
+    # a bare exclusion and a condition the patient says is over
+    ("Smoking", EXC, "Ex-smoker, stopped 1998."),
+    ("Alcohol abuse", EXC, "Former heavy drinker, sober since 2010."),
+    # "unless ...": a condition on the patient, not read
+    ("Have a history of tuberculosis (unless successfully treated and off anti-tuberculosis drugs for over 6 months)", EXC,
+     "Pulmonary TB in 1995, completed 6 months of standard therapy."),
+    ("Prior malignancy unless treated with curative intent and disease-free for 5 years", EXC, "Breast cancer in 2019."),
+    # a diagnosis dated before a required window may still hold in it
+    ("Have a viral load (level of HIV in your blood) of at least 10,000 copies/ml within 45 days of study entry.", INC,
+     "HIV-1 antibody positive since a routine test 2 years ago; HIV RNA 48,000 copies/mL 3 weeks ago."),
+    # "non-X": X is carved out of the class
+    ("Prior Medication: Excluded: Any non-AZT antiretroviral drug.", EXC, "On AZT 100 mg five times a day for 7 months."),
+    # a lead-in's window bears on every item after it
+    ("Prior Medication: Excluded within 30 days of study entry: Antiretroviral agents including zidovudine (AZT).", EXC,
+     "Took AZT 1200 mg/d for 5 months, stopped a year ago."),
+])
+def test_more_ways_of_writing_that_are_not_read_whole(text, section, patient):
+    assert verdict(text, section, patient) != "fail"

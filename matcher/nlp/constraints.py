@@ -322,8 +322,22 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     stated = {id(c) for c in constraints if c.kind == "measurement" and _MODAL.search(doc_text(doc)[c.start:c.end])}
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)
     _no_item(doc, clauses, constraints)
+    constraints = _carved_out(doc, constraints)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
     return _dedupe(constraints)
+
+
+def _carved_out(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """"Any non-AZT antiretroviral drug": AZT is an exception of the class named next, not a constraint."""
+    text, kept = doc_text(doc), []
+    for c in constraints:
+        nxt = next((x for x in constraints if x is not c and x.kind == c.kind and 0 <= x.start - c.end <= 3), None)
+        if nxt is not None and re.search(r"\bnon\s*-\s*$", text[max(0, c.start - 5) : c.start], re.I):
+            if c.concept not in nxt.exceptions:
+                nxt.exceptions.append(c.concept)
+            continue
+        kept.append(c)
+    return kept
 
 
 def _findings_with_values(doc: Doc, ents: list[Span], quantities: list[Span]) -> list[Span]:
@@ -947,8 +961,9 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
                 c.window = window
         else:
             after = [c for c in targets if c.start >= w.end_char and c.window is None]
-            if after:
-                after[0].window = window
+            # "Excluded within 30 days of study entry: antiretroviral agents including zidovudine": a lead-in's window is all of theirs
+            for c in (after if re.match(r"\s*:", text[w.end_char :]) else after[:1]):
+                c.window = window
         previous_end = w.end_char
         if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and re.search(r"\bsince\b", w.text, re.I):
             # "At least 4 weeks since prior chemotherapy": a washout, none within the window

@@ -152,6 +152,22 @@ def _asked(doc: Doc, ents: list[Span]) -> None:
             start = i + 1
 
 
+def _back_reach(doc: Doc, start: int, scope: int) -> int:
+    """The first token a backward cue at ``start`` reaches over ``scope`` tokens, not counting
+    what brackets hold: "My syphilis test (RPR) was negative" reaches "syphilis"."""
+    i, counted, depth = start, 0, 0
+    while i > 0 and counted < scope:
+        i -= 1
+        text = doc[i].text
+        if text in (")", "]"):
+            depth += 1
+        elif text in ("(", "[") and depth:
+            depth -= 1
+        elif not depth:
+            counted += 1
+    return i
+
+
 def _slash_joined(doc: Doc, i: int) -> bool:
     """Token ``i`` is a word written against a slash: "HIV/HBsAg/HCV/TPPA neg", "HIV/hep neg"."""
     tok = doc[i]
@@ -283,7 +299,7 @@ class ContextComponent:
                         if not (attr == "is_negated" and ent._.is_affirmed):
                             setattr(ent._, attr, True)
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
-                lo = max([t + 1 for t in terminators if t < start] + [start - rule.max_scope, 0])
+                lo = max([t + 1 for t in terminators if t < start] + [_back_reach(doc, start, rule.max_scope), 0])
                 # an entity is in scope when its last token is: "anti-HBc pos (resolved)" reaches
                 # the three tokens of anti-HBc as "resolved" reaches "HBV (resolved)"
                 scope = [e for e in ents if lo < e.end <= start and bounds[e.end - 1] == bounds[start]]

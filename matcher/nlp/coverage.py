@@ -92,11 +92,12 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(w.start_char, w.end_char) for w in windows
                 if any(c.window is not None and c.window.text == w.text for c in constraints)]
     understood = UNDERSTOOD_CUES if any(c.exceptions for c in constraints) else UNDERSTOOD_CUES - {"EXCEPTION"}
-    covered += [(s.start_char, s.end_char) for s in cues if s.label_ in understood]
+    # "unless successfully treated and off drugs for 6 months": a condition on the patient, not a carve-out of the concept
+    covered += [(s.start_char, s.end_char) for s in cues if s.label_ in understood and not s.text.lower().startswith("unless")]
     if any(c.exceptions for c in constraints):
         # what an exception says narrows the exception, never the rule: "except skin cancer with PFS > 5 yr"
         for cue in cues:
-            if cue.label_ == "EXCEPTION":
+            if cue.label_ == "EXCEPTION" and not cue.text.lower().startswith("unless"):
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
@@ -107,6 +108,9 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # entities carved out as exceptions of a constraint
     excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in ents if e._.is_exception and e.ent_id_ in excepted]
+    # "any non-AZT antiretroviral drug" (constraints._carved_out)
+    covered += [(e.start_char - 4, e.end_char) for e in ents if e.ent_id_ in excepted
+                and re.search(r"\bnon\s*-\s*$", doc_text(doc)[max(0, e.start_char - 5) : e.start_char], re.I)]
     # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
     texts, starts = token_texts(doc), token_starts(doc)
     for colon in [i for i, text in enumerate(texts) if text == ":"]:
@@ -243,6 +247,11 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                    and not any(s <= c.start < e and (s, e) != (start, end) and start <= s and e <= end for s, e in segments)]
         mine = [(pos, word) for pos, word in words if start <= pos < end
                 and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments)]
+        if not members and text[start:end].rstrip().endswith(":"):
+            # "Excluded within 30 days of study entry: antiretroviral agents": a lead-in's bound bears on what follows
+            for c in checkable:
+                if c.start >= end:
+                    c.unexplained += [w for pos, w in mine if pos in bounds_at and w not in c.unexplained]
         if not members and mine and _PERMISSION.search(text[start:end]):
             # "...; nasal and topical steroids are allowed": an unread exception to every exclusion of the criterion
             members = [c for c in checkable if c.polarity != "require"]
@@ -279,6 +288,8 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         if contrary:
             # "Subjects with QTc > 450 msec will be excluded" among inclusion criteria: the polarity is turned
             for c in members:
+                if c.kind == "measurement" and _MODAL_IN.search(text[c.start : c.end]):
+                    continue  # "Hemoglobin must be >= 9 g/dL" among exclusions: read as the requirement it states
                 if contrary.group(0) not in c.unexplained:
                     c.unexplained.append(contrary.group(0))
     _distributed(checkable, text)
@@ -402,6 +413,7 @@ _EXCLUDING = re.compile(r"\b(?:(?:will|shall|should|would)\s+be\s+excluded|(?:is
 _REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))", re.I)
 _SUBGROUP = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|individuals|people|persons|women|men)"
                        r"\s+(?:who\s+(?:are|were|have|had)\s+)?(?:not\s+)?(?:on|with|without|receiving|taking|treated\s+with|previously)\b", re.I)
+_MODAL_IN = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|(?:is|are) required to)\b", re.I)
 _CONSENT = re.compile(r"\b(?:consent|assent)\b", re.I)
 _ALLERGY_TO = re.compile(r"\s*(?:or\s+(?:hypersensitivity|intolerance|allergy|allergies|reaction)\s+)?(?:to|against)\b", re.I)
 

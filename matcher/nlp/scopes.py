@@ -71,7 +71,7 @@ def _read(words: str, start: int, end: int, target: str) -> Scope | None:
             scope.sex = sexes[0]
     elif _SEX["female"].search(words):
         scope.sex = "female"
-    under, over = _UNDER.search(words), _OVER.search(words)
+    under, over = (_age_bound(pattern, words) for pattern in (_UNDER, _OVER))
     band = _RANGE.search(words)
     if band and not (under or over):  # "aged 12 to 17 years", "12-17 yrs", "between 12 and 17"
         lo, hi = (float(x) for x in (band.group(1, 2) if band.group(1) else band.group(3, 4)))
@@ -95,6 +95,18 @@ def _read(words: str, start: int, end: int, target: str) -> Scope | None:
     if not (scope.sex or scope.age_min is not None or scope.age_max is not None or scope.group or scope.condition_text):
         return None
     return scope
+
+
+def _age_bound(pattern: re.Pattern, words: str) -> re.Match | None:
+    """The first age bound of ``words``, not a duration: "off drugs for over 6 months" is no age."""
+    for m in pattern.finditer(words):
+        before = words[max(0, m.start() - 12) : m.start()].lower()
+        after = words[m.end() :]
+        if re.search(r"\b(?:for|since|within|in|after|last|past)\s*$", before) or (
+                re.match(r"\s*(?:months?|weeks?|days?|hours?)\b", after, re.I) and not re.match(r"\s*\w+\s+(?:of\s+age|old)\b", after, re.I)):
+            continue
+        return m
+    return None
 
 
 def read_scopes(text: str) -> list[Scope]:
