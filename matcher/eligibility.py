@@ -27,9 +27,9 @@ windows compare the days since the patient's last exposure with the window.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .models import Constraint, Criterion, Fact, Patient, Trial
 from .topics import trial_topics
@@ -715,9 +715,10 @@ def _which_one(f: Fact, c: Constraint, studied: str) -> Verdict:
 
 
 def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset(),
-                    required: frozenset[tuple[str, str]] = frozenset()) -> CriterionJudgement:
+                    required: Callable[[], frozenset[tuple[str, str]]] = frozenset) -> CriterionJudgement:
     """Judge one criterion; ``topics`` are the conditions the trial studies (see :func:`trial_topics`),
-    ``required`` the (kind, concept) pairs its inclusion criteria require (see :func:`required_by`)."""
+    ``required()`` the (kind, concept) pairs its inclusion criteria require (see :func:`required_by`),
+    asked only when an exclusion fails."""
     constraints = criterion.constraints
     if not constraints:
         return _unparsed(criterion, patient)
@@ -727,7 +728,7 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         if v.verdict == FAIL:
             if c.kind == "condition" and c.polarity == "forbid":
                 v = _on_topic(c, patient, topics, criterion.text) or v
-            if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "forbid" and (c.kind, c.concept) in required:
+            if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "forbid" and (c.kind, c.concept) in required():
                 # "Not pregnant" among the exclusions of a trial whose inclusions require a pregnancy:
                 # the item excludes those without it; read as written it would contradict the trial
                 v = Verdict(UNKNOWN, f"This exclusion rules out {pretty(c.concept)}, which the trial's inclusion criteria "
@@ -864,7 +865,7 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
 def explain(trial: Trial, patient: Patient) -> Explanation:
     """Judge every criterion of ``trial`` for ``patient``."""
     topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
-    required = required_by(trial)
+    required = cache(lambda: required_by(trial))  # read only when an exclusion fails
     judgements = [judge_criterion(c, patient, topics, required) for c in _structured_checks(trial) + list(trial.criteria)]
     return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
 

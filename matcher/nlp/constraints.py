@@ -37,7 +37,7 @@ from ..vocabulary import therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
 from .context import CATEGORY_ATTR
-from .coverage import DEFINITION, annotate
+from .coverage import DEFINITION, MODAL, NON_PREFIX, annotate
 from .doses import read_doses
 from .lexicon import lookup
 from .oncology import read_biomarkers, read_counts, read_stage_bounds
@@ -319,7 +319,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         if c.kind == "condition":
             c.exceptions += [x for x in permitted if x != c.concept and x not in c.exceptions]
     # "Hemoglobin must be >= 9 g/dL" under Exclusion is a requirement written in the list of exclusions
-    stated = {id(c) for c in constraints if c.kind == "measurement" and _MODAL.search(doc_text(doc)[c.start:c.end])}
+    stated = {id(c) for c in constraints if c.kind == "measurement" and MODAL.search(doc_text(doc)[c.start:c.end])}
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)
     _no_item(doc, clauses, constraints)
     constraints = _carved_out(doc, constraints)
@@ -332,7 +332,7 @@ def _carved_out(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     text, kept = doc_text(doc), []
     for c in constraints:
         nxt = next((x for x in constraints if x is not c and x.kind == c.kind and 0 <= x.start - c.end <= 3), None)
-        if nxt is not None and re.search(r"\bnon\s*-\s*$", text[max(0, c.start - 5) : c.start], re.I):
+        if nxt is not None and NON_PREFIX.search(text, max(0, c.start - 5), c.start):
             if c.concept not in nxt.exceptions:
                 nxt.exceptions.append(c.concept)
             continue
@@ -849,7 +849,6 @@ def _permissions(clause_text: str, out: list[Constraint], permitted: list[str]) 
     return set()
 
 
-_MODAL = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|(?:is|are) required to)\b", re.I)
 
 
 def orient(constraints: list[Constraint], section: str, absolute: set[int] = frozenset(),

@@ -140,11 +140,14 @@ _SAYS_TAKEN = re.compile(r"\b(?:i|i'm|i’m|im|i've|i’ve|he|she|they|we)\s+(?:
 def _asked(doc: Doc, ents: list[Span]) -> None:
     """A treatment named in a question ("Any ovulation induction trials?", "Would rituximab help?")
     is asked about, not taken, unless the question says it was ("I've had rituximab, can I join?")."""
+    texts = token_texts(doc)
+    if "?" not in texts:
+        return
     start = 0
-    for i, tok in enumerate(doc):
-        if tok.text in (".", "!", ";") or "\n" in tok.text:
+    for i, text in enumerate(texts):
+        if text in (".", "!", ";") or "\n" in text:
             start = i + 1
-        elif tok.text == "?":
+        elif text == "?":
             if not _SAYS_TAKEN.search(doc[start:i].text):
                 for ent in ents:
                     if ent.label_ == "THERAPY" and start <= ent.start < i:

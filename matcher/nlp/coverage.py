@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from .. import resources
 from ..models import Constraint
+from ..vocabulary import condition_covers, therapy_covers
 from .tokenizer import doc_text, token_starts, token_texts
 
 # context cues a constraint's polarity or qualifiers already carry
@@ -92,12 +93,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(w.start_char, w.end_char) for w in windows
                 if any(c.window is not None and c.window.text == w.text for c in constraints)]
     understood = UNDERSTOOD_CUES if any(c.exceptions for c in constraints) else UNDERSTOOD_CUES - {"EXCEPTION"}
-    # "unless successfully treated and off drugs for 6 months": a condition on the patient, not a carve-out of the concept
-    covered += [(s.start_char, s.end_char) for s in cues if s.label_ in understood and not s.text.lower().startswith("unless")]
+    covered += [(s.start_char, s.end_char) for s in cues if s.label_ in understood and not _unless(s)]
     if any(c.exceptions for c in constraints):
         # what an exception says narrows the exception, never the rule: "except skin cancer with PFS > 5 yr"
         for cue in cues:
-            if cue.label_ == "EXCEPTION" and not cue.text.lower().startswith("unless"):
+            if cue.label_ == "EXCEPTION" and not _unless(cue):
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
@@ -109,8 +109,10 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in ents if e._.is_exception and e.ent_id_ in excepted]
     # "any non-AZT antiretroviral drug" (constraints._carved_out)
-    covered += [(e.start_char - 4, e.end_char) for e in ents if e.ent_id_ in excepted
-                and re.search(r"\bnon\s*-\s*$", doc_text(doc)[max(0, e.start_char - 5) : e.start_char], re.I)]
+    for e in ents:
+        non = NON_PREFIX.search(doc_text(doc), max(0, e.start_char - 5), e.start_char) if e.ent_id_ in excepted else None
+        if non:
+            covered.append((non.start(), e.end_char))
     # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
     texts, starts = token_texts(doc), token_starts(doc)
     for colon in [i for i, text in enumerate(texts) if text == ":"]:
@@ -288,7 +290,7 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         if contrary:
             # "Subjects with QTc > 450 msec will be excluded" among inclusion criteria: the polarity is turned
             for c in members:
-                if c.kind == "measurement" and _MODAL_IN.search(text[c.start : c.end]):
+                if c.kind == "measurement" and MODAL.search(text[c.start : c.end]):
                     continue  # "Hemoglobin must be >= 9 g/dL" among exclusions: read as the requirement it states
                 if contrary.group(0) not in c.unexplained:
                     c.unexplained.append(contrary.group(0))
@@ -307,8 +309,8 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             # "allergy or hypersensitivity to Epiceram, Elidel": what it is to narrows the allergy
             to = _ALLERGY_TO.match(text, c.end)
             if to:
-                c.unexplained += [w for pos, w in words if pos >= to.end() and w not in c.unexplained
-                                  and not any(s <= c.start < e and not s <= pos < e for s, e in _segments(doc))]
+                item_end = next((e for s, e in _segments(doc) if s <= c.start < e), len(text))
+                c.unexplained += [w for pos, w in words if to.end() <= pos < item_end and w not in c.unexplained]
         if DEFINITION in c.qualifiers and "defined" not in c.unexplained:
             c.unexplained.append("defined")  # whether the bound defines the condition or its absence is not read
         # "infection requiring IV antibiotics", "diabetes that needs insulin": the need narrows the condition
@@ -413,7 +415,15 @@ _EXCLUDING = re.compile(r"\b(?:(?:will|shall|should|would)\s+be\s+excluded|(?:is
 _REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))", re.I)
 _SUBGROUP = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|individuals|people|persons|women|men)"
                        r"\s+(?:who\s+(?:are|were|have|had)\s+)?(?:not\s+)?(?:on|with|without|receiving|taking|treated\s+with|previously)\b", re.I)
-_MODAL_IN = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|(?:is|are) required to)\b", re.I)
+# a requirement's wording, and the prefix that carves a name out of the class after it ("non-AZT antiretroviral")
+MODAL = re.compile(r"\b(?:must|should|shall|has to|have to|needs? to|(?:is|are) required to)\b", re.I)
+NON_PREFIX = re.compile(r"\bnon\s*-\s*$", re.I)
+
+
+def _unless(cue) -> bool:
+    """"unless successfully treated and off drugs for 6 months": a condition on the patient, not a carve-out."""
+    return cue.text.lower().startswith("unless")
+
 _CONSENT = re.compile(r"\b(?:consent|assent)\b", re.I)
 _ALLERGY_TO = re.compile(r"\s*(?:or\s+(?:hypersensitivity|intolerance|allergy|allergies|reaction)\s+)?(?:to|against)\b", re.I)
 
@@ -422,8 +432,6 @@ def _distributed(constraints: list[Constraint], text: str) -> None:
     """A modifier that may carry over a list: in "allogeneic BMT or PBSCT" the first name was read
     as the narrower concept (allogeneic transplant) and the second as the broader one (any stem cell
     transplant); whether "allogeneic" reaches the second is not read, so it is left unexplained there."""
-    from ..vocabulary import condition_covers, therapy_covers
-
     covers = {"therapy": therapy_covers, "condition": condition_covers}
     for x in constraints:
         for y in constraints:
