@@ -9,7 +9,7 @@ Sets, reported separately:
   oncology-style trials written as API v2 records in benchmarks/data/oncology-trials/);
   ``--by-file`` also reports each file, so a batch written later is measured
   before anyone reads its errors;
-- seed: benchmarks/data/seed-vignettes.jsonl (the founding trial NCT05858684:
+- seed: benchmarks/data/seed-vignettes*.jsonl (the founding trial NCT05858684:
   eligible patients phrased many ways, and two violations of each criterion a
   patient's words can break).
 
@@ -33,7 +33,7 @@ from matcher.patient import read_text
 HERE = Path(__file__).resolve().parent
 GIVEN = SHARED / "bench" / "dev" / "vignettes" / "vignettes.jsonl"
 OURS = sorted((HERE / "data").glob("vignettes-*.jsonl"))
-SEED = HERE / "data" / "seed-vignettes.jsonl"
+SEEDS = sorted((HERE / "data").glob("seed-vignettes*.jsonl"))
 ONCOLOGY = HERE / "data" / "oncology-trials"
 
 
@@ -97,7 +97,7 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=0, help="print N wrong verdicts per set with their failing criteria")
     parser.add_argument("--by-file", action="store_true", help="also report each file of ours")
     args = parser.parse_args()
-    given, ours, seed = read_rows([GIVEN]), read_rows(OURS), read_rows([SEED])
+    given, ours, seed = read_rows([GIVEN]), read_rows(OURS), read_rows(SEEDS)
     ids = {r["nct_id"] for r in given + ours + seed}
     trials = load_trials(ids)
     if ONCOLOGY.exists():
@@ -109,7 +109,10 @@ def main() -> int:
         for path in OURS:
             report(path.name, score(read_rows([path]), trials, 0))
     if seed:
-        report("seed (benchmarks/data/seed-vignettes.jsonl)", score(seed, trials, args.show))
+        report("seed (benchmarks/data/seed-vignettes*.jsonl)", score(seed, trials, args.show))
+    if args.by_file:
+        for path in SEEDS:
+            report(path.name, score(read_rows([path]), trials, 0))
     return 0
 
 

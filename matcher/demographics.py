@@ -116,8 +116,8 @@ def read_age(text: str) -> tuple[float | None, bool]:
                 return round(age, 2), False
     if born and 0 <= date.today().year - int(born.group(1)) <= 120:
         return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
-    if fallback is not None:
-        return fallback, False
+    if fallback is not None and not _SELF_HEALTH.search(text):
+        return fallback, False  # not when the writer speaks of their own health ("I'm pregnant, my son is 3")
     m = _DECADE.search(text)
     if m:
         base = _DECADES[m.group(2).lower()]
@@ -141,7 +141,7 @@ _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
 # the writer speaking of their own health ("My husband says I snore and I have sleep apnea"): the writer is the patient
 _SELF_HEALTH = re.compile(r"\b(?:i|i['’]ve|i['’]m)\s+(?:also\s+|still\s+)?(?:have(?!\s+to)|had|snore|take(?!\s+(?:him|her|them|my))|"
                           r"took(?!\s+(?:him|her|them|my))|am on|['’]m on|was diagnosed|were diagnosed|suffer|get\s+(?!him|her|them)|"
-                          r"feel|['’]ve had|have had|am \d|['’]m \d|was born|smoke|drink)\b", re.I)
+                          r"feel|['’]ve had|have had|am \d{1,3}|['’]m \d{1,3}|\d{1,3}\b(?!\s*(?:weeks?|months?|%))|was born|smoke|drink|(?:am\s+)?(?:\d{1,2}\s*(?:weeks?|wks?|months?)\s+)?(?:pregnant|breastfeeding|nursing))\b", re.I)
 _FAMILY_CONTEXT = re.compile(r"(family history|history in|runs in|side of the family|had|died|passed|diagnosed)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
 

@@ -734,6 +734,11 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = Verdict(UNKNOWN, f"This exclusion rules out {pretty(c.concept)}, which the trial's inclusion criteria "
                                      "require, so it cannot mean what it says; ask the study team.",
                             f"Does this exclusion apply to you: “{short(criterion.text)}”?")
+            if v.verdict == FAIL and criterion.section == "exclusion" and c.start >= _counted_from(criterion.text):
+                # "BMI >= 35 with more than one of the following: ...": one item alone does not exclude
+                v = Verdict(UNKNOWN, f"{v.reason} But this criterion excludes only together with a number of other "
+                                     "items it lists, which we could not count.",
+                            f"Does this apply to you: “{short(criterion.text)}”?")
             # a constraint fails the patient only when the criterion was read whole around it
             if v.verdict == FAIL and (c.unexplained is None or c.unexplained):
                 v = _unread(criterion, c, v)
@@ -754,8 +759,24 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
 
 
 # "Age >= 75, or age 18 to 74 with at least one of the following: ..."
-_ALTERNATIVES = re.compile(r"\b(?:(?:at least|any) (?:one|two|three|\d) of the following|any of the following|"
+_ALTERNATIVES = re.compile(r"\b(?:(?:at least|any|more than) (?:one|two|three|\d) of the following|any of the following|"
                            r"(?:one|two|\d) or more of the following|either)\b", re.I)
+# an exclusion that counts its items, or joins an item to a list: "two or more of the following",
+# "BMI >= 35 with more than one of the following", "diabetes and at least one of the following"
+_COUNTED = re.compile(r"\b(?:(?:more than|over)\s+(?:one|two|three|\d)|at least\s+(?:two|three|four|[2-9])|"
+                      r"(?:two|three|four|[2-9])\s+or\s+more|(?:two|three|four|[2-9]))\s+of\s+the\s+following|"
+                      r"(?<!patients )(?<!subjects )(?<!participants )(?<!persons )(?<!people )(?<!those )(?<!individuals )"
+                      r"\b(?:with|and|plus|combined with)\s+(?:at least\s+(?:one|1)|(?:one|1)\s+or\s+more)\s+of\s+the\s+following", re.I)
+
+
+@lru_cache(maxsize=2**15)
+def _counted_from(text: str) -> int:
+    """Where the item that counts what follows begins (its clause: "BMI >= 40; or BMI >= 35 with
+    more than one of the following" counts from "or BMI >= 35"), or past the end."""
+    m = _COUNTED.search(text)
+    if m is None:
+        return len(text) + 1
+    return max(text.rfind(";", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
 
 
 @lru_cache(maxsize=2**15)

@@ -24,7 +24,7 @@ from .models import Fact, Patient
 from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .timing import TimingError, clause_of, days_since, latest_timing, timing
-from .units import UnitError, analyte_for, measured_by, to_canonical
+from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
 
@@ -44,7 +44,13 @@ def _measurements(doc: Doc) -> list[Fact]:
     # a finding that is also a lab's name ("proteinuria 3.5 g/day", "fever of 39.2 °C") gives
     # the lab's value too when one follows in the lab's units; the finding itself stays a condition
     labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and measured_by(e.text))]
+    paired = _slash_pairs(doc, labs, quantities)
     for i, lab in enumerate(labs):
+        if i in paired:
+            fact = _pair_fact(doc, lab, *paired[i])
+            if fact is not None:
+                facts.append(fact)
+            continue
         nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
         start, end = clause_of(doc, lab)
         near = [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
@@ -88,6 +94,42 @@ def _measurements(doc: Doc) -> list[Fact]:
     return facts
 
 
+_PAIR_VALUES = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+
+
+def _slash_pairs(doc: Doc, labs: list[Span], quantities: list[Span]) -> dict[int, tuple[float | None, str | None]]:
+    """Two tests written as a pair with their values as one: "AST/ALT 30/25 U/L" gives AST 30
+    and ALT 25; "AST/ALT 30" gives neither (which one is 30?). Lab index -> (value, unit)."""
+    out: dict[int, tuple[float | None, str | None]] = {}
+    text = doc_text(doc)
+    for i in range(len(labs) - 1):
+        first, second = labs[i], labs[i + 1]
+        if text[first.end_char : second.start_char].strip() != "/" or i in out:
+            continue
+        q = next((q for q in quantities if second.end <= q.start <= second.end + 2), None)
+        m = _PAIR_VALUES.fullmatch(q.text.strip()) if q is not None else None
+        unit_text = re.match(r"\s*([^\s,;()]+)", text[q.end_char :]) if q is not None else None
+        unit = normalize_unit(unit_text.group(1)) if unit_text else None
+        if m:
+            out[i], out[i + 1] = (float(m.group(1)), unit), (float(m.group(2)), unit)
+        elif q is not None:
+            out[i], out[i + 1] = (None, None), (None, None)
+    return out
+
+
+def _pair_fact(doc: Doc, lab: Span, value: float | None, unit: str | None) -> Fact | None:
+    analyte = analyte_for(lab.ent_id_)
+    if value is None or analyte is None:
+        return None
+    try:
+        canonical, cu = to_canonical(value, unit, analyte.id)
+    except UnitError:
+        return None
+    if analyte.range and not (analyte.range[0] <= canonical <= analyte.range[1]):
+        return None
+    return Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu, negated=lab._.is_negated, text=lab.text)
+
+
 _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"
                            r"(?:not|isn't|is not|am not|'m not)\s+allergic\s+to\s+anything|no\s+allergy)\b", re.I)
 
@@ -129,6 +171,24 @@ def _elided(doc: Doc, ent: Span) -> list[str]:
     return [found[1]] if found and found[0] == "CONDITION" and found[1] != ent.ent_id_ else []
 
 
+# "after my first pregnancy", "during her last pregnancy", "two pregnancies": a pregnancy as a past event
+_PREGNANCY_EVENT = re.compile(r"\b(?:(?:after|since|before|following|from|during|in|with)\s+(?:my|her|the|a|each|both|every)\s+"
+                              r"(?:(?:first|second|third|fourth|last|previous|prior|earlier|older|\d(?:st|nd|rd|th))\s+)?"
+                              r"|(?:my|her|a|the)\s+(?:first|second|third|fourth|last|previous|prior|earlier|\d(?:st|nd|rd|th))\s+)$", re.I)
+
+
+def _past_pregnancy(doc: Doc, ent: Span) -> bool:
+    """A pregnancy named as an event of the past: by an ordinal or a preposition of time before
+    the noun ("a few months after my first pregnancy"), or in the plural ("three pregnancies")."""
+    text = ent.text.lower()
+    if not text.startswith("pregnanc"):
+        return False  # "pregnant", "expecting": a state, read by its own tense
+    if text.endswith("pregnancies"):
+        return True
+    before = doc_text(doc)[max(0, ent.start_char - 40) : ent.start_char]
+    return bool(_PREGNANCY_EVENT.search(before)) and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I)
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -167,6 +227,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 days, _ = timing(doc, ent)
                 if flags["negated"]:
                     patient.pregnant = False
+                elif _past_pregnancy(doc, ent):
+                    # "after my first pregnancy": says nothing of now, either way; but of who is described
+                    patient.sex = patient.sex or "female"
                 elif not flags["historical"] and (days is None or days < PAST_PREGNANCY_DAYS):
                     patient.pregnant = True
                 elif patient.pregnant is None:

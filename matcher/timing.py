@@ -33,7 +33,9 @@ _RELATIVE_DAYS = {
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
 # a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
-_SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?|iu|ml)\b\s*)?(?:(?:po|orally|by mouth|iv|sc)\s+)?"
+_SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mcg|µg|g|units?|iu|ml|puffs?|sprays?|tabs?|tablets?)?(?![\w/])\s*)?"
+                          r"(?:(?:nasal\s+|eye\s+)?(?:spray|sprays|inhaler|puffs?|tablets?|tabs?|pills?|capsules?|drops|injections?|shots?)\s+)?"
+                          r"(?:(?:po|orally|by mouth|iv|sc)\s+)?"
                           r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
                           r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid)\b", re.I)
 # "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
@@ -63,6 +65,9 @@ _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", 
                                         "september", "october", "november", "december"), 1)}
 _DATE = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
 _AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|earlier)\b", re.I)
+# "she'll probably need a hip replacement", "may need insulin": a need to come, not a treatment now
+_FUTURE_NEED = re.compile(r"\b(?:will|'ll|’ll|would|may|might|could|probably|likely|eventually)\s+(?:\w+\s+)?"
+                          r"(?:need|needs|require|requires)\b", re.I)
 _STOP_WORDS_RE = re.compile(
     r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
     r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got)\b", re.I)
@@ -109,6 +114,10 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     others = [e for e in doc.ents if e.label_ == ent.label_ and e != ent]
     start = max([start] + [e.end_char for e in others if e.end_char <= ent.start_char])
     end = min([end] + [e.start_char for e in others if e.start_char >= ent.end_char])
+    # an aside in brackets speaks of the mention before it: "Plaquenil (still on it), methotrexate"
+    closed = doc_text(doc).rfind(")", start, ent.start_char)
+    if closed >= 0 and doc_text(doc).rfind("(", start, closed) >= 0:
+        start = closed + 1
     clause = doc_text(doc)[start:end]
     days = None
     # "4 weeks ago", "in the past month": a time since; "for 18 months" is a duration, not one
@@ -134,7 +143,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
     current = bool(_CURRENT_RE.search(doc_text(doc)[start : ent.start_char]) or _SCHEDULE_RE.match(doc_text(doc)[ent.end_char : min(end, ent.end_char + 40)])
                    or _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end])) \
-        and not _STOP_WORDS_RE.search(clause)
+        and not _STOP_WORDS_RE.search(clause) and not _FUTURE_NEED.search(doc_text(doc)[start : ent.start_char])
     if days is None:
         # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it
         nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*last (?:dose|treatment|infusion|cycle|injection)[^.;]{0,60})",

@@ -88,6 +88,14 @@ def facts(text: str, concept: str):
     ("HIV/HCV negative", "hepatitis c"),
     # a result word after a name of several tokens ("hepatitis B surface antigen")
     ("Hepatitis B surface antigen neg.", "hepatitis b"),
+    # a listed test we have no name for does not end the list; nor does a sign written against a name
+    ("anti-HCV, HIV and CMV IgG negative.", "hiv infection"),
+    ("anti-HCV, HIV and RPR negative.", "hepatitis c"),
+    ("HBsAg, anti-HBc, anti-HCV, HIV and treponemal serology negative", "hepatitis b"),
+    ("HBsAg-, anti-HCV-, HIV-, RPR NR.", "hiv infection"),
+    ("HBsAg-, anti-HCV-, HIV-, RPR NR.", "syphilis"),
+    ("HIV-/HCV- ", "hepatitis c"),
+    ("IGRA negative, HIV neg", "latent tuberculosis"),
 ])
 def test_results_after_slash_lists_and_long_names_are_negated(text, concept):
     found = facts(text, concept)
@@ -95,8 +103,8 @@ def test_results_after_slash_lists_and_long_names_are_negated(text, concept):
 
 
 @pytest.mark.parametrize("text, concept", [
-    ("anti-HBc pos (resolved).", "hepatitis b"),
-    ("Hepatitis B core antibody positive (resolved)", "hepatitis b"),
+    ("anti-HBc pos (resolved).", "hepatitis b core antibody"),
+    ("Hepatitis B core antibody positive (resolved)", "hepatitis b core antibody"),
     ("compensated cirrhosis from the old hep C", "hepatitis c"),
     ("an old MI on his ECG", "myocardial infarction"),
 ])
@@ -199,3 +207,76 @@ def test_denials_reach_over_lists_and_brackets_but_not_past_a_clause(text, conce
         assert not [f for f in found if f.asserted]
     else:
         assert found and all(f.negated is negated for f in found)
+
+
+# -- a core antibody is an exposure, not an infection ---------------------------------------------------
+def test_a_core_antibody_alone_is_not_hepatitis_b():
+    found = facts("Anti-HBc positive with negative HBsAg and undetectable HBV DNA.", "hepatitis b")
+    assert found and all(f.negated for f in found)
+    assert [f.negated for f in facts("Anti-HBc positive, HBsAg negative.", "hepatitis b core antibody")] == [False]
+
+
+@pytest.mark.parametrize("text", [
+    "She has never been told she has osteoporosis.",
+    "I was never told that I had osteoporosis.",
+    "Nobody ever told me I have osteoporosis.",
+    "No one has ever said she has osteoporosis.",
+])
+def test_never_told_denies_the_condition(text):
+    found = facts(text, "osteoporosis")
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I've never been on Evista, calcitonin, Fosamax or any other bone drug.", "alendronate"),
+    ("She has never been prescribed methotrexate or Imuran.", "azathioprine"),
+    ("Never tried Humira, Enbrel or Remicade.", "infliximab"),
+])
+def test_never_been_on_denies_every_listed_drug(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Her orthopedist says she'll probably need a hip replacement someday.", "hip replacement"),
+    ("He will eventually need dialysis.", "dialysis"),
+    ("My doctor says I might need a knee replacement down the road.", "knee replacement"),
+])
+def test_a_treatment_needed_some_day_is_not_current(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.hypothetical and not f.current for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I had a depressive episode in my 30s that got better with therapy.", "depression"),
+    ("She had shingles in her early 40s.", "herpes zoster"),
+    ("I had asthma that got better.", "asthma"),
+])
+def test_an_episode_in_a_past_decade_or_that_got_better_is_past(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.historical for f in found)
+
+
+def test_an_aside_in_brackets_belongs_to_the_drug_before_it():
+    (mtx,) = facts("She's been through Plaquenil (still on it, eye checks are fine), methotrexate, Imuran.", "methotrexate")
+    assert not mtx.current
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, I'm 30 and was diagnosed with lupus a few months after my first pregnancy.",
+    "Lupus flared during my last pregnancy in 2019.",
+    "She has had three pregnancies.",
+])
+def test_a_pregnancy_named_as_a_past_event_says_nothing_of_now(text):
+    p = read_text(text)
+    assert p.pregnant is None and p.sex == "female"
+
+
+@pytest.mark.parametrize("text, ast, alt", [
+    ("AST/ALT 30/25", 30, 25),
+    ("AST/ALT: 41/38 U/L, bili 0.6", 41, 38),
+    ("AST/ALT 30", None, None),  # which one is 30?
+])
+def test_paired_tests_take_their_own_values(text, ast, alt):
+    values = {f.concept: f.value for f in read_text(text).facts if f.kind == "measurement"}
+    assert values.get("ast") == ast and values.get("alt") == alt

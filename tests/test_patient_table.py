@@ -129,6 +129,12 @@ def test_a_birth_year_gives_an_approximate_age(text, born):
     ("36F with PBC. My baby is 5 months old and I'm still breastfeeding her.", 36),
     ("I'm 40. My mother is 70 and lives with us.", 40),
     ("My baby is 5 months old and has eczema.", 0.42),  # nobody else's age: the baby is the one described
+    ("My daughter is 2 months old. I'm 29 and have asthma.", 29),  # the writer speaks of their own health
+    ("My son is 9. I'm 41 and have had Crohn's for ten years.", 41),
+    # the writer is the patient and gives no age: not the child's
+    ("I'm 8 weeks pregnant, my son is 3", None),
+    ("Our son is 3 and I am pregnant again.", None),
+    ("My baby is 5 months old and I'm still breastfeeding her.", None),
 ])
 def test_a_relatives_age_is_not_the_patients(text, age):
     from matcher.demographics import read_age

@@ -294,3 +294,65 @@ def test_a_permission_is_not_a_prohibition(text, section, patient):
 
 def test_a_denied_permission_still_forbids():
     assert verdict("Patients may not receive IVIG", "exclusion", "I get IVIG every month.") == "fail"
+
+
+# -- a cell count written per mL or per L means per µL: read as written it excludes everyone ------------
+@pytest.mark.parametrize("text, section", [
+    ("Proliferative Chronic myelomonocytic Leukaemia (leukocytes ≥ 12000/mL).", "exclusion"),  # NCT00495547
+    ("platelet counts less than 100,000/ml", "exclusion"),
+    ("ANC less than 750/ml", "exclusion"),
+    ("Platelet count greater than or equal to 90,000/mL", "inclusion"),
+    ("granulocyte count (AGC) greater than or equal to 1,000/mL", "inclusion"),
+])
+def test_a_count_per_ml_is_asked_not_judged(text, section):
+    form = {"measurements": [{"name": "WBC", "value": 3.1, "unit": "10^9/L"},
+                             {"name": "platelets", "value": 60, "unit": "10^9/L"},
+                             {"name": "ANC", "value": 0.6, "unit": "10^9/L"}]}
+    got = verdict(text, section, form=form)
+    assert got != "fail" and (section == "exclusion" or got == "unknown")  # 60 would pass "90,000/mL" read as written
+    assert verdict("platelets < 100,000/mm3", "exclusion", form=form) == "fail"  # per mm3 is read
+
+
+# -- an exclusion that counts items, or joins one to a list, does not exclude on one item ----------------
+@pytest.mark.parametrize("text, patient", [
+    ("BMI ≥ 40; or BMI ≥ 35 with more than one of the following: age > 45, systolic blood pressure > 140 mm Hg, "
+     "diastolic blood pressure > 90 mm Hg, known hyperlipidemia;", "47 yo man, BMI 36, BP 128/82"),  # NCT00497055
+    ("Two or more of the following: diabetes, hypertension, current smoking", "I have diabetes."),
+    ("Diabetes with at least one of the following: retinopathy, nephropathy or neuropathy", "I have type 2 diabetes."),
+    ("Fever plus 3 or more of the following: temperature instability, tachycardia, hypotension",
+     "She has a fever of 38.6 C."),
+])
+def test_an_exclusion_counting_its_items_is_not_failed_by_one(text, patient):
+    assert verdict(text, "exclusion", patient) != "fail"
+
+
+def test_a_counted_item_leaves_the_items_before_it_read():
+    text = ("BMI ≥ 40; or BMI ≥ 35 with more than one of the following: age > 45, systolic blood pressure > 140 mm Hg, "
+            "known hyperlipidemia;")
+    assert verdict(text, "exclusion", "47 yo man, BMI 42") == "fail"
+    assert verdict("Any of the following: diabetes, hypertension", "exclusion", "I have diabetes.") == "fail"
+
+
+# -- the examples of an item share its qualifier: "concurrent hormonal therapy (eg, tamoxifen, HRT)" -------
+@pytest.mark.parametrize("text, patient", [
+    ("Is receiving concurrent immunotherapy, hormonal therapy (eg, tamoxifen, hormone replacement therapy), or radiation "
+     "therapy.", "She took combined HRT (Prempro) for about 3 years but stopped it 2 years ago."),  # NCT00493870
+    ("No concurrent anticoagulation therapy (e.g., heparin)", "I had heparin injections after surgery in 2015."),
+    ("Concurrent H2 histamine inhibitors (e.g., ranitidine, famotidine, or cimetidine) not allowed",
+     "Took famotidine for a few weeks in 2019, not since."),
+])
+def test_examples_in_brackets_carry_the_items_qualifier(text, patient):
+    assert verdict(text, "exclusion", patient) != "fail"
+
+
+# -- a molecule given by several routes: a nasal spray is not an inhaled corticosteroid ------------------
+@pytest.mark.parametrize("patient, inhaled, nasal", [
+    ("I use Flonase every day for hay fever.", False, True),
+    ("Nasonex spray daily for allergies.", False, True),
+    ("Takes Flovent 2 puffs twice a day for asthma.", True, False),
+    ("On Advair 250/50 twice daily.", True, False),
+    ("Uses Symbicort daily.", True, False),
+])
+def test_a_steroids_route_decides_which_class_it_is(patient, inhaled, nasal):
+    assert (verdict("Current use of inhaled corticosteroids", "exclusion", patient) == "fail") == inhaled
+    assert (verdict("Current use of intranasal corticosteroids", "exclusion", patient) == "fail") == nasal

@@ -76,6 +76,9 @@ _COORD_TARGET = re.compile(
 )
 DISTRIBUTIVE = {"current", "concurrent", "concomitant", "active", "prior", "previous", "known", "ongoing", "history", "planned"}
 LOWER_IS_BETTER = {"ecog performance status", "who performance status", "nyha class"}
+# between two items of one list: a connector, a bracket opening examples of the item before, or closing them
+_LIST_GAP = re.compile(r"\s*[)\]]?\s*(?:(?:,|or|and|and/or|/)\s*(?:or\s+)?)?(?:[(\[]\s*)?"
+                       r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance)\s*[,:]?\s*)?", re.I)
 GENERIC_HEADS = {"infection", "disease", "disorder", "malignancy", "cancer", "tumor"}
 _SUBCLAUSE = re.compile(r"\b(?:or|and)\s+(?:who|subjects|patients|participants|those|individuals|persons)\b", re.I)
 JUDGEMENT_IDS = {"investigator judgement", "contraindication to study treatment"}
@@ -145,6 +148,12 @@ def _constraint(kind: str, concept: str, span: Span, negated: bool = False, **kw
     )
 
 
+# cell counts that criteria write per mL or per L mean per µL (every such bound in the
+# bundled corpus: "platelet count >= 100,000/mL", "ANC less than 750/ml"); read as
+# written they exclude everyone or no one
+_MISWRITTEN_COUNT_UNITS = frozenset({"/mL", "/L"})
+
+
 def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
     data = q._.quantity
     out = []
@@ -159,6 +168,8 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
             comparator = "<=" if (comparator == "better") == lower_better else ">="
         if comparator in (None, "="):
             continue  # a bare number in a criterion is not a bound
+        if unit in _MISWRITTEN_COUNT_UNITS and analyte.canonical_unit in ("10^9/L", "/µL"):
+            continue  # "leukocytes >= 12000/mL", "platelets > 100,000/ml": meant per µL; unread, so asked
         if data["relative_to"]:
             canonical_unit, lo, hi = None, value, value_max
         elif analyte.kind == "score" and unit in SCORE_UNITS:
@@ -514,8 +525,10 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             kind = "condition" if ent.label_ == "CONDITION" else "therapy"
         quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
         carried = []
-        if last is not None and re.fullmatch(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+)?", doc_text(doc)[last.end : ent.start_char]):
-            # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list
+        gap = doc_text(doc)[last.end : ent.start_char] if last is not None else ""
+        if last is not None and gap.strip() and _LIST_GAP.fullmatch(gap):
+            # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list,
+            # and for the examples of an item ("concurrent hormonal therapy (eg, tamoxifen, HRT), or radiation")
             quals += [q for q in last.qualifiers if q in DISTRIBUTIVE and q not in quals]
         if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc_text(doc)[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
             quals.append("other")
@@ -615,7 +628,8 @@ def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
 def _negated_at(doc: Doc, clause: _Clause, start: int, reach: int = 8) -> bool:
     """A negation cue before character ``start`` in the clause, close enough to reach it."""
     lo = doc[clause.start].idx
-    return any(cue.label_ == "NEGATED" and lo <= cue.start_char and cue.end_char <= start
+    # a sign ("ER-, PR-") is a result of the name it is written against, never a negation of what follows
+    return any(cue.label_ == "NEGATED" and cue.text[:1].isalnum() and lo <= cue.start_char and cue.end_char <= start
                and len(doc_text(doc)[cue.end_char:start].split()) <= reach and "(" not in doc_text(doc)[cue.end_char:start]
                for cue in doc.spans.get("cues", []))
 

@@ -1,8 +1,8 @@
 """ConText-style modifiers of entities: negation, history, family, hypothetical,
 possible, and exception ("except non-melanoma skin cancer").
 
-Rules are data (``resources/rules/context.json``): each has a literal, a
-category and a direction. A FORWARD cue modifies entities after it up to
+Rules are data (``resources/rules/context.json``): each has a literal (or a
+spaCy token ``pattern``, the literal then naming it), a category and a direction. A FORWARD cue modifies entities after it up to
 ``max_scope`` tokens, a TERMINATE cue, or the end of the clause (``;`` or a
 sentence end); BACKWARD looks left the same way. EXCEPTION cues reach past
 ``;`` to the end of the sentence, since exception lists are often written
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .. import resources
@@ -51,10 +51,13 @@ class ContextRule:
     max_scope: int = DEFAULT_SCOPE
     list: bool = False
     allowed_types: frozenset[str] | None = None  # entity labels the cue modifies (None: every label)
+    # spaCy token patterns matched instead of the literal, which then names the rule
+    # (as medspaCy's ConTextRule): one rule for "never (been) told (that) she/he/I has/have"
+    pattern: tuple | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRule":
-        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types"}
+        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern"}
         if unknown:
             raise ValueError(f"context rule {data!r}: unknown keys {sorted(unknown)}")
         if not isinstance(data.get("literal"), str) or not data["literal"].strip():
@@ -65,7 +68,12 @@ class ContextRule:
         if types is not None and (not isinstance(types, list) or not types
                                   or not all(isinstance(t, str) and t.isupper() for t in types)):
             raise ValueError(f"context rule {data!r}: allowed_types must be a non-empty list of entity labels")
-        rule = cls(**{**data, "allowed_types": frozenset(types) if types is not None else None})
+        pattern = data.get("pattern")
+        if pattern is not None and (not isinstance(pattern, list) or not pattern
+                                    or not all(isinstance(t, dict) and t for t in pattern)):
+            raise ValueError(f"context rule {data!r}: pattern must be a non-empty list of token objects")
+        rule = cls(**{**data, "allowed_types": frozenset(types) if types is not None else None,
+                      "pattern": tuple(pattern) if pattern is not None else None})
         if (rule.category == "PSEUDO") != (rule.direction == "PSEUDO"):
             raise ValueError(f"context rule {data!r}: category PSEUDO goes with direction PSEUDO")
         if rule.list and rule.direction != "BACKWARD":
@@ -181,6 +189,9 @@ def _slash_joined(doc: Doc, i: int) -> bool:
     return before or after
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+
+
 def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
     """Entities of the coordinated list that ends just before token ``start``:
     walking left over entities and list words, within the clause."""
@@ -193,13 +204,17 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
         if ent is not None:
             # past the first entity a result list holds tests ("HIV, hepatitis B and C negative"),
             # not "hypertension and diabetes, HIV negative"
-            if found and not ((ent.label_ == "CONDITION" and is_infection(ent.ent_id_)) or ent.label_ in ("LAB", "TEST")
+            if found and not ((ent.label_ == "CONDITION" and (is_infection(ent.ent_id_) or ent.ent_id_.endswith((" antibody", " antigen"))))
+                              or ent.label_ in ("LAB", "TEST")
                               or (ent.label_ == "PREGNANCY" and "test" in ent.text.lower())):
                 break
             found.append(ent)
             i = ent.start
-        elif doc[i - 1].lower_ in words or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1):
-            i -= 1  # a list word, an elided letter ("hepatitis B/C"), or a test we do not know in a slash list ("HIV/TPPA neg")
+        elif doc[i - 1].lower_ in words or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
+                or (_ACRONYM.fullmatch(doc[i - 1].text) and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
+            # a list word, an elided letter ("hepatitis B/C"), a test we do not know in a slash list
+            # ("HIV/TPPA neg") or as a listed acronym ("anti-HCV, HIV and CMV IgG negative")
+            i -= 1
         else:
             break
     return found
@@ -239,18 +254,31 @@ def _list_end(doc: Doc, ents: list[Span], stop: int, clause_ids: list[int]) -> i
     return max(stop, last)
 
 
+def _sign(doc: Doc, start: int, end: int) -> bool:
+    """A sign cue written against the word before it and ending that word ("HIV-,", "HBsAg- ")."""
+    attached = start > 0 and not doc[start - 1].whitespace_
+    ends = end == len(doc) or bool(doc[end - 1].whitespace_) or (doc[end].is_punct and doc[end].text not in "-(")
+    return attached and ends
+
+
 class ContextComponent:
     def __init__(self, nlp: Language, name: str = "matcher_context"):
         self.name = name
         self.rules = load_rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.pattern_matcher = Matcher(nlp.vocab)
         for i, rule in enumerate(self.rules):
-            self.matcher.add(str(i), [nlp.make_doc(rule.literal)])
+            if rule.pattern is None:
+                self.matcher.add(str(i), [nlp.make_doc(rule.literal)])
+            else:
+                self.pattern_matcher.add(str(i), [list(rule.pattern)], greedy="LONGEST")
 
     def __call__(self, doc: Doc) -> Doc:
         cues = []
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in [*self.matcher(doc), *self.pattern_matcher(doc)]:
             rule = self.rules[int(doc.vocab.strings[match_id])]
+            if not rule.literal[0].isalnum() and not _sign(doc, start, end):
+                continue  # a sign is a result only against its test: "HIV-", not "HIV - stable" or "IL-6"
             cues.append((start, end, rule))
         # a cue inside an entity ("non-melanoma", "negative" in a test name) is part of its name
         ents = list(doc.ents)

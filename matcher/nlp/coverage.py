@@ -145,6 +145,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     inside = _covering(covered, len(doc_text(doc)))
     words: list[tuple[int, str]] = []
     for i, text in enumerate(texts):
+        if text == "-" and i and not inside[starts[i]] and not doc[i - 1].whitespace_ and doc[i].whitespace_ \
+                and texts[i - 1][-1:].isalnum():
+            # a suspended hyphen: "CYC- or methotrexate- induced pneumonitis" names a cause, completed later
+            words.append((starts[i - 1], texts[i - 1] + "-"))
+            continue
         if inside[starts[i]] or not any(ch.isalpha() for ch in text):
             continue
         tok = doc[i]

@@ -29,9 +29,12 @@ def criteria_tokenizer(nlp: Language) -> Tokenizer:
         r"(?<=[0-9])/(?=[A-Za-zµμ])",  # 100/mm3
         r"(?<=[)\]])/(?=[A-Za-z(])",  # (ALT)/aspartate
         r"(?<=[A-Za-z0-9])[)\]](?=/)",
+        r"(?<=[A-Za-z0-9])-(?=/[A-Za-z])",  # HIV-/HCV-
+        r"(?<=-)/(?=[A-Za-z])",
     ]
     prefixes = list(defaults.prefixes) + [rf"[{COMPARATOR_CHARS}]", r"[•▪●◦·]"]
-    suffixes = list(defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%", r"(?<=[A-Z])\."]
+    # "HIV-, HBsAg-": a result sign written against a test's name (the name is matched on its own)
+    suffixes = list(defaults.suffixes) + [rf"[{COMPARATOR_CHARS}]", r"%", r"(?<=[A-Z])\.", r"(?<=[A-Za-z0-9])-"]
     # "hepatitis B." and "vitamin D." end sentences far more often than they are initials
     rules = {k: v for k, v in defaults.tokenizer_exceptions.items() if not (len(k) == 2 and k[0].isalpha() and k[1] == ".")}
     return Tokenizer(

@@ -220,7 +220,7 @@ def _context(data: Any, at: _At) -> None:
         literal = rule.get("literal") if isinstance(rule, dict) else None
         r = at.at(f"rule {i}" + (f" ({_got(literal)})" if isinstance(literal, str) else ""))
         _object(rule, r)
-        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types"), what="rule")
+        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern"), what="rule")
         _text(literal, r, "literal")
         direction, category = rule["direction"], rule["category"]
         if not isinstance(direction, str) or direction not in DIRECTIONS:
@@ -240,6 +240,11 @@ def _context(data: Any, at: _At) -> None:
                 raise r.error("R005", "list", expected="true or false", got=_describe(rule["list"]))
             if rule["list"] and direction != "BACKWARD":
                 raise r.error("R025", "list", got=direction)
+        if "pattern" in rule:
+            if not isinstance(rule["pattern"], list) or not rule["pattern"]:
+                raise r.error("R005", "pattern", expected="a non-empty list of token objects", got=_describe(rule["pattern"]))
+            for token in rule["pattern"]:
+                _token(token, r)
         if "allowed_types" in rule:
             types = rule["allowed_types"]
             if not isinstance(types, list) or not types or not all(isinstance(t, str) and t in LABELS for t in types):
