@@ -356,3 +356,11 @@ def test_examples_in_brackets_carry_the_items_qualifier(text, patient):
 def test_a_steroids_route_decides_which_class_it_is(patient, inhaled, nasal):
     assert (verdict("Current use of inhaled corticosteroids", "exclusion", patient) == "fail") == inhaled
     assert (verdict("Current use of intranasal corticosteroids", "exclusion", patient) == "fail") == nasal
+
+
+# -- a suspended hyphen names a cause completed later; it is not a result sign ("HIV-") -----------------
+def test_a_suspended_hyphen_is_not_a_negative_result():
+    text = "History of CYC- or methotrexate- induced pneumonitis with past treatment."  # NCT00004567 exc
+    assert verdict(text, "exclusion", "Lupus nephritis treated with cyclophosphamide in 2015, no lung problems.") != "fail"
+    (c, *_) = parse_criterion("Prior zidovudine- or stavudine-based regimens", "inclusion")
+    assert c.concept == "zidovudine" and c.polarity == "require"

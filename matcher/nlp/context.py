@@ -254,11 +254,29 @@ def _list_end(doc: Doc, ents: list[Span], stop: int, clause_ids: list[int]) -> i
     return max(stop, last)
 
 
+_COMPOUND_ENDS = {"related", "associated", "induced", "negative", "positive", "naive", "naïve", "refractory", "dependent",
+                  "resistant", "sensitive", "mediated", "containing", "based", "free", "like", "type"}
+
+
+def _completes_compound(word: str) -> bool:
+    """The word a suspended hyphen waits for: "CYC- or methotrexate- induced", "ER- and PR- negative"."""
+    return word.islower() and (word in _COMPOUND_ENDS or word.endswith("ed"))
+
+
 def _sign(doc: Doc, start: int, end: int) -> bool:
-    """A sign cue written against the word before it and ending that word ("HIV-,", "HBsAg- ")."""
+    """A sign cue written against the word before it and ending that word ("HIV-,", "HBsAg- "),
+    not a suspended hyphen ("CYC- or methotrexate- induced pneumonitis")."""
     attached = start > 0 and not doc[start - 1].whitespace_
     ends = end == len(doc) or bool(doc[end - 1].whitespace_) or (doc[end].is_punct and doc[end].text not in "-(")
-    return attached and ends
+    if not (attached and ends):
+        return False
+    j = end  # walk "X- or Y- ..." to the word after its last hyphen
+    while j < len(doc) and doc[j].lower_ in (",", "or", "and", "and/or", "/"):
+        k = next((k for k in range(j + 1, min(j + 5, len(doc))) if doc[k].text == "-"), None)
+        if k is None:
+            break
+        j = k + 1
+    return not (j < len(doc) and _completes_compound(doc[j].text))
 
 
 class ContextComponent:

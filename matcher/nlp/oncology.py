@@ -71,7 +71,9 @@ def vocabulary() -> _Vocabulary:
         r"\s*(?:is|was|were|:|=)?[\s-]*(" + variant + r"|" + status + r"|\d{1,3}\s*%)" + r"(?![A-Za-z0-9])", re.I)
     status_marker = re.compile(edge_l + r"(" + status + r")[\s-]+(?:for\s+)?(" + any_name + r")" + edge_r, re.I)
     listed = re.compile(
-        edge_l + r"((?:" + any_name + r")(?:\s*(?:,|/|and|or|&)\s*(?:" + any_name + r"))+)\s*(?:status\s*)?(?:are|were|is|was|all|both|:)?\s*(?:all\s+)?(" + status + r")" + edge_r, re.I)
+        # "ER/PR positive", "ER- or PR-positive" (a suspended hyphen: both positive)
+        edge_l + r"((?:" + any_name + r")(?:-?\s*(?:,|/|and/or|and|or|&)\s*(?:" + any_name + r"))+)[\s-]*(?:status\s*)?"
+        r"(?:are|were|is|was|all|both|:)?\s*(?:all\s+)?(" + status + r")" + edge_r, re.I)
     return _Vocabulary(names, data["status"], data["sites"], data["numbers"], re.compile(any_name, re.I),
                        marker_status, status_marker, listed)
 
@@ -151,7 +153,7 @@ def read_biomarkers(text: str) -> list[Biomarker]:
         taken.append((m.start(), m.end()))
     for m in voc.listed.finditer(text):
         status, detail = _status(m.group(2), "")
-        for part in re.split(r"\s*(?:,|/|and|or|&)\s*", m.group(1)):
+        for part in re.split(r"-?\s*(?:,|/|and/or|and|or|&)\s*", m.group(1)):
             if _which(part) in ("ER", "PR", "RET", "MET", "EGFR") and not part.isupper():
                 continue
             add(_which(part), status, detail, m.start(), m.end())

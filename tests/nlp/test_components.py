@@ -496,6 +496,10 @@ def test_a_non_cancer_stage_is_not_a_cancer_stage(text):
     ("MSI-H colorectal cancer", [("MSI", "high", "")]),
     ("prior anti-HER2 therapy", []),  # a drug, not a result
     ("KRAS G12C inhibitor", []),
+    # a suspended hyphen shares the status written after the last name
+    ("ER- or PR-positive patients", [("ER", "positive", ""), ("PR", "positive", "")]),
+    ("ER- and/or PR-positive breast cancer", [("ER", "positive", ""), ("PR", "positive", "")]),
+    ("HER2- or ER-negative", [("HER2", "negative", ""), ("ER", "negative", "")]),
 ])
 def test_biomarkers(text, found):
     assert [(b.name, b.status, b.detail) for b in read_biomarkers(text)] == found
