@@ -172,9 +172,10 @@ def _elided(doc: Doc, ent: Span) -> list[str]:
 
 
 # "after my first pregnancy", "during her last pregnancy", "two pregnancies": a pregnancy as a past event
-_PREGNANCY_EVENT = re.compile(r"\b(?:(?:after|since|before|following|from|during|in|with)\s+(?:my|her|the|a|each|both|every)\s+"
+# ("in her second pregnancy" is the one she is in)
+_PREGNANCY_EVENT = re.compile(r"\b(?:(?:after|since|before|following|from|during)\s+(?:my|her|the|a|each|both|every)\s+"
                               r"(?:(?:first|second|third|fourth|last|previous|prior|earlier|older|\d(?:st|nd|rd|th))\s+)?"
-                              r"|(?:my|her|a|the)\s+(?:first|second|third|fourth|last|previous|prior|earlier|\d(?:st|nd|rd|th))\s+)$", re.I)
+                              r"|(?:my|her|a|the)\s+(?:last|previous|prior|earlier)\s+)$", re.I)
 
 
 def _past_pregnancy(doc: Doc, ent: Span) -> bool:
