@@ -190,6 +190,17 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
     return bool(_PREGNANCY_EVENT.search(before)) and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I)
 
 
+def _restated(doc: Doc, ent: Span) -> bool:
+    """A broad condition word ("cancer", "infection") that its own clause names more narrowly
+    ("Her only cancer history is a basal cell skin cancer", "his infection, a shingles flare")."""
+    from .vocabulary import condition_ancestors
+
+    start, end = clause_of(doc, ent)
+    return any(other is not ent and other.label_ == "CONDITION" and start <= other.start_char < end
+               and ent.ent_id_ in condition_ancestors(other.ent_id_) and not other._.is_family
+               for other in doc.ents)
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -197,6 +208,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
+        if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
+            continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
             start, end = clause_of(doc, ent)
@@ -216,10 +229,13 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                                       value=dose, unit="mg/day" if dose is not None else None, **flags))
         elif ent.label_ == "PREGNANCY" and "test" in ent.text.lower():
             # a pregnancy test says something only with its result
-            after = doc[ent.end : ent.end + 4].text.lower()
-            if flags["negated"]:
+            # ("the pregnancy test at my screening visit last week came back positive")
+            _, end = clause_of(doc, ent)
+            after = doc_text(doc)[ent.end_char : min(end, ent.end_char + 60)].lower()
+            result = re.search(r"\b(positive|negative|neg)\b", after)
+            if flags["negated"] or (result and result.group(1) != "positive"):
                 patient.pregnant = False
-            elif ent.text.lower().startswith("positive") or "positive" in after:
+            elif ent.text.lower().startswith("positive") or result:
                 patient.pregnant = True
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
             if ent.ent_id_ == "planned pregnancy":

@@ -48,7 +48,9 @@ _CURRENT_RE = re.compile(
     r"needs|need|requires|require|depends on|dependent on)\b",
     re.I,
 )
-_PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(day|week|month|year)s?\s+ago\b", re.I)
+_PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
+                        r"(day|week|month|year|d|wk|mo|yr)s?\.?\s+ago\b", re.I)  # "4 d ago", "3 wks ago", "2 mos ago"
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4375, "year": 365.25, "d": 1, "wk": 7, "mo": 30.4375, "yr": 365.25}
 
 
 
@@ -199,5 +201,5 @@ def days_since(value: Any, field: str, today: dt.date) -> float:
         words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
         n = float(m.group(1)) if m.group(1)[0].isdigit() else words[m.group(1)]
-        return n * {"day": 1, "week": 7, "month": 30.4375, "year": 365.25}[m.group(2)]
+        return n * _UNIT_DAYS[m.group(2)]
     raise TimingError(field, f"cannot read {value!r} as a date or a time ago")

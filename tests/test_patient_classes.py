@@ -280,3 +280,37 @@ def test_a_pregnancy_named_as_a_past_event_says_nothing_of_now(text):
 def test_paired_tests_take_their_own_values(text, ast, alt):
     values = {f.concept: f.value for f in read_text(text).facts if f.kind == "measurement"}
     assert values.get("ast") == ast and values.get("alt") == alt
+
+
+def test_a_broad_condition_restated_by_a_narrower_one_is_that_one():
+    p = read_text("Her only cancer history is a small basal cell skin cancer removed from her nose in 2013.")
+    assert [f.concept for f in p.facts if f.kind == "condition"] == ["basal cell carcinoma"]
+    assert [f.concept for f in read_text("He has cancer.").facts] == ["malignancy"]
+
+
+@pytest.mark.parametrize("text, concept, days", [
+    ("IV CYC 500 mg given 4 d ago", "cyclophosphamide", 4),
+    ("MMF d/c 3 wk ago", "mycophenolate mofetil", 21),
+    ("rituximab 2 mos ago", "rituximab", 60.88),
+])
+def test_abbreviated_times_ago(text, concept, days):
+    (f,) = facts(text, concept)
+    assert f.days_ago == pytest.approx(days, abs=0.01)
+
+
+@pytest.mark.parametrize("text, pregnant", [
+    ("the pregnancy test at my screening visit last week came back positive", True),
+    ("I'm about 5 weeks along.", True),
+    ("My pregnancy test last week was negative, but I had my IUD taken out", False),
+])
+def test_a_pregnancy_tests_result_later_in_its_clause(text, pregnant):
+    assert read_text(text).pregnant is pregnant
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("Latest labs: hemoglobin 13.1, white count 2.1, neutrophils 1.5", "white blood cell count", 2.1),
+    ("EULAR/ACR 2019 score 8.", "eular/acr 2019 sle classification score", 8),
+    ("my rheumatologist said my classification score is 28", "eular/acr 2019 sle classification score", 28),
+])
+def test_lay_names_of_tests_and_scores(text, concept, value):
+    assert [f.value for f in facts(text, concept)] == [value]
