@@ -554,6 +554,13 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                            f"Are you currently taking {pretty(f.concept)}?")
         if "planned" in c.qualifiers:
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {pretty(c.concept)}.", f"Are you scheduled to have {pretty(c.concept)}?")
+        if c.polarity == "forbid" and not f.current and (f.historical or (f.days_ago or 0) > 30) \
+                and not (PAST_QUALIFIERS & set(c.qualifiers)) and not c.exceptions:
+            # "Treatment with levodopa" and a patient who stopped Sinemet in 2022: a bare exclusion
+            # may mean only the present, as for conditions
+            return Verdict(UNKNOWN, f"You had {what} {days_words(f.days_ago) if f.days_ago else 'in the past'}; this exclusion "
+                                    f"does not say whether past use counts.",
+                           f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
         verdict = _want(c, True)
         return Verdict(verdict, f"You have had {what}, which this trial {'excludes' if c.polarity == 'forbid' else 'requires'}.")
     if any(f.negated for f in facts):

@@ -190,6 +190,24 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
     return bool(_PREGNANCY_EVENT.search(before)) and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I)
 
 
+# a condition named by its test ("HBsAg", "PPD", "HIV antibody", "RPR"): asserted only by a positive result
+_TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
+                        r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
+_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
+                             r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|[1-9]\d*(?:[.,]\d+)?\s*(?:iu|copies|cop|c/ml|log))", re.I)
+
+
+def _positive_result(doc: Doc, ent: Span) -> bool:
+    """A positive result written with a test's name: "HBsAg positive", "positive PPD", "HIV+",
+    "tested positive for HIV", "HBV DNA 2,400 IU/mL"."""
+    text = doc_text(doc)
+    if re.search(r"\+|\b(?:positive|pos|reactive|seropositive)\b", ent.text, re.I):
+        return True
+    before = text[max(0, ent.start_char - 25) : ent.start_char]
+    return bool(_POSITIVE_AFTER.match(text, ent.end_char)
+                or re.search(r"\b(?:positive|reactive)\s+(?:for\s+|on\s+)?(?:an?\s+|the\s+)?$", before, re.I))
+
+
 def _restated(doc: Doc, ent: Span) -> bool:
     """A broad condition word ("cancer", "infection") that its own clause names more narrowly
     ("Her only cancer history is a basal cell skin cancer", "his infection, a shingles flare")."""
@@ -210,12 +228,15 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
+        if ent.label_ == "CONDITION" and asserted and _TEST_NAME.search(ent.text) and not _positive_result(doc, ent):
+            continue  # "PPD 0 mm", "HBsAg checked": a test named without a positive result says nothing
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
             start, end = clause_of(doc, ent)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|dx|dx'd|dxd|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
-            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|now|(?<!free )since|persist\w*|active)\b", doc_text(doc)[start:end], re.I):
+            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|(?<!not )now|(?<!free )(?<!none )(?<!nothing )(?<!not )(?<!never )since|persist\w*|"
+                                                             r"(?<!not )(?<!in)active)\b", doc_text(doc)[start:end], re.I):
                 flags["historical"] = True  # "had a stroke in 2016": an event long past
             for extra in _elided(doc, ent):  # "hepatitis B and C negative"
                 patient.facts.append(Fact("condition", extra, days_ago=days, text=ent.text, **flags))

@@ -314,3 +314,49 @@ def test_a_pregnancy_tests_result_later_in_its_clause(text, pregnant):
 ])
 def test_lay_names_of_tests_and_scores(text, concept, value):
     assert [f.value for f in facts(text, concept)] == [value]
+
+
+@pytest.mark.parametrize("text, concept, asserted", [
+    ("PPD 0 mm. CXR nl.", "latent tuberculosis", False),  # a test named without a positive result
+    ("HBsAg was checked last month.", "hepatitis b", False),
+    ("RPR 1:8", "syphilis", False),
+    ("positive PPD in 2015, treated with INH", "latent tuberculosis", True),
+    ("HBsAg+", "hepatitis b", True),
+    ("HIV antibody positive since 2019", "hiv infection", True),
+    ("HBV DNA 2,400 IU/mL", "hepatitis b", True),
+    ("tested positive for HIV in 2010", "hiv infection", True),
+])
+def test_a_test_name_asserts_its_condition_only_with_a_positive_result(text, concept, asserted):
+    assert any(f.asserted for f in facts(text, concept)) is asserted
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I was tested for HIV during pregnancy.", "hiv infection"),
+    ("They screened him for hepatitis C last year.", "hepatitis c"),
+])
+def test_tested_for_is_no_diagnosis(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("45M, HIV+ by ELISA. ARV-naive. CD4 260", "antiretroviral therapy"),
+    ("Treatment naive; ART naive.", "antiretroviral therapy"),
+])
+def test_naive_denies_the_treatment(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Definitive radiotherapy with concurrent weekly cisplatin planned.", "cisplatin"),
+    ("Tumor board recommends definitive radiotherapy.", "radiotherapy"),
+])
+def test_a_treatment_planned_or_recommended_is_not_had(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.hypothetical for f in found)
+
+
+def test_none_since_leaves_an_old_episode_in_the_past():
+    (f,) = facts("He had oral thrush treated about 18 months ago, none since.", "candidiasis")
+    assert f.historical

@@ -364,3 +364,39 @@ def test_a_suspended_hyphen_is_not_a_negative_result():
     assert verdict(text, "exclusion", "Lupus nephritis treated with cyclophosphamide in 2015, no lung problems.") != "fail"
     (c, *_) = parse_criterion("Prior zidovudine- or stavudine-based regimens", "inclusion")
     assert c.concept == "zidovudine" and c.polarity == "require"
+
+
+# -- a bare therapy exclusion and a treatment long stopped: asked, as for conditions -------------------
+@pytest.mark.parametrize("text", [
+    "Treatment with levodopa, dopamine agonists or any other antiparkinsonian medications.",  # NCT00005903 exc
+    "Use of levodopa",
+])
+def test_a_bare_therapy_exclusion_asks_about_past_use(text):
+    past = "He tried Sinemet in 2022 and it helped a little for a few months, but it stopped working."
+    assert verdict(text, "exclusion", past) == "unknown"
+    assert verdict(text, "exclusion", "He takes Sinemet three times a day.") == "fail"
+    assert verdict("Patients who have received levodopa", "exclusion", past) == "fail"  # ever
+    assert verdict("Prior treatment with levodopa", "exclusion", past) == "fail"
+
+
+# -- an exception whose object was not read leaves its item unread ----------------------------------------
+@pytest.mark.parametrize("text", [
+    "Concurrent use of antiretroviral agents other than those provided by the study, immunomodulators (other than "
+    "IVIG or corticosteroids), or other investigational drugs except for those in ACTG 254 and ACTG 219.",  # NCT00000851
+    "Concurrent use of antiretroviral agents other than those provided by the study.",
+])
+def test_an_exception_not_read_is_asked(text):
+    assert verdict(text, "exclusion", "My son has been on AZT syrup (Retrovir) daily for 2 years.") == "unknown"
+
+
+def test_the_examples_in_brackets_share_the_items_present_only_qualifier():
+    text = ("Co-existing Condition: Active fungal infection (cryptococcosis, histoplasmosis, blastomycosis, aspergillosis, "
+            "Candida esophagitis, thrush, vaginal candidiasis).")  # NCT00002122 exc
+    assert verdict(text, "exclusion", "He had oral thrush treated about 18 months ago, none since.") != "fail"
+    assert verdict(text, "exclusion", "He has oral thrush now, on nystatin.") == "fail"
+
+
+def test_a_backward_cue_at_a_clauses_start_does_not_hide_a_forward_one():
+    text = "Are negative for hepatitis B surface antigen."  # NCT00001136 inc
+    assert verdict(text, "inclusion", "My hepatitis B surface antigen was negative.") == "pass"
+    assert verdict(text, "inclusion", "HBsAg positive.") == "fail"

@@ -58,6 +58,9 @@ QUALIFIER_WORDS = (
     "other", "another", "additional", "second primary",
 )
 _QUALIFIER_RE = re.compile(r"\b(" + "|".join(re.escape(q) for q in sorted(QUALIFIER_WORDS, key=len, reverse=True)) + r")\b", re.I)
+# a verb in the past or perfect before a name: the criterion counts past use or events
+_PAST_VERB = re.compile(r"\b(?:received|had|taken|took|undergone|underwent|used|exposure\s+to|exposed\s+to|ever)\b", re.I)
+_PAST_QUALIFIER_WORDS = {"prior", "previous", "history", "past", "current", "concurrent", "concomitant", "active", "ongoing"}
 _PLANNED_RE = re.compile(r"\b(plan(?:s|ned|ning)?|scheduled|intend(?:s|ed)?|expect(?:s|ed)?)\b", re.I)
 _DISEASE_WORD = re.compile(r"\b(disease|diseases|lesions?|illness(?:es)?|dysfunction|disorders?|insufficiency|failure|impairment|involvement|abnormalit(?:y|ies)|conditions?)\b", re.I)
 # "Patients over 18 years": a person word, then a bound in years, and no duration words
@@ -120,6 +123,9 @@ def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
                  r"\bwho\s+(?:require|requires|need|needs)\b", left, re.I) \
             and "current" not in quals:
         quals.append("current")  # "currently receiving cytotoxic chemotherapy"
+    elif _PAST_VERB.search(left) and not (_PAST_QUALIFIER_WORDS & set(quals)) \
+            and not any(clause.start <= w.start < clause.end for w in doc.spans.get("windows", ())):
+        quals.append("prior")  # "who have received cisplatin", "had a stroke": ever (a window bounds it otherwise)
     # a qualifier inside the matched name stays one unless the concept itself says it
     # ("severe asthma" is read as asthma: "severe" must not be dropped; "chronic kidney disease" keeps its name)
     concept = (ent.ent_id_ or "").lower()
@@ -495,6 +501,7 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
     heading = _heading_end(doc)
     last: Constraint | None = None
     carried: list[str] = []
+    bracket: list[str] = []  # what the item before "(" says of every example it lists
     for ent in clause.ents:
         if r.in_window(ent):
             continue
@@ -526,6 +533,11 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
         quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
         carried = []
         gap = doc_text(doc)[last.end : ent.start_char] if last is not None else ""
+        if ")" in gap or "]" in gap:
+            bracket = []
+        if last is not None and re.match(r"\s*[(\[]", gap):
+            bracket = [q for q in last.qualifiers if q in DISTRIBUTIVE]
+        quals += [q for q in bracket if q not in quals]
         if last is not None and gap.strip() and _LIST_GAP.fullmatch(gap):
             # "Concurrent cytotoxic chemotherapy or radiation": the qualifier is said once for the list,
             # and for the examples of an item ("concurrent hormonal therapy (eg, tamoxifen, HRT), or radiation")

@@ -263,6 +263,17 @@ def _completes_compound(word: str) -> bool:
     return word.islower() and (word in _COMPOUND_ENDS or word.endswith("ed"))
 
 
+def _word_before(doc: Doc, start: int) -> bool:
+    """Whether a word precedes token ``start`` within its clause (back to ';', '.' or a line break)."""
+    for i in range(start - 1, -1, -1):
+        text = doc[i].text
+        if text in (";", ".") or "\n" in text:
+            return False
+        if any(ch.isalnum() for ch in text):
+            return True
+    return False
+
+
 def _sign(doc: Doc, start: int, end: int) -> bool:
     """A sign cue written against the word before it and ending that word ("HIV-,", "HBsAg- "),
     not a suspended hyphen ("CYC- or methotrexate- induced pneumonitis")."""
@@ -302,6 +313,9 @@ class ContextComponent:
         ents = list(doc.ents)
         inside = lambda s, e: any(ent.start <= s and e <= ent.end for ent in ents)  # noqa: E731
         cues = [c for c in cues if not inside(c[0], c[1])]
+        # a backward cue with no word before it in its clause has nothing to modify, and must not
+        # hide a forward one it overlaps ("Are negative for hepatitis B surface antigen")
+        cues = [c for c in cues if not (c[2].direction == "BACKWARD" and not _word_before(doc, c[0]))]
         # the longest cue wins where cues overlap ("no history of" over "no", "history of")
         cues.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         kept: list = []

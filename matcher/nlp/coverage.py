@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .. import resources
 from ..models import Constraint
@@ -92,12 +92,19 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("FEMALE", "MALE")]
     covered += [(w.start_char, w.end_char) for w in windows
                 if any(c.window is not None and c.window.text == w.text for c in constraints)]
-    understood = UNDERSTOOD_CUES if any(c.exceptions for c in constraints) else UNDERSTOOD_CUES - {"EXCEPTION"}
-    covered += [(s.start_char, s.end_char) for s in cues if s.label_ in understood and not _unless(s)]
-    if any(c.exceptions for c in constraints):
+    excepted = {x for c in constraints for x in c.exceptions}
+
+    def read(cue: Span) -> bool:
+        """An exception is read when what it excepts was: "other than IVIG" is, "other than those
+        provided by the study" is not."""
+        return any(e._.is_exception and e.ent_id_ in excepted and cue.end <= e.start <= cue.end + 6 for e in ents)
+
+    covered += [(s.start_char, s.end_char) for s in cues
+                if s.label_ in UNDERSTOOD_CUES and not _unless(s) and (s.label_ != "EXCEPTION" or read(s))]
+    if excepted:
         # what an exception says narrows the exception, never the rule: "except skin cancer with PFS > 5 yr"
         for cue in cues:
-            if cue.label_ == "EXCEPTION" and not _unless(cue):
+            if cue.label_ == "EXCEPTION" and not _unless(cue) and read(cue):
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
@@ -106,7 +113,6 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc_text(doc), m.end())])
             covered.append((m.start(), end))
     # entities carved out as exceptions of a constraint
-    excepted = {x for c in constraints for x in c.exceptions}
     covered += [(e.start_char, e.end_char) for e in ents if e._.is_exception and e.ent_id_ in excepted]
     # "any non-AZT antiretroviral drug" (constraints._carved_out)
     for e in ents:
