@@ -141,7 +141,7 @@ _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
 # the writer speaking of their own health ("My husband says I snore and I have sleep apnea"): the writer is the patient
 _SELF_HEALTH = re.compile(r"\b(?:i|i['’]ve|i['’]m)\s+(?:also\s+|still\s+)?(?:have(?!\s+to)|had|snore|take(?!\s+(?:him|her|them|my))|"
                           r"took(?!\s+(?:him|her|them|my))|am on|['’]m on|was diagnosed|were diagnosed|suffer|get\s+(?!him|her|them)|"
-                          r"feel|['’]ve had|have had|am \d{1,3}|['’]m \d{1,3}|\d{1,3}\b(?!\s*(?:weeks?|months?|%))|was born|smoke|drink|(?:am\s+)?(?:\d{1,2}\s*(?:weeks?|wks?|months?)\s+)?(?:pregnant|breastfeeding|nursing))\b", re.I)
+                          r"feel|['’]ve had|have had|am \d{1,3}|['’]m \d{1,3}|\d{1,3}\b(?!\s*(?:weeks?|months?|%))|was born|smoke|drink|(?:am\s+)?(?:\d{1,2}\s*(?:weeks?|wks?|months?)\s+)?(?:pregnant|breastfeeding|nursing)|give\s+(?:him|her|them)\s+breast\s*milk|pump(?:ing)?\s+(?:breast\s*)?milk)\b", re.I)
 _FAMILY_CONTEXT = re.compile(r"(family history|history in|runs in|side of the family|had|died|passed|diagnosed)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
 

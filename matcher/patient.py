@@ -69,6 +69,8 @@ def _measurements(doc: Doc) -> list[Fact]:
         analyte = analyte_for(lab.ent_id_)
         if analyte is None:
             continue
+        if _in_reference(doc_text(doc), start, lab.start_char):
+            continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
@@ -77,13 +79,15 @@ def _measurements(doc: Doc) -> list[Fact]:
             used.add(id(q))
             continue
         unit = data["unit"]
+        if data.get("unit_text") in _FLAGS and analyte.canonical_unit not in ("L", "mL"):
+            unit = None  # "WBC 1.9 L", "Hgb 10.8 L": a report's low/high flag, not litres
         try:
             if analyte.kind == "score" and unit in (None, "%", "points"):
                 canonical, cu = value, analyte.canonical_unit
             else:
                 canonical, cu = to_canonical(value, unit, analyte.id)
                 if analyte.range and unit is None and not (analyte.range[0] <= canonical <= analyte.range[1]):
-                    canonical, cu = to_canonical(value, "/µL", analyte.id)
+                    canonical, cu = _unitless(value, analyte)
         except UnitError:
             continue
         if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):
@@ -92,6 +96,35 @@ def _measurements(doc: Doc) -> list[Fact]:
         facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                           negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
     return facts
+
+
+# a lab report's flags after a value, and the words that introduce a normal range
+_FLAGS = {"L", "H", "LL", "HH"}
+_REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(?:range\b[\s:]*)?(?:[A-Za-z0-9.]+\s+)?$", re.I)
+def _in_reference(text: str, start: int, at: int) -> bool:
+    """Whether a test named at ``at`` gives a normal range: just after "ref"/"normal", or in a
+    bracket that opens with such a word."""
+    if _REFERENCE.search(text[max(start, at - 20) : at]):
+        return True
+    opened = text.rfind("(", start, at)
+    return opened >= 0 and ")" not in text[opened:at] and bool(
+        re.match(r"\(\s*(?:ref(?:erence)?|normal|nl|range)\b", text[opened : opened + 16], re.I))
+
+
+# units a bare number is tried in, in order, when it is implausible in the analyte's own:
+# counts per µL ("ANC 1500"), then the US units people write without saying them ("Hgb 10.8")
+_UNITLESS = ("/µL", "g/dL")
+
+
+def _unitless(value: float, analyte) -> tuple[float, str | None]:
+    for unit in _UNITLESS:
+        try:
+            canonical, cu = to_canonical(value, unit, analyte.id)
+        except UnitError:
+            continue
+        if analyte.range[0] <= canonical <= analyte.range[1]:
+            return canonical, cu
+    raise UnitError(f"{value} without a unit is implausible for {analyte.id}")
 
 
 _PAIR_VALUES = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")

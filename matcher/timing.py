@@ -28,7 +28,7 @@ class TimingError(MatcherError, ValueError):
 
 
 _RELATIVE_DAYS = {
-    "today": 0, "this morning": 0, "tonight": 0, "yesterday": 1, "last night": 1, "last week": 7,
+    "today": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "earlier today": 0, "tonight": 0, "yesterday": 1, "last night": 1, "last week": 7,
     "last month": 30, "last year": 365, "this week": 3, "this month": 15,
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)

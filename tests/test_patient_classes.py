@@ -360,3 +360,34 @@ def test_a_treatment_planned_or_recommended_is_not_had(text, concept):
 def test_none_since_leaves_an_old_episode_in_the_past():
     (f,) = facts("He had oral thrush treated about 18 months ago, none since.", "candidiasis")
     assert f.historical
+
+
+# -- a pasted lab report: flags, normal ranges and numbers written without units ----------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("WBC 1.9 L\nHgb 10.8 L\nPLT 142", "white blood cell count", 1.9),  # "L" is the low flag, not litres
+    ("WBC 1.9 L\nHgb 10.8 L\nPLT 142", "hemoglobin", 108),  # a bare Hgb of 10.8 is g/dL
+    ("ANC 1.4 L, Creat 0.9 mg/dL", "absolute neutrophil count", 1.4),
+    ("hemoglobin around 7.5 and platelets around 70", "hemoglobin", 75),
+    ("albumin 3.5", "albumin", 35),
+])
+def test_a_lab_reports_values(text, concept, value):
+    assert [f.value for f in facts(text, concept)] == [value]
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("ALT 118 H / AST 96 H (ref ALT 7-35, AST 13-35)", "ast", 96),
+    ("ALT 118 H / AST 96 H (ref ALT 7-35, AST 13-35)", "alt", 118),
+    ("Hb 12.5, normal range Hb 12-16", "hemoglobin", 125),
+])
+def test_a_normal_range_is_not_a_result(text, concept, value):
+    assert [f.value for f in facts(text, concept)] == [value]
+
+
+def test_a_dose_given_this_afternoon_is_today():
+    (f,) = facts("MMF held since admission, but IV cyclophosphamide 750 mg given this afternoon.", "cyclophosphamide")
+    assert f.days_ago == 0
+
+
+def test_giving_breast_milk_is_breastfeeding_and_the_writer_is_the_patient():
+    p = read_text("My baby is 4 month old and I still give him breast milk.")
+    assert p.breastfeeding is True and p.age is None
