@@ -391,3 +391,24 @@ def test_a_dose_given_this_afternoon_is_today():
 def test_giving_breast_milk_is_breastfeeding_and_the_writer_is_the_patient():
     p = read_text("My baby is 4 month old and I still give him breast milk.")
     assert p.breastfeeding is True and p.age is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("He is listed for liver transplantation and may have chemoembolization as a bridge.", "liver transplantation"),
+    ("He is on the transplant waiting list for a kidney transplant.", "transplantation"),
+    ("Awaiting a kidney transplant.", "kidney transplantation"),
+])
+def test_a_treatment_waited_for_is_not_had(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.hypothetical for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("At first the doctors thought it might be toxoplasmosis, but it was PML.", "toxoplasmosis"),
+    ("They suspected it was lupus, but it was not.", "systemic lupus erythematosus"),
+    ("He thought he had the flu.", "influenza"),
+])
+def test_a_diagnosis_once_suspected_is_not_asserted(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+    assert [f.asserted for f in facts("It was pneumonia.", "pneumonia")] == [True]

@@ -356,7 +356,9 @@ class ContextComponent:
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
                 for ent in ents:
-                    if end <= ent.start < stop and bounds[ent.start] == bounds[min(end, len(doc) - 1)]:
+                    # what follows the cue, or lies within its words ("on the transplant waiting list")
+                    within = start <= ent.start and ent.end <= end
+                    if within or (end <= ent.start < stop and bounds[ent.start] == bounds[min(end, len(doc) - 1)]):
                         if rule.allowed_types is not None and ent.label_ not in rule.allowed_types:
                             continue  # "referred for CAR-T" plans a treatment; "referred for chest pain" has it
                         if not (attr == "is_negated" and ent._.is_affirmed):
