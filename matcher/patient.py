@@ -54,7 +54,7 @@ def _measurements(doc: Doc) -> list[Fact]:
         nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
         start, end = clause_of(doc, lab)
         near = [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
-                and q.start_char < end and id(q) not in used]
+                and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)]
         if not near:
             # "a 12 pack-year history": the number written just before the name
             near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")]
@@ -63,12 +63,12 @@ def _measurements(doc: Doc) -> list[Fact]:
         q = near[0]
         data = q._.quantity
         # "leukocytes in urine of 20/mL" is not a blood count
-        around = doc[max(0, lab.start - 3) : q.start].text.lower()
-        if any(word in around for word in _OTHER_SPECIMENS):
-            continue
         analyte = analyte_for(lab.ent_id_)
         if analyte is None:
             continue
+        around = doc[max(0, lab.start - 3) : q.start].text.lower()
+        if any(word in around for word in _OTHER_SPECIMENS) and "clearance" not in analyte.id:
+            continue  # (a creatinine clearance is measured on a timed urine)
         if _in_reference(doc_text(doc), start, lab.start_char):
             continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
@@ -101,6 +101,19 @@ def _measurements(doc: Doc) -> list[Fact]:
 # a lab report's flags after a value, and the words that introduce a normal range
 _FLAGS = {"L", "H", "LL", "HH"}
 _REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(?:range\b[\s:]*)?(?:[A-Za-z0-9.]+\s+)?$", re.I)
+_DATE_AROUND = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{4}")
+
+
+def _not_a_value(text: str, q: Span) -> bool:
+    """A number after a test's name that is not its result: part of a date ("SLEDAI on 02/18/2025
+    was 10") or a duration naming the test ("Creatinine clearance (24-h urine) 81 mL/min")."""
+    around = text[max(0, q.start_char - 6) : q.end_char + 6]
+    if any(m.start() <= q.start_char - max(0, q.start_char - 6) < m.end() for m in _DATE_AROUND.finditer(around)):
+        return True
+    return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s+h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
+        q._.quantity.get("unit") is None
+
+
 def _in_reference(text: str, start: int, at: int) -> bool:
     """Whether a test named at ``at`` gives a normal range: just after "ref"/"normal", or in a
     bracket that opens with such a word."""
@@ -224,8 +237,10 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
 
 
 # a condition named by its test ("HBsAg", "PPD", "HIV antibody", "RPR"): asserted only by a positive result
-_TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
+_TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|profile|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
+_TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
+                         r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm)\b", re.I)
 _POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
                              r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|[1-9]\d*(?:[.,]\d+)?\s*(?:iu|copies|cop|c/ml|log))", re.I)
 
@@ -239,6 +254,10 @@ def _positive_result(doc: Doc, ent: Span) -> bool:
     before = text[max(0, ent.start_char - 25) : ent.start_char]
     return bool(_POSITIVE_AFTER.match(text, ent.end_char)
                 or re.search(r"\b(?:positive|reactive)\s+(?:for\s+|on\s+)?(?:an?\s+|the\s+)?$", before, re.I))
+
+
+_NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|assistant|aide|degree|job|care|facility|"
+                          r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit)\b", re.I)
 
 
 def _restated(doc: Doc, ent: Span) -> bool:
@@ -261,7 +280,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
-        if ent.label_ == "CONDITION" and asserted and _TEST_NAME.search(ent.text) and not _positive_result(doc, ent):
+        if ent.label_ == "CONDITION" and asserted and (_TEST_NAME.search(ent.text) or _TEST_AFTER.match(doc_text(doc), ent.end_char)) \
+                and not _positive_result(doc, ent):
             continue  # "PPD 0 mm", "HBsAg checked": a test named without a positive result says nothing
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
@@ -305,6 +325,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                     patient.pregnant = True
                 elif patient.pregnant is None:
                     patient.pregnant = False  # "was pregnant last year", "2nd pregnancy (1998)": not a pregnancy now
+        elif ent.label_ == "LACTATION" and _NURSING_WORK.match(doc_text(doc), ent.end_char):
+            continue  # "I'm in nursing school", "a nursing home": the profession or a place, not breastfeeding
         elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
             patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:

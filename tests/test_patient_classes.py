@@ -412,3 +412,58 @@ def test_a_diagnosis_once_suspected_is_not_asserted(text, concept):
     found = facts(text, concept)
     assert found and not any(f.asserted for f in found)
     assert [f.asserted for f in facts("It was pneumonia.", "pneumonia")] == [True]
+
+
+@pytest.mark.parametrize("text", ["I'm in nursing school here for the next two years.", "She lives in a nursing home.",
+                                  "He works as a nursing assistant."])
+def test_nursing_as_a_profession_or_a_place_is_not_breastfeeding(text):
+    assert read_text(text).breastfeeding is None
+    assert read_text("I am nursing my baby.").breastfeeding is True
+
+
+@pytest.mark.parametrize("text", ["TMP-SMX SS qd (PCP ppx per protocol).", "on Bactrim for PCP prophylaxis",
+                                  "prophylaxis against PCP since 2019"])
+def test_prophylaxis_names_what_is_prevented_not_what_is_had(text):
+    found = facts(text, "pneumocystis pneumonia")
+    assert found and not any(f.asserted for f in found)
+
+
+# -- a hospital record pasted whole: dates, review of systems, "Key: none", tables ---------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("SELENA-SLEDAI at my visit on 02/18/2025 was 10 (arthritis 4, pleurisy 2)", "selena-sledai", 10),
+    ("SELENA-SLEDAI (03/07/2025): 14 (arthritis 4, rash 2)", "selena-sledai", 14),
+    ("Creatinine clearance (24-h urine) | 81 mL/min |  | >60", "creatinine clearance", 81),
+])
+def test_a_date_or_a_duration_after_a_tests_name_is_not_its_value(text, concept, value):
+    assert [f.value for f in facts(text, concept)] == [value]
+
+
+def test_a_long_review_of_systems_denies_every_item():
+    text = ("ROS at discharge: no fever, chills, cough, dyspnea, chest pain, headache, seizures, confusion, low mood or "
+            "suicidal thoughts, abdominal pain, GI bleeding, dysuria or rash. + arthralgia")
+    p = read_text(text)
+    for concept in ("fever", "epilepsy", "suicidal ideation", "dysuria"):
+        found = [f for f in p.facts if f.concept == concept]
+        assert found and all(f.negated for f in found), concept
+    assert [f.negated for f in facts("No fever, she has lupus and asthma", "asthma")] == [False]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("MALIGNANCY: none\nSURGERY: none planned", "malignancy"),
+    ("Allergies: nil", "allergy"),
+])
+def test_a_key_answered_none_is_denied(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+def test_a_table_rows_result_reaches_its_test_over_the_columns_spaces():
+    text = "Labs:\nHIV-1/2 Ag/Ab           non-reactive\nSyphilis (TP Ab)        negative\nShe has lupus."
+    found = facts(text, "hiv infection")
+    assert found and all(f.negated for f in found)
+    assert not any(f.asserted for f in facts("Labs:\nHepatitis panel    HBsAg neg\nShe has lupus.", "hepatitis"))
+
+
+def test_the_trial_a_record_is_written_for_is_not_a_treatment_had():
+    text = "TRIAL PRE-SCREENING HISTORY & PHYSICAL - CD19-BCMA CAR-T (NCT05858684)\nDate: 03/12/2025\n70 M with SLE."
+    assert not any(f.asserted for f in facts(text, "bcma-targeted therapy"))

@@ -400,3 +400,14 @@ def test_a_backward_cue_at_a_clauses_start_does_not_hide_a_forward_one():
     text = "Are negative for hepatitis B surface antigen."  # NCT00001136 inc
     assert verdict(text, "inclusion", "My hepatitis B surface antigen was negative.") == "pass"
     assert verdict(text, "inclusion", "HBsAg positive.") == "fail"
+
+
+def test_a_systemic_fungal_infection_is_narrower_than_thrush():
+    text = "Any systemic fungal infection other than histoplasmosis."  # NCT00000975 exc
+    assert verdict(text, "exclusion", "Oral thrush present, being treated with nystatin.") != "fail"
+    assert verdict(text, "exclusion", "Cryptococcal meningitis diagnosed last week, on amphotericin.") == "fail"
+
+
+def test_a_head_without_a_name_bears_on_the_examples_after_it():
+    text = "No psychotropic medicine dose changes, including cholinesterase inhibitors, after study entry"  # NCT00009191
+    assert verdict(text, "exclusion", "She takes Aricept 10 mg, same dose for over a year.") != "fail"

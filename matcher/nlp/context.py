@@ -174,8 +174,8 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
             depth += 1
         elif text in ("(", "[") and depth:
             depth -= 1
-        elif not depth:
-            counted += 1
+        elif not depth and not doc[i].is_space:
+            counted += 1  # (the spaces of a table's columns are not words: "HIV-1/2 Ag/Ab      non-reactive")
     return i
 
 
@@ -210,7 +210,7 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
                 break
             found.append(ent)
             i = ent.start
-        elif doc[i - 1].lower_ in words or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
+        elif doc[i - 1].lower_ in words or doc[i - 1].is_space or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
                 or (_ACRONYM.fullmatch(doc[i - 1].text) and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
             # a list word, an elided letter ("hepatitis B/C"), a test we do not know in a slash list
             # ("HIV/TPPA neg") or as a listed acronym ("anti-HCV, HIV and CMV IgG negative")
@@ -249,9 +249,26 @@ def _list_end(doc: Doc, ents: list[Span], stop: int, clause_ids: list[int]) -> i
             i = last = ent.end
         elif doc[i].lower_ in words or doc[i].lower_ in ("alcohol", "drug") or _elided(doc[i].text):
             i += 1
+        elif (item := _unknown_item(doc, i, by_start)) is not None:
+            i = item  # "no fever, chills, cough, ... or suicidal thoughts": a listed symptom we have no name for
         else:
             break
     return max(stop, last)
+
+
+def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
+    """The end of a short comma item of one to three plain words starting at ``i`` that the list goes
+    on after ("chills," in a review of systems), else None. The item must be followed by a comma
+    or "or"/"and" and then more of the list, so a clause of its own is never taken for one."""
+    j = i
+    while j < len(doc) and j - i < 3 and doc[j].is_alpha and doc[j].is_lower and j not in by_start \
+            and doc[j].lower_ not in ("or", "and"):
+        j += 1
+    if j == i or j >= len(doc) - 1 or doc[j].text not in (",", "or", "and"):
+        return None
+    if doc[i].lower_ in ("but", "which", "who", "with", "has", "had", "is", "was", "now", "since", "on", "except"):
+        return None
+    return j
 
 
 _COMPOUND_ENDS = {"related", "associated", "induced", "negative", "positive", "naive", "naïve", "refractory", "dependent",

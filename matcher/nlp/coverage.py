@@ -285,6 +285,12 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             example = next((m for m in examples if m.start() <= pos < m.end()), None)
             if example is not None:  # "therapy (e.g., [177Lu]Lu-PSMA-617)": an example of what precedes, not a limit on it
                 bearing = [c for c in bearing if c.start >= example.start()]
+            if not bearing:
+                # "No psychotropic medicine dose changes, including cholinesterase inhibitors": a head
+                # with no name of its own bears on the examples that follow it
+                head = next((m for m in examples if pos < m.start() and not any(pos < c.start < m.start() for c in members)), None)
+                if head is not None:
+                    bearing = [c for c in members if head.start() <= c.start < head.end()]
             for m in examples:  # a head word bearing on one example bears on all ("secondary to disease (e.g., A, B)")
                 if pos < m.start() and any(m.start() <= c.start < m.end() for c in bearing):
                     bearing = bearing + [c for c in members if m.start() <= c.start < m.end() and c not in bearing]
@@ -415,7 +421,7 @@ def _defined(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
 _COORDINATOR = re.compile(r",|\bor\b|\band\b|/", re.I)
 _TRAILING = re.compile(r"\b(?:for|at|on|in|of|involving|affecting|from|due\s+to|caused\s+by|after|during)\b", re.I)
 # examples of what precedes them, to the closing bracket or the end of the item
-_EXAMPLES = re.compile(r"\b(?:e\.g|i\.e|eg|for example|for instance|such as)\b\.?[^();]*", re.I)
+_EXAMPLES = re.compile(r"\b(?:e\.g|i\.e|eg|for example|for instance|such as|including|especially|particularly)\b\.?[^();]*", re.I)
 # words that make everything after them in the item conditional
 _CONDITIONAL = {"if", "unless", "when", "whenever", "provided"}
 _PERMISSION = re.compile(r"\b(?:(?:is|are|will\s+be|may\s+be|be)\s+(?:allowed|permitted|acceptable|eligible)|"
