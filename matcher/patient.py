@@ -177,7 +177,7 @@ def _pair_fact(doc: Doc, lab: Span, value: float | None, unit: str | None) -> Fa
 
 
 _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"
-                           r"(?:not|isn't|is not|am not|'m not)\s+allergic\s+to\s+anything|no\s+allergy)\b", re.I)
+                           r"(?:not|isn't|is not|am not|'m not)\s+allergic\s+to\s+anything|no\s+allergy)\b(?!\s+(?:else|other))", re.I)
 
 
 def _allergen(doc: Doc, ent: Span) -> bool:

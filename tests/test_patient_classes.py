@@ -467,3 +467,15 @@ def test_a_table_rows_result_reaches_its_test_over_the_columns_spaces():
 def test_the_trial_a_record_is_written_for_is_not_a_treatment_had():
     text = "TRIAL PRE-SCREENING HISTORY & PHYSICAL - CD19-BCMA CAR-T (NCT05858684)\nDate: 03/12/2025\n70 M with SLE."
     assert not any(f.asserted for f in facts(text, "bcma-targeted therapy"))
+
+
+def test_a_denied_list_reaches_over_modified_names_but_not_over_a_finding_of_its_own():
+    found = facts("Negative for fever, visual change, focal weakness, depression, anxiety.", "depression")
+    assert found and all(f.negated for f in found)
+    assert [f.negated for f in facts("No fever, recent stroke in May", "stroke")] == [False]
+
+
+def test_not_allergic_to_anything_else_leaves_the_named_reaction():
+    assert not any(f.kind == "allergy" and f.negated for f in read_text(
+        "She was on Bactrim but got a rash, so it was stopped. She isn't allergic to anything else.").facts)
+    assert any(f.kind == "allergy" and f.negated for f in read_text("She isn't allergic to anything.").facts)

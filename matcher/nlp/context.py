@@ -118,7 +118,7 @@ _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccina
 # words that make a comma-separated item a finding of its own ("NSTEMI 4 weeks ago", "HTN well controlled")
 _ASSERTING = {"ago", "since", "diagnosed", "dx", "dx'd", "controlled", "s/p", "status", "post", "treated", "on", "has",
               "had", "have", "was", "is", "were", "are", "takes", "taking", "started", "noted", "found", "showed",
-              "shows", "positive", "pos", "+", "confirmed"}
+              "shows", "positive", "pos", "+", "confirmed", "recent", "recently", "new", "ongoing", "worsening", "persistent"}
 
 
 def _own_finding(doc: Doc, start: int, stop: int) -> int:
@@ -264,11 +264,17 @@ def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
     while j < len(doc) and j - i < 3 and doc[j].is_alpha and doc[j].is_lower and j not in by_start \
             and doc[j].lower_ not in ("or", "and"):
         j += 1
-    if j == i or j >= len(doc) - 1 or doc[j].text not in (",", "or", "and"):
-        return None
+    if j == i or j >= len(doc) - 1 or (doc[j].text not in (",", "or", "and") and j not in by_start):
+        return None  # (a word before a name is its modifier: "focal weakness")
     if doc[i].lower_ in ("but", "which", "who", "with", "has", "had", "is", "was", "now", "since", "on", "except"):
         return None
+    if any(doc[k].lower_ in _ASSERTING_MODIFIERS for k in range(i, j)):
+        return None  # "No fever, recent stroke in May": a finding of its own, not one more denied
     return j
+
+
+_ASSERTING_MODIFIERS = {"recent", "recently", "new", "known", "current", "ongoing", "active", "persistent", "worsening",
+                        "progressive", "prior", "previous", "old", "chronic", "untreated", "uncontrolled", "residual"}
 
 
 _COMPOUND_ENDS = {"related", "associated", "induced", "negative", "positive", "naive", "naïve", "refractory", "dependent",
