@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from .. import resources
 from ..vocabulary import is_infection
-from .tokenizer import token_texts
+from .tokenizer import doc_text, token_texts
 
 CATEGORY_ATTR = {
     "NEGATED": "is_negated",
@@ -260,15 +260,16 @@ def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
     """The end of a short comma item of one to three plain words starting at ``i`` that the list goes
     on after ("chills," in a review of systems), else None. The item must be followed by a comma
     or "or"/"and" and then more of the list, so a clause of its own is never taken for one."""
+    texts, n = token_texts(doc), len(doc)
     j = i
-    while j < len(doc) and j - i < 3 and doc[j].is_alpha and doc[j].is_lower and j not in by_start \
-            and doc[j].lower_ not in ("or", "and"):
+    while j < n and j - i < 3 and texts[j].isalpha() and texts[j].islower() and j not in by_start \
+            and texts[j] not in ("or", "and"):
         j += 1
-    if j == i or j >= len(doc) - 1 or (doc[j].text not in (",", "or", "and") and j not in by_start):
+    if j == i or j >= n - 1 or (texts[j] not in (",", "or", "and") and j not in by_start):
         return None  # (a word before a name is its modifier: "focal weakness")
-    if doc[i].lower_ in ("but", "which", "who", "with", "has", "had", "is", "was", "now", "since", "on", "except"):
+    if texts[i] in ("but", "which", "who", "with", "has", "had", "is", "was", "now", "since", "on", "except"):
         return None
-    if any(doc[k].lower_ in _ASSERTING_MODIFIERS for k in range(i, j)):
+    if any(texts[k] in _ASSERTING_MODIFIERS for k in range(i, j)):
         return None  # "No fever, recent stroke in May": a finding of its own, not one more denied
     return j
 
@@ -286,10 +287,37 @@ def _completes_compound(word: str) -> bool:
     return word.islower() and (word in _COMPOUND_ENDS or word.endswith("ed"))
 
 
+def _anchor(pattern: tuple) -> frozenset[str] | re.Pattern:
+    """What a text must hold for ``pattern`` to match in it: the words of its required token
+    with the fewest common words, or, for a token given by an expression, that expression."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    best: tuple | None = None
+    for token in pattern:
+        if token.get("OP") in ("?", "*"):
+            continue
+        for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
+            value = token.get(attr)
+            if isinstance(value, dict) and "REGEX" in value:
+                return re.compile(value["REGEX"].lstrip("^").rstrip("$"), 0 if attr in ("ORTH", "TEXT") else re.I)
+            words = {value} if isinstance(value, str) else set(value.get("IN", ())) if isinstance(value, dict) else set()
+            if words:
+                # the lowercase forms too: the words are tested against both
+                words |= {w.lower() for w in words}
+                # stop words are common, punctuation commoner still ("MALIGNANCY: none" is anchored on "none")
+                key = (sum(2 if not w[:1].isalnum() else w in STOP_WORDS for w in words), len(words))
+                if best is None or key < best[0]:
+                    best = (key, frozenset(words))
+    if best is None:
+        return re.compile("")  # no required word: always run
+    return best[1]
+
+
 def _word_before(doc: Doc, start: int) -> bool:
     """Whether a word precedes token ``start`` within its clause (back to ';', '.' or a line break)."""
+    texts = token_texts(doc)
     for i in range(start - 1, -1, -1):
-        text = doc[i].text
+        text = texts[i]
         if text in (";", ".") or "\n" in text:
             return False
         if any(ch.isalnum() for ch in text):
@@ -318,16 +346,28 @@ class ContextComponent:
         self.name = name
         self.rules = load_rules()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.pattern_matcher = Matcher(nlp.vocab)
+        # a token pattern costs every document a pass of spaCy's Matcher (several µs each, most of
+        # the component's time with thirty of them): each has its own, run only on a text holding
+        # one of the words (or the expression) it cannot match without
+        self.patterns: list[tuple[frozenset[str] | re.Pattern, Matcher]] = []
         for i, rule in enumerate(self.rules):
             if rule.pattern is None:
                 self.matcher.add(str(i), [nlp.make_doc(rule.literal)])
             else:
-                self.pattern_matcher.add(str(i), [list(rule.pattern)], greedy="LONGEST")
+                matcher = Matcher(nlp.vocab)
+                matcher.add(str(i), [list(rule.pattern)], greedy="LONGEST")
+                self.patterns.append((_anchor(rule.pattern), matcher))
 
     def __call__(self, doc: Doc) -> Doc:
         cues = []
-        for match_id, start, end in [*self.matcher(doc), *self.pattern_matcher(doc)]:
+        matches = list(self.matcher(doc))
+        if self.patterns:
+            texts, text = token_texts(doc), doc_text(doc)
+            words = set(texts) | {t.lower() for t in texts}
+            for anchor, matcher in self.patterns:
+                if (anchor.search(text) if isinstance(anchor, re.Pattern) else not anchor.isdisjoint(words)):
+                    matches += matcher(doc)
+        for match_id, start, end in matches:
             rule = self.rules[int(doc.vocab.strings[match_id])]
             if not rule.literal[0].isalnum() and not _sign(doc, start, end):
                 continue  # a sign is a result only against its test: "HIV-", not "HIV - stable" or "IL-6"
