@@ -35,6 +35,7 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx))", re.I), 1.0),
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
                 + _UNITS_AFTER, re.I), 1.0),
@@ -131,7 +132,7 @@ _FEMALE_WORDS = {"woman", "female", "girl", "lady", "she", "her", "herself", "mo
 _MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself", "father", "dad", "husband", "son",
                "brother", "grandfather", "grandpa", "uncle", "nephew", "boyfriend", "guy", "m"}
 _NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b", re.I)
-_CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*([MF])")
+_CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b")
 _CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mother|mom|mum|wife|daughter|sister|grandmother|grandma|aunt|"
                     r"father|dad|husband|son|brother|grandfather|grandpa|uncle|partner|grandson|granddaughter)(?:'?s)?\b", re.I)
 # "I'm his daughter", "I'm a caregiver for my uncle": the writer is not the patient

@@ -60,12 +60,14 @@ def _measurements(doc: Doc) -> list[Fact]:
             near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")]
         if not near:
             continue
-        q = near[0]
-        data = q._.quantity
-        # "leukocytes in urine of 20/mL" is not a blood count
         analyte = analyte_for(lab.ent_id_)
         if analyte is None:
             continue
+        # "CrCl (Cockcroft-Gault, 62 kg) 26 mL/min": a number in a unit the test is not measured in
+        # describes the test; its result is the next one
+        q = next((q for q in near if _measurable(q, analyte)), near[0])
+        data = q._.quantity
+        # "leukocytes in urine of 20/mL" is not a blood count
         around = doc[max(0, lab.start - 3) : q.start].text.lower()
         if any(word in around for word in _OTHER_SPECIMENS) and "clearance" not in analyte.id:
             continue  # (a creatinine clearance is measured on a timed urine)
@@ -112,6 +114,18 @@ def _not_a_value(text: str, q: Span) -> bool:
         return True
     return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s+h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
         q._.quantity.get("unit") is None
+
+
+def _measurable(q: Span, analyte) -> bool:
+    """Whether quantity ``q``'s unit (if it has one) measures ``analyte``."""
+    unit = q._.quantity["unit"]
+    if unit is None or q._.quantity["relative_to"] or analyte.kind == "score":
+        return True
+    try:
+        to_canonical(1.0, unit, analyte.id)
+    except UnitError:
+        return False
+    return True
 
 
 def _in_reference(text: str, start: int, at: int) -> bool:

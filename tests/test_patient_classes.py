@@ -479,3 +479,9 @@ def test_not_allergic_to_anything_else_leaves_the_named_reaction():
     assert not any(f.kind == "allergy" and f.negated for f in read_text(
         "She was on Bactrim but got a rash, so it was stopped. She isn't allergic to anything else.").facts)
     assert any(f.kind == "allergy" and f.negated for f in read_text("She isn't allergic to anything.").facts)
+
+
+def test_a_number_in_another_unit_describes_the_test_not_its_result():
+    text = "Creatinine 2.3 mg/dL (H*) [0.5-1.0]; CrCl (Cockcroft-Gault, 62 kg) 26 mL/min"
+    assert [f.value for f in facts(text, "creatinine clearance")] == [26]
+    assert [f.value for f in facts(text, "creatinine")] == [2.3]

@@ -135,6 +135,9 @@ def test_a_birth_year_gives_an_approximate_age(text, born):
     ("I'm 8 weeks pregnant, my son is 3", None),
     ("Our son is 3 and I am pregnant again.", None),
     ("My baby is 5 months old and I'm still breastfeeding her.", None),
+    # a record's header
+    ("TRIAL PRE-SCREENING H&P\nDate: 03/12/2025\nAge/Sex: 71 / M\n", 71),
+    ("Age/Gender: 34/F", 34),
 ])
 def test_a_relatives_age_is_not_the_patients(text, age):
     from matcher.demographics import read_age
