@@ -188,6 +188,10 @@ def _not_checkable(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(UNKNOWN, "Agreeing to use contraception is discussed with the study team at screening.", checkable=False)
     if c.concept in ("informed consent", "willingness to comply", "follow-up visits") and patient.consents:
         return Verdict(PASS, "You said you will consent and follow the study plan.", checkable=False)
+    if c.concept in ("informed consent", "willingness to comply", "follow-up visits") and patient.consents is False:
+        # a refusal said outright settles what the study team would otherwise decide
+        return Verdict(FAIL, "You said you will not take part, sign the consent or come to the study visits, "
+                             "which this trial requires.")
     return Verdict(UNKNOWN, f"The study team decides this ({c.concept}); no patient detail can settle it.", checkable=False)
 
 

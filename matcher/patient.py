@@ -274,6 +274,16 @@ _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|a
                           r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit)\b", re.I)
 
 
+# a patient who says they will not take part, sign, or come to the visits
+_REFUSES = re.compile(
+    r"\b(?:(?:does|do)\s+not|doesn['’]t|don['’]t)\s+want\s+to\s+(?:be\s+in|take\s+part\s+in|participate\s+in|join|enter|enroll\s+in)\s+"
+    r"(?:the|this)\s+(?:study|trial)\b(?!\s+(?:that|which|with|where|if|unless))"
+    r"|\b(?:will\s+not|won['’]t|would\s+not|wouldn['’]t|refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+"
+    r"(?:sign\s+(?:the\s+|any\s+)?(?:informed\s+)?consent|sign\s+the\s+(?:consent\s+)?form|give\s+(?:informed\s+)?consent|consent\s+to\s+(?:the|this)\s+(?:study|trial)|"
+    r"participate\s+in\s+(?:the|this)\s+(?:study|trial)|take\s+part\s+in\s+(?:the|this)\s+(?:study|trial))"
+    r"|\b(?:won['’]t|will\s+not)\s+be\s+able\s+to\s+(?:come\s+back|return|attend)\s+(?:for|to)?\s*(?:the\s+|any\s+)?(?:study\s+)?(?:follow-up|visits)\b(?!\s+on\b)", re.I)
+
+
 def _restated(doc: Doc, ent: Span) -> bool:
     """A broad condition word ("cancer", "infection") that its own clause names more narrowly
     ("Her only cancer history is a basal cell skin cancer", "his infection, a shingles flare")."""
@@ -435,6 +445,8 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         for _, component in nlp.pipeline:
             doc = component(doc)
         _facts_from_doc(doc, patient)
+        if _REFUSES.search(text):
+            patient.consents = False  # "she would not sign the consent form": a refusal, said outright
         if patient.sex is None and (patient.pregnant or patient.breastfeeding):
             patient.sex = "female"
         _cancer_details(text, patient)

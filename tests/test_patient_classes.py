@@ -485,3 +485,15 @@ def test_a_number_in_another_unit_describes_the_test_not_its_result():
     text = "Creatinine 2.3 mg/dL (H*) [0.5-1.0]; CrCl (Cockcroft-Gault, 62 kg) 26 mL/min"
     assert [f.value for f in facts(text, "creatinine clearance")] == [26]
     assert [f.value for f in facts(text, "creatinine")] == [2.3]
+
+
+@pytest.mark.parametrize("text, consents", [
+    ("Consent: she told the team she does not want to be in the study, and she would not sign the consent form.", False),
+    ("She is moving abroad and says she won't be able to come back for the study follow-up visits.", False),
+    ("She is willing to sign the consent.", True),
+    ("I can't sign up online, can you help?", None),
+    ("I cannot attend visits on Mondays.", None),
+    ("I don't want to be in a study that uses placebo.", None),  # a preference, not a refusal of this trial
+])
+def test_a_refusal_said_outright(text, consents):
+    assert read_text(text).consents is consents

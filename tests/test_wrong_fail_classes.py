@@ -411,3 +411,9 @@ def test_a_systemic_fungal_infection_is_narrower_than_thrush():
 def test_a_head_without_a_name_bears_on_the_examples_after_it():
     text = "No psychotropic medicine dose changes, including cholinesterase inhibitors, after study entry"  # NCT00009191
     assert verdict(text, "exclusion", "She takes Aricept 10 mg, same dose for over a year.") != "fail"
+
+
+def test_a_refusal_said_outright_fails_consent_and_nothing_less_does():
+    text = "Voluntary participation and informed consent signed by the patient or his/her legal/authorized representative"
+    assert verdict(text, "inclusion", "She read the form and would not sign the consent form.") == "fail"
+    assert verdict(text, "inclusion", "I can't sign up online, can you help?") != "fail"
