@@ -37,7 +37,8 @@ _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mc
                           r"(?:(?:nasal\s+|eye\s+)?(?:spray|sprays|inhaler|puffs?|tablets?|tabs?|pills?|capsules?|drops|injections?|shots?)\s+)?"
                           r"(?:(?:po|orally|by mouth|iv|sc)\s+)?"
                           r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
-                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid)\b", re.I)
+                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid|weekly|every (?:other )?week|"
+                          r"(?:\d+|one|two|three|four|five|six) times (?:a|per|every|each) (?:day|week|month))\b", re.I)
 # "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
 _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s+(?:has|have|'s|'ve|is|am|are)\s+(?:been\s+)?"
                             r"(?:taken|taking|using|on)\b|[^.;]{0,40}\b(?:i|she|he)\s+(?:take|takes)\s+it\s+(?:every|each|daily))", re.I)

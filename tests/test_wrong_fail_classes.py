@@ -417,3 +417,17 @@ def test_a_refusal_said_outright_fails_consent_and_nothing_less_does():
     text = "Voluntary participation and informed consent signed by the patient or his/her legal/authorized representative"
     assert verdict(text, "inclusion", "She read the form and would not sign the consent form.") == "fail"
     assert verdict(text, "inclusion", "I can't sign up online, can you help?") != "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "Risk Behavior: Required: NRTI therapy at day of entry and up to screening.",  # NCT00002202, among exclusions
+    "Concurrent Medication: Allowed: Fluconazole.",
+])
+def test_a_required_or_allowed_lead_in_among_exclusions_is_not_an_exclusion(text):
+    assert verdict(text, "exclusion", "Takes zidovudine, lamivudine and fluconazole daily.") != "fail"
+    assert verdict("Concurrent Medication: Excluded: Ganciclovir.", "exclusion", "Takes ganciclovir daily.") == "fail"
+
+
+def test_a_treatment_given_on_a_weekly_schedule_is_current():
+    text = "Patients who have received or are receiving hemodialysis;"
+    assert verdict(text, "exclusion", "I go to hemodialysis three times every week since last year.") == "fail"

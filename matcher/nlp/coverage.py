@@ -304,6 +304,9 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                 if group.group(0) not in c.unexplained:
                     c.unexplained.append(group.group(0))
         contrary = (_EXCLUDING if doc.user_data.get("section") == "inclusion" else _REQUIRING).search(text[start:end])
+        if contrary and not members and text[start:end].rstrip().endswith(":"):
+            # "Required: NRTI therapy at day of entry" among exclusions: a lead-in turning what follows
+            members = [c for c in checkable if c.start >= end]
         if contrary:
             # "Subjects with QTc > 450 msec will be excluded" among inclusion criteria: the polarity is turned
             for c in members:
@@ -429,7 +432,8 @@ _PERMISSION = re.compile(r"\b(?:(?:is|are|will\s+be|may\s+be|be)\s+(?:allowed|pe
 # an item of the other section's kind: "... will be excluded" among inclusions, "... must be ..." among exclusions
 _EXCLUDING = re.compile(r"\b(?:(?:will|shall|should|would)\s+be\s+excluded|(?:is|are)\s+excluded|(?:is|are)\s+not\s+eligible|"
                         r"(?:is|are)\s+ineligible|(?:will|shall)\s+not\s+be\s+(?:eligible|enrolled|included|allowed|permitted))\b", re.I)
-_REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))", re.I)
+_REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))|"
+                        r"\b(?:required|allowed|permitted)\s*:", re.I)  # "Required: NRTI therapy at day of entry" among exclusions
 _SUBGROUP = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|individuals|people|persons|women|men)"
                        r"\s+(?:who\s+(?:are|were|have|had)\s+)?(?:not\s+)?(?:on|with|without|receiving|taking|treated\s+with|previously)\b", re.I)
 # a requirement's wording, and the prefix that carves a name out of the class after it ("non-AZT antiretroviral")
