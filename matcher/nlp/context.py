@@ -242,12 +242,13 @@ def _list_end(doc: Doc, ents: list[Span], stop: int, clause_ids: list[int]) -> i
     inside = next((e for e in ents if e.start < stop < e.end), None)
     i = inside.end if inside else stop
     words = list_words()
+    texts = token_texts(doc)
     last = i
     while i < len(doc) and clause_ids[i] == clause_ids[stop - 1]:
         ent = by_start.get(i)
         if ent is not None:
             i = last = ent.end
-        elif doc[i].lower_ in words or doc[i].lower_ in ("alcohol", "drug") or _elided(doc[i].text):
+        elif (lower := texts[i].lower()) in words or lower in ("alcohol", "drug") or _elided(texts[i]):
             i += 1
         elif (item := _unknown_item(doc, i, by_start)) is not None:
             i = item  # "no fever, chills, cough, ... or suicidal thoughts": a listed symptom we have no name for
