@@ -185,6 +185,10 @@ def _not_checkable(c: Constraint, patient: Patient) -> Verdict:
     if c.kind == "contraception":
         if patient.sex == "male" and c.applies_to and "women" in c.applies_to:
             return Verdict(NA, f"This applies to {c.applies_to}, not to you.", checkable=False)
+        if patient.contraception is False and patient.childbearing_potential is not False and c.polarity == "require":
+            # a refusal said outright settles what screening would otherwise discuss
+            return Verdict(FAIL, "You said you will not use contraception, which this trial requires"
+                                 + (f" of {c.applies_to}." if c.applies_to else "."))
         return Verdict(UNKNOWN, "Agreeing to use contraception is discussed with the study team at screening.", checkable=False)
     if c.concept in ("informed consent", "willingness to comply", "follow-up visits") and patient.consents:
         return Verdict(PASS, "You said you will consent and follow the study plan.", checkable=False)

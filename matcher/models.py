@@ -338,6 +338,7 @@ class Patient:
     breastfeeding: bool | None = None
     planning_pregnancy: bool | None = None
     consents: bool | None = None
+    contraception: bool | None = None  # False: says outright they will not use contraception
     childbearing_potential: bool | None = None
     # cancer details (matcher.nlp.oncology): stage "IIIB", TNM {"t","n","m"}, metastatic and
     # where, biomarkers [{"name", "status", "detail"}], prior lines of therapy

@@ -284,6 +284,14 @@ _REFUSES = re.compile(
     r"|\b(?:won['’]t|will\s+not)\s+be\s+able\s+to\s+(?:come\s+back|return|attend)\s+(?:for|to)?\s*(?:the\s+|any\s+)?(?:study\s+)?(?:follow-up|visits)\b(?!\s+on\b)", re.I)
 
 
+_CONTRACEPTION = r"(?:birth\s+control|contraception|contraceptives?|contraceptive\s+(?:measures|methods?))"
+_REFUSES_CONTRACEPTION = re.compile(
+    r"(?:\b(?:won['’]t|will\s+not|would\s+not)|(?:\b(?:is|am|are)|['’]m|['’]re)\s+(?:not\s+willing|unwilling)\s+to|\brefuses?\s+to|"
+    r"refused\s+to|declines?(?:\s+to)?|declined(?:\s+to)?|(?:does|do)\s+not\s+want\s+to|doesn['’]t\s+want\s+to|don['’]t\s+want\s+to)\s+"
+    r"(?:(?:use|take|be\s+on|go\s+on|start)\s+)?(?:any\s+(?:kind\s+of\s+|form\s+of\s+|type\s+of\s+)?)?" + _CONTRACEPTION +
+    r"|\b" + _CONTRACEPTION + r"\s*:?\s*none[^.;]{0,40}\b(?:won['’]t|will\s+not|not\s+willing\s+to|refuses?\s+to)\s+use\s+(?:any|it)\b", re.I)
+
+
 def _restated(doc: Doc, ent: Span) -> bool:
     """A broad condition word ("cancer", "infection") that its own clause names more narrowly
     ("Her only cancer history is a basal cell skin cancer", "his infection, a shingles flare")."""
@@ -447,6 +455,8 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         _facts_from_doc(doc, patient)
         if _REFUSES.search(text):
             patient.consents = False  # "she would not sign the consent form": a refusal, said outright
+        if _REFUSES_CONTRACEPTION.search(text):
+            patient.contraception = False  # "she declines any contraception during the trial"
         if patient.sex is None and (patient.pregnant or patient.breastfeeding):
             patient.sex = "female"
         _cancer_details(text, patient)

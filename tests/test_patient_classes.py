@@ -497,3 +497,14 @@ def test_a_number_in_another_unit_describes_the_test_not_its_result():
 ])
 def test_a_refusal_said_outright(text, consents):
     assert read_text(text).consents is consents
+
+
+@pytest.mark.parametrize("text, contraception", [
+    ("Contraception: copper IUD removed 12/2024; she declines to use any contraception during the trial.", False),
+    ("Birth control: none, and I won't use any, it's against my religion", False),
+    ("I had my IUD taken out and I'm not willing to use any kind of birth control again.", False),
+    ("I'm on the pill and happy to keep using it.", None),
+    ("I don't want to take the pill anymore, I'll use condoms", None),
+])
+def test_a_refusal_of_contraception_said_outright(text, contraception):
+    assert read_text(text).contraception is contraception

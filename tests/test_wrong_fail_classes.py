@@ -431,3 +431,11 @@ def test_a_required_or_allowed_lead_in_among_exclusions_is_not_an_exclusion(text
 def test_a_treatment_given_on_a_weekly_schedule_is_current():
     text = "Patients who have received or are receiving hemodialysis;"
     assert verdict(text, "exclusion", "I go to hemodialysis three times every week since last year.") == "fail"
+
+
+def test_a_refusal_of_contraception_fails_the_agreement_and_nothing_less_does():
+    text = ("Subjects agree to take effective contraceptive measures during the trial until at least 1 year after "
+            "CAR-T cells infusion")  # the founding trial, inc
+    assert verdict(text, "inclusion", "29F with lupus; she declines to use any contraception during the trial.") == "fail"
+    assert verdict(text, "inclusion", "29F with lupus, on the pill.") != "fail"
+    assert verdict(text, "inclusion", "58F, postmenopausal, won't use birth control.") != "fail"
