@@ -366,12 +366,9 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
             return _condition_window(c, positive)
         if "family history" in c.qualifiers:
             return _family(c, patient)
-        if c.polarity == "forbid" and not current and not (PAST_QUALIFIERS & set(c.qualifiers)) and not c.exceptions:
+        if not current and _bare_exclusion(c):
             # "Smoking" and an ex-smoker who stopped in 1998: a bare exclusion may mean only the present
-            # (one with exceptions, "malignancy except cured > 5 years", counts past ones)
-            return Verdict(UNKNOWN, f"You had {_describe_fact(f, c.concept)} in the past; this exclusion does not say "
-                                    f"whether a past {pretty(c.concept)} counts.",
-                           f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
+            return _past_in_bare_exclusion(c, f"{_describe_fact(f, c.concept)} in the past", f"a past {pretty(c.concept)}")
         if c.polarity == "forbid":
             return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
         return Verdict(PASS, f"You have {_describe_fact(f, c.concept)}, as this trial requires.")
@@ -531,6 +528,17 @@ def _family(c: Constraint, patient: Patient) -> Verdict:
                    f"Does anyone in your family have {pretty(c.concept)}?")
 
 
+def _bare_exclusion(c: Constraint) -> bool:
+    """An exclusion that says nothing of time ("Smoking", "Treatment with levodopa"): it may mean only
+    the present. One with exceptions ("malignancy except cured > 5 years") counts past ones."""
+    return c.polarity == "forbid" and not (PAST_QUALIFIERS & set(c.qualifiers)) and not c.exceptions
+
+
+def _past_in_bare_exclusion(c: Constraint, had: str, what_counts: str) -> Verdict:
+    return Verdict(UNKNOWN, f"You had {had}; this exclusion does not say whether {what_counts} counts.",
+                   f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
+
+
 def _therapy(c: Constraint, patient: Patient) -> Verdict:
     facts = [f for f in _facts(patient, "therapy", c.concept) if not f.family and not f.hypothetical]
     excepted = [f for f in facts if any(therapy_covers(x, f.concept) for x in c.exceptions)]
@@ -562,13 +570,9 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                            f"Are you currently taking {pretty(f.concept)}?")
         if "planned" in c.qualifiers:
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {pretty(c.concept)}.", f"Are you scheduled to have {pretty(c.concept)}?")
-        if c.polarity == "forbid" and not f.current and (f.historical or (f.days_ago or 0) > 30) \
-                and not (PAST_QUALIFIERS & set(c.qualifiers)) and not c.exceptions:
-            # "Treatment with levodopa" and a patient who stopped Sinemet in 2022: a bare exclusion
-            # may mean only the present, as for conditions
-            return Verdict(UNKNOWN, f"You had {what} {days_words(f.days_ago) if f.days_ago else 'in the past'}; this exclusion "
-                                    f"does not say whether past use counts.",
-                           f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
+        if not f.current and (f.historical or (f.days_ago or 0) > 30) and _bare_exclusion(c):
+            # "Treatment with levodopa" and a patient who stopped Sinemet in 2022, as for conditions
+            return _past_in_bare_exclusion(c, f"{what} {days_words(f.days_ago) if f.days_ago else 'in the past'}", "past use")
         verdict = _want(c, True)
         return Verdict(verdict, f"You have had {what}, which this trial {'excludes' if c.polarity == 'forbid' else 'requires'}.")
     if any(f.negated for f in facts):

@@ -109,8 +109,8 @@ _DATE_AROUND = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d
 def _not_a_value(text: str, q: Span) -> bool:
     """A number after a test's name that is not its result: part of a date ("SLEDAI on 02/18/2025
     was 10") or a duration naming the test ("Creatinine clearance (24-h urine) 81 mL/min")."""
-    around = text[max(0, q.start_char - 6) : q.end_char + 6]
-    if any(m.start() <= q.start_char - max(0, q.start_char - 6) < m.end() for m in _DATE_AROUND.finditer(around)):
+    lo = max(0, q.start_char - 6)
+    if any(m.start() <= q.start_char < m.end() for m in _DATE_AROUND.finditer(text, lo, q.end_char + 6)):
         return True
     return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s+h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
         q._.quantity.get("unit") is None
