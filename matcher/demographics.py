@@ -117,7 +117,7 @@ def read_age(text: str) -> tuple[float | None, bool]:
                 return round(age, 2), False
     if born and 0 <= date.today().year - int(born.group(1)) <= 120:
         return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
-    if fallback is not None and not _SELF_HEALTH.search(text):
+    if fallback is not None and not _writer_is_patient(text):
         return fallback, False  # not when the writer speaks of their own health ("I'm pregnant, my son is 3")
     m = _DECADE.search(text)
     if m:
@@ -143,6 +143,31 @@ _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
 _SELF_HEALTH = re.compile(r"\b(?:i|i['’]ve|i['’]m)\s+(?:also\s+|still\s+)?(?:have(?!\s+to)|had|snore|take(?!\s+(?:him|her|them|my))|"
                           r"took(?!\s+(?:him|her|them|my))|am on|['’]m on|was diagnosed|were diagnosed|suffer|get\s+(?!him|her|them)|"
                           r"feel|['’]ve had|have had|am \d{1,3}|['’]m \d{1,3}|\d{1,3}\b(?!\s*(?:weeks?|months?|%))|was born|smoke|drink|(?:am\s+)?(?:\d{1,2}\s*(?:weeks?|wks?|months?)\s+)?(?:pregnant|breastfeeding|nursing)|give\s+(?:him|her|them)\s+breast\s*milk|pump(?:ing)?\s+(?:breast\s*)?milk)\b", re.I)
+# a note that opens on a relative's description ("Our son is 13 months old.", "My dad has had
+# Parkinson's for 8 years"): the relative is the patient, whatever the writer says of themself later
+_OPENS_ON_RELATIVE = re.compile(
+    r"^\W*(?:(?:hi|hello|dear\s+[\w.]+(?:\s+[\w.]+)?)\W+)?(?:my|our)\s+(?:\d{1,3}[\s-]*(?:year|yr|month|week)s?[\s-]*old\s+)?"
+    r"(?:mother|mom|mum|wife|daughter|sister|grandmother|grandma|aunt|father|dad|husband|son|brother|grandfather|"
+    r"grandpa|uncle|grandson|granddaughter|baby|child|kid|boy|girl)\s+(?:is|was|has|had\s+been|got|needs|takes|just\s+turned|"
+    r"turned|was\s+diagnosed)\b", re.I)
+
+
+def _writer_is_patient(text: str) -> bool:
+    """The writer speaks of their own health ("My husband says I snore and I have sleep apnea") and
+    does not say they write for someone else, nor write about a relative throughout."""
+    return bool(_SELF_HEALTH.search(text)) and not _CARER_SELF.search(text) and not _about_relative(text)
+
+
+_SHE_OR_HE = re.compile(r"(?:^|[.!?;]\s+|\n\s*)(?:he|she)(?:['’](?:s|d|ll))?\b", re.I)
+
+
+def _about_relative(text: str) -> bool:
+    """A note that opens on a relative and goes on describing them ("Our son is 13 months old.
+    He got his vaccines here ... He's never had a seizure"), not one that names a relative's age
+    and turns to the writer ("My daughter is 2 months old. I'm 29 and have asthma")."""
+    return bool(_OPENS_ON_RELATIVE.search(text)) and len(_SHE_OR_HE.findall(text)) >= 2
+
+
 _FAMILY_CONTEXT = re.compile(r"(family history|history in|runs in|side of the family|had|died|passed|diagnosed)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
 
@@ -157,7 +182,7 @@ def read_sex(text: str) -> str | None:
     if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
         return None  # the writer speaks of themself: a relative named is family
     code = _CODE.search(text)
-    if not code and _CARER.search(text) and _SELF_HEALTH.search(text) and not _CARER_SELF.search(text) \
+    if not code and _CARER.search(text) and _writer_is_patient(text) \
             and not _NOUN.search(text):
         return None  # "My husband says I snore": the writer is the patient, and their sex is not said
     if code:
@@ -206,7 +231,7 @@ def described_relation(text: str) -> str | None:
     carer = _CARER.search(text)
     if carer is None:
         return None
-    if _SELF_HEALTH.search(text) and not _CARER_SELF.search(text):
+    if _writer_is_patient(text):
         return None
     first_person = _FIRST_PERSON.search(text)
     if _CARER_SELF.search(text) or not first_person or carer.start() < first_person.start():

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from .later_steps import later_step
 from .models import Constraint, Criterion, Fact, Patient, Trial
 from .topics import trial_topics
 from .units import analyte_for, format_quantity
@@ -330,6 +331,14 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         if fact.relative_to:
             return Verdict(UNKNOWN, f"Your {name} was given relative to normal; the trial gives an absolute limit.", question)
         holds, shown, typical = _compare(fact.value, c), format_quantity(fact.value, fact.unit), ""
+    if not holds and PAST_QUALIFIERS & set(c.qualifiers):
+        # "a history of CD4 counts under 50" and a CD4 of 160 now: an earlier value may have been
+        earlier = [f for f in facts[:-1] if f.relative_to is None and not c.relative_to and _compare(f.value, c)]
+        if earlier:
+            holds, shown = True, format_quantity(earlier[-1].value, earlier[-1].unit)
+        else:
+            return Verdict(UNKNOWN, f"Your {name}, {shown}, is not {bound_words(c)}; the criterion is about whether it "
+                                    f"ever was{typical}.", f"Has your {name} ever been {bound_words(c)}?")
     if c.polarity == "require":
         if holds:
             return Verdict(PASS, f"Your {name}, {shown}, meets the required {bound_words(c)}{typical}.")
@@ -369,6 +378,12 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         if not current and _bare_exclusion(c):
             # "Smoking" and an ex-smoker who stopped in 1998: a bare exclusion may mean only the present
             return _past_in_bare_exclusion(c, f"{_describe_fact(f, c.concept)} in the past", f"a past {pretty(c.concept)}")
+        denied = next((g for g in patient.facts if g.kind == "condition" and g.negated and not g.family
+                       and condition_covers(g.concept, c.concept)), None)
+        if c.polarity == "forbid" and denied is not None:
+            # "Afebrile, no active infection" and AIDS in the problem list: the patient's words disagree
+            return Verdict(UNKNOWN, f"You said you have no {pretty(denied.concept)}, but you mentioned "
+                                    f"{_describe_fact(f, c.concept)}.", question)
         if c.polarity == "forbid":
             return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
         return Verdict(PASS, f"You have {_describe_fact(f, c.concept)}, as this trial requires.")
@@ -554,6 +569,20 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                                f"When did you last have {pretty(f.concept)}?")
             inside = f.days_ago <= c.window.days
             when = days_words(f.days_ago)
+            if inside and c.polarity == "forbid" and later_step(c.window.anchor):
+                # "within 1 week prior to leukapheresis": counted back from a step still to come; a drug
+                # taken now may be stopped in time, unless the patient says it will go on
+                going_on = [g for g in positive if g.continues]
+                if going_on:
+                    return Verdict(FAIL, f"You will keep taking {_describe_fact(going_on[0], c.concept)} up to "
+                                         f"{c.window.anchor}, which this trial excludes ({window}).")
+                if f.days_ago <= 0.5:
+                    return Verdict(UNKNOWN, f"You are on {what}; this trial excludes it {window}, a step that comes "
+                                            "after joining: it depends on when you stop it.",
+                                   f"Could you stop {pretty(f.concept)} in time? The trial excludes it {window}.")
+                return Verdict(UNKNOWN, f"You had {what} {when}; this trial excludes it {window}, a step that comes "
+                                        "after joining: it depends on when that step is.",
+                               f"When is your {c.window.anchor}? The trial excludes {pretty(f.concept)} {window}.")
             if inside:
                 verdict = _want(c, True)
                 tail = "which this trial excludes" if c.polarity == "forbid" else "as required"
@@ -654,7 +683,8 @@ def _or_bounds(pairs: list[tuple[Constraint, Verdict]], text: str) -> list[list[
     for cv in ordered:
         if groups:
             last = groups[-1][-1][0]
-            gap = text[last.end : cv[0].start]
+            # "ANC must be >= 1500/mm3 (or < 1500/mm3 if ...)": two bounds of one name share its start
+            gap = text[last.end : cv[0].start] if cv[0].start >= last.end else text[last.end : cv[0].end]
             kinds = {last.kind, cv[0].kind}
             if ("measurement" in kinds and kinds <= {"measurement", "therapy", "condition"}
                     and last.polarity == cv[0].polarity == "require" and _OR_GAP.search(gap) and not _AND_GAP.search(gap)):

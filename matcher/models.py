@@ -294,7 +294,8 @@ class Fact:
     absent), ``historical`` (past, resolved), ``family`` (a relative's) and
     ``hypothetical`` facts are kept apart from plain present ones.
     Measurements carry ``value`` in the analyte's canonical ``unit``;
-    therapies carry ``days_ago`` (0 = current) when the text says when.
+    therapies carry ``days_ago`` (0 = current) when the text says when, and
+    ``continues`` when it says their use goes on into a later step of the study.
     """
 
     kind: str
@@ -308,6 +309,9 @@ class Fact:
     relative_to: str | None = None
     days_ago: float | None = None
     current: bool = False
+    # will go on into a later step of the study: "to be continued up to the day of leukapheresis",
+    # "can't stop the CellCept even for a few days" (matcher.later_steps)
+    continues: bool = False
     text: str = ""
 
     @property

@@ -7,7 +7,7 @@ trial's whole eligibility text to how it was split into criteria and its
 condition phrases to the topics read from them, so a repeated criterion and a
 rebuild cost a lookup (a rebuild from a warm cache loads no spaCy pipeline). The pipeline version is a
 digest of matcher's code and rule files: any change to how criteria are read
-starts a fresh cache (entries of older versions are dropped when it opens).
+starts a fresh cache (entries of older versions are dropped when a build opens it).
 
 Storage is one SQLite file (``parse-cache.sqlite`` in the index directory);
 values are zlib-compressed JSON. Only text from trial records is stored
@@ -37,18 +37,32 @@ def _key(section: str, text: str) -> str:
 
 
 class ParseCache:
-    """Reads and writes parsed criteria for the current :func:`pipeline_version`."""
+    """Reads and writes parsed criteria for the current :func:`pipeline_version`.
 
-    def __init__(self, path: str | Path):
+    The process that owns a build opens the cache with ``purge=True`` (the
+    default): entries of another pipeline version are dropped then, once. Its
+    worker processes open it with ``purge=False`` and only read and write.
+    The cache only saves work: a read or write the database refuses (locked
+    past ``timeout`` seconds by another process) counts as a miss or is
+    skipped, and never fails a build; ``errors`` counts them.
+    """
+
+    def __init__(self, path: str | Path, *, purge: bool = True, timeout: float = 60.0):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.version = pipeline_version()
-        self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, version TEXT, value BLOB)")
-        self._db.execute("DELETE FROM parsed WHERE version != ?", (self.version,))
-        self._db.commit()
-        self.hits = self.misses = 0
+        self._db = sqlite3.connect(self.path, timeout=timeout)
+        self.hits = self.misses = self.errors = 0
+        if purge:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, version TEXT, value BLOB)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+            stored = self._db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            if stored is None or stored[0] != self.version:
+                # a whole table of another version: one statement, not a scan per worker
+                self._db.execute("DELETE FROM parsed WHERE version != ?", (self.version,))
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
+            self._db.commit()
 
     def get_many(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         """The cached readings of (section, text) pairs that have one."""
@@ -80,20 +94,27 @@ class ParseCache:
     def _get(self, wanted: dict[str, Any]) -> dict[Any, Any]:
         found = {}
         keys = list(wanted)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            rows = self._db.execute(
-                f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-            for key, value in rows:
-                found[wanted[key]] = json.loads(zlib.decompress(value))
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, value FROM parsed WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, value in rows:
+                    found[wanted[key]] = json.loads(zlib.decompress(value))
+        except sqlite3.OperationalError:  # locked too long, or no table yet: read again, as a miss
+            self.errors += 1
         return found
 
     def _put(self, items: dict[str, Any]) -> None:
         # level 1: a reading is a few hundred bytes, where zlib's default level took 3.7 times
         # as long (most of a reading's cost to keep) for 2% less space
         rows = [(key, self.version, zlib.compress(json.dumps(value).encode(), 1)) for key, value in items.items()]
-        self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
-        self._db.commit()
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?)", rows)
+            self._db.commit()
+        except sqlite3.OperationalError:  # locked too long: this batch is not cached, the build goes on
+            self.errors += 1
+            self._db.rollback()
 
     def close(self) -> None:
         self._db.close()

@@ -23,7 +23,7 @@ from .language import other_language
 from .models import Fact, Patient
 from .nlp.tokenizer import doc_text
 from .spelling import correct
-from .timing import TimingError, clause_of, days_since, latest_timing, timing
+from .timing import TimingError, clause_of, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
@@ -303,13 +303,59 @@ def _restated(doc: Doc, ent: Span) -> bool:
                for other in doc.ents)
 
 
+# a field's value about prevention or testing, not the illness: "Hepatitis B: vaccinated"
+_PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccination|immuni[sz]ed|immune|screened|screening|"
+                               r"tested|test|titers?|titres?)\b", re.I)
+
+
+def _field_name(doc: Doc, ent: Span) -> bool:
+    """A condition naming a form's field whose value says the rest: the value restates it
+    ("HIV/Hepatitis: HIV neg, HBsAg neg, HCV neg", "Smoking: ex-smoker (quit 2020)") or speaks of
+    prevention or testing ("Hepatitis B: vaccinated"). The field's name asserts nothing."""
+    from .vocabulary import condition_ancestors
+
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    colon = text.find(":", ent.end_char)
+    line_end = text.find("\n", ent.end_char)
+    line_end = len(text) if line_end < 0 else line_end
+    if colon < 0 or colon >= line_end or colon - line_start > 40 or ":" in text[line_start : ent.start_char]:
+        return False
+    if _PREVENTION_VALUE.match(text, colon + 1):
+        return True
+    return any(other is not ent and other.label_ == "CONDITION" and colon < other.start_char < line_end
+               and (other.ent_id_ == ent.ent_id_ or ent.ent_id_ in condition_ancestors(other.ent_id_))
+               for other in doc.ents)
+
+
+# the writer's own health in a note about a relative: "Our son is 13 months old ... I get hay fever"
+_WRITER_OWN = re.compile(r"\bI\s+(?:also\s+|still\s+|myself\s+)?(?:get|have(?!\s+to)|had|['’]ve\s+had|have\s+had|suffer\s+from|"
+                         r"am\s+on|take(?!\s+(?:him|her|them))|took(?!\s+(?:him|her|them))|was\s+diagnosed\s+with)\b|"
+                         r"\b(?:I['’]m|I['’]ve|I\s+am)\s+(?:also\s+)?(?:on|had|got|allergic\s+to)\b")
+_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|they|them|their)\b", re.I)
+
+
+def _writers_own(doc: Doc, ent: Span) -> bool:
+    """In a note about a relative, a mention the writer says of themself ("I get hay fever")."""
+    if not doc.user_data.get("described"):
+        return False
+    start, _ = clause_of(doc, ent)
+    before = doc_text(doc)[start : ent.start_char]
+    own = list(_WRITER_OWN.finditer(before))
+    return bool(own) and not _THIRD_PERSON.search(before, own[-1].end())
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
+        if _writers_own(doc, ent):
+            flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
+        if ent.label_ == "CONDITION" and _field_name(doc, ent):
+            continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
         if ent.label_ == "CONDITION" and asserted and (_TEST_NAME.search(ent.text) or _TEST_AFTER.match(doc_text(doc), ent.end_char)) \
@@ -330,9 +376,12 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":
             days, current = timing(doc, ent)
+            continues = not flags["negated"] and goes_on(doc, ent)
+            if continues and days is None:  # "can't stop the CellCept": taken now
+                days, current = 0.0, True
             dose = _dose(doc, ent)
-            patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, text=ent.text,
-                                      value=dose, unit="mg/day" if dose is not None else None, **flags))
+            patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, continues=continues,
+                                      text=ent.text, value=dose, unit="mg/day" if dose is not None else None, **flags))
         elif ent.label_ == "PREGNANCY" and "test" in ent.text.lower():
             # a pregnancy test says something only with its result
             # ("the pregnancy test at my screening visit last week came back positive")

@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from .errors import MatcherError
+from .later_steps import later_step
 from .models import Fact
 from .nlp.tokenizer import doc_text
 
@@ -46,7 +47,8 @@ _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
     r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on|"
-    r"needs|need|requires|require|depends on|dependent on)\b",
+    r"needs|need|requires|require|depends on|dependent on|"
+    r"current\s+(?:medications?|meds|medicines|treatments?|therapy|therapies|regimen)\s*:)(?!\w)",
     re.I,
 )
 _PLAIN_AGO = re.compile(r"\b(\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*"
@@ -71,6 +73,22 @@ _AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|e
 # "she'll probably need a hip replacement", "may need insulin": a need to come, not a treatment now
 _FUTURE_NEED = re.compile(r"\b(?:will|'ll|’ll|would|may|might|could|probably|likely|eventually)\s+(?:\w+\s+)?"
                           r"(?:need|needs|require|requires)\b", re.I)
+# a time before something still to come is no time ago: "I would have to stop the cellcept at
+# least a week before they collect the cells", "she will hold MMF 2 weeks before surgery"
+_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|have\s+to|has\s+to|had\s+to|need\s+to|needs\s+to|must|should|"
+                      r"plans?\s+to|planning\s+to|asked\s+to|told\s+to)\b", re.I)
+# use that goes on into a later step of the study: "to be continued up to and including the day of
+# leukapheresis", "keep taking it right up to the apheresis", "will NOT be held", "can't stop the
+# CellCept even for a few days", "last doses planned day before apheresis"
+_GOES_ON = re.compile(
+    r"(?:\b(?:will|would|to|must|should|shall|can|could)\s+not|\b(?:cannot|can['’]t|won['’]t|wouldn['’]t|couldn['’]t))\s+be\s+"
+    r"(?:held|stopped|paused|interrupted|discontinued|withheld)\b"
+    r"|\b(?:can['’]t|cannot|can\s+not|unable\s+to|not\s+able\s+to|won['’]t|will\s+not|would\s+not|wouldn['’]t)\s+"
+    r"(?:stop|hold|pause|come\s+off|go\s+off|interrupt)\b", re.I)
+_GOES_ON_TO = re.compile(
+    r"\b(?:keep|keeps|keeping|kept|continue[sd]?|continuing|stay|stays|staying|remain|remains)\b[^.;]{0,60}?"
+    r"\b(?:up\s+to|until|till|through|throughout|into)\b(?P<to>[^.;]{0,50})"
+    r"|\blast\s+doses?\b[^.;]{0,30}?\b(?:the\s+)?(?:day|morning|evening|night)\s+(?:of|before)\b(?P<to2>[^.;]{0,50})", re.I)
 _STOP_WORDS_RE = re.compile(
     r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
     r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got)\b", re.I)
@@ -129,7 +147,8 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     after, before = doc_text(doc)[ent.start_char : end], doc_text(doc)[start : ent.start_char]
     for part, lo, hi in ((after, ent.start_char, end), (before, start, ent.start_char)):
         for w in doc.spans.get("windows", []):
-            if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I):
+            if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I) \
+                    and not _before_to_come(doc, w, start):
                 days = w._.window["days"]
                 break
         if days is None:
@@ -161,9 +180,34 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
 
 
 
+def _before_to_come(doc: Doc, window: Span, start: int) -> bool:
+    """A window counted back from a step still to come ("a week before they collect the cells",
+    "2 weeks before leukapheresis" after "will hold"): not a time since."""
+    if not re.search(r"\b(?:before|prior\s+to|ahead\s+of)\b", window.text, re.I):
+        return False
+    return later_step(window._.window.get("anchor", "")) or _TO_COME.search(doc_text(doc)[start : window.start_char]) is not None
+
+
+def goes_on(doc: Doc, ent: Span) -> bool:
+    """Whether therapy ``ent``'s clause says its use goes on into a later step of the study: it
+    will not be held or stopped ("MMF and tacrolimus will NOT be held", "can't stop the CellCept or
+    Lupkynis"), or is kept up to or through such a step ("keep taking it right up to the apheresis,
+    plus plaquenil": not the plaquenil). A later step named as a treatment does not go on itself."""
+    if later_step(ent.text):
+        return False
+    start, end = clause_of(doc, ent)
+    clause = doc_text(doc)[start:end]
+    at = ent.start_char - start
+    if any(at < m.end() + 60 for m in _GOES_ON.finditer(clause)):
+        return True
+    return any(at < m.start("to" if m.group("to") is not None else "to2") and later_step(m.group("to") or m.group("to2") or "")
+               for m in _GOES_ON_TO.finditer(clause))
+
+
 def latest_timing(facts: list[Fact]) -> None:
     """A therapy mentioned twice is as its last dated mention says: "started alectinib twice
-    daily in 2021 ... alectinib was stopped 2 weeks ago" is not current."""
+    daily in 2021 ... alectinib was stopped 2 weeks ago" is not current; one said to go on
+    into a later step of the study goes on in every mention."""
     last: dict[str, Fact] = {}
     for f in facts:
         if f.kind == "therapy" and f.asserted and f.days_ago is not None:
@@ -172,6 +216,11 @@ def latest_timing(facts: list[Fact]) -> None:
         latest = last.get(f.concept)
         if f.kind == "therapy" and latest is not None and f is not latest and f.asserted:
             f.days_ago, f.current = latest.days_ago, latest.current
+    # "Tacrolimus 2 mg bid ... to continue until the day before leukapheresis" speaks for every mention
+    going_on = {f.concept for f in facts if f.kind == "therapy" and f.asserted and f.continues}
+    for f in facts:
+        if f.kind == "therapy" and f.asserted and f.concept in going_on:
+            f.continues = True
 
 
 

@@ -105,7 +105,7 @@ def _replacements(spilled: IO[str], count: int, cache_path: Path | None, crew: _
         if not count:
             return
         spilled.seek(0)
-        cache = ParseCache(cache_path) if cache_path is not None else None
+        cache = ParseCache(cache_path, purge=False) if cache_path is not None else None
         try:
             for trial in prepare_trials((Trial.from_dict(json.loads(line)) for line in spilled), [], cache=cache):
                 if on_trial:
@@ -263,7 +263,7 @@ def _work(ident: int, directory: str, cache_path: Path | None, tasks, results, s
     try:
         from .index.writer import SegmentSink
 
-        cache = ParseCache(cache_path) if cache_path is not None else None
+        cache = ParseCache(cache_path, purge=False) if cache_path is not None else None
         sink = SegmentSink(directory, segment_docs)
         flight = InFlight()  # one batch at a time here: nothing is in flight across batches
         while (task := tasks.get()) is not None:

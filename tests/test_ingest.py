@@ -292,3 +292,36 @@ def test_the_parse_cache_version_covers_every_module_that_reads_a_criterion():
         covered = (parts[0] + "/") in PIPELINE_SOURCES or (parts[0] + ".py") in PIPELINE_SOURCES
         assert covered, f"{name} reads criteria but is not in PIPELINE_SOURCES"
     assert not {"index/", "ranking.py", "cli.py", "service.py", "eligibility.py"} & set(PIPELINE_SOURCES)
+
+
+def test_the_parse_cache_is_purged_once_by_the_build_and_never_fails_it(tmp_path, monkeypatch):
+    """Worker processes open the cache without purging it (each purge scanned the whole table,
+    and at 160,000 trials a new worker's purge waited past the lock timeout and failed the build);
+    a database locked past the timeout costs a miss or an unsaved batch, never the build."""
+    import sqlite3
+
+    from matcher import parse_cache
+    from matcher.parse_cache import ParseCache
+
+    path = tmp_path / "cache.sqlite"
+    reading = {"constraints": [], "unexplained": []}
+    with ParseCache(path) as cache:
+        cache.put_many({("inclusion", "Hemoglobin >= 9 g/dL"): reading})
+    monkeypatch.setattr(parse_cache, "pipeline_version", lambda: "another-version")
+    with ParseCache(path, purge=False) as worker:  # a worker of a build of another version: no purge
+        assert worker.version == "another-version"
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM parsed").fetchone()[0] == 1
+    with ParseCache(path):  # the build's own process: entries of other versions go, once
+        pass
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM parsed").fetchone()[0] == 0
+
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing for longer than the timeout
+    worker = ParseCache(path, purge=False, timeout=0.1)
+    worker.put_many({("inclusion", "Platelets >= 100,000/mm3"): reading})
+    assert worker.errors == 1  # not saved; readers of a WAL database are never locked out
+    assert worker.get_many([("inclusion", "Platelets >= 100,000/mm3")]) == {}
+    holder.rollback()
+    worker.put_many({("inclusion", "Platelets >= 100,000/mm3"): reading})
+    assert worker.get_many([("inclusion", "Platelets >= 100,000/mm3")]) == {("inclusion", "Platelets >= 100,000/mm3"): reading}
+    worker.close()

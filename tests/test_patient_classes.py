@@ -509,3 +509,80 @@ def test_a_refusal_said_outright(text, consents):
 ])
 def test_a_refusal_of_contraception_said_outright(text, contraception):
     assert read_text(text).contraception is contraception
+
+
+# -- a form's field names (session 16, seed-vignettes-6) -----------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("HIV/Hepatitis: HIV neg, HBsAg neg, HCV neg", "hiv infection"),
+    ("Hepatitis: HBsAg neg, HCV neg", "hepatitis"),
+    ("Hepatitis B: vaccinated", "hepatitis b"),
+    ("Smoking: ex-smoker (quit 2020)", "tobacco use"),
+    ("Infections: n/a", "infection"),
+    ("Infections: none", "infection"),
+    ("Smoking: no\nAlcohol: occasional", "tobacco use"),
+])
+def test_a_fields_name_asserts_nothing(text, concept):
+    assert not any(f.asserted and not f.historical for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Lupus nephritis: class IV on biopsy", "lupus nephritis"),
+    ("HIV: positive, on Biktarvy", "hiv infection"),
+    ("Diagnosis: SLE since 2016", "systemic lupus erythematosus"),
+])
+def test_a_fields_value_that_affirms_it_stays(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+# -- clinician shorthand for the past; plans ----------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("3. Hx cocaine use, none for 6 years.", "cocaine use"),
+    ("h/o TB, treated", "tuberculosis"),
+    ("hx of cocaine use", "cocaine use"),
+    ("Cocaine use, none for 6 years", "cocaine use"),
+])
+def test_shorthand_history_is_past(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.historical for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Plan: adjuvant chemo then whole breast RT.", "chemotherapy"),
+    ("Recommendations: start rituximab next month", "rituximab"),
+])
+def test_a_plan_is_not_had(text, concept):
+    found = therapy(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+# -- the writer's own health in a note about a relative -----------------------------------------------------
+def test_the_writers_own_health_is_not_the_relatives():
+    text = ("Our son is 13 months old. He got his baby shots here. He's healthy and he's never had a seizure. "
+            "I get hay fever but my husband has no allergies.")
+    assert not any(f.asserted for f in facts(text, "allergic rhinitis"))
+    p = read_text(text)
+    assert p.age is not None and p.age < 2 and p.sex == "male"
+
+
+# -- a drug said to go on into a later step of the study ----------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Tacrolimus 2 mg bid to continue until the day before leukapheresis", "tacrolimus"),
+    ("MMF + tacrolimus will NOT be held; last doses planned day before apheresis.", "mycophenolate mofetil"),
+    ("she can't stop the CellCept even for a few days", "mycophenolate mofetil"),
+    ("my doctor wants me to keep taking cellcept right up to the apheresis", "mycophenolate mofetil"),
+])
+def test_a_drug_that_goes_on(text, concept):
+    found = therapy(text, concept)
+    assert found and all(f.asserted and f.continues for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("continue prednisone until the flare settles", "prednisone"),
+    ("I keep taking cellcept right up to the apheresis, plus plaquenil", "hydroxychloroquine"),
+    ("I would have to stop the cellcept at least a week before they collect the cells", "mycophenolate mofetil"),
+    ("MMF 1.5 g twice daily, which will be held at least 2 weeks before leukapheresis", "mycophenolate mofetil"),
+    ("MMF to be held >=2 wk pre-apheresis", "mycophenolate mofetil"),
+    ("the mycophenolate would be stopped two weeks before the cell collection", "mycophenolate mofetil"),
+])
+def test_a_drug_that_does_not_go_on(text, concept):
+    assert not any(f.continues for f in therapy(text, concept))

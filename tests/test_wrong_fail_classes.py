@@ -439,3 +439,94 @@ def test_a_refusal_of_contraception_fails_the_agreement_and_nothing_less_does():
     assert verdict(text, "inclusion", "29F with lupus; she declines to use any contraception during the trial.") == "fail"
     assert verdict(text, "inclusion", "29F with lupus, on the pill.") != "fail"
     assert verdict(text, "inclusion", "58F, postmenopausal, won't use birth control.") != "fail"
+
+
+# -- a washout counted back from a later step of the study (session 16, seed-vignettes-6) -------------------
+@pytest.mark.parametrize("text", [
+    "Received immunosuppressive therapy within 1 week prior to leukapheresis",  # the founding trial, exc-5
+    "Immunosuppressive therapy within 2 weeks before apheresis",
+    "Treatment with immunosuppressants within 14 days prior to lymphodepleting chemotherapy",
+    "Systemic immunosuppressive drugs within 7 days of CAR-T cell infusion",
+])
+@pytest.mark.parametrize("patient", [
+    "I take CellCept 1000 mg twice a day.",
+    "Current medications: tacrolimus 2 mg twice daily, hydroxychloroquine.",
+    "Last dose of mycophenolate was 3 days ago.",
+    "I would have to stop the cellcept at least a week before they collect the cells, that's fine with me.",
+])
+def test_a_drug_taken_now_may_be_stopped_before_a_later_step(text, patient):
+    assert verdict(text, "exclusion", patient) == "unknown"
+
+
+@pytest.mark.parametrize("patient", [
+    "Tacrolimus 2 mg PO BID [ACTIVE - to be continued up to and including the day of leukapheresis]",
+    "MMF + tacrolimus will NOT be held (flares off them); last doses planned day before apheresis.",
+    "Im still on cellcept 1000 twice a day and my doctor wants me to keep taking it right up to the apheresis.",
+    "Her kidney doctor said she can't stop the CellCept even for a few days.",
+])
+def test_a_drug_said_to_go_on_into_the_later_step_fails(patient):
+    assert verdict("Received immunosuppressive therapy within 1 week prior to leukapheresis", "exclusion", patient) == "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "No chemotherapy within 4 weeks prior to entry",
+    "Chemotherapy within 28 days prior to randomization",
+    "Chemotherapy within 4 weeks prior to the first dose of study drug",
+])
+def test_a_washout_counted_back_from_joining_still_fails_current_use(text):
+    assert verdict(text, "exclusion", "She is currently receiving chemotherapy.") == "fail"
+
+
+# -- a bound of the past: "a history of CD4 counts under 50" -------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Have a history of CD4 counts under 50 cells/mm3.",  # NCT00000947 inc
+    "Documented CD4 count below 100 cells/mm3 at any time",
+    "Nadir CD4 count < 200 cells/mm3",
+])
+def test_a_value_now_does_not_refute_a_bound_of_the_past(text):
+    assert verdict(text, "inclusion", "CD4 250 cells/mm3 in April.") == "unknown"
+    assert verdict(text, "inclusion", "CD4 nadir 30 cells/mm3 in 1996; CD4 250 cells/mm3 in April.") == "pass"
+
+
+# -- a bound with an alternative written after the name's other bound ----------------------------------------
+@pytest.mark.parametrize("text", [
+    # NCT00004067 inc
+    "The postoperative absolute neutrophil count (ANC) must be ≥ 1500/mm3 (or <1500/mm3 if, in the opinion of the "
+    "investigator, this represents an ethnic or racial variation of normal).",
+    "Platelets >= 100,000/mm3 (or >= 75,000/mm3 if bone marrow is involved)",
+])
+def test_a_second_bound_of_one_name_is_an_alternative(text):
+    assert verdict(text, "inclusion", "ANC 3200/mm3, platelets 245,000/mm3.") != "fail"
+
+
+# -- a clause the investigator judges: its other words are not read away -------------------------------------
+@pytest.mark.parametrize("text", [
+    # NCT00004067 inc
+    "LVEF by MUGA equal to or greater than the lower limit of normal. (If LVEF is > 75%, the investigator should "
+    "consider having the LVEF determination reviewed prior to randomization.)",
+    "Hemoglobin > 10 g/dL unless, in the opinion of the investigator, a lower value is due to thalassemia trait",
+])
+def test_words_around_an_investigators_judgement_stay_unread(text):
+    assert verdict(text, "inclusion", "LVEF 62%, hemoglobin 9.6 g/dL.") != "fail"
+
+
+# -- the disease a treatment was for ------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Prior anthracycline or taxane therapy for any malignancy.",  # NCT00004067 exc
+    "Prior radiation therapy for any cancer",
+    "Previous chemotherapy for any other malignancy",
+])
+def test_the_disease_a_treatment_was_for_is_not_excluded_itself(text):
+    assert verdict(text, "exclusion", "New breast cancer, no prior chemotherapy or radiation.") != "fail"
+    assert verdict(text, "exclusion", "Breast cancer; she had doxorubicin, paclitaxel, chemotherapy and "
+                                      "radiation therapy for lymphoma in 2010.") == "fail"
+
+
+# -- a patient who denies the class outright ----------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Patients with active opportunistic infections will be excluded.",  # NCT00000700 exc
+    "Presence of active infection.",  # NCT00002433 exc
+])
+def test_a_denied_class_and_a_named_member_is_a_question(text):
+    patient = "AIDS dx 14 months ago with PCP, treated. Afebrile, no active infection identified."
+    assert verdict(text, "exclusion", patient) == "unknown"

@@ -202,14 +202,19 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
         # "No evidence of renal insufficiency and a creatinine <= 2.5": a distant "No" is another item's
         negated = lab._.is_negated and any(
             cue.label_ == "NEGATED" and 0 <= lab.start - cue.end <= 2 for cue in doc.spans.get("cues", []))
+        # "a history of CD4 counts under 50", "nadir CD4 < 200", "... at any time": a past value counts
+        ever = lab._.is_historical or _EVER.search(span_text(doc, max(0, lab.start - 3), min(len(doc), q.end + 4))) is not None
         out.append(
             _constraint(
                 "measurement", analyte.id, span, negated,
                 comparator=comparator, value=_round(lo), value_max=_round(hi),
-                unit=canonical_unit, relative_to=data["relative_to"],
+                unit=canonical_unit, relative_to=data["relative_to"], qualifiers=["history"] if ever else [],
             )
         )
     return out
+
+
+_EVER = re.compile(r"\b(?:at\s+any\s+time|ever|nadir|lowest|highest|peak)\b", re.I)
 
 
 def _round(x: float | None) -> float | None:
@@ -897,17 +902,24 @@ _TREATMENT_NOUN = re.compile(r"^(?:chemotherapy|medications?|medicines?|drugs?|t
                              r"vaccines?|vaccination)$", re.I)
 
 
+# what may stand between a treatment's "for" and the disease it treats ("therapy for any malignancy",
+# "chemotherapy for the currently diagnosed breast cancer")
+_INDICATION_GAP = frozenset({"for", "of", "against", "the", "a", "an", "their", "his", "her", "this", "its", "any", "other",
+                             "another", "prior", "previous", "earlier", "current", "currently", "diagnosed", "known"})
+
+
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
-    """The disease a treatment is for ("chemotherapy for NSCLC", "prior therapy for the brain tumor")."""
-    gap = [t for t in doc[max(clause.start, ent.start - 5) : ent.start]]
+    """The disease a treatment is for ("chemotherapy for NSCLC", "prior therapy for the brain tumor",
+    "anthracycline or taxane therapy for any malignancy")."""
+    gap = [t for t in doc[max(clause.start, ent.start - 6) : ent.start]]
     for i, t in enumerate(gap):
         if _TREATMENT_WORD.match(t.text) and i + 1 < len(gap) and gap[i + 1].lower_ in ("for", "of", "against") and all(
-                x.lower_ in ("for", "of", "against", "the", "a", "an", "their", "his", "her", "this", "its") for x in gap[i + 1 :]):
+                x.lower_ in _INDICATION_GAP for x in gap[i + 1 :]):
             return True
     for e in clause.ents:
-        if e.label_ == "THERAPY" and e.end <= ent.start and ent.start - e.end <= 3:
+        if e.label_ == "THERAPY" and e.end <= ent.start and ent.start - e.end <= 4:
             gap = [t.lower_ for t in doc[e.end : ent.start]]
-            if gap and gap[0] in ("for", "of", "against") and all(t in ("for", "of", "against", "the", "a", "an", "their", "his", "her") for t in gap):
+            if gap and gap[0] in ("for", "of", "against") and all(t in _INDICATION_GAP for t in gap):
                 return True
     # the disease naming a treatment: "cancer chemotherapy", "HIV medications", "asthma medication"
     following = doc[ent.end : min(ent.end + 2, clause.end)]

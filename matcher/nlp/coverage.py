@@ -72,6 +72,10 @@ def _is_filler(word: str, rules: CoverageRules) -> bool:
     return word.endswith("s") and word[:-1] in rules.filler
 
 
+_FOR_ANY = re.compile(r"\b(?:for|of|against)\s+any\s+(?:(?:other|prior|previous|type\s+of)\s+)?(?:malignanc(?:y|ies)|cancers?|"
+                      r"tumou?rs?|neoplasms?|diseases?|conditions?|indications?|reasons?)\b", re.I)
+
+
 def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, str]]:
     """(offset, word) of what no constraint, cue or filler accounts for, in order."""
     rules = coverage_rules()
@@ -80,7 +84,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     ents = doc.ents
     quantities, windows, cues = (tuple(doc.spans.get(name, ())) for name in ("quantities", "windows", "cues"))
     for c in constraints:
-        if c.kind == "therapy" and c.comparator:  # a dose: the drug's name; its bound is a relation span
+        if c.kind == "admin" and any(o.checkable and c.start <= o.start < c.end for o in constraints):
+            # "ANC >= 1500/mm3 (or < 1500/mm3 if, in the opinion of the investigator, ...)": the judgement
+            # explains its own words, not the whole clause it was read from
+            covered += [(e.start_char, e.end_char) for e in ents if e.label_ == "ADMIN" and e.ent_id_ == c.concept]
+        elif c.kind == "therapy" and c.comparator:  # a dose: the drug's name; its bound is a relation span
             covered.append((c.start, c.end))
         elif c.kind == "measurement":
             # the analyte and its bound, not what lies between ("HbA1c change > 0.9%")
@@ -107,6 +115,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             if cue.label_ == "EXCEPTION" and not _unless(cue) and read(cue):
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
+    # "anthracycline or taxane therapy for any malignancy": a treatment for any disease is not narrowed by it
+    covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
     for m in _OR_OTHER.finditer(doc_text(doc)):
         if any(c.start < m.start() for c in constraints if c.checkable):

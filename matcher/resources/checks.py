@@ -351,7 +351,7 @@ def _patterns(labels: set[str], *, one_label_per_concept: bool) -> Callable[...,
 def _time(data: Any, at: _At) -> None:
     _object(data, at)
     lists = ("window_lead", "window_recent", "window_relation")
-    _keys(data, at, ("units", "number_words", *lists), ("_comment", "past_markers"), what="time rules file")
+    _keys(data, at, ("units", "number_words", *lists), ("_comment", "past_markers", "later_steps"), what="time rules file")
     _comment(data, at)
     units = _object(data["units"], at, "units", "an object of unit -> days")
     if not units:
@@ -364,8 +364,9 @@ def _time(data: Any, at: _At) -> None:
         _number(value, at.at("number_words"), word, nonnegative=True)
     for key in lists:
         _texts(data[key], at, key, at.at(key))
-    if "past_markers" in data:
-        _texts(data["past_markers"], at, "past_markers", at.at("past_markers"))
+    for key in ("past_markers", "later_steps"):
+        if key in data:
+            _texts(data[key], at, key, at.at(key))
 
 
 def _comparators(data: Any, at: _At) -> None:
