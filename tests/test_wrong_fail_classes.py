@@ -530,3 +530,26 @@ def test_the_disease_a_treatment_was_for_is_not_excluded_itself(text):
 def test_a_denied_class_and_a_named_member_is_a_question(text):
     patient = "AIDS dx 14 months ago with PCP, treated. Afebrile, no active infection identified."
     assert verdict(text, "exclusion", patient) == "unknown"
+
+
+def test_a_member_named_outright_is_not_doubted_by_a_denied_class():
+    patient = "Infections: n/a\nHIV/Hepatitis: HIV positive (dx 2018, on Biktarvy), HBsAg neg, HCV neg"
+    assert verdict("Patients with HIV infection", "exclusion", patient) == "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "Are on any medications that act against MAC.",  # NCT00000947 exc
+    "Drugs used to treat HIV within 30 days",
+    "Medications given for tuberculosis",
+])
+def test_what_a_medicine_acts_against_is_not_a_disease_excluded(text):
+    assert not any(c.kind == "condition" for c in parse_criterion(text, "exclusion"))
+
+
+@pytest.mark.parametrize("text", [
+    # NCT00006431 exc
+    "Patients with a history of autoimmune disease such as, but not restricted to, rheumatoid arthritis, ulcerative colitis or lupus",
+    "Autoimmune disease, including but not limited to ulcerative colitis or lupus",
+])
+def test_examples_not_limited_to_are_no_exception(text):
+    assert verdict(text, "exclusion", "She has ulcerative colitis.") == "fail"

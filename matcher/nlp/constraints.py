@@ -908,6 +908,11 @@ _INDICATION_GAP = frozenset({"for", "of", "against", "the", "a", "an", "their", 
                              "another", "prior", "previous", "earlier", "current", "currently", "diagnosed", "known"})
 
 
+_FOR_DISEASE = re.compile(
+    r"\b(?:medications?|medicines?|drugs?|agents?|therap(?:y|ies)|treatments?)\s+(?:that|which)?\s*(?:acts?|are\s+active|is\s+active|"
+    r"works?|(?:are|is)\s+used|used|given|prescribed)\s+(?:against|for|to\s+treat|to\s+prevent)(?:\s+(?:the|any))?\s*$", re.I)
+
+
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
     """The disease a treatment is for ("chemotherapy for NSCLC", "prior therapy for the brain tumor",
     "anthracycline or taxane therapy for any malignancy")."""
@@ -921,6 +926,10 @@ def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
             gap = [t.lower_ for t in doc[e.end : ent.start]]
             if gap and gap[0] in ("for", "of", "against") and all(t in _INDICATION_GAP for t in gap):
                 return True
+    # "medications that act against MAC", "drugs used to treat HIV": the disease is what they are for
+    before = span_text(doc, max(clause.start, ent.start - 8), ent.start)
+    if _FOR_DISEASE.search(before):
+        return True
     # the disease naming a treatment: "cancer chemotherapy", "HIV medications", "asthma medication"
     following = doc[ent.end : min(ent.end + 2, clause.end)]
     if any(e.label_ == "THERAPY" and e.start == ent.end for e in clause.ents):
