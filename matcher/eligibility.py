@@ -35,7 +35,7 @@ from .later_steps import later_step
 from .models import Constraint, Criterion, Fact, Patient, Trial
 from .topics import trial_topics
 from .units import analyte_for, format_quantity
-from .vocabulary import condition_covers, pretty, therapy_covers
+from .vocabulary import condition_ancestors, condition_covers, pretty, therapy_covers
 from .vocabulary import is_broader as _is_broader
 from .wording import (
     COMPARATOR_WORDS,
@@ -414,6 +414,12 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
 def _dosed_therapy(c: Constraint, patient: Patient) -> Verdict:
     """A therapy, above (or below) a daily dose when the criterion gives one ("prednisone > 5 mg per day")."""
     v = _therapy(c, patient)
+    for_what = [x for x in c.exceptions if condition_ancestors(x)]
+    if v.verdict == FAIL and c.polarity == "forbid" and for_what:
+        # "Prior chemotherapy other than for Kaposi's sarcoma": what a treatment was for is not known
+        return Verdict(UNKNOWN, f"{v.reason} Unless it was for {pretty(for_what[0])}, which this trial allows; "
+                                "we cannot tell what yours was for.",
+                       f"Was your {pretty(c.concept)} for {pretty(for_what[0])}?")
     if not (c.comparator and c.unit == "mg/day") or v.verdict not in (PASS, FAIL) or v.assumed:
         return v
     facts = [f for f in _facts(patient, "therapy", c.concept) if f.asserted]

@@ -274,6 +274,11 @@ _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|a
                           r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit)\b", re.I)
 
 
+# "judged adequate by apheresis nursing", "per nursing": the nurses
+_NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|dialysis|research|ward|clinic|floor|icu|"
+                            r"transplant|cell\s+therapy)\s+$", re.I)
+
+
 # a patient who says they will not take part, sign, or come to the visits
 _REFUSES = re.compile(
     r"\b(?:(?:does|do)\s+not|doesn['’]t|don['’]t)\s+want\s+to\s+(?:be\s+in|take\s+part\s+in|participate\s+in|join|enter|enroll\s+in)\s+"
@@ -308,10 +313,28 @@ _PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccin
                                r"tested|test|titers?|titres?)\b", re.I)
 
 
+# a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
+# noted)", "Infections: n/a", "Smoking: never"
+_NO_ANSWER = re.compile(r":\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+
+
+def _answered_no(doc: Doc, ent: Span) -> bool:
+    """A mention in a field's name or a checklist item whose answer, after the colon, is no."""
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_end = text.find("\n", ent.end_char)
+    line_end = len(text) if line_end < 0 else line_end
+    colon = text.find(":", ent.end_char, line_end)
+    if colon < 0 or colon - line_start > 200 or ":" in text[line_start : ent.start_char]:
+        return False
+    return _NO_ANSWER.match(text, colon) is not None
+
+
 def _field_name(doc: Doc, ent: Span) -> bool:
-    """A condition naming a form's field whose value says the rest: the value restates it
-    ("HIV/Hepatitis: HIV neg, HBsAg neg, HCV neg", "Smoking: ex-smoker (quit 2020)") or speaks of
-    prevention or testing ("Hepatitis B: vaccinated"). The field's name asserts nothing."""
+    """A condition or treatment naming a form's field whose value says the rest: the value restates
+    it ("HIV/Hepatitis: HIV neg, HBsAg neg, HCV neg", "Smoking: ex-smoker (quit 2020)"), speaks of
+    prevention or testing ("Hepatitis B: vaccinated") or is left blank ("Investigational agents:").
+    The field's name asserts nothing."""
     from .vocabulary import condition_ancestors
 
     text = doc_text(doc)
@@ -321,8 +344,8 @@ def _field_name(doc: Doc, ent: Span) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if colon < 0 or colon >= line_end or colon - line_start > 40 or ":" in text[line_start : ent.start_char]:
         return False
-    if _PREVENTION_VALUE.match(text, colon + 1):
-        return True
+    if not text[colon + 1 : line_end].strip() or _PREVENTION_VALUE.match(text, colon + 1):
+        return True  # "Investigational agents:" left blank; "Hepatitis B: vaccinated"
     return any(other is not ent and other.label_ == "CONDITION" and colon < other.start_char < line_end
                and (other.ent_id_ == ent.ent_id_ or ent.ent_id_ in condition_ancestors(other.ent_id_))
                for other in doc.ents)
@@ -351,10 +374,12 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
+        if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _answered_no(doc, ent):
+            flags["negated"] = True  # "16. Malignancy: NO", "Infections: n/a"
         if _writers_own(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
-        if ent.label_ == "CONDITION" and _field_name(doc, ent):
+        if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
@@ -406,8 +431,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                     patient.pregnant = True
                 elif patient.pregnant is None:
                     patient.pregnant = False  # "was pregnant last year", "2nd pregnancy (1998)": not a pregnancy now
-        elif ent.label_ == "LACTATION" and _NURSING_WORK.match(doc_text(doc), ent.end_char):
-            continue  # "I'm in nursing school", "a nursing home": the profession or a place, not breastfeeding
+        elif ent.label_ == "LACTATION" and (_NURSING_WORK.match(doc_text(doc), ent.end_char)
+                                            or _NURSING_STAFF.search(doc_text(doc), 0, ent.start_char)):
+            continue  # "I'm in nursing school", "judged adequate by apheresis nursing": the profession, not breastfeeding
         elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
             patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:

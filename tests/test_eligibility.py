@@ -239,7 +239,7 @@ def test_no_other_malignancy_does_not_exclude_the_studied_cancer():
     (["Gastric Cancer", "Neoplasms"], "No other prior malignancy except nonmelanomatous skin cancer or carcinoma in situ of the cervix",
      "A 63-year-old man; endoscopy shows a diffuse-type adenocarcinoma with signet ring cells."),
     (["Breast Cancer", "Neoplasms"], "No other concurrent malignancy except adequately treated basal cell skin cancer",
-     "A 52-year-old woman with invasive ductal carcinoma, ER positive."),
+     "A 52-year-old woman with a poorly differentiated carcinoma, ER positive."),
     (["Colorectal Cancer", "Neoplasms"], "Any other malignancy, except adequately treated carcinoma in situ of the cervix",
      "58M, adenocarcinoma found on colonoscopy, liver metastases."),
 ])

@@ -553,3 +553,27 @@ def test_what_a_medicine_acts_against_is_not_a_disease_excluded(text):
 ])
 def test_examples_not_limited_to_are_no_exception(text):
     assert verdict(text, "exclusion", "She has ulcerative colitis.") == "fail"
+
+
+@pytest.mark.parametrize("text", [
+    # NCT00000715 exc
+    "Dyspnea, cough, bronchospasm, or other reasons causing inability to cooperate with aerosol administration.",
+    "Vomiting, dysphagia or other conditions preventing the swallowing of tablets",
+])
+def test_what_listed_items_must_cause_bears_on_them_all(text):
+    patient = "Mild dry cough and some vomiting last week; able to use a nebulizer and swallow pills without trouble."
+    assert verdict(text, "exclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "Prior chemotherapy other than for Kaposi's sarcoma.",  # NCT00000801 exc
+    "Prior radiation therapy except for skin cancer",
+])
+def test_a_treatment_allowed_for_one_disease_is_asked_about(text):
+    patient = "Kaposi's sarcoma on the legs treated with liposomal doxorubicin and radiation therapy last year."
+    assert verdict(text, "exclusion", patient) == "unknown"
+
+
+def test_a_forms_blank_field_asserts_nothing():
+    patient = "Age: 36\nInvestigational agents:\nChemotherapy / radiation: none"
+    assert verdict("Investigational agents", "exclusion", patient) != "fail"

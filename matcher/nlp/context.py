@@ -54,16 +54,19 @@ class ContextRule:
     # spaCy token patterns matched instead of the literal, which then names the rule
     # (as medspaCy's ConTextRule): one rule for "never (been) told (that) she/he/I has/have"
     pattern: tuple | None = None
+    # a result's sign written against its test ("HIV-", "HBsAg- "): a cue only attached to the word before
+    sign: bool = False
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRule":
-        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern"}
+        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern", "sign"}
         if unknown:
             raise ValueError(f"context rule {data!r}: unknown keys {sorted(unknown)}")
         if not isinstance(data.get("literal"), str) or not data["literal"].strip():
             raise ValueError(f"context rule {data!r}: literal must be a non-empty string")
-        if not isinstance(data.get("max_scope", 1), int) or not isinstance(data.get("list", False), bool):
-            raise ValueError(f"context rule {data!r}: max_scope must be an integer and list true or false")
+        if not isinstance(data.get("max_scope", 1), int) or not isinstance(data.get("list", False), bool) \
+                or not isinstance(data.get("sign", False), bool):
+            raise ValueError(f"context rule {data!r}: max_scope must be an integer, list and sign true or false")
         types = data.get("allowed_types")
         if types is not None and (not isinstance(types, list) or not types
                                   or not all(isinstance(t, str) and t.isupper() for t in types)):
@@ -370,7 +373,7 @@ class ContextComponent:
                     matches += matcher(doc)
         for match_id, start, end in matches:
             rule = self.rules[int(doc.vocab.strings[match_id])]
-            if not rule.literal[0].isalnum() and not _sign(doc, start, end):
+            if rule.sign and not _sign(doc, start, end):
                 continue  # a sign is a result only against its test: "HIV-", not "HIV - stable" or "IL-6"
             cues.append((start, end, rule))
         # a cue inside an entity ("non-melanoma", "negative" in a test name) is part of its name

@@ -121,7 +121,10 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     for m in _OR_OTHER.finditer(doc_text(doc)):
         if any(c.start < m.start() for c in constraints if c.checkable):
             end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc_text(doc), m.end())])
-            covered.append((m.start(), end))
+            # "Dyspnea, cough, or other reasons causing inability to cooperate with aerosol administration":
+            # what the items must cause bears on them all, and stays to be read
+            consequence = _CONSEQUENCE.search(doc_text(doc), m.end(), end)
+            covered.append((m.start(), consequence.start() if consequence else end))
     # entities carved out as exceptions of a constraint
     covered += [(e.start_char, e.end_char) for e in ents if e._.is_exception and e.ent_id_ in excepted]
     # "any non-AZT antiretroviral drug" (constraints._carved_out)
@@ -432,7 +435,12 @@ def _defined(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, int]]:
 
 
 _COORDINATOR = re.compile(r",|\bor\b|\band\b|/", re.I)
-_TRAILING = re.compile(r"\b(?:for|at|on|in|of|involving|affecting|from|due\s+to|caused\s+by|after|during)\b", re.I)
+# what the items must cause: "..., or other reasons causing inability to cooperate" (not a defining clause,
+# "amiodarone or other drugs that prolong QT", whose named items are members)
+_CONSEQUENCE = re.compile(r"\b(?:causing|caus(?:e|es|ed)\s+by|leading\s+to|resulting\s+in|interfering|preventing|precluding|"
+                          r"making)\b", re.I)
+_TRAILING = re.compile(r"\b(?:for|at|on|in|of|involving|affecting|from|due\s+to|caused\s+by|after|during|causing|leading\s+to|"
+                       r"resulting\s+in|interfering|preventing|precluding)\b", re.I)
 # examples of what precedes them, to the closing bracket or the end of the item
 _EXAMPLES = re.compile(r"\b(?:e\.g|i\.e|eg|for example|for instance|such as|including|especially|particularly)\b\.?[^();]*", re.I)
 # words that make everything after them in the item conditional

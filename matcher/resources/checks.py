@@ -220,7 +220,7 @@ def _context(data: Any, at: _At) -> None:
         literal = rule.get("literal") if isinstance(rule, dict) else None
         r = at.at(f"rule {i}" + (f" ({_got(literal)})" if isinstance(literal, str) else ""))
         _object(rule, r)
-        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern"), what="rule")
+        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern", "sign"), what="rule")
         _text(literal, r, "literal")
         direction, category = rule["direction"], rule["category"]
         if not isinstance(direction, str) or direction not in DIRECTIONS:
@@ -235,6 +235,8 @@ def _context(data: Any, at: _At) -> None:
             scope = rule["max_scope"]
             if isinstance(scope, bool) or not isinstance(scope, int) or scope <= 0:
                 raise r.error("R022", "max_scope", got=_got(scope))
+        if "sign" in rule and not isinstance(rule["sign"], bool):
+            raise r.error("R005", "sign", expected="true or false", got=_describe(rule["sign"]))
         if "list" in rule:
             if not isinstance(rule["list"], bool):
                 raise r.error("R005", "list", expected="true or false", got=_describe(rule["list"]))
