@@ -321,13 +321,25 @@ _NO_ANSWER = re.compile(r":\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|d
 def _answered_no(doc: Doc, ent: Span) -> bool:
     """A mention in a field's name or a checklist item whose answer, after the colon, is no."""
     text = doc_text(doc)
-    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_start = _line_start(text, ent.start_char)
     line_end = text.find("\n", ent.end_char)
     line_end = len(text) if line_end < 0 else line_end
     colon = text.find(":", ent.end_char, line_end)
-    if colon < 0 or colon - line_start > 200 or ":" in text[line_start : ent.start_char]:
-        return False
+    if colon < 0 or colon - line_start > 200 or ":" in text[line_start : ent.start_char] \
+            or _SENTENCE_END.search(text, line_start, colon):
+        return False  # "29 M, HIV+ dx 8 mo ago. ART-naive: no NRTI": the answer of another item
     return _NO_ANSWER.match(text, colon) is not None
+
+
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+_ITEM_MARK = re.compile(r"\s*(?:\d{1,3}[.)]|[-•*]|\[\s*\w?\s*\])\s*")  # "16. ", "- ", "[N] "
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding ``at`` starts, past a list item's number or mark."""
+    start = text.rfind("\n", 0, at) + 1
+    mark = _ITEM_MARK.match(text, start)
+    return mark.end() if mark and mark.end() <= at else start
 
 
 def _field_name(doc: Doc, ent: Span) -> bool:
@@ -338,11 +350,12 @@ def _field_name(doc: Doc, ent: Span) -> bool:
     from .vocabulary import condition_ancestors
 
     text = doc_text(doc)
-    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_start = _line_start(text, ent.start_char)
     colon = text.find(":", ent.end_char)
     line_end = text.find("\n", ent.end_char)
     line_end = len(text) if line_end < 0 else line_end
-    if colon < 0 or colon >= line_end or colon - line_start > 40 or ":" in text[line_start : ent.start_char]:
+    if colon < 0 or colon >= line_end or colon - line_start > 40 or ":" in text[line_start : ent.start_char] \
+            or _SENTENCE_END.search(text, line_start, colon):
         return False
     if not text[colon + 1 : line_end].strip() or _PREVENTION_VALUE.match(text, colon + 1):
         return True  # "Investigational agents:" left blank; "Hepatitis B: vaccinated"

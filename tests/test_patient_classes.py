@@ -586,3 +586,53 @@ def test_a_drug_that_goes_on(text, concept):
 ])
 def test_a_drug_that_does_not_go_on(text, concept):
     assert not any(f.continues for f in therapy(text, concept))
+
+
+# -- a checklist's or form's answers (session 16, seed-vignettes-7) ------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("16. Malignancy: NO", "malignancy"),
+    ("2. CNS disease (epilepsy, psychosis, CVA, encephalitis): NO (migraine noted)", "epilepsy"),
+    ("2. CNS disease (epilepsy, psychosis, CVA, encephalitis): NO (migraine noted)", "stroke"),
+    ("[N] HIV. [N] Syphilis", "syphilis"),
+    ("[N] CNS disease (seizure, psychosis, CVA)", "epilepsy"),
+    ("Infections: n/a", "infection"),
+    ("HIV: N", "hiv infection"),
+    ("hiv n syphilis neg, hep c neg", "hiv infection"),
+])
+def test_a_no_answer_denies_the_item(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Malignancy: YES (breast cancer 2019)", "breast cancer"),
+    ("[Y] Hypertension", "hypertension"),
+])
+def test_a_yes_answer_stays(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+def test_a_blank_field_asserts_nothing():
+    assert not any(f.asserted for f in therapy("Investigational agents:\nAlcohol: occasional", "investigational treatment"))
+
+
+def test_a_core_antibody_in_lay_shorthand_is_not_hepatitis_b():
+    found = read_text("hep b core ab pos but surface ag neg n dna undetectable, old cleared infection").facts
+    assert not any(f.asserted and f.concept == "hepatitis b" for f in found)
+
+
+@pytest.mark.parametrize("text", ["Peripheral veins judged adequate by apheresis nursing.", "Per nursing, she ate well."])
+def test_the_nurses_are_not_breastfeeding(text):
+    assert read_text(text).breastfeeding is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("29 M, HIV+ (ELISA/WB) dx 8 mo ago. ART-naive: no NRTI/NNRTI/PI", "hiv infection"),
+    ("44F, HIV+ diagnosed 3 months ago. Baseline genotype: no NNRTI resistance mutations", "hiv infection"),
+])
+def test_another_items_no_answer_does_not_deny(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+def test_margins_clear_of_the_cancer_deny_it_there():
+    assert not any(f.asserted for f in facts("margins clear for both invasive carcinoma and DCIS", "carcinoma"))

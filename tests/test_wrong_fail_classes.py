@@ -577,3 +577,14 @@ def test_a_treatment_allowed_for_one_disease_is_asked_about(text):
 def test_a_forms_blank_field_asserts_nothing():
     patient = "Age: 36\nInvestigational agents:\nChemotherapy / radiation: none"
     assert verdict("Investigational agents", "exclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("text", [
+    # NCT00490802 exc
+    "Patients with a medical history of neurological disease, including, but not limited to, epilepsy/seizure "
+    "disorder (except simple febrile seizures), movement disorder",
+    "Any neurological disease, such as epilepsy (except febrile seizures of childhood)",
+])
+def test_an_examples_exception_is_the_classes_too(text):
+    assert verdict(text, "exclusion", "He had one febrile seizure as a toddler and none since.") != "fail"
+    assert verdict(text, "exclusion", "He has epilepsy and takes levetiracetam.") == "fail"

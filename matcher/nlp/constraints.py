@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span
 
 from ..models import Constraint, TimeWindow
 from ..units import UnitError, analyte_for, measured_by, to_canonical
-from ..vocabulary import therapy_covers
+from ..vocabulary import condition_covers, therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
 from .context import CATEGORY_ATTR
@@ -340,6 +340,14 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     for c in constraints:
         if c.kind == "condition":
             c.exceptions += [x for x in permitted if x != c.concept and x not in c.exceptions]
+    # "neurological disease, including epilepsy/seizure disorder (except simple febrile seizures)": what
+    # is excepted from an example is excepted from the class it exemplifies
+    for c in constraints:
+        if c.kind == "condition" and c.exceptions:
+            for head in constraints:
+                if head is not c and head.kind == "condition" and head.polarity == c.polarity and head.start < c.start \
+                        and head.concept != c.concept and condition_covers(head.concept, c.concept):
+                    head.exceptions += [x for x in c.exceptions if x not in head.exceptions and x != head.concept]
     # "Hemoglobin must be >= 9 g/dL" under Exclusion is a requirement written in the list of exclusions
     stated = {id(c) for c in constraints if c.kind == "measurement" and MODAL.search(doc_text(doc)[c.start:c.end])}
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)

@@ -76,6 +76,9 @@ _FOR_ANY = re.compile(r"\b(?:for|of|against)\s+any\s+(?:(?:other|prior|previous|
                       r"tumou?rs?|neoplasms?|diseases?|conditions?|indications?|reasons?)\b", re.I)
 
 
+_NOT_LIMITED = re.compile(r"\b(?:but\s+)?not\s+(?:limited|restricted)\s+to\b", re.I)
+
+
 def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, str]]:
     """(offset, word) of what no constraint, cue or filler accounts for, in order."""
     rules = coverage_rules()
@@ -117,6 +120,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
     # "anthracycline or taxane therapy for any malignancy": a treatment for any disease is not narrowed by it
     covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
+    # "including, but not limited to, epilepsy": examples, not a limit
+    covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(doc_text(doc))]
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
     for m in _OR_OTHER.finditer(doc_text(doc)):
         if any(c.start < m.start() for c in constraints if c.checkable):
