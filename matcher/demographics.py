@@ -114,7 +114,8 @@ def read_age(text: str) -> tuple[float | None, bool]:
                 factor = 1 / 12  # "I'm 8 months old"
             age = float(m.group(1)) * factor
             if 0 <= age <= 120:
-                return round(age, 2), False
+                # a newborn's age in days keeps its days (trial records give "1 Day" as 0.0027 years)
+                return round(age, 4 if age < 0.1 else 2), False
     if born and 0 <= date.today().year - int(born.group(1)) <= 120:
         return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
     if fallback is not None and not _writer_is_patient(text):

@@ -588,3 +588,23 @@ def test_a_forms_blank_field_asserts_nothing():
 def test_an_examples_exception_is_the_classes_too(text):
     assert verdict(text, "exclusion", "He had one febrile seizure as a toddler and none since.") != "fail"
     assert verdict(text, "exclusion", "He has epilepsy and takes levetiracetam.") == "fail"
+
+
+@pytest.mark.parametrize("patient", ["Baby girl, 1 day old, born yesterday at 18:40.", "A 2-day-old boy, term, well."])
+def test_a_newborns_age_in_days_keeps_its_days(patient):
+    from matcher.eligibility import explain
+    from matcher.models import Trial
+
+    # as a record's "1 Day" and "3 Days" are read (matcher.sources.normalize: years, 4 decimals)
+    trial = Trial(nct_id="NCT00000000", brief_title="Newborns", minimum_age=0.0027, maximum_age=0.0082,
+                  eligibility_text="Inclusion Criteria:\n\n  - Newborn infants")
+    from matcher.prepare import prepare_trials
+
+    (trial,) = prepare_trials([trial], [])
+    by_id = {j.id: j for j in explain(trial, read_patient(patient)).criteria}
+    assert by_id["record-age"].verdict == "pass"
+
+
+@pytest.mark.parametrize("text", ["Co-existing Condition: Cough:", "Excluded: Active infection:"])  # NCT00000715 exc
+def test_a_heading_without_its_items_does_not_fail(text):
+    assert verdict(text, "exclusion", "Mild dry cough; a urinary tract infection treated last week.") != "fail"

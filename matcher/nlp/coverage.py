@@ -333,6 +333,12 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                 if contrary.group(0) not in c.unexplained:
                     c.unexplained.append(contrary.group(0))
     _distributed(checkable, text)
+    if text.rstrip().endswith(":"):
+        # "Co-existing Condition: Cough:": a heading whose items were not given with it
+        last = text.rstrip()[:-1].rfind(":")
+        for c in checkable:
+            if c.start > last and "what follows" not in c.unexplained:
+                c.unexplained.append("what follows")
     consent = _CONSENT.search(text)
     for c in checkable:
         if c.kind == "age" and consent and consent.start() < c.start and consent.group(0) not in c.unexplained:
