@@ -15,6 +15,7 @@ service through one writer (:func:`~matcher.index.build_index`).
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import json
 import os
 import queue
@@ -258,6 +259,22 @@ class _Crew:
             raise BuildFailed(f"build worker {ident} failed; nothing was changed:\n{rest[0]}")
 
 
+_ORPHANED = object()
+
+
+def _next_task(tasks, poll: float = 5.0):
+    """The next task, or ``_ORPHANED`` once the building process is gone (killed, say): a worker
+    must not outlive its build, waiting on a queue nobody will fill."""
+    parent = multiprocessing.parent_process()
+    while True:
+        if parent is not None and not parent.is_alive():
+            return _ORPHANED
+        try:
+            return tasks.get(timeout=poll)
+        except queue.Empty:
+            pass
+
+
 def _work(ident: int, directory: str, cache_path: Path | None, tasks, results, segment_docs: int) -> None:
     """A worker's life: prepare and write each batch it is sent, until None."""
     try:
@@ -266,7 +283,10 @@ def _work(ident: int, directory: str, cache_path: Path | None, tasks, results, s
         cache = ParseCache(cache_path, purge=False) if cache_path is not None else None
         sink = SegmentSink(directory, segment_docs)
         flight = InFlight()  # one batch at a time here: nothing is in flight across batches
-        while (task := tasks.get()) is not None:
+        while (task := _next_task(tasks)) is not None:
+            if task is _ORPHANED:
+                results.cancel_join_thread()  # nobody reads the results any more: exit without flushing them
+                return
             sequence, trials = task
             hits, misses = (cache.hits, cache.misses) if cache is not None else (0, 0)
             work = Batch(trials, cache, flight)

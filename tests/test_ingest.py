@@ -325,3 +325,26 @@ def test_the_parse_cache_is_purged_once_by_the_build_and_never_fails_it(tmp_path
     worker.put_many({("inclusion", "Platelets >= 100,000/mm3"): reading})
     assert worker.get_many([("inclusion", "Platelets >= 100,000/mm3")]) == {("inclusion", "Platelets >= 100,000/mm3"): reading}
     worker.close()
+
+
+def test_a_build_worker_does_not_outlive_its_build(monkeypatch):
+    """A worker whose building process is gone (killed) stops instead of waiting on its queue:
+    before, workers of a killed 600,000-trial build ran on for an hour."""
+    import queue as queue_module
+
+    from matcher import workers
+
+    class Parent:
+        alive = True
+
+        def is_alive(self):
+            return self.alive
+
+    parent = Parent()
+    monkeypatch.setattr(workers.multiprocessing, "parent_process", lambda: parent)
+    tasks = queue_module.Queue()
+    tasks.put((0, []))
+    assert workers._next_task(tasks, poll=0.01) == (0, [])
+    parent.alive = False
+    tasks.put((1, []))
+    assert workers._next_task(tasks, poll=0.01) is workers._ORPHANED
