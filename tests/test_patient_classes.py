@@ -636,3 +636,45 @@ def test_another_items_no_answer_does_not_deny(text, concept):
 
 def test_margins_clear_of_the_cancer_deny_it_there():
     assert not any(f.asserted for f in facts("margins clear for both invasive carcinoma and DCIS", "carcinoma"))
+
+
+# -- session 16, the last blind sets (corpus-t, the founding trial's eighth) --------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("ZHOU: Any seizures, stroke, anything like that?\nPATIENT: No, never.", "epilepsy"),
+    ("Do you have diabetes or high blood pressure?", "diabetes mellitus"),
+    ("GAD-7 = 5 (mild anxiety about the procedure)", "anxiety disorder"),
+    ("patient anxious about cancer risk; questions about secondary malignancy referred to the PI", "malignancy"),
+])
+def test_a_condition_asked_about_or_feared_is_not_had(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I have lupus, can I join?", "systemic lupus erythematosus"),
+    ("Do you think my diabetes is a problem?", "diabetes mellitus"),
+    ("She has generalized anxiety disorder", "generalized anxiety disorder"),
+])
+def test_a_condition_said_in_a_question_is_still_had(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("To: The Principal Investigator, CD19-BCMA CAR-T study for refractory SLE", "bcma-targeted therapy"),
+    ("Indication for TBE vaccination: retired, hikes in the woods", "vaccine"),
+])
+def test_a_study_or_an_indication_names_a_treatment_to_come(text, concept):
+    found = therapy(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+def test_a_denied_list_goes_on_past_a_recent_item_to_its_last():
+    for concept in ("malignancy", "infection"):
+        found = facts("Postmenopausal; no CNS lupus, infection, recent surgery or malignancy; consented", concept)
+        assert found and all(f.negated for f in found), concept
+    assert any(f.asserted for f in facts("No active infection, recent MI 3 weeks ago", "myocardial infarction"))
+
+
+def test_a_duration_is_not_an_age():
+    p = read_text("hi im 41 f, hiv+ since 1996. been on sustiva for about 3 yrs now")
+    assert p.age == 41

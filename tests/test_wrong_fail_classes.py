@@ -608,3 +608,16 @@ def test_a_newborns_age_in_days_keeps_its_days(patient):
 @pytest.mark.parametrize("text", ["Co-existing Condition: Cough:", "Excluded: Active infection:"])  # NCT00000715 exc
 def test_a_heading_without_its_items_does_not_fail(text):
     assert verdict(text, "exclusion", "Mild dry cough; a urinary tract infection treated last week.") != "fail"
+
+
+def test_a_bracket_qualifies_the_word_before_it():
+    # NCT00461695 exc: the vaccination is against TBE, not any vaccine
+    assert verdict("Previous exposure to TBEV (natural or vaccination)", "exclusion", "Flu shot every autumn.") != "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "Normal organ and marrow function as defined below: Haemoglobin≥9g/dL (prior to transfusions)",  # NCT00497250 inc
+    "Platelets >= 75,000/mm3 before any transfusion",
+])
+def test_when_a_value_is_taken_is_not_a_treatment_required(text):
+    assert verdict(text, "inclusion", "Hb 12.1 g/dL, platelets 210,000/mm3; never had a blood transfusion.") != "fail"

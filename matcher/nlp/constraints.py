@@ -524,6 +524,9 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
         if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
             continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
+        if ent.label_ == "THERAPY" and _TIMED_BY.search(span_text(doc, max(clause.start, ent.start - 3), ent.start)) \
+                and any(q.end <= ent.start for q in r.clause_quantities(clause)):
+            continue  # "Haemoglobin >= 9 g/dL (prior to transfusions)": when a value is taken, not a treatment asked for
         if ent._.is_exception:
             target = last or (r.constraints[-1] if r.constraints else None)
             if target is not None and ent.ent_id_ not in target.exceptions:
@@ -919,6 +922,9 @@ _INDICATION_GAP = frozenset({"for", "of", "against", "the", "a", "an", "their", 
 _FOR_DISEASE = re.compile(
     r"\b(?:medications?|medicines?|drugs?|agents?|therap(?:y|ies)|treatments?)\s+(?:that|which)?\s*(?:acts?|are\s+active|is\s+active|"
     r"works?|(?:are|is)\s+used|used|given|prescribed)\s+(?:against|for|to\s+treat|to\s+prevent)(?:\s+(?:the|any))?\s*$", re.I)
+
+
+_TIMED_BY = re.compile(r"(?:\bprior\s+to|\bbefore|\bafter|\bfollowing|\bpre-?)\s*(?:the\s+|any\s+|a\s+)?$", re.I)
 
 
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:

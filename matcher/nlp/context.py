@@ -124,6 +124,21 @@ _ASSERTING = {"ago", "since", "diagnosed", "dx", "dx'd", "controlled", "s/p", "s
               "shows", "positive", "pos", "+", "confirmed", "recent", "recently", "new", "ongoing", "worsening", "persistent"}
 
 
+# words that state a finding of their own after a comma ("No active infection, recent MI"), unless
+# the denied list goes on to its last item ("no CNS lupus, infection, recent surgery or malignancy")
+_LIST_MODIFIERS = {"recent", "recently", "new", "ongoing", "worsening", "persistent"}
+
+
+def _list_goes_on(doc: Doc, at: int) -> bool:
+    """Whether an "or"/"nor" joins a last item after token ``at``, before the clause ends."""
+    for token in doc[at + 1 :]:
+        if token.text in (";", ".") or "\n" in token.text:
+            return False
+        if token.lower_ in ("or", "nor"):
+            return True
+    return False
+
+
 def _own_finding(doc: Doc, start: int, stop: int) -> int:
     """Where a negation's scope ends at a comma: the first comma after ``start`` whose item
     (to the next comma or ';') carries a date, a value or a verb of its own, so it states a
@@ -135,7 +150,8 @@ def _own_finding(doc: Doc, start: int, stop: int) -> int:
             depth = 0  # what a bracket explains ("(i.e. two years post-menopausal)") is not the item's own
             while j < len(doc) and (depth or doc[j].text not in (",", ";", ".")) and "\n" not in doc[j].text:
                 depth = max(0, depth + (doc[j].text in ("(", "[")) - (doc[j].text in (")", "]")))
-                if not depth and doc[j].text not in (")", "]") and (doc[j].like_num or doc[j].lower_ in _ASSERTING):
+                if not depth and doc[j].text not in (")", "]") and (doc[j].like_num or doc[j].lower_ in _ASSERTING) \
+                        and not (doc[j].lower_ in _LIST_MODIFIERS and _list_goes_on(doc, j)):
                     return i
                 j += 1
             i = j
@@ -146,6 +162,11 @@ def _own_finding(doc: Doc, start: int, stop: int) -> int:
 
 _SAYS_TAKEN = re.compile(r"\b(?:i|i'm|i’m|im|i've|i’ve|he|she|they|we)\s+(?:am\s+|'m\s+|have\s+|has\s+|had\s+|was\s+|were\s+|"
                          r"been\s+|also\s+|still\s+)*(?:on|taking|take|takes|took|had|got|received|used|use|uses|started)\b", re.I)
+
+
+_ASKS = re.compile(r"\W*(?:[A-Z][A-Za-z.]*\s*:\s*)?(?:any|do\s+you|does\s+(?:he|she)|did\s+you|have\s+you|has\s+(?:he|she)|"
+                   r"ever|anything|is\s+there|are\s+there|were\s+there|was\s+there)\b", re.I)
+_SAYS_HAS = re.compile(r"\b(?:i|i['’]ve|i['’]m|im|he|she|they)\s+(?:have|has|had|am|was|got)\b", re.I)
 
 
 def _asked(doc: Doc, ents: list[Span]) -> None:
@@ -159,9 +180,14 @@ def _asked(doc: Doc, ents: list[Span]) -> None:
         if text in (".", "!", ";") or "\n" in text:
             start = i + 1
         elif text == "?":
-            if not _SAYS_TAKEN.search(doc[start:i].text):
+            question = doc[start:i].text
+            if not _SAYS_TAKEN.search(question):
+                # a condition only in a question that asks ("Any seizures, stroke, anything like that?"),
+                # not in one a patient asks about themself ("I have lupus, can I join?")
+                asks = _ASKS.match(question) is not None and not _SAYS_HAS.search(question)
                 for ent in ents:
-                    if ent.label_ == "THERAPY" and start <= ent.start < i:
+                    mine = ent.start > 0 and doc[ent.start - 1].lower_ in ("my", "her", "his", "their", "our")
+                    if start <= ent.start < i and (ent.label_ == "THERAPY" or (asks and ent.label_ == "CONDITION" and not mine)):
                         ent._.is_hypothetical = True
             start = i + 1
 

@@ -243,7 +243,10 @@ def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
         return requires
     if not before:  # a prefix ("Known X or Y") bears on all, unless it is an alternative of its own ("Iron overload or HH")
         nxt = min(after, key=lambda c: c.start)
-        return requires + ([] if _COORDINATOR.search(text[pos : nxt.start]) else forbids)
+        gap = text[pos : nxt.start]
+        if "(" in gap and ")" not in gap:
+            return requires + forbids  # "exposure to TBEV (natural or vaccination)": the bracket qualifies the word before it
+        return requires + ([] if _COORDINATOR.search(gap) else forbids)
     if not after:
         prev = max(before, key=lambda c: c.end)
         gap = text[prev.end : pos]
