@@ -414,12 +414,6 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
 def _dosed_therapy(c: Constraint, patient: Patient) -> Verdict:
     """A therapy, above (or below) a daily dose when the criterion gives one ("prednisone > 5 mg per day")."""
     v = _therapy(c, patient)
-    for_what = [x for x in c.exceptions if condition_ancestors(x)]
-    if v.verdict == FAIL and c.polarity == "forbid" and for_what:
-        # "Prior chemotherapy other than for Kaposi's sarcoma": what a treatment was for is not known
-        return Verdict(UNKNOWN, f"{v.reason} Unless it was for {pretty(for_what[0])}, which this trial allows; "
-                                "we cannot tell what yours was for.",
-                       f"Was your {pretty(c.concept)} for {pretty(for_what[0])}?")
     if not (c.comparator and c.unit == "mg/day") or v.verdict not in (PASS, FAIL) or v.assumed:
         return v
     facts = [f for f in _facts(patient, "therapy", c.concept) if f.asserted]
@@ -790,6 +784,12 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = Verdict(UNKNOWN, f"This exclusion rules out {pretty(c.concept)}, which the trial's inclusion criteria "
                                      "require, so it cannot mean what it says; ask the study team.",
                             f"Does this exclusion apply to you: “{short(criterion.text)}”?")
+            if v.verdict == FAIL and c.kind == "therapy" and c.polarity == "forbid" \
+                    and (for_what := [x for x in c.exceptions if condition_ancestors(x)]):
+                # "Prior chemotherapy other than for Kaposi's sarcoma": what a treatment was for is not known
+                v = Verdict(UNKNOWN, f"{v.reason} Unless it was for {pretty(for_what[0])}, which this trial allows; "
+                                     "we cannot tell what yours was for.",
+                            f"Was your {pretty(c.concept)} for {pretty(for_what[0])}?")
             if v.verdict == FAIL and criterion.section == "exclusion" and c.start >= _counted_from(criterion.text):
                 # "BMI >= 35 with more than one of the following: ...": one item alone does not exclude
                 v = Verdict(UNKNOWN, f"{v.reason} But this criterion excludes only together with a number of other "

@@ -318,17 +318,26 @@ _PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccin
 _NO_ANSWER = re.compile(r":\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
-def _answered_no(doc: Doc, ent: Span) -> bool:
-    """A mention in a field's name or a checklist item whose answer, after the colon, is no."""
+def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
+    """(colon, line end) of the form field or checklist item whose name holds ``ent``: the line
+    from its start (past an item's number or mark) to the first colon after ``ent``, at most
+    ``longest`` characters, with no colon before ``ent`` and no sentence ending in between
+    ("29 M, HIV+ dx 8 mo ago. ART-naive: no NRTI" is another item's answer). None otherwise."""
     text = doc_text(doc)
     line_start = _line_start(text, ent.start_char)
     line_end = text.find("\n", ent.end_char)
     line_end = len(text) if line_end < 0 else line_end
     colon = text.find(":", ent.end_char, line_end)
-    if colon < 0 or colon - line_start > 200 or ":" in text[line_start : ent.start_char] \
+    if colon < 0 or colon - line_start > longest or ":" in text[line_start : ent.start_char] \
             or _SENTENCE_END.search(text, line_start, colon):
-        return False  # "29 M, HIV+ dx 8 mo ago. ART-naive: no NRTI": the answer of another item
-    return _NO_ANSWER.match(text, colon) is not None
+        return None
+    return colon, line_end
+
+
+def _answered_no(doc: Doc, ent: Span) -> bool:
+    """A mention in a field's name or a checklist item whose answer, after the colon, is no."""
+    field = _field_of(doc, ent, longest=200)
+    return field is not None and _NO_ANSWER.match(doc_text(doc), field[0]) is not None
 
 
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
@@ -349,14 +358,11 @@ def _field_name(doc: Doc, ent: Span) -> bool:
     The field's name asserts nothing."""
     from .vocabulary import condition_ancestors
 
-    text = doc_text(doc)
-    line_start = _line_start(text, ent.start_char)
-    colon = text.find(":", ent.end_char)
-    line_end = text.find("\n", ent.end_char)
-    line_end = len(text) if line_end < 0 else line_end
-    if colon < 0 or colon >= line_end or colon - line_start > 40 or ":" in text[line_start : ent.start_char] \
-            or _SENTENCE_END.search(text, line_start, colon):
+    field = _field_of(doc, ent, longest=40)
+    if field is None:
         return False
+    colon, line_end = field
+    text = doc_text(doc)
     if not text[colon + 1 : line_end].strip() or _PREVENTION_VALUE.match(text, colon + 1):
         return True  # "Investigational agents:" left blank; "Hepatitis B: vaccinated"
     return any(other is not ent and other.label_ == "CONDITION" and colon < other.start_char < line_end
