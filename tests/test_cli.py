@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -153,3 +155,20 @@ def test_search_says_what_it_understood_and_refuses_other_languages(ix, runner):
     spanish = runner.invoke(cli, ["search", "Tengo lupus y tomo hidroxicloroquina, soy de México y tengo 54 años", "--json", "--index", str(ix)])
     data = json.loads(spanish.output)
     assert data["results"] == [] and "Spanish" in data["patient"]["notes"][0]
+
+
+def test_the_command_ends_with_its_answer_and_exit_status(ix):
+    """`python -m matcher` (the console script's main): a read-only command ends as soon as it
+    has answered, with everything it printed delivered through a pipe and its exit status kept."""
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "matcher", *args, "--index", str(ix)],
+                              capture_output=True, text=True, timeout=300)
+
+    shown = run("show", "NCT05858684", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["nct_id"] == "NCT05858684"  # the whole document, not a cut-off buffer
+    missing = run("show", "NCT00000000")
+    assert missing.returncode == 1
+    assert "no trial NCT00000000" in missing.stderr and "Traceback" not in missing.stderr
+    usage = run("search")  # no patient: a usage error keeps click's status 2
+    assert usage.returncode == 2 and "describe the patient" in usage.stderr
