@@ -808,10 +808,17 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         verdict, reason = _any_of(constraints, verdicts)
     else:
         verdict, reason = _combine(criterion.section, constraints, verdicts, criterion.text)
-    questions = [v.question for v in verdicts if v.question and v.verdict == UNKNOWN and v.checkable]
-    assumed = verdict == PASS and all(v.assumed for v in verdicts if v.verdict == PASS)
+    # one pass (this runs for every criterion of every candidate trial of every search)
+    questions, checkable, assumed = [], False, verdict == PASS
+    for v in verdicts:
+        if v.checkable:
+            checkable = True
+            if v.question and v.verdict == UNKNOWN:
+                questions.append(v.question)
+        if assumed and v.verdict == PASS and not v.assumed:
+            assumed = False
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, verdict, reason, constraints,
-                              questions, checkable=any(v.checkable for v in verdicts), assumed=assumed)
+                              questions, checkable=checkable, assumed=assumed)
 
 
 # "Age >= 75, or age 18 to 74 with at least one of the following: ..."
