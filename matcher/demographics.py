@@ -38,7 +38,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
-    (re.compile(r"\b" + _PERSON + r"(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
+    # ("my wife Anna is 33": a name may follow the noun)
+    (re.compile(r"\b" + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
                 + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"(?:\b(?:my|our|a|the)\s+|^)" + _PERSON + r"\s*[,(]\s*(\d{1,3})\s*[,)]", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
@@ -75,10 +76,12 @@ def _digits(text: str) -> str:
 _BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
                    r"(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b", re.I)
 _RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
-                          r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner)\s+(?:is|was|just\s+turned|"
+                          r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
+                          r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?)\s*$", re.I)
+_WHEN_AFTER = re.compile(r"\s*(?:(?:years?|yrs?|y)[\s-]*(?:old)?\s*)?(?:when|at\s+the\s+time)\b", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
                          r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"
                          r"dog|cat|pet|grandson|granddaughter|niece|nephew|friend|neighbou?r)s?\b", re.I)
@@ -97,8 +100,8 @@ def read_age(text: str) -> tuple[float | None, bool]:
         if born and k == len(_AGE_PATTERNS) - _FALLBACKS:
             break  # a birth year says more than "her 5-month-old" when nobody's age is given
         for m in pattern.finditer(text):
-            if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]):
-                continue  # "since I was 10 years old", "at the age of 12": an age long past
+            if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]) or _WHEN_AFTER.match(text, m.end(1)):
+                continue  # "since I was 10 years old", "at the age of 12", "was 70 when he had his stroke": an age long past
             other = _OTHERS_AGE.match(text, m.end(1))
             said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)])
             if said:  # "My baby is 5 months old and I'm still breastfeeding her": the baby's age, unless nobody else's is given

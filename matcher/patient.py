@@ -23,6 +23,7 @@ from .language import other_language
 from .models import Fact, Patient
 from .nlp.tokenizer import doc_text
 from .spelling import correct
+from .spoken import written
 from .timing import TimingError, clause_of, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
@@ -83,6 +84,11 @@ def _measurements(doc: Doc) -> list[Fact]:
         unit = data["unit"]
         if data.get("unit_text") in _FLAGS and analyte.canonical_unit not in ("L", "mL"):
             unit = None  # "WBC 1.9 L", "Hgb 10.8 L": a report's low/high flag, not litres
+        if unit is None and analyte.kind != "score":
+            column = _unit_column(doc_text(doc), q.end_char, value, analyte.id)
+            if column is False:
+                continue  # a table row whose unit column gives no unit of this test: its unit is not known
+            unit = column
         try:
             if analyte.kind == "score" and unit in (None, "%", "points"):
                 canonical, cu = value, analyte.canonical_unit
@@ -98,6 +104,37 @@ def _measurements(doc: Doc) -> list[Fact]:
         facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                           negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
     return facts
+
+
+_CELL = re.compile(r"\s*(?:\||\t|\s{2,})\s*")
+
+
+def _unit_column(text: str, at: int, value: float, analyte: str) -> str | None | bool:
+    """The unit a table row gives in a column of its own after a value at ``at``
+    ("Haemoglobin | 7.4 | L | 8.6-11.2 | mmol/L | 11.9 g/dL"): the first cell that is
+    a unit of ``analyte``; False when the row has unit cells but none of them is one
+    (the value's unit is not known); None when the row is not a table's."""
+    end = text.find("\n", at)
+    rest = text[at : end if end >= 0 else len(text)]
+    if "|" not in rest and "\t" not in rest and not re.search(r"\S\s{3,}\S", rest):
+        return None
+    units = False
+    for cell in _CELL.split(rest):
+        cell = cell.strip()
+        if not cell or cell in _FLAGS or any(ch.isdigit() for ch in cell.split("/")[0][:1]):
+            continue  # a flag, a number or a range ("8.6-11.2"); a unit may hold digits later ("mL/min/1.73m2")
+        try:
+            if normalize_unit(cell) is None:
+                continue
+        except UnitError:
+            continue
+        units = True
+        try:
+            to_canonical(value, cell, analyte)
+        except UnitError:
+            continue
+        return cell
+    return False if units else None
 
 
 # a lab report's flags after a value, and the words that introduce a normal range
@@ -121,6 +158,8 @@ def _measurable(q: Span, analyte) -> bool:
     unit = q._.quantity["unit"]
     if unit is None or q._.quantity["relative_to"] or analyte.kind == "score":
         return True
+    if q._.quantity.get("unit_text") in _FLAGS and analyte.canonical_unit not in ("L", "mL"):
+        return True  # "Hgb 10.1 L (12-16)": a report's low flag, not litres; the bracket is the normal range
     try:
         to_canonical(1.0, unit, analyte.id)
     except UnitError:
@@ -224,10 +263,12 @@ def _elided(doc: Doc, ent: Span) -> list[str]:
     words = ent.text.split()
     if len(words) < 2 or len(words[-1]) != 1:
         return []
-    m = re.match(r"\s*(?:/|,|and|or|&)\s*([A-Z])\b", doc_text(doc)[ent.end_char : ent.end_char + 8])
+    # "hep b n c neg": a lowercase letter after a lowercase one (b to e: "a" is the article)
+    letter = r"[A-Z]|[b-e]" if words[-1].islower() else r"[A-Z]"
+    m = re.match(r"\s*(?:/|,|and|or|&|n)\s*(" + letter + r")\b", doc_text(doc)[ent.end_char : ent.end_char + 8])
     if not m:
         return []
-    found = lookup(" ".join(words[:-1] + [m.group(1)]))
+    found = lookup(" ".join(words[:-1] + [m.group(1).upper()]))
     return [found[1]] if found and found[0] == "CONDITION" and found[1] != ent.ent_id_ else []
 
 
@@ -315,6 +356,12 @@ _PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccin
 
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
+_HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|enteritis|colitis|cystitis|esophagitis|"
+                         r"oesophagitis|mucositis|fibrosis|myelopathy|plexopathy|retinopathy|nephropathy|injury|damage|"
+                         r"toxicity|toxicities|induced|associated|related|recall)\b", re.I)
+_SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b)", re.I)
+# a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
+_SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()\n]|$)")
 _NO_ANSWER = re.compile(r":\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
@@ -395,11 +442,15 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
         if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _answered_no(doc, ent):
             flags["negated"] = True  # "16. Malignancy: NO", "Infections: n/a"
+        if ent.label_ == "CONDITION" and not flags["negated"] and _SCORED_ZERO.match(doc_text(doc), ent.end_char):
+            flags["negated"] = True  # "Seizure 0 | Psychosis 0 | CVA 0": an item scored 0 is absent
         if _writers_own(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
+        if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
+            continue  # "the radiation oncologist said ...": a doctor's specialty, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
         if ent.label_ == "CONDITION" and asserted and (_TEST_NAME.search(ent.text) or _TEST_AFTER.match(doc_text(doc), ent.end_char)) \
@@ -420,6 +471,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":
             days, current = timing(doc, ent)
+            if _HARM_AFTER.match(doc_text(doc), ent.end_char):
+                # "MRI 3 wks ago: ... radiation necrosis": the harm a past treatment left, not when it was given
+                days, current = None, False
+                flags["historical"] = flags["historical"] or not flags["negated"]
             continues = not flags["negated"] and goes_on(doc, ent)
             if continues and days is None:  # "can't stop the CellCept": taken now
                 days, current = 0.0, True
@@ -531,9 +586,10 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         place = place_in_text(text)
         if place is not None:
             patient.location = _place_dict(place)
+    text = written(text)  # "eleven point two", "... comma ... period", "1.6 lakh"
     text, fixes = correct(text)
-    for written, read_as in fixes:
-        patient.notes.append(f"We read “{written}” as “{read_as}”.")
+    for written_as, read_as in fixes:
+        patient.notes.append(f"We read “{written_as}” as “{read_as}”.")
     if patient.age is None:
         patient.age, patient.age_approx = read_age(text)
     if patient.sex is None:

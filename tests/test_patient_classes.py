@@ -678,3 +678,127 @@ def test_a_denied_list_goes_on_past_a_recent_item_to_its_last():
 def test_a_duration_is_not_an_age():
     p = read_text("hi im 41 f, hiv+ since 1996. been on sustiva for about 3 yrs now")
     assert p.age == 41
+
+
+# -- session 17, the blind sets corpus-u and the founding trial's ninth -------------------------------------------
+def measured(text: str) -> dict[str, float]:
+    return {f.concept: f.value for f in read_text(text).facts if f.kind == "measurement"}
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    # dictated: numbers said, and said punctuation ("comma", "period")
+    ("Labs colon hemoglobin eleven point two comma white count three point eight comma platelets one hundred "
+     "sixty eight thousand comma creatinine one point three period", "hemoglobin", 112),
+    ("Labs colon hemoglobin eleven point two comma white count three point eight comma platelets one hundred "
+     "sixty eight thousand comma creatinine one point three period", "platelet count", 168),
+    ("Labs colon hemoglobin eleven point two comma white count three point eight comma platelets one hundred "
+     "sixty eight thousand comma creatinine one point three period", "creatinine", 1.3),
+    ("total bilirubin zero point six, creatinine clearance of eighty four mL per minute", "creatinine clearance", 84),
+    # Indian counts: a lakh is 100,000
+    ("platelets 1.6 lakh, SGPT 38", "platelet count", 160),
+    ("Platelet count 2.5 lakhs/cumm", "platelet count", 250),
+])
+def test_spoken_numbers_are_read_whole(text, concept, value):
+    assert measured(text).get(concept) == pytest.approx(value, rel=0.01)
+
+
+def test_spoken_numbers_keep_ages_and_words():
+    assert read_text("fifty two year old male period comma comma").age == 52
+    # not a dictation: "period" and "colon" stay words
+    p = read_text("My last period was three weeks ago; I had colon cancer in 2015.")
+    assert any(f.concept == "colon cancer" for f in p.facts)
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("Haemoglobin               | 7.4    | L    | 8.6-11.2    | mmol/L        | 11.9 g/dL", "hemoglobin", 119.2),
+    ("Bilirubin, total          | 12     |      | 2-21        | umol/L        | 0.7 mg/dL", "total bilirubin", 0.70),
+    ("Creatinine\t90\t\t62-106\tumol/L", "creatinine", 1.02),
+    ("Hgb    10.1  L  (12-16)", "hemoglobin", 101),
+    ("Hgb 10.1 L (12-16)", "hemoglobin", 101),
+])
+def test_a_table_rows_unit_column_gives_the_unit(text, concept, value):
+    assert measured(text).get(concept) == pytest.approx(value, rel=0.01)
+
+
+def test_a_table_row_without_a_unit_of_its_test_gives_no_value():
+    assert "hemoglobin" not in measured("Haemoglobin | 7.4 | L | 8.6-11.2 | IU/mL |")
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Seizure 0 | Psychosis 0 | CVA 0 | Vasculitis 0", "epilepsy"),
+    ("Seizure 0 | Psychosis 0 | CVA 0 | Vasculitis 0", "stroke"),
+    ("Fever 0 | Thrombocytopenia 0 (Plt 132) | Leukopenia 0 (WBC 4.6)", "thrombocytopenia"),
+    ("stroke 0, MI 1", "stroke"),
+    ("Seizures: 0", "epilepsy"),
+])
+def test_an_item_scored_zero_is_absent(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [("Arthritis 4 (synovitis R MCP2-3) | Myositis 0", "arthritis"),
+                                           ("stroke 0, MI 1", "myocardial infarction")])
+def test_an_item_scored_above_zero_is_had(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Enrolled in CD19/BCMA CAR-T study; leukapheresis completed 2025-06-19.", "bcma-targeted therapy"),
+    ("We were told about a study comparing chemo with and without a heart-protecting drug.", "chemotherapy"),
+    ("Please consider her for your trial of chemotherapy with or without interferon alfa.", "chemotherapy"),
+    ("I am starting rituximab next week.", "rituximab"),
+    ("Chemo starts tomorrow.", "chemotherapy"),
+    ("possibly rituximab, not sure", "rituximab"),
+])
+def test_a_studys_planned_or_possible_treatment_is_not_had(text, concept):
+    found = therapy(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+def test_a_later_date_in_the_sentence_does_not_make_a_past_treatment_planned():
+    found = therapy("I had rituximab last month and next week I see the doctor.", "rituximab")
+    assert found and all(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "HIV, hepatitis and syphilis tests were all negative.",
+    "8. hiv neg, hep b n c neg, syphilis neg",
+    "hep b and c neg",
+])
+def test_every_test_of_a_negative_result_list_is_negative(text):
+    p = read_text(text)
+    infections = [f for f in p.facts if f.kind == "condition"]
+    assert infections and not any(f.asserted for f in infections)
+
+
+def test_a_lowercase_a_after_hep_b_is_the_article():
+    p = read_text("has hep b and a cough")
+    assert not any(f.concept == "hepatitis a" for f in p.facts)
+    assert any(f.concept == "hepatitis c" for f in read_text("hep b n c neg").facts)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("My wife Anna is 33. Our youngest is 14 months old and she stopped breastfeeding.", 33),
+    ("My son Daniel is 15 and was just diagnosed with Hodgkin lymphoma.", 15),
+    ("My husband John was 70 when he had his stroke, he is 72 now.", 72),
+])
+def test_a_named_relatives_age_and_not_the_youngests(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", [
+    "The radiation oncologist said there is no need to rush; she hasn't had any radiation.",
+    "Seen by the radiation oncology team today.",
+])
+def test_a_specialty_is_not_a_treatment(text):
+    assert not any(f.asserted for f in therapy(text, "radiotherapy"))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("MRI w/ perfusion 3 wks ago: new enhancing lesion within RT field, MRS c/w radiation necrosis", "radiotherapy"),
+    ("She developed methotrexate-related pneumonitis 2 weeks ago.", "methotrexate"),
+    ("Cisplatin-induced neuropathy since last month.", "cisplatin"),
+])
+def test_a_treatments_harm_does_not_date_the_treatment(text, concept):
+    found = therapy(text, concept)
+    assert found and all(f.days_ago is None and not f.current for f in found)

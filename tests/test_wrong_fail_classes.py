@@ -621,3 +621,26 @@ def test_a_bracket_qualifies_the_word_before_it():
 ])
 def test_when_a_value_is_taken_is_not_a_treatment_required(text):
     assert verdict(text, "inclusion", "Hb 12.1 g/dL, platelets 210,000/mm3; never had a blood transfusion.") != "fail"
+
+
+# -- session 17: an example shares its class's washout; both sexes named together restrict nobody ------------------
+@pytest.mark.parametrize("text, section, patient, expected", [
+    ("Endocrine therapy: At least 4 weeks since prior endocrine therapy (including steroids)", "inclusion",
+     "He has never received an anthracycline, high-dose chemotherapy, steroids or any investigational agent.", "pass"),
+    ("Endocrine therapy: At least 4 weeks since prior endocrine therapy (including steroids)", "inclusion",
+     "prednisone stopped 2 months ago", "pass"),
+    ("Endocrine therapy: At least 4 weeks since prior endocrine therapy (including steroids)", "inclusion",
+     "prednisone 10 mg daily", "fail"),
+    ("At least 4 weeks since prior chemotherapy, including cisplatin or carboplatin, and recovered", "inclusion",
+     "Carboplatin, last dose 3 months ago.", "pass"),
+    ("No chemotherapy within 4 weeks prior to entry (e.g., cisplatin)", "inclusion",
+     "Cisplatin, last dose 3 months ago.", "pass"),
+])
+def test_an_example_shares_the_window_of_its_class(text, section, patient, expected):
+    assert verdict(text, section, patient) == expected
+
+
+@pytest.mark.parametrize("patient, expected", [("I am a 63 year old man.", "fail"), ("I am a 70 year old woman.", "pass")])
+def test_both_sexes_named_together_leave_the_criterion_read_whole(patient, expected):
+    text = "Women and men aged 65-90 who have not received hormone replacement for the last three months."
+    assert verdict(text, "inclusion", patient) == expected

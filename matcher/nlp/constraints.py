@@ -1019,10 +1019,15 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
         if before:
             for c in before:
                 c.window = window
+            # "No chemotherapy within 4 weeks prior to entry (e.g., cisplatin)": examples after the window
+            after = [c for c in targets if c.start >= w.end_char and c.window is None]
+            if after and _EXAMPLE_OPENING.match(text[w.end_char : after[0].start]):
+                for c in after[:1] + _examples_of(after, text):
+                    c.window = window
         else:
             after = [c for c in targets if c.start >= w.end_char and c.window is None]
             # "Excluded within 30 days of study entry: antiretroviral agents including zidovudine": a lead-in's window is all of theirs
-            for c in (after if re.match(r"\s*:", text[w.end_char :]) else after[:1]):
+            for c in (after if re.match(r"\s*:", text[w.end_char :]) else after[:1] + _examples_of(after, text)):
                 c.window = window
         previous_end = w.end_char
         if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and re.search(r"\bsince\b", w.text, re.I):
@@ -1030,6 +1035,23 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
             for c in targets:
                 if c.window is window:
                     c.polarity = "forbid" if c.polarity == "require" else "require"
+
+
+_EXAMPLE_OPENING = re.compile(r"\s*[,(\[]?\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance|especially)"
+                              r"\s*[,:]?\s*$", re.I)
+_EXAMPLE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+|and\s+)?$", re.I)
+
+
+def _examples_of(after: list[Constraint], text: str) -> list[Constraint]:
+    """The examples that follow the first of ``after``: "At least 4 weeks since prior endocrine
+    therapy (including steroids)" times the steroids as it times the endocrine therapy."""
+    out: list[Constraint] = []
+    for prev, c in zip(after, after[1:]):
+        gap = text[prev.end : c.start]
+        if not (_EXAMPLE_OPENING.match(gap) or (out and _EXAMPLE_JOIN.match(gap))):
+            break
+        out.append(c)
+    return out
 
 
 @Language.factory("matcher_constraints")

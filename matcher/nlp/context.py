@@ -110,8 +110,9 @@ def list_words() -> frozenset[str]:
 
 
 def _elided(text: str) -> bool:
-    """A letter or numeral left of a shared name: "hepatitis B/C", "HTLV-I/II", "HIV-1/2"."""
-    return (len(text) == 1 and (text.isupper() or text.isdigit())) or text in ("II", "III", "IV")
+    """A letter or numeral left of a shared name: "hepatitis B/C", "HTLV-I/II", "HIV-1/2", "hep b n c"
+    (lowercase only b to e: "a" is the article)."""
+    return (len(text) == 1 and (text.isupper() or text.isdigit() or text in "bcde")) or text in ("II", "III", "IV")
 
 
 _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccinated", "shot", "shots", "jab", "jabs",
@@ -233,7 +234,9 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
         if ent is not None:
             # past the first entity a result list holds tests ("HIV, hepatitis B and C negative"),
             # not "hypertension and diabetes, HIV negative"
-            if found and not ((ent.label_ == "CONDITION" and (is_infection(ent.ent_id_) or ent.ent_id_.endswith((" antibody", " antigen"))))
+            # ("HIV, hepatitis and syphilis tests negative": a bare "hepatitis" among tests is its serologies)
+            if found and not ((ent.label_ == "CONDITION" and (is_infection(ent.ent_id_) or ent.ent_id_ == "hepatitis"
+                                                              or ent.ent_id_.endswith((" antibody", " antigen"))))
                               or ent.label_ in ("LAB", "TEST")
                               or (ent.label_ == "PREGNANCY" and "test" in ent.text.lower())):
                 break

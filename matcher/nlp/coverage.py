@@ -76,6 +76,7 @@ _FOR_ANY = re.compile(r"\b(?:for|of|against)\s+any\s+(?:(?:other|prior|previous|
                       r"tumou?rs?|neoplasms?|diseases?|conditions?|indications?|reasons?)\b", re.I)
 
 
+_BOTH_SEXES_JOIN = re.compile(r"\s*(?:and|or|and/or|&|,|/)\s*", re.I)
 _NOT_LIMITED = re.compile(r"\b(?:but\s+)?not\s+(?:limited|restricted)\s+to\b", re.I)
 
 
@@ -101,6 +102,11 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             covered.append((c.start, c.end))
     if any(c.kind in ("sex", "pregnancy", "lactation", "childbearing_potential", "contraception") for c in constraints):
         covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("FEMALE", "MALE")]
+    # "Women and men aged 65-90", "males or females": both sexes named together restrict nobody
+    sexes = [e for e in ents if e.label_ in ("FEMALE", "MALE")]
+    for a, b in zip(sexes, sexes[1:]):
+        if a.label_ != b.label_ and _BOTH_SEXES_JOIN.fullmatch(doc_text(doc)[a.end_char : b.start_char]):
+            covered += [(a.start_char, a.end_char), (b.start_char, b.end_char)]
     covered += [(w.start_char, w.end_char) for w in windows
                 if any(c.window is not None and c.window.text == w.text for c in constraints)]
     excepted = {x for c in constraints for x in c.exceptions}

@@ -14,9 +14,10 @@ _CMP = {">": ">", "≥": ">=", ">=": ">=", "<": "<", "≤": "<=", "<=": "<=", "m
         "above": ">", "over": ">", "exceeding": ">", "in excess of": ">", "at least": ">=", "less than": "<", "below": "<",
         "under": "<", "at most": "<=", "no more than": "<=", "not more than": "<=", "up to": "<=", "≤ ": "<="}
 _PER = {"day": 1.0, "d": 1.0, "24h": 1.0, "24 h": 1.0, "24 hours": 1.0, "week": 1 / 7, "wk": 1 / 7}
-_FREQ = [(r"twice (?:a |per )?day|twice daily|\bbid\b|b\.i\.d\.?|every 12 hours|q12h", 2.0),
-         (r"three times (?:a |per )?day|three times daily|\btid\b|t\.i\.d\.?|every 8 hours|q8h", 3.0),
-         (r"four times (?:a |per )?day|\bqid\b", 4.0),
+# (written or spoken: "three times daily" reaches here as "3 times daily", matcher.spoken)
+_FREQ = [(r"(?:twice|2 times) (?:a |per )?day|(?:twice|2 times) daily|\bbid\b|b\.i\.d\.?|every 12 hours|q12h", 2.0),
+         (r"(?:three|3) times (?:a |per )?day|(?:three|3) times daily|\btid\b|t\.i\.d\.?|every 8 hours|q8h", 3.0),
+         (r"(?:four|4) times (?:a |per )?day|(?:four|4) times daily|\bqid\b", 4.0),
          (r"every other day|alternate days", 0.5),
          (r"once (?:a |per )?week|weekly|every week", 1 / 7),
          (r"daily|a day|per day|each day|every day|\bqd\b|once (?:a |per )?day|every morning|every night|at night|nightly|/day", 1.0)]
@@ -25,7 +26,8 @@ _DOSE = re.compile(
     r"(?P<cmp>no more than|not more than|more than|greater than|less than|at least|at most|in excess of|exceeding|up to|above|over|below|under|more|[≥≤<>]=?)?\s*"
     r"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>mg|milligrams?|mcg|µg|μg|ug|micrograms?|g|grams?)\b"
     r"(?:\s*(?:/|per|a|an|each)\s*(?P<per>day|d|24\s?h(?:ours)?|week|wk)\b)?"
-    r"(?P<freq>(?:\s+(?:of\s+\w+\s+)?(?:twice (?:a |per )?day|twice daily|three times (?:a |per )?day|three times daily|four times (?:a |per )?day|"
+    r"(?P<freq>(?:\s+(?:of\s+\w+\s+)?(?:(?:twice|2 times) (?:a |per )?day|(?:twice|2 times) daily|(?:three|3) times (?:a |per )?day|"
+    r"(?:three|3) times daily|(?:four|4) times (?:a |per )?day|(?:four|4) times daily|"
     r"every other day|once (?:a |per )?(?:day|week)|daily|a day|per day|each day|every day|weekly|bid|tid|qid|qd|every morning|every night|at night|nightly)))?",
     re.I)
 _SCALE = {"mg": 1.0, "milligram": 1.0, "milligrams": 1.0, "mcg": 0.001, "µg": 0.001, "μg": 0.001, "ug": 0.001,

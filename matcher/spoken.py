@@ -1,0 +1,49 @@
+"""Patient text as people say it, rewritten the way the readers expect it.
+
+Dictated notes and messages spell numbers out ("hemoglobin eleven point two",
+"platelets one hundred sixty eight thousand", "fifty two year old male") and,
+when dictated, their punctuation too ("... comma ... period new paragraph").
+Read word by word, "eleven point two" gave a hemoglobin of 2 g/dL, and a
+whole dictation was one sentence for negation to run over. Numbers of more
+than one word, decimals and numbers from three up become digits (text2num's
+``alpha2digit``; "one", "two", "no one", "one of", "at one point" are left as
+they are); a text that dictates its punctuation gets it written; Indian
+counts in lakhs ("platelets 1.6 lakh") become plain numbers.
+"""
+from __future__ import annotations
+
+import re
+
+from text_to_num import alpha2digit
+
+# said punctuation, taken as such only in a text that says it often (a dictation):
+# elsewhere "period" is a menstrual period and "colon" an organ
+_SAID_PUNCTUATION = [
+    (re.compile(r"\s*\bnew\s+(?:paragraph|line)\b\.?", re.I), "\n"),
+    (re.compile(r"\s*\b(?:period|full\s+stop)\b(?!\s+(?:of|was|is|came|started|late|every|pain|cramps?))", re.I), "."),
+    (re.compile(r"\s*\bcomma\b", re.I), ","),
+    (re.compile(r"\s*\bcolon\b(?!\s+(?:cancer|carcinoma|polyps?|resection|biopsy|mass|tumou?r|wall|and\s+rectum))", re.I), ":"),
+]
+_DICTATION_CUES = re.compile(r"\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
+_LAKH = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
+_FACTOR = {"lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
+# "nineteen seventy two", "twenty twenty two": a year said in two halves, which alpha2digit leaves as "19 72"
+_SPLIT_YEAR = re.compile(r"\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
+
+
+def _lakhs(m: re.Match) -> str:
+    value = float(m.group(1)) * _FACTOR[m.group(2).lower().rstrip("s")]
+    return f"{value:.0f}"
+
+
+def written(text: str) -> str:
+    """``text`` with spoken numbers, dictated punctuation and lakhs written as readers expect."""
+    if len(_DICTATION_CUES.findall(text)) >= 3:
+        for pattern, mark in _SAID_PUNCTUATION:
+            text = pattern.sub(mark, text)
+    if any(ch.isalpha() for ch in text):
+        converted = alpha2digit(text, "en")
+        if converted != text:
+            text = _SPLIT_YEAR.sub(r"\1\2", converted) if _SPLIT_YEAR.search(converted) and not _SPLIT_YEAR.search(text) \
+                else converted
+    return _LAKH.sub(_lakhs, text)
