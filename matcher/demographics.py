@@ -18,9 +18,9 @@ _YEARS = r"(?:years?|yrs?|y)"
 _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
            r"brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|aunt)")
 # "my 3-year-old son", "a 4 month old": the writer's child, not the person described
-_NOT_RELATIVE = r"(?<!my )(?<!our )(?<!her )(?<!his )"
+_NOT_RELATIVE = r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )"  # (whole words: "this 71-year-old lady" is the patient)
 # "breastfeeding her 5-month-old": the child of the person described, not that person
-_NOT_THIRDS = r"(?<!her )(?<!his )(?<!their )"
+_NOT_THIRDS = r"(?<!\bher )(?<!\bhis )(?<!\btheir )"
 _NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|grandchild|brother|sister|niece|nephew)\b)"
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
@@ -80,7 +80,9 @@ _RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|chil
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
-                       r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?)\s*$", re.I)
+                       r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
+                       # "diagnosed 2017 (aged 62)": the age in a year gone by
+                       r"|\b(?:19|20)\d{2}\s*[(,]\s*(?:aged?|at\s+age)\s*:?)\s*$", re.I)
 _WHEN_AFTER = re.compile(r"\s*(?:(?:years?|yrs?|y)[\s-]*(?:old)?\s*)?(?:when|at\s+the\s+time)\b", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
                          r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"

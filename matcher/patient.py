@@ -327,7 +327,12 @@ _REFUSES = re.compile(
     r"|\b(?:will\s+not|won['’]t|would\s+not|wouldn['’]t|refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+"
     r"(?:sign\s+(?:the\s+|any\s+)?(?:informed\s+)?consent|sign\s+the\s+(?:consent\s+)?form|give\s+(?:informed\s+)?consent|consent\s+to\s+(?:the|this)\s+(?:study|trial)|"
     r"participate\s+in\s+(?:the|this)\s+(?:study|trial)|take\s+part\s+in\s+(?:the|this)\s+(?:study|trial))"
-    r"|\b(?:won['’]t|will\s+not)\s+be\s+able\s+to\s+(?:come\s+back|return|attend)\s+(?:for|to)?\s*(?:the\s+|any\s+)?(?:study\s+)?(?:follow-up|visits)\b(?!\s+on\b)", re.I)
+    # "will not come to the follow-up visits", "won't be able to return for follow-up", "refuses follow-up visits"
+    r"|\b(?:(?:won['’]t|will\s+not)(?:\s+be\s+able\s+to)?|can\s*not|can['’]t|(?:is|am|are)\s+(?:not\s+able|unable)\s+to|"
+    r"refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+"
+    r"(?:come\s+back|come|return|attend|travel\s+back|travel|go|make\s+it)\s+(?:for|to)?\s*(?:the\s+|any\s+|all\s+)?(?:study\s+)?"
+    r"(?:follow[\s-]?ups?|(?:study\s+)?visits)\b(?!\s+on\b)"
+    r"|\b(?:refuses|refused|declines|declined)\s+(?:the\s+|any\s+|all\s+)?(?:study\s+)?(?:follow[\s-]?ups?|visits)\b", re.I)
 
 
 _CONTRACEPTION = r"(?:birth\s+control|contraception|contraceptives?|contraceptive\s+(?:measures|methods?))"
@@ -362,6 +367,9 @@ _HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|en
 _SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b)", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
 _SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()\n]|$)")
+# a finding counted as none ("CD19+ B cells 0.0% of lymphocytes", "CD19 B cells undetectable", "blasts not detected")
+_NONE_FOUND = re.compile(r"[ \t]*[:=]?[ \t]*(?:0(?:\.0+)?[ \t]*(?:%|/[ \t]*[uµμ]?l\b|cells?\b)|undetectable|not\s+detect(?:ed|able)|"
+                         r"below\s+(?:the\s+)?(?:limit|level)\s+of\s+detection|(?:fully\s+|completely\s+)?depleted|absent)", re.I)
 _NO_ANSWER = re.compile(r":\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
@@ -442,8 +450,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
         if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _answered_no(doc, ent):
             flags["negated"] = True  # "16. Malignancy: NO", "Infections: n/a"
-        if ent.label_ == "CONDITION" and not flags["negated"] and _SCORED_ZERO.match(doc_text(doc), ent.end_char):
-            flags["negated"] = True  # "Seizure 0 | Psychosis 0 | CVA 0": an item scored 0 is absent
+        if ent.label_ == "CONDITION" and not flags["negated"] and (_SCORED_ZERO.match(doc_text(doc), ent.end_char)
+                                                                 or _NONE_FOUND.match(doc_text(doc), ent.end_char)):
+            flags["negated"] = True  # "Seizure 0 | CVA 0", "CD19+ B cells 0.0% ... fully depleted": absent
         if _writers_own(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])

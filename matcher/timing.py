@@ -89,6 +89,10 @@ _GOES_ON_TO = re.compile(
     r"\b(?:keep|keeps|keeping|kept|continue[sd]?|continuing|stay|stays|staying|remain|remains)\b[^.;]{0,60}?"
     r"\b(?:up\s+to|until|till|through|throughout|into)\b(?P<to>[^.;]{0,50})"
     r"|\blast\s+doses?\b[^.;]{0,30}?\b(?:the\s+)?(?:day|morning|evening|night)\s+(?:of|before)\b(?P<to2>[^.;]{0,50})", re.I)
+_STARTED = re.compile(r"\b(?:started|began|begun|commenced|initiated)\b", re.I)
+_STILL = re.compile(r"\bstill\s+(?:taking|take|takes|on|using|uses|receiving|gets|getting)\b", re.I)
+_ENDED = re.compile(r"\b(?:stopped|stopping|discontinued|completed|finished|last\s+(?:dose|injection|infusion|cycle)|failed|"
+                    r"progressed|ended|quit|held|until|then|tapered\s+off|came\s+off|off)\b", re.I)
 _STOP_WORDS_RE = re.compile(
     r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
     r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got)\b", re.I)
@@ -174,6 +178,10 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
             days = _date_days(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
             if days is not None:
                 current = False
+    if days is not None and not current and _STARTED.search(clause) and not _ENDED.search(clause):
+        # "prednisone that his doctor started three months ago": when it began, not a last dose. It goes on
+        # when the text says so ("... and that he is still taking"); otherwise when it was last taken is not known
+        days, current = (0.0, True) if _STILL.search(doc_text(doc), start, max(end, clause_of(doc, ent)[1])) else (None, False)
     if current and days is None:
         days = 0.0
     return days, current

@@ -802,3 +802,53 @@ def test_a_specialty_is_not_a_treatment(text):
 def test_a_treatments_harm_does_not_date_the_treatment(text, concept):
     found = therapy(text, concept)
     assert found and all(f.days_ago is None and not f.current for f in found)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Thank you for seeing this 71-year-old lady. SLE diagnosed 2017 (aged 62).", 71),
+    ("Re: this 45 year old man with lupus", 45),
+])
+def test_this_is_not_his_and_an_age_at_diagnosis_is_past(text, age):
+    assert read_text(text).age == age
+
+
+def test_an_age_given_only_at_a_past_diagnosis_is_not_todays():
+    assert read_text("SLE diagnosed 2017 (aged 62), class V lupus nephritis.").age is None
+
+
+@pytest.mark.parametrize("text", [
+    "She will sign it herself, but she will not come to the follow-up visits after the infusion.",
+    "He won't be able to return for follow-up.",
+    "She refuses follow-up visits.",
+])
+def test_refusing_the_follow_up_visits_is_a_refusal(text):
+    assert read_text(text).consents is False
+
+
+def test_a_constraint_on_one_day_is_not_a_refusal():
+    assert read_text("I can't come to the visits on Mondays, but I will sign the consent.").consents is True
+
+
+@pytest.mark.parametrize("text", [
+    "peripheral CD19+ B cells 0.0% of lymphocytes (0/uL, below limit of detection).",
+    "CD19+ B cells undetectable after rituximab.",
+    "CD19+ B cells absent.",
+])
+def test_a_finding_counted_as_none_is_absent(text):
+    found = facts(text, "cd19-positive b cells")
+    assert found and not any(f.asserted for f in found)
+
+
+def test_a_finding_counted_is_present():
+    assert any(f.asserted for f in facts("CD19+ B cells 8.2% of lymphocytes", "cd19-positive b cells"))
+
+
+@pytest.mark.parametrize("text, current", [
+    ("plus prednisone 10 mg every morning that his doctor started three months ago and that he is still taking.", True),
+    ("He started prednisone 3 months ago.", False),
+    ("Prednisone was started 2 weeks ago.", False),
+])
+def test_a_start_date_is_not_a_last_dose(text, current):
+    found = therapy(text, "prednisone")
+    assert found and all(f.current == current for f in found)
+    assert all(f.days_ago in (None, 0.0) for f in found)
