@@ -312,6 +312,8 @@ _HEADER_RE = re.compile(
       | criteria(?:\s+(?:for|of)\s+(?:(?:study|trial)\s+)?(?P<kind3>inclusion|exclusion|eligibility|
                  participation|enrol?ment|entry|selection|admission))?
         (?P<crit3>)
+      | conditions\s+(?:for|of)\s+(?:(?:patient|subject|participant)s?\s+)?(?P<kind4>ineligibility|eligibility|inclusion|exclusion)
+        (?P<crit4>)
     )""",
     re.I | re.X,
 )
@@ -365,6 +367,8 @@ def _match_header(text: str, start: int, end: int) -> tuple[str | None, int] | N
         kind, crit = m.group("kind"), bool(m.group("crit"))
     elif m.group("kind2"):
         kind, crit = m.group("kind2"), True
+    elif m.group("kind4"):  # "Conditions for Patient Ineligibility:" (old RTOG records)
+        kind, crit = {"ineligibility": "exclusion"}.get(m.group("kind4").lower(), m.group("kind4")), True
     else:
         kind, crit = m.group("kind3"), True
     q = _HEADER_END_RE.match(seg, m.end())

@@ -82,7 +82,7 @@ _RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|chil
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
                        # "diagnosed 2017 (aged 62)": the age in a year gone by
-                       r"|\b(?:19|20)\d{2}\s*[(,]\s*(?:aged?|at\s+age)\s*:?)\s*$", re.I)
+                       r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?)\s*$", re.I)  # ("2019-04: age 12")
 _WHEN_AFTER = re.compile(r"\s*(?:(?:years?|yrs?|y)[\s-]*(?:old)?\s*)?(?:when|at\s+the\s+time)\b", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
                          r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"

@@ -149,7 +149,9 @@ def _not_a_value(text: str, q: Span) -> bool:
     lo = max(0, q.start_char - 6)
     if any(m.start() <= q.start_char < m.end() for m in _DATE_AROUND.finditer(text, lo, q.end_char + 6)):
         return True
-    return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s+h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
+    if re.search(r"\d\s*(?:h|hrs?)$", q.text, re.I) and re.match(r"\s*(?:urine|collection)\b", text[q.end_char : q.end_char + 16], re.I):
+        return True  # "CrCl (24h urine) 94 mL/min": the token "24h" holds its hours
+    return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s*h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
         q._.quantity.get("unit") is None
 
 
@@ -295,7 +297,7 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
 _TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|profile|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
 _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
-                         r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm)\b", re.I)
+                         r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm|dna|rna)\b", re.I)
 _POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
                              r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|[1-9]\d*(?:[.,]\d+)?\s*(?:iu|copies|cop|c/ml|log))", re.I)
 
@@ -324,6 +326,9 @@ _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|
 _REFUSES = re.compile(
     r"\b(?:(?:does|do)\s+not|doesn['’]t|don['’]t)\s+want\s+to\s+(?:be\s+in|take\s+part\s+in|participate\s+in|join|enter|enroll\s+in)\s+"
     r"(?:the|this)\s+(?:study|trial)\b(?!\s+(?:that|which|with|where|if|unless))"
+    # "declined to sign; does not want to take part": said of the study at hand, with nothing after
+    r"|\b(?:(?:does|do)\s+not|doesn['’]t|don['’]t)\s+want\s+to\s+(?:take\s+part|participate|join|sign)(?=\s*(?:[.;,\n]|$))"
+    r"|\b(?:refused|declined|refuses|declines)\s+to\s+sign(?=\s*(?:[.;,\n]|$))"
     r"|\b(?:will\s+not|won['’]t|would\s+not|wouldn['’]t|refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+"
     r"(?:sign\s+(?:the\s+|any\s+)?(?:informed\s+)?consent|sign\s+the\s+(?:consent\s+)?form|give\s+(?:informed\s+)?consent|consent\s+to\s+(?:the|this)\s+(?:study|trial)|"
     r"participate\s+in\s+(?:the|this)\s+(?:study|trial)|take\s+part\s+in\s+(?:the|this)\s+(?:study|trial))"
@@ -370,7 +375,9 @@ _SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()
 # a finding counted as none ("CD19+ B cells 0.0% of lymphocytes", "CD19 B cells undetectable", "blasts not detected")
 _NONE_FOUND = re.compile(r"[ \t]*[:=]?[ \t]*(?:0(?:\.0+)?[ \t]*(?:%|/[ \t]*[uµμ]?l\b|cells?\b)|undetectable|not\s+detect(?:ed|able)|"
                          r"below\s+(?:the\s+)?(?:limit|level)\s+of\s+detection|(?:fully\s+|completely\s+)?depleted|absent)", re.I)
-_NO_ANSWER = re.compile(r":\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
+_FIELD_SEPARATOR = re.compile(r":|=(?!=)")
+_NO_ANSWER = re.compile(r"[:=]\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
@@ -382,8 +389,12 @@ def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
     line_start = _line_start(text, ent.start_char)
     line_end = text.find("\n", ent.end_char)
     line_end = len(text) if line_end < 0 else line_end
-    colon = text.find(":", ent.end_char, line_end)
-    if colon < 0 or colon - line_start > longest or ":" in text[line_start : ent.start_char] \
+    # (a registry export writes "key=value": "malignancy=none")
+    found = _FIELD_SEPARATOR.search(text, ent.end_char, line_end)
+    if found is None:
+        return None
+    colon = found.start()
+    if colon - line_start > longest or _FIELD_SEPARATOR.search(text, line_start, ent.start_char) \
             or _SENTENCE_END.search(text, line_start, colon):
         return None
     return colon, line_end
@@ -490,7 +501,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             dose = _dose(doc, ent)
             patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, continues=continues,
                                       text=ent.text, value=dose, unit="mg/day" if dose is not None else None, **flags))
-        elif ent.label_ == "PREGNANCY" and "test" in ent.text.lower():
+        elif ent.label_ == "PREGNANCY" and ("test" in ent.text.lower() or _TEST_WORD_AFTER.match(doc_text(doc), ent.end_char)):
             # a pregnancy test says something only with its result
             # ("the pregnancy test at my screening visit last week came back positive")
             _, end = clause_of(doc, ent)

@@ -780,3 +780,13 @@ def test_property_offsets_are_sane_on_any_string(text):
 
 def test_non_string_input_gives_nothing():
     assert split_criteria(None) == []  # type: ignore[arg-type]
+
+
+def test_conditions_for_patient_ineligibility_head_the_exclusions():
+    text = ("Conditions for Patient Eligibility:\n\n  -  Patient must have Karnofsky performance status >= 80.\n\n"
+            "Conditions for Patient Ineligibility:\n\n  -  Pathologic lymph node stage of pN1 or greater.\n"
+            "  -  Karnofsky performance status < 80.\n")
+    sections = [(c.section, c.text) for c in split_criteria(text)]
+    assert sections == [("inclusion", "Patient must have Karnofsky performance status >= 80."),
+                        ("exclusion", "Pathologic lymph node stage of pN1 or greater."),
+                        ("exclusion", "Karnofsky performance status < 80.")]

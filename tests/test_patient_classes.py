@@ -852,3 +852,67 @@ def test_a_start_date_is_not_a_last_dose(text, current):
     found = therapy(text, "prednisone")
     assert found and all(f.current == current for f in found)
     assert all(f.days_ago in (None, 0.0) for f in found)
+
+
+# -- session 17, the second blind round (corpus-v, the founding trial's tenth) ------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("HBsAg (-), anti-HBs (+), anti-HBc (+); anti-HCV (-), anti-HIV (-), TPPA (-), TRUST (-).", "hiv infection"),
+    ("HBsAg (-), anti-HBs (+), anti-HBc (+); anti-HCV (-), anti-HIV (-), TPPA (-), TRUST (-).", "hepatitis c"),
+    ("- HIV, hep B, hep C and syphilis tests - all negative for me.", "hiv infection"),
+    ("Serologies HIV, VHB (Ag HBs and anti-HBc negative), VHC and syphilis (TPHA/VDRL) are negative.", "hiv infection"),
+    ("Serologies HIV, VHB (Ag HBs and anti-HBc negative), VHC and syphilis (TPHA/VDRL) are negative.", "hepatitis c"),
+    ("malignancy=none\npeptic_ulcer=no", "malignancy"),
+    ("hiv=negative; hbsag=negative", "hiv infection"),
+    ("- They asked a LOT about depression, seizures, stroke, cancer, ulcers and surgery. I had none of those.", "epilepsy"),
+    ("- They asked a LOT about depression, seizures, stroke, cancer, ulcers and surgery. I had none of those.", "malignancy"),
+])
+def test_negative_results_written_in_other_ways_and_what_was_asked(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+def test_a_viral_load_below_detection_is_not_the_infection():
+    assert not any(f.asserted for f in facts("HBV-DNA <20 IU/mL", "hepatitis b"))
+    found = facts("Resolved HBV infection (anti-HBc positive, HBV-DNA undetectable).", "hepatitis b")
+    assert found and all(f.historical or not f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text", ["- Pregnancy tests, and you promise birth control until a year after the infusion.",
+                                  "Pregnancy screening at every visit."])
+def test_a_pregnancy_test_named_without_a_result_says_nothing(text):
+    assert read_text(text).pregnant is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Hormonal therapy: none (tamoxifen to follow adjuvant chemo)", "tamoxifen"),
+    ("Hormonal therapy: none (tamoxifen to follow adjuvant chemo)", "chemotherapy"),
+    ("ready to begin chemo", "chemotherapy"),
+    ("I hope to try rituximab", "rituximab"),
+])
+def test_a_treatment_still_to_come_is_not_had(text, concept):
+    found = therapy(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+def test_a_collections_hours_are_not_its_result():
+    assert measured("Cr 0.8, CrCl (24h urine) 94 mL/min")["creatinine clearance"] == 94
+
+
+def test_a_timelines_past_age_is_not_todays():
+    text = "My lupus timeline\n- 2006-11: born (I'm 18 now)\n- 2019-04: age 12 - rash across my cheeks"
+    assert read_text(text).age == 18
+
+
+def test_what_follows_asked_about_and_a_colon_is_the_answer():
+    found = facts("Other things they asked about: in 2022 she had a stroke - a clot in the brain.", "stroke")
+    assert found and any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text", ["[ ] ICF signed - NO: pt read ICF v3.0 on 11-Mar and declined to sign; does not want to take part",
+                                  "She refused to sign."])
+def test_declining_to_sign_is_a_refusal(text):
+    assert read_text(text).consents is False
+
+
+def test_not_wanting_to_take_part_in_something_else_is_not_a_refusal():
+    assert read_text("She does not want to take part in sports.").consents is None

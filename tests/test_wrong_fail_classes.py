@@ -644,3 +644,18 @@ def test_an_example_shares_the_window_of_its_class(text, section, patient, expec
 def test_both_sexes_named_together_leave_the_criterion_read_whole(patient, expected):
     text = "Women and men aged 65-90 who have not received hormone replacement for the last three months."
     assert verdict(text, "inclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text, patient", [
+    ("HIV positive or HIV negative", "HIV negative"),
+    ("HIV-positive or HIV-negative patients", "HIV positive, on Biktarvy"),
+    ("Hepatitis B positive or negative", "hep B negative"),
+    ("Patients with or without brain metastases", "No brain metastases on MRI."),
+])
+def test_a_status_allowed_either_way_fails_nobody(text, patient):
+    assert verdict(text, "inclusion", patient) != "fail"
+
+
+def test_with_or_without_negates_nothing_after_it():
+    text = "Stage IV NSCLC, with or without brain metastases, EGFR positive"
+    assert verdict(text, "inclusion", "Stage IV NSCLC, EGFR positive (exon 19 deletion), brain metastases treated") != "fail"

@@ -335,7 +335,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         r.absolute.update(_permissions(r.clause_text(clause), clause.constraints, permitted))
         _attach_windows(doc, clause, r.windows)
         r.constraints.extend(clause.constraints)
-    constraints = _apply_scopes(doc, r.constraints)
+    constraints = _either_status(doc, _apply_scopes(doc, r.constraints))
     # "History of malignancy. Basal cell carcinoma ... are not excluded": what is allowed is an exception
     for c in constraints:
         if c.kind == "condition":
@@ -355,6 +355,34 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     constraints = _carved_out(doc, constraints)
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
     return _dedupe(constraints)
+
+
+# "HIV positive or HIV negative", "ER-positive or -negative", "with or without brain metastases": either status
+_EITHER_STATUS = re.compile(r"\b(?:positive|pos|\+)\s*(?:or|/|and/or)\s*(?:[\w-]+[\s-]+)?(?:negative|neg|-)(?![\w])"
+                            r"|\b(?:negative|neg|-)\s*(?:or|/|and/or)\s*(?:[\w-]+[\s-]+)?(?:positive|pos|\+)(?![\w])"
+                            r"|\bwith\s+or\s+without\b", re.I)
+
+
+def _either_status(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """A condition or marker allowed either way selects nobody: "HIV positive or HIV negative" is
+    no requirement of HIV, so neither reading of it is kept (a requirement alone failed the negative)."""
+    text = doc_text(doc)
+    spans = [(m.start(), m.end(), m.group(0).lower().startswith("with")) for m in _EITHER_STATUS.finditer(text)]
+    if not spans:
+        return constraints
+
+    named = [c for c in constraints if c.kind in ("condition", "biomarker")]
+    dropped: set[int] = set()
+    for start, end, after in spans:
+        if after:  # "with or without brain metastases": the name just after
+            nxt = [c for c in named if 0 <= c.start - end <= 20 and not re.search(r"[,;.()]", text[end : c.start])]
+            dropped.update(id(c) for c in nxt[:1])
+        else:  # "HIV positive or HIV negative": the names within, and the one just before
+            dropped.update(id(c) for c in named if start <= c.end and c.start < end)
+            before = [c for c in named if c.end <= start and start - c.end <= 20 and not re.search(r"[,;.()]", text[c.end : start])]
+            if before:
+                dropped.add(id(max(before, key=lambda c: c.end)))
+    return [c for c in constraints if id(c) not in dropped]
 
 
 def _carved_out(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:

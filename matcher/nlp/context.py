@@ -170,6 +170,28 @@ _ASKS = re.compile(r"\W*(?:[A-Z][A-Za-z.]*\s*:\s*)?(?:any|do\s+you|does\s+(?:he|
 _SAYS_HAS = re.compile(r"\b(?:i|i['’]ve|i['’]m|im|he|she|they)\s+(?:have|has|had|am|was|got)\b", re.I)
 
 
+_ASKED_ABOUT = re.compile(r"\b(?:asked|asks|asking|ask|questions?|quizzed)\s+(?:(?:me|us|him|her|them|a\s+lot|lots|loads|"
+                          r"many\s+questions|in\s+detail)\s+)?(?:about|regarding)\b", re.I)
+
+
+def _asked_about(doc: Doc, ents: list[Span]) -> None:
+    """What the writer was asked about ("They asked a LOT about depression, seizures, stroke, cancer ...")
+    is asked, not had: to the end of the sentence, unless it is theirs ("asked about my lupus")."""
+    text = doc_text(doc)
+    for m in _ASKED_ABOUT.finditer(text):
+        if text[m.end() : m.end() + 2].lstrip().startswith(":"):
+            continue  # "Other things they asked about: in 2022 she had a stroke": the answers follow
+        end = _SENTENCE_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        for ent in ents:
+            mine = ent.start > 0 and doc[ent.start - 1].lower_ in ("my", "her", "his", "their", "our")
+            if m.end() <= ent.start_char < stop and ent.label_ in ("CONDITION", "THERAPY") and not mine:
+                ent._.is_hypothetical = True
+
+
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+
+
 def _asked(doc: Doc, ents: list[Span]) -> None:
     """A treatment named in a question ("Any ovulation induction trials?", "Would rituximab help?")
     is asked about, not taken, unless the question says it was ("I've had rituximab, can I join?")."""
@@ -222,6 +244,23 @@ def _slash_joined(doc: Doc, i: int) -> bool:
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 
 
+_OWN_RESULT = re.compile(r"\b(?:positive|pos|reactive|detected)\b|\+$", re.I)
+
+
+def _bracket_opening(doc: Doc, close: int, reach: int = 12) -> int | None:
+    """The token opening the bracket that token ``close`` closes, within ``reach`` tokens."""
+    depth = 0
+    for j in range(close, max(-1, close - reach), -1):
+        text = doc[j].text
+        if text in (")", "]"):
+            depth += 1
+        elif text in ("(", "["):
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
 def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
     """Entities of the coordinated list that ends just before token ``start``:
     walking left over entities and list words, within the clause."""
@@ -231,6 +270,8 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
     i = start
     while i > 0 and clause_ids[i - 1] == clause_ids[min(start, len(doc) - 1)]:
         ent = by_end.get(i)
+        if ent is not None and found and _OWN_RESULT.search(ent.text):
+            break  # "HIV positive (dx 2018), HBsAg neg": an item with its own result ends the list
         if ent is not None:
             # past the first entity a result list holds tests ("HIV, hepatitis B and C negative"),
             # not "hypertension and diabetes, HIV negative"
@@ -242,6 +283,9 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
                 break
             found.append(ent)
             i = ent.start
+        elif doc[i - 1].text in (")", "]") and (opened := _bracket_opening(doc, i - 1)) is not None \
+                and clause_ids[opened] == clause_ids[i - 1] and found:
+            i = opened  # "VHB (Ag HBs and anti-HBc negative), VHC and syphilis (TPHA/VDRL) are negative": an aside
         elif doc[i - 1].lower_ in words or doc[i - 1].is_space or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
                 or (_ACRONYM.fullmatch(doc[i - 1].text) and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
             # a list word, an elided letter ("hepatitis B/C"), a test we do not know in a slash list
@@ -429,6 +473,8 @@ class ContextComponent:
             if ent.label_ == "CONDITION" and ent.end < len(doc) and doc[ent.end].lower_ in _VACCINE_WORDS:
                 ent._.is_hypothetical = True
         _asked(doc, ents)
+        if "section" not in doc.user_data:  # a patient's text (a criterion's has its section)
+            _asked_about(doc, ents)
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
         terminates = lambda r, category: r.direction == "TERMINATE" and r.category in ("TERMINATE", category)  # noqa: E731
