@@ -364,8 +364,6 @@ _PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccin
                                r"tested|test|titers?|titres?)\b", re.I)
 
 
-# a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
-# noted)", "Infections: n/a", "Smoking: never"
 _HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|enteritis|colitis|cystitis|esophagitis|"
                          r"oesophagitis|mucositis|fibrosis|myelopathy|plexopathy|retinopathy|nephropathy|injury|damage|"
                          r"toxicity|toxicities|induced|associated|related|recall)\b", re.I)
@@ -377,6 +375,8 @@ _NONE_FOUND = re.compile(r"[ \t]*[:=]?[ \t]*(?:0(?:\.0+)?[ \t]*(?:%|/[ \t]*[uÂµÎ
                          r"below\s+(?:the\s+)?(?:limit|level)\s+of\s+detection|(?:fully\s+|completely\s+)?depleted|absent)", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)")
+# a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
+# noted)", "Infections: n/a", "Smoking: never"
 _NO_ANSWER = re.compile(r"[:=]\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
