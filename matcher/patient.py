@@ -314,12 +314,14 @@ def _positive_result(doc: Doc, ent: Span) -> bool:
 
 
 _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|assistant|aide|degree|job|care|facility|"
-                          r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit)\b", re.I)
+                          r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit|"
+                          r"assessment|assessments|diagnosis|diagnoses|plan|notes?|team|placement|specialist|handover|documentation)\b"
+                          r"|,\s+(?:\w+\s+){0,2}placement\b", re.I)
 
 
 # "judged adequate by apheresis nursing", "per nursing": the nurses
 _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|dialysis|research|ward|clinic|floor|icu|"
-                            r"transplant|cell\s+therapy)\s+$", re.I)
+                            r"transplant|cell\s+therapy|bsc|msc|ba|bs|degree\s+in|student|year)\s+$", re.I)
 
 
 # a patient who says they will not take part, sign, or come to the visits
@@ -367,7 +369,8 @@ _PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccin
 _HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|enteritis|colitis|cystitis|esophagitis|"
                          r"oesophagitis|mucositis|fibrosis|myelopathy|plexopathy|retinopathy|nephropathy|injury|damage|"
                          r"toxicity|toxicities|induced|associated|related|recall)\b", re.I)
-_SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b)", re.I)
+_SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
+                              r"centre|center|nurses?|coordinators?|team)\b", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
 _SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()\n]|$)")
 # a finding counted as none ("CD19+ B cells 0.0% of lymphocytes", "CD19 B cells undetectable", "blasts not detected")
@@ -453,6 +456,31 @@ def _writers_own(doc: Doc, ent: Span) -> bool:
     return bool(own) and not _THIRD_PERSON.search(before, own[-1].end())
 
 
+# a family history's line: "- Paternal grandfather: epilepsy since childhood; stroke at 68 (deceased)"
+_RELATIVES_LINE = re.compile(
+    r"[ \t]*(?:[-•*]|\d{1,2}[.)])?[ \t]*(?:(?:maternal|paternal|his|her|my|their)\s+)?(?:great[\s-]+)?"
+    r"(?:mother|father|mom|mum|dad|parents?|brothers?|sisters?|siblings?|sons?|daughters?|aunts?|uncles?|cousins?|nieces?|"
+    r"nephews?|grandmother|grandfather|grandparents?|grandma|grandpa|twin|half[\s-]+(?:brother|sister))\b[^:\n]{0,30}:", re.I)
+
+
+_EXTENDED_RELATIVE = re.compile(r"\b(?:maternal|paternal|grand\w*|aunts?|uncles?|cousins?|nieces?|nephews?|great)\b", re.I)
+_FAMILY_HEADING = re.compile(r"\b(?:family\s+(?:medical\s+)?(?:history|hx)|FHx|FH\s*:|family\s+members?)\b", re.I)
+
+
+def _on_relatives_line(doc: Doc, ent: Span) -> bool:
+    """Whether ``ent`` is on a line that names a relative before its colon, in a family history."""
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    m = _RELATIVES_LINE.match(text, start)
+    if m is None or m.end() > ent.start_char:
+        return False
+    described = doc.user_data.get("described") or ()  # "Son: 15, Hodgkin lymphoma" in a note about the son
+    if any(re.search(rf"\b{re.escape(r)}s?\b", m.group(0), re.I) for r in described):
+        return False
+    # a parent or a child may be the person described: only under a family history's heading
+    return bool(_EXTENDED_RELATIVE.search(m.group(0)) or _FAMILY_HEADING.search(text, 0, start))
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -464,13 +492,13 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not flags["negated"] and (_SCORED_ZERO.match(doc_text(doc), ent.end_char)
                                                                  or _NONE_FOUND.match(doc_text(doc), ent.end_char)):
             flags["negated"] = True  # "Seizure 0 | CVA 0", "CD19+ B cells 0.0% ... fully depleted": absent
-        if _writers_own(doc, ent):
+        if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
-            continue  # "the radiation oncologist said ...": a doctor's specialty, not a treatment had
+            continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
         if ent.label_ == "CONDITION" and asserted and (_TEST_NAME.search(ent.text) or _TEST_AFTER.match(doc_text(doc), ent.end_char)) \

@@ -916,3 +916,53 @@ def test_declining_to_sign_is_a_refusal(text):
 
 def test_not_wanting_to_take_part_in_something_else_is_not_a_refusal():
     assert read_text("She does not want to take part in sports.").consents is None
+
+
+# -- session 17, the third blind round (corpus-w, the founding trial's eleventh) ----------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("white count 3.800/mm³, neutrophils 2.300/mm³, platelets 121.000/mm³", "white blood cell count", 3.8),
+    ("white count 3.800/mm³, neutrophils 2.300/mm³, platelets 121.000/mm³", "platelet count", 121),
+    ("ANC 1.500/µL", "absolute neutrophil count", 1.5),
+    ("WBC 3,800/mm3", "white blood cell count", 3.8),
+])
+def test_a_dot_between_thousands_of_a_count(text, concept, value):
+    assert measured(text).get(concept) == pytest.approx(value, rel=0.01)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("PROGRESS NOTE (pre-enrollment, GC012F CD19/BCMA CAR-T, SLE protocol)", "bcma-targeted therapy"),
+    ("costs associated with participation in clinical trial NCT05858684 (GC012F CD19-BCMA CAR-T cells for refractory SLE)",
+     "bcma-targeted therapy"),
+    ("CELLULAR THERAPY CLINIC - PROGRESS NOTE", "cellular therapy"),
+])
+def test_the_study_or_the_clinic_names_no_treatment_had(text, concept):
+    assert not any(f.asserted for f in therapy(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Nursing diagnoses: (2) anxiety related to the unknowns of a new treatment.", "anxiety disorder"),
+    ("HBc antibody positive, HBV-DNA not detected (past HBV infection; HBV-DNA monitored monthly).", "hepatitis b"),
+    ("Um, they did HIV, hepatitis and syphilis and it was all negative.", "hiv infection"),
+])
+def test_a_feeling_a_past_infection_and_a_spoken_negative_list(text, concept):
+    found = facts(text, concept)
+    assert found and all(not f.asserted or f.historical for f in found)
+
+
+@pytest.mark.parametrize("text", ["Case presentation - 3rd year BSc Nursing, rheumatology placement",
+                                  "Nursing assessment: veins adequate.", "Nursing diagnoses: (1) risk of infection"])
+def test_nursing_as_a_profession_is_not_breastfeeding(text):
+    assert read_text(text).breastfeeding is None
+
+
+def test_nursing_a_baby_is_breastfeeding():
+    assert read_text("Currently nursing, baby is 4 months.").breastfeeding is True
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("FHx:\n- Paternal grandfather: epilepsy since childhood; stroke at 68 (deceased).", "stroke"),
+    ("Family history:\n- Mother: SLE, hypothyroidism", "hypothyroidism"),
+])
+def test_a_family_history_line_is_the_relatives(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.family for f in found)

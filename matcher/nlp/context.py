@@ -244,6 +244,7 @@ def _slash_joined(doc: Doc, i: int) -> bool:
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 
 
+_PRONOUNS = {"it", "they", "those", "these"}
 _OWN_RESULT = re.compile(r"\b(?:positive|pos|reactive|detected)\b|\+$", re.I)
 
 
@@ -267,19 +268,22 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
     by_end = {e.end: e for e in ents}
     words = list_words()
     found: list[Span] = []
-    i = start
+    i, pronoun = start, False
     while i > 0 and clause_ids[i - 1] == clause_ids[min(start, len(doc) - 1)]:
         ent = by_end.get(i)
+        pronoun = pronoun or (i < start and doc[i].lower_ in _PRONOUNS)
         if ent is not None and found and _OWN_RESULT.search(ent.text):
             break  # "HIV positive (dx 2018), HBsAg neg": an item with its own result ends the list
         if ent is not None:
             # past the first entity a result list holds tests ("HIV, hepatitis B and C negative"),
             # not "hypertension and diabetes, HIV negative"
             # ("HIV, hepatitis and syphilis tests negative": a bare "hepatitis" among tests is its serologies)
-            if found and not ((ent.label_ == "CONDITION" and (is_infection(ent.ent_id_) or ent.ent_id_ == "hepatitis"
-                                                              or ent.ent_id_.endswith((" antibody", " antigen"))))
-                              or ent.label_ in ("LAB", "TEST")
-                              or (ent.label_ == "PREGNANCY" and "test" in ent.text.lower())):
+            # ("... and it was all negative": over a pronoun, even the first item must be a test;
+            # "I have lupus and it was negative" does not deny the lupus)
+            if (found or pronoun) and not ((ent.label_ == "CONDITION" and (is_infection(ent.ent_id_) or ent.ent_id_ == "hepatitis"
+                                                                           or ent.ent_id_.endswith((" antibody", " antigen"))))
+                                           or ent.label_ in ("LAB", "TEST")
+                                           or (ent.label_ == "PREGNANCY" and "test" in ent.text.lower())):
                 break
             found.append(ent)
             i = ent.start

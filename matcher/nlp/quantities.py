@@ -239,6 +239,11 @@ def _between_before(text: str, pos: int) -> bool:
     return _BETWEEN.search(text, start, pos) is not None
 
 
+# counts per microlitre are whole numbers: "3.800/mm³" is 3,800 written with a dot between thousands
+_PER_MICROLITRE = {"/µL", "cells/µL"}
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
 def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool = True) -> list[dict[str, Any]]:
     """Every quantity in ``text`` as a dict with ``start``/``end`` character offsets
     (``hints=False`` runs every pattern even where a hint says it cannot match)."""
@@ -326,6 +331,8 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
         unit, end = unit_after(text, m.end("num"))
         unit_text = text[m.end("num") : end].strip()
         value = _to_float(m.group("num"))
+        if unit in _PER_MICROLITRE and _DOT_THOUSANDS.fullmatch(m.group("num")):
+            value *= 1000  # "neutrophils 2.300/mm³", "ANC ≥ 1.500/mm3": a dot grouping thousands, as in much of Europe and Brazil
         comparator = cmp_of(m)
         start = m.start() if comparator else num_start
         comparator2, end2 = trailing(end)
