@@ -5,8 +5,6 @@ import contextlib
 import dataclasses
 import gc
 import json
-import logging
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -171,8 +169,6 @@ def patient_options(func: Callable) -> Callable:
 class _Group(click.Group):
     """Turns every deliberate matcher error into one clear line (exit 1)."""
 
-    invoked: str | None = None  # the command last run, for main()
-
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -180,8 +176,6 @@ class _Group(click.Group):
             raise click.ClickException(f"patient {exc}") from None
         except MatcherError as exc:
             raise click.ClickException(str(exc)) from None
-        finally:
-            type(self).invoked = ctx.invoked_subcommand
 
 
 @click.group(cls=_Group)
@@ -562,32 +556,12 @@ def serve_cmd(index_path: Path | None, **options: Any) -> None:
     serve(ServerSettings(index_path=index_path, **settings))
 
 
-# Commands that only read. Once one has answered, nothing is left to tidy: no
-# file is being written and no worker process is left (a first search that
-# builds the default index has joined its workers by then).
-READ_ONLY_COMMANDS = frozenset({"search", "explain", "show", "stats", "parse", "evaluate"})
-
-
 def main() -> None:  # pragma: no cover - console script entry
     try:
         cli()
-    except SystemExit as exc:  # click ends every command, well or not, with SystemExit
-        if _Group.invoked in READ_ONLY_COMMANDS:
-            # Python's own teardown (collecting and freeing every object a search loaded:
-            # the pipeline, its 13,000 patterns, the index) took about 0.2-0.3 s of a
-            # one-off `matcher search`, a sixth of it; the memory goes back when the
-            # process ends either way.
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            if isinstance(exc.code, str):
-                print(exc.code, file=sys.stderr)
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            except OSError:  # a reader that went away ("| head")
-                code = code or 1
-            logging.shutdown()
-            os._exit(code)
-        raise
     finally:
-        # Other commands exit as usual; frozen objects are skipped by the collections at exit.
+        # The command is done. Exiting, Python collects garbage over every object
+        # a search loaded (the pipeline, its 13,000 patterns, the index), which
+        # took a fifth of a one-off `matcher search`; frozen objects are skipped.
+        # Their memory goes back when the process ends, as it does anyway.
         gc.freeze()
