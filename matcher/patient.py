@@ -378,10 +378,10 @@ _NONE_FOUND = re.compile(r"[ \t]*[:=]?[ \t]*(?:0(?:\.0+)?[ \t]*(?:%|/[ \t]*[uµ�
                          r"below\s+(?:the\s+)?(?:limit|level)\s+of\s+detection|(?:fully\s+|completely\s+)?depleted|absent)", re.I)
 _SIGN_NEGATIVE = re.compile(r"[ \t]*[(\[][ \t]*(?:[-−–]|neg|negative)[ \t]*[)\]]", re.I)  # "anti-HCV (-), anti-HIV (-)"
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
-_FIELD_SEPARATOR = re.compile(r":|=(?!=)")
+_FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)", re.I)  # ("Diabetes? No")
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"[:=]\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"[:=?]\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:

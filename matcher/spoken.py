@@ -2,7 +2,8 @@
 
 Dictated notes and messages spell numbers out ("hemoglobin eleven point two",
 "platelets one hundred sixty eight thousand", "fifty two year old male") and,
-when dictated, their punctuation too ("... comma ... period new paragraph").
+when dictated, their punctuation too ("... comma ... period new paragraph"); typed in a hurry,
+they drop the apostrophe of a negation ("I dont take hydroxyurea").
 Read word by word, "eleven point two" gave a hemoglobin of 2 g/dL, and a
 whole dictation was one sentence for negation to run over. Numbers of more
 than one word, decimals and numbers from three up become digits (text2num's
@@ -36,8 +37,14 @@ def _lakhs(m: re.Match) -> str:
     return f"{value:.0f}"
 
 
+# negations typed without their apostrophe ("I dont take hydroxyurea"); "cant" and "wont" are words too, left alone
+_NO_APOSTROPHE = re.compile(r"\b(do|does|did|have|has|had|is|was|are|were|could|would|should)nt\b", re.I)
+
+
 def written(text: str) -> str:
-    """``text`` with spoken numbers, dictated punctuation and lakhs written as readers expect."""
+    """``text`` with spoken numbers, dictated punctuation, lakhs and apostrophe-less negations
+    written as readers expect."""
+    text = _NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", text)
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

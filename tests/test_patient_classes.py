@@ -966,3 +966,20 @@ def test_nursing_a_baby_is_breastfeeding():
 def test_a_family_history_line_is_the_relatives(text, concept):
     found = facts(text, concept)
     assert found and all(f.family for f in found)
+
+
+# -- session 17, the fourth blind round (corpus-x) ----------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("I dont take hydroxyurea or anything else exept a multivitamin.", "hydroxyurea"),
+    ("She doesnt use warfarin.", "warfarin"),
+])
+def test_a_negation_typed_without_its_apostrophe(text, concept):
+    found = therapy(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, negated", [("Diabetes? No   Fasting glucose: 4.9 mmol/L", True),
+                                           ("Diabetes? Yes, type 2", False)])
+def test_a_forms_question_answered(text, negated):
+    found = facts(text, "diabetes mellitus")
+    assert found and all(f.negated == negated for f in found)
