@@ -31,7 +31,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
     (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
     # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
-    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<![≥≤<>~=+])(?<![≥≤<>~=] )"
+    # ("MMF 2 yrs", "HCQ 10 yrs": after a drug's abbreviation, a duration)
+    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
                 r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx))", re.I), 1.0),

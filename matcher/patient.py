@@ -54,8 +54,11 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue
         nxt = labs[i + 1].start if i + 1 < len(labs) else len(doc)
         start, end = clause_of(doc, lab)
-        near = [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
-                and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)]
+        # "scores me at 20 on the EULAR/ACR 2019 criteria (dsDNA 6, ...)": the value before "on the" name
+        near = [q for q in quantities if q.end <= lab.start and id(q) not in used
+                and _ON_THE.fullmatch(doc_text(doc), q.end_char, lab.start_char)][-1:]
+        near = near or [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
+                        and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)]
         if not near:
             # "a 12 pack-year history": the number written just before the name
             near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")]
@@ -141,6 +144,9 @@ def _unit_column(text: str, at: int, value: float, analyte: str) -> str | None |
 _FLAGS = {"L", "H", "LL", "HH"}
 _REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(?:range\b[\s:]*)?(?:[A-Za-z0-9.]+\s+)?$", re.I)
 _DATE_AROUND = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{4}")
+
+
+_ON_THE = re.compile(r"\s*(?:points?\s+)?on\s+(?:the\s+|her\s+|his\s+|my\s+|their\s+)?", re.I)
 
 
 def _not_a_value(text: str, q: Span) -> bool:
@@ -369,6 +375,9 @@ _PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccin
 _HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|enteritis|colitis|cystitis|esophagitis|"
                          r"oesophagitis|mucositis|fibrosis|myelopathy|plexopathy|retinopathy|nephropathy|injury|damage|"
                          r"toxicity|toxicities|induced|associated|related|recall)\b", re.I)
+# an abbreviation naming a person's role before their name ("by CRC L. Zhang", "per RN J. Smith")
+_ROLE_BEFORE = re.compile(r"\b(?:by|per|from|cc|with|signed|seen\s+by|reviewed\s+by)\s+$", re.I)
+_NAME_AFTER = re.compile(r"\s+(?:Dr\.?\s+)?[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+")
 _SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
                               r"centre|center|nurses?|coordinators?|team)\b", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
@@ -381,7 +390,7 @@ _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)", re.I)  # ("Diabetes? No")
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"[:=?]\s*(?:no|none|nil|n/a|not\s+applicable|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"[:=?]\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
@@ -411,12 +420,16 @@ def _answered_no(doc: Doc, ent: Span) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
-_ITEM_MARK = re.compile(r"\s*(?:\d{1,3}[.)]|[-•*]|\[\s*\w?\s*\])\s*")  # "16. ", "- ", "[N] "
+_ITEM_MARK = re.compile(r"\s*(?:\d{1,3}[.)]|[-•*]|\[\s*\w?\s*\]|(?-i:[IE])\d{1,2}\b)\s*")  # "16. ", "- ", "[N] ", "E4 "
 
 
 def _line_start(text: str, at: int) -> int:
-    """Where the line holding ``at`` starts, past a list item's number or mark."""
+    """Where the line (or, in a paragraph of items, the sentence: "... never dialysed. E4 Immunodeficiency:
+    Not met") holding ``at`` starts, past a list item's number or mark."""
     start = text.rfind("\n", 0, at) + 1
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, at)]
+    if ends:
+        start = ends[-1]
     mark = _ITEM_MARK.match(text, start)
     return mark.end() if mark and mark.end() <= at else start
 
@@ -499,6 +512,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), 0, ent.start_char) \
+                and _NAME_AFTER.match(doc_text(doc), ent.end_char):
+            continue  # "completed by CRC L. Zhang": a research coordinator, not colorectal cancer
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):

@@ -14,6 +14,7 @@ counts in lakhs ("platelets 1.6 lakh") become plain numbers.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from text_to_num import alpha2digit
 
@@ -41,10 +42,26 @@ def _lakhs(m: re.Match) -> str:
 _NO_APOSTROPHE = re.compile(r"\b(do|does|did|have|has|had|is|was|are|were|could|would|should)nt\b", re.I)
 
 
+def _unaccented(text: str) -> str:
+    """Latin letters without their accents ("carcinoma in situ of cérvix", "lúes", "Sjögren"), as the
+    lexicons write them; other characters (µ, °, ×, ≥) as they are."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ord(ch) < 128 or not ch.isalpha():
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFD", ch)
+        stripped = "".join(c for c in base if unicodedata.category(c) != "Mn")
+        out.append(stripped if stripped.isascii() and stripped else ch)
+    return "".join(out)
+
+
 def written(text: str) -> str:
-    """``text`` with spoken numbers, dictated punctuation, lakhs and apostrophe-less negations
-    written as readers expect."""
-    text = _NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", text)
+    """``text`` with spoken numbers, dictated punctuation, lakhs, apostrophe-less negations and
+    accented Latin letters written as readers expect."""
+    text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", text))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

@@ -983,3 +983,54 @@ def test_a_negation_typed_without_its_apostrophe(text, concept):
 def test_a_forms_question_answered(text, negated):
     found = facts(text, "diabetes mellitus")
     assert found and all(f.negated == negated for f in found)
+
+
+# -- session 17, the founding trial's twelfth set ----------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("E4 Immunodeficiency / uncontrolled infection / peptic ulcer: Not met - IgG 9.1 g/L", "immunodeficiency"),
+    ("E6 HIV / active HBV / HCV / syphilis: Not met - HIV Ag/Ab neg, HBsAg neg.", "hiv infection"),
+    ("Serologies for HIV, VHB (HBsAg and anti-HBc), VHC and lúes negative; Quantiferon negative.", "syphilis"),
+])
+def test_a_worksheets_not_met_and_lues(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, age", [("MMF 2 yrs ❌ cyclophosphamide ❌. I'm 24 and I've had lupus since I was 17", 24),
+                                       ("Pt 45 yrs, lupus", 45)])
+def test_a_drugs_years_are_a_duration(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("My rheumatologist scores me at 20 on the EULAR/ACR 2019 classification criteria (dsDNA 6, arthritis 6).",
+     "eular/acr 2019 sle classification score", 20),
+    ("She scored 14 on the SELENA-SLEDAI.", "selena-sledai", 14),
+])
+def test_a_score_given_before_its_name(text, concept, value):
+    assert measured(text).get(concept) == value
+
+
+def test_a_worksheets_items_run_together_in_one_paragraph():
+    text = ("E3 Serious vital-organ disease: Not met. E4 Immunodeficiency / uncontrolled infection / peptic ulcer: Not met - "
+            "IgG 9.8 g/L; no PUD history. E8 Live vaccine within 4 wk before screening: Not met - last vaccine inactivated "
+            "influenza 2024-10. E11 Major surgery within 2 wk / planned surgery: Not met.")
+    for concept in ("immunodeficiency", "peptic ulcer"):
+        found = facts(text, concept)
+        assert found and not any(f.asserted for f in found), concept
+    for concept in ("live vaccine", "major surgery"):
+        found = therapy(text, concept)
+        assert found and not any(f.asserted for f in found), concept
+
+
+def test_a_role_before_a_name_is_not_a_disease():
+    assert not facts("Worksheet completed 2025-06-02 by CRC L. Zhang.", "colorectal cancer")
+    assert facts("History of CRC, resected 2019.", "colorectal cancer")
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Other antecedents: conization for CIN3 (carcinoma in situ of cérvix) in 2019.", "cervical carcinoma in situ"),
+    ("Síndrome de Sjögren since 2015; Sjögren syndrome", "sjogren syndrome"),
+])
+def test_accented_letters_are_read_as_the_lexicon_writes_them(text, concept):
+    assert facts(text, concept)
