@@ -1046,13 +1046,49 @@ def _has_explicit_headers(text: str, units: list[_Unit]) -> bool:
     return len(seen) == 2
 
 
+# a lead-in that denies every item below it: "None of the following laboratory abnormalities within 2 weeks
+# of study entry:", "Must not have any of the following:", "Absence of the following:"
+_DENYING_LEAD = re.compile(r"(?:none\s+of\s+the\s+following|(?:must|should)\s+not\s+have\s+any\s+of\s+the\s+following|"
+                           r"absence\s+of\s+(?:all\s+|any\s+)?(?:of\s+)?the\s+following|no(?:ne)?\s+(?:\w+\s+){0,3}of\s+the\s+following)"
+                           r"[^:]{0,120}:$", re.I)
+_MAX_FLAT_ITEMS = 15
+
+
+def _flat_lead_ins(out: list[_Out]) -> list[_Out]:
+    """Items written at the same level as a denying lead-in, each a paragraph of its own ending in ";"
+    up to one that does not: each item is read with the lead-in in front, as a nested one is
+    ("None of the following ... within 2 weeks of study entry: Hemoglobin less than 8.0 g/dl;"), and
+    the lead-in is not a criterion by itself. Alone, "Hemoglobin less than 8.0 g/dl" among the
+    inclusions required a hemoglobin below 8."""
+    result: list[_Out] = []
+    i = 0
+    while i < len(out):
+        lead = out[i]
+        head = lead.text.strip()
+        if _DENYING_LEAD.search(head) and _DENYING_LEAD.search(head).start() < 40:
+            items = []
+            for item in out[i + 1 : i + 1 + _MAX_FLAT_ITEMS]:
+                if item.section != lead.section or item.text.startswith(head):
+                    break
+                items.append(item)
+                if not item.text.rstrip().endswith((";", ",", " or", " and")):
+                    break
+            if items and items[0].text.rstrip().endswith((";", ",", " or", " and", ".")):
+                result += [_Out(it.section, f"{head} {it.text}", it.start, it.end, it.context) for it in items]
+                i += 1 + len(items)
+                continue
+        result.append(lead)
+        i += 1
+    return result
+
+
 def split_criteria(text: str) -> list[Criterion]:
     """Split an eligibility text into numbered inclusion and exclusion criteria."""
     if not isinstance(text, str) or not text.strip(_WS):
         return []
     units = _units(text)
     splitter = _Splitter(text)
-    out = splitter.run(units, _has_explicit_headers(text, units))
+    out = _flat_lead_ins(splitter.run(units, _has_explicit_headers(text, units)))
     counters = {"inclusion": 0, "exclusion": 0}
     result = []
     for o in out:

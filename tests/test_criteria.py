@@ -790,3 +790,15 @@ def test_conditions_for_patient_ineligibility_head_the_exclusions():
     assert sections == [("inclusion", "Patient must have Karnofsky performance status >= 80."),
                         ("exclusion", "Pathologic lymph node stage of pN1 or greater."),
                         ("exclusion", "Karnofsky performance status < 80.")]
+
+
+@pytest.mark.parametrize("lead", ["None of the following laboratory abnormalities within 2 weeks of study entry:",
+                                  "None of the following conditions:"])
+def test_items_at_the_level_of_a_denying_lead_in_are_read_with_it(lead):
+    text = (f"Inclusion criteria:\n\n    Child is not critically ill.\n\n    {lead}\n\n"
+            "    Hemoglobin less than 8.0 g/dl;\n\n    Platelet count less than 75,000/mm(3);\n\n"
+            "    Creatinine greater than 2.0 x normal.\n\n    Availability of a parent.\n")
+    texts = [c.text for c in split_criteria(text)]
+    assert texts == ["Child is not critically ill.", f"{lead} Hemoglobin less than 8.0 g/dl;",
+                     f"{lead} Platelet count less than 75,000/mm(3);", f"{lead} Creatinine greater than 2.0 x normal.",
+                     "Availability of a parent."]
