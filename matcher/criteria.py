@@ -1065,7 +1065,8 @@ def _flat_lead_ins(out: list[_Out]) -> list[_Out]:
     while i < len(out):
         lead = out[i]
         head = lead.text.strip()
-        if _DENYING_LEAD.search(head) and _DENYING_LEAD.search(head).start() < 40:
+        denying = _DENYING_LEAD.search(head)
+        if denying and denying.start() < 40:
             items = []
             for item in out[i + 1 : i + 1 + _MAX_FLAT_ITEMS]:
                 if item.section != lead.section or item.text.startswith(head):

@@ -124,7 +124,7 @@ def _unit_column(text: str, at: int, value: float, analyte: str) -> str | None |
     units = False
     for cell in _CELL.split(rest):
         cell = cell.strip()
-        if not cell or cell in _FLAGS or any(ch.isdigit() for ch in cell.split("/")[0][:1]):
+        if not cell or cell in _FLAGS or cell[0].isdigit():
             continue  # a flag, a number or a range ("8.6-11.2"); a unit may hold digits later ("mL/min/1.73m2")
         try:
             if normalize_unit(cell) is None:

@@ -67,7 +67,6 @@ def written(text: str) -> str:
             text = pattern.sub(mark, text)
     if any(ch.isalpha() for ch in text):
         converted = alpha2digit(text, "en")
-        if converted != text:
-            text = _SPLIT_YEAR.sub(r"\1\2", converted) if _SPLIT_YEAR.search(converted) and not _SPLIT_YEAR.search(text) \
-                else converted
+        # join "19 72" only when alpha2digit made it, not when the writer wrote such a pair
+        text = converted if _SPLIT_YEAR.search(text) else _SPLIT_YEAR.sub(r"\1\2", converted)
     return _LAKH.sub(_lakhs, text)

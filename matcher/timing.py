@@ -135,6 +135,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     """(days ago, current) for a therapy or condition mention, from its clause."""
     today = today or dt.date.today()
     start, end = clause_of(doc, ent)
+    clause_end = end
     # within a clause, each mention owns the text up to its neighbours of the same kind
     others = [e for e in doc.ents if e.label_ == ent.label_ and e != ent]
     start = max([start] + [e.end_char for e in others if e.end_char <= ent.start_char])
@@ -181,7 +182,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     if days is not None and not current and _STARTED.search(clause) and not _ENDED.search(clause):
         # "prednisone that his doctor started three months ago": when it began, not a last dose. It goes on
         # when the text says so ("... and that he is still taking"); otherwise when it was last taken is not known
-        days, current = (0.0, True) if _STILL.search(doc_text(doc), start, max(end, clause_of(doc, ent)[1])) else (None, False)
+        days, current = (0.0, True) if _STILL.search(doc_text(doc), start, clause_end) else (None, False)
     if current and days is None:
         days = 0.0
     return days, current

@@ -1034,3 +1034,10 @@ def test_a_role_before_a_name_is_not_a_disease():
 ])
 def test_accented_letters_are_read_as_the_lexicon_writes_them(text, concept):
     assert facts(text, concept)
+
+
+def test_a_year_said_in_two_halves_is_one_year():
+    from matcher.spoken import written
+
+    assert written("date of birth June eleventh nineteen seventy two") == "date of birth June 11th 1972"
+    assert written("ratio 19 72, nineteen seventy two") == "ratio 19 72, 19 72"  # the writer's own pairs: left alone
