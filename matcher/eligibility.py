@@ -804,8 +804,20 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         verdicts.append(v)
     if len(verdicts) == 1:  # what _combine and _any_of make of one verdict, without their lists
         verdict, reason = verdicts[0].verdict, verdicts[0].reason
-    elif criterion.section == "inclusion" and _lists_alternatives(criterion.text):
-        verdict, reason = _any_of(constraints, verdicts)
+    elif criterion.section == "inclusion" and (at := _alternatives_at(criterion.text)) >= 0:
+        head = [i for i, c in enumerate(constraints) if c.start < at]
+        tail = [v for c, v in zip(constraints, verdicts) if c.start >= at]
+        any_of = _any_of(criterion, tail) if tail else None
+        if any_of is not None and any_of.question and not any(any_of is v for v in tail):
+            verdicts.append(any_of)  # a question of its own, asked with the others
+        if not head:
+            verdict, reason = any_of.verdict, any_of.reason
+        else:
+            # "Hemoglobin < 13 g/dL with one of the following: ...": what comes before the list holds as well
+            verdict, reason = _combine(criterion.section, [constraints[i] for i in head], [verdicts[i] for i in head],
+                                       criterion.text)
+            if any_of is not None:
+                verdict, reason = _both((verdict, reason), (any_of.verdict, any_of.reason))
     else:
         verdict, reason = _combine(criterion.section, constraints, verdicts, criterion.text)
     # one pass (this runs for every criterion of every candidate trial of every search)
@@ -821,9 +833,9 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                               questions, checkable=checkable, assumed=assumed)
 
 
-# "Age >= 75, or age 18 to 74 with at least one of the following: ..."
+# "Measurable disease defined as one of the following: ...", "at least one of the following", "either"
 _ALTERNATIVES = re.compile(r"\b(?:(?:at least|any|more than) (?:one|two|three|\d) of the following|any of the following|"
-                           r"(?:one|two|\d) or more of the following|either)\b", re.I)
+                           r"(?:one|two|\d) or more of the following|either|one of the following|one of these)\b", re.I)
 # an exclusion that counts its items, or joins an item to a list: "two or more of the following",
 # "BMI >= 35 with more than one of the following", "diabetes and at least one of the following"
 _COUNTED = re.compile(r"\b(?:(?:more than|over)\s+(?:one|two|three|\d)|at least\s+(?:two|three|four|[2-9])|"
@@ -843,25 +855,45 @@ def _counted_from(text: str) -> int:
 
 
 @lru_cache(maxsize=2**15)
-def _lists_alternatives(text: str) -> bool:
-    """Whether a criterion is met by any one of what it lists; remembered per text,
-    as the same trials' criteria are judged for patient after patient (the regular
-    expression took a tenth of a search)."""
-    return _ALTERNATIVES.search(text) is not None
+def _alternatives_at(text: str) -> int:
+    """Where a criterion starts listing what any one of meets it, or -1: what comes before
+    ("Hemoglobin < 13 g/dL with one of the following: ...") must hold as well, unless it is an
+    alternative itself ("Age >= 75, or age 18 to 74 with at least one of the following: ..."),
+    when the whole criterion is met by any one of its requirements. Remembered per text, as the
+    same trials' criteria are judged for patient after patient."""
+    m = _ALTERNATIVES.search(text)
+    if m is None:
+        return -1
+    return 0 if re.search(r"\bor\b", text[: m.start()], re.I) else m.start()
 
 
-def _any_of(constraints: list[Constraint], verdicts: list[Verdict]) -> tuple[str, str]:
-    """A criterion met by any one of its requirements: it fails only when every one fails."""
+def _both(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
+    """Two parts of a criterion that must both hold: a fail fails it, then an unknown; passes pass."""
+    for wanted in (FAIL, UNKNOWN, PASS):
+        for verdict in (a, b):
+            if verdict[0] == wanted:
+                return verdict
+    return a
+
+
+def _any_of(criterion: Criterion, verdicts: list[Verdict]) -> Verdict:
+    """What a criterion lists, met by any one item: it fails only when every item was read and
+    every one fails ("Must have one of the following: over 55 years of age; ...; refusal of a
+    myeloablative transplant" cannot fail on age alone)."""
     checkable = [v for v in verdicts if v.checkable]
     if not checkable:
-        return verdicts[0].verdict, verdicts[0].reason
+        return verdicts[0]
     for wanted in (PASS, UNKNOWN):
         chosen = next((v for v in checkable if v.verdict == wanted), None)
         if chosen:
-            return wanted, chosen.reason
+            return chosen
     if all(v.verdict == FAIL for v in checkable):
-        return FAIL, checkable[0].reason
-    return NA, checkable[0].reason
+        if len(checkable) < len(verdicts) or criterion.unexplained is None or criterion.unexplained:
+            return Verdict(UNKNOWN, f"{checkable[0].reason} But this criterion is met by any one of what it lists, "
+                                    "and we could not check every item.",
+                           f"Does this apply to you: “{short(criterion.text)}”?")
+        return checkable[0]
+    return Verdict(NA, checkable[0].reason)
 
 
 def _narrowing(words: list[str]) -> bool:

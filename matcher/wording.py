@@ -5,6 +5,8 @@ nothing here decides a verdict.
 """
 from __future__ import annotations
 
+import re
+
 from .models import Constraint
 from .units import analyte_for, format_quantity
 from .vocabulary import pretty  # noqa: F401  (re-exported for the judge)
@@ -26,10 +28,22 @@ def display_name(concept: str) -> str:
     return concept
 
 
+# "At least 4 weeks since", "less than 2 weeks have elapsed since": what the window excludes or
+# requires is an exposure in the last 4 weeks
+_SINCE = re.compile(r"(?:(?:less|fewer|more|greater)\s+than|at\s+least|up\s+to|over|[<>≤≥]=?)?\s*(?P<span>.+?)\s+"
+                    r"(?:(?:must\s+)?(?:have|has)\s+)?(?:(?:elapsed|passed|gone\s+by)\s+)?since\b.*", re.IGNORECASE)
+
+
 def window_words(c: Constraint) -> str:
+    """A time window as a reason quotes it: as written, mid-sentence ("within 3 months prior to
+    screening"), except that a "since" window says what it counts ("within the last 4 weeks")."""
     if not c.window:
         return ""
-    return c.window.text or f"within {c.window.days:g} days"
+    text = c.window.text or f"within {c.window.days:g} days"
+    since = _SINCE.fullmatch(text)
+    if since:
+        return f"within the last {since['span']}"
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
 def days_words(days: float) -> str:

@@ -168,7 +168,8 @@ def test_a_criterion_of_one_constraint_has_its_verdict(checkable, value, section
     c = Constraint("measurement", "require", "hemoglobin", ">=", 9.0, None, "g/dL", start=0, end=len(text), unexplained=[])
     v = Verdict(value, "the reason", checkable=checkable)
     assert _combine(section, [c], [v], text) == (value, "the reason")
-    assert _any_of([c], [v]) == (value, "the reason")
+    chosen = _any_of(Criterion("c", section, text, 0, len(text), [c], unexplained=[]), [v])
+    assert (chosen.verdict, chosen.reason) == (value, "the reason")
     # and judging the criterion gives the same, whatever way it takes to get there
     monkeypatch.setattr(eligibility, "judge_constraint", lambda constraint, patient: v)
     judged = judge_criterion(Criterion("c", section, text, 0, len(text), [c]), read_text("A 40-year-old man."))

@@ -659,3 +659,67 @@ def test_a_status_allowed_either_way_fails_nobody(text, patient):
 def test_with_or_without_negates_nothing_after_it():
     text = "Stage IV NSCLC, with or without brain metastases, EGFR positive"
     assert verdict(text, "inclusion", "Stage IV NSCLC, EGFR positive (exon 19 deletion), brain metastases treated") != "fail"
+
+
+# -- "At least N weeks since prior and no concurrent X": the "no" speaks of the present, the washout stays one --
+@pytest.mark.parametrize("text, patient, expected", [
+    ("At least 4 weeks since prior and no concurrent chemotherapy", "I have never had chemotherapy.", "pass"),
+    ("At least 4 weeks since prior and no concurrent chemotherapy", "Last chemo (carboplatin) 8 months ago.", "pass"),
+    ("At least 4 weeks since prior and no concurrent chemotherapy", "Last chemotherapy 1 week ago.", "fail"),
+    ("More than 28 days since prior and no concurrent major surgical procedure or open biopsy",  # NCT00492089 inc
+     "Never had any surgery.", "pass"),
+    ("More than 28 days since prior and no concurrent major surgical procedure or open biopsy",
+     "Major surgery (colectomy) 10 days ago.", "fail"),
+    ("At least 1 week since prior and no concurrent corticosteroids", "No steroids ever.", "pass"),
+    ("At least 1 week since prior and no concurrent corticosteroids", "On prednisone 10 mg daily.", "fail"),
+])
+def test_a_washout_with_no_concurrent_use_forbids_both(text, patient, expected):
+    assert verdict(text, "inclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text, words", [
+    ("At least 4 weeks since prior radiotherapy", "within the last 4 weeks"),
+    ("More than 28 days since prior and no concurrent major surgical procedure", "within the last 28 days"),
+    ("Chemotherapy Within 3 months prior to screening", "within 3 months prior to screening"),
+])
+def test_a_window_is_quoted_as_what_it_counts(text, words):
+    criterion = Criterion("c1", "inclusion", text, 0, len(text), parse_criterion(text, "inclusion"))
+    judgement = judge_criterion(criterion, read_patient("Treated 1 week ago with radiotherapy, major surgery and chemotherapy."),
+                                frozenset())
+    assert words in judgement.reason
+
+
+# -- "Patients aged 36 to 44: ..." names the sub-group an item is for, with or without "years" ---------------
+@pytest.mark.parametrize("text", [
+    "Patients aged 36 to 44: HLA-A and -B serologic identity and HLA-DRB1 identity by high-resolution DNA typing",  # NCT00006451
+    "Patients ages 2 to 17: Lansky performance status at least 60",
+    "Children aged 6 to 12 months: weight above 5 kg",
+])
+def test_an_age_band_heading_is_who_the_item_is_for(text):
+    assert verdict(text, "inclusion", "I am a 52 year old man.") != "fail"
+
+
+def test_an_age_band_in_months_is_months():
+    text = "Children aged 6 to 12 months: weight above 5 kg"
+    assert verdict(text, "inclusion", "A 9 month old boy, weight 4 kg.") == "fail"
+    assert verdict(text, "inclusion", "A 9 month old boy, weight 7 kg.") == "pass"
+
+
+# -- "one of the following": any one item meets the criterion; what comes before the list holds too ------------
+@pytest.mark.parametrize("text, patient, expected", [
+    ("Must have one of the following conditions that confer an increased risk: Over 55 years of age; "  # NCT00006350
+     "Bilirubin greater than 1.8 times ULN; Creatinine greater than 1.5 mg/dL", "I am 45; bilirubin 2.5 times ULN.", "pass"),
+    ("Must have one of the following conditions that confer an increased risk: Over 55 years of age; "
+     "Bilirubin greater than 1.8 times ULN; Creatinine greater than 1.5 mg/dL", "I am 60 years old.", "pass"),
+    ("Must have one of the following conditions that confer an increased risk: Over 55 years of age; "
+     "Bilirubin greater than 1.8 times ULN; Creatinine greater than 1.5 mg/dL",
+     "I am 45; bilirubin 0.5 mg/dL (ULN 1.2); creatinine 0.8 mg/dL.", "fail"),
+    ("Asthma confirmed by one of the following two criteria: FEV1 reversibility of at least 12%; "  # NCT00495157, shortened
+     "eosinophils at least 300/uL", "Asthma. Eosinophils 450/uL.", "pass"),
+    ("Hemoglobin less than 13 g/dL with one of the following: 1) ferritin less than 30 ng/mL; 2) transferrin "  # NCT00498511
+     "saturation less than 10%", "Hemoglobin 14 g/dL, ferritin 10 ng/mL.", "fail"),
+    ("Hemoglobin less than 13 g/dL with one of the following: 1) ferritin less than 30 ng/mL; 2) transferrin "
+     "saturation less than 10%", "Hemoglobin 11 g/dL, ferritin 10 ng/mL.", "pass"),
+])
+def test_one_of_the_following_is_met_by_any_one(text, patient, expected):
+    assert verdict(text, "inclusion", patient) == expected

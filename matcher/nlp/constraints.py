@@ -1059,10 +1059,11 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
                 c.window = window
         previous_end = w.end_char
         if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and re.search(r"\bsince\b", w.text, re.I):
-            # "At least 4 weeks since prior chemotherapy": a washout, none within the window
+            # "At least 4 weeks since prior chemotherapy": a washout, none within the window; the "no" of
+            # "since prior and no concurrent chemotherapy" says the same of the present, it does not undo it
             for c in targets:
                 if c.window is window:
-                    c.polarity = "forbid" if c.polarity == "require" else "require"
+                    c.polarity = "forbid"
 
 
 _EXAMPLE_OPENING = re.compile(r"\s*[,(\[]?\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance|especially)"

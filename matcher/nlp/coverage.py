@@ -76,6 +76,10 @@ _FOR_ANY = re.compile(r"\b(?:for|of|against)\s+any\s+(?:(?:other|prior|previous|
                       r"tumou?rs?|neoplasms?|diseases?|conditions?|indications?|reasons?)\b", re.I)
 
 
+_HOW_MANY = re.compile(r"\b(?:(?:at\s+least|any|more\s+than)\s+)?(?:one|two|three|[1-3])\s+(?:or\s+more\s+)?of\s+(?:the\s+following|these)"
+                       r"(?:\s+(?:two|three|four|[2-9]))?(?:\s+(?:criteria|conditions|features|findings|characteristics|types|ways))?\b"
+                       r"|\beither\b", re.I)
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s:;,]))\(?(?:[1-9]|[a-h]|i{1,3}|iv)\)(?=\s)")
 _BOTH_SEXES_JOIN = re.compile(r"\s*(?:and|or|and/or|&|,|/)\s*", re.I)
 _NOT_LIMITED = re.compile(r"\b(?:but\s+)?not\s+(?:limited|restricted)\s+to\b", re.I)
 
@@ -128,6 +132,10 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
     # "including, but not limited to, epilepsy": examples, not a limit
     covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(doc_text(doc))]
+    # "one of the following", "at least two of these criteria", "either": how the items combine, which the
+    # judge reads (eligibility._alternatives_at, _counted_from); and an item's own numbering ("1) ... 2) ...")
+    covered += [(m.start(), m.end()) for m in _HOW_MANY.finditer(doc_text(doc))]
+    covered += [(m.start(), m.end()) for m in _INLINE_NUMBER.finditer(doc_text(doc))]
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
     for m in _OR_OTHER.finditer(doc_text(doc)):
         if any(c.start < m.start() for c in constraints if c.checkable):

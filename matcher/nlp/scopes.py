@@ -37,7 +37,8 @@ _OVER = re.compile(r"(?:over|older than|greater than|above|>|≥|>=|at least)\s*
 
 
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|to|through)\s*(\d{1,2})\s*(?:years?|yrs?|y)\b"
-                    r"|\bbetween\s+(?:the\s+ages?\s+of\s+)?(\d{1,2})\s+and\s+(\d{1,2})\b", re.I)
+                    r"|\bbetween\s+(?:the\s+ages?\s+of\s+)?(\d{1,2})\s+and\s+(\d{1,2})\b"
+                    r"|\bage[sd]?\s+(\d{1,2})\s*(?:-|–|to|through)\s*(\d{1,2})\b(?!\s*(?:weeks?|days?)\b)(\s*months?\b)?", re.I)
 
 
 @dataclass
@@ -74,8 +75,10 @@ def _read(words: str, start: int, end: int, target: str) -> Scope | None:
     under, over = (_age_bound(pattern, words) for pattern in (_UNDER, _OVER))
     band = _RANGE.search(words)
     if band and not (under or over):  # "aged 12 to 17 years", "12-17 yrs", "between 12 and 17"
-        lo, hi = (float(x) for x in (band.group(1, 2) if band.group(1) else band.group(3, 4)))
-        if lo < hi:
+        lo, hi = (float(x) for x in next(band.group(i, i + 1) for i in (1, 3, 5) if band.group(i)))
+        if band.group(7):  # "aged 6 to 12 months"
+            scope.age_min, scope.age_max = round(lo / 12, 3), round((hi + 0.999) / 12, 3)
+        elif lo < hi:
             scope.age_min, scope.age_max = lo, hi + 0.999  # "to 17 years" takes in the whole seventeenth year
 
     def years(m: re.Match) -> float:
