@@ -386,6 +386,12 @@ _SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()
 _NONE_FOUND = re.compile(r"[ \t]*[:=]?[ \t]*(?:0(?:\.0+)?[ \t]*(?:%|/[ \t]*[uµμ]?l\b|cells?\b)|undetectable|not\s+detect(?:ed|able)|"
                          r"below\s+(?:the\s+)?(?:limit|level)\s+of\s+detection|(?:fully\s+|completely\s+)?depleted|absent)", re.I)
 _SIGN_NEGATIVE = re.compile(r"[ \t]*[(\[][ \t]*(?:[-−–]|neg|negative)[ \t]*[)\]]", re.I)  # "anti-HCV (-), anti-HIV (-)"
+# "never treated for depression or anxiety", "not on any treatment for hep C": a treatment denied, the illness
+# neither asserted nor denied (a clinician's denial, or an illness left untreated); "never treated for her
+# depression" names hers
+_TREATMENT_DENIED = re.compile(r"\b(?:never|not|no)\s+(?:(?:been|ever|had|received|needed|required|on|any|taken|taking)\s+){0,3}"
+                               r"(?:treated|treatment|therapy|medications?|meds|medicines?)\s+for\s+(?:any\s+)?"
+                               r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|/|\bor\b|\band\b)\s*){0,4}$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)", re.I)  # ("Diabetes? No")
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
@@ -507,6 +513,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                                                                  or _NONE_FOUND.match(doc_text(doc), ent.end_char)
                                                                  or _SIGN_NEGATIVE.match(doc_text(doc), ent.end_char)):
             flags["negated"] = True  # "Seizure 0 | CVA 0", "CD19+ B cells 0.0% ... fully depleted", "anti-HIV (-)": absent
+        if ent.label_ == "CONDITION" and not any(flags.values()) \
+                and _TREATMENT_DENIED.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
+            flags["hypothetical"] = True  # "never treated for depression": the treatment is denied, not asserted the illness
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])

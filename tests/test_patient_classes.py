@@ -1041,3 +1041,33 @@ def test_a_year_said_in_two_halves_is_one_year():
 
     assert written("date of birth June eleventh nineteen seventy two") == "date of birth June 11th 1972"
     assert written("ratio 19 72, nineteen seventy two") == "ratio 19 72, 19 72"  # the writer's own pairs: left alone
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("No psychiatric history, never treated for depression or anxiety.", "depression"),
+    ("No psychiatric history, never treated for depression or anxiety.", "anxiety disorder"),
+    ("Never been treated for TB.", "tuberculosis"),
+    ("Not on any treatment for hepatitis C.", "hepatitis c"),
+    ("No treatment for HTN, diabetes or asthma needed so far.", "asthma"),
+])
+def test_a_treatment_denied_asserts_no_illness(text, concept):
+    facts = [f for f in read_text(text).facts if f.kind == "condition" and f.concept == concept]
+    assert facts and not any(f.asserted for f in facts)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("She was never treated for her depression.", "depression"),
+    ("Depression, never treated.", "depression"),
+    ("Hepatitis C diagnosed 2019; not on any treatment.", "hepatitis c"),
+])
+def test_an_illness_left_untreated_is_still_had(text, concept):
+    assert any(f.asserted for f in read_text(text).facts if f.kind == "condition" and f.concept == concept)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("No psychiatric history.", "psychiatric disorder"),
+    ("PMH: HTN. No past psychiatric history.", "psychiatric disorder"),
+    ("No cardiac history.", "heart disease"),
+])
+def test_no_history_of_a_specialty_denies_its_illnesses(text, concept):
+    assert any(f.negated for f in read_text(text).facts if f.kind == "condition" and f.concept == concept)
