@@ -90,6 +90,11 @@ _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(moth
                          r"dog|cat|pet|grandson|granddaughter|niece|nephew|friend|neighbou?r)s?\b", re.I)
 
 
+_BARE_YEARS = re.compile(r"\s*(?:yrs?|yr\.|years?)(?![\s-]*(?:old|of\s+age))\b", re.I)
+_LASTING = re.compile(r"\b(?:been|lived|living|worked|working|married|smoked|smoking|taking|took|had|having|using|used|"
+                      r"sober|clean|employed|suffer(?:ed|ing))\b[^.,;:!?\n]*$", re.I)
+
+
 def read_age(text: str) -> tuple[float | None, bool]:
     """(age in years, approximate?) of the person described, or (None, False)."""
     text = _digits(text)
@@ -105,6 +110,8 @@ def read_age(text: str) -> tuple[float | None, bool]:
         for m in pattern.finditer(text):
             if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]) or _WHEN_AFTER.match(text, m.end(1)):
                 continue  # "since I was 10 years old", "at the age of 12", "was 70 when he had his stroke": an age long past
+            if _BARE_YEARS.match(text, m.end(1)) and _LASTING.search(text[max(0, m.start(1) - 60) : m.start(1)]):
+                continue  # "been in this house 30 yrs", "married 40 yrs": how long, not how old
             other = _OTHERS_AGE.match(text, m.end(1))
             said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)])
             if said:  # "My baby is 5 months old and I'm still breastfeeding her": the baby's age, unless nobody else's is given

@@ -385,6 +385,15 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
             # (a member named outright, "HIV positive" against "HIV infection", is not in doubt)
             return Verdict(UNKNOWN, f"You said you have no {pretty(denied.concept)}, but you mentioned "
                                     f"{_describe_fact(f, c.concept)}.", question)
+        if c.polarity == "forbid" and c.exceptions:
+            # "malignant tumour, except non-melanoma skin cancer" and a patient's "skin cancer": it may be the kind excepted
+            sure = [g for g in (current or positive) if not any(condition_covers(g.concept, x) for x in c.exceptions)]
+            if not sure:
+                x = next(x for x in c.exceptions if condition_covers(f.concept, x))
+                return Verdict(UNKNOWN, f"You have {_describe_fact(f, c.concept)}; this criterion makes an exception for "
+                                        f"{pretty(x)}, and we cannot tell whether yours is one.",
+                               f"Is your {pretty(f.concept)} {pretty(x)}?")
+            f = sure[0]
         if c.polarity == "forbid":
             return Verdict(FAIL, f"You have {_describe_fact(f, c.concept)}, which this trial excludes.")
         return Verdict(PASS, f"You have {_describe_fact(f, c.concept)}, as this trial requires.")

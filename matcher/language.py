@@ -27,10 +27,12 @@ def other_language(text: str) -> str | None:
     words = [w for w in _WORD.findall(text.lower()) if len(w) > 1]
     if len(words) < 4:
         return None
+    # distinct words: a lab line's repeated "NR" (non-reactive) is one Dutch stop word, not four
+    distinct = set(words)
     stops = _stop_words()
-    english = sum(w in stops["English"] for w in words)
-    counts = {name: sum(w in s for w in words) for name, s in stops.items() if name != "English"}
+    english = len(distinct & stops["English"])
+    counts = {name: len(distinct & s) for name, s in stops.items() if name != "English"}
     name, best = max(counts.items(), key=lambda kv: kv[1])
-    if best >= 3 and best > 2 * english and best >= 0.2 * len(words):
+    if best >= 3 and best > 2 * english and best >= 0.2 * len(distinct):
         return name
     return None

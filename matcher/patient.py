@@ -392,6 +392,26 @@ _SIGN_NEGATIVE = re.compile(r"[ \t]*[(\[][ \t]*(?:[-−–]|neg|negative)[ \t]*[
 _TREATMENT_DENIED = re.compile(r"\b(?:never|not|no)\s+(?:(?:been|ever|had|received|needed|required|on|any|taken|taking)\s+){0,3}"
                                r"(?:treated|treatment|therapy|medications?|meds|medicines?)\s+for\s+(?:any\s+)?"
                                r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|/|\bor\b|\band\b)\s*){0,4}$", re.I)
+# "a small cancer of the left breast", "carcinoma in the right lung": the organ names the cancer
+_SITE_AFTER = re.compile(r"[ \t]+(?:of|in)[ \t]+(?:the|her|his|my|their|your)?[ \t]*"
+                         r"(?:(?:left|right|upper|lower|small|early|bilateral|l|r)[ \t]+){0,2}([a-z]+)\b", re.I)
+_GENERIC_CANCERS = frozenset({"malignancy", "carcinoma", "neoplasm"})
+
+
+def _sited(doc: Doc, ent: Span) -> str:
+    """A generic cancer's concept made specific by the organ written after it, when the lexicon knows that cancer."""
+    if ent.ent_id_ not in _GENERIC_CANCERS:
+        return ent.ent_id_
+    m = _SITE_AFTER.match(doc_text(doc), ent.end_char)
+    if not m:
+        return ent.ent_id_
+    from .nlp.lexicon import lookup
+
+    found = lookup(f"{m.group(1)} cancer")
+    return found[1] if found and found[0] == "CONDITION" else ent.ent_id_
+
+
+_PRE_BEFORE = re.compile(r"\bpre[\s-]?$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)", re.I)  # ("Diabetes? No")
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
@@ -521,6 +541,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
+        if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
+            continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
         if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), 0, ent.start_char) \
                 and _NAME_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "completed by CRC L. Zhang": a research coordinator, not colorectal cancer
@@ -541,7 +563,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 flags["historical"] = True  # "had a stroke in 2016": an event long past
             for extra in _elided(doc, ent):  # "hepatitis B and C negative"
                 patient.facts.append(Fact("condition", extra, days_ago=days, text=ent.text, **flags))
-            patient.facts.append(Fact("condition", ent.ent_id_, days_ago=days, text=ent.text, **flags))
+            patient.facts.append(Fact("condition", _sited(doc, ent), days_ago=days, text=ent.text, **flags))
         elif ent.label_ == "THERAPY" and _allergen(doc, ent):
             patient.facts.append(Fact("allergy", ent.ent_id_, text=ent.text, **flags))
         elif ent.label_ == "THERAPY":

@@ -21,6 +21,9 @@ def topics_of(phrases: tuple[str, ...]) -> frozenset[str]:
     unread = []
     for phrase in phrases:
         hit = lookup(phrase)
+        if not (hit and hit[0] == "CONDITION") and "," in phrase:
+            # MeSH's inverted order: "Lymphoma, Non-Hodgkin", "Leukemia, Myeloid, Acute"
+            hit = lookup(" ".join(part.strip() for part in reversed(phrase.split(","))))
         if hit and hit[0] == "CONDITION":
             found.add(hit[1])
         else:

@@ -1071,3 +1071,56 @@ def test_an_illness_left_untreated_is_still_had(text, concept):
 ])
 def test_no_history_of_a_specialty_denies_its_illnesses(text, concept):
     assert any(f.negated for f in read_text(text).facts if f.kind == "condition" and f.concept == concept)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV I & II - NR, HBsAg - NR, anti-HCV - NR, VDRL - NR", "hepatitis b"),
+    ("Labs: HIV - NR, HBsAg - NR.", "hiv infection"),
+    ("HIV 1/2 antibody: non-reactive", "hiv infection"),
+])
+def test_non_reactive_results_are_negative(text, concept):
+    facts = [f for f in read_text(text).facts if f.kind == "condition" and f.concept == concept]
+    assert facts and all(f.negated for f in facts)
+
+
+@pytest.mark.parametrize("text", [
+    "BOT: HIV, hepatitis B or C, syphilis?\nME: all negative at screening",
+    "Nurse: Any HIV or hepatitis?\nPatient: no",
+    "Q: HIV? Hep B? Hep C?\nA: all negative",
+])
+def test_conditions_in_a_question_put_to_the_patient_are_not_had(text):
+    assert not any(f.asserted for f in read_text(text).facts if f.kind == "condition")
+
+
+@pytest.mark.parametrize("text", [
+    "BOT: Could you be pregnant, or are you breastfeeding?\nME: no, urine test neg",
+    "As I went through the change many years ago, the questions about pregnancy, breastfeeding and contraception do not apply to me.",
+])
+def test_a_pregnancy_asked_about_is_not_a_pregnancy(text):
+    patient = read_text(text)
+    assert patient.pregnant is not True and patient.breastfeeding is not True
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Can I join with my hepatitis B?", "hepatitis b"),
+    ("I have lupus, can I join?", "systemic lupus erythematosus"),
+])
+def test_a_patient_asking_about_their_own_illness_still_has_it(text, concept):
+    assert any(f.asserted for f in read_text(text).facts if f.kind == "condition" and f.concept == concept)
+
+
+@pytest.mark.parametrize("text", [
+    'pt described "a pre-cancer in the neck of the womb" treated with "a cone operation" in 2021.',
+    "Pre cancer cells on a smear in 2020, treated.",
+])
+def test_a_pre_cancer_is_not_a_cancer(text):
+    assert not any(f.concept == "malignancy" for f in read_text(text).facts)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("In 2008 I had a small cancer of the left breast, treated with a lumpectomy.", "breast cancer"),
+    ("Carcinoma in the right lung, resected 2020.", "lung cancer"),
+    ("Cancer of the bladder 2015, cured.", "bladder cancer"),
+])
+def test_a_cancer_of_an_organ_is_that_organs_cancer(text, concept):
+    assert any(f.concept == concept for f in read_text(text).facts)

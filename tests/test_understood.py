@@ -93,6 +93,8 @@ def test_a_corrected_word_becomes_a_fact_and_a_note():
     ("covid positive on monday, 63 y/o", None),
     ("52F with metastatic HER2-positive breast cancer", None),
     ("I have diabetes and take metformin", None),
+    ("EF 62%.\nHIV I & II - NR, HBsAg - NR, anti-HCV - NR, VDRL - NR", None),  # a lab line's repeated "NR"
+    ("Hb 10.2 | TLC 3,800 | Plt 1.46 lakh | S.Cr 1.6 | SGOT 34 / SGPT 41 | T.Bil 0.6 | NR | NR | NR", None),
 ])
 def test_other_languages_are_named(text, language):
     assert other_language(text) == language

@@ -723,3 +723,36 @@ def test_an_age_band_in_months_is_months():
 ])
 def test_one_of_the_following_is_met_by_any_one(text, patient, expected):
     assert verdict(text, "inclusion", patient) == expected
+
+
+# -- an exception narrower than what the patient says: the patient's may be the kind excepted -------------------
+MALIGNANCY_EXCEPT = ("Subjects with malignant tumour, except for Non-melanoma Skin Cancer with PFS>5yr; "  # NCT05858684 exc-16
+                     "Cervical Cancer in situ; Bladder Cancer; Breast Cancer;")
+
+
+@pytest.mark.parametrize("text, patient, expected", [
+    (MALIGNANCY_EXCEPT, "I had a skin cancer cut off my nose in 2017.", "unknown"),
+    (MALIGNANCY_EXCEPT, "I had cancer in 2019.", "unknown"),
+    (MALIGNANCY_EXCEPT, "Melanoma of the back, excised 2018.", "fail"),
+    (MALIGNANCY_EXCEPT, "Basal cell carcinoma of the nose excised 2015.", "pass"),
+    ("History of malignancy other than basal cell carcinoma of the skin", "Skin cancer removed 2019.", "unknown"),
+    ("History of malignancy other than basal cell carcinoma of the skin", "Colon cancer 2019.", "fail"),
+])
+def test_a_broader_illness_than_an_exception_is_asked_about(text, patient, expected):
+    assert verdict(text, "exclusion", patient) == expected
+
+
+# -- "Seronegative for X": X is ruled out --------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Seronegative for hepatitis B or C", "Other: Seronegative for hepatitis B or C",  # NCT00001571
+                                  "Negative for hepatitis B and C"])
+def test_seronegative_for_rules_out(text):
+    assert verdict(text, "inclusion", "HBsAg neg, HCV Ab neg.") == "pass"
+    assert verdict(text, "inclusion", "Chronic hepatitis B, HBsAg positive.") == "fail"
+
+
+# -- "at time of transplant", "prior to transfusion": when a finding holds, not a treatment ---------------------------
+@pytest.mark.parametrize("text", ["No active infection at time of transplant",  # NCT00002809
+                                  "No active infection at the time of stem cell transplantation",
+                                  "No fever prior to transplant"])
+def test_a_treatment_that_times_a_finding_is_not_asked_for(text):
+    assert verdict(text, "inclusion", "Allogeneic transplant in 2020. No infection, no fever.") == "pass"

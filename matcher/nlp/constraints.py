@@ -552,9 +552,12 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
         if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
             continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
-        if ent.label_ == "THERAPY" and _TIMED_BY.search(span_text(doc, max(clause.start, ent.start - 3), ent.start)) \
-                and any(q.end <= ent.start for q in r.clause_quantities(clause)):
-            continue  # "Haemoglobin >= 9 g/dL (prior to transfusions)": when a value is taken, not a treatment asked for
+        if ent.label_ == "THERAPY" and _TIMED_BY.search(span_text(doc, max(clause.start, ent.start - 4), ent.start)) \
+                and (any(q.end <= ent.start for q in r.clause_quantities(clause))
+                     or any(e.label_ in ("CONDITION", "LAB") and e.end <= ent.start for e in clause.ents)):
+            # "Haemoglobin >= 9 g/dL (prior to transfusions)", "No active infection at time of transplant": when
+            # a value is taken or a finding holds, not a treatment asked for
+            continue
         if ent._.is_exception:
             target = last or (r.constraints[-1] if r.constraints else None)
             if target is not None and ent.ent_id_ not in target.exceptions:
@@ -952,7 +955,8 @@ _FOR_DISEASE = re.compile(
     r"works?|(?:are|is)\s+used|used|given|prescribed)\s+(?:against|for|to\s+treat|to\s+prevent)(?:\s+(?:the|any))?\s*$", re.I)
 
 
-_TIMED_BY = re.compile(r"(?:\bprior\s+to|\bbefore|\bafter|\bfollowing|\bpre-?)\s*(?:the\s+|any\s+|a\s+)?$", re.I)
+_TIMED_BY = re.compile(r"(?:\bprior\s+to|\bbefore|\bafter|\bfollowing|\bpre-?|\bat\s+(?:the\s+)?time\s+of|\bby\s+the\s+time\s+of|"
+                       r"\buntil|\bat)\s*(?:the\s+|any\s+|a\s+|their\s+|his\s+|her\s+)?$", re.I)
 
 
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:

@@ -185,16 +185,19 @@ def _asked_about(doc: Doc, ents: list[Span]) -> None:
         stop = end.start() if end else len(text)
         for ent in ents:
             mine = ent.start > 0 and doc[ent.start - 1].lower_ in ("my", "her", "his", "their", "our")
-            if m.end() <= ent.start_char < stop and ent.label_ in ("CONDITION", "THERAPY") and not mine:
+            if m.end() <= ent.start_char < stop and ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not mine:
                 ent._.is_hypothetical = True
 
 
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 
 
-def _asked(doc: Doc, ents: list[Span]) -> None:
+def _asked(doc: Doc, ents: list[Span], patient: bool = False) -> None:
     """A treatment named in a question ("Any ovulation induction trials?", "Would rituximab help?")
-    is asked about, not taken, unless the question says it was ("I've had rituximab, can I join?")."""
+    is asked about, not taken, unless the question says it was ("I've had rituximab, can I join?").
+    So is a condition or a pregnancy in a question put to the patient ("Any seizures, stroke?"; in a
+    patient's text also "BOT: HIV, hepatitis B or C, syphilis?", "Could you be pregnant?"), not in
+    one a patient asks about themself ("I have lupus, can I join?", "Can I join with my hep B?")."""
     texts = token_texts(doc)
     if "?" not in texts:
         return
@@ -205,14 +208,19 @@ def _asked(doc: Doc, ents: list[Span]) -> None:
         elif text == "?":
             question = doc[start:i].text
             if not _SAYS_TAKEN.search(question):
-                # a condition only in a question that asks ("Any seizures, stroke, anything like that?"),
-                # not in one a patient asks about themself ("I have lupus, can I join?")
-                asks = _ASKS.match(question) is not None and not _SAYS_HAS.search(question)
+                asks = not _SAYS_HAS.search(question) and (
+                    _ASKS.match(question) is not None or (patient and not _SELF_ASKS.search(question)))
                 for ent in ents:
                     mine = ent.start > 0 and doc[ent.start - 1].lower_ in ("my", "her", "his", "their", "our")
-                    if start <= ent.start < i and (ent.label_ == "THERAPY" or (asks and ent.label_ == "CONDITION" and not mine)):
+                    if start <= ent.start < i and (ent.label_ == "THERAPY" or (asks and ent.label_ in _ASKED_LABELS and not mine)):
                         ent._.is_hypothetical = True
             start = i + 1
+
+
+_ASKED_LABELS = frozenset({"CONDITION", "PREGNANCY", "LACTATION"})
+# a question a patient asks about themself
+_SELF_ASKS = re.compile(r"\b(?:can|could|should|would|will|may|do|does|am|is|if)\s+(?:i|me)\b|\bi['’]m\b|\bim\b|\bfor\s+me\b|"
+                        r"\b(?:my|our)\b", re.I)
 
 
 def _back_reach(doc: Doc, start: int, scope: int) -> int:
@@ -476,8 +484,9 @@ class ContextComponent:
         for ent in ents:  # "the hep B vaccine", "flu shot": the disease a vaccine is against, not one the patient has
             if ent.label_ == "CONDITION" and ent.end < len(doc) and doc[ent.end].lower_ in _VACCINE_WORDS:
                 ent._.is_hypothetical = True
-        _asked(doc, ents)
-        if "section" not in doc.user_data:  # a patient's text (a criterion's has its section)
+        patient = "section" not in doc.user_data  # a patient's text (a criterion's has its section)
+        _asked(doc, ents, patient)
+        if patient:
             _asked_about(doc, ents)
         clauses = _clause_bounds(doc)
         sentences = _clause_bounds(doc, exception=True)
