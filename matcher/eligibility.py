@@ -726,7 +726,10 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
         found = [t for t in sorted(topics) if condition_covers(t, f.concept) or condition_covers(f.concept, t)]
         return next((t for t in found if not broad(t)), found[0] if found else None)
 
-    strict = {f.concept: same(f) for f in facts}
+    cancers = [t for t in sorted(topics) if condition_covers("malignancy", t)]
+    # "kidney cancer that has spread to my lungs": a studied cancer's metastases are that cancer, not another one
+    strict = {f.concept: same(f) or (cancers[0] if cancers and condition_covers("metastatic disease", f.concept) else None)
+              for f in facts}
     # "no other malignancy", "a second malignancy", "an additional cancer": one besides the studied one
     other = bool({"other", "another"} & set(c.qualifiers)) or bool(_SECOND.search(text[max(0, c.start - 40) : c.start]))
     # the studied diseases the exclusion's class holds: "no other malignancy" in a gastric cancer trial

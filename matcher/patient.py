@@ -590,7 +590,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 patient.pregnant = True
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
             if ent.ent_id_ == "planned pregnancy":
-                patient.planning_pregnancy = not flags["negated"]
+                if not flags["hypothetical"]:  # "Do you plan a pregnancy in the next year?" asks
+                    patient.planning_pregnancy = not flags["negated"]
             elif not flags["hypothetical"]:
                 days, _ = timing(doc, ent)
                 if flags["negated"]:

@@ -101,7 +101,53 @@ _STOP_WORDS_RE = re.compile(
 _DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
 
 
-def _date_days(clause: str, today: dt.date) -> float | None:
+# dates written in numbers: "2026-11-20", "2025.05.19", "22/11/2026", "11/22/2026", "06/2019"
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})(?:[-/.](\d{1,2}))?\b(?![-/.]\d)")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)\b")
+_MONTH_YEAR = re.compile(r"(?<![\d/.-])(\d{1,2})[-/.]((?:19|20)\d\d)\b(?![-/.]\d)")
+
+
+def day_first(text: str) -> bool | None:
+    """Whether a text writes its numeric dates day first ("22/11/2026"), month first ("11/22/2026"),
+    or cannot tell (None): told by any date whose first or second number is past 12."""
+    first = second = False
+    for m in _NUMERIC_DATE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        first, second = first or (a > 12 >= b), second or (b > 12 >= a)
+    return None if first == second else first
+
+
+def _numeric_dates(clause: str, today: dt.date, first: bool | None) -> list[tuple[int, int, dt.date | None]]:
+    """(start, end, date) of the numeric dates in ``clause``; the date is None where it could be
+    either day or month first and the text does not tell which."""
+    out: list[tuple[int, int, dt.date | None]] = []
+    for m in _ISO_DATE.finditer(clause):
+        try:
+            out.append((m.start(), m.end(), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 15))))
+        except ValueError:
+            continue
+    for m in _NUMERIC_DATE.finditer(clause):
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        readings = []
+        for day, month in ((a, b), (b, a)):
+            try:
+                readings.append(dt.date(year, month, day))
+            except ValueError:
+                readings.append(None)
+        dmy, mdy = readings
+        if first is not None:
+            when = dmy if first else mdy
+        else:
+            past = [d for d in (dmy, mdy) if d is not None and d <= today]
+            when = past[0] if len(set(past)) == 1 else None  # "01/12/2026": the 1st of December or the 12th of January
+        out.append((m.start(), m.end(), when))
+    for m in _MONTH_YEAR.finditer(clause):
+        if 1 <= int(m.group(1)) <= 12 and not any(s <= m.start() < e for s, e, _ in out):
+            out.append((m.start(), m.end(), dt.date(int(m.group(2)), int(m.group(1)), 15)))
+    return out
+
+
+def _date_days(clause: str, today: dt.date, first: bool | None = None) -> float | None:
     for m in list(_DAY_MONTH.finditer(clause))[-1:]:
         month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
         try:
@@ -111,22 +157,30 @@ def _date_days(clause: str, today: dt.date) -> float | None:
         if when > today:
             when = when.replace(year=today.year - 1)
         return float((today - when).days)
-    return _dated_year(clause, today)
+    return _dated_year(clause, today, first)
 
 
-def _dated_year(clause: str, today: dt.date) -> float | None:
-    """Days since the last date written in ``clause`` ("in May 2026", "August 29, 2026", "2015"), if past."""
-    best = None
+def _dated_year(clause: str, today: dt.date, first: bool | None = None) -> float | None:
+    """Days since the last date written in ``clause`` ("in May 2026", "August 29, 2026", "2015",
+    "2026-11-20", "22/11/2026"), if past; None when the last one is a numeric date read either way."""
+    numeric = _numeric_dates(clause, today, first)
+    dates = [(s, when) for s, _, when in numeric]
     for m in _DATE.finditer(clause):
+        if any(s <= m.start(3) < e for s, e, _ in numeric):
+            continue  # the year of a date written in numbers
         name = (m.group(1) or "").lower()
         month = next((v for k, v in _MONTHS.items() if name and k.startswith(name[:3])), None)
         year = int(m.group(3))
         day = int(m.group(2)) if m.group(2) else 15 if month else 1
         try:
-            when = dt.date(year, month or 7, min(day, 28) if not m.group(2) else day)
+            dates.append((m.start(), dt.date(year, month or 7, min(day, 28) if not m.group(2) else day)))
         except ValueError:
             continue
-        if when <= today:
+    best = None
+    for _, when in sorted(dates, key=lambda d: d[0]):
+        if when is None:
+            best = None  # the last date could be either: its time is not known
+        elif when <= today:
             best = float((today - when).days)
     return best
 
@@ -164,7 +218,10 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         if days is None and rel:
             days = float(_RELATIVE_DAYS[rel.group(1).lower()])
         if days is None:
-            days = _date_days(part, today)
+            first = doc.user_data.get("day_first", ...)
+            if first is ...:
+                first = doc.user_data["day_first"] = day_first(doc_text(doc))
+            days = _date_days(part, today, first)
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it

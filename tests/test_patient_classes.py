@@ -1124,3 +1124,40 @@ def test_a_pre_cancer_is_not_a_cancer(text):
 ])
 def test_a_cancer_of_an_organ_is_that_organs_cancer(text, concept):
     assert any(f.concept == concept for f in read_text(text).facts)
+
+
+@pytest.mark.parametrize("text, days", [
+    ("MMF stopped 2026-11-20.", 13),            # ISO
+    ("Lab 2026.11.19: MMF stopped 2026.11.20", 13),  # Korean and Chinese records
+    ("MMF stopped 22/11/2026.", 11),            # day first, told by the day
+    ("MMF stopped 11/22/2026.", 11),            # month first, told by the day
+    ("AKI 18/06/2026. MMF stopped 01/12/2026.", 2),  # day first, told by another date of the text
+    ("Onset 03/2019; MMF stopped 11/2026.", 18),
+])
+def test_a_date_written_in_numbers_is_that_day(text, days, monkeypatch):
+    import datetime as dt
+
+    from matcher import timing
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date(2026, 12, 3)
+
+    monkeypatch.setattr(timing.dt, "date", Today)
+    facts = therapy(text, "mycophenolate mofetil")
+    assert facts and facts[0].days_ago is not None and abs(facts[0].days_ago - days) <= 1
+
+
+def test_a_date_either_way_round_leaves_the_time_unknown(monkeypatch):
+    import datetime as dt
+
+    from matcher import timing
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date(2026, 12, 3)
+
+    monkeypatch.setattr(timing.dt, "date", Today)
+    assert therapy("MMF stopped 01/12/2026.", "mycophenolate mofetil")[0].days_ago is None

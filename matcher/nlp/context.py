@@ -253,6 +253,9 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 
 
 _PRONOUNS = {"it", "they", "those", "these"}
+# a date and the word that brings it, between tests and their result
+_DATE_WORD = re.compile(r"\d{1,4}(?:[-/.]\d{1,2}){0,2}(?:st|nd|rd|th)?|from|on|dated|of|in|at|done|drawn|taken|[(),-]|"
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
 _OWN_RESULT = re.compile(r"\b(?:positive|pos|reactive|detected)\b|\+$", re.I)
 
 
@@ -298,6 +301,10 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
         elif doc[i - 1].text in (")", "]") and (opened := _bracket_opening(doc, i - 1)) is not None \
                 and clause_ids[opened] == clause_ids[i - 1] and found:
             i = opened  # "VHB (Ag HBs and anti-HBc negative), VHC and syphilis (TPHA/VDRL) are negative": an aside
+        elif not found and _DATE_WORD.fullmatch(doc[i - 1].text):
+            # "HIV, hepatitis B/C and syphilis tests from 2026-11-20 negative": when the tests were done
+            # (past a date, even the first item must be a test: "I have lupus, tested in 2020 negative")
+            i, pronoun = i - 1, True
         elif doc[i - 1].lower_ in words or doc[i - 1].is_space or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
                 or (_ACRONYM.fullmatch(doc[i - 1].text) and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
             # a list word, an elided letter ("hepatitis B/C"), a test we do not know in a slash list
