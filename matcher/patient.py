@@ -527,7 +527,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible)
-        if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _answered_no(doc, ent):
+        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _answered_no(doc, ent):
             flags["negated"] = True  # "16. Malignancy: NO", "Infections: n/a"
         if ent.label_ == "CONDITION" and not flags["negated"] and (_SCORED_ZERO.match(doc_text(doc), ent.end_char)
                                                                  or _NONE_FOUND.match(doc_text(doc), ent.end_char)
@@ -541,6 +541,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
+        if ent.label_ in ("PREGNANCY", "LACTATION") and not flags["negated"] and _field_of(doc, ent, longest=40):
+            continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
         if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
         if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), 0, ent.start_char) \

@@ -1161,3 +1161,18 @@ def test_a_date_either_way_round_leaves_the_time_unknown(monkeypatch):
 
     monkeypatch.setattr(timing.dt, "date", Today)
     assert therapy("MMF stopped 01/12/2026.", "mycophenolate mofetil")[0].days_ago is None
+
+
+@pytest.mark.parametrize("text, pregnant", [
+    ("Patient: 44 F\nPregnancy: serum beta-hCG negative 08/01/2000; not breastfeeding", None),  # the field's name
+    ("Pregnancy: negative", False),
+    ("Pregnant: no", False),
+    ("She is pregnant.", True),
+])
+def test_a_pregnancy_field_is_read_by_its_value(text, pregnant):
+    assert read_text(text).pregnant is pregnant
+
+
+@pytest.mark.parametrize("text", ["Breastfeeding: no", "Lactating: N"])
+def test_a_breastfeeding_field_answered_no(text):
+    assert read_text(text).breastfeeding is False
