@@ -704,6 +704,26 @@ def _or_bounds(pairs: list[tuple[Constraint, Verdict]], text: str) -> list[list[
     return groups
 
 
+def _by_example(c: Constraint, constraints: list[Constraint], patient: Patient) -> Verdict | None:
+    """A class failed through a member the criterion names itself: "Active cardiovascular disease, e.g.,
+    uncontrolled hypertension, unstable angina" and a patient's hypertension. The named member, with what
+    it says of it ("uncontrolled"), judges the patient's; the class alone does not. Returns the class's
+    revised verdict, or None when the fail stands (another of the patient's conditions is in the class)."""
+    named = [e for e in constraints if e is not c and e.kind == "condition" and e.polarity == c.polarity
+             and e.concept != c.concept and condition_covers(c.concept, e.concept)]
+    if not named:
+        return None
+    mine = [f for f in _facts(patient, "condition", c.concept) if f.asserted
+            and not any(condition_covers(x, f.concept) for x in c.exceptions)]
+    if not mine or not all(any(condition_covers(e.concept, f.concept) for e in named) for f in mine):
+        return None
+    f = mine[0]
+    e = next(e for e in named if condition_covers(e.concept, f.concept))
+    return Verdict(UNKNOWN, f"You have {_describe_fact(f, c.concept)}; this criterion names "
+                            f"{' '.join(e.qualifiers + [pretty(e.concept)])} among its examples of {pretty(c.concept)}, "
+                            "and that is what decides.")
+
+
 def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str) -> Verdict | None:
     """A failed condition exclusion reconsidered against what the trial studies.
 
@@ -790,6 +810,8 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         if v.verdict == FAIL:
             if c.kind == "condition" and c.polarity == "forbid":
                 v = _on_topic(c, patient, topics, criterion.text) or v
+            if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
+                v = _by_example(c, constraints, patient) or v
             if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "forbid" and (c.kind, c.concept) in required():
                 # "Not pregnant" among the exclusions of a trial whose inclusions require a pregnancy:
                 # the item excludes those without it; read as written it would contradict the trial

@@ -756,3 +756,27 @@ def test_seronegative_for_rules_out(text):
                                   "No fever prior to transplant"])
 def test_a_treatment_that_times_a_finding_is_not_asked_for(text):
     assert verdict(text, "inclusion", "Allogeneic transplant in 2020. No infection, no fever.") == "pass"
+
+
+# -- a class with examples: a member the criterion names, with what it says of it, decides ------------------------
+@pytest.mark.parametrize("text, section", [
+    ("Active cardiovascular disease, e.g., uncontrolled hypertension, unstable angina, New York Heart Association "  # NCT00493857
+     "grade II or greater congestive heart failure", "exclusion"),
+    ("Cardiovascular: No significant history or current evidence of cardiovascular disease (e.g., uncontrolled "  # NCT00003743
+     "hypertension, serious arrhythmias)", "inclusion"),
+    ("Cardiovascular disease such as uncontrolled hypertension or unstable angina", "exclusion"),
+])
+def test_a_named_member_of_a_class_decides_for_it(text, section):
+    assert verdict(text, section, "58 year old man with hypertension on lisinopril, BP 128/78.") != "fail"
+    assert verdict(text, section, "58 year old man with hypertension, and unstable angina now.") == "fail"
+
+
+# -- "on antihypertensive medications", "despite insulin": the state a finding is in, not a treatment ruled out ----
+@pytest.mark.parametrize("text", [
+    "Inadequately controlled hypertension (defined as systolic blood pressure > 150 and/or diastolic blood pressure "  # NCT00462423
+    "> 100 mmHg on antihypertensive medications)",
+    "Blood pressure above 160/100 mmHg despite antihypertensive therapy",
+    "HbA1c > 9% while on insulin",
+])
+def test_a_treatment_a_finding_is_measured_on_is_not_excluded(text):
+    assert verdict(text, "exclusion", "58 year old man with hypertension on lisinopril and insulin, BP 128/78, HbA1c 7.1%.") != "fail"

@@ -558,6 +558,12 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             # "Haemoglobin >= 9 g/dL (prior to transfusions)", "No active infection at time of transplant": when
             # a value is taken or a finding holds, not a treatment asked for
             continue
+        if ent.label_ == "THERAPY" and _CIRCUMSTANCE.search(span_text(doc, max(clause.start, ent.start - 4), ent.start)) \
+                and (any(q.end <= ent.start for q in r.clause_quantities(clause))
+                     or any(e.label_ in ("CONDITION", "LAB") and e.end <= ent.start for e in clause.ents)):
+            # "systolic blood pressure > 150 mmHg on antihypertensive medications", "HbA1c > 9% despite insulin":
+            # the state a finding is in, not a treatment ruled out (its words stay unread)
+            continue
         if ent._.is_exception:
             target = last or (r.constraints[-1] if r.constraints else None)
             if target is not None and ent.ent_id_ not in target.exceptions:
@@ -955,6 +961,8 @@ _FOR_DISEASE = re.compile(
     r"works?|(?:are|is)\s+used|used|given|prescribed)\s+(?:against|for|to\s+treat|to\s+prevent)(?:\s+(?:the|any))?\s*$", re.I)
 
 
+_CIRCUMSTANCE = re.compile(r"(?:\bon|\bdespite|\bwhile\s+(?:on|taking|receiving)|\bin\s+spite\s+of|\bregardless\s+of)\s*"
+                           r"(?:(?:the|an?|their|his|her|maximal|maximum|optimal|adequate|stable|standard)\s+)*$", re.I)
 _TIMED_BY = re.compile(r"(?:\bprior\s+to|\bbefore|\bafter|\bfollowing|\bpre-?|\bat\s+(?:the\s+)?time\s+of|\bby\s+the\s+time\s+of|"
                        r"\buntil|\bat)\s*(?:the\s+|any\s+|a\s+|their\s+|his\s+|her\s+)?$", re.I)
 
