@@ -553,6 +553,23 @@ def _family(c: Constraint, patient: Patient) -> Verdict:
                    f"Does anyone in your family have {pretty(c.concept)}?")
 
 
+_ANTICANCER_CLASSES = frozenset({"chemotherapy", "anticancer therapy", "systemic anticancer therapy", "alkylating agent",
+                                  "cytotoxic chemotherapy", "antineoplastic therapy", "antimetabolite"})
+_OTHER_USES = ("immunosuppressive therapy", "dmard")
+
+
+def _dual_use(criterion: str, drug: str) -> bool:
+    """A drug in a cancer-treatment class that the criterion names only as that class, and that is
+    also an immunosuppressant or a DMARD (methotrexate, cyclophosphamide)."""
+    return (criterion != drug and criterion in _ANTICANCER_CLASSES and therapy_covers(criterion, drug)
+            and any(therapy_covers(other, drug) for other in _OTHER_USES))
+
+
+def _has_cancer_now(patient: Patient) -> bool:
+    return any(f.kind == "condition" and f.asserted and not f.historical and condition_covers("malignancy", f.concept)
+               for f in patient.facts)
+
+
 def _bare_exclusion(c: Constraint) -> bool:
     """An exclusion that says nothing of time ("Smoking", "Treatment with levodopa"): it may mean only
     the present. One with exceptions ("malignancy except cured > 5 years") counts past ones."""
@@ -570,6 +587,15 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     facts = [f for f in facts if f not in excepted]
     positive = [f for f in facts if not f.negated]
     window = window_words(c)
+    dual = [f for f in positive if _dual_use(c.concept, f.concept)]
+    if dual and len(dual) == len(positive) and not _has_cancer_now(patient):
+        # "methotrexate 15 mg weekly" for rheumatoid arthritis, cyclophosphamide for lupus nephritis: drugs of
+        # cancer chemotherapy also given for other diseases; whether the trial counts them is not known
+        f = dual[0]
+        return Verdict(UNKNOWN, f"You mentioned {pretty(f.concept)}, which is given as {pretty(c.concept)} for cancer and "
+                                "also, often at lower doses, for other diseases; we cannot tell whether this trial counts "
+                                "yours.", f"Was your {pretty(f.concept)} given as {pretty(c.concept)} for cancer?")
+    positive = [f for f in positive if f not in dual] or positive
     if positive:
         f = min(positive, key=lambda f: f.days_ago if f.days_ago is not None else 1e9)
         what = _describe_fact(f, c.concept)

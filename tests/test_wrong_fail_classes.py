@@ -780,3 +780,24 @@ def test_a_named_member_of_a_class_decides_for_it(text, section):
 ])
 def test_a_treatment_a_finding_is_measured_on_is_not_excluded(text):
     assert verdict(text, "exclusion", "58 year old man with hypertension on lisinopril and insulin, BP 128/78, HbA1c 7.1%.") != "fail"
+
+
+# -- a drug of cancer chemotherapy also given for other diseases: the class alone does not tell ----------------------
+@pytest.mark.parametrize("text", ["No prior chemotherapy", "At least 4 weeks since prior chemotherapy",
+                                  "Concurrent anticancer therapy"])
+@pytest.mark.parametrize("patient", ["45 year old woman with rheumatoid arthritis on methotrexate 15 mg weekly.",
+                                     "Lupus nephritis treated with IV cyclophosphamide, last pulse 2 weeks ago."])
+def test_a_dual_use_drug_is_not_known_to_be_chemotherapy(text, patient):
+    section = "exclusion" if text.startswith("Concurrent") else "inclusion"
+    assert verdict(text, section, patient) == "unknown"
+
+
+def test_a_dual_use_alkylating_agent_is_asked_about():
+    assert verdict("Prior treatment with an alkylating agent", "exclusion",
+                   "Lupus nephritis treated with IV cyclophosphamide, last pulse 2 weeks ago.") == "unknown"
+
+
+@pytest.mark.parametrize("patient", ["Diffuse large B-cell lymphoma, treated with methotrexate 2 weeks ago.",
+                                     "Breast cancer; adjuvant cyclophosphamide, last dose 1 week ago."])
+def test_a_dual_use_drug_given_for_cancer_is_chemotherapy(patient):
+    assert verdict("No chemotherapy within the last 4 weeks", "inclusion", patient) == "fail"
