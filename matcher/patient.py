@@ -238,7 +238,8 @@ def _pair_fact(doc: Doc, lab: Span, value: float | None, unit: str | None) -> Fa
 
 
 _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"
-                           r"(?:not|isn't|is not|am not|'m not)\s+allergic\s+to\s+anything|no\s+allergy)\b(?!\s+(?:else|other))", re.I)
+                           r"(?:not|isn't|is not|am not|'m not)\s+allergic\s+to\s+anything|no\s+allergy)\b(?!\s+(?:else|other))"
+                           r"(?![\s,:-]*(?:except|apart\s+from|other\s+than|besides|aside\s+from|but|save))", re.I)
 
 
 def _allergen(doc: Doc, ent: Span) -> bool:
@@ -246,7 +247,8 @@ def _allergen(doc: Doc, ent: Span) -> bool:
     start, _ = clause_of(doc, ent)
     before = doc_text(doc)[max(start, ent.start_char - 40) : ent.start_char]
     after = doc_text(doc)[ent.end_char : ent.end_char + 12]
-    return bool(re.search(r"(allerg\w*|hypersensitiv\w*|intoleran\w*|anaphyla\w*)\s+(?:reaction\s+)?(?:to|with)\s+(?:\w+\s+(?:or|and|,)\s+)*$", before, re.I)
+    return bool(re.search(r"(allerg\w*|hypersensitiv\w*|intoleran\w*|anaphyla\w*)\s+(?:reaction\s+)?(?:to|with|"
+                          r"(?:except|apart\s+from|other\s+than|besides|but)(?:\s+(?:for|to))?)\s+(?:\w+\s+(?:or|and|,)\s+)*$", before, re.I)
                 or re.match(r"[\s-]*(allerg\w*|hypersensitivity|intolerance)\b", after, re.I))
 
 

@@ -58,10 +58,16 @@ def _unaccented(text: str) -> str:
     return "".join(out)
 
 
+_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
+_CELL_COMMA = re.compile(r",(?=[^\s\d])")
+
+
 def written(text: str) -> str:
     """``text`` with spoken numbers, dictated punctuation, lakhs, apostrophe-less negations and
     accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", text))
+    # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
+    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", text))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

@@ -1176,3 +1176,31 @@ def test_a_pregnancy_field_is_read_by_its_value(text, pregnant):
 @pytest.mark.parametrize("text", ["Breastfeeding: no", "Lactating: N"])
 def test_a_breastfeeding_field_answered_no(text):
     assert read_text(text).breastfeeding is False
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("LC-0417,lab,HIV_Ag_Ab,nonreactive,,2026-11-19,", "hiv infection"),  # an export's cells and field names
+    ('LC-0417,hx,neuro_psych,none,,,"no seizures/stroke/psychosis/depression"', "epilepsy"),
+    ("Serologies anti-HIV, HBsAg, anti-HBc, anti-HCV and VDRL not reagent.", "hiv infection"),  # Portuguese "não reagente"
+    ("• HIV / hep B / hep C / syphilis → all neg ✅", "hepatitis c"),
+    ("- HIV, hepa B, hepa C, syphilis all negative.", "hepatitis b"),
+    ("HIV, HBsAg, HCV Ab and RPR from 11/16 clinic visit negative.", "hiv infection"),
+])
+def test_results_written_in_exports_and_other_englishes(text, concept):
+    facts = [f for f in read_text(text).facts if f.kind == "condition" and f.concept == concept]
+    assert facts and all(f.negated for f in facts)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("No medical problems apart from asthma.", "asthma"),
+    ("No allergies except bees - I had anaphylaxis from a bee sting in 2021.", "anaphylaxis"),
+    ("No history of cancer other than a basal cell carcinoma in 2019.", "basal cell carcinoma"),
+])
+def test_what_a_denial_excepts_is_had(text, concept):
+    assert any(f.asserted for f in read_text(text).facts if f.concept == concept)
+
+
+def test_an_allergy_excepted_from_no_allergies_is_an_allergy():
+    patient = read_text("No allergies except penicillin.")
+    assert any(f.kind == "allergy" and f.concept == "penicillin" and not f.negated for f in patient.facts)
+    assert not any(f.kind == "allergy" and f.concept == "any" and f.negated for f in patient.facts)

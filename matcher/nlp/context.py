@@ -223,6 +223,26 @@ _SELF_ASKS = re.compile(r"\b(?:can|could|should|would|will|may|do|does|am|is|if)
                         r"\b(?:my|our)\b", re.I)
 
 
+_EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|aside\s+from|besides|save\s+for|but)\b", re.I)
+_PARTIAL = re.compile(r"[\s,:-]*(?:except(?:\s+for)?|apart\s+from|other\s+than|aside\s+from|besides|save\s+for)\b", re.I)
+
+
+def _excepted_from_denial(doc: Doc, ents: list[Span], kept: list, clauses: list[int]) -> None:
+    """What a patient's denial excepts is had: "No medical problems apart from asthma", "No allergies
+    except bees - I had anaphylaxis from a bee sting"."""
+    text = doc_text(doc)
+    denials = [(s, e) for s, e, r in kept if r.category == "NEGATED" and r.direction in ("FORWARD", "BIDIRECTIONAL")]
+    for ent in ents:
+        if not ent._.is_negated:
+            continue
+        cue = max((c for c in denials if c[1] <= ent.start and clauses[c[0]] == clauses[ent.start]), default=None)
+        if cue is not None and _EXCEPT.search(text, doc[cue[1] - 1].idx + len(doc[cue[1] - 1]), ent.start_char):
+            ent._.is_negated = False
+        elif _PARTIAL.match(text, ent.end_char):
+            # "No allergies except penicillin": the denial is not whole, and what it denies is not had either
+            ent._.is_negated, ent._.is_hypothetical = False, True
+
+
 def _back_reach(doc: Doc, start: int, scope: int) -> int:
     """The first token a backward cue at ``start`` reaches over ``scope`` tokens, not counting
     what brackets hold: "My syphilis test (RPR) was negative" reaches "syphilis"."""
@@ -255,7 +275,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 _PRONOUNS = {"it", "they", "those", "these"}
 # a date and the word that brings it, between tests and their result
 _DATE_WORD = re.compile(r"\d{1,4}(?:[-/.]\d{1,2}){0,2}(?:st|nd|rd|th)?|from|on|dated|of|in|at|done|drawn|taken|[(),-]|"
-                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?", re.I)
+                        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
+                        r"the|last|this|my|his|her|their|clinic|visit|baseline|labs?|appointment|draw|panel|admission|checkup", re.I)
 _OWN_RESULT = re.compile(r"\b(?:positive|pos|reactive|detected)\b|\+$", re.I)
 
 
@@ -537,6 +558,8 @@ class ContextComponent:
                         continue
                     if not (attr == "is_negated" and ent._.is_affirmed):
                         setattr(ent._, attr, True)
+        if patient:
+            _excepted_from_denial(doc, ents, kept, clauses)
         return doc
 
 
