@@ -1204,3 +1204,9 @@ def test_an_allergy_excepted_from_no_allergies_is_an_allergy():
     patient = read_text("No allergies except penicillin.")
     assert any(f.kind == "allergy" and f.concept == "penicillin" and not f.negated for f in patient.facts)
     assert not any(f.kind == "allergy" and f.concept == "any" and f.negated for f in patient.facts)
+
+
+@pytest.mark.parametrize("text", ["(hep B surface Ab + = from the vaccine)", "anti-HBs positive (vaccinated)",
+                                  "hepatitis B surface antibody positive", "HBsAb positive"])
+def test_a_hepatitis_b_surface_antibody_is_no_hepatitis_b(text):
+    assert not any(f.concept == "hepatitis b" and f.asserted for f in read_text(text).facts)
