@@ -711,9 +711,8 @@ def test_an_age_band_in_months_is_months():
      "Bilirubin greater than 1.8 times ULN; Creatinine greater than 1.5 mg/dL", "I am 45; bilirubin 2.5 times ULN.", "pass"),
     ("Must have one of the following conditions that confer an increased risk: Over 55 years of age; "
      "Bilirubin greater than 1.8 times ULN; Creatinine greater than 1.5 mg/dL", "I am 60 years old.", "pass"),
-    ("Must have one of the following conditions that confer an increased risk: Over 55 years of age; "
-     "Bilirubin greater than 1.8 times ULN; Creatinine greater than 1.5 mg/dL",
-     "I am 45; bilirubin 0.5 mg/dL (ULN 1.2); creatinine 0.8 mg/dL.", "fail"),
+    ("Must have one of the following: Over 55 years of age; Bilirubin greater than 1.8 times ULN; "
+     "Creatinine greater than 1.5 mg/dL", "I am 45; bilirubin 0.5 mg/dL (ULN 1.2); creatinine 0.8 mg/dL.", "fail"),
     ("Asthma confirmed by one of the following two criteria: FEV1 reversibility of at least 12%; "  # NCT00495157, shortened
      "eosinophils at least 300/uL", "Asthma. Eosinophils 450/uL.", "pass"),
     ("Hemoglobin less than 13 g/dL with one of the following: 1) ferritin less than 30 ng/mL; 2) transferrin "  # NCT00498511
@@ -801,3 +800,12 @@ def test_a_dual_use_alkylating_agent_is_asked_about():
                                      "Breast cancer; adjuvant cyclophosphamide, last dose 1 week ago."])
 def test_a_dual_use_drug_given_for_cancer_is_chemotherapy(patient):
     assert verdict("No chemotherapy within the last 4 weeks", "inclusion", patient) == "fail"
+
+
+# -- what a lead-in says of its items bears on them: "No other uncontrolled medical condition, including: X" ---------
+@pytest.mark.parametrize("text", [
+    "No other uncontrolled medical condition, including any of the following: Thyroid disease",  # NCT00462696 inc-21
+    "No other severe concurrent disease, including the following: Thyroid disease",
+])
+def test_a_lead_ins_words_bear_on_its_items(text):
+    assert verdict(text, "inclusion", "Hypothyroidism on levothyroxine, well controlled.") == "unknown"

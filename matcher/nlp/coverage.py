@@ -296,10 +296,12 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         mine = [(pos, word) for pos, word in words if start <= pos < end
                 and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments)]
         if not members and text[start:end].rstrip().endswith(":"):
-            # "Excluded within 30 days of study entry: antiretroviral agents": a lead-in's bound bears on what follows
+            # "Excluded within 30 days of study entry: antiretroviral agents": a lead-in's bound bears on what
+            # follows; so does what else it says ("No other uncontrolled medical condition, including any of
+            # the following: Thyroid disease" is no bare "Thyroid disease")
             for c in checkable:
                 if c.start >= end:
-                    c.unexplained += [w for pos, w in mine if pos in bounds_at and w not in c.unexplained]
+                    c.unexplained += [w for pos, w in mine if w not in c.unexplained]
         if not members and mine and _PERMISSION.search(text[start:end]):
             # "...; nasal and topical steroids are allowed": an unread exception to every exclusion of the criterion
             members = [c for c in checkable if c.polarity != "require"]
