@@ -349,11 +349,22 @@ _VERBISH_RE = re.compile(
 _SHORT_HEADER_VERBISH_RE = re.compile(rf"{_VERBISH_RE.pattern}|\b(?:to|under|any|all|same|as)\b", re.I)
 
 
-def _match_header(text: str, start: int, end: int) -> tuple[str | None, int] | None:
-    """(section, offset of the rest) if the unit is a section header, else None.
+# a header's qualifier naming who or which part of the study its items are for: "Exclusion criteria for
+# participating in the bronchoscopy portion of the study are:", "Inclusion criteria for control participants:"
+_GROUP_QUALIFIER_RE = re.compile(r"\b(?:participants?|patients?|subjects?|volunteers?|controls?|probands?|siblings?|"
+                                 r"donors?|recipients?|children|adults|women|men|portion|part|step|phase|stage|sub-?stud(?:y|ies)|"
+                                 r"arms?|cohorts?|groups?|strat(?:um|a))\b", re.I)
+_ALL_QUALIFIER_RE = re.compile(r"(?:participation\s+in\s+)?(?:all|each|every|any|the|this)\s+(?:of\s+the\s+)?"
+                               r"(?:study\s+)?(?:participants?|patients?|subjects?|arms?|groups?(?:\s+of\s+\w+)?|cohorts?|"
+                               r"parts?|phases?|study|protocol|trial)\b(?!\s+(?:portion|part|phase|sub))", re.I)
+
+
+def _match_header(text: str, start: int, end: int) -> tuple[str | None, int, str | None] | None:
+    """(section, offset of the rest, qualifier) if the unit is a section header, else None.
 
     The section is None for neutral headers ("Eligibility Criteria:",
-    "Inclusion/Exclusion Criteria").
+    "Inclusion/Exclusion Criteria"); the qualifier is what the header says its
+    items are for ("Inclusion criteria for control participants:"), if anything.
     """
     seg = text[start:end]
     m = _HEADER_RE.match(seg)
@@ -361,7 +372,7 @@ def _match_header(text: str, start: int, end: int) -> tuple[str | None, int] | N
         # "Healthy Controls Exclusion Criteria:", "Angiographic Inclusion Criteria - Phase 1"
         short = _SHORT_HEADER_RE.match(seg)
         if short and len(seg.split()) <= 10 and not _SHORT_HEADER_VERBISH_RE.search(seg):
-            return short.group("kind").lower(), end
+            return short.group("kind").lower(), end, None
         return None
     if m.group("kind"):
         kind, crit = m.group("kind"), bool(m.group("crit"))
@@ -386,6 +397,7 @@ def _match_header(text: str, start: int, end: int) -> tuple[str | None, int] | N
     elif not crit and q.group("end") == ".":
         return None
     k = (kind or "").lower()
+    qual = " ".join(q.group("qual").split()) if q.groupdict().get("qual") else None
     if re.search(r"/|&|\band\b|\bor\b", k):
         section = None
     elif k.startswith("inclu"):
@@ -394,7 +406,7 @@ def _match_header(text: str, start: int, end: int) -> tuple[str | None, int] | N
         section = "exclusion"
     else:
         section = None
-    return section, start + q.end()
+    return section, start + q.end(), qual
 
 
 _NCI_HEADER_RE = re.compile(
@@ -599,6 +611,7 @@ class _Out:
 class _Splitter:
     def __init__(self, text: str):
         self.text = text
+        self.grouped = False  # the record's headers name different groups: items are read as theirs
         self.section: str = "inclusion"
         self.nci = False
         self.category: str | None = None  # last short subhead, e.g. "Prior Medication:"
@@ -804,6 +817,11 @@ class _Splitter:
             self.pending_or = None
             if hdr[0] is not None:
                 self.section = hdr[0]
+            if hdr[2] and self.grouped and _GROUP_QUALIFIER_RE.search(hdr[2]) and not _ALL_QUALIFIER_RE.match(hdr[2]):
+                # its items are for one of the record's sub-groups: read under "For control participants:"
+                # (see nlp.scopes); a record whose headers all name one group is that group's
+                self.subhead, self.subhead_indent, self.subhead_deeper = f"For {hdr[2]}:", unit.indent, False
+                self.subhead_end = unit.end
             return self._rest_unit(unit, hdr[1])
 
         m = _DASH_HEADING_RE.match(text, unit.start, unit.end)
@@ -1037,6 +1055,17 @@ def _starts_with_label(text: str, label: str) -> bool:
     return re.match(rf"(?:{pattern})s?(?![^\W_])", text, re.I) is not None
 
 
+def _header_groups(text: str, units: list[_Unit]) -> bool:
+    """Whether the record's section headers name two or more different groups or parts ("for all
+    participants" and "for participating in the bronchoscopy portion of the study")."""
+    quals = set()
+    for u in units:
+        hdr = _match_header(text, u.start, u.end)
+        if hdr is not None and hdr[2]:
+            quals.add(hdr[2].lower())
+    return len(quals) >= 2
+
+
 def _has_explicit_headers(text: str, units: list[_Unit]) -> bool:
     seen = set()
     for u in units:
@@ -1089,6 +1118,7 @@ def split_criteria(text: str) -> list[Criterion]:
         return []
     units = _units(text)
     splitter = _Splitter(text)
+    splitter.grouped = _header_groups(text, units)
     out = _flat_lead_ins(splitter.run(units, _has_explicit_headers(text, units)))
     counters = {"inclusion": 0, "exclusion": 0}
     result = []

@@ -152,9 +152,9 @@ CASES = [
                  "streptococcal pharyngitis.",
         "exc-5": "Are pregnant."}),
     ("NCT00005267", "'Inclusion criteria for probands:' with prose content", 4, 0, {
-        "inc-1": "Onset of hypertension by age 60 years and the presence of at least one additional "
-                 "hypertensive sibling who was willing to participate.",
-        "inc-3": "Volunteers with type 1 diabetes or renal failure were excluded.",
+        "inc-1": "For probands: Onset of hypertension by age 60 years and the presence of at least one additional "
+                 "hypertensive sibling who was willing to participate.",  # read as the probands' (nlp.scopes)
+        "inc-3": "For probands: Volunteers with type 1 diabetes or renal failure were excluded.",
         "inc-4": "Criteria as indicated in Study Population Description (i.e., criteria based on "
                  "familial relationships, hypertension and antihypertensive medication status)."}),
     ("NCT00000306", "'Inclusion Criteria- Subject must:', '•' bullet", 5, 6, {

@@ -809,3 +809,37 @@ def test_a_dual_use_drug_given_for_cancer_is_chemotherapy(patient):
 ])
 def test_a_lead_ins_words_bear_on_its_items(text):
     assert verdict(text, "inclusion", "Hypothyroidism on levothyroxine, well controlled.") == "unknown"
+
+
+# -- a header's sub-group: "Exclusion criteria for participating in the bronchoscopy portion of the study are:" ------
+SUBGROUP_HEADERS = """Inclusion criteria for all participants:
+
+  1. Age 18 or older
+
+Exclusion criteria for all participants include:
+
+  1. Pregnancy
+
+Exclusion criteria for participating in the bronchoscopy portion of the study are:
+
+  1. presence of any contraindication for fiberoptic bronchoscopy;
+  2. age less than 18 or greater than 65.
+
+Exclusion criteria for control participants:
+
+  1. History of hypertension
+"""
+
+
+def test_items_under_a_sub_groups_header_do_not_fail_others():
+    from matcher.criteria import split_criteria
+    from matcher.nlp import parse_criteria
+
+    criteria = split_criteria(SUBGROUP_HEADERS)
+    parse_criteria(criteria)
+    patient = read_patient("I'm 67, COPD, high blood pressure on amlodipine.")
+    verdicts = {c.text: judge_criterion(c, patient, frozenset()).verdict for c in criteria}
+    assert verdicts["Age 18 or older"] == "pass"
+    assert all(v != "fail" for v in verdicts.values()), verdicts
+    young = read_patient("I'm 16, asthma.")
+    assert any(judge_criterion(c, young, frozenset()).verdict == "fail" for c in criteria if c.text == "Age 18 or older")

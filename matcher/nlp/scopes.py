@@ -95,9 +95,18 @@ def _read(words: str, start: int, end: int, target: str) -> Scope | None:
         scope.condition_text, scope.without = words, True
     if re.match(r"\s*(unless|except)\b", lowered):
         scope.condition_text, scope.without = words, True  # "(unless history of Gilbert's disease)": for those without it
+    if not (scope.sex or scope.age_min is not None or scope.age_max is not None or scope.group or scope.condition_text) \
+            and target == "after" and _PART_OR_WHO.search(lowered) and not re.match(r"\s*(?:all|each|every|any)\b", lowered):
+        # "For participating in the bronchoscopy portion of the study: ...", "For control participants: ...":
+        # a part of the study or a kind of participant we cannot place the patient in
+        scope.group = words.strip().rstrip(":-– ")
     if not (scope.sex or scope.age_min is not None or scope.age_max is not None or scope.group or scope.condition_text):
         return None
     return scope
+
+
+_PART_OR_WHO = re.compile(r"\b(?:portion|part|step|stage|sub-?stud(?:y|ies)|participants?|volunteers?|controls?|probands?|"
+                          r"siblings?|donors?|recipients?)\b")
 
 
 def _age_bound(pattern: re.Pattern, words: str) -> re.Match | None:
