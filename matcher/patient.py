@@ -92,6 +92,11 @@ def _measurements(doc: Doc) -> list[Fact]:
             if column is False:
                 continue  # a table row whose unit column gives no unit of this test: its unit is not known
             unit = column
+            if unit is None and analyte.molar_mass and analyte.canonical_unit == "mg/dL":
+                system = _two_systems(doc, value, analyte)
+                if system is False:
+                    continue  # "bili 8": 8 mg/dL or 8 µmol/L, and the text does not say which system it writes in
+                unit = system
         try:
             if analyte.kind == "score" and unit in (None, "%", "points"):
                 canonical, cu = value, analyte.canonical_unit
@@ -188,6 +193,53 @@ def _in_reference(text: str, start: int, at: int) -> bool:
 # units a bare number is tried in, in order, when it is implausible in the analyte's own:
 # counts per µL ("ANC 1500"), then the US units people write without saying them ("Hgb 10.8")
 _UNITLESS = ("/µL", "g/dL")
+
+
+_SI_WRITTEN = re.compile(r"[µu]mol\s*/\s*l\b|\bg\s*/\s*l\b", re.I)
+_CONVENTIONAL_WRITTEN = re.compile(r"\bmg\s*/\s*dl\b|\bg\s*/\s*dl\b", re.I)
+
+
+def _two_systems(doc: Doc, value: float, analyte) -> str | None | bool:
+    """The unit of a number written without one, for a test reported both in mg/dL and in SI units
+    ("creat 68", "bili 8"): None (the conventional unit) when only that reading is plausible or the text
+    writes conventional units, the SI unit when only it is plausible or the text writes SI units, and
+    False when both readings are plausible and the text does not tell."""
+    def plausible(unit: str | None) -> bool:
+        try:
+            canonical, _ = to_canonical(value, unit, analyte.id)
+        except UnitError:
+            return False
+        # (the range's ends are rare extremes: a tenth of the upper limit of normal is low enough)
+        return max(analyte.range[0], (analyte.uln or 0) / 10) <= canonical <= analyte.range[1] / 4
+    si = _si_unit(analyte)
+    if si is None or not plausible(si):
+        return None
+    if not plausible(None):
+        return si
+    text = doc_text(doc)
+    written = doc.user_data.get("unit_systems")
+    if written is None:
+        written = doc.user_data["unit_systems"] = (bool(_SI_WRITTEN.search(text)), bool(_CONVENTIONAL_WRITTEN.search(text)))
+    if written == (True, False):
+        return si
+    if written == (False, True):
+        return None
+    return False
+
+
+def _si_unit(analyte) -> str | None:
+    """The SI unit a test is reported in: the molar unit its typical value (its upper limit of normal,
+    else the middle of its plausible range) is written with in one to a thousand (creatinine 106 µmol/L,
+    glucose 7.8 mmol/L)."""
+    typical = analyte.uln or (max(analyte.range[0], 1e-3) * analyte.range[1]) ** 0.5
+    for unit in ("µmol/L", "mmol/L"):
+        try:
+            one, _ = to_canonical(1.0, unit, analyte.id)
+        except UnitError:
+            continue
+        if one > 0 and 1 <= typical / one <= 1000:
+            return unit
+    return None
 
 
 def _unitless(value: float, analyte) -> tuple[float, str | None]:

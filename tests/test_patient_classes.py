@@ -1210,3 +1210,42 @@ def test_an_allergy_excepted_from_no_allergies_is_an_allergy():
                                   "hepatitis B surface antibody positive", "HBsAb positive"])
 def test_a_hepatitis_b_surface_antibody_is_no_hepatitis_b(text):
     assert not any(f.concept == "hepatitis b" and f.asserted for f in read_text(text).facts)
+
+
+def measurement(text: str, concept: str):
+    return [f for f in read_text(text).facts if f.kind == "measurement" and f.concept == concept]
+
+
+@pytest.mark.parametrize("text, concept, mg_dl", [
+    ("0500 bloods: Hb 96 g/L, Cr 68 umol/L, ALT 22, bili 8.", "total bilirubin", 0.47),  # the text writes SI units
+    ("Hb 9.6 g/dL, creat 1.1 mg/dL, T bili 0.4", "total bilirubin", 0.4),             # it writes conventional ones
+    ("creatinine 1.3", "creatinine", 1.3),          # only the conventional reading is plausible
+    ("creatinine 88", "creatinine", 1.0),           # only the SI reading is
+    ("bilirubin 0.6", "total bilirubin", 0.6),
+])
+def test_a_number_without_its_unit_is_read_in_the_texts_system(text, concept, mg_dl):
+    facts = measurement(text, concept)
+    assert facts and abs(facts[0].value - mg_dl) < 0.05
+
+
+@pytest.mark.parametrize("text, concept", [("bili 8", "total bilirubin"), ("bili 3", "total bilirubin")])
+def test_a_number_either_system_could_mean_is_not_read(text, concept):
+    assert not measurement(text, concept)
+
+
+@pytest.mark.parametrize("text", [
+    "> Prior CD19- or BCMA-directed therapy (CAR-T, bispecifics, inebilizumab, etc.)?\n- No. Only rituximab (CD20).",
+    "Any prior CAR-T, e.g. tisagenlecleucel?\nNo.",
+])
+def test_a_question_with_an_abbreviation_is_still_a_question(text):
+    assert not any(f.asserted and f.concept in ("bcma-targeted therapy", "car-t cell therapy", "tisagenlecleucel")
+                   for f in read_text(text).facts)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV, hepatitis B y C, sifilis - todo negative.", "syphilis"),  # English with Spanish words
+    ("HIV, hepatitis B y C, sifilis - todo negative.", "hiv infection"),
+])
+def test_results_in_english_with_spanish_words(text, concept):
+    facts = [f for f in read_text(text).facts if f.concept == concept]
+    assert facts and all(f.negated for f in facts)

@@ -203,7 +203,7 @@ def _asked(doc: Doc, ents: list[Span], patient: bool = False) -> None:
         return
     start = 0
     for i, text in enumerate(texts):
-        if text in (".", "!", ";") or "\n" in text:
+        if (text in (".", "!", ";") and not _ABBREVIATION_DOT(texts, i)) or "\n" in text:
             start = i + 1
         elif text == "?":
             question = doc[start:i].text
@@ -218,6 +218,13 @@ def _asked(doc: Doc, ents: list[Span], patient: bool = False) -> None:
 
 
 _ASKED_LABELS = frozenset({"CONDITION", "PREGNANCY", "LACTATION"})
+_ABBREVIATED = frozenset({"etc", "e.g", "i.e", "eg", "ie", "vs", "approx", "incl", "esp"})
+
+
+def _ABBREVIATION_DOT(texts: list[str], i: int) -> bool:
+    """A full stop that ends an abbreviation inside a sentence ("(CAR-T, bispecifics, etc.)?")."""
+    return texts[i] == "." and i > 0 and (texts[i - 1].lower().rstrip(".") in _ABBREVIATED
+                                          or (i + 1 < len(texts) and texts[i + 1] in (")", ",", "?")))
 # a question a patient asks about themself
 _SELF_ASKS = re.compile(r"\b(?:can|could|should|would|will|may|do|does|am|is|if)\s+(?:i|me)\b|\bi['’]m\b|\bim\b|\bfor\s+me\b|"
                         r"\b(?:my|our)\b", re.I)
