@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from typing import Any
 
@@ -416,9 +417,17 @@ def _restated(doc: Doc, ent: Span) -> bool:
     from .vocabulary import condition_ancestors
 
     start, end = clause_of(doc, ent)
-    return any(other is not ent and other.label_ == "CONDITION" and start <= other.start_char < end
+    start, end = max(start, ent.start_char - 300), min(end, ent.end_char + 300)  # (a clause of a sane length)
+    conditions = doc.user_data.get("_conditions")
+    if conditions is None:  # once per document: a text of thousands of mentions asked again for each
+        conditions = doc.user_data["_conditions"] = sorted((e for e in doc.ents if e.label_ == "CONDITION"),
+                                                           key=lambda e: e.start_char)
+    firsts = doc.user_data.get("_condition_starts")
+    if firsts is None:
+        firsts = doc.user_data["_condition_starts"] = [e.start_char for e in conditions]
+    return any((other.start_char, other.end_char) != (ent.start_char, ent.end_char)
                and ent.ent_id_ in condition_ancestors(other.ent_id_) and not other._.is_family
-               for other in doc.ents)
+               for other in conditions[bisect_left(firsts, start) : bisect_left(firsts, end)])
 
 
 # a field's value about prevention or testing, not the illness: "Hepatitis B: vaccinated"
@@ -483,7 +492,7 @@ def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
     line_end = text.find("\n", ent.end_char)
     line_end = len(text) if line_end < 0 else line_end
     # (a registry export writes "key=value": "malignancy=none")
-    found = _FIELD_SEPARATOR.search(text, ent.end_char, line_end)
+    found = _FIELD_SEPARATOR.search(text, ent.end_char, min(line_end, line_start + longest + 1))
     if found is None:
         return None
     colon = found.start()
@@ -503,11 +512,16 @@ _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
 _ITEM_MARK = re.compile(r"\s*(?:\d{1,3}[.)]|[-•*]|\[\s*\w?\s*\]|(?-i:[IE])\d{1,2}\b)\s*")  # "16. ", "- ", "[N] ", "E4 "
 
 
+_LINE_REACH = 400
+
+
 def _line_start(text: str, at: int) -> int:
     """Where the line (or, in a paragraph of items, the sentence: "... never dialysed. E4 Immunodeficiency:
     Not met") holding ``at`` starts, past a list item's number or mark."""
     start = text.rfind("\n", 0, at) + 1
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, at)]
+    # (a few hundred characters back at most: a field's name is short, and a one-line text of
+    # thousands of mentions would otherwise be scanned again for each)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(start, at - _LINE_REACH), at)]
     if ends:
         start = ends[-1]
     mark = _ITEM_MARK.match(text, start)
@@ -599,7 +613,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
         if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
-        if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), 0, ent.start_char) \
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char) \
                 and _NAME_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "completed by CRC L. Zhang": a research coordinator, not colorectal cancer
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):

@@ -90,6 +90,11 @@ def _one_edit(w: str) -> set[str]:
     return edits
 
 
+@cache
+def _longest() -> int:
+    return max(map(len, lexicon_words()), default=0)
+
+
 def suggest(word: str) -> str | None:
     """The one lexicon word ``word`` is a misspelling of, or None."""
     w = word.lower()
@@ -98,6 +103,8 @@ def suggest(word: str) -> str | None:
     targets = lexicon_words()
     if w in targets:
         return None  # already a lexicon word
+    if len(w) > _longest() + 1:
+        return None  # one edit from no lexicon word; and a 20,000-letter word's edits would take 20 GB
     candidates = _one_edit(w) & targets
     return next(iter(candidates)) if len(candidates) == 1 else None
 

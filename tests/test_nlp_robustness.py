@@ -70,3 +70,15 @@ def test_patient_like_soup(text):
     assert patient.prior_lines is None or patient.prior_lines >= 0
     for fact in patient.facts:
         assert fact.days_ago is None or fact.days_ago >= 0
+
+
+def test_a_word_longer_than_any_lexicon_word_is_not_spell_checked(monkeypatch):
+    """A one-edit neighbourhood grows with the square of a word's length: 20,000 letters of garbage
+    took 100 s and 20 GB before this limit."""
+    from matcher import spelling
+
+    def no_edits(word):
+        raise AssertionError(f"edits of a {len(word)}-letter word")
+
+    monkeypatch.setattr(spelling, "_one_edit", no_edits)
+    assert spelling.suggest("x" * 5000) is None

@@ -14,6 +14,7 @@ Results are span attributes: ``ent._.is_negated``, ``is_historical``,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from dataclasses import dataclass
 from functools import cache
@@ -201,6 +202,8 @@ def _asked(doc: Doc, ents: list[Span], patient: bool = False) -> None:
     texts = token_texts(doc)
     if "?" not in texts:
         return
+    ents = sorted(ents, key=lambda e: e.start)
+    firsts = [e.start for e in ents]
     start = 0
     for i, text in enumerate(texts):
         if (text in (".", "!", ";") and not _ABBREVIATION_DOT(texts, i)) or "\n" in text:
@@ -210,9 +213,9 @@ def _asked(doc: Doc, ents: list[Span], patient: bool = False) -> None:
             if not _SAYS_TAKEN.search(question):
                 asks = not _SAYS_HAS.search(question) and (
                     _ASKS.match(question) is not None or (patient and not _SELF_ASKS.search(question)))
-                for ent in ents:
+                for ent in ents[bisect_left(firsts, start) : bisect_left(firsts, i)]:  # those in the question
                     mine = ent.start > 0 and doc[ent.start - 1].lower_ in ("my", "her", "his", "their", "our")
-                    if start <= ent.start < i and (ent.label_ == "THERAPY" or (asks and ent.label_ in _ASKED_LABELS and not mine)):
+                    if ent.label_ == "THERAPY" or (asks and ent.label_ in _ASKED_LABELS and not mine):
                         ent._.is_hypothetical = True
             start = i + 1
 
