@@ -59,7 +59,8 @@ def _measurements(doc: Doc) -> list[Fact]:
         near = [q for q in quantities if q.end <= lab.start and id(q) not in used
                 and _ON_THE.fullmatch(doc_text(doc), q.end_char, lab.start_char)][-1:]
         near = near or [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
-                        and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)]
+                        and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)
+                        and not (q._.quantity["unit"] is None and _RESULT_GIVEN.match(doc_text(doc), lab.end_char, q.start_char))]
         if not near:
             # "a 12 pack-year history": the number written just before the name
             near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")]
@@ -215,12 +216,12 @@ def _two_systems(doc: Doc, value: float, analyte) -> str | None | bool:
     si = _si_unit(analyte)
     if si is None or not plausible(si):
         return None
-    if not plausible(None):
-        return si
     text = doc_text(doc)
     written = doc.user_data.get("unit_systems")
     if written is None:
         written = doc.user_data["unit_systems"] = (bool(_SI_WRITTEN.search(text)), bool(_CONVENTIONAL_WRITTEN.search(text)))
+    if not plausible(None):
+        return None if written[1] else si  # (a text in mg/dL: an implausible number is not this test's)
     if written == (True, False):
         return si
     if written == (False, True):
@@ -474,6 +475,9 @@ def _sited(doc: Doc, ent: Span) -> str:
     return found[1] if found and found[0] == "CONDITION" else ent.ent_id_
 
 
+# "bilirubin normal, kidney clearance about 65": the test's result is given in words; a later number is another's
+_RESULT_GIVEN = re.compile(r"[\s:=-]*(?:was\s+|is\s+|were\s+)?(?:normal|fine|ok|okay|wnl|within\s+normal\s+limits|unremarkable|"
+                           r"negative|neg|positive|pos|high|low|raised|elevated|abnormal)\b\s*[,;]", re.I)
 _PRE_BEFORE = re.compile(r"\bpre[\s-]?$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)", re.I)  # ("Diabetes? No")

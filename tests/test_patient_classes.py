@@ -1126,6 +1126,21 @@ def test_a_cancer_of_an_organ_is_that_organs_cancer(text, concept):
     assert any(f.concept == concept for f in read_text(text).facts)
 
 
+@pytest.fixture
+def december_3_2026(monkeypatch):
+    """Today is 2026-12-03 for the reader's dates."""
+    import datetime as dt
+
+    from matcher import timing
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date(2026, 12, 3)
+
+    monkeypatch.setattr(timing.dt, "date", Today)
+
+
 @pytest.mark.parametrize("text, days", [
     ("MMF stopped 2026-11-20.", 13),            # ISO
     ("Lab 2026.11.19: MMF stopped 2026.11.20", 13),  # Korean and Chinese records
@@ -1134,32 +1149,12 @@ def test_a_cancer_of_an_organ_is_that_organs_cancer(text, concept):
     ("AKI 18/06/2026. MMF stopped 01/12/2026.", 2),  # day first, told by another date of the text
     ("Onset 03/2019; MMF stopped 11/2026.", 18),
 ])
-def test_a_date_written_in_numbers_is_that_day(text, days, monkeypatch):
-    import datetime as dt
-
-    from matcher import timing
-
-    class Today(dt.date):
-        @classmethod
-        def today(cls):
-            return dt.date(2026, 12, 3)
-
-    monkeypatch.setattr(timing.dt, "date", Today)
+def test_a_date_written_in_numbers_is_that_day(text, days, december_3_2026):
     facts = therapy(text, "mycophenolate mofetil")
     assert facts and facts[0].days_ago is not None and abs(facts[0].days_ago - days) <= 1
 
 
-def test_a_date_either_way_round_leaves_the_time_unknown(monkeypatch):
-    import datetime as dt
-
-    from matcher import timing
-
-    class Today(dt.date):
-        @classmethod
-        def today(cls):
-            return dt.date(2026, 12, 3)
-
-    monkeypatch.setattr(timing.dt, "date", Today)
+def test_a_date_either_way_round_leaves_the_time_unknown(december_3_2026):
     assert therapy("MMF stopped 01/12/2026.", "mycophenolate mofetil")[0].days_ago is None
 
 
@@ -1249,3 +1244,11 @@ def test_a_question_with_an_abbreviation_is_still_a_question(text):
 def test_results_in_english_with_spanish_words(text, concept):
     facts = [f for f in read_text(text).facts if f.concept == concept]
     assert facts and all(f.negated for f in facts)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ALT was twenty-six, bilirubin normal, kidney clearance about sixty-five, and the B cells", "total bilirubin"),
+    ("bilirubin fine, creatinine clearance 65", "total bilirubin"),
+])
+def test_a_result_given_in_words_takes_no_later_number(text, concept):
+    assert not measurement(text, concept)
