@@ -14,7 +14,7 @@ Results are span attributes: ``ent._.is_negated``, ``is_historical``,
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from dataclasses import dataclass
 from functools import cache
@@ -206,7 +206,7 @@ def _asked(doc: Doc, ents: list[Span], patient: bool = False) -> None:
     firsts = [e.start for e in ents]
     start = 0
     for i, text in enumerate(texts):
-        if (text in (".", "!", ";") and not _ABBREVIATION_DOT(texts, i)) or "\n" in text:
+        if (text in (".", "!", ";") and not _abbreviation_dot(texts, i)) or "\n" in text:
             start = i + 1
         elif text == "?":
             question = doc[start:i].text
@@ -224,10 +224,12 @@ _ASKED_LABELS = frozenset({"CONDITION", "PREGNANCY", "LACTATION"})
 _ABBREVIATED = frozenset({"etc", "e.g", "i.e", "eg", "ie", "vs", "approx", "incl", "esp"})
 
 
-def _ABBREVIATION_DOT(texts: list[str], i: int) -> bool:
+def _abbreviation_dot(texts: list[str], i: int) -> bool:
     """A full stop that ends an abbreviation inside a sentence ("(CAR-T, bispecifics, etc.)?")."""
     return texts[i] == "." and i > 0 and (texts[i - 1].lower().rstrip(".") in _ABBREVIATED
                                           or (i + 1 < len(texts) and texts[i + 1] in (")", ",", "?")))
+
+
 # a question a patient asks about themself
 _SELF_ASKS = re.compile(r"\b(?:can|could|should|would|will|may|do|does|am|is|if)\s+(?:i|me)\b|\bi['’]m\b|\bim\b|\bfor\s+me\b|"
                         r"\b(?:my|our)\b", re.I)
@@ -241,12 +243,14 @@ def _excepted_from_denial(doc: Doc, ents: list[Span], kept: list, clauses: list[
     """What a patient's denial excepts is had: "No medical problems apart from asthma", "No allergies
     except bees - I had anaphylaxis from a bee sting"."""
     text = doc_text(doc)
-    denials = [(s, e) for s, e, r in kept if r.category == "NEGATED" and r.direction in ("FORWARD", "BIDIRECTIONAL")]
+    denials = sorted((e, s) for s, e, r in kept if r.category == "NEGATED" and r.direction in ("FORWARD", "BIDIRECTIONAL"))
+    ends = [e for e, _ in denials]
     for ent in ents:
         if not ent._.is_negated:
             continue
-        cue = max((c for c in denials if c[1] <= ent.start and clauses[c[0]] == clauses[ent.start]), default=None)
-        if cue is not None and _EXCEPT.search(text, doc[cue[1] - 1].idx + len(doc[cue[1] - 1]), ent.start_char):
+        before = bisect_right(ends, ent.start)  # the denials that end before the mention; the last is the nearest
+        cue = denials[before - 1] if before and clauses[denials[before - 1][1]] == clauses[ent.start] else None
+        if cue is not None and _EXCEPT.search(text, doc[cue[0] - 1].idx + len(doc[cue[0] - 1]), ent.start_char):
             ent._.is_negated = False
         elif _PARTIAL.match(text, ent.end_char):
             # "No allergies except penicillin": the denial is not whole, and what it denies is not had either
