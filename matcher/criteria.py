@@ -609,9 +609,9 @@ class _Out:
 
 
 class _Splitter:
-    def __init__(self, text: str):
+    def __init__(self, text: str, grouped: bool = False):
         self.text = text
-        self.grouped = False  # the record's headers name different groups: items are read as theirs
+        self.grouped = grouped  # the record's headers name different groups: items are read as theirs
         self.section: str = "inclusion"
         self.nci = False
         self.category: str | None = None  # last short subhead, e.g. "Prior Medication:"
@@ -1055,24 +1055,19 @@ def _starts_with_label(text: str, label: str) -> bool:
     return re.match(rf"(?:{pattern})s?(?![^\W_])", text, re.I) is not None
 
 
-def _header_groups(text: str, units: list[_Unit]) -> bool:
-    """Whether the record's section headers name two or more different groups or parts ("for all
-    participants" and "for participating in the bronchoscopy portion of the study")."""
-    quals = set()
+def _headers(text: str, units: list[_Unit]) -> tuple[bool, bool]:
+    """(explicit, grouped): whether the record has both an inclusion and an exclusion header, and whether
+    its headers name two or more different groups or parts ("for all participants" and "for participating
+    in the bronchoscopy portion of the study")."""
+    sections, quals = set(), set()
     for u in units:
         hdr = _match_header(text, u.start, u.end)
-        if hdr is not None and hdr[2]:
-            quals.add(hdr[2].lower())
-    return len(quals) >= 2
-
-
-def _has_explicit_headers(text: str, units: list[_Unit]) -> bool:
-    seen = set()
-    for u in units:
-        hdr = _match_header(text, u.start, u.end)
-        if hdr is not None and hdr[0] is not None:
-            seen.add(hdr[0])
-    return len(seen) == 2
+        if hdr is not None:
+            if hdr[0] is not None:
+                sections.add(hdr[0])
+            if hdr[2]:
+                quals.add(hdr[2].lower())
+    return len(sections) == 2, len(quals) >= 2
 
 
 # a lead-in that denies every item below it: "None of the following laboratory abnormalities within 2 weeks
@@ -1117,9 +1112,9 @@ def split_criteria(text: str) -> list[Criterion]:
     if not isinstance(text, str) or not text.strip(_WS):
         return []
     units = _units(text)
-    splitter = _Splitter(text)
-    splitter.grouped = _header_groups(text, units)
-    out = _flat_lead_ins(splitter.run(units, _has_explicit_headers(text, units)))
+    explicit, grouped = _headers(text, units)
+    splitter = _Splitter(text, grouped)
+    out = _flat_lead_ins(splitter.run(units, explicit))
     counters = {"inclusion": 0, "exclusion": 0}
     result = []
     for o in out:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -229,10 +230,11 @@ def _two_systems(doc: Doc, value: float, analyte) -> str | None | bool:
     return False
 
 
+@cache
 def _si_unit(analyte) -> str | None:
     """The SI unit a test is reported in: the molar unit its typical value (its upper limit of normal,
     else the middle of its plausible range) is written with in one to a thousand (creatinine 106 µmol/L,
-    glucose 7.8 mmol/L)."""
+    glucose 7.8 mmol/L). Worked out once per test."""
     typical = analyte.uln or (max(analyte.range[0], 1e-3) * analyte.range[1]) ** 0.5
     for unit in ("µmol/L", "mmol/L"):
         try:
@@ -419,13 +421,11 @@ def _restated(doc: Doc, ent: Span) -> bool:
 
     start, end = clause_of(doc, ent)
     start, end = max(start, ent.start_char - 300), min(end, ent.end_char + 300)  # (a clause of a sane length)
-    conditions = doc.user_data.get("_conditions")
-    if conditions is None:  # once per document: a text of thousands of mentions asked again for each
-        conditions = doc.user_data["_conditions"] = sorted((e for e in doc.ents if e.label_ == "CONDITION"),
-                                                           key=lambda e: e.start_char)
-    firsts = doc.user_data.get("_condition_starts")
-    if firsts is None:
-        firsts = doc.user_data["_condition_starts"] = [e.start_char for e in conditions]
+    found = doc.user_data.get("_conditions")
+    if found is None:  # once per document: a text of thousands of mentions asked again for each
+        conditions = sorted((e for e in doc.ents if e.label_ == "CONDITION"), key=lambda e: e.start_char)
+        found = doc.user_data["_conditions"] = (conditions, [e.start_char for e in conditions])
+    conditions, firsts = found
     return any((other.start_char, other.end_char) != (ent.start_char, ent.end_char)
                and ent.ent_id_ in condition_ancestors(other.ent_id_) and not other._.is_family
                for other in conditions[bisect_left(firsts, start) : bisect_left(firsts, end)])
