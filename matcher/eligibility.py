@@ -581,6 +581,12 @@ def _past_in_bare_exclusion(c: Constraint, had: str, what_counts: str) -> Verdic
                    f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
 
 
+def _last_taken(f: Fact) -> float | None:
+    """Days since a therapy was last taken: none for one still taken, whose date may be when it began
+    ("on AZT since April 2026")."""
+    return 0.0 if f.current else f.days_ago
+
+
 def _therapy(c: Constraint, patient: Patient) -> Verdict:
     facts = [f for f in _facts(patient, "therapy", c.concept) if not f.family and not f.hypothetical]
     excepted = [f for f in facts if any(therapy_covers(x, f.concept) for x in c.exceptions)]
@@ -597,14 +603,15 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                                 "yours.", f"Was your {pretty(f.concept)} given as {pretty(c.concept)} for cancer?")
     positive = [f for f in positive if f not in dual] or positive
     if positive:
-        f = min(positive, key=lambda f: f.days_ago if f.days_ago is not None else 1e9)
+        f = min(positive, key=lambda f: last if (last := _last_taken(f)) is not None else 1e9)
         what = _describe_fact(f, c.concept)
         if c.window:
-            if f.days_ago is None:
+            last = _last_taken(f)
+            if last is None:
                 return Verdict(UNKNOWN, f"You mentioned {what}, but not when; the trial {'requires' if c.polarity == 'require' else 'excludes'} it {window}.",
                                f"When did you last have {pretty(f.concept)}?")
-            inside = f.days_ago <= c.window.days
-            when = days_words(f.days_ago)
+            inside = last <= c.window.days
+            when = days_words(last)
             if inside and c.polarity == "forbid" and later_step(c.window.anchor):
                 # "within 1 week prior to leukapheresis": counted back from a step still to come; a drug
                 # taken now may be stopped in time, unless the patient says it will go on
@@ -612,7 +619,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                 if going_on:
                     return Verdict(FAIL, f"You will keep taking {_describe_fact(going_on[0], c.concept)} up to "
                                          f"{c.window.anchor}, which this trial excludes ({window}).")
-                if f.days_ago <= 0.5:
+                if last <= 0.5:
                     return Verdict(UNKNOWN, f"You are on {what}; this trial excludes it {window}, a step that comes "
                                             "after joining: it depends on when you stop it.",
                                    f"Could you stop {pretty(f.concept)} in time? The trial excludes it {window}.")
@@ -622,7 +629,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
             if inside:
                 verdict = _want(c, True)
                 tail = "which this trial excludes" if c.polarity == "forbid" else "as required"
-                return Verdict(verdict, f"You had {what} {when}, {window} — {tail}." if f.days_ago > 0.5 else f"You are {when} on {what}, {tail} ({window}).")
+                return Verdict(verdict, f"You had {what} {when}, {window} — {tail}." if last > 0.5 else f"You are {when} on {what}, {tail} ({window}).")
             verdict = _want(c, False)
             return Verdict(verdict, f"You had {what} {when}, outside the window ({window}).")
         if PRESENT_ONLY & set(c.qualifiers):

@@ -441,6 +441,11 @@ _HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|en
                          r"toxicity|toxicities|induced|associated|related|recall)\b", re.I)
 # an abbreviation naming a person's role before their name ("by CRC L. Zhang", "per RN J. Smith")
 _ROLE_BEFORE = re.compile(r"\b(?:by|per|from|cc|with|signed|seen\s+by|reviewed\s+by)\s+$", re.I)
+# a credential after a person's name ("Caller: J. Mensah, CRC |", "Jane Ortiz, RN, MS"), not where the
+# patient is named ("Patient: Jane Ortiz, MS" may be her illness)
+_NAME_BEFORE = re.compile(r"(?:\b[A-Z]\.|\b[A-Z][a-z]+)\s*(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+,\s*(?:[A-Z][A-Za-z]{1,6},\s*)*$")
+_CREDENTIAL_END = re.compile(r"[ \t]*(?:[,|)\n;]|$)")
+_PATIENT_FIELD = re.compile(r"\b(?:patient|participant|pt|claimant|subject|re|name)\s*:", re.I)
 _NAME_AFTER = re.compile(r"\s+(?:Dr\.?\s+)?[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+")
 _SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
                               r"centre|center|nurses?|coordinators?|team)\b", re.I)
@@ -620,6 +625,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char) \
                 and _NAME_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "completed by CRC L. Zhang": a research coordinator, not colorectal cancer
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _credential(doc, ent):
+            continue  # "Caller: J. Mensah, CRC": the caller's credential
+        if ent.text == "PCP" and _provider(doc, ent):
+            continue  # "my PCP", "2016 | PCP | ...", "PCP note": the primary care physician, not pneumocystis pneumonia
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
@@ -885,6 +894,28 @@ def read_form(form: Mapping[str, Any], *, today: dt.date | None = None) -> Patie
 
 # What a form states outright; free text read with the form does not override it.
 _FORM_FIELDS = ("age", "sex", "pregnant", "breastfeeding", "location")
+
+
+_PROVIDER_BEFORE = re.compile(r"(?:\b(?:my|your|her|his|their|our|the|new|local|per|by|from|saw|see|sees|seen|"
+                              r"called|told|asked)|\|)\s*$", re.I)
+_PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|appointment|office|clinic|practice|said|says|"
+                             r"told|referred|ordered|started|prescribed|checked|follow[- ]up)\b)", re.I)
+
+
+def _provider(doc: Doc, ent: Span) -> bool:
+    """"PCP" written as the patient's primary care physician: a person, a visit or a source of records."""
+    text = doc_text(doc)
+    return bool(_PROVIDER_BEFORE.search(text[max(0, ent.start_char - 12) : ent.start_char])
+                or _PROVIDER_AFTER.match(text, ent.end_char))
+
+
+def _credential(doc: Doc, ent: Span) -> bool:
+    """An abbreviation written as a credential after someone's name, other than the patient's."""
+    text = doc_text(doc)
+    line = text.rfind("\n", 0, ent.start_char) + 1
+    before = text[max(line, ent.start_char - 60) : ent.start_char]
+    return bool(_NAME_BEFORE.search(before) and _CREDENTIAL_END.match(text, ent.end_char)
+                and not _PATIENT_FIELD.search(text, line, ent.start_char))
 
 
 def _read_text_keeping_fields(text: str, patient: Patient) -> None:

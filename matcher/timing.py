@@ -44,6 +44,10 @@ _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mc
 # "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
 _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s+(?:has|have|'s|'ve|is|am|are)\s+(?:been\s+)?"
                             r"(?:taken|taking|using|on)\b|[^.;]{0,40}\b(?:i|she|he)\s+(?:take|takes)\s+it\s+(?:every|each|daily))", re.I)
+# "zidovudine 300 mg bid since 04/2026", "AZT since April": a drug taken from then on (a therapy only:
+# "seizure-free since 2015" is not a seizure going on)
+_SINCE_AFTER = re.compile(r"[\s,(]*(?:(?:\d[\d.,/]*|mg|mcg|µg|g|ml|units?|iu|daily|bid|tid|qid|qd|weekly|po|iv|sc|once|twice|"
+                          r"a|per|day|week|month)\s+){0,5}since\b", re.I)
 _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
     r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
@@ -242,7 +246,8 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
     current = bool(_CURRENT_RE.search(doc_text(doc)[start : ent.start_char]) or _SCHEDULE_RE.match(doc_text(doc)[ent.end_char : min(end, ent.end_char + 40)])
-                   or _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end])) \
+                   or _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end])
+                   or (ent.label_ == "THERAPY" and _SINCE_AFTER.match(doc_text(doc)[ent.end_char : end]))) \
         and not _STOP_WORDS_RE.search(clause) and not _FUTURE_NEED.search(doc_text(doc)[start : ent.start_char])
     if days is None:
         # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it

@@ -351,10 +351,9 @@ class TrialIndex:
         if len(docnums) > n * 2:  # the best 2n, then the best n of them by (score, NCT id)
             best = self._leading(docnums, scores, n * 2)
             docnums, scores = docnums[best], scores[best]
-        hits = [Hit(self._facet_value("nct_id", int(d)), float(s), self._trial(int(d)), int(d))
-                for d, s in zip(docnums.tolist(), scores.tolist())]
-        hits.sort(key=lambda h: (-h.score, h.nct_id))
-        return hits[:n]
+        ranked = sorted((-s, self._facet_value("nct_id", d), d) for d, s in zip(docnums.tolist(), scores.tolist()))
+        # only the kept ones are decoded (a stored trial is the costly part of a hit)
+        return [Hit(nct_id, -s, self._trial(d), d) for s, nct_id, d in ranked[:n]]
 
     def _leading(self, docnums: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
         """Positions of the ``k`` highest ``scores``, ties at the cut broken by NCT id.

@@ -357,17 +357,19 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     return _dedupe(constraints)
 
 
-# "HIV positive or HIV negative", "ER-positive or -negative", "with or without brain metastases": either status
+# "HIV positive or HIV negative", "ER-positive or -negative", "with or without brain metastases",
+# "documented presence/absence of H. pylori infection": either status
 _EITHER_STATUS = re.compile(r"\b(?:positive|pos|\+)\s*(?:or|/|and/or)\s*(?:[\w-]+[\s-]+)?(?:negative|neg|-)(?![\w])"
                             r"|\b(?:negative|neg|-)\s*(?:or|/|and/or)\s*(?:[\w-]+[\s-]+)?(?:positive|pos|\+)(?![\w])"
-                            r"|\bwith\s+or\s+without\b", re.I)
+                            r"|(?P<after>\bwith\s*(?:or|/)\s*without\b|\b(?:presence\s*(?:or|/|and/or)\s*absence|"
+                            r"absence\s*(?:or|/|and/or)\s*presence)(?:\s+of)?\b)", re.I)
 
 
 def _either_status(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     """A condition or marker allowed either way selects nobody: "HIV positive or HIV negative" is
     no requirement of HIV, so neither reading of it is kept (a requirement alone failed the negative)."""
     text = doc_text(doc)
-    spans = [(m.start(), m.end(), m.group(0).lower().startswith("with")) for m in _EITHER_STATUS.finditer(text)]
+    spans = [(m.start(), m.end(), m.group("after") is not None) for m in _EITHER_STATUS.finditer(text)]
     if not spans:
         return constraints
 

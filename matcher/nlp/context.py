@@ -150,9 +150,11 @@ def _own_finding(doc: Doc, start: int, stop: int) -> int:
         if doc[i].text == "," and not (i + 1 < len(doc) and doc[i + 1].lower_ in ("or", "and", "nor", "and/or")):
             j = i + 1  # (", or Z" ends the denied list with its last item: it goes on)
             depth = 0  # what a bracket explains ("(i.e. two years post-menopausal)") is not the item's own
+            joined = False  # "No chemo, steroids or radiation since then": an "or" goes on with the denied list
             while j < len(doc) and (depth or doc[j].text not in (",", ";", ".")) and "\n" not in doc[j].text:
                 depth = max(0, depth + (doc[j].text in ("(", "[")) - (doc[j].text in (")", "]")))
-                if not depth and doc[j].text not in (")", "]") and (doc[j].like_num or doc[j].lower_ in _ASSERTING) \
+                joined = joined or (not depth and doc[j].lower_ in ("or", "nor"))
+                if not depth and not joined and doc[j].text not in (")", "]") and (doc[j].like_num or doc[j].lower_ in _ASSERTING) \
                         and not (doc[j].lower_ in _LIST_MODIFIERS and _list_goes_on(doc, j)):
                     return i
                 j += 1
