@@ -581,6 +581,10 @@ def _past_in_bare_exclusion(c: Constraint, had: str, what_counts: str) -> Verdic
                    f"Does this exclusion apply to you: “{pretty(c.concept)}”?")
 
 
+# procedures named only by their class: "No prior surgery" may mean for the disease studied, or any at all
+_UNSPECIFIED_PROCEDURES = frozenset({"surgery"})
+
+
 def _last_taken(f: Fact) -> float | None:
     """Days since a therapy was last taken: none for one still taken, whose date may be when it began
     ("on AZT since April 2026")."""
@@ -645,6 +649,13 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
         if not f.current and (f.historical or (f.days_ago or 0) > 30) and _bare_exclusion(c):
             # "Treatment with levodopa" and a patient who stopped Sinemet in 2022, as for conditions
             return _past_in_bare_exclusion(c, f"{what} {days_words(f.days_ago) if f.days_ago else 'in the past'}", "past use")
+        if c.polarity == "forbid" and c.concept in _UNSPECIFIED_PROCEDURES and set(c.qualifiers) <= {"prior", "history"} \
+                and f.concept != c.concept:
+            # "Surgery: No prior surgery" (a cancer trial's prior-therapy list) and an appendectomy in 1990: which
+            # operations the trial means (for the disease, or any) is not said
+            return Verdict(UNKNOWN, f"You have had {what}; this criterion excludes prior {pretty(c.concept)} without "
+                                    "saying for what, and we cannot tell whether it means yours.",
+                           f"Does this apply to your {pretty(f.concept)}: “no prior {pretty(c.concept)}”?")
         verdict = _want(c, True)
         return Verdict(verdict, f"You have had {what}, which this trial {'excludes' if c.polarity == 'forbid' else 'requires'}.")
     if any(f.negated for f in facts):

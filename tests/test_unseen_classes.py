@@ -153,3 +153,21 @@ def test_pcp_as_a_physician_is_not_pneumocystis(text):
                                   "AIDS dx 14 months ago with PCP, treated.", "Pneumocystis pneumonia (PCP) in 2019."])
 def test_pcp_as_an_infection_is_kept(text):
     assert facts(text, "pneumocystis pneumonia")
+
+
+# -- "No prior surgery" without saying for what ------------------------------------------------------------
+@pytest.mark.parametrize("criterion", [
+    "Surgery: No prior surgery",  # NCT00006118 inc, a PDQ prior-therapy subhead
+    "No prior surgery",
+    "No history of surgery",
+])
+@pytest.mark.parametrize("patient", [
+    "62 year old woman with newly diagnosed pancreatic cancer. Appendectomy in 1990.",
+    "Newly diagnosed rectal cancer; his only operation was a cholecystectomy in 2015.",
+])
+def test_an_unspecified_prior_surgery_is_a_question_for_an_unrelated_operation(criterion, patient):
+    assert verdict(criterion, "inclusion", patient) == "unknown"
+
+
+def test_surgery_said_outright_still_fails_no_prior_surgery():
+    assert verdict("Surgery: No prior surgery", "inclusion", "I had surgery last week for the tumour.") == "fail"

@@ -35,10 +35,20 @@ def _value(token: str) -> int:
     return int(token) if token.isdigit() else _ROMAN[token.upper()]
 
 
+# each scale's pattern, and words a text cannot match it without (most criteria hold none of them)
+_PATTERNS = {concept: re.compile(r"\b" + name + r"\s*(?:of\s+)?" + _CMP_RE + _LIST + r"(?![A-Za-z0-9])",
+                                 re.I if concept == "nyha class" else 0) for concept, name in _SCALES.items()}
+_NEEDS = {"nyha class": lambda text, low: "nyha" in low or "new" in low,
+          "asa physical status": lambda text, low: "ASA" in text or "American" in text}
+
+
 def read_classes(text: str) -> list[ClassBound]:
     out: list[ClassBound] = []
-    for concept, name in _SCALES.items():
-        for m in re.finditer(r"\b" + name + r"\s*(?:of\s+)?" + _CMP_RE + _LIST + r"(?![A-Za-z0-9])", text, re.I if concept == "nyha class" else 0):
+    low = text.lower()
+    for concept, pattern in _PATTERNS.items():
+        if not _NEEDS[concept](text, low):
+            continue
+        for m in pattern.finditer(text):
             values = [_value(t) for t in re.findall(_NUM, m.group("list"))]
             if not values or max(values) > (4 if concept == "nyha class" else 6):
                 continue
@@ -50,7 +60,7 @@ def read_classes(text: str) -> list[ClassBound]:
                 out.append(ClassBound(concept, "between", float(values[0]), float(values[0]), m.start(), m.end()))
             elif joined or values == list(range(min(values), max(values) + 1)):
                 out.append(ClassBound(concept, "between", float(min(values)), float(max(values)), m.start(), m.end()))
-    for m in _CHILD.finditer(text):
+    for m in _CHILD.finditer(text) if "child" in low else ():
         letters = sorted(set(re.findall(r"[ABC]", m.group("letters").upper())))
         lo, hi = _CHILD_SCORE[letters[0]][0], _CHILD_SCORE[letters[-1]][1]
         if lo == 5 and hi == 15:

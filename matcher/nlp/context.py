@@ -432,7 +432,9 @@ def _anchor(pattern: tuple) -> frozenset[str] | re.Pattern:
         for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
             value = token.get(attr)
             if isinstance(value, dict) and "REGEX" in value:
-                return re.compile(value["REGEX"].lstrip("^").rstrip("$"), 0 if attr in ("ORTH", "TEXT") else re.I)
+                # tested against each token, as the Matcher does: stripped of "^...$" and searched in the
+                # whole text, "(?:\d+)?(?:years?|...|y)" held in any text with a "y"
+                return re.compile(value["REGEX"], 0 if attr in ("ORTH", "TEXT") else re.I)
             words = {value} if isinstance(value, str) else set(value.get("IN", ())) if isinstance(value, dict) else set()
             if words:
                 # the lowercase forms too: the words are tested against both
@@ -495,10 +497,10 @@ class ContextComponent:
         cues = []
         matches = list(self.matcher(doc))
         if self.patterns:
-            texts, text = token_texts(doc), doc_text(doc)
+            texts = token_texts(doc)
             words = set(texts) | {t.lower() for t in texts}
             for anchor, matcher in self.patterns:
-                if (anchor.search(text) if isinstance(anchor, re.Pattern) else not anchor.isdisjoint(words)):
+                if (any(map(anchor.search, texts)) if isinstance(anchor, re.Pattern) else not anchor.isdisjoint(words)):
                     matches += matcher(doc)
         for match_id, start, end in matches:
             rule = self.rules[int(doc.vocab.strings[match_id])]
