@@ -452,6 +452,7 @@ _POLARITY_LABEL_RE = re.compile(
     r"forbidden|not\s+(?:allowed|permitted|excluded|required))\b",
     re.I,
 )
+_BRACKETED_RE = re.compile(r"\([^()]*\)")
 _LABEL_VERB_RE = re.compile(
     r"\b(?:must|have|has|had|will|shall|should|may|can|following|any|all|one|two|no|not|"
     r"without|with|if|are|is|be|been|were|was|who|which|that|of|to|including|include|includes|"
@@ -905,8 +906,9 @@ class _Splitter:
         self.pending_or = None
         segments = [s.strip() for s in folded[:-1].split(":")]
         last = segments[-1]
-        if _POLARITY_LABEL_RE.match(last) and len(last.split()) <= 10 and not self.stack:
-            # NIAID "Excluded:", "Allowed:", "Excluded within 30 days of study entry:"
+        if _POLARITY_LABEL_RE.match(last) and len(_BRACKETED_RE.sub("", last).split()) <= 10 and not self.stack:
+            # NIAID "Excluded:", "Allowed:", "Excluded within 30 days of study entry:", "Excluded within 2 weeks
+            # of study entry (for treatment group I):" (what a bracket adds is not counted)
             if len(segments) == 1 and self.category:
                 self.polarity = f"{self.category} {folded}"
             else:

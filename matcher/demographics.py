@@ -75,8 +75,9 @@ def _digits(text: str) -> str:
 
 
 # "born 1994", "born in March 1961": an age this year, give or take one
-_BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
-                   r"(?:\d{1,2},?\s+)?)?((?:19|20)\d{2})\b", re.I)
+# ("DOB 02/06/1991", "born 14-07-1981", "DOB: 1964.05.19": a date in numbers, its year)
+_BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+|on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+                   r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
 _RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
@@ -84,7 +85,11 @@ _RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|chil
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
                        # "diagnosed 2017 (aged 62)": the age in a year gone by
-                       r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?)\s*$", re.I)  # ("2019-04: age 12")
+                       r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?"  # ("2019-04: age 12")
+                       # "Penicillin: mild rash aged 8", "appendectomy at age 12": when something happened
+                       r"|\b(?:rash|hives|reaction|anaphylaxis|allerg\w*|fracture|broke\w*|surgery|operation|removed|"
+                       r"diagnosed|dx|episode|attack|infection|measles|mumps|chickenpox|\w+ectomy|\w+otomy)\b[^.;\n]{0,20}?"
+                       r"\b(?:aged?|at\s+age)\s*:?)\s*$", re.I)
 _WHEN_AFTER = re.compile(r"\s*(?:(?:years?|yrs?|y)[\s-]*(?:old)?\s*)?(?:when|at\s+the\s+time)\b", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
                          r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"

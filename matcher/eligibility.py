@@ -348,6 +348,13 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
     return Verdict(PASS, f"Your {name}, {shown}, is not {bound_words(c)}, so this exclusion does not apply{typical}.")
 
 
+def _is_test(f: Fact) -> bool:
+    """A fact read from a test's result ("HCV RNA undetectable"), not from the illness named."""
+    from .patient import TEST_NAME
+
+    return bool(TEST_NAME.search(f.text))
+
+
 def _describe_fact(f: Fact, concept: str) -> str:
     return pretty(f.concept) if f.concept == concept else f"{pretty(f.concept)} (a kind of {pretty(concept)})"
 
@@ -385,6 +392,13 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
             # (a member named outright, "HIV positive" against "HIV infection", is not in doubt)
             return Verdict(UNKNOWN, f"You said you have no {pretty(denied.concept)}, but you mentioned "
                                     f"{_describe_fact(f, c.concept)}.", question)
+        if c.polarity == "forbid" and present_only and denied is not None and _is_test(denied) \
+                and not any(_is_test(g) for g in positive):
+            # "chronic HCV ... treated; HCV RNA undetectable since then (SVR)": a negative test of the
+            # infection leaves open whether the illness named is active now (a positive test says it is)
+            return Verdict(UNKNOWN, f"You mentioned {_describe_fact(f, c.concept)}, and a negative {denied.text} "
+                                    f"result; the criterion is about {' '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} "
+                                    f"{pretty(c.concept)}.", f"Is your {pretty(f.concept)} {', '.join(q for q in c.qualifiers if q in PRESENT_ONLY)} now?")
         if c.polarity == "forbid" and c.exceptions:
             # "malignant tumour, except non-melanoma skin cancer" and a patient's "skin cancer": it may be the kind excepted
             sure = [g for g in (current or positive) if not any(condition_covers(g.concept, x) for x in c.exceptions)]
@@ -648,6 +662,10 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about a planned {pretty(c.concept)}.", f"Are you scheduled to have {pretty(c.concept)}?")
         if not f.current and (f.historical or (f.days_ago or 0) > 30) and _bare_exclusion(c):
             # "Treatment with levodopa" and a patient who stopped Sinemet in 2022, as for conditions
+            return _past_in_bare_exclusion(c, f"{what} {days_words(f.days_ago) if f.days_ago else 'in the past'}", "past use")
+        if not f.current and f.historical and c.polarity == "forbid" and not (PAST_QUALIFIERS & set(c.qualifiers)):
+            # "Previous chest drain 2018, since removed" against "drainage tubes other than central venous
+            # catheters": said to be over, whatever the exclusion's exceptions (a date alone is when a device went in)
             return _past_in_bare_exclusion(c, f"{what} {days_words(f.days_ago) if f.days_ago else 'in the past'}", "past use")
         if c.polarity == "forbid" and c.concept in _UNSPECIFIED_PROCEDURES and set(c.qualifiers) <= {"prior", "history"} \
                 and f.concept != c.concept:

@@ -80,6 +80,8 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue  # (a creatinine clearance is measured on a timed urine)
         if _in_reference(doc_text(doc), start, lab.start_char):
             continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
+        if _LIMIT_AFTER.match(doc_text(doc), q.end_char):
+            continue  # "AST/ALT rises must be read against the 2x ULN limit": a limit spoken of, not a result
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
@@ -358,7 +360,7 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
 
 
 # a condition named by its test ("HBsAg", "PPD", "HIV antibody", "RPR"): asserted only by a positive result
-_TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|profile|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
+TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|profile|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
 _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
                          r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm|dna|rna)\b", re.I)
@@ -627,13 +629,15 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "completed by CRC L. Zhang": a research coordinator, not colorectal cancer
         if ent.label_ == "CONDITION" and ent.text.isupper() and _credential(doc, ent):
             continue  # "Caller: J. Mensah, CRC": the caller's credential
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
+            continue  # "PSC 833", "CAI-2011": an investigational drug's code, not primary sclerosing cholangitis
         if ent.text == "PCP" and _provider(doc, ent):
             continue  # "my PCP", "2016 | PCP | ...", "PCP note": the primary care physician, not pneumocystis pneumonia
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
             continue  # "her only cancer history is a basal cell skin cancer": the cancer named, not another
-        if ent.label_ == "CONDITION" and asserted and (_TEST_NAME.search(ent.text) or _TEST_AFTER.match(doc_text(doc), ent.end_char)) \
+        if ent.label_ == "CONDITION" and asserted and (TEST_NAME.search(ent.text) or _TEST_AFTER.match(doc_text(doc), ent.end_char)) \
                 and not _positive_result(doc, ent):
             continue  # "PPD 0 mm", "HBsAg checked": a test named without a positive result says nothing
         if ent.label_ == "CONDITION":
@@ -907,6 +911,11 @@ def _provider(doc: Doc, ent: Span) -> bool:
     text = doc_text(doc)
     return bool(_PROVIDER_BEFORE.search(text[max(0, ent.start_char - 12) : ent.start_char])
                 or _PROVIDER_AFTER.match(text, ent.end_char))
+
+
+_CODE_NUMBER = re.compile(r"[ -]?(?!(?:19|20)\d\d\b)\d{3,}\b(?![.,]\d)(?!\s*(?:copies|cop\b|c/ml|iu|u/|/|cells|%|mg|log|x\s*10|×))", re.I)
+_LIMIT_AFTER = re.compile(r"\s*(?:ULN\s+|upper\s+limit\s+of\s+normal\s+)?(?:limit|threshold|cut[\s-]?off|criterion|requirement|"
+                          r"rule|cap|ceiling|target)s?\b", re.I)
 
 
 def _credential(doc: Doc, ent: Span) -> bool:

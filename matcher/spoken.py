@@ -60,14 +60,17 @@ def _unaccented(text: str) -> str:
 
 _UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
 _CELL_COMMA = re.compile(r",(?=[^\s\d])")
+# a decimal comma before a unit: "Hb 7,1 mmol/l", "C3 0,61 g/l", "leukocytes 3,4 x10^9/l" (not "1,500/mm3")
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,2})(?=\s*(?:[x×]\s*10|mmol|[µμu]mol|nmol|pmol|mg|[µμ]g|mcg|ng|pg|g\b|g/|kg|"
+                            r"ml\b|dl\b|l\b|/|%|iu\b|u\b|u/|mm\b|fl\b|meq|cells|giga|g/l))", re.I)
 
 
 def written(text: str) -> str:
-    """``text`` with spoken numbers, dictated punctuation, lakhs, apostrophe-less negations and
-    accented Latin letters written as readers expect."""
+    """``text`` with spoken numbers, dictated punctuation, lakhs, decimal commas, apostrophe-less
+    negations and accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", text))
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
-    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", text))
+    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", _DECIMAL_COMMA.sub(r"\1.\2", text)))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

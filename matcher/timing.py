@@ -73,7 +73,9 @@ def clause_of(doc: Doc, span: Span) -> tuple[int, int]:
 
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                         "september", "october", "november", "december"), 1)}
-_DATE = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
+# "May 2026", "August 29, 2026", "6 November 2026" (the day first: group "day"), "2015"
+_DATE = re.compile(r"\b(?:(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]))?(" + "|".join(_MONTHS)
+                   + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
 _AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|earlier)\b", re.I)
 # "she'll probably need a hip replacement", "may need insulin": a need to come, not a treatment now
 _FUTURE_NEED = re.compile(r"\b(?:will|'ll|’ll|would|may|might|could|probably|likely|eventually)\s+(?:\w+\s+)?"
@@ -171,14 +173,15 @@ def _dated_year(clause: str, today: dt.date, first: bool | None = None) -> float
     numeric = _numeric_dates(clause, today, first)
     dates = [(s, when) for s, _, when in numeric]
     for m in _DATE.finditer(clause):
-        if any(s <= m.start(3) < e for s, e, _ in numeric):
+        if any(s <= m.start(4) < e for s, e, _ in numeric):
             continue  # the year of a date written in numbers
-        name = (m.group(1) or "").lower()
+        name = (m.group(2) or "").lower()
         month = next((v for k, v in _MONTHS.items() if name and k.startswith(name[:3])), None)
-        year = int(m.group(3))
-        day = int(m.group(2)) if m.group(2) else 15 if month else 1
+        year = int(m.group(4))
+        given = m.group(3) or (m.group("day") if month else None)
+        day = int(given) if given else 15 if month else 1
         try:
-            dates.append((m.start(), dt.date(year, month or 7, min(day, 28) if not m.group(2) else day)))
+            dates.append((m.start(), dt.date(year, month or 7, min(day, 28) if not given else day)))
         except ValueError:
             continue
     best = None

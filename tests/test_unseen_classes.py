@@ -171,3 +171,154 @@ def test_an_unspecified_prior_surgery_is_a_question_for_an_unrelated_operation(c
 
 def test_surgery_said_outright_still_fails_no_prior_surgery():
     assert verdict("Surgery: No prior surgery", "inclusion", "I had surgery last week for the tumour.") == "fail"
+
+
+# -- a decimal comma before a unit -----------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("Laboratory 24-11-2026: Hb 7,1 mmol/l; leukocytes 3,4 x10^9/l", "white blood cell count", 3.4),
+    ("C3 0,61 g/l, C4 0,07 g/l", "c3", 0.61),
+    ("creatinine 1,2 mg/dl", "creatinine", 1.2),
+    ("ANC 1,500/mm3", "absolute neutrophil count", 1.5),  # a thousands comma stays one
+])
+def test_a_decimal_comma_is_read(text, concept, value):
+    (f,) = facts(text, concept)
+    assert f.value == pytest.approx(value)
+
+
+def test_a_haemoglobin_in_mmol_per_litre_with_a_decimal_comma():
+    (f,) = facts("Hb 7,1 mmol/l", "hemoglobin")
+    assert f.value == pytest.approx(114.4, abs=0.5) and f.unit == "g/L"
+
+
+# -- what was removed, and what a device exclusion's exceptions say ----------------------------------------
+@pytest.mark.parametrize("patient", [
+    "Previous left chest drain 2018 for pleural effusion, since removed; no drains or other lines in situ.",
+    "Had a nephrostomy tube in 2021, now removed.",
+])
+def test_a_device_since_removed_is_not_failed(patient):
+    assert verdict("cannula or drainage tubes other than central venous catheters;", "exclusion", patient) != "fail"
+
+
+def test_a_device_in_place_still_fails():
+    assert verdict("cannula or drainage tubes other than central venous catheters;", "exclusion",
+                   "Left chest drain in place since Monday.") == "fail"
+
+
+# -- exercise capacity, limits spoken of, codes ------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Functional capacity: >4 METs, climbs 2 flights", "exercise tolerance < 4 mets"])
+def test_metabolic_equivalents_are_not_metastases(text):
+    assert read_text(text).metastatic is None
+
+
+def test_metastases_still_read():
+    assert read_text("Breast cancer with liver mets.").metastatic is True
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("muscle-derived AST/ALT rises must be read against the 2x ULN limit", "alt"),
+    ("We discussed the creatinine 2.5 mg/dL threshold of the protocol.", "creatinine"),
+])
+def test_a_limit_spoken_of_is_not_a_result(text, concept):
+    assert not facts(text, concept)
+
+
+@pytest.mark.parametrize("text", ["P: Offer paclitaxel +/- PSC 833 trial; consent discussion today.",
+                                  "She was offered tamoxifen but declined."])
+def test_a_treatment_offered_is_not_had(text):
+    assert all(f.hypothetical for f in read_text(text).facts if f.kind == "therapy")
+
+
+def test_a_drug_code_is_not_an_illness():
+    assert not facts("Paclitaxel +/- PSC 833 trial", "primary sclerosing cholangitis")
+    assert facts("PSC diagnosed 2019, on ursodiol", "primary sclerosing cholangitis")
+
+
+# -- ages and birth dates ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, age", [
+    ("Re: Ms Chloe Martin, DOB 02/06/1991 - dental clearance. Penicillin: mild rash aged 8.", 35.0),
+    ("DOB: 1964-05-19. Appendectomy aged 12.", 62.0),
+])
+def test_an_age_when_something_happened_is_not_the_age_now(text, age):
+    assert read_age(text)[0] == age
+
+
+def test_an_age_after_a_name_is_still_the_age():
+    assert read_age("Jane Doe, aged 45, with SLE")[0] == 45.0
+
+
+# -- a result of its own, and an active infection tested negative ---------------------------------------------
+@pytest.mark.parametrize("text, concept, text_of_asserted", [
+    ("HBsAg positive, HBV DNA undetectable on entecavir.", "hepatitis b", "HBsAg positive"),
+    ("HIV positive, viral load undetectable.", "hiv infection", "HIV positive"),
+])
+def test_a_mention_with_its_own_result_keeps_it(text, concept, text_of_asserted):
+    assert [f.text for f in facts(text, concept) if f.asserted] == [text_of_asserted]
+
+
+@pytest.mark.parametrize("patient", [
+    "Chronic HCV discovered in 2018, treated with sofosbuvir/daclatasvir; HCV RNA undetectable since then (SVR).",
+    "Chronic hepatitis B since 2015, on tenofovir; HBV DNA undetectable at the last visit.",
+])
+def test_an_active_infection_tested_negative_is_a_question(patient):
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", patient) == "unknown"
+
+
+@pytest.mark.parametrize("patient", ["Chronic hepatitis C, HCV RNA 2.1 million IU/mL, untreated.",
+                                     "HBsAg positive, HBV DNA undetectable on entecavir."])
+def test_an_active_infection_with_a_positive_test_still_fails(patient):
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", patient) == "fail"
+
+
+# -- a relative's treatment ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("My mother had breast cancer and was treated with tamoxifen.", "tamoxifen"),
+    ("Note: his sister has multiple myeloma and received BCMA CAR-T (cilta-cel) in 2025.", "ciltacabtagene autoleucel"),
+])
+def test_a_relatives_treatment_is_theirs(text, concept):
+    assert all(f.family for f in facts(text, concept))
+
+
+def test_the_patients_treatment_after_a_relative_is_theirs():
+    (f,) = facts("My mother drove me to the clinic, and I received rituximab.", "rituximab")
+    assert not f.family
+
+
+# -- criteria: a group's window, what one recovers from, an excepted cancer's stage --------------------------------
+def test_a_windowed_polarity_subhead_with_a_group_in_brackets_keeps_its_window():
+    from matcher.criteria import split_criteria
+    text = ("Exclusion Criteria\n\nPrior Treatment:\n\nExcluded within 2 weeks of study entry (for treatment group I):\n\n"
+            "  -  Blood transfusion.\n\nAll patients must be:\n\n  -  Able to provide informed consent.\n")
+    texts = [c.text for c in split_criteria(text)]
+    assert any(t.startswith("Prior Treatment: Excluded within 2 weeks of study entry (for treatment group I):") and
+               t.endswith("Blood transfusion.") for t in texts)
+
+
+@pytest.mark.parametrize("criterion", [
+    "Endocrine therapy: Recovered from any prior endocrine therapy",  # NCT00003649 inc
+    "Radiotherapy: Recovered from prior radiotherapy",
+    "Recovered from prior surgery, radiotherapy, or chemotherapy",  # NCT00499252 inc
+])
+def test_recovered_from_a_treatment_does_not_require_it(criterion):
+    assert verdict(criterion, "inclusion", "No radiotherapy. No hormonal therapy, no chemotherapy, no surgery.") != "fail"
+
+
+def test_a_washout_before_recovered_still_counts():
+    assert verdict("At least 4 weeks since prior chemotherapy and recovered", "inclusion",
+                   "Chemotherapy ended 1 week ago.") == "fail"
+
+
+def test_a_stage_in_an_exception_is_the_excepted_cancers():
+    text = ("Other: No prior malignancy in the past 5 years except adequately treated basal cell or squamous cell skin "
+            "cancer, carcinoma in situ of the cervix, or adequately treated stage I or II cancer from which the patient "
+            "is in complete remission")  # NCT00003587 inc
+    assert not [c for c in parse_criterion(text, "inclusion") if c.kind == "stage"]
+    assert [c.concept for c in parse_criterion("Stage III or IV non-small cell lung cancer", "inclusion")
+            if c.kind == "stage"] == ["III/IV"]
+
+
+# -- a day written before its month --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["I had radiation, finish 6 November 2026.", "radiation on the 6th of November 2026",
+                                  "Radiation ended November 6, 2026."])
+def test_a_day_before_or_after_the_month_is_read(text):
+    (f,) = facts(text, "radiotherapy")
+    assert f.days_ago == (dt.date.today() - dt.date(2026, 11, 6)).days

@@ -335,7 +335,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         r.absolute.update(_permissions(r.clause_text(clause), clause.constraints, permitted))
         _attach_windows(doc, clause, r.windows)
         r.constraints.extend(clause.constraints)
-    constraints = _either_status(doc, _apply_scopes(doc, r.constraints))
+    constraints = _not_required(doc, _either_status(doc, _apply_scopes(doc, r.constraints)))
     # "History of malignancy. Basal cell carcinoma ... are not excluded": what is allowed is an exception
     for c in constraints:
         if c.kind == "condition":
@@ -385,6 +385,34 @@ def _either_status(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
             if before:
                 dropped.add(id(max(before, key=lambda c: c.end)))
     return [c for c in constraints if id(c) not in dropped]
+
+
+# "Recovered from any prior endocrine therapy", "recovered from all toxic effects of prior chemotherapy":
+# a condition for those who had it, not a requirement to have had it
+_RECOVERED_FROM = re.compile(r"\brecover(?:ed|y)\s+from\b|\bresolution\s+of\b[^.;]{0,40}?\b(?:toxicit|side\s+effects|adverse)", re.I)
+
+
+_EXCEPT_WORD = re.compile(r"\b(?:except|excepting|other\s+than|with\s+the\s+exception\s+of|apart\s+from)\b", re.I)
+
+
+def _not_required(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """Therapies named after "recovered from" are dropped; so is a stage named in an exception ("No
+    prior malignancy ... except ... adequately treated stage I or II cancer"), which is the excepted
+    cancer's, not the one the trial studies."""
+    text = doc_text(doc)
+    spans = []
+    if any(c.kind == "stage" for c in constraints):
+        for m in _EXCEPT_WORD.finditer(text):
+            end = re.compile(r"[.;]\s|$").search(text, m.end())
+            spans.append((m.end(), end.start() if end else len(text), "stage"))
+        constraints = [c for c in constraints if not (c.kind == "stage" and any(a <= c.start < b for a, b, _ in spans))]
+        spans = []
+    for m in _RECOVERED_FROM.finditer(text):
+        end = re.compile(r"[.;]\s|$").search(text, m.end())
+        spans.append((m.end(), min(end.start() if end else len(text), m.end() + 100), "therapy"))
+    if not spans:
+        return constraints
+    return [c for c in constraints if not (c.kind == "therapy" and any(a <= c.start < b for a, b, _ in spans))]
 
 
 def _carved_out(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.language import Language
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -139,6 +140,24 @@ def _list_goes_on(doc: Doc, at: int) -> bool:
         if token.lower_ in ("or", "nor"):
             return True
     return False
+
+
+# a second predicate of the same subject: "... and was treated with", "... and received", "... then had"
+_SAME_SUBJECT = re.compile(r"[\s,]*(?:and|then|,)\s+(?:(?:was|were|is|has\s+been|had\s+been)\s+)?(?:treated|given|started|put|"
+                           r"received|receives|got|gets|took|takes|underwent|had|has)\b", re.I)
+
+
+def _shared_subject(doc: Doc, stop: int, clause_ids: list[int]) -> int:
+    """Where a relative's scope ends when the clause goes on with a second predicate of theirs
+    ("his sister has multiple myeloma and received BCMA CAR-T"): the end of that clause."""
+    text = doc_text(doc)
+    for i in range(max(0, stop - 4), min(stop + 1, len(doc))):
+        if _SAME_SUBJECT.match(text, doc[i].idx + len(doc[i].text) if i < stop else doc[i].idx):
+            end = stop
+            while end < len(doc) and clause_ids[end] == clause_ids[stop - 1]:
+                end += 1
+            return end
+    return stop
 
 
 def _own_finding(doc: Doc, start: int, stop: int) -> int:
@@ -420,14 +439,13 @@ def _completes_compound(word: str) -> bool:
     return word.islower() and (word in _COMPOUND_ENDS or word.endswith("ed"))
 
 
-def _anchor(pattern: tuple) -> frozenset[str] | re.Pattern:
-    """What a text must hold for ``pattern`` to match in it: the words of its required token
-    with the fewest common words, or, for a token given by an expression, that expression."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    best: tuple | None = None
+def _anchor(pattern: tuple) -> tuple[frozenset[str], ...] | re.Pattern:
+    """What a text must hold for ``pattern`` to match in it: for each required token given by
+    words, one of them (all must be there: "[N]" needs a bracket and "n"); for a token given by
+    an expression, that expression."""
+    required: list[frozenset[str]] = []
     for token in pattern:
-        if token.get("OP") in ("?", "*"):
+        if token.get("OP") in ("?", "*", "!"):
             continue
         for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
             value = token.get(attr)
@@ -438,14 +456,11 @@ def _anchor(pattern: tuple) -> frozenset[str] | re.Pattern:
             words = {value} if isinstance(value, str) else set(value.get("IN", ())) if isinstance(value, dict) else set()
             if words:
                 # the lowercase forms too: the words are tested against both
-                words |= {w.lower() for w in words}
-                # stop words are common, punctuation commoner still ("MALIGNANCY: none" is anchored on "none")
-                key = (sum(2 if not w[:1].isalnum() else w in STOP_WORDS for w in words), len(words))
-                if best is None or key < best[0]:
-                    best = (key, frozenset(words))
-    if best is None:
+                required.append(frozenset(words | {w.lower() for w in words}))
+    if not required:
         return re.compile("")  # no required word: always run
-    return best[1]
+    # the rarest first: most texts are turned away by the first test
+    return tuple(sorted(set(required), key=lambda ws: (sum(2 if not w[:1].isalnum() else w in STOP_WORDS for w in ws), len(ws))))
 
 
 def _word_before(doc: Doc, start: int) -> bool:
@@ -484,7 +499,7 @@ class ContextComponent:
         # a token pattern costs every document a pass of spaCy's Matcher (several µs each, most of
         # the component's time with thirty of them): each has its own, run only on a text holding
         # one of the words (or the expression) it cannot match without
-        self.patterns: list[tuple[frozenset[str] | re.Pattern, Matcher]] = []
+        self.patterns: list[tuple[tuple[frozenset[str], ...] | re.Pattern, Matcher]] = []
         for i, rule in enumerate(self.rules):
             if rule.pattern is None:
                 self.matcher.add(str(i), [nlp.make_doc(rule.literal)])
@@ -500,7 +515,8 @@ class ContextComponent:
             texts = token_texts(doc)
             words = set(texts) | {t.lower() for t in texts}
             for anchor, matcher in self.patterns:
-                if (any(map(anchor.search, texts)) if isinstance(anchor, re.Pattern) else not anchor.isdisjoint(words)):
+                if (any(map(anchor.search, texts)) if isinstance(anchor, re.Pattern)
+                        else all(not needed.isdisjoint(words) for needed in anchor)):
                     matches += matcher(doc)
         for match_id, start, end in matches:
             rule = self.rules[int(doc.vocab.strings[match_id])]
@@ -556,6 +572,8 @@ class ContextComponent:
                     stop = min(stop, _own_finding(doc, end, stop))  # "No CHF, HTN well controlled"
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
+                if rule.category == "FAMILY" and stop < len(doc) and stop not in terminators:
+                    stop = _shared_subject(doc, stop, clauses)  # "My mother had breast cancer and was treated with tamoxifen"
                 for ent in ents:
                     # what follows the cue, or lies within its words ("on the transplant waiting list")
                     within = start <= ent.start and ent.end <= end
@@ -569,6 +587,10 @@ class ContextComponent:
                 # an entity is in scope when its last token is: "anti-HBc pos (resolved)" reaches
                 # the three tokens of anti-HBc as "resolved" reaches "HBV (resolved)"
                 scope = [e for e in ents if lo < e.end <= start and bounds[e.end - 1] == bounds[start]]
+                if len(scope) > 1:
+                    # "HBsAg positive, HBV DNA undetectable": a mention with a result of its own keeps it
+                    nearest = max(scope, key=lambda e: e.end)
+                    scope = [e for e in scope if e is nearest or not _OWN_RESULT.search(e.text)]
                 if rule.list:
                     scope += _list_scope(doc, ents, start, bounds)
                 for ent in scope:

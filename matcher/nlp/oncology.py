@@ -228,6 +228,8 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
                 or re.match(r"\w*\s+(?:was|were|is|are)\s+(?:ruled out|excluded|negative)", text[m.start() : m.start() + 40], re.I):
             metastatic = False if metastatic is None else metastatic
             continue
+        if m.group(1).lower() == "mets" and re.search(r"\d\s*$", text[max(0, m.start() - 6) : m.start()]):
+            continue  # ">4 METs", "climbs 2 flights (4 mets)": metabolic equivalents, a measure of exercise
         if m.group(1).lower() == "spread" and not re.search(r"\bspread\s+(?:\w+\s+){0,3}(?:to|into|through)\b", text[m.start() : m.start() + 40], re.I):
             continue
         metastatic = True
