@@ -33,7 +33,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
     # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
     # ("MMF 2 yrs", "HCQ 10 yrs": after a drug's abbreviation, a duration)
-    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
+    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
+                r"(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
                 r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx))", re.I), 1.0),
@@ -103,6 +104,18 @@ _LASTING = re.compile(r"\b(?:been|lived|living|worked|working|married|smoked|smo
 
 def read_age(text: str) -> tuple[float | None, bool]:
     """(age in years, approximate?) of the person described, or (None, False)."""
+    age, approx = _read_age(text)
+    # a date of birth outweighs an age read elsewhere that it contradicts ("58 y/o male, DOB 1968-03-09 |
+    # Service: 1986-2008 (88M motor transport operator)": a job code)
+    dob = next((m for m in _BORN.finditer(text) if m.group(0).lower().startswith("dob")), None)
+    if dob is not None and age is not None:
+        born = float(date.today().year - int(dob.group(1)))
+        if 0 <= born <= 120 and not born - 1.5 <= age <= born + 0.5:
+            return born, True
+    return age, approx
+
+
+def _read_age(text: str) -> tuple[float | None, bool]:
     text = _digits(text)
     turns = re.search(r"\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
     born = _BORN.search(text)

@@ -339,6 +339,12 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         else:
             return Verdict(UNKNOWN, f"Your {name}, {shown}, is not {bound_words(c)}; the criterion is about whether it "
                                     f"ever was{typical}.", f"Has your {name} ever been {bound_words(c)}?")
+    if (not holds if c.polarity == "require" else holds) and c.concept in _CLOTTING_TESTS and _anticoagulated(patient):
+        # "PT/PTT/INR <= 1.5 x ULN" and "INR 2.4 on a stable warfarin dose": trials usually let a patient on an
+        # anticoagulant through on its intended range ("In-range INR allowed if on therapeutic warfarin")
+        return Verdict(UNKNOWN, f"Your {name}, {shown}, is outside this limit, but you take an anticoagulant, "
+                                "which raises it; trials often allow that.",
+                       f"Does the trial allow your {name} of {shown} while you take an anticoagulant?")
     if c.polarity == "require":
         if holds:
             return Verdict(PASS, f"Your {name}, {shown}, meets the required {bound_words(c)}{typical}.")
@@ -346,6 +352,15 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
     if holds:
         return Verdict(FAIL, f"Your {name}, {shown}, is {bound_words(c)}, which this trial excludes{typical}.")
     return Verdict(PASS, f"Your {name}, {shown}, is not {bound_words(c)}, so this exclusion does not apply{typical}.")
+
+
+# tests an anticoagulant moves on purpose
+_CLOTTING_TESTS = frozenset({"inr", "prothrombin time", "aptt"})
+
+
+def _anticoagulated(patient: Patient) -> bool:
+    return any(f.kind == "therapy" and f.asserted and not f.historical and therapy_covers("anticoagulant", f.concept)
+               for f in patient.facts)
 
 
 def _is_test(f: Fact) -> bool:

@@ -80,6 +80,11 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue  # (a creatinine clearance is measured on a timed urine)
         if _in_reference(doc_text(doc), start, lab.start_char):
             continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
+        if _DATED_ON.search(doc_text(doc), max(0, q.start_char - 8), q.start_char) and _SHORT_DATE.match(doc_text(doc), q.start_char):
+            continue  # "SELENA-SLEDAI on 12/01 = 18": the day it was scored, not the score
+        if _ADDEND.match(doc_text(doc), q.end_char) or (doc_text(doc)[q.end_char - 1] == "+"
+                                                         and re.match(r"[ \t]*[a-z]", doc_text(doc)[q.end_char:], re.I)):
+            continue  # "SELENA-SLEDAI = arthritis 4 + myositis 4 + low complement 2 = 10": an item of the sum, not the score
         if _LIMIT_AFTER.match(doc_text(doc), q.end_char):
             continue  # "AST/ALT rises must be read against the 2x ULN limit": a limit spoken of, not a result
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
@@ -381,13 +386,15 @@ def _positive_result(doc: Doc, ent: Span) -> bool:
 
 _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|assistant|aide|degree|job|care|facility|"
                           r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit|"
-                          r"assessment|assessments|diagnosis|diagnoses|plan|notes?|team|placement|specialist|handover|documentation)\b"
+                          r"assessment|assessments|diagnosis|diagnoses|plan|notes?|team|placement|specialist|handover|documentation|"
+                          r"visits?|agency|agencies|services?|station|report|staff)\b"
                           r"|,\s+(?:\w+\s+){0,2}placement\b", re.I)
 
 
 # "judged adequate by apheresis nursing", "per nursing": the nurses
 _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|dialysis|research|ward|clinic|floor|icu|"
-                            r"transplant|cell\s+therapy|bsc|msc|ba|bs|degree\s+in|student|year)\s+$", re.I)
+                            r"transplant|cell\s+therapy|bsc|msc|ba|bs|degree\s+in|student|year|skilled|home\s+health|community|"
+                            r"district|visiting|private\s+duty)\s+$", re.I)
 
 
 # a patient who says they will not take part, sign, or come to the visits
@@ -913,6 +920,9 @@ def _provider(doc: Doc, ent: Span) -> bool:
                 or _PROVIDER_AFTER.match(text, ent.end_char))
 
 
+_DATED_ON = re.compile(r"\b(?:on|dated|from|of)\s+$", re.I)
+_SHORT_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b(?!\s*(?:mg|mmhg|mm|cells|copies|iu|u/))", re.I)
+_ADDEND = re.compile(r"[ \t]*\+[ \t]*(?:[a-z]|\d+[ \t]*\+)", re.I)
 _CODE_NUMBER = re.compile(r"[ -]?(?!(?:19|20)\d\d\b)\d{3,}\b(?![.,]\d)(?!\s*(?:copies|cop\b|c/ml|iu|u/|/|cells|%|mg|log|x\s*10|×))", re.I)
 _LIMIT_AFTER = re.compile(r"\s*(?:ULN\s+|upper\s+limit\s+of\s+normal\s+)?(?:limit|threshold|cut[\s-]?off|criterion|requirement|"
                           r"rule|cap|ceiling|target)s?\b", re.I)

@@ -18,6 +18,8 @@ import unicodedata
 
 from text_to_num import alpha2digit
 
+from .units import decimal_points
+
 # said punctuation, taken as such only in a text that says it often (a dictation):
 # elsewhere "period" is a menstrual period and "colon" an organ
 _SAID_PUNCTUATION = [
@@ -60,17 +62,24 @@ def _unaccented(text: str) -> str:
 
 _UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
 _CELL_COMMA = re.compile(r",(?=[^\s\d])")
-# a decimal comma before a unit: "Hb 7,1 mmol/l", "C3 0,61 g/l", "leukocytes 3,4 x10^9/l" (not "1,500/mm3")
-_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,2})(?=\s*(?:[x×]\s*10|mmol|[µμu]mol|nmol|pmol|mg|[µμ]g|mcg|ng|pg|g\b|g/|kg|"
-                            r"ml\b|dl\b|l\b|/|%|iu\b|u\b|u/|mm\b|fl\b|meq|cells|giga|g/l))", re.I)
+
+# a scanned or faxed text's "0" for "o" in words ("n0 seizures", "SLEDAI 0n 12/01", "c0mpleted")
+_OCR_ZERO_WORD = re.compile(r"\b(?=[a-z0]*[a-z])(?=[a-z0]*0)[a-z0]{2,}\b")
+
+
+def _ocr_zeros(text: str) -> str:
+    words = _OCR_ZERO_WORD.findall(text)
+    if len(words) < 3:  # a fax read by OCR does it throughout; one such word is a code
+        return text
+    return _OCR_ZERO_WORD.sub(lambda m: m.group(0).replace("0", "o"), text)
 
 
 def written(text: str) -> str:
     """``text`` with spoken numbers, dictated punctuation, lakhs, decimal commas, apostrophe-less
     negations and accented Latin letters written as readers expect."""
-    text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", text))
+    text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", _ocr_zeros(text)))
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
-    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", _DECIMAL_COMMA.sub(r"\1.\2", text)))
+    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", decimal_points(text)))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

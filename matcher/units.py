@@ -611,3 +611,14 @@ def _aliases() -> dict[str, list[str]]:
                                                  for v in aliases.values()):
         raise UnitsDataError(f"{name}: 'aliases' must map analyte ids to lists of names")
     return aliases
+
+
+# a decimal comma before a unit: "Hb 7,1 mmol/l", "C3 0,61 g/l", "leukocytes 3,4 x10^9/l" (not "1,500/mm3")
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,2})(?=\s*(?:[x×]\s*10|(?:[x×]|times)\s*(?:the\s+)?(?:upper|uln|normal|"
+                            r"institutional|n\b)|uln\b|mmol|[µμu]mol|nmol|pmol|mg|[µμ]g|mcg|ng|pg|g\b|g/|kg|"
+                            r"ml\b|dl\b|l\b|/|%|iu\b|u\b|u/|mm\b|fl\b|meq|cells|giga|g/l))", re.I)
+
+
+def decimal_points(text: str) -> str:
+    """``text`` with its decimal commas before a unit written as points ("Hb 7,1 mmol/l"); the same length."""
+    return _DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text

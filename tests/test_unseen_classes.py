@@ -322,3 +322,96 @@ def test_a_stage_in_an_exception_is_the_excepted_cancers():
 def test_a_day_before_or_after_the_month_is_read(text):
     (f,) = facts(text, "radiotherapy")
     assert f.days_ago == (dt.date.today() - dt.date(2026, 11, 6)).days
+
+
+# -- third round: nursing as a service, OCR zeros, sums, job codes, relatives in other Englishes ------------
+@pytest.mark.parametrize("text", ["HOME HEALTH SKILLED NURSING VISIT NOTE\nPatient seen at home.",
+                                  "District nursing saw her on Monday.", "Nursing visit 2026-12-01: wound clean."])
+def test_nursing_as_a_service_is_not_breastfeeding(text):
+    assert read_text(text).breastfeeding is None
+
+
+def test_nursing_a_baby_is_still_breastfeeding():
+    assert read_text("She is still nursing her 4 month old.").breastfeeding is True
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("SELENA-SLEDAI 0n 12/01 = 18. Psych/neur0: n0 seizures, n0 psych0sis, m00d 0K.", "psychosis"),
+    ("Hx: c0mpleted pred taper. n0 seizures or str0ke. g00d veins.", "stroke"),
+])
+def test_a_faxed_texts_zeros_for_os_are_read_as_letters(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+def test_zeros_in_codes_and_numbers_stay():
+    from matcher.spoken import written
+    assert written("T2N0M0, 10mg, x10^9/L, HbA1c 7.0, no seizures") == "T2N0M0, 10mg, x10^9/L, HbA1c 7.0, no seizures"
+
+
+@pytest.mark.parametrize("text", ["SELENA-SLEDAI = arthritis 4 + myositis 4 + low complement 2 = 10.",
+                                  "SLEDAI: rash 2 + alopecia 2 + low C3 2 = 6"])
+def test_an_item_of_a_sum_is_not_the_score(text):
+    assert not [f for f in read_text(text).facts if f.kind == "measurement" and "sledai" in f.concept and f.value in (2.0, 4.0)]
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Veteran: Darnell R. Whitfield, 58 y/o male, DOB 1968-03-09 | Service: U.S. Army 1986-2008 (88M motor transport operator)", 58.0),
+    ("hi, asking for my dad. he's 68, COPD dx 2014 (symptoms since ~2012 so 14 yrs)", 68.0),
+])
+def test_a_job_code_or_a_duration_is_not_the_age(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text", ["45M with SLE", "33 yo F"])
+def test_age_and_sex_shorthand_still_reads(text):
+    assert read_age(text)[0] in (45.0, 33.0)
+
+
+@pytest.mark.parametrize("text, concept", [("Her koro had a stroke at 80.", "stroke"),
+                                           ("Nana had breast cancer.", "breast cancer")])
+def test_grandparents_in_other_englishes_are_relatives(text, concept):
+    assert all(f.family for f in facts(text, concept))
+
+
+# -- criteria: decimal commas, anticoagulated clotting tests, restated classes, shared qualifiers, indications ----
+@pytest.mark.parametrize("text, value", [("Amylase and lipase < 1,5 x the upper limit of normal", 1.5),
+                                         ("bilirubin <= 1,5 times ULN", 1.5), ("Creatinine < 1,5 mg/dl", 1.5)])
+def test_a_criterions_decimal_comma_is_read(text, value):
+    assert {c.value for c in parse_criterion(text, "inclusion") if c.kind == "measurement"} == {value}
+
+
+@pytest.mark.parametrize("patient", ["INR 2.4 on a stable warfarin dose for a DVT.", "On apixaban for AF; PTT 48 s (ULN 36), INR 1.9."])
+def test_a_clotting_test_out_of_range_on_an_anticoagulant_is_a_question(patient):
+    assert verdict("PT/PTT/INR ≤ 1.5 times ULN", "inclusion", patient) != "fail"
+
+
+def test_a_clotting_test_out_of_range_without_one_still_fails():
+    assert verdict("PT/PTT/INR ≤ 1.5 times ULN", "inclusion", "INR 2.4, cirrhosis, no blood thinners.") == "fail"
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("Known history of human immunodeficiency virus (HIV) infection", ["hiv infection"]),  # NCT00490685 exc
+    ("hepatitis B virus (HBV) infection", ["hepatitis b"]),
+    ("HIV infection or any other active infection", ["hiv infection", "infection"]),
+])
+def test_a_class_word_after_a_bracketed_abbreviation_restates_the_illness(text, concepts):
+    assert [c.concept for c in parse_criterion(text, "exclusion")] == concepts
+
+
+def test_a_qualifier_said_once_reaches_an_other_item():
+    quals = {c.concept: c.qualifiers for c in parse_criterion("No concurrent radiotherapy, chemotherapy, or other immunotherapy", "inclusion")}
+    assert "concurrent" in quals["immunotherapy"]  # NCT00496860 inc
+
+
+@pytest.mark.parametrize("criterion", [
+    "Patients with bowel obstruction, or other emergency indications for surgery, will not be eligible.",  # NCT00494611 exc
+    "Patients with a need for surgery during the study",
+])
+def test_an_indication_for_surgery_is_not_surgery_had(criterion):
+    assert verdict(criterion, "exclusion", "Right hemicolectomy planned 2026-12-15. Appendectomy 1990.") != "fail"
+
+
+@pytest.mark.parametrize("text", ["SELENA-SLEDAI on 12/01 = 18", "SLEDAI-2K scored on 11/28: 10"])
+def test_the_day_a_score_was_taken_is_not_the_score(text):
+    assert not [f for f in read_text(text).facts if f.kind == "measurement" and f.value in (12.0, 11.0)]

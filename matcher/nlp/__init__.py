@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 
 from ..models import Constraint, Criterion
+from ..units import decimal_points
 from . import constraints as _constraints  # noqa: F401  (registers factories)
 from . import context as _context  # noqa: F401
 from . import lexicon as _lexicon  # noqa: F401
@@ -87,7 +88,8 @@ MAX_CRITERION_CHARS = 20_000
 def _docs(texts: Iterable[str], sections: Iterable[str]):
     nlp = get_pipeline("criteria")
     for text, section in zip(texts, sections):
-        doc = nlp.make_doc((text or "")[:MAX_CRITERION_CHARS])
+        # "Amylase and lipase < 1,5 x the upper limit of normal": a decimal comma, read as a point
+        doc = nlp.make_doc(decimal_points((text or "")[:MAX_CRITERION_CHARS]))
         doc.user_data["section"] = section
         yield doc
 

@@ -61,7 +61,8 @@ _QUALIFIER_RE = re.compile(r"\b(" + "|".join(re.escape(q) for q in sorted(QUALIF
 # a verb in the past or perfect before a name: the criterion counts past use or events
 _PAST_VERB = re.compile(r"\b(?:received|had|taken|took|undergone|underwent|used|exposure\s+to|exposed\s+to|ever)\b", re.I)
 _PAST_QUALIFIER_WORDS = {"prior", "previous", "history", "past", "current", "concurrent", "concomitant", "active", "ongoing"}
-_PLANNED_RE = re.compile(r"\b(plan(?:s|ned|ning)?|scheduled|intend(?:s|ed)?|expect(?:s|ed)?)\b", re.I)
+# ("emergency indications for surgery", "need for dialysis": a treatment to come, not one had)
+_PLANNED_RE = re.compile(r"\b(plan(?:s|ned|ning)?|scheduled|intend(?:s|ed)?|expect(?:s|ed)?|indications?\s+for|need\s+for)\b", re.I)
 _DISEASE_WORD = re.compile(r"\b(disease|diseases|lesions?|illness(?:es)?|dysfunction|disorders?|insufficiency|failure|impairment|involvement|abnormalit(?:y|ies)|conditions?)\b", re.I)
 # "Patients over 18 years": a person word, then a bound in years, and no duration words
 _PERSON_AGE = re.compile(
@@ -81,7 +82,8 @@ DISTRIBUTIVE = {"current", "concurrent", "concomitant", "active", "prior", "prev
 LOWER_IS_BETTER = {"ecog performance status", "who performance status", "nyha class"}
 # between two items of one list: a connector, a bracket opening examples of the item before, or closing them
 _LIST_GAP = re.compile(r"\s*[)\]]?\s*(?:(?:,|or|and|and/or|/)\s*(?:or\s+)?)?(?:[(\[]\s*)?"
-                       r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance)\s*[,:]?\s*)?", re.I)
+                       r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance)\s*[,:]?\s*)?"
+                       r"(?:(?:any\s+)?other\s+)?", re.I)  # ("No concurrent radiotherapy, chemotherapy, or other immunotherapy")
 GENERIC_HEADS = {"infection", "disease", "disorder", "malignancy", "cancer", "tumor"}
 _SUBCLAUSE = re.compile(r"\b(?:or|and)\s+(?:who|subjects|patients|participants|those|individuals|persons)\b", re.I)
 JUDGEMENT_IDS = {"investigator judgement", "contraindication to study treatment"}
@@ -335,7 +337,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         r.absolute.update(_permissions(r.clause_text(clause), clause.constraints, permitted))
         _attach_windows(doc, clause, r.windows)
         r.constraints.extend(clause.constraints)
-    constraints = _not_required(doc, _either_status(doc, _apply_scopes(doc, r.constraints)))
+    constraints = _restated_class(doc, _not_required(doc, _either_status(doc, _apply_scopes(doc, r.constraints))))
     # "History of malignancy. Basal cell carcinoma ... are not excluded": what is allowed is an exception
     for c in constraints:
         if c.kind == "condition":
@@ -390,6 +392,17 @@ def _either_status(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
 # "Recovered from any prior endocrine therapy", "recovered from all toxic effects of prior chemotherapy":
 # a condition for those who had it, not a requirement to have had it
 _RECOVERED_FROM = re.compile(r"\brecover(?:ed|y)\s+from\b|\bresolution\s+of\b[^.;]{0,40}?\b(?:toxicit|side\s+effects|adverse)", re.I)
+
+
+def _restated_class(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """ "human immunodeficiency virus (HIV) infection": the class word after a named illness and its
+    abbreviation in brackets restates it; it is not a second, broader constraint ("any infection")."""
+    text = doc_text(doc)
+    named = [c for c in constraints if c.kind == "condition"]
+    restated = {id(c) for c in named for d in named
+                if d is not c and d.end <= c.start and re.fullmatch(r"\s*\([^()]{1,20}\)\s*", text[d.end : c.start])
+                and c.concept != d.concept and condition_covers(c.concept, d.concept)}
+    return [c for c in constraints if id(c) not in restated] if restated else constraints
 
 
 _EXCEPT_WORD = re.compile(r"\b(?:except|excepting|other\s+than|with\s+the\s+exception\s+of|apart\s+from)\b", re.I)
