@@ -409,9 +409,34 @@ def test_a_qualifier_said_once_reaches_an_other_item():
     "Patients with a need for surgery during the study",
 ])
 def test_an_indication_for_surgery_is_not_surgery_had(criterion):
-    assert verdict(criterion, "exclusion", "Right hemicolectomy planned 2026-12-15. Appendectomy 1990.") != "fail"
+    patient = "Colorectal surgery pre-operative clinic - 2026-12-03. 71-year-old woman with colon cancer; right hemicolectomy booked."
+    assert verdict(criterion, "exclusion", patient) != "fail"
 
 
 @pytest.mark.parametrize("text", ["SELENA-SLEDAI on 12/01 = 18", "SLEDAI-2K scored on 11/28: 10"])
 def test_the_day_a_score_was_taken_is_not_the_score(text):
     assert not [f for f in read_text(text).facts if f.kind == "measurement" and f.value in (12.0, 11.0)]
+
+
+# -- fourth round -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["I am 59 and past menopause, so pregnancy is not an issue.",
+                                  "Pregnancy is not possible (hysterectomy 2015)."])
+def test_pregnancy_said_not_to_be_an_issue_is_not_a_pregnancy(text):
+    assert read_text(text).pregnant is not True
+
+
+def test_a_pregnancy_stays_beside_another_thing_not_an_issue():
+    assert read_text("She is pregnant; nausea is not an issue.").pregnant is True
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("I'm 57 and was just diagnosed with ovarian cancer, stage IIIC. I had stage I papillary thyroid cancer in 2023, "
+     "removed, and I'm in complete remission.", "IIIC"),
+    ("History of stage I breast cancer in 2010.\nNow: stage IV NSCLC, diagnosed 11/2026.", "IV"),
+])
+def test_the_stage_of_a_cancer_gone_by_is_not_the_stage_now(text, stage):
+    assert read_text(text).stage == stage
+
+
+def test_a_past_stage_is_kept_when_it_is_the_only_one():
+    assert read_text("History of stage II breast cancer in 2010.").stage == "II"

@@ -197,11 +197,22 @@ def _other_disease_stage(text: str, start: int, end: int) -> bool:
     return bool(_OTHER_BEFORE.search(text[max(0, start - 40) : start]) or _OTHER_AFTER.search(text[end : end + 40]))
 
 
+# a sentence about a cancer gone by: "I had stage I papillary thyroid cancer in 2023, removed, and I'm in remission"
+_PAST_CANCER = re.compile(r"\b(?:had|history\s+of|h/o|prior|previous|previously|remote|remission|cured|survivor)\b", re.I)
+
+
 def read_stage(text: str) -> str | None:
-    """The last stage written ("stage IIIB", "stage 4"), normalized ("IIIB", "IV")."""
-    found = [stage_of(m.group(1), m.group(2) or "") for m in _STAGE.finditer(text)
-             if not _other_disease_stage(text, m.start(), m.end())]
-    return found[-1] if found else None
+    """The last stage written ("stage IIIB", "stage 4"), normalized ("IIIB", "IV"); a stage said of a
+    cancer gone by counts only when no other is given."""
+    found = []
+    for m in _STAGE.finditer(text):
+        if _other_disease_stage(text, m.start(), m.end()):
+            continue
+        opens = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        closes = min([i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0] or [len(text)])
+        found.append((stage_of(m.group(1), m.group(2) or ""), bool(_PAST_CANCER.search(text, opens, closes))))
+    current = [stage for stage, past in found if not past]
+    return (current or [stage for stage, _ in found] or [None])[-1]
 
 
 def read_tnm(text: str) -> dict[str, str] | None:
