@@ -317,7 +317,7 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         if c.polarity == "forbid":
             return Verdict(PASS, f"You did not give your {name}; we assume it is not {bound_words(c)}.", assumed=True)
         return Verdict(UNKNOWN, f"We don't know your {name}; it must be {bound_words(c)}.", question)
-    fact = facts[-1]
+    fact = ([f for f in facts if not f.historical] or facts)[-1]  # the latest value, not a peak gone by
     if c.relative_to:
         if fact.relative_to == c.relative_to:
             value, scale, shown = fact.value, 1.0, f"{fact.value:g} times the {'upper' if c.relative_to == 'ULN' else 'lower'} limit of normal"

@@ -119,7 +119,9 @@ def _measurements(doc: Doc) -> list[Fact]:
         if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):
             continue  # implausible: a misread number or unit
         used.add(id(q))
-        facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
+        # "peak serum creatinine 2.6 mg/dL on 8 September during the AKI": a value gone by, not the latest
+        peak = bool(_PEAK_BEFORE.search(doc_text(doc), max(0, lab.start_char - 25), lab.start_char))
+        facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu, historical=peak,
                           negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
     return facts
 
@@ -920,6 +922,7 @@ def _provider(doc: Doc, ent: Span) -> bool:
                 or _PROVIDER_AFTER.match(text, ent.end_char))
 
 
+_PEAK_BEFORE = re.compile(r"\b(?:peak|peaked|maximum|max|highest|worst|nadir|lowest|previous|prior|baseline)\b[^.;,\n]{0,12}$", re.I)
 _DATED_ON = re.compile(r"\b(?:on|dated|from|of)\s+$", re.I)
 _SHORT_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b(?!\s*(?:mg|mmhg|mm|cells|copies|iu|u/))", re.I)
 _ADDEND = re.compile(r"[ \t]*\+[ \t]*(?:[a-z]|\d+[ \t]*\+)", re.I)

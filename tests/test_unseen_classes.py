@@ -440,3 +440,34 @@ def test_the_stage_of_a_cancer_gone_by_is_not_the_stage_now(text, stage):
 
 def test_a_past_stage_is_kept_when_it_is_the_only_one():
     assert read_text("History of stage II breast cancer in 2010.").stage == "II"
+
+
+# -- fifth round ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("patient", [
+    "Biochemistry (1 Dec): creatinine 1.4 mg/dL (124 umol/L); peak serum creatinine 2.6 mg/dL on 8 September during the AKI.",
+    "Creatinine now 1.1 mg/dL; highest creatinine 3.0 mg/dL in 2025.",
+])
+def test_a_peak_value_gone_by_is_not_the_latest(patient):
+    criterion = "Renal disease: serum creatinine > 2.5 mg/dL within 8 weeks prior to leukapheresis"
+    assert verdict(criterion, "exclusion", patient) == "pass"
+
+
+def test_the_latest_value_still_fails():
+    criterion = "Renal disease: serum creatinine > 2.5 mg/dL within 8 weeks prior to leukapheresis"
+    assert verdict(criterion, "exclusion", "creatinine 2.7 mg/dL on 1 Dec") == "fail"
+
+
+@pytest.mark.parametrize("text, concept", [("Wala siyang ibang cannula or drain.", "indwelling cannula"),
+                                           ("Walang lagnat, walang seizures.", "epilepsy")])
+def test_tagalog_denials_deny(text, concept):
+    assert all(f.negated for f in facts(text, concept)) and facts(text, concept)
+
+
+@pytest.mark.parametrize("text", ["My older sister had CAR-T cells for lymphoma in 2023 and is doing well.",
+                                  "My mother had chemo for breast cancer. I have lupus."])
+def test_the_illness_a_relatives_treatment_was_for_is_theirs(text):
+    assert all(f.family for f in read_text(text).facts if f.concept in ("lymphoma", "breast cancer"))
+
+
+def test_the_patients_own_treatment_for_an_illness_stays_theirs():
+    assert not any(f.family for f in facts("My sister drove me; I had chemotherapy for lymphoma.", "lymphoma"))

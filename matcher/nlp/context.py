@@ -160,6 +160,22 @@ def _shared_subject(doc: Doc, stop: int, clause_ids: list[int]) -> int:
     return stop
 
 
+_FOR_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s+for\s+(?:(?:her|his|their|the|a|an)\s+)?$", re.I)
+
+
+def _treated_for(doc: Doc, ents: list[Span], start: int, stop: int, clause_ids: list[int]) -> int:
+    """A relative's treatment in scope reaches the illness it was for: "My older sister had CAR-T cells
+    for lymphoma in 2023" (the lymphoma is hers too)."""
+    text = doc_text(doc)
+    for ent in ents:
+        if ent.label_ == "THERAPY" and start <= ent.start and ent.end <= stop:
+            nxt = next((e for e in ents if e.start >= ent.end and e.label_ == "CONDITION"), None)
+            if nxt is not None and clause_ids[nxt.start] == clause_ids[ent.start] \
+                    and _FOR_AFTER.fullmatch(text[ent.end_char : nxt.start_char]):
+                stop = max(stop, nxt.end)
+    return stop
+
+
 def _own_finding(doc: Doc, start: int, stop: int) -> int:
     """Where a negation's scope ends at a comma: the first comma after ``start`` whose item
     (to the next comma or ';') carries a date, a value or a verb of its own, so it states a
@@ -574,6 +590,7 @@ class ContextComponent:
                     stop = end + rule.max_scope
                 if rule.category == "FAMILY" and stop < len(doc) and stop not in terminators:
                     stop = _shared_subject(doc, stop, clauses)  # "My mother had breast cancer and was treated with tamoxifen"
+                    stop = _treated_for(doc, ents, end, stop, clauses)  # "My sister had CAR-T cells for lymphoma"
                 for ent in ents:
                     # what follows the cue, or lies within its words ("on the transplant waiting list")
                     within = start <= ent.start and ent.end <= end
