@@ -937,7 +937,7 @@ def _credential(doc: Doc, ent: Span) -> bool:
     line = text.rfind("\n", 0, ent.start_char) + 1
     before = text[max(line, ent.start_char - 60) : ent.start_char]
     return bool(_NAME_BEFORE.search(before) and _CREDENTIAL_END.match(text, ent.end_char)
-                and not _PATIENT_FIELD.search(text, line, ent.start_char))
+                and not _PATIENT_FIELD.search(text, max(line, ent.start_char - 200), ent.start_char))
 
 
 def _read_text_keeping_fields(text: str, patient: Patient) -> None:

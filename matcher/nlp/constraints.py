@@ -389,11 +389,6 @@ def _either_status(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     return [c for c in constraints if id(c) not in dropped]
 
 
-# "Recovered from any prior endocrine therapy", "recovered from all toxic effects of prior chemotherapy":
-# a condition for those who had it, not a requirement to have had it
-_RECOVERED_FROM = re.compile(r"\brecover(?:ed|y)\s+from\b|\bresolution\s+of\b[^.;]{0,40}?\b(?:toxicit|side\s+effects|adverse)", re.I)
-
-
 def _restated_class(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     """ "human immunodeficiency virus (HIV) infection": the class word after a named illness and its
     abbreviation in brackets restates it; it is not a second, broader constraint ("any infection")."""
@@ -406,6 +401,10 @@ def _restated_class(doc: Doc, constraints: list[Constraint]) -> list[Constraint]
 
 
 _EXCEPT_WORD = re.compile(r"\b(?:except|excepting|other\s+than|with\s+the\s+exception\s+of|apart\s+from)\b", re.I)
+# "Recovered from any prior endocrine therapy", "recovered from all toxic effects of prior chemotherapy":
+# a condition for those who had it, not a requirement to have had it
+_RECOVERED_FROM = re.compile(r"\brecover(?:ed|y)\s+from\b|\bresolution\s+of\b[^.;]{0,40}?\b(?:toxicit|side\s+effects|adverse)", re.I)
+_SENTENCE_END = re.compile(r"[.;]\s|$")
 
 
 def _not_required(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
@@ -413,19 +412,18 @@ def _not_required(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     prior malignancy ... except ... adequately treated stage I or II cancer"), which is the excepted
     cancer's, not the one the trial studies."""
     text = doc_text(doc)
-    spans = []
+
+    def after(pattern: re.Pattern, reach: int) -> list[tuple[int, int]]:
+        return [(m.end(), min(_SENTENCE_END.search(text, m.end()).start(), m.end() + reach)) for m in pattern.finditer(text)]
+
+    def inside(c: Constraint, spans: list[tuple[int, int]]) -> bool:
+        return any(a <= c.start < b for a, b in spans)
+
     if any(c.kind == "stage" for c in constraints):
-        for m in _EXCEPT_WORD.finditer(text):
-            end = re.compile(r"[.;]\s|$").search(text, m.end())
-            spans.append((m.end(), end.start() if end else len(text), "stage"))
-        constraints = [c for c in constraints if not (c.kind == "stage" and any(a <= c.start < b for a, b, _ in spans))]
-        spans = []
-    for m in _RECOVERED_FROM.finditer(text):
-        end = re.compile(r"[.;]\s|$").search(text, m.end())
-        spans.append((m.end(), min(end.start() if end else len(text), m.end() + 100), "therapy"))
-    if not spans:
-        return constraints
-    return [c for c in constraints if not (c.kind == "therapy" and any(a <= c.start < b for a, b, _ in spans))]
+        excepted = after(_EXCEPT_WORD, len(text))
+        constraints = [c for c in constraints if not (c.kind == "stage" and inside(c, excepted))]
+    recovered = after(_RECOVERED_FROM, 100)
+    return [c for c in constraints if not (c.kind == "therapy" and inside(c, recovered))] if recovered else constraints
 
 
 def _carved_out(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
