@@ -636,7 +636,7 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                                 "yours.", f"Was your {pretty(f.concept)} given as {pretty(c.concept)} for cancer?")
     positive = [f for f in positive if f not in dual] or positive
     if positive:
-        f = min(positive, key=lambda f: last if (last := _last_taken(f)) is not None else 1e9)
+        f = min(positive, key=lambda f: 1e9 if _last_taken(f) is None else _last_taken(f))
         what = _describe_fact(f, c.concept)
         if c.window:
             last = _last_taken(f)

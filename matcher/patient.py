@@ -633,15 +633,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
         if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
-        if ent.label_ == "CONDITION" and ent.text.isupper() and _ROLE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char) \
-                and _NAME_AFTER.match(doc_text(doc), ent.end_char):
-            continue  # "completed by CRC L. Zhang": a research coordinator, not colorectal cancer
-        if ent.label_ == "CONDITION" and ent.text.isupper() and _credential(doc, ent):
-            continue  # "Caller: J. Mensah, CRC": the caller's credential
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _persons_role(doc, ent):
+            continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
             continue  # "PSC 833", "CAI-2011": an investigational drug's code, not primary sclerosing cholangitis
-        if ent.text == "PCP" and _provider(doc, ent):
-            continue  # "my PCP", "2016 | PCP | ...", "PCP note": the primary care physician, not pneumocystis pneumonia
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
@@ -915,13 +910,6 @@ _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|ap
                              r"told|referred|ordered|started|prescribed|checked|follow[- ]up)\b)", re.I)
 
 
-def _provider(doc: Doc, ent: Span) -> bool:
-    """"PCP" written as the patient's primary care physician: a person, a visit or a source of records."""
-    text = doc_text(doc)
-    return bool(_PROVIDER_BEFORE.search(text[max(0, ent.start_char - 12) : ent.start_char])
-                or _PROVIDER_AFTER.match(text, ent.end_char))
-
-
 _PEAK_BEFORE = re.compile(r"\b(?:peak|peaked|maximum|max|highest|worst|nadir|lowest|previous|prior|baseline)\b[^.;,\n]{0,12}$", re.I)
 _DATED_ON = re.compile(r"\b(?:on|dated|from|of)\s+$", re.I)
 _SHORT_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b(?!\s*(?:mg|mmhg|mm|cells|copies|iu|u/))", re.I)
@@ -931,12 +919,19 @@ _LIMIT_AFTER = re.compile(r"\s*(?:ULN\s+|upper\s+limit\s+of\s+normal\s+)?(?:limi
                           r"rule|cap|ceiling|target)s?\b", re.I)
 
 
-def _credential(doc: Doc, ent: Span) -> bool:
-    """An abbreviation written as a credential after someone's name, other than the patient's."""
+def _persons_role(doc: Doc, ent: Span) -> bool:
+    """An abbreviation naming someone's role: before their name ("completed by CRC L. Zhang"), as a
+    credential after a name other than the patient's ("Caller: J. Mensah, CRC |"), or "PCP" as the
+    patient's primary care physician ("my PCP", "2016 | PCP | ...", "PCP note")."""
     text = doc_text(doc)
+    if _ROLE_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char) and _NAME_AFTER.match(text, ent.end_char):
+        return True
+    if ent.text == "PCP" and (_PROVIDER_BEFORE.search(text[max(0, ent.start_char - 12) : ent.start_char])
+                              or _PROVIDER_AFTER.match(text, ent.end_char)):
+        return True
     line = text.rfind("\n", 0, ent.start_char) + 1
-    before = text[max(line, ent.start_char - 60) : ent.start_char]
-    return bool(_NAME_BEFORE.search(before) and _CREDENTIAL_END.match(text, ent.end_char)
+    return bool(_NAME_BEFORE.search(text[max(line, ent.start_char - 60) : ent.start_char])
+                and _CREDENTIAL_END.match(text, ent.end_char)
                 and not _PATIENT_FIELD.search(text, max(line, ent.start_char - 200), ent.start_char))
 
 
