@@ -22,6 +22,9 @@ _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|d
 _NOT_RELATIVE = r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )"  # (whole words: "this 71-year-old lady" is the patient)
 # "breastfeeding her 5-month-old": the child of the person described, not that person
 _NOT_THIRDS = r"(?<!\bher )(?<!\bhis )(?<!\btheir )"
+# words that may stand between "my" and a relation: "my little sister Mel (29)", "her little boy Finn"
+_KIN_ADJ = (r"(?:(?:little|baby|big|older|younger|eldest|oldest|youngest|elder|twin|only|first|second|third|"
+            r"step|teenage|adult|grown|dear|beloved)\s+){0,2}")
 _NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|grandchild|brother|sister|niece|nephew)\b)"
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
@@ -44,7 +47,10 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # ("my wife Anna is 33": a name may follow the noun)
     (re.compile(r"\b" + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
                 + _UNITS_AFTER, re.I), 1.0),
-    (re.compile(r"(?:\b(?:my|our|a|the)\s+|^)" + _PERSON + r"\s*[,(]\s*(\d{1,3})\s*[,)]", re.I), 1.0),
+    (re.compile(r"(?:\b(?:my|our|a|the)\s+|^)" + _KIN_ADJ + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?\s*[,(]\s*(\d{1,3})\s*[,)]", re.I), 1.0),
+    # a referral's header: "Mrs. Nasrin Akter, 27 years, female", "27 years / F"; "female, 27 years"
+    (re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y)\.?(?:\s+old)?\s*[,/]\s*(?:female|male|woman|man|lady|gentleman|[FM])\b", re.I), 1.0),
+    (re.compile(r"\b(?:female|male|woman|man|lady|gentleman)\s*[,/]\s*(\d{1,3})\s*(?:years?|yrs?|y)\b", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
@@ -79,7 +85,7 @@ def _digits(text: str) -> str:
 # ("DOB 02/06/1991", "born 14-07-1981", "DOB: 1964.05.19": a date in numbers, its year)
 _BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+|on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
-_RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
+_RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)

@@ -26,6 +26,7 @@ from .models import Fact, Patient
 from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .spoken import written
+from .later_steps import later_step
 from .timing import TimingError, clause_of, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
@@ -458,6 +459,18 @@ _NAME_BEFORE = re.compile(r"(?:\b[A-Z]\.|\b[A-Z][a-z]+)\s*(?:[A-Z]\.\s*)?[A-Z][a
 _CREDENTIAL_END = re.compile(r"[ \t]*(?:[,|)\n;]|$)")
 _PATIENT_FIELD = re.compile(r"\b(?:patient|participant|pt|claimant|subject|re|name)\s*:", re.I)
 _NAME_AFTER = re.compile(r"\s+(?:Dr\.?\s+)?[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+")
+# a treatment named as what something comes before: "a dental check before the CAR-T infusion",
+# "baseline status before CD19/BCMA CAR-T" (the gap holds only determiners, plans and "CD19/"-like prefixes:
+# "before she had chemo" says she had it)
+_AHEAD_OF = re.compile(r"\b(?:before|prior\s+to|ahead\s+of|in\s+preparation\s+for|in\s+advance\s+of|pending)\s+"
+                       r"(?:(?:the|a|an|his|her|my|their|your|our|any|starting|receiving|getting|planned|proposed|"
+                       r"upcoming|next|possible|potential)\s+|[A-Za-z0-9-]+/){0,3}$", re.I)
+# ... in a clause that speaks of what is still to come or of a baseline taken for it
+_STILL_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|need|needs|needed|required|requires|must|should|"
+                            r"plan|plans|planned|planning|scheduled|baseline|screening|pre-?treatment|clearance|"
+                            r"work-?up|evaluation|assessment|eligibility|consent|to\s+be)\b", re.I)
+_AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:the|our|my|your|his|her)\s+surgery\b(?!\s+of\b)"
+                              r"|\bin\s+surgery\s+(?:today|this\s+(?:morning|afternoon)|yesterday))", re.I)
 _SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
                               r"centre|center|nurses?|coordinators?|team)\b", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
@@ -496,10 +509,13 @@ _RESULT_GIVEN = re.compile(r"[\s:=-]*(?:was\s+|is\s+|were\s+)?(?:normal|fine|ok|
                            r"negative|neg|positive|pos|high|low|raised|elevated|abnormal)\b\s*[,;]", re.I)
 _PRE_BEFORE = re.compile(r"\bpre[\s-]?$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
-_FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)", re.I)  # ("Diabetes? No")
+# ("Diabetes? No", "Prior CD19/BCMA-directed therapy — none found", "Prior CAR-T - none")
+_FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)"
+                              r"|(?:[ \t]*[—–]|[ \t]+-)(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
+                              r"(?:[.;,)\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"[:=?]\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"(?:[:=?]|[ \t]*[—–]|[ \t]+-)\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
@@ -609,6 +625,17 @@ def _on_relatives_line(doc: Doc, ent: Span) -> bool:
     return bool(_EXTENDED_RELATIVE.search(m.group(0)) or _FAMILY_HEADING.search(text, 0, start))
 
 
+def _ahead_of(doc: Doc, ent: Span) -> bool:
+    """A treatment named as what a test or a step comes before, in a clause about what is still to come
+    ("needs dental clearance before CAR-T", "baseline echo prior to the planned rituximab"), or a later
+    step of a study itself ("before the CAR-T infusion"): not one the patient has had."""
+    text = doc_text(doc)
+    if not _AHEAD_OF.search(text, max(0, ent.start_char - 80), ent.start_char):
+        return False
+    start, end = clause_of(doc, ent)
+    return bool(_STILL_TO_COME.search(text, start, end) or later_step(text[ent.start_char : min(end, ent.end_char + 20)]))
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -637,6 +664,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
             continue  # "PSC 833", "CAI-2011": an investigational drug's code, not primary sclerosing cholangitis
+        if ent.label_ == "THERAPY" and ent.text.lower() == "surgery" and _AT_THE_PRACTICE.search(doc_text(doc), max(0, ent.start_char - 20), ent.end_char + 20):
+            continue  # "UPT neg in surgery today", "seen at the surgery": a family doctor's practice (UK, Ireland), not an operation
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
@@ -663,6 +692,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 # "MRI 3 wks ago: ... radiation necrosis": the harm a past treatment left, not when it was given
                 days, current = None, False
                 flags["historical"] = flags["historical"] or not flags["negated"]
+            if (days is None or (current and days == 0.0)) and not flags["negated"] and _ahead_of(doc, ent):
+                flags["hypothetical"], days, current = True, None, False  # "a dental check before the CAR-T infusion": still to come
             continues = not flags["negated"] and goes_on(doc, ent)
             if continues and days is None:  # "can't stop the CellCept": taken now
                 days, current = 0.0, True

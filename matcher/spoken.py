@@ -18,7 +18,7 @@ import unicodedata
 
 from text_to_num import alpha2digit
 
-from .units import decimal_points
+from .units import bare_decimal_points
 
 # said punctuation, taken as such only in a text that says it often (a dictation):
 # elsewhere "period" is a menstrual period and "colon" an organ
@@ -79,7 +79,7 @@ def written(text: str) -> str:
     negations and accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", _ocr_zeros(text)))
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
-    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", decimal_points(text)))
+    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", bare_decimal_points(text)))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

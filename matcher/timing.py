@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from .errors import MatcherError
 from .later_steps import later_step
 from .models import Fact
+from .vocabulary import therapy_covers
 from .nlp.tokenizer import doc_text
 
 
@@ -39,7 +40,7 @@ _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mc
                           r"(?:(?:nasal\s+|eye\s+)?(?:spray|sprays|inhaler|puffs?|tablets?|tabs?|pills?|capsules?|drops|injections?|shots?)\s+)?"
                           r"(?:(?:po|orally|by mouth|iv|sc)\s+)?"
                           r"(?:daily|every day|each day|twice (?:a )?day|twice daily|once (?:a )?day|once daily|a day|per day|"
-                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid|weekly|every (?:other )?week|"
+                          r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid|bd|tds|qds|od|nocte|mane|weekly|every (?:other )?week|"
                           r"(?:\d+|one|two|three|four|five|six) times (?:a|per|every|each) (?:day|week|month))\b", re.I)
 # "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
 _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s+(?:has|have|'s|'ve|is|am|are)\s+(?:been\s+)?"
@@ -47,7 +48,7 @@ _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s
 # "zidovudine 300 mg bid since 04/2026", "AZT since April": a drug taken from then on (a therapy only:
 # "seizure-free since 2015" is not a seizure going on)
 _SINCE_AFTER = re.compile(r"[\s,(]*(?:(?:\d[\d.,/]*|mg|mcg|µg|g|ml|units?|iu|daily|bid|tid|qid|qd|weekly|po|iv|sc|once|twice|"
-                          r"a|per|day|week|month)\s+){0,5}since\b", re.I)
+                          r"a|per|day|week|month|in|situ|place|placed|inserted|fitted|implanted)\s+){0,5}since\b", re.I)
 _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
     r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
@@ -102,7 +103,8 @@ _ENDED = re.compile(r"\b(?:stopped|stopping|discontinued|completed|finished|last
                     r"progressed|ended|quit|held|until|then|tapered\s+off|came\s+off|off)\b", re.I)
 _STOP_WORDS_RE = re.compile(
     r"\b(stopped|discontinued|ago|previously|prior|progressed|progression|failed|relapsed|completed|finished|"
-    r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got)\b", re.I)
+    r"refractory|after|last dose|was on|were on|had been|used to|had|took|received|underwent|got|"
+    r"(?:tapered|weaned|came|went|taken)\s+off|ceased)\b", re.I)
 
 
 _DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
@@ -111,6 +113,10 @@ _DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|
 # dates written in numbers: "2026-11-20", "2025.05.19", "22/11/2026", "11/22/2026", "06/2019"
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})(?:[-/.](\d{1,2}))?\b(?![-/.]\d)")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)\b")
+# a two-digit year, with slashes only ("MMF stopped 21/11/26", "03/12/26"): a UK or Irish practice's dates
+_SHORT_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})/(\d{2})(?![\d/])")
+# a range of years whose end is written short ("belimumab 2023-24", "MMF 2021-26"): over by its end
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*(\d\d)\b(?![-/.]\d)")
 _MONTH_YEAR = re.compile(r"(?<![\d/.-])(\d{1,2})[-/.]((?:19|20)\d\d)\b(?![-/.]\d)")
 
 
@@ -118,7 +124,7 @@ def day_first(text: str) -> bool | None:
     """Whether a text writes its numeric dates day first ("22/11/2026"), month first ("11/22/2026"),
     or cannot tell (None): told by any date whose first or second number is past 12."""
     first = second = False
-    for m in _NUMERIC_DATE.finditer(text):
+    for m in [*_NUMERIC_DATE.finditer(text), *_SHORT_DATE.finditer(text)]:
         a, b = int(m.group(1)), int(m.group(2))
         first, second = first or (a > 12 >= b), second or (b > 12 >= a)
     return None if first == second else first
@@ -133,8 +139,8 @@ def _numeric_dates(clause: str, today: dt.date, first: bool | None) -> list[tupl
             out.append((m.start(), m.end(), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 15))))
         except ValueError:
             continue
-    for m in _NUMERIC_DATE.finditer(clause):
-        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    for m in [*_NUMERIC_DATE.finditer(clause), *_SHORT_DATE.finditer(clause)]:
+        a, b, year = int(m.group(1)), int(m.group(2)), _full_year(m.group(3), today)
         readings = []
         for day, month in ((a, b), (b, a)):
             try:
@@ -151,7 +157,19 @@ def _numeric_dates(clause: str, today: dt.date, first: bool | None) -> list[tupl
     for m in _MONTH_YEAR.finditer(clause):
         if 1 <= int(m.group(1)) <= 12 and not any(s <= m.start() < e for s, e, _ in out):
             out.append((m.start(), m.end(), dt.date(int(m.group(2)), int(m.group(1)), 15)))
+    for m in _YEAR_RANGE.finditer(clause):
+        first_year, end = int(m.group(1)), int(m.group(2))
+        if end > 12 and end > first_year % 100:  # ("2021-11" is November 2021)
+            out.append((m.start(2), m.end(2), dt.date(first_year // 100 * 100 + end, 7, 1)))
     return out
+
+
+def _full_year(year: str, today: dt.date) -> int:
+    """A year written in two digits or four: "26" is 2026, "92" 1992 (a year to come is the last century's)."""
+    if len(year) == 4:
+        return int(year)
+    full = today.year // 100 * 100 + int(year)
+    return full if full <= today.year + 1 else full - 100
 
 
 def _date_days(clause: str, today: dt.date, first: bool | None = None) -> float | None:
@@ -212,8 +230,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     # within a clause, each mention owns the text up to its neighbours of the same kind
     starts, ends = _mentions(doc, ent.label_)
     before = bisect_right(ends, ent.start_char)  # mentions ending before this one starts
-    if before:
-        start = max(start, ends[before - 1])
+    if before and ends[before - 1] > start:
+        start = ends[before - 1]
+        # "Azathioprine stopped 16/11/2026, prednisolone 5 mg daily": what ends the last item is its own
+        comma = doc_text(doc).rfind(",", start, ent.start_char)
+        if comma >= 0:
+            start = comma + 1
     after = bisect_left(starts, ent.end_char)  # the first mention starting after this one ends
     if after < len(starts):
         end = min(end, starts[after])
@@ -306,6 +328,17 @@ def latest_timing(facts: list[Fact]) -> None:
         latest = last.get(f.concept)
         if f.kind == "therapy" and latest is not None and f is not latest and f.asserted:
             f.days_ago, f.current = latest.days_ago, latest.current
+    # "was started on haemodialysis in August 2025 ... Dialysis was stopped on 18/09/2025": a later mention
+    # under a broader name, ended at or after the start, ends it ("takes prednisone daily ... steroids
+    # stopped in 2019" does not: a use dated today is not ended by an end dated before it)
+    for i, f in enumerate(facts):
+        if f.kind != "therapy" or not f.asserted or not f.current or f.continues or f.days_ago is None:
+            continue
+        ended = next((g for g in facts[i + 1:] if g.kind == "therapy" and g.asserted and not g.current
+                      and g.days_ago is not None and g.days_ago <= f.days_ago and g.concept != f.concept
+                      and therapy_covers(g.concept, f.concept)), None)
+        if ended is not None:
+            f.days_ago, f.current = ended.days_ago, False
     # "Tacrolimus 2 mg bid ... to continue until the day before leukapheresis" speaks for every mention
     going_on = {f.concept for f in facts if f.kind == "therapy" and f.asserted and f.continues}
     for f in facts:

@@ -622,3 +622,14 @@ _DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,2})(?=\s*(?:[x×]\s*10|
 def decimal_points(text: str) -> str:
     """``text`` with its decimal commas before a unit written as points ("Hb 7,1 mmol/l"); the same length."""
     return _DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text
+
+
+# a comma with one or two digits after it, not in a list of numbers, is a decimal comma with or without a
+# unit: "hemoglobina 11,2, leucocitos 3.900" ("1,500" groups thousands; "1,2,3" lists)
+_BARE_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,2})(?!\d)(?!\s?,\s?\d)(?![.]\d)")
+
+
+def bare_decimal_points(text: str) -> str:
+    """``text`` with every decimal comma written as a point, unit or not (patient text: "Hb 11,2, WBC 3.900");
+    the same length."""
+    return _BARE_DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text

@@ -471,3 +471,190 @@ def test_the_illness_a_relatives_treatment_was_for_is_theirs(text):
 
 def test_the_patients_own_treatment_for_an_illness_stays_theirs():
     assert not any(f.family for f in facts("My sister drove me; I had chemotherapy for lymphoma.", "lymphoma"))
+
+
+# -- sixth round ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("He was started on prednisone 60 mg in March 2024 and tapered off by June 2024.", "prednisone"),
+    ("She was started on mycophenolate in 2022, weaned off in 2024.", "mycophenolate mofetil"),
+    ("Started on azathioprine 2021, came off it in 2023 because of nausea.", "azathioprine"),
+])
+def test_a_start_then_an_end_in_the_same_sentence_is_not_current(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.current and f.days_ago is not None and f.days_ago > 365
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("She was started on haemodialysis in August 2025. Dialysis was stopped on 18/09/2025 after her kidneys recovered.",
+     "hemodialysis"),
+    ("Started on prednisolone 40 mg in January 2025. All steroids were stopped in May 2025.", "prednisolone"),
+])
+def test_a_later_end_under_a_broader_name_ends_a_started_therapy(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.current and f.days_ago is not None and f.days_ago > 180
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Takes prednisone 5 mg daily. Steroids stopped in 2019 were restarted last year.", "prednisone"),
+    ("She was started on hydroxychloroquine in 2019.", "hydroxychloroquine"),
+])
+def test_a_therapy_still_taken_stays_current(text, concept):
+    (f,) = facts(text, concept)
+    assert f.current
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("We need a dental check before the CAR-T infusion.", "car-t cell therapy"),
+    ("Baseline neuropsychiatric status documented before CD19/BCMA CAR-T.", "bcma-targeted therapy"),
+    ("Dental clearance is required prior to the planned CAR-T.", "car-t cell therapy"),
+    ("Her vaccines should be updated before rituximab.", "rituximab"),
+])
+def test_a_treatment_something_comes_before_is_still_to_come(text, concept):
+    (f,) = facts(text, concept)
+    assert f.hypothetical and not f.current
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Echo was done before chemotherapy last year.", "chemotherapy"),
+    ("Prior to rituximab she had failed mycophenolate.", "rituximab"),
+    ("Before she had chemo, she was well.", "chemotherapy"),
+])
+def test_a_treatment_had_before_something_stays_had(text, concept):
+    (f,) = facts(text, concept)
+    assert f.asserted
+
+
+@pytest.mark.parametrize("text, concept, days", [
+    ("MMF 2021-26. MMF stopped 21/11/26 on your advice.", "mycophenolate mofetil", 12),
+    ("Azathioprine stopped 16/11/26, then nothing.", "azathioprine", 17),
+    ("Belimumab 2023-24 (no response).", "belimumab", 885),
+])
+def test_two_digit_years_and_year_ranges_date_the_end(text, concept, days):
+    today = dt.date.today()
+    found = facts(text, concept)
+    assert found and all(f.days_ago is not None for f in found)
+    if today == dt.date(2026, 12, 3):
+        assert all(f.days_ago == days for f in found)
+    else:
+        assert all(f.days_ago < 3 * 365 for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Azathioprine stopped 16/11/2026, prednisolone 5 mg daily.", "prednisolone"),
+    ("MMF was discontinued in 2024, tacrolimus 2 mg bd.", "tacrolimus"),
+    ("Rituximab x2 (last March 2025), hydroxychloroquine 200 mg BD.", "hydroxychloroquine"),
+])
+def test_an_end_said_of_the_item_before_does_not_end_the_next(text, concept):
+    (f,) = facts(text, concept)
+    assert f.current and not f.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV, hepatitis B/C and treponemal tests negative.", "hiv infection"),
+    ("HIV, hepatitis B, hepatitis C and treponemal tests negative.", "hepatitis b"),
+    ("Prior CD19/BCMA-directed therapy — none found in pharmacy or outside records.", "bcma-targeted therapy"),
+    ("Prior CAR-T - none.", "car-t cell therapy"),
+    ("Anti-CD19 antibody – no", "cd19-targeted therapy"),
+])
+def test_unknown_test_words_in_a_result_list_and_dashed_answers_deny(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+def test_a_dashed_value_that_is_not_an_answer_asserts():
+    (f,) = facts("Lupus nephritis - class IV", "lupus nephritis")
+    assert f.asserted
+
+
+@pytest.mark.parametrize("text, value", [
+    ("My examenes: hemoglobina 11,2, leucocitos 3.900, plaquetas 180.000.", 112.0),
+    ("Hb 11,2, WBC 3,900, platelets 180,000", 112.0),
+    ("Hb 7,1 g/dl", 71.0),
+])
+def test_a_decimal_comma_without_a_unit_is_a_decimal(text, value):
+    (f,) = facts(text, "hemoglobin")
+    assert f.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Re: Mrs. Nasrin Akter, 27 years, female, for screening. Her daughter is now 13 months old.", 27),
+    ("My little sister Mel (29) has lupus. Her little boy Finn just turned three.", 29),
+    ("45 years/F with SLE. Her son is 3 years old.", 45),
+])
+def test_an_age_in_a_header_or_beside_a_name_beats_a_childs(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", ["UPT neg in surgery today.", "Seen at the surgery on Monday for her bloods."])
+def test_a_family_doctors_surgery_is_a_place(text):
+    assert not facts(text, "surgery")
+
+
+def test_an_operation_stays_an_operation():
+    assert facts("Knee surgery in 2019; seen at the surgery today.", "surgery")
+
+
+@pytest.mark.parametrize("text, concept", [("Mirena in since 2023.", "intrauterine device"),
+                                           ("Pred 7.5mg OD, your reg said OK to continue.", "prednisolone")])
+def test_a_device_in_since_and_a_british_schedule_are_current(text, concept):
+    (f,) = facts(text, concept)
+    assert f.current
+
+
+@pytest.mark.parametrize("criterion", [
+    "Patients may have received prior chemotherapy",
+    "Patients may have had prior doxorubicin (up to a total doxorubicin dose of 450 mg/m2)",
+    "May have undergone an axillary dissection",
+])
+def test_may_have_had_permits_and_requires_nothing(criterion):
+    assert verdict(criterion, "inclusion", "He never had chemotherapy, doxorubicin or any surgery.") != "fail"
+
+
+def test_must_have_had_still_requires():
+    assert verdict("Patients must have received prior chemotherapy", "inclusion", "He never had chemo.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["I have lupus, and my daughter has epilepsy.", "I have lupus and my little sister has asthma."])
+def test_a_relative_opening_a_new_clause_does_not_reach_back(text):
+    (f,) = facts(text, "systemic lupus erythematosus")
+    assert not f.family
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Her mother has type 2 diabetes and is on haemodialysis.", "hemodialysis"),
+    ("His father had a stroke and needed warfarin.", "warfarin"),
+])
+def test_a_relatives_second_predicate_is_theirs(text, concept):
+    (f,) = facts(text, concept)
+    assert f.family
+
+
+def test_a_comma_and_on_do_not_carry_a_relative_over_the_patient():
+    text = ("Psych: yung mother niya may depression, on sertraline, at si patient din diagnosed with major "
+            "depression - PHQ-9 = 21 today.")
+    assert any(not f.family for f in facts(text, "depression"))
+
+
+@pytest.mark.parametrize("text", ["Her daughter is now 13 months old and breastfeeding was stopped at 6 months.",
+                                  "Breastfeeding ended in May."])
+def test_breastfeeding_said_to_have_stopped_is_not_now(text):
+    assert read_text(text).breastfeeding is not True
+
+
+@pytest.mark.parametrize("text, concept", [("MMF was stopped, tacrolimus continues.", "mycophenolate mofetil"),
+                                           ("Mycophenolate was discontinued last month.", "mycophenolate mofetil")])
+def test_a_therapy_said_to_have_been_stopped_is_past(text, concept):
+    (f,) = facts(text, concept)
+    assert f.historical and not f.current
+
+
+def test_the_role_a_named_drug_is_taken_as_is_not_a_second_drug():
+    criterion = "No concurrent acetylsalicylic acid (> 75 mg) as an antiplatelet drug for a preexisting cardiovascular condition"
+    assert verdict(criterion, "inclusion", "Meds: ramipril 5 mg, aspirin 75 mg od (coronary stent 2018).") != "fail"
+
+
+def test_a_permission_followed_by_a_requirement_permits_only_its_own_part():
+    criterion = ("Prior Treatment: Previous Hormonal Therapy or Other Treatments: Patients may have had no more than "
+                 "6 months of hormonal therapy with their other treatment, and must have been off all hormones used for "
+                 "the treatment of prostate cancer including Megace for at least 12 months.")
+    assert verdict(criterion, "inclusion", "He never had hormone therapy.") != "fail"

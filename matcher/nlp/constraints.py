@@ -334,7 +334,8 @@ def build_constraints(doc: Doc) -> list[Constraint]:
         for builder in BUILDERS:
             if builder(r, clause, index):
                 break  # the clause is a judgement for the study team: nothing more to read in it
-        r.absolute.update(_permissions(r.clause_text(clause), clause.constraints, permitted))
+        r.absolute.update(_permissions(r.clause_text(clause), clause.constraints, permitted,
+                                       doc[clause.start].idx if clause.start < len(doc) else 0))
         _attach_windows(doc, clause, r.windows)
         r.constraints.extend(clause.constraints)
     constraints = _restated_class(doc, _not_required(doc, _either_status(doc, _apply_scopes(doc, r.constraints))))
@@ -391,13 +392,22 @@ def _either_status(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
 
 def _restated_class(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     """ "human immunodeficiency virus (HIV) infection": the class word after a named illness and its
-    abbreviation in brackets restates it; it is not a second, broader constraint ("any infection")."""
+    abbreviation in brackets restates it; it is not a second, broader constraint ("any infection").
+    So does the class a named drug is taken as ("aspirin as an antiplatelet drug")."""
     text = doc_text(doc)
     named = [c for c in constraints if c.kind == "condition"]
     restated = {id(c) for c in named for d in named
                 if d is not c and d.end <= c.start and re.fullmatch(r"\s*\([^()]{1,20}\)\s*", text[d.end : c.start])
                 and c.concept != d.concept and condition_covers(c.concept, d.concept)}
+    # "acetylsalicylic acid (> 75 mg) as an antiplatelet drug": the role a named drug is taken in, not a second drug
+    drugs = [c for c in constraints if c.kind == "therapy"]
+    restated |= {id(c) for c in drugs for d in drugs
+                 if d is not c and d.end <= c.start and _AS_ROLE.fullmatch(text[d.end : c.start])
+                 and c.concept != d.concept and therapy_covers(c.concept, d.concept)}
     return [c for c in constraints if id(c) not in restated] if restated else constraints
+
+
+_AS_ROLE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:as|used\s+as|given\s+as|taken\s+as)\s+(?:an?|the|part\s+of\s+(?:an?|the))?\s*", re.I)
 
 
 _EXCEPT_WORD = re.compile(r"\b(?:except|excepting|other\s+than|with\s+the\s+exception\s+of|apart\s+from)\b", re.I)
@@ -951,17 +961,36 @@ _PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(
 _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
                       r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b|"
                       r"\b(?:may|can)\s+(?:continue\s+(?:to\s+)?)?(?:receive|take|use|continue)\b|"
+                      # "Patients may have received prior zidovudine", "May have undergone an axillary dissection"
+                      r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b|"
                       r"\b(?:is|are)\s+not\s+(?:an?\s+)?(?:exclusions?|exclusionary|contraindications?)\b|\bdoes\s+not\s+exclude\b", re.I)
 
 
-def _permissions(clause_text: str, out: list[Constraint], permitted: list[str]) -> set[int]:
+_MAY_HAVE_HAD = re.compile(r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b", re.I)
+_MUST_PART = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:must|should|are\s+required|is\s+required)\b", re.I)
+
+
+def _permissions(clause_text: str, out: list[Constraint], permitted: list[str], offset: int = 0) -> set[int]:
     """ "Prior radiotherapy allowed" permits, it does not require: such therapies and
     conditions are dropped, the conditions added to ``permitted``. "Excluded:
     zidovudine" or "... not allowed" forbids in any section: the ids of those
-    constraints are returned."""
+    constraints are returned. ``offset`` is where the clause starts in its criterion."""
     kinds = ("therapy", "condition")
     if _PROHIBITED.search(clause_text):
         return {id(c) for c in out if c.kind in kinds}
+    may = _MAY_HAVE_HAD.search(clause_text)
+    must = _MUST_PART.search(clause_text, may.end()) if may else None
+    if must is not None and not re.search(r"\b(?:required|must)\b", clause_text[: may.start()], re.I):
+        # "may have had no more than 6 months of hormonal therapy ..., and must have been off all hormones
+        # for at least 12 months": what the first part names is permitted, the second part still holds
+        # (a heading before it, "Previous Hormonal Therapy or Other Treatments: Patients may have had ...", names
+        # the topic the permission is about)
+        head = clause_text.rfind(":", 0, may.start())
+        lo, hi = offset + (0 if head >= 0 else may.start()), offset + must.start()
+        allowed = [c for c in out if c.kind in kinds and lo <= c.start < hi]
+        permitted += [c.concept for c in allowed if c.kind == "condition" and c.concept not in permitted]
+        out[:] = [c for c in out if c not in allowed]
+        return set()
     if _ALLOWED.search(clause_text) and not re.search(r"(?<!not )\b(required|must)\b", clause_text, re.I) \
             and not _NO_ITEM.match(clause_text):
         permitted += [c.concept for c in out if c.kind == "condition" and c.concept not in permitted]

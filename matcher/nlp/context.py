@@ -142,9 +142,12 @@ def _list_goes_on(doc: Doc, at: int) -> bool:
     return False
 
 
-# a second predicate of the same subject: "... and was treated with", "... and received", "... then had"
+# a second predicate of the same subject: "... and was treated with", "... and received", "... then had",
+# "... and is on haemodialysis"
 _SAME_SUBJECT = re.compile(r"[\s,]*(?:and|then|,)\s+(?:(?:was|were|is|has\s+been|had\s+been)\s+)?(?:treated|given|started|put|"
-                           r"received|receives|got|gets|took|takes|underwent|had|has)\b", re.I)
+                           r"received|receives|got|gets|took|takes|underwent|had|has)\b"
+                           r"|[\s,]*(?:and|then)\s+(?:(?:is|was|are|were|has\s+been|had\s+been)\s+on|needs|needed|requires|"
+                           r"required|developed|died)\b", re.I)
 
 
 def _shared_subject(doc: Doc, stop: int, clause_ids: list[int]) -> int:
@@ -294,6 +297,31 @@ def _excepted_from_denial(doc: Doc, ents: list[Span], kept: list, clauses: list[
             ent._.is_negated, ent._.is_hypothetical = False, True
 
 
+_POSSESSIVES = frozenset({"my", "his", "her", "our", "their", "your"})
+_JOINS = frozenset({"and", "but", "while", "whereas", "though", "although", ";"})
+
+
+def _opens_clause(doc: Doc, start: int) -> bool:
+    """A relative named as the subject of a clause joined on ("..., and my daughter has epilepsy"):
+    a possessive, and before it a conjunction, at the cue."""
+    i = start - 1
+    while i >= 0 and doc[i].lower_ in ("little", "older", "younger", "elder", "eldest", "youngest", "oldest", "baby", "big"):
+        i -= 1
+    return i >= 1 and doc[i].lower_ in _POSSESSIVES and doc[i - 1].lower_ in _JOINS
+
+
+_AUXILIARIES = frozenset({"was", "were", "is", "are", "been", "has", "had", "have", "then", "later", "finally"})
+
+
+def _follows_mention(doc: Doc, ents: list[Span], start: int) -> bool:
+    """A cue written after a mention it is the verb of ("Azathioprine stopped ...", "MMF was
+    discontinued ..."): what follows it is a date or another item, not what it speaks of."""
+    i = start
+    while i > 0 and doc[i - 1].lower_ in _AUXILIARIES:
+        i -= 1
+    return any(e.end == i for e in ents)
+
+
 def _back_reach(doc: Doc, start: int, scope: int) -> int:
     """The first token a backward cue at ``start`` reaches over ``scope`` tokens, not counting
     what brackets hold: "My syphilis test (RPR) was negative" reaches "syphilis"."""
@@ -378,9 +406,11 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
             # (past a date, even the first item must be a test: "I have lupus, tested in 2020 negative")
             i, pronoun = i - 1, True
         elif doc[i - 1].lower_ in words or doc[i - 1].is_space or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
-                or (_ACRONYM.fullmatch(doc[i - 1].text) and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
+                or ((_ACRONYM.fullmatch(doc[i - 1].text) or (doc[i - 1].is_alpha and doc[i - 1].is_lower))
+                    and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
             # a list word, an elided letter ("hepatitis B/C"), a test we do not know in a slash list
-            # ("HIV/TPPA neg") or as a listed acronym ("anti-HCV, HIV and CMV IgG negative")
+            # ("HIV/TPPA neg") or as a listed acronym or word ("anti-HCV, HIV and CMV IgG negative",
+            # "HIV, hepatitis B/C and treponemal tests negative")
             i -= 1
         else:
             break
@@ -588,6 +618,8 @@ class ContextComponent:
                     stop = min(stop, _own_finding(doc, end, stop))  # "No CHF, HTN well controlled"
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
+                if rule.category == "HISTORICAL" and _follows_mention(doc, ents, start):
+                    stop = end  # "Azathioprine stopped 16/11/26, prednisolone daily": said of the mention before it
                 if rule.category == "FAMILY" and stop < len(doc) and stop not in terminators:
                     stop = _shared_subject(doc, stop, clauses)  # "My mother had breast cancer and was treated with tamoxifen"
                     stop = _treated_for(doc, ents, end, stop, clauses)  # "My sister had CAR-T cells for lymphoma"
@@ -601,6 +633,8 @@ class ContextComponent:
                             setattr(ent._, attr, True)
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
                 lo = max([t + 1 for t in terminators if t < start] + [_back_reach(doc, start, rule.max_scope), 0])
+                if rule.category == "FAMILY" and _opens_clause(doc, start):
+                    lo = start  # "I have lupus, and my daughter has epilepsy": the relative is a new clause's subject
                 # an entity is in scope when its last token is: "anti-HBc pos (resolved)" reaches
                 # the three tokens of anti-HBc as "resolved" reaches "HBV (resolved)"
                 scope = [e for e in ents if lo < e.end <= start and bounds[e.end - 1] == bounds[start]]
