@@ -98,6 +98,7 @@ _GOES_ON_TO = re.compile(
     r"\b(?:up\s+to|until|till|through|throughout|into)\b(?P<to>[^.;]{0,50})"
     r"|\blast\s+doses?\b[^.;]{0,30}?\b(?:the\s+)?(?:day|morning|evening|night)\s+(?:of|before)\b(?P<to2>[^.;]{0,50})", re.I)
 _STARTED = re.compile(r"\b(?:started|began|begun|commenced|initiated)\b", re.I)
+_STARTED_ON = re.compile(r"\b(?:was|were|been|got)\s+(?:started|initiated|commenced|put)\s+on\b", re.I)
 _STILL = re.compile(r"\bstill\s+(?:taking|take|takes|on|using|uses|receiving|gets|getting)\b", re.I)
 _ENDED = re.compile(r"\b(?:stopped|stopping|discontinued|completed|finished|last\s+(?:dose|injection|infusion|cycle)|failed|"
                     r"progressed|ended|quit|held|until|then|tapered\s+off|came\s+off|off)\b", re.I)
@@ -287,6 +288,8 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         # when the text says so ("... and that he is still taking"); otherwise when it was last taken is not known
         days, current = (0.0, True) if _STILL.search(doc_text(doc), start, clause_end) else (None, False)
     if current and days is None:
+        if _STARTED_ON.search(doc_text(doc), start, ent.start_char):
+            return None, True  # "was started on haemodialysis": going on, from a time not given (a later end may say)
         days = 0.0
     return days, current
 
@@ -332,10 +335,10 @@ def latest_timing(facts: list[Fact]) -> None:
     # under a broader name, ended at or after the start, ends it ("takes prednisone daily ... steroids
     # stopped in 2019" does not: a use dated today is not ended by an end dated before it)
     for i, f in enumerate(facts):
-        if f.kind != "therapy" or not f.asserted or not f.current or f.continues or f.days_ago is None:
+        if f.kind != "therapy" or not f.asserted or not f.current or f.continues or f.days_ago == 0.0:
             continue
         ended = next((g for g in facts[i + 1:] if g.kind == "therapy" and g.asserted and not g.current
-                      and g.days_ago is not None and g.days_ago <= f.days_ago and g.concept != f.concept
+                      and g.days_ago is not None and (f.days_ago is None or g.days_ago <= f.days_ago) and g.concept != f.concept
                       and therapy_covers(g.concept, f.concept)), None)
         if ended is not None:
             f.days_ago, f.current = ended.days_ago, False

@@ -658,3 +658,18 @@ def test_a_permission_followed_by_a_requirement_permits_only_its_own_part():
                  "6 months of hormonal therapy with their other treatment, and must have been off all hormones used for "
                  "the treatment of prostate cancer including Megace for at least 12 months.")
     assert verdict(criterion, "inclusion", "He never had hormone therapy.") != "fail"
+
+
+def test_an_undated_start_ended_later_under_a_broader_name_is_over():
+    text = ("In 08/2025 she had a severe renal flare with S. creatinine up to 4.1 mg/dL and was started on haemodialysis. "
+            "Dialysis was stopped on 18/09/2025 after renal recovery.")
+    (f,) = facts(text, "hemodialysis")
+    assert not f.current
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("Path: high-grade serous carcinoma, FIGO stage IIIC.\nPMH: stage IB melanoma of the left calf excised 2022.", "IIIC"),
+    ("Stage IIIC ovarian cancer.", "IIIC"),
+])
+def test_a_stage_on_a_past_history_line_is_not_the_cancer_now(text, stage):
+    assert read_text(text).stage == stage

@@ -198,7 +198,9 @@ def _other_disease_stage(text: str, start: int, end: int) -> bool:
 
 
 # a sentence about a cancer gone by: "I had stage I papillary thyroid cancer in 2023, removed, and I'm in remission"
-_PAST_CANCER = re.compile(r"\b(?:had|history\s+of|h/o|prior|previous|previously|remote|remission|cured|survivor)\b", re.I)
+# (a past history's line: "PMH: stage IB melanoma of the left calf excised 2022")
+_PAST_CANCER = re.compile(r"\b(?:had|history\s+of|h/o|prior|previous|previously|remote|remission|cured|survivor|PMH|PMHx|"
+                          r"past\s+(?:medical\s+)?history)\b", re.I)
 
 
 def read_stage(text: str) -> str | None:
