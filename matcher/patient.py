@@ -664,7 +664,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
             continue  # "PSC 833", "CAI-2011": an investigational drug's code, not primary sclerosing cholangitis
-        if ent.label_ == "THERAPY" and ent.text.lower() == "surgery" and _AT_THE_PRACTICE.search(doc_text(doc), max(0, ent.start_char - 20), ent.end_char + 20):
+        if ent.label_ == "THERAPY" and ent.text.lower() == "surgery" and any(
+                m.start() <= ent.start_char and ent.end_char <= m.end()
+                for m in _AT_THE_PRACTICE.finditer(doc_text(doc), max(0, ent.start_char - 20), ent.end_char + 20)):
             continue  # "UPT neg in surgery today", "seen at the surgery": a family doctor's practice (UK, Ireland), not an operation
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
