@@ -26,6 +26,7 @@ SHAPES = {
     "export cells": "LC-1,lab,HIV_Ag_Ab,nonreactive,,2026-11-19,\n" * 500,
     "exceptions": "no allergies except penicillin " * 700,
     "mentions": "lupus nephritis creatinine 1.2 mg/dL, " * 600,
+    "treatments": "was started on methotrexate, was started on tacrolimus, " * 360,
 }
 
 

@@ -509,13 +509,14 @@ _RESULT_GIVEN = re.compile(r"[\s:=-]*(?:was\s+|is\s+|were\s+)?(?:normal|fine|ok|
                            r"negative|neg|positive|pos|high|low|raised|elevated|abnormal)\b\s*[,;]", re.I)
 _PRE_BEFORE = re.compile(r"\bpre[\s-]?$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
+_DASH = r"(?:[ \t]*[—–]|[ \t]+-)"  # a dash between a field and its answer ("Prior CAR-T - none")
 # ("Diabetes? No", "Prior CD19/BCMA-directed therapy — none found", "Prior CAR-T - none")
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)"
-                              r"|(?:[ \t]*[—–]|[ \t]+-)(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
+                              r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
                               r"(?:[.;,)\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"(?:[:=?]|[ \t]*[—–]|[ \t]+-)\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"(?:[:=?]|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:

@@ -311,12 +311,16 @@ def goes_on(doc: Doc, ent: Span) -> bool:
     if later_step(ent.text):
         return False
     start, end = clause_of(doc, ent)
-    clause = doc_text(doc)[start:end]
+    # what the clause says of going on, found once per clause (a clause of hundreds of mentions asked again for each)
+    found = doc.user_data.setdefault("_goes_on", {})
+    if (start, end) not in found:
+        clause = doc_text(doc)[start:end]
+        found[start, end] = ([m.end() for m in _GOES_ON.finditer(clause)],
+                             [m.start("to" if m.group("to") is not None else "to2") for m in _GOES_ON_TO.finditer(clause)
+                              if later_step(m.group("to") or m.group("to2") or "")])
+    held, kept = found[start, end]
     at = ent.start_char - start
-    if any(at < m.end() + 60 for m in _GOES_ON.finditer(clause)):
-        return True
-    return any(at < m.start("to" if m.group("to") is not None else "to2") and later_step(m.group("to") or m.group("to2") or "")
-               for m in _GOES_ON_TO.finditer(clause))
+    return any(at < e + 60 for e in held) or any(at < k for k in kept)
 
 
 def latest_timing(facts: list[Fact]) -> None:

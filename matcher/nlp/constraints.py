@@ -957,16 +957,16 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
     return nxt.is_alpha and not nxt.ent_type_ and nxt.lower_.endswith(_DISEASE_SUFFIXES)
 
 
+_MAY_HAVE_HAD = re.compile(r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b", re.I)
 _PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(?<!not be )(?<!not )excluded|disallowed)\b", re.I)
 _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
                       r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b|"
                       r"\b(?:may|can)\s+(?:continue\s+(?:to\s+)?)?(?:receive|take|use|continue)\b|"
                       # "Patients may have received prior zidovudine", "May have undergone an axillary dissection"
-                      r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b|"
+                      + _MAY_HAVE_HAD.pattern + "|"
                       r"\b(?:is|are)\s+not\s+(?:an?\s+)?(?:exclusions?|exclusionary|contraindications?)\b|\bdoes\s+not\s+exclude\b", re.I)
 
 
-_MAY_HAVE_HAD = re.compile(r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b", re.I)
 _MUST_PART = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:must|should|are\s+required|is\s+required)\b", re.I)
 
 

@@ -313,13 +313,13 @@ def _opens_clause(doc: Doc, start: int) -> bool:
 _AUXILIARIES = frozenset({"was", "were", "is", "are", "been", "has", "had", "have", "then", "later", "finally"})
 
 
-def _follows_mention(doc: Doc, ents: list[Span], start: int) -> bool:
+def _follows_mention(doc: Doc, mention_ends: set[int], start: int) -> bool:
     """A cue written after a mention it is the verb of ("Azathioprine stopped ...", "MMF was
     discontinued ..."): what follows it is a date or another item, not what it speaks of."""
     i = start
     while i > 0 and doc[i - 1].lower_ in _AUXILIARIES:
         i -= 1
-    return any(e.end == i for e in ents)
+    return i in mention_ends
 
 
 def _back_reach(doc: Doc, start: int, scope: int) -> int:
@@ -604,6 +604,7 @@ class ContextComponent:
         # a caregiver writing about "my dad": dad is the patient, not a relative
         described = doc.user_data.get("described", ())
         kept = [c for c in kept if not (c[2].category == "FAMILY" and doc[c[0]:c[1]].text.lower() in described)]
+        mention_ends = {e.end for e in ents}
         for start, end, rule in kept:
             if rule.direction in ("TERMINATE", "PSEUDO"):
                 continue
@@ -618,7 +619,7 @@ class ContextComponent:
                     stop = min(stop, _own_finding(doc, end, stop))  # "No CHF, HTN well controlled"
                 if rule.category == "EXCEPTION":
                     stop = end + rule.max_scope
-                if rule.category == "HISTORICAL" and _follows_mention(doc, ents, start):
+                if rule.category == "HISTORICAL" and _follows_mention(doc, mention_ends, start):
                     stop = end  # "Azathioprine stopped 16/11/26, prednisolone daily": said of the mention before it
                 if rule.category == "FAMILY" and stop < len(doc) and stop not in terminators:
                     stop = _shared_subject(doc, stop, clauses)  # "My mother had breast cancer and was treated with tamoxifen"
