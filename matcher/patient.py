@@ -27,7 +27,7 @@ from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .spoken import written
 from .later_steps import later_step
-from .timing import TimingError, clause_of, days_since, goes_on, latest_timing, timing
+from .timing import TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
@@ -91,6 +91,7 @@ def _measurements(doc: Doc) -> list[Fact]:
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
+        run = [] if data["relative_to"] else _run_after(doc_text(doc), quantities, q, used, analyte)
         if data["relative_to"]:
             facts.append(Fact("measurement", analyte.id, value=value, relative_to=data["relative_to"], text=doc[lab.start:q.end].text))
             used.add(id(q))
@@ -98,6 +99,9 @@ def _measurements(doc: Doc) -> list[Fact]:
         unit = data["unit"]
         if data.get("unit_text") in _FLAGS and analyte.canonical_unit not in ("L", "mL"):
             unit = None  # "WBC 1.9 L", "Hgb 10.8 L": a report's low/high flag, not litres
+        if unit is None:
+            # "Hb 8.1 -> 9.4 -> 10.2 g/dL": the unit written once, at the end of the run
+            unit = next((later._.quantity["unit"] for later, _ in run[1:] if later._.quantity["unit"]), None)
         if unit is None and analyte.kind != "score":
             column = _unit_column(doc_text(doc), q.end_char, value, analyte.id)
             if column is False:
@@ -109,22 +113,93 @@ def _measurements(doc: Doc) -> list[Fact]:
                     continue  # "bili 8": 8 mg/dL or 8 µmol/L, and the text does not say which system it writes in
                 unit = system
         try:
-            if analyte.kind == "score" and unit in (None, "%", "points"):
-                canonical, cu = value, analyte.canonical_unit
-            else:
-                canonical, cu = to_canonical(value, unit, analyte.id)
-                if analyte.range and unit is None and not (analyte.range[0] <= canonical <= analyte.range[1]):
-                    canonical, cu = _unitless(value, analyte)
+            canonical, cu, unit = _convert(value, unit, analyte)
         except UnitError:
-            continue
-        if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):
-            continue  # implausible: a misread number or unit
+            continue  # no unit of this test, or implausible: a misread number or unit
         used.add(id(q))
         # "peak serum creatinine 2.6 mg/dL on 8 September during the AKI": a value gone by, not the latest
         peak = bool(_PEAK_BEFORE.search(doc_text(doc), max(0, lab.start_char - 25), lab.start_char))
-        facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu, historical=peak,
-                          negated=lab._.is_negated, text=doc[min(lab.start, q.start):max(lab.end, q.end)].text))
+        values = [(canonical, doc[min(lab.start, q.start):max(lab.end, q.end)].text, run[0][1] if run else "")]
+        values += _run_values(run, canonical, unit, analyte, used)
+        for n, (canonical, text, _) in enumerate(_in_time_order(values)):
+            facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
+                              historical=peak or n < len(values) - 1, negated=lab._.is_negated, text=text))
     return facts
+
+
+# what may follow a value in a run of results of one test: when it was taken ("(10/09)", "on 22 Nov") ...
+_RUN_WHEN = r"(?P<when>\s*\([^()\n]{1,30}\)|\s+(?:now|today|yesterday|this\s+(?:week|morning)|currently|latest|at\s+present|last\s+(?:week|month)|(?:\d+|a|one|two|three)\s+\w+\s+ago)|\s+(?:on|in|at|dated)\s+[^,;:()\n→]{1,20}?"
+# ... before a step to the next value ("," ";" "→" "then" "to" "now" "repeat")
+_RUN_STEP = re.compile(_RUN_WHEN + r"(?=\s*[,;→]|\s+(?:and\s+)?(?:then|now|later|to)\b))?"
+                       r"(?:\s*[,;→]\s*|\s+)(?:(?:and\s+)?(?:then|now|later|repeat(?:ed)?|to|down\s+to|up\s+to)\s+)?", re.I)
+_RUN_WORD = re.compile(r"→|\b(?:then|now|later|repeat(?:ed)?|to)\s+$", re.I)
+# ... or before the end of the run
+_RUN_END = re.compile(_RUN_WHEN + r"(?=\s*(?:[,;.→\n)]|$)))?\s*(?:[,;.→\n)]|$|then\b|to\b)", re.I)
+_LATEST = re.compile(r"\b(?:latest|today|now|current|most\s+recent|this\s+week|yesterday)\b", re.I)
+
+
+def _run_after(text: str, quantities: list[Span], q: Span, used: set[int], analyte) -> list[tuple[Span, str]]:
+    """The results of one test written as a run from its first, ``q``: "creatinine 2.9 (10/09),
+    1.6 (22/11)", "Hb 8.1 -> 9.4 -> 10.2 g/dL", "platelets 40, 62, 85 (latest)", "creatinine fell from
+    2.3 to 1.1 mg/dL". Each with the text after it that says when it was taken; a number in another
+    unit, followed by words ("3 times", "2 weeks ago") or given a comparator ends the run. Empty when
+    ``q`` stands alone."""
+    starts = {s.start_char: s for s in quantities}
+    run: list[tuple[Span, str]] = []
+    at, last = q.end_char, q
+    while True:
+        step = _RUN_STEP.match(text, at)
+        if step is None or step.end() == at:
+            break
+        nxt = starts.get(step.end())
+        data = nxt._.quantity if nxt is not None else None
+        if (data is None or id(nxt) in used or data["relative_to"] or data["comparator"] not in (None, "=")
+                or not _measurable(nxt, analyte)
+                # after a bare comma, only a number that ends its item is one of the run ("40, 62, 85")
+                or (not _RUN_WORD.search(step.group(0)) and not _RUN_END.match(text, nxt.end_char))
+                or (data["unit"] is None and re.search(r"[a-z%]", nxt.text, re.I))):
+            break
+        run.append((last, step.group("when") or ""))
+        at, last = nxt.end_char, nxt
+    if run:
+        after = _RUN_END.match(text, at)
+        run.append((last, (after.group("when") or "") if after else ""))
+    return run
+
+
+def _run_values(run: list[tuple[Span, str]], first: float, unit: str | None, analyte, used: set[int]) -> list[tuple[float, str, str]]:
+    """(canonical value, text, when) of a run's later results, in the unit of the first where they
+    give none; the run ends at a value that is implausible for the test."""
+    out: list[tuple[float, str, str]] = []
+    before = first
+    for q, when in run[1:]:
+        data = q._.quantity
+        value = data["value"] if data["value_max"] is None else data["value_max"]
+        try:
+            canonical, _, _ = _convert(value, data["unit"] or unit, analyte)
+        except UnitError:
+            break
+        if data["unit"] is None and not 1 / 3 <= canonical / max(before, 1e-9) <= 3:
+            break  # "FBC: Hb 10.9, 3.4, 132": numbers of other tests, not a run of one
+        before = canonical
+        used.add(id(q))
+        out.append((canonical, q.text, when))
+    return out
+
+
+def _in_time_order(values: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """A run of results oldest first: in the order written, unless each says when it was taken
+    and the dates put them in another order, or one is marked the latest ("85 (latest)")."""
+    if len(values) < 2:
+        return values
+    marked = [v for v in values if _LATEST.search(v[2])]
+    if len(marked) == 1:
+        return [v for v in values if v is not marked[0]] + marked
+    today = dt.date.today()
+    ages = [days_ago(when, today) if when else None for _, _, when in values]
+    if all(a is not None for a in ages):
+        return [v for _, v in sorted(zip(ages, values), key=lambda p: -p[0])]
+    return values
 
 
 _CELL = re.compile(r"\s*(?:\||\t|\s{2,})\s*")
@@ -256,14 +331,30 @@ def _si_unit(analyte) -> str | None:
     return None
 
 
-def _unitless(value: float, analyte) -> tuple[float, str | None]:
+def _convert(value: float, unit: str | None, analyte) -> tuple[float, str | None, str | None]:
+    """``value`` written in ``unit`` (None: not written) in the test's canonical unit, with the unit
+    it was read in; UnitError when the unit does not measure the test or the value is implausible
+    for it (a misread number or unit)."""
+    if analyte.kind == "score" and unit in (None, "%", "points"):
+        return value, analyte.canonical_unit, unit
+    canonical, cu = to_canonical(value, unit, analyte.id)
+    if analyte.range and unit is None and not (analyte.range[0] <= canonical <= analyte.range[1]):
+        unit = _unitless_unit(value, analyte)
+        canonical, cu = to_canonical(value, unit, analyte.id)
+    if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):
+        raise UnitError(f"{value} {unit or ''} is implausible for {analyte.id}")
+    return canonical, cu, unit
+
+
+def _unitless_unit(value: float, analyte) -> str:
+    """The unit a number written without one is read in when it is implausible in the test's own."""
     for unit in _UNITLESS:
         try:
-            canonical, cu = to_canonical(value, unit, analyte.id)
+            canonical, _ = to_canonical(value, unit, analyte.id)
         except UnitError:
             continue
         if analyte.range[0] <= canonical <= analyte.range[1]:
-            return canonical, cu
+            return unit
     raise UnitError(f"{value} without a unit is implausible for {analyte.id}")
 
 

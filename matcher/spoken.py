@@ -9,7 +9,8 @@ whole dictation was one sentence for negation to run over. Numbers of more
 than one word, decimals and numbers from three up become digits (text2num's
 ``alpha2digit``; "one", "two", "no one", "one of", "at one point" are left as
 they are); a text that dictates its punctuation gets it written; Indian
-counts in lakhs ("platelets 1.6 lakh") become plain numbers.
+counts in lakhs ("platelets 1.6 lakh") become plain numbers; an arrow typed between numbers
+("8.1 -> 9.4") is an arrow, not a comparator.
 """
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ def _unaccented(text: str) -> str:
     return "".join(out)
 
 
+# a trend written with a typed arrow between numbers ("Hb 8.1 -> 9.4 -> 10.2"): an arrow, not "> 9.4"
+_TYPED_ARROW = re.compile(r"(?<=[\w)%])\s*(?:-+>|=+>)\s*(?=\d)")
 _UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
 _CELL_COMMA = re.compile(r",(?=[^\s\d])")
 
@@ -79,7 +82,7 @@ def written(text: str) -> str:
     negations and accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", _ocr_zeros(text)))
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
-    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", bare_decimal_points(text)))
+    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", bare_decimal_points(_TYPED_ARROW.sub(" → ", text))))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

@@ -186,6 +186,12 @@ def _date_days(clause: str, today: dt.date, first: bool | None = None) -> float 
     return _dated_year(clause, today, first)
 
 
+def days_ago(text: str, today: dt.date, first: bool | None = None) -> float | None:
+    """Days since the last date written in ``text`` ("on 22 November", "(10/09/2026)", "in May 2026"),
+    if past and readable; None otherwise."""
+    return _date_days(text, today, first)
+
+
 def _dated_year(clause: str, today: dt.date, first: bool | None = None) -> float | None:
     """Days since the last date written in ``clause`` ("in May 2026", "August 29, 2026", "2015",
     "2026-11-20", "22/11/2026"), if past; None when the last one is a numeric date read either way."""

@@ -673,3 +673,42 @@ def test_an_undated_start_ended_later_under_a_broader_name_is_over():
 ])
 def test_a_stage_on_a_past_history_line_is_not_the_cancer_now(text, stage):
     assert read_text(text).stage == stage
+
+
+# -- a run of results of one test: the latest speaks, not the first ---------------------------------
+def latest(text: str, concept: str) -> float:
+    found = [f for f in facts(text, concept) if not f.historical]
+    return found[-1].value
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("Serial creatinine: 2.9 (10/09), 1.6 (22/11).", "creatinine", 1.6),
+    ("Creatinine 2.9 mg/dL on 10 Sept, 1.6 mg/dL on 22 Nov.", "creatinine", 1.6),
+    ("Hb 8.1 -> 9.4 -> 10.2 g/dL", "hemoglobin", 102.0),
+    ("Hb 8.1→9.4→10.2", "hemoglobin", 102.0),
+    ("platelets 40, 62, 85 (latest)", "platelet count", 85.0),
+    ("creatinine fell from 2.3 to 1.1 mg/dL after the flare", "creatinine", 1.1),
+    ("creatinine 1.0 -> 2.9 (AKI, Oct) -> 1.3 now", "creatinine", 1.3),
+    # dated, or marked, out of the order written
+    ("Creatinine 1.1 mg/dL on 20 Nov 2026, 2.9 mg/dL on 2 Oct 2026.", "creatinine", 1.1),
+    ("platelets 62 today, 40 last month", "platelet count", 62.0),
+])
+def test_a_run_of_results_is_read_to_its_latest(text, concept, value):
+    assert latest(text, concept) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("FBC: Hb 10.9, 3.4, 132", "hemoglobin", 109.0),  # numbers of other tests, not a run of Hb
+    ("Hb 10.9, 3 weeks ago", "hemoglobin", 109.0),
+    ("creatinine 1.2, 3 times this year", "creatinine", 1.2),
+    ("Hb 10.9, WCC 3.4, plt 132", "hemoglobin", 109.0),
+])
+def test_what_is_not_a_run_leaves_the_first_value(text, concept, value):
+    assert latest(text, concept) == pytest.approx(value)
+
+
+def test_an_earlier_value_in_a_run_does_not_exclude():
+    patient = "Serial creatinine: 1.5 (10/09), 2.9 (29/10), 1.6 (22/11). Hb 7.9 -> 8.8 -> 9.6 g/dL."
+    assert verdict("serum creatinine > 2.5 mg/dL", "exclusion", patient) == "pass"
+    assert verdict("Hemoglobin≥85 g/L", "inclusion", patient) == "pass"
+    assert verdict("serum creatinine > 2.5 mg/dL", "exclusion", "Creatinine 1.5 -> 2.9 mg/dL this week") == "fail"
