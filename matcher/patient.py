@@ -27,7 +27,7 @@ from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .spoken import written
 from .later_steps import later_step
-from .timing import TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
+from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
@@ -416,7 +416,9 @@ def _dose(doc: Doc, ent: Span) -> float | None:
     start, end = clause_of(doc, ent)
     for d in read_doses(doc_text(doc)[start:end]):
         d_start, d_end = start + d.start, start + d.amount_end
-        after = 0 <= d_start - ent.end_char <= 12
+        gap = doc_text(doc)[ent.end_char : d_start]
+        # "prednisone 10 mg daily", "prednisone weaned down to 7.5 mg daily"
+        after = d_start >= ent.end_char and (len(gap) <= 12 or bool(re.fullmatch(r"[\s,]*" + DOSE_CHANGED, gap, re.I)))
         before = 0 <= ent.start_char - d_end <= 12 and re.fullmatch(r"[\s]*(?:of\s+)?", doc_text(doc)[d_end : ent.start_char])
         if (after or before) and d.mg_per_day is not None:
             return d.mg_per_day

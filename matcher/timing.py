@@ -36,6 +36,9 @@ _RELATIVE_DAYS = {
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
 # a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
+# a dose changed to another, which is then taken: "tapered to 5 mg", "weaned down to 7.5 mg", "increased to 400 mg"
+DOSE_CHANGED = (r"(?:(?:was|is|has\s+been|had\s+been|been|being|now)\s+)?(?:tapered|weaned|reduced|decreased|increased|lowered|"
+                r"cut|titrated|dropped|brought)\s+(?:down\s+|back\s+|up\s+)?to\s+(?:a\s+dose\s+of\s+|just\s+)?")
 _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mcg|µg|g|units?|iu|ml|puffs?|sprays?|tabs?|tablets?)?(?![\w/])\s*)?"
                           r"(?:(?:nasal\s+|eye\s+)?(?:spray|sprays|inhaler|puffs?|tablets?|tabs?|pills?|capsules?|drops|injections?|shots?)\s+)?"
                           r"(?:(?:po|orally|by mouth|iv|sc)\s+)?"
@@ -43,14 +46,21 @@ _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mc
                           r"every (?:morning|night|evening)|at night|nightly|bid|tid|qd|qid|bd|tds|qds|od|nocte|mane|weekly|every (?:other )?week|"
                           r"(?:\d+|one|two|three|four|five|six) times (?:a|per|every|each) (?:day|week|month))\b", re.I)
 # "Tegretol, which she has taken every day for years", "Antabuse ... and I take it every morning"
+# "Tacrolimus continues", "prednisolone was tapered to 5 mg in October": use said to go on after the drug
+# (a new dose is a dose taken; "tapered to zero/off" is not)
 _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s+(?:has|have|'s|'ve|is|am|are)\s+(?:been\s+)?"
-                            r"(?:taken|taking|using|on)\b|[^.;]{0,40}\b(?:i|she|he)\s+(?:take|takes)\s+it\s+(?:every|each|daily))", re.I)
+                            r"(?:taken|taking|using|on)\b|[^.;]{0,40}\b(?:i|she|he)\s+(?:take|takes)\s+it\s+(?:every|each|daily)"
+                            r"|(?:\d[\d.,/]*\s*(?:mg|mcg|µg|g|units?|iu)?(?:\s+(?:daily|bid|od|bd|tds|weekly))?)?[\s,:–-]*(?:is\s+|being\s+)?"
+                            r"(?:continues|continuing|continued|ongoing|unchanged|to\s+continue)\b"
+                            r"(?!\s+(?:until|till|up\s+to|to\s+the|through|throughout|for|during))"
+                            r"|" + DOSE_CHANGED + r"(?!0\b)\d)", re.I)
 # "zidovudine 300 mg bid since 04/2026", "AZT since April": a drug taken from then on (a therapy only:
 # "seizure-free since 2015" is not a seizure going on)
 _SINCE_AFTER = re.compile(r"[\s,(]*(?:(?:\d[\d.,/]*|mg|mcg|µg|g|ml|units?|iu|daily|bid|tid|qid|qd|weekly|po|iv|sc|once|twice|"
                           r"a|per|day|week|month|in|situ|place|placed|inserted|fitted|implanted)\s+){0,5}since\b", re.I)
 _CURRENT_RE = re.compile(
     r"\b(currently|takes|take|taking|is on|are on|am on|i'm on|still on|been on|been taking|started me on|put me on|"
+    r"remains? on|stays? on|staying on|"
     r"started (?:him|her) on|put (?:him|her) on|on (?:daily|weekly|monthly)|receiving|receives|every day|"
     r"maintained on|being treated|continues|continuing|ongoing|daily|twice daily|per day|started on|"
     r"needs|need|requires|require|depends on|dependent on|"

@@ -712,3 +712,32 @@ def test_an_earlier_value_in_a_run_does_not_exclude():
     assert verdict("serum creatinine > 2.5 mg/dL", "exclusion", patient) == "pass"
     assert verdict("Hemoglobin≥85 g/L", "inclusion", patient) == "pass"
     assert verdict("serum creatinine > 2.5 mg/dL", "exclusion", "Creatinine 1.5 -> 2.9 mg/dL this week") == "fail"
+
+
+# -- use said to go on after the drug, or a dose changed to another ---------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("MMF was stopped, tacrolimus continues.", "tacrolimus"),
+    ("Hydroxychloroquine 200 mg - continuing.", "hydroxychloroquine"),
+    ("She remains on hydroxychloroquine.", "hydroxychloroquine"),
+    ("Prednisolone was tapered to 5 mg in October 2026.", "prednisolone"),
+    ("Prednisone weaned down to 7.5 mg daily.", "prednisone"),
+    ("Methotrexate increased to 20 mg weekly in September.", "methotrexate"),
+])
+def test_use_said_to_go_on_after_the_drug_is_current(text, concept):
+    (f,) = facts(text, concept)
+    assert f.current and not f.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I tapered my prednisone off in 2024.", "prednisone"),
+    ("Prednisone tapered to 0 in May 2025.", "prednisone"),
+    ("Tacrolimus continued until June 2025.", "tacrolimus"),
+])
+def test_a_dose_ended_or_use_continued_until_a_date_is_not_current(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.current
+
+
+def test_the_new_dose_is_the_dose_taken():
+    assert verdict("Current use of prednisone > 10 mg/day", "exclusion", "Prednisone weaned down to 7.5 mg daily.") == "pass"
+    assert verdict("Current use of prednisone > 10 mg/day", "exclusion", "Prednisone was increased to 20 mg daily last week.") == "fail"
