@@ -171,7 +171,11 @@ _FEMALE_WORDS = {"woman", "female", "girl", "lady", "she", "her", "herself", "mo
                  "sister", "grandmother", "grandma", "aunt", "niece", "girlfriend", "f"}
 _MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself", "father", "dad", "husband", "son",
                "brother", "grandfather", "grandpa", "uncle", "nephew", "boyfriend", "guy", "m"}
-_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b", re.I)
+# the person's own noun: not "male factor" infertility or a "female partner" (what the word qualifies is
+# someone or something else), nor "Guy's" (a hospital's or a person's name)
+_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b(?<!\b(?-i:Guy))(?!['’]s\b)"
+                   r"(?!\s+(?:factor|partner|partners|pattern|infertility|relatives?|friends?|doctors?|physicians?|"
+                   r"nurses?|colleagues?|siblings?|cousins?|condoms?|sterili[sz]ation|hormones?|voice|caller)\b)", re.I)
 _CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b")
 _CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mother|mom|mum|wife|daughter|sister|grandmother|grandma|aunt|"
                     r"father|dad|husband|son|brother|grandfather|grandpa|uncle|partner|grandson|granddaughter)(?:'?s)?\b", re.I)

@@ -51,7 +51,7 @@ class Errors:
     R022 = "must be a positive whole number of tokens, got {got}"
     R023 = "a TERMINATE rule ends other rules' scopes and modifies nothing: its direction must be TERMINATE, got {got}"
     R024 = "category PSEUDO and direction PSEUDO go together, got category {category} with direction {direction}"
-    R025 = "only a BACKWARD rule can reach over a list, this one is {got}"
+    R025 = "only a BACKWARD rule can reach over a list or be a mark after its item, this one is {got}"
     R030 = "unknown label {got} for this file; expected one of {expected}{hint}"
     R031 = "matcher reads every {label} pattern as {meaning} (id {expected}), but this one's id is {got}{hint}"
     R032 = "concept {concept!r} is labelled {other} on line {line}; one concept keeps one label, got {got}"

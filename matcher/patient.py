@@ -460,6 +460,18 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
     return bool(_PREGNANCY_EVENT.search(before)) and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I)
 
 
+def _ended_by_birth(doc: Doc, ent: Span) -> bool:
+    """"I looked after her through her pregnancy and the postpartum period": in a text that speaks of
+    the birth, the pregnancy named is the one that ended (one now is said "pregnant", or "this pregnancy")."""
+    before = doc_text(doc)[max(0, ent.start_char - 20) : ent.start_char]
+    return ent.text.lower().startswith("pregnanc") and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I) \
+        and bool(_DELIVERED.search(doc_text(doc)))
+
+
+_DELIVERED = re.compile(r"\b(?:post-?partum|post-?natal|puerperi(?:um|al)|gave\s+birth|delivered|c-section|"
+                        r"c(?:a)?esarean\s+(?:section|delivery)|lscs|weeks?\s+after\s+(?:the\s+)?(?:birth|delivery))\b", re.I)
+
+
 # a condition named by its test ("HBsAg", "PPD", "HIV antibody", "RPR"): asserted only by a positive result
 TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|profile|antibod(?:y|ies)|antigen|ab|ag|pcr|dna|rna|titer|titre|"
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
@@ -491,6 +503,25 @@ _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|a
 _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|dialysis|research|ward|clinic|floor|icu|"
                             r"transplant|cell\s+therapy|bsc|msc|ba|bs|degree\s+in|student|year|skilled|home\s+health|community|"
                             r"district|visiting|private\s+duty)\s+$", re.I)
+
+
+# the bare word "nursing" is breastfeeding only where the text says so: a baby nursed ("nursing my
+# 4-month-old", "nursing mother"), or the word as a state ("is nursing", "pregnant or nursing",
+# "Pregnant/nursing: no"); elsewhere it is the profession ("Community Health Nursing", "nursing station")
+_NURSED = re.compile(r"\s+(?:(?:her|my|his|the|a|our|their|your)\s+)?(?:\d+[\s-]*(?:week|month)s?[\s-]*old\s*)?"
+                     r"(?:baby|babies|infant|newborn|son|daughter|twins?|child|little\s+one|boy|girl|mother|mom|mum|women|woman)\b", re.I)
+_NURSING_STATE = re.compile(r"(?:\b(?:is|am|are|was|were|be|been|being|still|currently|now|not|stopped|started|quit|finished|ended|exclusively|"
+                            r"partially|or|and|nor|while)|['’]m|['’]s|[/,(])\s*$", re.I)
+
+
+def _nursing_profession(text: str, ent: Span) -> bool:
+    """The LACTATION mention ``ent`` names the nursing profession, not breastfeeding."""
+    if _NURSING_WORK.match(text, ent.end_char) or _NURSING_STAFF.search(text, 0, ent.start_char):
+        return True
+    if ent.text.lower() != "nursing":
+        return False
+    return not (_NURSED.match(text, ent.end_char) or _NURSING_STATE.search(text, max(0, ent.start_char - 20), ent.start_char)
+                or ent.start_char == 0 or text[ent.start_char - 1] == "\n")
 
 
 # a patient who says they will not take part, sign, or come to the visits
@@ -817,12 +848,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 elif _past_pregnancy(doc, ent):
                     # "after my first pregnancy": says nothing of now, either way; but of who is described
                     patient.sex = patient.sex or "female"
-                elif not flags["historical"] and (days is None or days < PAST_PREGNANCY_DAYS):
+                elif not flags["historical"] and (days is None or days < PAST_PREGNANCY_DAYS) and not _ended_by_birth(doc, ent):
                     patient.pregnant = True
                 elif patient.pregnant is None:
                     patient.pregnant = False  # "was pregnant last year", "2nd pregnancy (1998)": not a pregnancy now
-        elif ent.label_ == "LACTATION" and (_NURSING_WORK.match(doc_text(doc), ent.end_char)
-                                            or _NURSING_STAFF.search(doc_text(doc), 0, ent.start_char)):
+        elif ent.label_ == "LACTATION" and _nursing_profession(doc_text(doc), ent):
             continue  # "I'm in nursing school", "judged adequate by apheresis nursing": the profession, not breastfeeding
         elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
             patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"

@@ -61,6 +61,8 @@ def _unaccented(text: str) -> str:
     return "".join(out)
 
 
+# a smart-phrase's sign before a finding, written against it ("(-)seizures", "(+)rash"): a sign and a word
+_SIGN_BRACKET = re.compile(r"\(([-–−+])\)(?=\w)")
 # a trend written with a typed arrow between numbers ("Hb 8.1 -> 9.4 -> 10.2"): an arrow, not "> 9.4"
 _TYPED_ARROW = re.compile(r"(?<=[\w)%])\s*(?:-+>|=+>)\s*(?=\d)")
 _UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
@@ -82,7 +84,7 @@ def written(text: str) -> str:
     negations and accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", _ocr_zeros(text)))
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
-    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", bare_decimal_points(_TYPED_ARROW.sub(" → ", text))))
+    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", bare_decimal_points(_SIGN_BRACKET.sub(r"(\1) ", _TYPED_ARROW.sub(" → ", text)))))
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)

@@ -741,3 +741,103 @@ def test_a_dose_ended_or_use_continued_until_a_date_is_not_current(text, concept
 def test_the_new_dose_is_the_dose_taken():
     assert verdict("Current use of prednisone > 10 mg/day", "exclusion", "Prednisone weaned down to 7.5 mg daily.") == "pass"
     assert verdict("Current use of prednisone > 10 mg/day", "exclusion", "Prednisone was increased to 20 mg daily last week.") == "fail"
+
+
+# -- an acronym the text defines as something else, or a stop word in a line of capitals -------------
+@pytest.mark.parametrize("text, concept", [
+    ("Medical Monitor (MM): Dr K. Lindqvist. Q1 (MM, 01-DEC): provide the score. MM: accepted. Closed.", "multiple myeloma"),
+    ("Our Medication Safety (MS) team reviewed the list. MS: no interactions.", "multiple sclerosis"),
+    ("HEP B, HEP C AND HIV TESTS NEGATIVE LAST WEEK. ALL THE BEST, BARB", "acute lymphoblastic leukemia"),
+    ("I WANT TO DO THIS AS SOON AS I CAN. THANK YOU FOR ALL YOUR HELP.", "acute lymphoblastic leukemia"),
+])
+def test_an_acronym_that_means_something_else_here_is_not_a_diagnosis(text, concept):
+    assert not facts(text, concept)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Multiple myeloma (MM) diagnosed 2019; MM relapsed in 2024.", "multiple myeloma"),
+    ("MM dx 2019, on lenalidomide.", "multiple myeloma"),
+    ("ALL in remission since 2015.", "acute lymphoblastic leukemia"),
+    ("Her Mini Mental State Exam (MMSE) was 18 this morning.", "mmse"),
+])
+def test_an_acronym_of_its_own_concept_is_still_read(text, concept):
+    assert facts(text, concept)
+
+
+# -- a checklist's marks: "(-) seizures", "HIV ✗" ------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("ROS: (+) joint pain, (+) rash, (-) fever, (-) seizures, (-) depression/SI.", "epilepsy"),
+    ("ROS: (-)seizures, (+)rash", "epilepsy"),
+    ("Infx: HIV ✗  HBsAg ✗  HCV ✗ | Seizure ✗  CVA ✗", "hiv infection"),
+    ("Infx: HIV ✗  HBsAg ✗  HCV ✗ | Seizure ✗  CVA ✗", "stroke"),
+    ("Dialysis ever ✗ | CD19+ B 110/uL ✓", "dialysis"),
+])
+def test_a_checklist_mark_denies_its_item(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("ROS: (-) fever, (+) seizures", "epilepsy"),
+    ("PUD ✗ (GERD, on PPI)   Seizure ✗", "gastroesophageal reflux disease"),
+    ("PUD ✗ (GERD, on PPI)   Seizure ✗", "proton pump inhibitor"),
+])
+def test_a_mark_reaches_only_its_own_item(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.negated
+
+
+# -- "nursing" the profession, "male factor", "Guy's", a pregnancy that ended in a birth -------------
+@pytest.mark.parametrize("text", [
+    "Loon Narrows Cree Nation Nursing Station - Community Health Nursing",
+    "Seen by Community Health Nursing on Monday.",
+    "Nursing Station summary for Charlene.",
+])
+def test_the_nursing_profession_is_not_breastfeeding(text):
+    assert read_text(text).breastfeeding is not True
+
+
+@pytest.mark.parametrize("text", ["I am nursing my 4-month-old.", "She is still nursing.", "Not pregnant or nursing."])
+def test_nursing_a_baby_is_still_read(text):
+    assert read_text(text).breastfeeding is not None
+
+
+@pytest.mark.parametrize("text, sex", [
+    ("o Tue 01/12 SCREENING VISIT, Guy's (CAR-T lupus trial). I'm 23, no babies", None),
+    ("Me (33) and DH have been TTC 4 years, male factor only.", None),
+    ("My female doctor said I have lupus. I'm 40.", None),
+    ("A guy, 40, with HIV", "male"),
+    ("45 year old male with lupus", "male"),
+])
+def test_a_word_for_someone_else_does_not_give_the_sex(text, sex):
+    assert read_text(text).sex == sex
+
+
+@pytest.mark.parametrize("text", [
+    "I looked after her through her pregnancy and the postpartum period.",
+    "Her pregnancy was complicated by pre-eclampsia; emergency caesarean section on 24/09/2026.",
+])
+def test_a_pregnancy_that_ended_in_a_birth_is_not_now(text):
+    assert read_text(text).pregnant is not True
+
+
+@pytest.mark.parametrize("text", ["She is pregnant, 20 weeks; her first child was delivered in 2019.",
+                                  "This pregnancy is going well; her first was a caesarean section."])
+def test_a_pregnancy_now_beside_an_earlier_birth_is_still_read(text):
+    assert read_text(text).pregnant is True
+
+
+# -- a drug the patient is told to avoid is not one they take ----------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Meds: ibuprofen 400 mg PRN headache only (told to avoid acetaminophen/aspirin).", "aspirin"),
+    ("I avoid NSAIDs because of my kidneys.", "nsaid"),
+    ("Avoiding methotrexate because of her liver.", "methotrexate"),
+])
+def test_a_drug_to_avoid_is_not_taken(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+def test_avoid_in_a_criterion_is_still_not_read_as_a_denial():
+    # "Avoid: antiretroviral medication" in a list of excluded medication: not "without" them
+    assert verdict("Concurrent Medication: Avoid: Antiretroviral medication.", "exclusion", "I take tenofovir daily") == "unknown"

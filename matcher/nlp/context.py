@@ -58,17 +58,24 @@ class ContextRule:
     pattern: tuple | None = None
     # a result's sign written against its test ("HIV-", "HBsAg- "): a cue only attached to the word before
     sign: bool = False
+    # a checklist's mark after its item ("HIV ✗", "Dialysis ever ✗"): reaches only that item's words,
+    # not over a bracket or a separator ("PUD ✗ (GERD, on PPI)  Seizure ✗" leaves GERD alone)
+    mark: bool = False
+    # read in a patient's text only: "told to avoid aspirin" says she does not take it, where a criterion's
+    # "Avoid: antiretroviral medication" excludes taking it
+    patient_only: bool = False
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRule":
-        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern", "sign"}
+        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern", "sign", "mark", "patient_only"}
         if unknown:
             raise ValueError(f"context rule {data!r}: unknown keys {sorted(unknown)}")
         if not isinstance(data.get("literal"), str) or not data["literal"].strip():
             raise ValueError(f"context rule {data!r}: literal must be a non-empty string")
         if not isinstance(data.get("max_scope", 1), int) or not isinstance(data.get("list", False), bool) \
-                or not isinstance(data.get("sign", False), bool):
-            raise ValueError(f"context rule {data!r}: max_scope must be an integer, list and sign true or false")
+                or not isinstance(data.get("sign", False), bool) or not isinstance(data.get("mark", False), bool) \
+                or not isinstance(data.get("patient_only", False), bool):
+            raise ValueError(f"context rule {data!r}: max_scope must be an integer; list, sign, mark and patient_only true or false")
         types = data.get("allowed_types")
         if types is not None and (not isinstance(types, list) or not types
                                   or not all(isinstance(t, str) and t.isupper() for t in types)):
@@ -81,8 +88,8 @@ class ContextRule:
                       "pattern": tuple(pattern) if pattern is not None else None})
         if (rule.category == "PSEUDO") != (rule.direction == "PSEUDO"):
             raise ValueError(f"context rule {data!r}: category PSEUDO goes with direction PSEUDO")
-        if rule.list and rule.direction != "BACKWARD":
-            raise ValueError(f"context rule {data!r}: only BACKWARD cues can reach over a list")
+        if (rule.list or rule.mark) and rule.direction != "BACKWARD":
+            raise ValueError(f"context rule {data!r}: only BACKWARD cues can reach over a list or be a mark")
         if rule.direction not in DIRECTIONS:
             raise ValueError(f"context rule {data!r}: direction must be one of {sorted(DIRECTIONS)}")
         if rule.category not in CATEGORY_ATTR and rule.category not in ("TERMINATE", "PSEUDO"):
@@ -338,6 +345,22 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
     return i
 
 
+def _mark_reach(doc: Doc, start: int, scope: int) -> int:
+    """The first token a checklist mark at ``start`` reaches: up to ``scope`` words of its own
+    item, stopping at a bracket or a separator."""
+    i, counted = start, 0
+    while i > 0 and counted < scope:
+        tok = doc[i - 1]
+        if tok.is_space:
+            i -= 1
+            continue
+        if tok.is_punct and tok.text not in ("-", "/"):
+            break
+        i -= 1
+        counted += 1
+    return i
+
+
 def _slash_joined(doc: Doc, i: int) -> bool:
     """Token ``i`` is a word written against a slash: "HIV/HBsAg/HCV/TPPA neg", "HIV/hep neg"."""
     tok = doc[i]
@@ -584,6 +607,9 @@ class ContextComponent:
                 continue  # the same words may carry two rules ("negative": before and after)
             kept.append(cue)
 
+        patient = "section" not in doc.user_data  # a patient's text (a criterion's has its section)
+        if not patient:
+            kept = [c for c in kept if not c[2].patient_only]
         # a terminator or pseudo-cue is labelled by what it does, not by the category it ends
         doc.spans["cues"] = [Span(doc, s, e, label=r.direction if r.direction in ("TERMINATE", "PSEUDO") else r.category)
                              for s, e, r in kept]
@@ -592,7 +618,6 @@ class ContextComponent:
         for ent in ents:  # "the hep B vaccine", "flu shot": the disease a vaccine is against, not one the patient has
             if ent.label_ == "CONDITION" and ent.end < len(doc) and doc[ent.end].lower_ in _VACCINE_WORDS:
                 ent._.is_hypothetical = True
-        patient = "section" not in doc.user_data  # a patient's text (a criterion's has its section)
         _asked(doc, ents, patient)
         if patient:
             _asked_about(doc, ents)
@@ -633,7 +658,8 @@ class ContextComponent:
                         if not (attr == "is_negated" and ent._.is_affirmed):
                             setattr(ent._, attr, True)
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
-                lo = max([t + 1 for t in terminators if t < start] + [_back_reach(doc, start, rule.max_scope), 0])
+                reach = _mark_reach(doc, start, rule.max_scope) if rule.mark else _back_reach(doc, start, rule.max_scope)
+                lo = max([t + 1 for t in terminators if t < start] + [reach, 0])
                 if rule.category == "FAMILY" and _opens_clause(doc, start):
                     lo = start  # "I have lupus, and my daughter has epilepsy": the relative is a new clause's subject
                 # an entity is in scope when its last token is: "anti-HBc pos (resolved)" reaches

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from .. import resources
 from ..config import cache_dir, write_cache_file
+from .acronyms import drop_misread
 from .tokenizer import make_tokenizer, token_texts
 
 PATTERN_FILES = (
@@ -264,7 +265,8 @@ class LexiconRuler(EntityRuler):
         if self._trie is not None:
             texts = token_texts(doc)
             matches += self._trie(texts, [t.lower() for t in texts])
-        final = {(m_id, start, end) for m_id, start, end in matches if start != end}
+        final = drop_misread(doc, list({(m_id, start, end) for m_id, start, end in matches if start != end}),
+                             lambda key: self._ent_ids.get(key, (None, None))[1])
         rank = self._rank
         return sorted(final, key=lambda m: (m[1] - m[2], m[1], rank.get(m[0], len(rank))))
 

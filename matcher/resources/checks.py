@@ -220,7 +220,8 @@ def _context(data: Any, at: _At) -> None:
         literal = rule.get("literal") if isinstance(rule, dict) else None
         r = at.at(f"rule {i}" + (f" ({_got(literal)})" if isinstance(literal, str) else ""))
         _object(rule, r)
-        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern", "sign"), what="rule")
+        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern", "sign", "mark", "patient_only"),
+              what="rule")
         _text(literal, r, "literal")
         direction, category = rule["direction"], rule["category"]
         if not isinstance(direction, str) or direction not in DIRECTIONS:
@@ -235,13 +236,15 @@ def _context(data: Any, at: _At) -> None:
             scope = rule["max_scope"]
             if isinstance(scope, bool) or not isinstance(scope, int) or scope <= 0:
                 raise r.error("R022", "max_scope", got=_got(scope))
-        if "sign" in rule and not isinstance(rule["sign"], bool):
-            raise r.error("R005", "sign", expected="true or false", got=_describe(rule["sign"]))
-        if "list" in rule:
-            if not isinstance(rule["list"], bool):
-                raise r.error("R005", "list", expected="true or false", got=_describe(rule["list"]))
-            if rule["list"] and direction != "BACKWARD":
-                raise r.error("R025", "list", got=direction)
+        for key in ("sign", "patient_only"):
+            if key in rule and not isinstance(rule[key], bool):
+                raise r.error("R005", key, expected="true or false", got=_describe(rule[key]))
+        for key in ("list", "mark"):  # reaching over a list, or only the item a mark is written after: looks back
+            if key in rule:
+                if not isinstance(rule[key], bool):
+                    raise r.error("R005", key, expected="true or false", got=_describe(rule[key]))
+                if rule[key] and direction != "BACKWARD":
+                    raise r.error("R025", key, got=direction)
         if "pattern" in rule:
             if not isinstance(rule["pattern"], list) or not rule["pattern"]:
                 raise r.error("R005", "pattern", expected="a non-empty list of token objects", got=_describe(rule["pattern"]))

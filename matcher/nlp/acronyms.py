@@ -1,0 +1,93 @@
+"""Acronyms a lexicon match should not be read as, given the text around them.
+
+Two ways of writing turned lexicon acronyms into diagnoses the writer never meant:
+
+- **An acronym the text defines as something else.** A query log that writes
+  "Medical Monitor (MM)" and then "MM: Closed." does not speak of multiple myeloma.
+  A definition is a run of capitalised words whose initials spell the bracketed
+  acronym (the Schwartz-Hearst pattern, short form after long form); when the long
+  form is not itself a match of the acronym's concept and shares no word with its
+  name, the acronym means that long form everywhere in the text ("Mini Mental State
+  Exam (MMSE)" is the MMSE).
+- **An acronym that is an ordinary word, in a line written in capitals.** In
+  "HEP B, HEP C AND HIV TESTS NEGATIVE" or "I WANT TO DO THIS. ALL THE BEST", "ALL"
+  is the word all, not acute lymphoblastic leukaemia: in a line of capitals, a
+  one-token match that is an English stop word ("ALL", "AS", "IT", "MAY") says
+  nothing. The same acronym in a line of mixed case ("ALL in remission") is kept.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+# "Medical Monitor (MM)", "Immunocompromised Host (ICH)": the long form's words, then the acronym in brackets
+_DEFINED = re.compile(r"((?:[A-Z][\w'-]*\s+){1,7})\(\s*([A-Z][A-Za-z]{1,6})\s*\)")
+_CAPITALS_SHARE = 0.8  # of a line's letters, for it to be written in capitals
+_CAPITALS_LETTERS = 12  # ... and at least this many letters ("NAD", "SLE:" are not such lines)
+
+
+def _defined_elsewhere(text: str) -> dict[str, tuple[int, int]]:
+    """Acronym -> (start, end) of the long form it is defined as in ``text``."""
+    out: dict[str, tuple[int, int]] = {}
+    for m in _DEFINED.finditer(text):
+        acronym = m.group(2)
+        if not acronym.isupper():
+            continue
+        words = list(re.finditer(r"\S+", m.group(1)))[-len(acronym):]
+        if len(words) != len(acronym) or "".join(w.group()[0] for w in words).upper() != acronym:
+            continue
+        out.setdefault(acronym, (m.start(1) + words[0].start(), m.start(1) + words[-1].end()))
+    return out
+
+
+def _capitals_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines of ``text`` written in capitals."""
+    out, at = [], 0
+    for line in text.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        if len(letters) >= _CAPITALS_LETTERS and sum(c.isupper() for c in letters) >= _CAPITALS_SHARE * len(letters):
+            out.append((at, at + len(line)))
+        at += len(line) + 1
+    return out
+
+
+def _names_it(long_form: str, acronym: str, concept: str | None) -> bool:
+    """Whether ``long_form`` may be a name of ``concept``: the concept is named by the acronym itself
+    ("mmse": "Mini Mental State Exam (MMSE)"), or the two share a word ("Multiple Myeloma", "multiple
+    myeloma"). "Medical Monitor" and multiple myeloma share none."""
+    if concept is None or re.sub(r"[^a-z0-9]", "", concept.lower()) == acronym.lower():
+        return True
+    words = {w for w in re.findall(r"[a-z]{4,}", concept.lower())}
+    return not words or bool(words & set(re.findall(r"[a-z]{4,}", long_form.lower())))
+
+
+def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Callable[[int], str | None]) -> list[tuple[int, int, int]]:
+    """``matches`` (key, start token, end token) without those of acronyms that mean
+    something else in ``doc``: defined as another long form, or a stop word in a line
+    of capitals. ``concept_of`` gives a match key's concept."""
+    text = doc.text
+    if not any(c.isupper() for c in text):
+        return matches
+    defined = _defined_elsewhere(text) if "(" in text else {}
+    capitals = _capitals_lines(text)
+    if not defined and not capitals:
+        return matches
+    redefined = set()
+    for acronym, (lo, hi) in defined.items():
+        keys = {key for key, start, end in matches if end - start == 1 and doc[start].text == acronym}
+        long_form = {key for key, start, end in matches if doc[start].idx >= lo and doc[end - 1].idx < hi}
+        if keys and not keys & long_form and not any(_names_it(text[lo:hi], acronym, concept_of(key)) for key in keys):
+            redefined.add(acronym)
+    out = []
+    for key, start, end in matches:
+        if end - start == 1:
+            token = doc[start]
+            if token.text in redefined:
+                continue
+            if token.is_upper and token.text.lower() in STOP_WORDS and any(lo <= token.idx < hi for lo, hi in capitals):
+                continue
+        out.append((key, start, end))
+    return out
