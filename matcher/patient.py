@@ -27,7 +27,7 @@ from .nlp.tokenizer import doc_text
 from .spelling import correct
 from .spoken import written
 from .later_steps import later_step
-from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
+from .timing import DOSE_CHANGED, TimingError, clause_of, day_first, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
@@ -49,6 +49,7 @@ def _measurements(doc: Doc) -> list[Fact]:
     # the lab's value too when one follows in the lab's units; the finding itself stays a condition
     labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and measured_by(e.text))]
     paired = _slash_pairs(doc, labs, quantities)
+    first = day_first(doc_text(doc)) if labs else None
     for i, lab in enumerate(labs):
         if i in paired:
             fact = _pair_fact(doc, lab, *paired[i])
@@ -88,6 +89,8 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue  # "SELENA-SLEDAI = arthritis 4 + myositis 4 + low complement 2 = 10": an item of the sum, not the score
         if _LIMIT_AFTER.match(doc_text(doc), q.end_char):
             continue  # "AST/ALT rises must be read against the 2x ULN limit": a limit spoken of, not a result
+        if data["comparator"] not in (None, "=", "between") and _CONDITION_BEFORE.search(doc_text(doc), max(0, lab.start_char - 20), lab.start_char):
+            continue  # "levofloxacin while ANC <0.5", "hold MMF if platelets < 50": a threshold for a plan, not a result
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
@@ -119,6 +122,14 @@ def _measurements(doc: Doc) -> list[Fact]:
         used.add(id(q))
         # "peak serum creatinine 2.6 mg/dL on 8 September during the AKI": a value gone by, not the latest
         peak = bool(_PEAK_BEFORE.search(doc_text(doc), max(0, lab.start_char - 25), lab.start_char))
+        # "'lupus hepatitis' flare 2024 (ALT 300!) settled": a value of a time long gone (the last date
+        # written before it in its clause), not the latest
+        own = max(start, labs[i - 1].end_char if i else 0, doc_text(doc).rfind(",", start, lab.start_char) + 1,
+                  doc_text(doc).rfind(";", start, lab.start_char) + 1)  # (this test's own item)
+        after = _RUN_END.match(doc_text(doc), q.end_char)  # ("ALT 300 in 2024, ...": the date after it)
+        days = days_ago(doc_text(doc)[own : after.end("when") if after and after.group("when") else q.end_char],
+                        dt.date.today(), first)
+        peak = peak or (days is not None and days > _LONG_GONE_DAYS)
         values = [(canonical, doc[min(lab.start, q.start):max(lab.end, q.end)].text, run[0][1] if run else "")]
         values += _run_values(run, canonical, unit, analyte, used)
         for n, (canonical, text, _) in enumerate(_in_time_order(values)):
@@ -128,10 +139,11 @@ def _measurements(doc: Doc) -> list[Fact]:
 
 
 # what may follow a value in a run of results of one test: when it was taken ("(10/09)", "on 22 Nov") ...
-_RUN_WHEN = r"(?P<when>\s*\([^()\n]{1,30}\)|\s+(?:now|today|yesterday|this\s+(?:week|morning)|currently|latest|at\s+present|last\s+(?:week|month)|(?:\d+|a|one|two|three)\s+\w+\s+ago)|\s+(?:on|in|at|dated)\s+[^,;:()\n→]{1,20}?"
+_RUN_WHEN = r"(?P<when>\s*\((?![^()\n]*:\s*\d)[^()\n]{1,30}\)|\s+(?:now|today|yesterday|this\s+(?:week|morning)|currently|latest|at\s+present|last\s+(?:week|month)|(?:\d+|a|one|two|three)\s+\w+\s+ago)|\s+(?:on|in|at|dated)\s+[^,;:()\n→]{1,40}?"
 # ... before a step to the next value ("," ";" "→" "then" "to" "now" "repeat")
 _RUN_STEP = re.compile(_RUN_WHEN + r"(?=\s*[,;→]|\s+(?:and\s+)?(?:then|now|later|to)\b))?"
-                       r"(?:\s*[,;→]\s*|\s+)(?:(?:and\s+)?(?:then|now|later|repeat(?:ed)?|to|down\s+to|up\s+to)\s+)?", re.I)
+                       r"(?:\s*[,;→]\s*(?:(?:and\s+)?(?:then|now|later|repeat(?:ed)?)\s+)?"
+                       r"|\s+(?:and\s+)?(?:then|now|later|repeat(?:ed)?|to|down\s+to|up\s+to)\s+)", re.I)
 _RUN_WORD = re.compile(r"→|\b(?:then|now|later|repeat(?:ed)?|to)\s+$", re.I)
 # ... or before the end of the run
 _RUN_END = re.compile(_RUN_WHEN + r"(?=\s*(?:[,;.→\n)]|$)))?\s*(?:[,;.→\n)]|$|then\b|to\b)", re.I)
@@ -239,6 +251,12 @@ _REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(
 _DATE_AROUND = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{4}")
 
 
+# ... dated in the past ("aged 2", "as a toddler", "in 2009") and not back since ("; no seizures since", "none since")
+_NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
+                         r"in\s+(?:childhood|infancy)|(?:19|20)\d\d|\w+\s+years?\s+ago)\b[^.;\n]{0,10}?[;,]\s*"
+                         r"(?:(?:with\s+|and\s+)?(?:no|nil|none|never\s+any)\b[^.;\n]{0,30}?\bsince\b|(?:\w+[\s-]+)?free\s+since\b)", re.I)
+_LONG_GONE_DAYS = 180  # a result dated further back than this is not the one a trial screens on
+_CONDITION_BEFORE = re.compile(r"\b(?:while|if|when|whenever|until|unless|once|should)\s+(?:the\s+|her\s+|his\s+|my\s+)?$", re.I)
 _ON_THE = re.compile(r"\s*(?:points?\s+)?on\s+(?:the\s+|her\s+|his\s+|my\s+|their\s+)?", re.I)
 
 
@@ -248,6 +266,8 @@ def _not_a_value(text: str, q: Span) -> bool:
     lo = max(0, q.start_char - 6)
     if any(m.start() <= q.start_char < m.end() for m in _DATE_AROUND.finditer(text, lo, q.end_char + 6)):
         return True
+    if re.fullmatch(r"(?:19|20)\d\d", q.text) and re.search(r"\b(?:in|since|from|during|of|by)\s+$", text[max(0, q.start_char - 8) : q.start_char], re.I):
+        return True  # "ALT 300 in 2024": the year it was
     if re.search(r"\d\s*(?:h|hrs?)$", q.text, re.I) and re.match(r"\s*(?:urine|collection)\b", text[q.end_char : q.end_char + 16], re.I):
         return True  # "CrCl (24h urine) 94 mL/min": the token "24h" holds its hours
     return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s*h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
@@ -595,8 +615,18 @@ _STILL_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|need|needs|nee
                             r"work-?up|evaluation|assessment|eligibility|consent|to\s+be)\b", re.I)
 _AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:the|our|my|your|his|her)\s+surgery\b(?!\s+of\b)"
                               r"|\bin\s+surgery\s+(?:today|this\s+(?:morning|afternoon)|yesterday))", re.I)
-_SPECIALTY_AFTER = re.compile(r"[\s-]*(?:oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
+# (a service of two names: "Transplant & Immunocompromised Host ID", "HIV and Hepatitis Clinic")
+_OTHER_NAME = r"(?:\s*(?:&|and|/)\s*(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,2})?"
+_SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:(?-i:ID)\b|oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
                               r"centre|center|nurses?|coordinators?|team)\b", re.I)
+_TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|treatments?|therapy|therapies|tablets|pills)\b", re.I)
+# a disease naming a service, a place or a body: "Royal Marsden Cancer Centre", "Lupus Clinic", "Stroke Unit",
+# "Transplant & Immunocompromised Host ID", "INFECTIOUS DISEASES CONSULT", "Department of Infectious Diseases"
+_SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:department|dept\b|clinic|clinics|service|services|programme|program|centre|center|unit|"
+                            r"institute|foundation|society|association|charity|helpline|team|consult|consultation|ward|"
+                            r"(?-i:ID)\b|(?-i:OPD)\b)\b", re.I)
+_SERVICE_BEFORE = re.compile(r"\b(?:department|dept|division|institute|centre|center|unit|clinic|society|foundation|service|"
+                             r"professor|consultant|specialist)\s+(?:of|for|in)\s+(?:the\s+)?$", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
 _SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()\n]|$)")
 # a finding counted as none ("CD19+ B cells 0.0% of lymphocytes", "CD19 B cells undetectable", "blasts not detected")
@@ -776,6 +806,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) \
                 and _TREATMENT_DENIED.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
             flags["hypothetical"] = True  # "never treated for depression": the treatment is denied, not asserted the illness
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _NONE_SINCE.match(doc_text(doc), ent.end_char):
+            flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
@@ -793,6 +825,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 m.start() <= ent.start_char and ent.end_char <= m.end()
                 for m in _AT_THE_PRACTICE.finditer(doc_text(doc), max(0, ent.start_char - 20), ent.end_char + 20)):
             continue  # "UPT neg in surgery today", "seen at the surgery": a family doctor's practice (UK, Ireland), not an operation
+        if ent.label_ == "CONDITION" and flags["negated"] and _TREATMENT_AFTER.match(doc_text(doc), ent.end_char):
+            continue  # "never been on any HIV medicine": the treatment is denied, not the illness
+        if ent.label_ == "CONDITION" and (_SERVICE_AFTER.match(doc_text(doc), ent.end_char)
+                                          or _SERVICE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char)):
+            continue  # "Royal Marsden Cancer Centre", "Lupus Clinic", "Department of Infectious Diseases": a service, not an illness
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):
@@ -863,7 +900,23 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     _findings(doc, patient, measured)
     _blood_pressure(doc_text(doc), patient)
     _class_scores(doc_text(doc), patient)
+    _cleared_hepatitis_c(patient.facts)
     latest_timing(patient.facts)
+
+
+_ANTIBODY = re.compile(r"\banti-?\s*hcv\b|\bhcv\s*(?:ab|antibod\w*|igg|serology)\b|\bantibod", re.I)
+_VIRUS_GONE = re.compile(r"\b(?:rna|pcr|viral\s+load|vl|svr\d*)\b", re.I)
+
+
+def _cleared_hepatitis_c(facts: list[Fact]) -> None:
+    """"Anti-HCV reactive but HCV RNA not detected": an antibody left by an infection the RNA test shows
+    is gone (cleared, or cured by treatment) is a past hepatitis C, not an active one."""
+    gone = any(f.concept == "hepatitis c" and f.negated and _VIRUS_GONE.search(f.text) for f in facts)
+    if not gone:
+        return
+    for f in facts:
+        if f.concept == "hepatitis c" and f.asserted and _ANTIBODY.search(f.text):
+            f.historical = True
 
 
 def _findings(doc: Doc, patient: Patient, measured: list[Fact]) -> None:

@@ -841,3 +841,110 @@ def test_a_drug_to_avoid_is_not_taken(text, concept):
 def test_avoid_in_a_criterion_is_still_not_read_as_a_denial():
     # "Avoid: antiretroviral medication" in a list of excluded medication: not "without" them
     assert verdict("Concurrent Medication: Avoid: Antiretroviral medication.", "exclusion", "I take tenofovir daily") == "unknown"
+
+
+# -- a disease that names a service, a place or a body ----------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("INFECTIOUS DISEASES CONSULT - Transplant & Immunocompromised Host ID", "immunodeficiency"),
+    ("INFECTIOUS DISEASES CONSULT - Transplant & Immunocompromised Host ID", "transplantation"),
+    ("Royal Marsden Cancer Centre, Department of Rheumatology", "malignancy"),
+    ("Seen at the Epilepsy Unit for a second opinion on her lupus.", "epilepsy"),
+    ("Letter from the HIV and Hepatitis Clinic.", "hiv infection"),
+    ("Department of Infectious Diseases, St Mary's", "infection"),
+])
+def test_a_disease_naming_a_service_is_not_the_patients(text, concept):
+    assert not [f for f in facts(text, concept) if f.asserted]
+
+
+def test_a_disease_beside_a_team_that_treats_it_is_still_read():
+    assert facts("I have lupus and epilepsy, under the neurology team.", "epilepsy")
+
+
+# -- hepatitis C antibodies with the virus gone; a vaccine course; a past infection "none since" ------
+@pytest.mark.parametrize("text", [
+    "Viral screen: HBsAg non-reactive; Anti-HCV reactive but HCV RNA not detected - completed sofosbuvir in 2019 with SVR.",
+    "Anti-HCV positive, HCV RNA undetectable after sofosbuvir in 2019 (SVR12).",
+])
+def test_hepatitis_c_antibodies_with_no_virus_are_not_an_active_infection(text):
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", text) != "fail"
+
+
+def test_hepatitis_c_antibodies_alone_still_exclude():
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", "Anti-HCV positive; HCV RNA pending") == "fail"
+
+
+@pytest.mark.parametrize("text", ["OH immunisation record: hepatitis B course complete (anti-HBs 230 IU/L, 2019).",
+                                  "Vaccinations: hepatitis B series x3 in 2015, MMR x2."])
+def test_a_vaccine_course_is_not_the_disease(text):
+    assert not [f for f in facts(text, "hepatitis b") if f.asserted]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Febrile convulsion aged 2; no seizures since, never on anticonvulsants.", "febrile seizure"),
+    ("Seizures as a toddler, none since.", "epilepsy"),
+])
+def test_an_illness_of_long_ago_not_back_since_is_past(text, concept):
+    (f,) = [f for f in facts(text, concept) if not f.negated]
+    assert f.historical
+
+
+def test_a_treated_illness_without_a_past_date_stays():
+    (f,) = [f for f in facts("Epilepsy, on levetiracetam; no seizures since 2019.", "epilepsy") if not f.negated]
+    assert not f.historical
+
+
+# -- results that are not the latest, or not results ------------------------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("bloods: Hb 106, ALT 32, bili 8. liver: lupus hepatitis flare 2024 (ALT 300!) settled.", "alt", 32.0),
+    ("ALT 300 in 2024, ALT 28 last week.", "alt", 28.0),
+    ("Hb 10.6 (24/11/2026). In 2019 her Hb was 6.2.", "hemoglobin", 106.0),
+    ("Labs: ANC 2.6. Plan: levofloxacin while ANC <0.5.", "absolute neutrophil count", 2.6),
+    ("Platelets 188. Hold MMF if platelets < 50.", "platelet count", 188.0),
+])
+def test_a_result_of_long_ago_or_a_threshold_is_not_the_latest(text, concept, value):
+    assert latest(text, concept) == pytest.approx(value)
+
+
+def test_a_year_after_a_result_is_not_its_value():
+    assert [f.value for f in facts("ALT 300 in 2024.", "alt")] == [300.0]
+
+
+# -- a trial the patient is to take part in ---------------------------------------------------------
+@pytest.mark.parametrize("text", ["Referred by: line manager, 21/11/2026 (planned absence for a clinical trial)",
+                                  "Booked admission for the clinical trial on 14/12."])
+def test_a_planned_absence_for_a_trial_is_not_a_trial_had(text):
+    assert not [f for f in facts(text, "investigational treatment") if f.asserted]
+
+
+# -- criteria: the class a drug is given in; a drug named as the time the class counts from ----------
+def test_the_class_named_before_the_drug_given_in_it_is_that_drug():
+    c = "No previous vaccination with any pneumococcal vaccine."
+    assert verdict(c, "inclusion", "Vaccines: influenza every autumn; Shingrix x2 in 2023. Never had a pneumococcal vaccine.") != "fail"
+    assert verdict(c, "inclusion", "I had Pneumovax in 2020.") == "fail"
+
+
+def test_a_drug_the_class_is_counted_from_is_not_excluded():
+    c = "Chemotherapy: No prior chemotherapy following prior cladribine"
+    assert verdict(c, "inclusion", "They gave me cladribine in February 2023 and I haven't needed any other treatment since.") == "pass"
+    assert verdict(c, "inclusion", "Cladribine 2019, then bendamustine in 2022.") == "unknown"
+
+
+# -- an illness caught from a parent is the patient's; a treatment denied is not the illness denied ---
+@pytest.mark.parametrize("text, concept", [
+    ("She has HIV that she got from her mother at birth.", "hiv infection"),
+    ("He caught hepatitis B from his father.", "hepatitis b"),
+])
+def test_an_illness_caught_from_a_parent_is_the_patients(text, concept):
+    (f,) = facts(text, concept)
+    assert f.asserted
+
+
+def test_a_relatives_illness_is_still_theirs():
+    (f,) = facts("My mother had breast cancer.", "breast cancer")
+    assert f.family
+
+
+@pytest.mark.parametrize("text", ["She has HIV. She has never been on any HIV medicine, not even AZT.",
+                                  "HIV positive since birth; no HIV treatment so far."])
+def test_a_treatment_denied_does_not_deny_the_illness(text):
+    assert not [f for f in facts(text, "hiv infection") if f.negated]

@@ -404,9 +404,30 @@ def _restated_class(doc: Doc, constraints: list[Constraint]) -> list[Constraint]
     restated |= {id(c) for c in drugs for d in drugs
                  if d is not c and d.end <= c.start and _AS_ROLE.fullmatch(text[d.end : c.start])
                  and c.concept != d.concept and therapy_covers(c.concept, d.concept)}
+    # "vaccination with any pneumococcal vaccine", "chemotherapy with a platinum agent": the class a drug is
+    # given in, named before it, is that drug; not every drug of the class
+    for c in drugs:
+        for d in drugs:
+            if d is not c and d.end <= c.start and _WITH_KIND.fullmatch(text[d.end : c.start]) \
+                    and c.concept != d.concept and therapy_covers(d.concept, c.concept):
+                restated.add(id(d))  # ("No previous vaccination with ...": what is said of the class is said of the drug)
+                c.qualifiers.extend(q for q in d.qualifiers if q not in c.qualifiers)
+                c.start = min(c.start, d.start)
+    # "No prior chemotherapy following prior cladribine": a drug of the class named as the time the class is
+    # counted from is not itself excluded (nor required); what came after it is the question
+    for c in drugs:
+        for d in drugs:
+            if d is not c and c.end <= d.start and _AFTER_ANCHOR.fullmatch(text[c.end : d.start]) \
+                    and c.concept != d.concept and therapy_covers(c.concept, d.concept):
+                restated.add(id(d))
+                if d.concept not in c.exceptions:
+                    c.exceptions.append(d.concept)
     return [c for c in constraints if id(c) not in restated] if restated else constraints
 
 
+_AFTER_ANCHOR = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:following|after|since|subsequent\s+to)\s+"
+                           r"(?:(?:the|a|an|any|prior|previous|initial|first)\s+){0,2}", re.I)
+_WITH_KIND = re.compile(r"\s*(?:with|using)\s+(?:(?:any|an?|the|one|prior|previous)\s+)?", re.I)
 _AS_ROLE = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:as|used\s+as|given\s+as|taken\s+as)\s+(?:an?|the|part\s+of\s+(?:an?|the))?\s*", re.I)
 
 

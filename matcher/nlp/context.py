@@ -125,7 +125,11 @@ def _elided(text: str) -> bool:
 
 
 _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccinated", "shot", "shots", "jab", "jabs",
-                  "immunization", "immunizations", "immunisation", "immunised", "immunized", "booster"}
+                  "immunization", "immunizations", "immunisation", "immunisations", "immunised", "immunized", "booster",
+                  "boosters"}
+# "OH immunisation record: hepatitis B course complete": on a line about vaccines, a course is a vaccine's
+_VACCINE_COURSE = {"course", "series", "doses", "dose"}
+_VACCINE_LINE = re.compile(r"immuni[sz]|vaccin", re.I)
 
 
 # words that make a comma-separated item a finding of its own ("NSTEMI 4 weeks ago", "HTN well controlled")
@@ -343,6 +347,12 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
         elif not depth and not doc[i].is_space:
             counted += 1  # (the spaces of a table's columns are not words: "HIV-1/2 Ag/Ab      non-reactive")
     return i
+
+
+def _line(doc: Doc, span: Span) -> str:
+    """The line of text ``span`` is on."""
+    text = doc.text
+    return text[text.rfind("\n", 0, span.start_char) + 1 : (text.find("\n", span.end_char) + 1 or len(text) + 1) - 1]
 
 
 def _mark_reach(doc: Doc, start: int, scope: int) -> int:
@@ -616,7 +626,8 @@ class ContextComponent:
         if not ents:
             return doc
         for ent in ents:  # "the hep B vaccine", "flu shot": the disease a vaccine is against, not one the patient has
-            if ent.label_ == "CONDITION" and ent.end < len(doc) and doc[ent.end].lower_ in _VACCINE_WORDS:
+            if ent.label_ == "CONDITION" and ent.end < len(doc) and (doc[ent.end].lower_ in _VACCINE_WORDS or (
+                    doc[ent.end].lower_ in _VACCINE_COURSE and _VACCINE_LINE.search(_line(doc, ent)))):
                 ent._.is_hypothetical = True
         _asked(doc, ents, patient)
         if patient:

@@ -212,6 +212,8 @@ def unit_after(text: str, pos: int) -> tuple[str | None, int]:
     unit, candidate = parse_unit(stripped)
     if unit is None:
         return None, pos
+    if candidate.lower() == "in" and re.match(r"\s+\w", stripped[len(candidate):]):
+        return None, pos  # "ALT 300 in 2024", "18 in the opinion of": a preposition, not inches ("5 ft 4 in." is)
     return unit, pos + (len(window) - len(stripped)) + len(candidate)
 
 
