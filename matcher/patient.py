@@ -66,7 +66,8 @@ def _measurements(doc: Doc) -> list[Fact]:
                         and not (q._.quantity["unit"] is None and _RESULT_GIVEN.match(doc_text(doc), lab.end_char, q.start_char))]
         if not near:
             # "a 12 pack-year history": the number written just before the name
-            near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")]
+            near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")
+                    and not re.fullmatch(r"(?:19|20)\d\d", q.text)]  # ("her EULAR/ACR 2019 classification score": a year)
         if not near:
             continue
         analyte = analyte_for(lab.ent_id_)
@@ -84,7 +85,7 @@ def _measurements(doc: Doc) -> list[Fact]:
             continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
         if _DATED_ON.search(doc_text(doc), max(0, q.start_char - 8), q.start_char) and _SHORT_DATE.match(doc_text(doc), q.start_char):
             continue  # "SELENA-SLEDAI on 12/01 = 18": the day it was scored, not the score
-        if _ADDEND.match(doc_text(doc), q.end_char) or (doc_text(doc)[q.end_char - 1] == "+"
+        if _ADDEND.match(doc_text(doc), q.end_char) or _AFTER_PLUS.search(doc_text(doc), max(0, lab.start_char - 30), lab.start_char) or (doc_text(doc)[q.end_char - 1] == "+"
                                                          and re.match(r"[ \t]*[a-z]", doc_text(doc)[q.end_char:], re.I)):
             continue  # "SELENA-SLEDAI = arthritis 4 + myositis 4 + low complement 2 = 10": an item of the sum, not the score
         if _LIMIT_AFTER.match(doc_text(doc), q.end_char):
@@ -1123,6 +1124,7 @@ _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|ap
 _PEAK_BEFORE = re.compile(r"\b(?:peak|peaked|maximum|max|highest|worst|nadir|lowest|previous|prior|baseline)\b[^.;,\n]{0,12}$", re.I)
 _DATED_ON = re.compile(r"\b(?:on|dated|from|of)\s+$", re.I)
 _SHORT_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b(?!\s*(?:mg|mmhg|mm|cells|copies|iu|u/))", re.I)
+_AFTER_PLUS = re.compile(r"\+[ \t]*(?:[A-Za-z][\w/-]*[ \t]+){0,3}$")  # "Arthritis 6 + low C3 3 = 9": the last item of a sum
 _ADDEND = re.compile(r"[ \t]*\+[ \t]*(?:[a-z]|\d+[ \t]*\+)", re.I)
 _CODE_NUMBER = re.compile(r"[ -]?(?!(?:19|20)\d\d\b)\d{3,}\b(?![.,]\d)(?!\s*(?:copies|cop\b|c/ml|iu|u/|/|cells|%|mg|log|x\s*10|×))", re.I)
 _LIMIT_AFTER = re.compile(r"\s*(?:ULN\s+|upper\s+limit\s+of\s+normal\s+)?(?:limit|threshold|cut[\s-]?off|criterion|requirement|"

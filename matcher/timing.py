@@ -183,7 +183,15 @@ def _full_year(year: str, today: dt.date) -> int:
     return full if full <= today.year + 1 else full - 100
 
 
+# a year in the name of a classification or a staging system ("EULAR/ACR 2019 criteria", "ISN/RPS 2003 class IV",
+# "SLICC 2012", "FIGO 2018"), not a date
+_NAMED_YEAR = re.compile(r"\b(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|NCCN|IMWG|iwCLL|ELN|Lugano)"
+                         r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\d\d\b")
+
+
 def _date_days(clause: str, today: dt.date, first: bool | None = None) -> float | None:
+    if "20" in clause or "19" in clause:
+        clause = _NAMED_YEAR.sub(lambda m: " " * len(m.group()), clause)
     for m in list(_DAY_MONTH.finditer(clause))[-1:]:
         month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
         try:

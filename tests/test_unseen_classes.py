@@ -948,3 +948,37 @@ def test_a_relatives_illness_is_still_theirs():
                                   "HIV positive since birth; no HIV treatment so far."])
 def test_a_treatment_denied_does_not_deny_the_illness(text):
     assert not [f for f in facts(text, "hiv infection") if f.negated]
+
+
+@pytest.mark.parametrize("text", ["Lactation was suppressed with a single dose of cabergoline on 25/09/2026.",
+                                  "Her breastfeeding dried up in October."])
+def test_lactation_suppressed_or_dried_up_is_over(text):
+    assert read_text(text).breastfeeding is False
+
+
+def test_lactation_going_on_is_still_read():
+    assert read_text("Breastfeeding, lactation ongoing.").breastfeeding is True
+
+
+def test_breastfeeding_a_daughter_is_the_patients_own():
+    for text in ("She has gone back to breastfeeding her daughter three to four times a day.", "I am nursing my son."):
+        assert read_text(text).breastfeeding is True
+    assert read_text("Her daughter is breastfeeding.").breastfeeding is not True
+
+
+# -- the year of a classification is neither its score nor a date -----------------------------------
+@pytest.mark.parametrize("text", ["Q1. Calculate her EULAR/ACR 2019 classification score. A1. Arthritis 6 + low C3 3 = 9.",
+                                  "Her EULAR/ACR 2019 classification score is not known yet."])
+def test_a_classifications_year_is_not_its_score(text):
+    assert not facts(text, "eular/acr 2019 sle classification score")
+
+
+def test_a_classifications_year_is_not_a_date():
+    (f,) = facts("EULAR/ACR 2019: arthritis 6 + low C3 3 = 9.", "arthritis")
+    assert f.days_ago is None and not f.historical
+    assert not facts("EULAR/ACR 2019: arthritis 6 + low C3 3 = 9.", "c3")  # the last item of the sum is not a C3 level
+
+
+@pytest.mark.parametrize("text", ["ALT 33 (ULN 45), Tbili 2.4 mg/dL (direct 0.3)", "T-bili 2.4 mg/dL"])
+def test_bilirubin_written_tbili(text):
+    assert latest(text, "total bilirubin") == pytest.approx(2.4)
