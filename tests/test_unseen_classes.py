@@ -982,3 +982,10 @@ def test_a_classifications_year_is_not_a_date():
 @pytest.mark.parametrize("text", ["ALT 33 (ULN 45), Tbili 2.4 mg/dL (direct 0.3)", "T-bili 2.4 mg/dL"])
 def test_bilirubin_written_tbili(text):
     assert latest(text, "total bilirubin") == pytest.approx(2.4)
+
+
+@pytest.mark.parametrize("criterion", ["Postmenopausal women with unstable angina.",
+                                       "Premenopausal women with hormone receptor positive breast cancer"])
+def test_a_requirement_read_without_its_menopausal_status_is_met_only_in_part(criterion):
+    patient = "49F, premenopausal, still cycling. Unstable angina; ER-positive breast cancer."
+    assert verdict(criterion, "inclusion", patient) == "unknown"
