@@ -749,6 +749,8 @@ def test_the_new_dose_is_the_dose_taken():
     ("Our Medication Safety (MS) team reviewed the list. MS: no interactions.", "multiple sclerosis"),
     ("HEP B, HEP C AND HIV TESTS NEGATIVE LAST WEEK. ALL THE BEST, BARB", "acute lymphoblastic leukemia"),
     ("I WANT TO DO THIS AS SOON AS I CAN. THANK YOU FOR ALL YOUR HELP.", "acute lymphoblastic leukemia"),
+    ("DEAR MS KOWALCZYK, THANK YOU FOR YOUR LETTER", "multiple sclerosis"),
+    ("Re: MS J. Adeyemi, DOB 12/03/1980", "multiple sclerosis"),
 ])
 def test_an_acronym_that_means_something_else_here_is_not_a_diagnosis(text, concept):
     assert not facts(text, concept)
@@ -759,6 +761,8 @@ def test_an_acronym_that_means_something_else_here_is_not_a_diagnosis(text, conc
     ("MM dx 2019, on lenalidomide.", "multiple myeloma"),
     ("ALL in remission since 2015.", "acute lymphoblastic leukemia"),
     ("Her Mini Mental State Exam (MMSE) was 18 this morning.", "mmse"),
+    ("She has lupus and MS.", "multiple sclerosis"),
+    ("Dx: MS, lupus", "multiple sclerosis"),
 ])
 def test_an_acronym_of_its_own_concept_is_still_read(text, concept):
     assert facts(text, concept)

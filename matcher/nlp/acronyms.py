@@ -14,6 +14,7 @@ Two ways of writing turned lexicon acronyms into diagnoses the writer never mean
   is the word all, not acute lymphoblastic leukaemia: in a line of capitals, a
   one-token match that is an English stop word ("ALL", "AS", "IT", "MAY") says
   nothing. The same acronym in a line of mixed case ("ALL in remission") is kept.
+- **A title.** "DEAR MS KOWALCZYK", "Re: MS Jones": after a salutation, "MS" is Ms.
 """
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ from spacy.tokens import Doc
 
 # "Medical Monitor (MM)", "Immunocompromised Host (ICH)": the long form's words, then the acronym in brackets
 _DEFINED = re.compile(r"((?:[A-Z][\w'-]*\s+){1,7})\(\s*([A-Z][A-Za-z]{1,6})\s*\)")
+_TITLES = {"MS", "MR", "MRS", "DR"}
+_BEFORE_TITLE = {"dear", "to", "re", "attn", "cc", "patient", "pt", "name", "client"}
+
+
+def _after_salutation(doc: Doc, i: int) -> bool:
+    """Token ``i`` follows a salutation or an addressee's field: "Dear MS", "Re: MS", "Patient: MS"."""
+    j = i - 1
+    if j >= 0 and doc[j].text == ":":
+        j -= 1
+    return j >= 0 and doc[j].lower_ in _BEFORE_TITLE
 _CAPITALS_SHARE = 0.8  # of a line's letters, for it to be written in capitals
 _CAPITALS_LETTERS = 12  # ... and at least this many letters ("NAD", "SLE:" are not such lines)
 
@@ -73,7 +84,7 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
         return matches
     defined = _defined_elsewhere(text) if "(" in text else {}
     capitals = _capitals_lines(text)
-    if not defined and not capitals:
+    if not defined and not capitals and not any(doc[start].text in _TITLES for _, start, end in matches if end - start == 1):
         return matches
     redefined = set()
     for acronym, (lo, hi) in defined.items():
@@ -87,6 +98,8 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
             token = doc[start]
             if token.text in redefined:
                 continue
+            if token.text in _TITLES and _after_salutation(doc, start):
+                continue  # "DEAR MS KOWALCZYK", "Re: MS J. Adeyemi": a title, not multiple sclerosis
             if token.is_upper and token.text.lower() in STOP_WORDS and any(lo <= token.idx < hi for lo, hi in capitals):
                 continue
         out.append((key, start, end))
