@@ -698,9 +698,40 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     if broader:
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it included {pretty(c.concept)}.",
                        f"Have you had {pretty(c.concept)}{' ' + window if window else ''}?")
+    graded = _graded_kind(c, patient)
+    if graded is not None:
+        return graded
     if c.polarity == "forbid":
         return Verdict(PASS, f"You did not mention {pretty(c.concept)}{' ' + window if window else ''}; we assume you have not had it.", assumed=True)
     return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.", f"Have you had {pretty(c.concept)}?")
+
+
+# a degree of a class, which a named member of the class may or may not be: a mastectomy is surgery,
+# major or not as the study team judges
+_GRADED = {"major surgery": "surgery", "minor surgery": "surgery"}
+
+
+def _graded_kind(c: Constraint, patient: Patient) -> Verdict | None:
+    """"Major surgery within 4 weeks" and "I had a mastectomy 2 weeks ago": an operation of the class the
+    criterion grades, in its window (or undated), is a question; one outside the window passes."""
+    parent = _GRADED.get(c.concept)
+    if parent is None:
+        return None
+    named = [f for f in patient.facts if f.kind == "therapy" and f.asserted and f.concept != parent
+             and therapy_covers(parent, f.concept)]
+    if c.window:
+        dated = [(f, _last_taken(f)) for f in named]
+        if named and all(last is not None and last > c.window.days for _, last in dated):
+            return None  # all of them outside the window: not the question
+        named = [f for f, last in dated if last is None or last <= c.window.days]
+    if not named:
+        return None
+    f = named[0]
+    window = f" {c.window.text}" if c.window else ""
+    return Verdict(UNKNOWN, f"You had {pretty(f.concept)}{' ' + days_words(_last_taken(f)) if _last_taken(f) is not None else ''}; "
+                            f"the trial {'excludes' if c.polarity == 'forbid' else 'requires'} {pretty(c.concept)}{window}, "
+                            f"and whether yours counts as {c.concept.split()[0]} is for the study team.",
+                   f"Was your {pretty(f.concept)} {c.concept}{window}?")
 
 
 # how each kind of checkable constraint is judged

@@ -993,3 +993,14 @@ def test_bilirubin_written_tbili(text):
 def test_a_requirement_read_without_its_menopausal_status_is_met_only_in_part(criterion):
     patient = "49F, premenopausal, still cycling. Unstable angina; ER-positive breast cancer."
     assert verdict(criterion, "inclusion", patient) == "unknown"
+
+
+# -- a named operation against "major surgery within N weeks": a question, not "not mentioned" -------
+@pytest.mark.parametrize("patient", ["I had a mastectomy 2 weeks ago.", "Lumpectomy on 20/11/2026.", "Appendectomy last week."])
+def test_a_named_operation_in_the_window_of_major_surgery_is_a_question(patient):
+    assert verdict("Major surgery within 4 weeks prior to enrollment", "exclusion", patient) == "unknown"
+
+
+@pytest.mark.parametrize("patient", ["She had a hip replacement in 2019.", "Whipple procedure in 2018.", "No operations."])
+def test_an_operation_outside_the_window_or_none_passes(patient):
+    assert verdict("Major surgery within 4 weeks prior to enrollment", "exclusion", patient) == "pass"
