@@ -95,8 +95,12 @@ _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?
                        r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?"  # ("2019-04: age 12")
                        # "Penicillin: mild rash aged 8", "appendectomy at age 12": when something happened
                        r"|\b(?:rash|hives|reaction|anaphylaxis|allerg\w*|fracture|broke\w*|surgery|operation|removed|"
-                       r"diagnosed|dx|episode|attack|infection|measles|mumps|chickenpox|\w+ectomy|\w+otomy)\b[^.;\n]{0,20}?"
-                       r"\b(?:aged?|at\s+age)\s*:?)\s*$", re.I)
+                       r"diagnosed|dx|episode|attack|infection|measles|mumps|chickenpox|\w+ectomy|\w+otomy|convulsions?|"
+                       r"seizures?|fits?|febrile|illness|disease|asthma|eczema|pneumonia|meningitis|jaundice|injury|accident|"
+                       r"burns?|transfusions?|vaccinat\w*|tb|tuberculosis|migraines?|bronchiolitis)\b[^.;\n]{0,20}?"
+                       r"\b(?:aged?|at\s+age)\s*:?"
+                       # "breastfed him til 14 months": how long, not how old
+                       r"|\b(?:til|till|until|for|to)\s+)\s*$", re.I)
 _WHEN_AFTER = re.compile(r"\s*(?:(?:years?|yrs?|y)[\s-]*(?:old)?\s*)?(?:when|at\s+the\s+time)\b", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
                          r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"

@@ -402,7 +402,9 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
             return _past_in_bare_exclusion(c, f"{_describe_fact(f, c.concept)} in the past", f"a past {pretty(c.concept)}")
         denied = next((g for g in patient.facts if g.kind == "condition" and g.negated and not g.family
                        and condition_covers(g.concept, c.concept)), None)
-        if c.polarity == "forbid" and present_only and denied is not None and f.concept != c.concept:
+        # "exam anxiety ... No psychiatric dx": a member named in passing, and a class holding it denied outright
+        class_denied = denied is not None and denied.concept != f.concept and condition_covers(denied.concept, f.concept)
+        if c.polarity == "forbid" and (present_only or class_denied) and denied is not None and f.concept != c.concept:
             # "Afebrile, no active infection" and AIDS in the problem list: the patient's words disagree
             # (a member named outright, "HIV positive" against "HIV infection", is not in doubt)
             return Verdict(UNKNOWN, f"You said you have no {pretty(denied.concept)}, but you mentioned "

@@ -252,6 +252,11 @@ _REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(
 _DATE_AROUND = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{4}")
 
 
+# a drug naming a study: "the topotecan plus etoposide GOG study", "the AZT + IFN-alpha combination study",
+# "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
+_STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+|plus|and|with|/|vs\.?|versus)\s*[\w-]+(?:\s+[\w-]+)?)?"
+                                r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
+                                r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
 # ... dated in the past ("aged 2", "as a toddler", "in 2009") and not back since ("; no seizures since", "none since")
 _NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
                          r"in\s+(?:childhood|infancy)|(?:19|20)\d\d|\w+\s+years?\s+ago)\b[^.;\n]{0,10}?[;,]\s*"
@@ -481,6 +486,22 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
     return bool(_PREGNANCY_EVENT.search(before)) and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I)
 
 
+# what makes the noun "pregnancy" a pregnancy now: "current pregnancy", "pregnancy (20/40)", "Pregnancy: yes",
+# "an ongoing pregnancy", "pregnancy at 12 weeks", "her pregnancy is going well"
+_PREGNANCY_NOW = re.compile(r"\b(?:current|currently|ongoing|this|present|confirmed|viable|intrauterine|early|"
+                            r"\d+\s*(?:weeks?|wks?|/40)|\d+\+\d|trimester|yes|positive|due|expecting|is\s+going|"
+                            r"is\s+progressing|so\s+far|now|stages?\s+of|weeks?\s+of|months?\s+of|late|third|second)\b", re.I)
+
+
+def _bare_pregnancy_noun(doc: Doc, ent: Span) -> bool:
+    """The noun "pregnancy" with nothing in its clause that makes it one now ("Contraception/pregnancy - copper IUD
+    fitted", "pregnancy counselling"): a topic named, not a state asserted."""
+    if not ent.text.lower().startswith("pregnanc"):
+        return False
+    start, end = clause_of(doc, ent)
+    return not _PREGNANCY_NOW.search(doc_text(doc), start, end)
+
+
 def _ended_by_birth(doc: Doc, ent: Span) -> bool:
     """"I looked after her through her pregnancy and the postpartum period": in a text that speaks of
     the birth, the pregnancy named is the one that ended (one now is said "pregnant", or "this pregnancy")."""
@@ -625,7 +646,7 @@ _TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|tre
 # "Transplant & Immunocompromised Host ID", "INFECTIOUS DISEASES CONSULT", "Department of Infectious Diseases"
 _SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:department|dept\b|clinic|clinics|service|services|programme|program|centre|center|unit|"
                             r"institute|foundation|society|association|charity|helpline|team|consult|consultation|ward|"
-                            r"(?-i:ID)\b|(?-i:OPD)\b)\b", re.I)
+                            r"(?-i:ID)\b|(?-i:OPD)\b|(?-i:Medicine)\b)\b", re.I)
 _SERVICE_BEFORE = re.compile(r"\b(?:department|dept|division|institute|centre|center|unit|clinic|society|foundation|service|"
                              r"professor|consultant|specialist)\s+(?:of|for|in)\s+(?:the\s+)?$", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
@@ -667,11 +688,13 @@ _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I
 _DASH = r"(?:[ \t]*[—–]|[ \t]+-)"  # a dash between a field and its answer ("Prior CAR-T - none")
 # ("Diabetes? No", "Prior CD19/BCMA-directed therapy — none found", "Prior CAR-T - none")
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)"
+                              # a table's cells: "| Claustrophobia | None; completed a 40-min MRI |"
+                              r"|\|(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent|denies|denied)\b)"
                               r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
                               r"(?:[.;,)\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"(?:[:=?]|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"(?:[:=?|]|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
@@ -807,6 +830,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) \
                 and _TREATMENT_DENIED.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
             flags["hypothetical"] = True  # "never treated for depression": the treatment is denied, not asserted the illness
+        if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
+            flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
         if ent.label_ == "CONDITION" and not any(flags.values()) and _NONE_SINCE.match(doc_text(doc), ent.end_char):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
@@ -887,7 +912,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                     # "after my first pregnancy": says nothing of now, either way; but of who is described
                     patient.sex = patient.sex or "female"
                 elif not flags["historical"] and (days is None or days < PAST_PREGNANCY_DAYS) and not _ended_by_birth(doc, ent):
-                    patient.pregnant = True
+                    if _bare_pregnancy_noun(doc, ent):
+                        patient.sex = patient.sex or "female"  # "Contraception/pregnancy - copper IUD": a topic, not a state
+                    else:
+                        patient.pregnant = True
                 elif patient.pregnant is None:
                     patient.pregnant = False  # "was pregnant last year", "2nd pregnancy (1998)": not a pregnancy now
         elif ent.label_ == "LACTATION" and _nursing_profession(doc_text(doc), ent):

@@ -242,7 +242,15 @@ def _mentions(doc: Doc, label: str) -> tuple[list[int], list[int]]:
     key = f"_mentions_{label}"
     found = doc.user_data.get(key)
     if found is None:
-        spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == label]
+        text = doc_text(doc)
+        spans, before = [], None
+        for e in doc.ents:
+            if e.label_ != label:
+                continue
+            # "Major surgery (colectomy) 10 days ago": a mention restated in brackets is not a neighbour of its own
+            if not (before is not None and re.fullmatch(r"\s*\(\s*", text[before : e.start_char]) and text[e.end_char : e.end_char + 3].lstrip().startswith(")")):
+                spans.append((e.start_char, e.end_char))
+            before = e.end_char
         found = doc.user_data[key] = (sorted(s for s, _ in spans), sorted(e for _, e in spans))
     return found
 

@@ -1004,3 +1004,105 @@ def test_a_named_operation_in_the_window_of_major_surgery_is_a_question(patient)
 @pytest.mark.parametrize("patient", ["She had a hip replacement in 2019.", "Whipple procedure in 2018.", "No operations."])
 def test_an_operation_outside_the_window_or_none_passes(patient):
     assert verdict("Major surgery within 4 weeks prior to enrollment", "exclusion", patient) == "pass"
+
+
+# -- round 8: "-ve", table cells, other people, study names, causes of a relative's illness ----------
+@pytest.mark.parametrize("text, concept", [
+    ("HIV/HBV/HCV/RPR -ve 26/11.", "hiv infection"),
+    ("HIV/HBV/HCV/RPR -ve 26/11.", "syphilis"),
+    ("HIV -ve, HBsAg +ve", "hiv infection"),
+    ("| Claustrophobia | None; completed a 40-min lumbar spine MRI in 2021 |", "claustrophobia"),
+    ("| Diabetes | No |", "diabetes mellitus"),
+])
+def test_a_negative_written_as_ve_or_in_a_table_cell_denies(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+@pytest.mark.parametrize("text, concept", [("HIV -ve, HBsAg +ve", "hepatitis b"), ("| Diabetes | Type 2, on metformin |", "diabetes mellitus")])
+def test_a_positive_or_a_filled_cell_still_asserts(text, concept):
+    (f,) = facts(text, concept)
+    assert f.asserted
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("My auntie for Obuasi get epilepsy; me I no get am, never had fits.", "epilepsy"),
+    ("DANI: My friend Marcus from support group had BCMA CAR-T for myeloma last year.", "bcma-targeted therapy"),
+    ("A colleague at work has MS.", "multiple sclerosis"),
+    ('"My sister’s kid has [inaudible] seizures" - family history only.', "epilepsy"),
+    ("My uncle (her elder brother) died of liver cancer from hepatitis B.", "hepatitis b"),
+    ("My father died of cirrhosis due to hepatitis C.", "hepatitis c"),
+])
+def test_another_persons_illness_or_its_cause_is_theirs(text, concept):
+    assert all(not f.asserted for f in facts(text, concept))
+
+
+def test_the_patients_own_illness_and_its_cause_stay_hers():
+    assert all(f.asserted for f in facts("I have cirrhosis from hepatitis C.", "hepatitis c"))
+    assert all(f.asserted for f in facts("I was diagnosed with lupus after my friend suggested a test.", "systemic lupus erythematosus"))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Seen today to discuss the topotecan plus etoposide GOG study.", "topotecan"),
+    ("Screened for the AZT + IFN-alpha combination study.", "zidovudine"),
+    ("Hoping to join the CAR-T lupus trial.", "car-t cell therapy"),
+])
+def test_a_drug_naming_a_study_is_not_taken(text, concept):
+    assert all(not f.asserted for f in facts(text, concept))
+
+
+def test_a_drug_had_in_a_study_is_still_had():
+    assert [f for f in facts("I received rituximab in a clinical study in 2020.", "rituximab") if f.asserted]
+
+
+def test_a_specialty_named_medicine_is_not_the_disease():
+    assert not facts("Dr Nadia Whitfield, Consultant in Genitourinary & HIV Medicine", "hiv infection")
+
+
+@pytest.mark.parametrize("text", ["3. Single simple febrile convulsion aged 18 months (per her mother) - not epilepsy",
+                                  "I breastfed him til 14 months, fully weaned since last winter."])
+def test_an_age_of_an_event_or_a_duration_is_not_the_patients(text):
+    assert read_age(text)[0] is None
+
+
+def test_an_illness_in_infancy_is_past():
+    (f,) = facts("Single simple febrile convulsion aged 18 months (per her mother).", "febrile seizure")
+    assert f.historical
+
+
+@pytest.mark.parametrize("text", ["Contraception/pregnancy - copper IUD fitted 12/08/2025, threads seen today.",
+                                  "Pregnancy counselling given."])
+def test_pregnancy_named_as_a_topic_is_not_a_pregnancy(text):
+    assert read_text(text).pregnant is not True
+
+
+@pytest.mark.parametrize("text", ["Current pregnancy, 20 weeks.", "Pregnancy confirmed by ultrasound last week.",
+                                  "Three of the women are in different stages of pregnancy."])
+def test_a_pregnancy_now_is_still_read(text):
+    assert read_text(text).pregnant is True
+
+
+def test_a_member_named_in_passing_with_its_class_denied_is_a_question():
+    c = ("CNS disease: including epilepsy, psychosis, organic encephalopathy syndrome, cerebrovascular accident [CVA], "
+         "encephalitis or CNS vasculitis, psychiatric patients with depression or suicidal thoughts")
+    patient = "Mood: finals stress; counseling x2 in Oct for exam anxiety. PHQ-9 today 3, denies SI. No psychiatric dx."
+    assert verdict(c, "exclusion", patient) == "unknown"
+    assert verdict(c, "exclusion", "Generalised anxiety disorder, on sertraline.") == "fail"
+
+
+def test_a_urothelial_carcinoma_may_be_the_bladder_cancer_excepted():
+    c = "Subjects with malignant tumour, except for Non-melanoma Skin Cancer with PFS>5yr; Cervical Cancer in situ; Bladder Cancer; Breast Cancer;"
+    assert verdict(c, "exclusion", "Bladder: pTa low-grade urothelial carcinoma 03/2022, TURBT + intravesical BCG.") == "unknown"
+    assert verdict(c, "exclusion", "Colon cancer 2019, hemicolectomy.") == "fail"
+
+
+# -- criteria: the diseases a drug is for; a qualifier said once for a list with unknown items --------
+def test_the_diseases_a_drug_is_for_are_not_excluded_themselves():
+    c = "No chronic H2 antagonists, proton pump inhibitors, or antacids for gastritis, gastroesophageal reflux disease, or gastric or duodenal ulcers"
+    assert verdict(c, "inclusion", "GERD; omeprazole stopped 09/15/2026.") != "fail"
+
+
+def test_a_qualifier_reaches_past_items_not_read():
+    c = "No concurrent cimetidine, phenothiazines, phenytoin, calcium channel blockers, or cyclosporine"
+    assert verdict(c, "inclusion", "Amlodipine stopped last month on our advice.") != "fail"
+    assert verdict(c, "inclusion", "Amlodipine 5 mg daily.") == "fail"

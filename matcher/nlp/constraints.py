@@ -81,7 +81,9 @@ _COORD_TARGET = re.compile(
 DISTRIBUTIVE = {"current", "concurrent", "concomitant", "active", "prior", "previous", "known", "ongoing", "history", "planned"}
 LOWER_IS_BETTER = {"ecog performance status", "who performance status", "nyha class"}
 # between two items of one list: a connector, a bracket opening examples of the item before, or closing them
-_LIST_GAP = re.compile(r"\s*[)\]]?\s*(?:(?:,|or|and|and/or|/)\s*(?:or\s+)?)?(?:[(\[]\s*)?"
+# (with items we do not know between: "No concurrent cimetidine, phenothiazines, phenytoin")
+_LIST_GAP = re.compile(r"(?:\s*,\s*[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?(?=\s*,))*"
+                       r"\s*[)\]]?\s*(?:(?:,|or|and|and/or|/)\s*(?:or\s+)?)?(?:[(\[]\s*)?"
                        r"(?:(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance)\s*[,:]?\s*)?"
                        r"(?:(?:any\s+)?other\s+)?", re.I)  # ("No concurrent radiotherapy, chemotherapy, or other immunotherapy")
 GENERIC_HEADS = {"infection", "disease", "disorder", "malignancy", "cancer", "tumor"}
@@ -615,6 +617,7 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
     last: Constraint | None = None
     carried: list[str] = []
     bracket: list[str] = []  # what the item before "(" says of every example it lists
+    indication_end = -1  # where the last disease a treatment is for ends
     for ent in clause.ents:
         if r.in_window(ent):
             continue
@@ -622,8 +625,12 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             continue
         if ent.label_ == "CONDITION" and _modifies_another(doc, ent):
             continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
-        if ent.label_ == "CONDITION" and _is_indication(doc, ent, clause):
-            continue  # "chemotherapy for NSCLC": the disease treated, not a constraint
+        if ent.label_ == "CONDITION" and (_is_indication(doc, ent, clause) or (
+                indication_end >= 0 and all(t.lower_ in _LIST_JOIN for t in doc[indication_end : ent.start]))):
+            # "chemotherapy for NSCLC": the disease treated, not a constraint; so are the diseases listed with
+            # it ("antacids for gastritis, gastroesophageal reflux disease, or gastric or duodenal ulcers")
+            indication_end = ent.end
+            continue
         if ent.label_ == "THERAPY" and _TIMED_BY.search(span_text(doc, max(clause.start, ent.start - 4), ent.start)) \
                 and (any(q.end <= ent.start for q in r.clause_quantities(clause))
                      or any(e.label_ in ("CONDITION", "LAB") and e.end <= ent.start for e in clause.ents)):
@@ -1056,6 +1063,9 @@ _CIRCUMSTANCE = re.compile(r"(?:\bon|\bdespite|\bwhile\s+(?:on|taking|receiving)
                            r"(?:(?:the|an?|their|his|her|maximal|maximum|optimal|adequate|stable|standard)\s+)*$", re.I)
 _TIMED_BY = re.compile(r"(?:\bprior\s+to|\bbefore|\bafter|\bfollowing|\bpre-?|\bat\s+(?:the\s+)?time\s+of|\bby\s+the\s+time\s+of|"
                        r"\buntil|\bat)\s*(?:the\s+|any\s+|a\s+|their\s+|his\s+|her\s+)?$", re.I)
+
+
+_LIST_JOIN = frozenset({",", "or", "and", "and/or", "/", "either"})
 
 
 def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:

@@ -349,6 +349,10 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
     return i
 
 
+_CAUSED_BY = re.compile(r"\s*(?:from|due\s+to|caused\s+by|secondary\s+to|because\s+of|related\s+to|after)\s+"
+                        r"(?:(?:his|her|their|chronic|untreated)\s+)?", re.I)
+
+
 def _line(doc: Doc, span: Span) -> str:
     """The line of text ``span`` is on."""
     text = doc.text
@@ -687,6 +691,10 @@ class ContextComponent:
                         continue
                     if not (attr == "is_negated" and ent._.is_affirmed):
                         setattr(ent._, attr, True)
+        # "my uncle died of liver cancer from hepatitis B": the cause of a relative's illness is theirs too
+        for before, ent in zip(ents, ents[1:]):
+            if before._.is_family and not ent._.is_family and _CAUSED_BY.fullmatch(doc.text, before.end_char, ent.start_char):
+                ent._.is_family = True
         if patient:
             _excepted_from_denial(doc, ents, kept, clauses)
         return doc
