@@ -713,6 +713,16 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
 _GRADED = {"major surgery": "surgery", "minor surgery": "surgery"}
 
 
+# diseases that turn into another: a patient with both may have one that grew into the other
+_GROWS_INTO = {
+    "myelodysplastic syndrome": ("acute myeloid leukemia",),
+    "myeloproliferative neoplasm": ("acute myeloid leukemia", "myelofibrosis"),
+    "smoldering multiple myeloma": ("multiple myeloma",),
+    "chronic lymphocytic leukemia": ("diffuse large b-cell lymphoma",),
+    "follicular lymphoma": ("diffuse large b-cell lymphoma",),
+}
+
+
 def _graded_kind(c: Constraint, patient: Patient) -> Verdict | None:
     """"Major surgery within 4 weeks" and "I had a mastectomy 2 weeks ago": an operation of the class the
     criterion grades, in its window (or undated), is a question; one outside the window passes."""
@@ -871,6 +881,12 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
             extra = next(x for x in facts if not strict[x.concept])
             studied = next(t for t in strict.values() if t)
             now = [q for q in c.qualifiers if q in PRESENT_ONLY]
+            if any(condition_covers(t, studied) for t in _GROWS_INTO.get(extra.concept, ())):
+                # "AML secondary to MDS": the disease the studied one grew out of, not a second one
+                return Verdict(UNKNOWN, f"You have {pretty(extra.concept)}, which can turn into the {pretty(studied)} this "
+                                        f"trial studies; whether yours is another {pretty(c.concept)} or the origin of "
+                                        f"your {pretty(studied)} is for the study team.",
+                               f"Did your {pretty(studied)} arise from your {pretty(extra.concept)}?")
             if now and not extra.current and (extra.historical or (extra.days_ago or 0) > DATED_PAST_DAYS):
                 return Verdict(UNKNOWN, f"You had {pretty(extra.concept)} in the past, besides the {pretty(studied)} this trial "
                                         f"studies; it excludes {' '.join(now)} {pretty(c.concept)}.",

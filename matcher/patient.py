@@ -618,13 +618,15 @@ _HARM_AFTER = re.compile(r"[\s-]*(?:necrosis|pneumonitis|proctitis|dermatitis|en
                          r"oesophagitis|mucositis|fibrosis|myelopathy|plexopathy|retinopathy|nephropathy|injury|damage|"
                          r"toxicity|toxicities|induced|associated|related|recall)\b", re.I)
 # an abbreviation naming a person's role before their name ("by CRC L. Zhang", "per RN J. Smith")
-_ROLE_BEFORE = re.compile(r"\b(?:by|per|from|cc|with|signed|seen\s+by|reviewed\s+by)\s+$", re.I)
+_ROLE_BEFORE = re.compile(r"\b(?:by|per|from|cc|with|signed|seen\s+by|reviewed\s+by|your|our|the\s+study|study|trial)\s+$", re.I)
+# "Signed ICF 01/12/2026 with CRC": the person a form was signed with
+_SIGNED_WITH = re.compile(r"\b(?:signed|consented|consent\s+taken|discussed)\b[^.;\n]{0,40}\bwith\s+(?:the\s+|our\s+|your\s+)?$", re.I)
 # a credential after a person's name ("Caller: J. Mensah, CRC |", "Jane Ortiz, RN, MS"), not where the
 # patient is named ("Patient: Jane Ortiz, MS" may be her illness)
 _NAME_BEFORE = re.compile(r"(?:\b[A-Z]\.|\b[A-Z][a-z]+)\s*(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+,\s*(?:[A-Z][A-Za-z]{1,6},\s*)*$")
 _CREDENTIAL_END = re.compile(r"[ \t]*(?:[,|)\n;]|$)")
 _PATIENT_FIELD = re.compile(r"\b(?:patient|participant|pt|claimant|subject|re|name)\s*:", re.I)
-_NAME_AFTER = re.compile(r"\s+(?:Dr\.?\s+)?[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+")
+_NAME_AFTER = re.compile(r"\s+(?:(?:Dr|Ms|Mr|Mrs|Miss|Sister|Nurse)\.?\s+)?[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+")
 # a treatment named as what something comes before: "a dental check before the CAR-T infusion",
 # "baseline status before CD19/BCMA CAR-T" (the gap holds only determiners, plans and "CD19/"-like prefixes:
 # "before she had chemo" says she had it)
@@ -929,23 +931,29 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     _findings(doc, patient, measured)
     _blood_pressure(doc_text(doc), patient)
     _class_scores(doc_text(doc), patient)
-    _cleared_hepatitis_c(patient.facts)
+    _cleared_infections(patient.facts)
     latest_timing(patient.facts)
 
 
-_ANTIBODY = re.compile(r"\banti-?\s*hcv\b|\bhcv\s*(?:ab|antibod\w*|igg|serology)\b|\bantibod", re.I)
-_VIRUS_GONE = re.compile(r"\b(?:rna|pcr|viral\s+load|vl|svr\d*)\b", re.I)
+# an infection a test shows gone, and the test that stays positive after it: hepatitis C antibodies with the
+# RNA undetectable; a treponemal test (TPPA, FTA-ABS, EIA) with the RPR or VDRL non-reactive
+_CLEARED = {
+    "hepatitis c": (re.compile(r"\banti-?\s*hcv\b|\bhcv\s*(?:ab|antibod\w*|igg|serology)\b|\bantibod", re.I),
+                    re.compile(r"\b(?:rna|pcr|viral\s+load|vl|svr\d*)\b", re.I)),
+    "syphilis": (re.compile(r"\b(?:tppa|tp-pa|tpha|fta|fta-abs|treponem\w*|eia|clia|syphilis)\b", re.I),
+                 re.compile(r"\b(?:rpr|vdrl)\b", re.I)),
+}
 
 
-def _cleared_hepatitis_c(facts: list[Fact]) -> None:
-    """"Anti-HCV reactive but HCV RNA not detected": an antibody left by an infection the RNA test shows
-    is gone (cleared, or cured by treatment) is a past hepatitis C, not an active one."""
-    gone = any(f.concept == "hepatitis c" and f.negated and _VIRUS_GONE.search(f.text) for f in facts)
-    if not gone:
-        return
-    for f in facts:
-        if f.concept == "hepatitis c" and f.asserted and _ANTIBODY.search(f.text):
-            f.historical = True
+def _cleared_infections(facts: list[Fact]) -> None:
+    """"Anti-HCV reactive but HCV RNA not detected", "RPR non-reactive; TPPA positive": an infection the
+    test of the live infection shows gone (cleared, or cured by treatment), with the test that stays
+    positive for life, is a past infection, not an active one."""
+    for concept, (lasting, live) in _CLEARED.items():
+        if any(f.concept == concept and f.negated and live.search(f.text) for f in facts):
+            for f in facts:
+                if f.concept == concept and f.asserted and lasting.search(f.text):
+                    f.historical = True
 
 
 def _findings(doc: Doc, patient: Patient, measured: list[Fact]) -> None:
@@ -1165,6 +1173,8 @@ def _persons_role(doc: Doc, ent: Span) -> bool:
     patient's primary care physician ("my PCP", "2016 | PCP | ...", "PCP note")."""
     text = doc_text(doc)
     if _ROLE_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char) and _NAME_AFTER.match(text, ent.end_char):
+        return True
+    if _SIGNED_WITH.search(text, max(0, ent.start_char - 60), ent.start_char):
         return True
     if ent.text == "PCP" and (_PROVIDER_BEFORE.search(text[max(0, ent.start_char - 12) : ent.start_char])
                               or _PROVIDER_AFTER.match(text, ent.end_char)):

@@ -1106,3 +1106,40 @@ def test_a_qualifier_reaches_past_items_not_read():
     c = "No concurrent cimetidine, phenothiazines, phenytoin, calcium channel blockers, or cyclosporine"
     assert verdict(c, "inclusion", "Amlodipine stopped last month on our advice.") != "fail"
     assert verdict(c, "inclusion", "Amlodipine 5 mg daily.") == "fail"
+
+
+def test_a_friends_treatment_reaches_the_illness_it_was_for():
+    text = "DANI: My friend Marcus from support group had BCMA CAR-T for myeloma last year. That's him, not me."
+    assert all(not f.asserted for f in facts(text, "multiple myeloma"))
+
+
+@pytest.mark.parametrize("text", ["Screening as discussed with your CRC Ms Nur Aisyah.", "Signed ICF 01/12/2026 with CRC."])
+def test_a_research_coordinator_is_not_colorectal_cancer(text):
+    assert not facts(text, "colorectal cancer")
+
+
+def test_colorectal_cancer_written_crc_is_still_read():
+    assert facts("Patient with CRC, stage III, on FOLFOX.", "colorectal cancer")
+
+
+def test_a_treponemal_test_with_the_rpr_non_reactive_is_a_past_syphilis():
+    text = ("Syphilis - treated. Early latent syphilis diagnosed 03/2021, treated with benzathine penicillin. "
+            "Today: RPR non-reactive; TPPA positive, which is expected to stay positive for life.")
+    assert verdict("Patients with syphilis infection", "exclusion", text) != "fail"
+    assert verdict("Patients with syphilis infection", "exclusion", "Syphilis diagnosed last month, TPPA positive.") == "fail"
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("Acute myeloid leukaemia secondary to myelodysplastic syndrome, newly diagnosed. MDS diagnosed 03/2024.", "unknown"),
+    ("Acute myeloid leukaemia, newly diagnosed. Colon cancer, on capecitabine now.", "fail"),
+])
+def test_a_disease_the_studied_one_grew_out_of_is_a_question(patient, expected):
+    text = "Other: No other concurrent malignancies"
+    c = Criterion("c1", "inclusion", text, 0, len(text), parse_criterion(text, "inclusion"))
+    assert judge_criterion(c, read_text(patient), frozenset({"acute myeloid leukemia"})).verdict == expected
+
+
+def test_a_hypersensitivity_listed_before_a_reaction_to_the_study_drugs_is_to_them():
+    c = ("Co-existing Condition: History of type I hypersensitivity, exfoliative rash, or rash with mucosal involvement, "
+         "severe bronchospasm, or other life-threatening reaction to any of the study drugs.")
+    assert verdict(c, "exclusion", "Allergies: only seasonal, I take cetirizine in spring.") != "fail"

@@ -741,7 +741,7 @@ BUILDERS = (_measurements, _ages, _judgement, _reproduction, _conditions_and_the
 
 ALLERGY_CUE = re.compile(
     r"\b(allerg(?:y|ies|ic)|hypersensitiv(?:ity|ities|e)|intoleran(?:ce|ces|t)|sensitivity|anaphyla\w*|"
-    r"(?:severe|serious)\s+(?:adverse\s+)?reactions?)\s+(?:reactions?\s+)?(?:to|of|with|against|towards?)\b"
+    r"(?:(?:severe|serious|life-threatening|allergic|adverse)\s+)+reactions?)\s+(?:reactions?\s+)?(?:to|of|with|against|towards?)\b"
     r"|\b(?:can ?not|cannot|unable to|inability to|not able to|could not|can't)\s+(?:use|take|tolerate|receive|be treated with|be given)\b", re.I)
 INCAPACITY = re.compile(r"\b(?:can ?not|cannot|unable to|inability to|not able to|could not|can't)\b", re.I)
 ALLERGY_IDS = {"allergy", "drug allergy"}
@@ -764,8 +764,10 @@ def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
             out[i] = Constraint("allergy", polarity, c.concept, qualifiers=c.qualifiers, exceptions=c.exceptions,
                                 text=c.text, start=c.start, end=c.end)
     if any(c.kind == "allergy" for c in out):
+        # ("History of type I hypersensitivity, exfoliative rash, ... or other life-threatening reaction to any of
+        # the study drugs": the hypersensitivity listed before the cue is to the same drugs)
         out[:] = [c for c in out if not (c.kind == "condition" and c.concept in ALLERGY_IDS
-                                         and any(m.start() <= c.start < m.end() for m in cues))]
+                                         and (c.start < first or any(m.start() <= c.start < m.end() for m in cues)))]
         _relation(doc, [(m.start(), m.end()) for m in cues])
 
 

@@ -182,7 +182,7 @@ def _treated_for(doc: Doc, ents: list[Span], start: int, stop: int, clause_ids: 
     for lymphoma in 2023" (the lymphoma is hers too)."""
     text = doc_text(doc)
     for ent in ents:
-        if ent.label_ == "THERAPY" and start <= ent.start and ent.end <= stop:
+        if ent.label_ == "THERAPY" and start <= ent.start < stop:
             nxt = next((e for e in ents if e.start >= ent.end and e.label_ == "CONDITION"), None)
             if nxt is not None and clause_ids[nxt.start] == clause_ids[ent.start] \
                     and _FOR_AFTER.fullmatch(text[ent.end_char : nxt.start_char]):
