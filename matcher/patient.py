@@ -652,7 +652,9 @@ _SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:department|dept\b|clinic|cl
 _SERVICE_BEFORE = re.compile(r"\b(?:department|dept|division|institute|centre|center|unit|clinic|society|foundation|service|"
                              r"professor|consultant|specialist)\s+(?:of|for|in)\s+(?:the\s+)?$", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
-_SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()\n]|$)")
+_SCORED_ZERO = re.compile(r"[ \t]*[:=]?[ \t]*0(?!\d|[.,]\d|[/%:])[ \t]*(?:[|,;()\n]|$)"
+                          # "seizures (zero, ever)", "fits (none)": the bracket's answer
+                          r"|[ \t]*\([ \t]*(?:zero|none|nil|never|no)\b[^()\n]{0,20}\)", re.I)
 # a finding counted as none ("CD19+ B cells 0.0% of lymphocytes", "CD19 B cells undetectable", "blasts not detected")
 _NONE_FOUND = re.compile(r"[ \t]*[:=]?[ \t]*(?:0(?:\.0+)?[ \t]*(?:%|/[ \t]*[uµμ]?l\b|cells?\b)|undetectable|not\s+detect(?:ed|able)|"
                          r"below\s+(?:the\s+)?(?:limit|level)\s+of\s+detection|(?:fully\s+|completely\s+)?depleted|absent)", re.I)

@@ -1143,3 +1143,15 @@ def test_a_hypersensitivity_listed_before_a_reaction_to_the_study_drugs_is_to_th
     c = ("Co-existing Condition: History of type I hypersensitivity, exfoliative rash, or rash with mucosal involvement, "
          "severe bronchospasm, or other life-threatening reaction to any of the study drugs.")
     assert verdict(c, "exclusion", "Allergies: only seasonal, I take cetirizine in spring.") != "fail"
+
+
+@pytest.mark.parametrize("text", ["things I do NOT have, since y'all keep asking: seizures (zero, ever) · lupus brain (MRI clean)",
+                                  "Seizures (none), stroke (never)."])
+def test_a_bracketed_zero_or_none_after_a_finding_denies_it(text):
+    (f,) = facts(text, "epilepsy")
+    assert f.negated
+
+
+def test_a_bracketed_count_after_a_finding_keeps_it():
+    (f,) = facts("Seizures (two last month).", "epilepsy")
+    assert f.asserted
