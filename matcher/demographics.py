@@ -127,6 +127,10 @@ def read_age(text: str) -> tuple[float | None, bool]:
 
 def _read_age(text: str) -> tuple[float | None, bool]:
     text = _digits(text)
+    # "POV: you're 23, you've had lupus since 16": a post's "you" is its writer
+    pov = re.search(r"\bPOV\s*:\s*(?:you['’]re|you\s+are)\s+(\d{1,3})\b", text, re.I)
+    if pov and 0 < int(pov.group(1)) <= 120:
+        return float(pov.group(1)), False
     turns = re.search(r"\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
     born = _BORN.search(text)
     if turns:

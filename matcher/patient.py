@@ -39,6 +39,24 @@ def _nlp():
     return get_pipeline("patient")
 
 
+# a line's header that denies what its list names: "things I do NOT have, since y'all keep asking:",
+# "Never had:", "She denies:", "None of the following:"
+_DENIAL_HEADER = re.compile(r"(?:\b(?:things|stuff|what)\s+)?\b(?:i|she|he|they|patient|pt)\s+(?:do\s+not|does\s+not|don['’]?t|doesn['’]?t|"
+                            r"ha(?:ve|s)\s+never|never)\s+(?:have|has|had|get|got|ha(?:ve|s)\s+had)\b[^:\n]{0,60}:"
+                            r"|\b(?:never\s+had|denies|denied|none\s+of\s+(?:the\s+following|these))\s*:", re.I)
+
+
+def _after_denial_header(text: str, at: int) -> bool:
+    """Whether ``at`` lies in the list a denial header opens, on the header's line, after its colon."""
+    line = text.rfind("\n", 0, at) + 1
+    header = _DENIAL_HEADER.search(text, line, at)
+    # ("I don't have: seizures, but I do have lupus": the list ends where the line turns)
+    return header is not None and not _TURN.search(text, header.end(), at)
+
+
+_TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\s+than|only|have|has|had)\b", re.I)
+
+
 # a drug naming a study: "the topotecan plus etoposide GOG study", "the AZT + IFN-alpha combination study",
 # "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
 _STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+|plus|and|with|/|vs\.?|versus)\s*[\w-]+(?:\s+[\w-]+)?)?"
@@ -461,6 +479,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) \
                 and _TREATMENT_DENIED.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
             flags["hypothetical"] = True  # "never treated for depression": the treatment is denied, not asserted the illness
+        if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and not ent._.is_affirmed \
+                and _after_denial_header(doc_text(doc), ent.start_char):
+            flags["negated"] = True  # "things I do NOT have, since y'all keep asking: seizures · lupus brain · ..."
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
         if ent.label_ == "CONDITION" and not any(flags.values()) and _NONE_SINCE.match(doc_text(doc), ent.end_char):

@@ -1155,3 +1155,24 @@ def test_a_bracketed_zero_or_none_after_a_finding_denies_it(text):
 def test_a_bracketed_count_after_a_finding_keeps_it():
     (f,) = facts("Seizures (two last month).", "epilepsy")
     assert f.asserted
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("slide 6: things I do NOT have, since y'all keep asking in the comments: seizures · stroke · hep B/C/HIV", "stroke"),
+    ("Never had: TB, hepatitis, cancer.", "tuberculosis"),
+    ("She denies: chest pain, seizures, syncope.", "epilepsy"),
+])
+def test_a_denial_header_denies_its_lines_list(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+@pytest.mark.parametrize("text, concept", [("I don't have: seizures, but I do have lupus.", "systemic lupus erythematosus"),
+                                           ("Things I have: lupus, asthma.", "asthma")])
+def test_a_list_that_turns_or_asserts_is_not_denied(text, concept):
+    (f,) = facts(text, concept)
+    assert f.asserted
+
+
+def test_a_posts_pov_you_is_its_writer():
+    assert read_age("POV: you're 23, you've had lupus since 16. Mateo turns 2 next month.")[0] == 23
