@@ -46,12 +46,20 @@ _DENIAL_HEADER = re.compile(r"(?:\b(?:things|stuff|what)\s+)?\b(?:i|she|he|they|
                             r"|\b(?:never\s+had|denies|denied|none\s+of\s+(?:the\s+following|these))\s*:", re.I)
 
 
-def _after_denial_header(text: str, at: int) -> bool:
-    """Whether ``at`` lies in the list a denial header opens, on the header's line, after its colon."""
+def _after_denial_header(doc: Doc, at: int) -> bool:
+    """Whether ``at`` lies in the list a denial header opens, on the header's line, after its colon and
+    before the line turns ("I don't have: seizures, but I do have lupus"). Each line is looked at once."""
+    text = doc_text(doc)
     line = text.rfind("\n", 0, at) + 1
-    header = _DENIAL_HEADER.search(text, line, at)
-    # ("I don't have: seizures, but I do have lupus": the list ends where the line turns)
-    return header is not None and not _TURN.search(text, header.end(), at)
+    spans = doc.user_data.setdefault("denied_lists", {})
+    if line not in spans:
+        end = text.find("\n", line)
+        end = len(text) if end < 0 else end
+        header = _DENIAL_HEADER.search(text, line, end) if ":" in text[line:end] else None
+        turn = _TURN.search(text, header.end(), end) if header else None
+        spans[line] = (header.end(), turn.start() if turn else end) if header else None
+    found = spans[line]
+    return found is not None and found[0] <= at < found[1]
 
 
 _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\s+than|only|have|has|had)\b", re.I)
@@ -154,8 +162,11 @@ def _ended_by_birth(doc: Doc, ent: Span) -> bool:
     """"I looked after her through her pregnancy and the postpartum period": in a text that speaks of
     the birth, the pregnancy named is the one that ended (one now is said "pregnant", or "this pregnancy")."""
     before = doc_text(doc)[max(0, ent.start_char - 20) : ent.start_char]
-    return ent.text.lower().startswith("pregnanc") and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I) \
-        and bool(_DELIVERED.search(doc_text(doc)))
+    if not ent.text.lower().startswith("pregnanc") or re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I):
+        return False
+    if "delivered" not in doc.user_data:  # (looked for once per text)
+        doc.user_data["delivered"] = bool(_DELIVERED.search(doc_text(doc)))
+    return doc.user_data["delivered"]
 
 
 _DELIVERED = re.compile(r"\b(?:post-?partum|post-?natal|puerperi(?:um|al)|gave\s+birth|delivered|c-section|"
@@ -480,7 +491,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 and _TREATMENT_DENIED.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
             flags["hypothetical"] = True  # "never treated for depression": the treatment is denied, not asserted the illness
         if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and not ent._.is_affirmed \
-                and _after_denial_header(doc_text(doc), ent.start_char):
+                and _after_denial_header(doc, ent.start_char):
             flags["negated"] = True  # "things I do NOT have, since y'all keep asking: seizures · lupus brain · ..."
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
