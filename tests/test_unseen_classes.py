@@ -1176,3 +1176,20 @@ def test_a_list_that_turns_or_asserts_is_not_denied(text, concept):
 
 def test_a_posts_pov_you_is_its_writer():
     assert read_age("POV: you're 23, you've had lupus since 16. Mateo turns 2 next month.")[0] == 23
+
+
+def test_a_washout_written_as_must_have_been_stopped():
+    c = "Prior chemotherapy must have been stopped at least 4 weeks prior to enrollment."
+    assert verdict(c, "inclusion", "Paclitaxel, last dose 6 weeks ago.") == "pass"
+    assert verdict(c, "inclusion", "Paclitaxel last week.") == "fail"
+    assert verdict(c, "inclusion", "No prior chemotherapy.") == "pass"
+    # a stable dose for at least 4 weeks is use that goes on, not a washout
+    assert verdict("On a stable dose of methotrexate for at least 4 weeks prior to enrollment", "inclusion",
+                   "Methotrexate 15 mg weekly since 2020.") == "pass"
+
+
+@pytest.mark.parametrize("text, negated", [("Hepatitis B sAg and hep C Ab negative, HIV negative.", True),
+                                           ("Hepatitis B sAg positive, hep C Ab negative.", False)])
+def test_a_test_written_after_its_virus_in_a_result_list(text, negated):
+    (f,) = facts(text, "hepatitis b")
+    assert f.negated is negated

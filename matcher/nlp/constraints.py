@@ -1173,14 +1173,18 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
             for c in (after if re.match(r"\s*:", text[w.end_char :]) else after[:1] + _examples_of(after, text)):
                 c.window = window
         previous_end = w.end_char
-        if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and re.search(r"\bsince\b", w.text, re.I):
-            # "At least 4 weeks since prior chemotherapy": a washout, none within the window; the "no" of
-            # "since prior and no concurrent chemotherapy" says the same of the present, it does not undo it
+        if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and (
+                re.search(r"\bsince\b", w.text, re.I) or _STOPPED_BEFORE.search(text, max(0, w.start_char - 60), w.start_char)):
+            # "At least 4 weeks since prior chemotherapy", "Prior chemotherapy must have been stopped at least 4 weeks
+            # prior to enrollment": a washout, none within the window; the "no" of "since prior and no concurrent
+            # chemotherapy" says the same of the present, it does not undo it
             for c in targets:
                 if c.window is window:
                     c.polarity = "forbid"
 
 
+_STOPPED_BEFORE = re.compile(r"\b(?:stopped|discontinued|completed|ended|finished|ceased|withdrawn|washed\s+out|off|"
+                             r"last\s+(?:dose|administration|treatment))\b[^.;]{0,20}$", re.I)
 _EXAMPLE_OPENING = re.compile(r"\s*[,(\[]?\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance|especially)"
                               r"\s*[,:]?\s*$", re.I)
 _EXAMPLE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+|and\s+)?$", re.I)
