@@ -266,6 +266,10 @@ def _not_a_value(text: str, q: Span) -> bool:
     lo = max(0, q.start_char - 6)
     if any(m.start() <= q.start_char < m.end() for m in _DATE_AROUND.finditer(text, lo, q.end_char + 6)):
         return True
+    day_month = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})", q.text)
+    if day_month and 1 <= int(day_month.group(1)) <= 31 and 1 <= int(day_month.group(2)) <= 12 \
+            and re.search(r"[(,]\s*$", text[max(0, q.start_char - 3) : q.start_char]):
+        return True  # "creatinine clearance (24-h urine, 18/11): 71 mL/min": the day it was taken
     if re.fullmatch(r"(?:19|20)\d\d", q.text) and re.search(r"\b(?:in|since|from|during|of|by)\s+$", text[max(0, q.start_char - 8) : q.start_char], re.I):
         return True  # "ALT 300 in 2024": the year it was
     if re.search(r"\d\s*(?:h|hrs?)$", q.text, re.I) and re.match(r"\s*(?:urine|collection)\b", text[q.end_char : q.end_char + 16], re.I):

@@ -297,11 +297,14 @@ _STILL_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|need|needs|nee
                             r"plan|plans|planned|planning|scheduled|baseline|screening|pre-?treatment|clearance|"
                             r"work-?up|evaluation|assessment|eligibility|consent|to\s+be)\b", re.I)
 _AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:the|our|my|your|his|her)\s+surgery\b(?!\s+of\b)"
+                              # a practice's sessions, or the operations a surgeon or a vet does: "before morning surgeries"
+                              r"|\b(?:morning|afternoon|evening|weekend|saturday|sunday|daily)\s+surger(?:y|ies)\b"
                               r"|\bin\s+surgery\s+(?:today|this\s+(?:morning|afternoon)|yesterday))", re.I)
 # (a service of two names: "Transplant & Immunocompromised Host ID", "HIV and Hepatitis Clinic")
 _OTHER_NAME = r"(?:\s*(?:&|and|/)\s*(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,2})?"
 _SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:(?-i:ID)\b|oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
                               r"centre|center|nurses?|coordinators?|team)\b", re.I)
+_UNIT_LEVEL = re.compile(r"\b(?:unit|ambulance|medic|crew|rig|truck)\s*[\w-]*\s*\(\s*$", re.I)
 _TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|treatments?|therapy|therapies|tablets|pills)\b", re.I)
 # a disease naming a service, a place or a body: "Royal Marsden Cancer Centre", "Lupus Clinic", "Stroke Unit",
 # "Transplant & Immunocompromised Host ID", "INFECTIOUS DISEASES CONSULT", "Department of Infectious Diseases"
@@ -371,16 +374,26 @@ def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
     if found is None:
         return None
     colon = found.start()
-    if colon - line_start > longest or _FIELD_SEPARATOR.search(text, line_start, ent.start_char) \
-            or _SENTENCE_END.search(text, line_start, colon):
+    # (what a bracket holds is an aside: "HIV (not required for I-693; done at applicant's request): non-reactive")
+    name = _BRACKETED.sub(lambda m: " " * len(m.group()), text[line_start:colon])
+    if colon - line_start > longest or _FIELD_SEPARATOR.search(text, line_start, ent.start_char) or _SENTENCE_END.search(name):
         return None
     return colon, line_end
+
+
+_BRACKETED = re.compile(r"\([^()\n]*\)")
 
 
 def _answered_no(doc: Doc, ent: Span) -> bool:
     """A mention in a field's name or a checklist item whose answer, after the colon, is no."""
     field = _field_of(doc, ent, longest=200)
-    return field is not None and _NO_ANSWER.match(doc_text(doc), field[0]) is not None
+    return field is not None and (_NO_ANSWER.match(doc_text(doc), field[0]) is not None
+                                  or (ent.label_ == "CONDITION" and _NEGATIVE_RESULT_ANSWER.match(doc_text(doc), field[0]) is not None))
+
+
+# a test's result given as the field's answer: "HIV: 4th-gen Ag/Ab non-reactive", "Hep C: antibody negative"
+_NEGATIVE_RESULT_ANSWER = re.compile(r"[:=]\s*(?:[\w/+-]+\s+){0,3}(?:non-?reactive|negative|neg|not\s+detected|undetectable)\b"
+                                     r"(?!\s+(?:for|except|apart|but))", re.I)
 
 
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
@@ -510,12 +523,14 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
             continue  # "PSC 833", "CAI-2011": an investigational drug's code, not primary sclerosing cholangitis
-        if ent.label_ == "THERAPY" and ent.text.lower() == "surgery" and any(
+        if ent.label_ == "THERAPY" and ent.text.lower() in ("surgery", "surgeries") and any(
                 m.start() <= ent.start_char and ent.end_char <= m.end()
                 for m in _AT_THE_PRACTICE.finditer(doc_text(doc), max(0, ent.start_char - 20), ent.end_char + 20)):
             continue  # "UPT neg in surgery today", "seen at the surgery": a family doctor's practice (UK, Ireland), not an operation
         if ent.label_ == "CONDITION" and flags["negated"] and _TREATMENT_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "never been on any HIV medicine": the treatment is denied, not the illness
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _UNIT_LEVEL.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char):
+            continue  # "Ambulance, Unit M-2 (ALS)": the unit's level of care (advanced life support), not a disease
         if ent.label_ == "CONDITION" and (_SERVICE_AFTER.match(doc_text(doc), ent.end_char)
                                           or _SERVICE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char)):
             continue  # "Royal Marsden Cancer Centre", "Lupus Clinic", "Department of Infectious Diseases": a service, not an illness

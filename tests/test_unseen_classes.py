@@ -1193,3 +1193,43 @@ def test_a_washout_written_as_must_have_been_stopped():
 def test_a_test_written_after_its_virus_in_a_result_list(text, negated):
     (f,) = facts(text, "hepatitis b")
     assert f.negated is negated
+
+
+# -- round 9 ---------------------------------------------------------------------------------------
+def test_a_relative_clause_and_a_second_predicate_stay_the_relatives():
+    text = ("Potential living donor for her brother, who has end-stage kidney disease from IgA nephropathy "
+            "and is on haemodialysis.")
+    assert all(f.family for f in read_text(text).facts)
+    (f,) = facts("My mother, who is 70, has diabetes; I have lupus.", "systemic lupus erythematosus")
+    assert f.asserted
+
+
+@pytest.mark.parametrize("text, value", [("Measured creatinine clearance (24-h urine, 18/11): 71 mL/min", 71.0),
+                                         ("CrCl (C-G, 02/12): 64 mL/min", 64.0)])
+def test_a_day_and_month_in_brackets_is_not_the_value(text, value):
+    assert latest(text, "creatinine clearance") == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["Sent: 3 Dec 2026 06:52 (before morning surgeries)", "Seen after evening surgery at the practice."])
+def test_a_practices_sessions_are_not_an_operation(text):
+    assert not facts(text, "surgery")
+
+
+def test_an_ambulance_units_level_is_not_a_disease():
+    assert not facts("Agency: Musselshell Valley Ambulance, Unit M-2 (ALS) | Run #26-1187", "amyotrophic lateral sclerosis")
+    assert facts("Diagnosed with ALS (motor neuron disease) in 2020.", "amyotrophic lateral sclerosis")
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("- HIV (not required for I-693; done at applicant's request): 4th-gen Ag/Ab non-reactive.", True),
+    ("HIV: 4th-gen Ag/Ab non-reactive", True),
+    ("HIV: positive since 2010, viral load undetectable", False),
+])
+def test_a_fields_negative_result_denies_its_name(text, negated):
+    (f,) = facts(text, "hiv infection")
+    assert f.negated is negated
+
+
+def test_an_e_antigen_negative_hepatitis_b_is_still_hepatitis_b():
+    (f,) = [f for f in facts("chronic HBV, HBeAg neg; not on antiviral", "hepatitis b") if f.text == "HBV"]
+    assert f.asserted

@@ -651,6 +651,9 @@ class ContextComponent:
             bounds = sentences if rule.category == "EXCEPTION" else clauses
             attr = CATEGORY_ATTR[rule.category]
             terminators = [s for s, _, r in kept if terminates(r, rule.category)]
+            if rule.category == "FAMILY":
+                # "her brother, who has end-stage kidney disease": a relative clause describes the relative
+                terminators = [t for t in terminators if not (end <= t <= end + 1 and doc[t].lower_ in ("who", "whose"))]
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
                 stop = min([t for t in terminators if t >= end] + [end + rule.max_scope, len(doc)])
                 if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators:
@@ -692,8 +695,13 @@ class ContextComponent:
                     if not (attr == "is_negated" and ent._.is_affirmed):
                         setattr(ent._, attr, True)
         # "my uncle died of liver cancer from hepatitis B": the cause of a relative's illness is theirs too
+        # ... and so is a second predicate of theirs that runs past the cue's reach ("her brother, who has end-stage
+        # kidney disease from IgA nephropathy and is on haemodialysis")
         for before, ent in zip(ents, ents[1:]):
-            if before._.is_family and not ent._.is_family and _CAUSED_BY.fullmatch(doc.text, before.end_char, ent.start_char):
+            if before._.is_family and not ent._.is_family and (
+                    _CAUSED_BY.fullmatch(doc.text, before.end_char, ent.start_char)
+                    or ((m := _SAME_SUBJECT.match(doc.text, before.end_char)) is not None and m.end() <= ent.start_char
+                        and re.fullmatch(r"\s*(?:(?:a|an|the|regular|chronic|maintenance)\s+)?", doc.text[m.end() : ent.start_char]))):
                 ent._.is_family = True
         if patient:
             _excepted_from_denial(doc, ents, kept, clauses)
