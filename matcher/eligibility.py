@@ -713,16 +713,6 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
 _GRADED = {"major surgery": "surgery", "minor surgery": "surgery"}
 
 
-# diseases that turn into another: a patient with both may have one that grew into the other
-_GROWS_INTO = {
-    "myelodysplastic syndrome": ("acute myeloid leukemia",),
-    "myeloproliferative neoplasm": ("acute myeloid leukemia", "myelofibrosis"),
-    "smoldering multiple myeloma": ("multiple myeloma",),
-    "chronic lymphocytic leukemia": ("diffuse large b-cell lymphoma",),
-    "follicular lymphoma": ("diffuse large b-cell lymphoma",),
-}
-
-
 def _graded_kind(c: Constraint, patient: Patient) -> Verdict | None:
     """"Major surgery within 4 weeks" and "I had a mastectomy 2 weeks ago": an operation of the class the
     criterion grades, in its window (or undated), is a question; one outside the window passes."""
@@ -731,16 +721,14 @@ def _graded_kind(c: Constraint, patient: Patient) -> Verdict | None:
         return None
     named = [f for f in patient.facts if f.kind == "therapy" and f.asserted and f.concept != parent
              and therapy_covers(parent, f.concept)]
+    dated = [(f, _last_taken(f)) for f in named]
     if c.window:
-        dated = [(f, _last_taken(f)) for f in named]
-        if named and all(last is not None and last > c.window.days for _, last in dated):
-            return None  # all of them outside the window: not the question
-        named = [f for f, last in dated if last is None or last <= c.window.days]
-    if not named:
+        dated = [(f, last) for f, last in dated if last is None or last <= c.window.days]  # (outside it: not the question)
+    if not dated:
         return None
-    f = named[0]
+    f, last = dated[0]
     window = f" {c.window.text}" if c.window else ""
-    return Verdict(UNKNOWN, f"You had {pretty(f.concept)}{' ' + days_words(_last_taken(f)) if _last_taken(f) is not None else ''}; "
+    return Verdict(UNKNOWN, f"You had {pretty(f.concept)}{' ' + days_words(last) if last is not None else ''}; "
                             f"the trial {'excludes' if c.polarity == 'forbid' else 'requires'} {pretty(c.concept)}{window}, "
                             f"and whether yours counts as {c.concept.split()[0]} is for the study team.",
                    f"Was your {pretty(f.concept)} {c.concept}{window}?")
@@ -842,6 +830,16 @@ def _by_example(c: Constraint, constraints: list[Constraint], patient: Patient) 
     return Verdict(UNKNOWN, f"You have {_describe_fact(f, c.concept)}; this criterion names "
                             f"{' '.join(e.qualifiers + [pretty(e.concept)])} among its examples of {pretty(c.concept)}, "
                             "and that is what decides.")
+
+
+# diseases that turn into another: a patient with both may have one that grew into the other
+_GROWS_INTO = {
+    "myelodysplastic syndrome": ("acute myeloid leukemia",),
+    "myeloproliferative neoplasm": ("acute myeloid leukemia", "myelofibrosis"),
+    "smoldering multiple myeloma": ("multiple myeloma",),
+    "chronic lymphocytic leukemia": ("diffuse large b-cell lymphoma",),
+    "follicular lymphoma": ("diffuse large b-cell lymphoma",),
+}
 
 
 def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str) -> Verdict | None:

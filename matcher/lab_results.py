@@ -72,8 +72,7 @@ def measurements(doc: Doc) -> list[Fact]:
             continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
         if _DATED_ON.search(doc_text(doc), max(0, q.start_char - 8), q.start_char) and _SHORT_DATE.match(doc_text(doc), q.start_char):
             continue  # "SELENA-SLEDAI on 12/01 = 18": the day it was scored, not the score
-        if _ADDEND.match(doc_text(doc), q.end_char) or _AFTER_PLUS.search(doc_text(doc), max(0, lab.start_char - 30), lab.start_char) or (doc_text(doc)[q.end_char - 1] == "+"
-                                                         and re.match(r"[ \t]*[a-z]", doc_text(doc)[q.end_char:], re.I)):
+        if _in_a_sum(doc_text(doc), lab, q):
             continue  # "SELENA-SLEDAI = arthritis 4 + myositis 4 + low complement 2 = 10": an item of the sum, not the score
         if _LIMIT_AFTER.match(doc_text(doc), q.end_char):
             continue  # "AST/ALT rises must be read against the 2x ULN limit": a limit spoken of, not a result
@@ -82,11 +81,11 @@ def measurements(doc: Doc) -> list[Fact]:
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
-        run = [] if data["relative_to"] else _run_after(doc_text(doc), quantities, q, used, analyte)
         if data["relative_to"]:
             facts.append(Fact("measurement", analyte.id, value=value, relative_to=data["relative_to"], text=doc[lab.start:q.end].text))
             used.add(id(q))
             continue
+        run = _run_after(doc_text(doc), quantities, q, used, analyte)
         unit = data["unit"]
         if data.get("unit_text") in _FLAGS and analyte.canonical_unit not in ("L", "mL"):
             unit = None  # "WBC 1.9 L", "Hgb 10.8 L": a report's low/high flag, not litres
@@ -120,7 +119,7 @@ def measurements(doc: Doc) -> list[Fact]:
         peak = peak or (days is not None and days > _LONG_GONE_DAYS)
         values = [(canonical, doc[min(lab.start, q.start):max(lab.end, q.end)].text, run[0][1] if run else "")]
         values += _run_values(run, canonical, unit, analyte, used)
-        for n, (canonical, text, _) in enumerate(_in_time_order(values)):
+        for n, (canonical, text, _) in enumerate(_in_time_order(values, first)):
             facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                               historical=peak or n < len(values) - 1, negated=lab._.is_negated, text=text))
     return facts
@@ -128,22 +127,21 @@ def measurements(doc: Doc) -> list[Fact]:
 
 # what may follow a value in a run of results of one test: when it was taken ("(10/09)", "on 22 Nov") ...
 _RUN_WHEN = r"(?P<when>\s*\((?![^()\n]*:\s*\d)[^()\n]{1,30}\)|\s+(?:now|today|yesterday|this\s+(?:week|morning)|currently|latest|at\s+present|last\s+(?:week|month)|(?:\d+|a|one|two|three)\s+\w+\s+ago)|\s+(?:on|in|at|dated)\s+[^,;:()\n→]{1,40}?"
-
-
 # ... before a step to the next value ("," ";" "→" "then" "to" "now" "repeat")
 _RUN_STEP = re.compile(_RUN_WHEN + r"(?=\s*[,;→]|\s+(?:and\s+)?(?:then|now|later|to)\b))?"
                        r"(?:\s*[,;→]\s*(?:(?:and\s+)?(?:then|now|later|repeat(?:ed)?)\s+)?"
                        r"|\s+(?:and\s+)?(?:then|now|later|repeat(?:ed)?|to|down\s+to|up\s+to)\s+)", re.I)
-
-
 _RUN_WORD = re.compile(r"→|\b(?:then|now|later|repeat(?:ed)?|to)\s+$", re.I)
-
-
 # ... or before the end of the run
 _RUN_END = re.compile(_RUN_WHEN + r"(?=\s*(?:[,;.→\n)]|$)))?\s*(?:[,;.→\n)]|$|then\b|to\b)", re.I)
-
-
 _LATEST = re.compile(r"\b(?:latest|today|now|current|most\s+recent|this\s+week|yesterday)\b", re.I)
+
+
+def _in_a_sum(text: str, lab: Span, q: Span) -> bool:
+    """Whether the value ``q`` of ``lab`` is an item of a score's sum ("arthritis 4 + myositis 4 + low
+    complement 2 = 10", "Arthritis 6 + low C3 3 = 9", "rash 2+ alopecia"), not the test's result."""
+    return bool(_ADDEND.match(text, q.end_char) or _AFTER_PLUS.search(text, max(0, lab.start_char - 30), lab.start_char)
+                or (text[q.end_char - 1] == "+" and re.match(r"[ \t]*[a-z]", text[q.end_char:], re.I)))
 
 
 def _run_after(text: str, quantities: list[Span], q: Span, used: set[int], analyte) -> list[tuple[Span, str]]:
@@ -195,7 +193,7 @@ def _run_values(run: list[tuple[Span, str]], first: float, unit: str | None, ana
     return out
 
 
-def _in_time_order(values: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+def _in_time_order(values: list[tuple[float, str, str]], first: bool | None) -> list[tuple[float, str, str]]:
     """A run of results oldest first: in the order written, unless each says when it was taken
     and the dates put them in another order, or one is marked the latest ("85 (latest)")."""
     if len(values) < 2:
@@ -204,7 +202,7 @@ def _in_time_order(values: list[tuple[float, str, str]]) -> list[tuple[float, st
     if len(marked) == 1:
         return [v for v in values if v is not marked[0]] + marked
     today = dt.date.today()
-    ages = [days_ago(when, today) if when else None for _, _, when in values]
+    ages = [days_ago(when, today, first) if when else None for _, _, when in values]
     if all(a is not None for a in ages):
         return [v for _, v in sorted(zip(ages, values), key=lambda p: -p[0])]
     return values

@@ -139,7 +139,10 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
     if text.endswith("pregnancies"):
         return True
     before = doc_text(doc)[max(0, ent.start_char - 40) : ent.start_char]
-    return bool(_PREGNANCY_EVENT.search(before)) and not re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I)
+    return bool(_PREGNANCY_EVENT.search(before)) and not _THIS_PREGNANCY.search(before)
+
+
+_THIS_PREGNANCY = re.compile(r"\b(?:current|this|present|ongoing)\s+$", re.I)  # "in her current pregnancy": the one now
 
 
 # what makes the noun "pregnancy" a pregnancy now: "current pregnancy", "pregnancy (20/40)", "Pregnancy: yes",
@@ -161,8 +164,7 @@ def _bare_pregnancy_noun(doc: Doc, ent: Span) -> bool:
 def _ended_by_birth(doc: Doc, ent: Span) -> bool:
     """"I looked after her through her pregnancy and the postpartum period": in a text that speaks of
     the birth, the pregnancy named is the one that ended (one now is said "pregnant", or "this pregnancy")."""
-    before = doc_text(doc)[max(0, ent.start_char - 20) : ent.start_char]
-    if not ent.text.lower().startswith("pregnanc") or re.search(r"\b(?:current|this|present|ongoing)\s+$", before, re.I):
+    if not ent.text.lower().startswith("pregnanc") or _THIS_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
         return False
     if "delivered" not in doc.user_data:  # (looked for once per text)
         doc.user_data["delivered"] = bool(_DELIVERED.search(doc_text(doc)))
@@ -302,15 +304,15 @@ _AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:th
                               r"|\bin\s+surgery\s+(?:today|this\s+(?:morning|afternoon)|yesterday))", re.I)
 # (a service of two names: "Transplant & Immunocompromised Host ID", "HIV and Hepatitis Clinic")
 _OTHER_NAME = r"(?:\s*(?:&|and|/)\s*(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,2})?"
-_SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:(?-i:ID)\b|oncologists?|oncology|oncologic|department|dept\b|clinic|service|programme|program|"
-                              r"centre|center|nurses?|coordinators?|team)\b", re.I)
+# a body or a place that a disease or a treatment names: "Royal Marsden Cancer Centre", "Lupus Clinic", "Stroke Unit",
+# "Transplant & Immunocompromised Host ID", "INFECTIOUS DISEASES CONSULT", "CELLULAR THERAPY CLINIC"
+_SERVICE = (r"department|dept\b|clinic|clinics|service|services|programme|program|centre|center|unit|institute|foundation|"
+            r"society|association|charity|helpline|team|consult|consultation|ward|(?-i:ID)\b|(?-i:OPD)\b|(?-i:Medicine)\b")
+# ... and for a treatment, the people who give it ("the radiation oncologist", "cell therapy coordinators")
+_SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:" + _SERVICE + r"|oncologists?|oncology|oncologic|nurses?|coordinators?)\b", re.I)
 _UNIT_LEVEL = re.compile(r"\b(?:unit|ambulance|medic|crew|rig|truck)\s*[\w-]*\s*\(\s*$", re.I)
 _TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|treatments?|therapy|therapies|tablets|pills)\b", re.I)
-# a disease naming a service, a place or a body: "Royal Marsden Cancer Centre", "Lupus Clinic", "Stroke Unit",
-# "Transplant & Immunocompromised Host ID", "INFECTIOUS DISEASES CONSULT", "Department of Infectious Diseases"
-_SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:department|dept\b|clinic|clinics|service|services|programme|program|centre|center|unit|"
-                            r"institute|foundation|society|association|charity|helpline|team|consult|consultation|ward|"
-                            r"(?-i:ID)\b|(?-i:OPD)\b|(?-i:Medicine)\b)\b", re.I)
+_SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:" + _SERVICE + r")\b", re.I)
 _SERVICE_BEFORE = re.compile(r"\b(?:department|dept|division|institute|centre|center|unit|clinic|society|foundation|service|"
                              r"professor|consultant|specialist)\s+(?:of|for|in)\s+(?:the\s+)?$", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")

@@ -35,10 +35,10 @@ _RELATIVE_DAYS = {
     "last month": 30, "last year": 365, "this week": 3, "this month": 15,
 }
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b", re.I)
-# a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
 # a dose changed to another, which is then taken: "tapered to 5 mg", "weaned down to 7.5 mg", "increased to 400 mg"
 DOSE_CHANGED = (r"(?:(?:was|is|has\s+been|had\s+been|been|being|now)\s+)?(?:tapered|weaned|reduced|decreased|increased|lowered|"
                 r"cut|titrated|dropped|brought)\s+(?:down\s+|back\s+|up\s+)?to\s+(?:a\s+dose\s+of\s+|just\s+)?")
+# a schedule right after the drug: "metformin 1000 mg twice a day", "prednisone daily"
 _SCHEDULE_RE = re.compile(r"[\s,]*(?:\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?\s*(?:mg|mcg|µg|g|units?|iu|ml|puffs?|sprays?|tabs?|tablets?)?(?![\w/])\s*)?"
                           r"(?:(?:nasal\s+|eye\s+)?(?:spray|sprays|inhaler|puffs?|tablets?|tabs?|pills?|capsules?|drops|injections?|shots?)\s+)?"
                           r"(?:(?:po|orally|by mouth|iv|sc)\s+)?"
@@ -189,7 +189,9 @@ _NAMED_YEAR = re.compile(r"\b(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|
                          r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\d\d\b")
 
 
-def _date_days(clause: str, today: dt.date, first: bool | None = None) -> float | None:
+def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | None:
+    """Days since the last date written in ``clause`` ("on November 22", "(10/09/2026)", "in May 2026"),
+    if past and readable; None otherwise. ``first``: whether numeric dates are written day first."""
     if "20" in clause or "19" in clause:
         clause = _NAMED_YEAR.sub(lambda m: " " * len(m.group()), clause)
     for m in list(_DAY_MONTH.finditer(clause))[-1:]:
@@ -202,12 +204,6 @@ def _date_days(clause: str, today: dt.date, first: bool | None = None) -> float 
             when = when.replace(year=today.year - 1)
         return float((today - when).days)
     return _dated_year(clause, today, first)
-
-
-def days_ago(text: str, today: dt.date, first: bool | None = None) -> float | None:
-    """Days since the last date written in ``text`` ("on 22 November", "(10/09/2026)", "in May 2026"),
-    if past and readable; None otherwise."""
-    return _date_days(text, today, first)
 
 
 def _dated_year(clause: str, today: dt.date, first: bool | None = None) -> float | None:
@@ -299,7 +295,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
             first = doc.user_data.get("day_first", ...)
             if first is ...:
                 first = doc.user_data["day_first"] = day_first(doc_text(doc))
-            days = _date_days(part, today, first)
+            days = days_ago(part, today, first)
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
@@ -312,7 +308,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*last (?:dose|treatment|infusion|cycle|injection)[^.;]{0,60})",
                        doc_text(doc)[end : end + 90], re.I)
         if nxt:
-            days = _date_days(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
+            days = days_ago(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
             if days is not None:
                 current = False
     if days is not None and not current and _STARTED.search(clause) and not _ENDED.search(clause):

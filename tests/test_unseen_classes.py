@@ -1102,7 +1102,17 @@ def test_the_diseases_a_drug_is_for_are_not_excluded_themselves():
     assert verdict(c, "inclusion", "GERD; omeprazole stopped 09/15/2026.") != "fail"
 
 
-def test_a_qualifier_reaches_past_items_not_read():
+@pytest.mark.parametrize("criterion, concept", [
+    ("No concurrent phenytoin, phenothiazines, calcium channel blockers, or cyclosporine", "calcium channel blocker"),
+    ("No concurrent cimetidine, phenothiazines, phenytoin, calcium channel blockers, or cyclosporine", "cyclosporine"),
+    ("Excluded: prior warfarin, heparinoids, clopidogrel", "clopidogrel"),
+])
+def test_a_qualifier_reaches_past_items_not_read(criterion, concept):
+    (c,) = [c for c in parse_criterion(criterion, "inclusion") if c.concept == concept]
+    assert {"concurrent", "prior"} & set(c.qualifiers)
+
+
+def test_a_qualifier_said_once_for_a_list_decides_the_verdict():
     c = "No concurrent cimetidine, phenothiazines, phenytoin, calcium channel blockers, or cyclosporine"
     assert verdict(c, "inclusion", "Amlodipine stopped last month on our advice.") != "fail"
     assert verdict(c, "inclusion", "Amlodipine 5 mg daily.") == "fail"
