@@ -5,3 +5,7 @@ line is ``matcher`` (:mod:`matcher.cli`). See README.md for the manual.
 """
 
 __version__ = "0.1.0"
+
+from ._spacy_cli import defer as _defer_spacy_cli
+
+_defer_spacy_cli()
