@@ -27,7 +27,7 @@ from .lab_results import measurements
 from .later_steps import later_step
 from .spelling import correct
 from .spoken import written
-from .timing import DOSE_CHANGED, TimingError, clause_of, days_since, goes_on, latest_timing, timing
+from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 
 PatientError = FormError  # the name this module's callers have long used
@@ -71,6 +71,53 @@ _STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+|plus|and|with|/|vs\.?|versus)\s*[\
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
 # ... dated in the past ("aged 2", "as a toddler", "in 2009") and not back since ("; no seizures since", "none since")
+# a symptom scale's item read with its score, on a line naming a questionnaire ("DASS-21: depression 4 (normal),
+# anxiety 8 (mild)", "HADS depression 4", "Depression score 19"): a measure of symptoms, not a diagnosis; a score
+# labelled normal says the symptom is not there
+_SCALE_LINE = re.compile(r"\b(?:phq|gad|dass|hads|bdi|bai|epds|madrs|ham-?[da]|cesd|ces-d|k10|k6|pcl|audit|questionnaire|"
+                         r"inventory|subscales?|scales?|screening\s+tool)\b", re.I)
+_SCORE_AFTER = re.compile(r"[ \t]*(?P<word>(?:sub)?scale|score|index|domain)?[ \t]*[:=]?[ \t]*\d{1,3}(?:[ \t]*/[ \t]*\d{1,3})?"
+                          r"(?=[ \t]*(?:\(|,|;|\.(?!\d)|\)|$))(?:[ \t]*\((?P<label>[^()\n]{1,30})\))?", re.I | re.M)
+_NORMAL_LABEL = re.compile(r"^\s*(?:normal|minimal|none|nil|not\s+\w+|no\s+\w+|negative|within\s+normal\s+(?:limits|range)|wnl|"
+                           r"sub-?clinical|below\s+(?:the\s+)?(?:cut-?off|threshold))\s*$", re.I)
+
+
+def _scale_score(doc: Doc, ent: Span) -> str | None:
+    """ "normal" or "score" when a condition is a symptom scale's item with its score, else None."""
+    text = doc_text(doc)
+    m = _SCORE_AFTER.match(text, ent.end_char)
+    if not m:
+        return None
+    line = text[text.rfind("\n", 0, ent.start_char) + 1 : ent.start_char]
+    if not (m.group("word") or _SCALE_LINE.search(line)):
+        return None
+    return "normal" if m.group("label") and _NORMAL_LABEL.match(m.group("label")) else "score"
+
+
+# the patient's age when something happened ("Concussion playing hockey at 16", "asthma as a child, aged 7",
+# "when I was 12"): as long ago as the years since, when the patient's age now is known
+_AT_AGE = re.compile(r"\b(?:(?:at|aged?)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?|when\s+(?:i|he|she|they)\s+(?:was|were)\s+)(\d{1,2})\b"
+                     r"(?!\s*(?:[-–/:.,]\s*\d|%|mg|kg|g\b|ml|cm|mm|weeks?|wks?|months?|mo\b|days?|hours?|hrs?|h\b|minutes?|mins?|"
+                     r"a\.?m\b|p\.?m\b|o['’]?clock|this\b|last\b|yesterday|today|tonight|tomorrow|in\s+the\b|sharp|x\b|times\b))", re.I)
+
+
+def _at_age(doc: Doc, ent: Span, age: float | None) -> float | None:
+    """Days since the age the clause gives for a mention ("epilepsy at 16"), or None."""
+    if age is None:
+        return None
+    start, end = clause_of(doc, ent)
+    text = doc_text(doc)
+    m = _AT_AGE.search(text, ent.end_char, min(end, ent.end_char + 40)) or _AT_AGE.search(text, max(start, ent.start_char - 30), ent.start_char)
+    if not m or not 0 < int(m.group(1)) < age or re.search(r"\b(?:since|from|onset|began|started)\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
+        return None  # "since age 14": when it began, not when it was
+    return (age - int(m.group(1))) * 365.25
+
+
+# the qualitative result written after an hCG test ("Urine hCG positive today", "beta-hCG: negative")
+_HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:was|is|came\s+back|test|result)\s+){0,2}"
+                         r"(positive|pos|reactive|detected|negative|neg|not\s+detected|undetectable)\b", re.I)
+
+
 _NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
                          r"in\s+(?:childhood|infancy)|(?:19|20)\d\d|\w+\s+years?\s+ago)\b[^.;\n]{0,10}?[;,]\s*"
                          r"(?:(?:with\s+|and\s+)?(?:no|nil|none|never\s+any)\b[^.;\n]{0,30}?\bsince\b|(?:\w+[\s-]+)?free\s+since\b)", re.I)
@@ -180,8 +227,10 @@ TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|pr
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
 _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
                          r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm|dna|rna)\b", re.I)
-_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
-                             r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|[1-9]\d*(?:[.,]\d+)?\s*(?:iu|copies|cop|c/ml|log))", re.I)
+_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=(]+)?"
+                             r"(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
+                             r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|"
+                             r"[1-9]\d*(?:[.,]\d+)?\s*(?:(?:million|thousand|k|m)\s*)?(?:iu|copies|cop|c/ml|log))", re.I)
 
 
 def _positive_result(doc: Doc, ent: Span) -> bool:
@@ -510,6 +559,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["negated"] = True  # "things I do NOT have, since y'all keep asking: seizures · lupus brain · ..."
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
+        if ent.label_ == "CONDITION" and not any(flags.values()) and (scored := _scale_score(doc, ent)):
+            flags["negated" if scored == "normal" else "hypothetical"] = True  # "DASS-21: depression 4 (normal)": a symptom score
         if ent.label_ == "CONDITION" and not any(flags.values()) and _NONE_SINCE.match(doc_text(doc), ent.end_char):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
@@ -517,7 +568,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
-        if ent.label_ in ("PREGNANCY", "LACTATION") and not flags["negated"] and _field_of(doc, ent, longest=40):
+        if ent.label_ in ("PREGNANCY", "LACTATION") and not flags["negated"] and "test" not in ent.text.lower() \
+                and _field_of(doc, ent, longest=40):
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
         if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
@@ -545,6 +597,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "PPD 0 mm", "HBsAg checked": a test named without a positive result says nothing
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
+            if days is None:
+                days = _at_age(doc, ent, patient.age)
             start, end = clause_of(doc, ent)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|dx|dx'd|dxd|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
@@ -580,6 +634,18 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 patient.pregnant = False
             elif ent.text.lower().startswith("positive") or result:
                 patient.pregnant = True
+        elif ent.label_ == "LAB" and ent.ent_id_ == "beta-hcg" and not (flags["family"] or flags["hypothetical"]):
+            # "Urine hCG positive", "beta-hCG: negative": a pregnancy test by its hormone's name, read by its result
+            result = _HCG_RESULT.match(doc_text(doc), ent.end_char)
+            _, end = clause_of(doc, ent)
+            days = days_ago(doc_text(doc)[ent.start_char : end], dt.date.today())
+            if days is None and any(int(y) < dt.date.today().year for y in re.findall(r"\b(?:19|20)\d\d\b", doc_text(doc)[ent.start_char : end])):
+                days = 366.0  # "negative 08/01/2000": a date we cannot read day by day, in a year gone by
+            if result and patient.sex != "male" and (days is None or days <= 45):  # an old test says nothing of now
+                if flags["negated"] or result.group(1).lower() in ("negative", "neg", "not detected", "undetectable"):
+                    patient.pregnant = False if patient.pregnant is None else patient.pregnant
+                else:
+                    patient.pregnant = True
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
             if ent.ent_id_ == "planned pregnancy":
                 if not flags["hypothetical"]:  # "Do you plan a pregnancy in the next year?" asks

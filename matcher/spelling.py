@@ -76,6 +76,9 @@ def _pattern_words() -> frozenset[str]:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# an English ending that makes another word of the same stem: "cannulate" (not "cannulae"), "aching"
+# (not "acting"), "worried" (not "worries"): a derivation, not a misspelling, when the edit falls within it
+_DERIVED = re.compile(r"(?:ate|ated|ates|ating|ation|ations|ise|ised|ize|ized|ising|izing|ing|ed|ly|ment|ments|able|ible)$")
 
 
 def _one_edit(w: str) -> set[str]:
@@ -106,7 +109,19 @@ def suggest(word: str) -> str | None:
     if len(w) > _longest() + 1:
         return None  # one edit from no lexicon word; and a 20,000-letter word's edits would take 20 GB
     candidates = _one_edit(w) & targets
-    return next(iter(candidates)) if len(candidates) == 1 else None
+    if len(candidates) != 1:
+        return None
+    target = next(iter(candidates))
+    return None if another_form(w, target) else target
+
+
+def another_form(word: str, target: str) -> bool:
+    """Whether ``word`` is another word of ``target``'s stem, not a misspelling of it: they differ only
+    within an English ending of ``word`` that ``target`` lacks ("cannulate", "cannulae"), and not as
+    plural and singular ("immunisations", "immunisation")."""
+    ending = _DERIVED.search(word)
+    return bool(ending) and word[: ending.start()] == target[: ending.start()] and not target.endswith(ending.group()) \
+        and target.rstrip("s") != word.rstrip("s")
 
 
 def correct(text: str) -> tuple[str, list[tuple[str, str]]]:

@@ -31,7 +31,9 @@ _SAID_PUNCTUATION = [
 ]
 _DICTATION_CUES = re.compile(r"\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
 _LAKH = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
-_FACTOR = {"lakh": 100_000, "lac": 100_000, "crore": 10_000_000}
+# "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
+_SCALED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
+_FACTOR = {"lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # "nineteen seventy two", "twenty twenty two": a year said in two halves, which alpha2digit leaves as "19 72"
 _SPLIT_YEAR = re.compile(r"\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
 
@@ -88,6 +90,7 @@ def written(text: str) -> str:
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)
+    text = _SCALED.sub(_lakhs, text)
     if any(ch.isalpha() for ch in text):
         converted = alpha2digit(text, "en")
         # join "19 72" only when alpha2digit made it, not when the writer wrote such a pair

@@ -1243,3 +1243,133 @@ def test_a_fields_negative_result_denies_its_name(text, negated):
 def test_an_e_antigen_negative_hepatitis_b_is_still_hepatitis_b():
     (f,) = [f for f in facts("chronic HBV, HBeAg neg; not on antiviral", "hepatitis b") if f.text == "HBV"]
     assert f.asserted
+
+
+# -- round 10 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("HIV PrEP (TDF/FTC daily) since 2022; HIV Ag/Ab nonreactive 11/2026.", "hiv infection"),
+    ("Started HIV PrEP last year with my partner.", "hiv infection"),
+    ("malaria prophylaxis for the trip to Ghana in 2025", "malaria"),
+    ("TB chemoprophylaxis course finished", "tuberculosis"),
+])
+def test_what_a_prevention_is_against_is_not_had(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+def test_a_prevention_word_does_not_undo_the_illness_named_otherwise():
+    (f,) = facts("HIV positive since 2010, on ART, viral load undetectable", "hiv infection")
+    assert f.asserted
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    ("DASS-21: depression 4 (normal), anxiety 8 (mild), stress 12 (normal).", "depression", True),
+    ("HADS depression 4, anxiety 8.", "depression", False),
+    ("Depression score 19 (severe) on the PHQ-9", "depression", False),
+    ("BDI-II depression 22", "depression", False),
+])
+def test_a_symptom_scales_item_with_its_score_is_not_a_diagnosis(text, concept, negated):
+    (f,) = facts(text, concept)
+    assert not f.asserted and f.negated is negated
+
+
+def test_a_diagnosis_beside_a_scale_is_still_read():
+    found = facts("PHQ-9 4 (minimal). Major depressive disorder diagnosed 2019, on sertraline.", "depression")
+    assert any(f.asserted for f in found)
+    assert facts("Anxiety since my teens, on sertraline.", "anxiety disorder")[0].asserted
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("He is 44. Concussion playing hockey at 16, no lasting symptoms.", "traumatic brain injury"),
+    ("I am 30. Asthma as a child, aged 7, outgrew it.", "asthma"),
+    ("I'm 40. I had a stroke when I was 35.", "stroke"),
+])
+def test_an_illness_at_an_age_long_gone_is_past(text, concept):
+    (f,) = facts(text, concept)
+    assert f.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("50M. Epilepsy since age 14, on levetiracetam", "epilepsy"),
+    ("I'm 34. Type 1 diabetes diagnosed at 12.", "type 1 diabetes"),
+    ("45 yo woman. Chest pain at 3 this morning.", "chest pain"),
+])
+def test_an_age_when_an_illness_began_or_a_clock_time_leaves_it_present(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("He has never received irinotecan (FOLFIRI was planned but irinotecan was out of stock in our pharmacy).", "irinotecan"),
+    ("Belimumab was not available in our country.", "belimumab"),
+    ("tocilizumab was not given because of the infection", "tocilizumab"),
+    ("Rituximab unavailable locally, so cyclophosphamide instead.", "rituximab"),
+])
+def test_a_drug_not_given_is_not_had(text, concept):
+    assert facts(text, concept) and all(f.negated for f in facts(text, concept))
+
+
+def test_a_drug_given_beside_one_not_given_is_had():
+    (f,) = facts("Rituximab was given in 2020; rituximab the second time was not.", "rituximab")[:1]
+    assert f.asserted
+    (g,) = facts("No chemo but rituximab was given in 2020", "rituximab")
+    assert g.asserted
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Hep C: HCV Ab positive on first screen 11/20/2026; HCV RNA 1.4 million IU/mL (genotype 1a); untreated.", "hepatitis c"),
+    ("HCV Ab positive", "hepatitis c"),
+    ("HIV Ab reactive, confirmed by Western blot", "hiv infection"),
+    ("HCV RNA 1.4 million IU/mL, untreated", "hepatitis c"),
+])
+def test_a_positive_result_after_a_tests_name_asserts_the_infection(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text", ["HCV Ab negative", "HIV Ag/Ab nonreactive 11/2026"])
+def test_a_negative_result_after_a_tests_name_still_denies(text):
+    assert all(f.negated for f in read_text(text).facts if f.kind == "condition")
+
+
+@pytest.mark.parametrize("text, pregnant", [
+    ("12/01 Clinic urine pregnancy test: POSITIVE. Serum hCG 12/02 confirmed it, ~4 wks.", True),
+    ("Urine hCG positive today.", True),
+    ("beta-hCG: negative", False),
+    ("She is 30. Pregnancy: serum beta-hCG negative 08/01/2000", None),
+    ("He has testicular cancer, beta-hCG positive", None),
+])
+def test_a_pregnancy_test_by_the_hormones_name_is_read_by_its_result(text, pregnant):
+    assert read_text(text).pregnant is pregnant
+
+
+@pytest.mark.parametrize("text", ["Long-term suprapubic catheter in situ since 2024 for chronic urinary retention",
+                                  "Foley catheter in place since admission", "Right nephrostomy in situ"])
+def test_a_urinary_drain_in_place_is_a_drainage_tube(text):
+    assert any(f.asserted for f in facts(text, "drainage tube"))
+    assert verdict("Patients with cannula or drainage tubes other than central venous catheters", "exclusion", text) == "fail"
+
+
+def test_easy_veins_are_not_a_cannula_in_place():
+    text = "No reason she can't lie on the apheresis couch, and her arm veins have always been easy to cannulate."
+    assert not facts(text, "indwelling cannula")
+
+
+@pytest.mark.parametrize("criterion", [
+    "At least 4 weeks since chemotherapy or radiotherapy",
+    "At least 4 weeks since prior chemotherapy, radiotherapy, or surgery",
+    "At least 30 days since dexamethasone or other corticosteroids AND Other metastatic site exists",
+])
+def test_a_washout_lead_in_times_every_item_of_its_list(criterion):
+    patient = "Never had radiotherapy, surgery or steroids. Chemotherapy ended 2 years ago."
+    assert verdict(criterion, "inclusion", patient) == "pass"
+    constraints = parse_criterion(criterion, "inclusion")
+    assert all(c.window is not None and c.polarity == "forbid" for c in constraints if c.kind == "therapy")
+
+
+@pytest.mark.parametrize("criterion", [
+    "Chemotherapy: No prior chemotherapy for this or any other malignancy",
+    "Radiotherapy: No prior radiotherapy for this or any other malignancy",
+    "No prior chemotherapy for the same or another cancer",
+])
+def test_the_disease_a_treatment_was_for_is_not_excluded_itself(criterion):
+    assert not [c for c in parse_criterion(criterion, "exclusion") if c.kind == "condition"]
+    assert [c for c in parse_criterion("No prior chemotherapy and no other malignancy", "exclusion") if c.kind == "condition"]

@@ -1053,7 +1053,9 @@ _TREATMENT_NOUN = re.compile(r"^(?:chemotherapy|medications?|medicines?|drugs?|t
 # what may stand between a treatment's "for" and the disease it treats ("therapy for any malignancy",
 # "chemotherapy for the currently diagnosed breast cancer")
 _INDICATION_GAP = frozenset({"for", "of", "against", "the", "a", "an", "their", "his", "her", "this", "its", "any", "other",
-                             "another", "prior", "previous", "earlier", "current", "currently", "diagnosed", "known"})
+                             "another", "prior", "previous", "earlier", "current", "currently", "diagnosed", "known",
+                             # "chemotherapy for this or any other malignancy", "for the same or another cancer"
+                             "or", "and", "same"})
 
 
 _FOR_DISEASE = re.compile(
@@ -1079,7 +1081,7 @@ def _is_indication(doc: Doc, ent: Span, clause: _Clause) -> bool:
                 x.lower_ in _INDICATION_GAP for x in gap[i + 1 :]):
             return True
     for e in clause.ents:
-        if e.label_ == "THERAPY" and e.end <= ent.start and ent.start - e.end <= 4:
+        if e.label_ == "THERAPY" and e.end <= ent.start and ent.start - e.end <= 6:
             gap = [t.lower_ for t in doc[e.end : ent.start]]
             if gap and gap[0] in ("for", "of", "against") and all(t in _INDICATION_GAP for t in gap):
                 return True
@@ -1170,7 +1172,9 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
         else:
             after = [c for c in targets if c.start >= w.end_char and c.window is None]
             # "Excluded within 30 days of study entry: antiretroviral agents including zidovudine": a lead-in's window is all of theirs
-            for c in (after if re.match(r"\s*:", text[w.end_char :]) else after[:1] + _examples_of(after, text)):
+            # and so is it of a list ("At least 4 weeks since prior chemotherapy, radiotherapy, or surgery", "since
+            # dexamethasone or other corticosteroids")
+            for c in (after if re.match(r"\s*:", text[w.end_char :]) else _listed(after, text) + _examples_of(after, text)):
                 c.window = window
         previous_end = w.end_char
         if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and (
@@ -1188,6 +1192,19 @@ _STOPPED_BEFORE = re.compile(r"\b(?:stopped|discontinued|completed|ended|finishe
 _EXAMPLE_OPENING = re.compile(r"\s*[,(\[]?\s*(?:e\.?\s?g\.?|i\.?\s?e\.?|such as|including|like|for example|for instance|especially)"
                               r"\s*[,:]?\s*$", re.I)
 _EXAMPLE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+|and\s+)?$", re.I)
+
+
+_LISTED_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or|and/or)\s+)?|(?:and|or|and/or|/)\s+)(?:any\s+)?(?:other\s+)?(?:prior\s+|previous\s+)?$", re.I)
+
+
+def _listed(after: list[Constraint], text: str) -> list[Constraint]:
+    """The first of ``after`` and the items listed with it ("chemotherapy, radiotherapy, or surgery")."""
+    out = after[:1]
+    for prev, c in zip(after, after[1:]):
+        if c.kind != out[0].kind or not _LISTED_GAP.fullmatch(text[prev.end : c.start]):
+            break
+        out.append(c)
+    return out
 
 
 def _examples_of(after: list[Constraint], text: str) -> list[Constraint]:

@@ -127,6 +127,9 @@ def _elided(text: str) -> bool:
 _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccinated", "shot", "shots", "jab", "jabs",
                   "immunization", "immunizations", "immunisation", "immunisations", "immunised", "immunized", "booster",
                   "boosters"}
+# in a patient's text, "HIV PrEP", "malaria prophylaxis for the trip", "VTE ppx": what a prevention is against
+# ("secondary stroke prevention" is after one)
+_PREVENTION_WORDS = {"prep", "pep", "prophylaxis", "ppx", "chemoprophylaxis", "prophylactic", "prevention"}
 # "OH immunisation record: hepatitis B course complete": on a line about vaccines, a course is a vaccine's
 _VACCINE_COURSE = {"course", "series", "doses", "dose"}
 _VACCINE_LINE = re.compile(r"immuni[sz]|vaccin", re.I)
@@ -296,8 +299,10 @@ def _excepted_from_denial(doc: Doc, ents: list[Span], kept: list, clauses: list[
     text = doc_text(doc)
     denials = sorted((e, s) for s, e, r in kept if r.category == "NEGATED" and r.direction in ("FORWARD", "BIDIRECTIONAL"))
     ends = [e for e, _ in denials]
+    # "never received irinotecan (... but irinotecan was out of stock)": a mention with a denial of its own after it
+    own = [s for s, _, r in kept if r.category == "NEGATED" and r.direction == "BACKWARD"]
     for ent in ents:
-        if not ent._.is_negated:
+        if not ent._.is_negated or any(0 <= s - ent.end <= 2 for s in own):
             continue
         before = bisect_right(ends, ent.start)  # the denials that end before the mention; the last is the nearest
         cue = denials[before - 1] if before and clauses[denials[before - 1][1]] == clauses[ent.start] else None
@@ -629,9 +634,10 @@ class ContextComponent:
                              for s, e, r in kept]
         if not ents:
             return doc
-        for ent in ents:  # "the hep B vaccine", "flu shot": the disease a vaccine is against, not one the patient has
+        for ent in ents:  # "the hep B vaccine", "flu shot", "HIV PrEP": what a vaccine or prevention is against, not what the patient has
             if ent.label_ == "CONDITION" and ent.end < len(doc) and (doc[ent.end].lower_ in _VACCINE_WORDS or (
-                    doc[ent.end].lower_ in _VACCINE_COURSE and _VACCINE_LINE.search(_line(doc, ent)))):
+                    doc[ent.end].lower_ in _VACCINE_COURSE and _VACCINE_LINE.search(_line(doc, ent))) or (
+                    patient and doc[ent.end].lower_ in _PREVENTION_WORDS and (ent.start == 0 or doc[ent.start - 1].lower_ != "secondary"))):
                 ent._.is_hypothetical = True
         _asked(doc, ents, patient)
         if patient:
