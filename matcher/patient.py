@@ -230,7 +230,7 @@ _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serolo
 _POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=(]+)?"
                              r"(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
                              r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|"
-                             r"[1-9]\d*(?:[.,]\d+)?\s*(?:(?:million|thousand|k|m)\s*)?(?:iu|copies|cop|c/ml|log))", re.I)
+                             r"[1-9]\d*(?:[.,]\d+)?\s*(?:(?:million|thousand)\s*)?(?:iu|copies|cop|c/ml|log))", re.I)
 
 
 def _positive_result(doc: Doc, ent: Span) -> bool:

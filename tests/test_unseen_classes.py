@@ -1373,3 +1373,25 @@ def test_a_washout_lead_in_times_every_item_of_its_list(criterion):
 def test_the_disease_a_treatment_was_for_is_not_excluded_itself(criterion):
     assert not [c for c in parse_criterion(criterion, "exclusion") if c.kind == "condition"]
     assert [c for c in parse_criterion("No prior chemotherapy and no other malignancy", "exclusion") if c.kind == "condition"]
+
+
+@pytest.mark.parametrize("text, concept", [("- Hep B immune (vaccinated, anti-HBs 88 mIU/mL)", "hepatitis b"),
+                                           ("Rubella immune on antenatal bloods", "rubella"),
+                                           ("Varicella immunity confirmed (IgG positive)", "varicella")])
+def test_immune_to_an_infection_is_not_having_it(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+def test_a_surface_antibody_titre_is_not_a_viral_load():
+    assert not [f for f in read_text("anti-HBs 88 mIU/mL").facts if f.concept == "hepatitis b" and f.asserted]
+
+
+@pytest.mark.parametrize("text, verdict_", [("I have an ileostomy bag.", "fail"), ("Colostomy since the bowel surgery, still have the bag", "fail"),
+                                            ("No stoma.", "pass")])
+def test_an_ostomy_is_read(text, verdict_):
+    assert verdict("No ostomy", "exclusion", text) == verdict_
+
+
+def test_a_treatment_for_this_or_any_other_malignancy_is_read_whole():
+    text = "I had radiotherapy to my left breast in 2015."
+    assert verdict("No prior radiotherapy for this or any other malignancy", "exclusion", text) == "fail"

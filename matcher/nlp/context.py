@@ -126,7 +126,9 @@ def _elided(text: str) -> bool:
 
 _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccinated", "shot", "shots", "jab", "jabs",
                   "immunization", "immunizations", "immunisation", "immunisations", "immunised", "immunized", "booster",
-                  "boosters"}
+                  "boosters",
+                  # "Hep B immune (vaccinated, anti-HBs 88)", "rubella immunity confirmed": protected against it
+                  "immune", "immunity"}
 # in a patient's text, "HIV PrEP", "malaria prophylaxis for the trip", "VTE ppx": what a prevention is against
 # ("secondary stroke prevention" is after one)
 _PREVENTION_WORDS = {"prep", "pep", "prophylaxis", "ppx", "chemoprophylaxis", "prophylactic", "prevention"}

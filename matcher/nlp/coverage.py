@@ -72,7 +72,7 @@ def _is_filler(word: str, rules: CoverageRules) -> bool:
     return word.endswith("s") and word[:-1] in rules.filler
 
 
-_FOR_ANY = re.compile(r"\b(?:for|of|against)\s+any\s+(?:(?:other|prior|previous|type\s+of)\s+)?(?:malignanc(?:y|ies)|cancers?|"
+_FOR_ANY = re.compile(r"\b(?:for|of|against)\s+(?:(?:this|the\s+same|that|the\s+current)\s+or\s+)?any\s+(?:(?:other|prior|previous|type\s+of)\s+)?(?:malignanc(?:y|ies)|cancers?|"
                       r"tumou?rs?|neoplasms?|diseases?|conditions?|indications?|reasons?)\b", re.I)
 
 
@@ -128,7 +128,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             if cue.label_ == "EXCEPTION" and not _unless(cue) and read(cue):
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
-    # "anthracycline or taxane therapy for any malignancy": a treatment for any disease is not narrowed by it
+    # "anthracycline or taxane therapy for any malignancy", "for this or any other malignancy": a treatment
+    # for any disease is not narrowed by it
     covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
     # "including, but not limited to, epilepsy": examples, not a limit
     covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(doc_text(doc))]
