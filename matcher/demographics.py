@@ -13,7 +13,8 @@ import re
 from datetime import date
 
 # not a value ("now 1.9", "is 1,500") nor an amount ("now 5 mg")
-_UNITS_AFTER = r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|times|x\b|units?|pounds|points|/|weeks?\s+(?:ago|pregnant)|days|hours))"
+_UNITS_AFTER = (r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|times|x\b|units?|pounds|points|/|weeks?\s+(?:ago|pregnant)|days|hours))"
+                r"(?!\s*(?::\d|[ap]\.?m\b|o['’]?clock))")  # "Thanksgiving @ Mom's / 9:00pm": a clock time, not an age
 _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
 _YEARS = r"(?:years?|yrs?|y)"
 _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
@@ -40,7 +41,9 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
                 r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
-                r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx))", re.I), 1.0),
+                r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx"
+                # "Nexplanon ... (5 yr extended use)", "10 yr risk", "a 2 yr course": how long, not how old
+                r"|extended|use\b|usage|course|risk|survival|plan\b|supply|term\b|warranty|period|program|interval|remission|anniversary|implant|device|coil|iud))", re.I), 1.0),
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),

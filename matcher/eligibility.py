@@ -119,15 +119,18 @@ class Explanation:
 # -- wording -----------------------------------------------------------------------
 def _compare(value: float, c: Constraint, scale: float = 1.0) -> bool:
     lo = (c.value or 0) * scale
-    if c.comparator == "between":
+    comparator = c.comparator or "="
+    if comparator == "between":
         return lo <= value <= (c.value_max if c.value_max is not None else lo) * scale
-    return {
-        ">=": value >= lo,
-        ">": value > lo,
-        "<=": value <= lo,
-        "<": value < lo,
-        "=": value == lo,
-    }.get(c.comparator or "=", False)
+    if comparator == ">=":
+        return value >= lo
+    if comparator == ">":
+        return value > lo
+    if comparator == "<=":
+        return value <= lo
+    if comparator == "<":
+        return value < lo
+    return comparator == "=" and value == lo
 
 
 # -- per constraint --------------------------------------------------------------
@@ -374,6 +377,10 @@ def _describe_fact(f: Fact, concept: str) -> str:
     return pretty(f.concept) if f.concept == concept else f"{pretty(f.concept)} (a kind of {pretty(concept)})"
 
 
+def _asked_whether(c: Constraint) -> str:
+    return f"Do you have {pretty(c.concept)}?" if "history" not in c.qualifiers else f"Have you ever had {pretty(c.concept)}?"
+
+
 def _condition(c: Constraint, patient: Patient) -> Verdict:
     facts = _facts(patient, "condition", c.concept)
     excepted = [f for f in facts if any(condition_covers(x, f.concept) for x in c.exceptions)]
@@ -381,7 +388,6 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
     own = [f for f in facts if not f.family and not f.hypothetical]
     positive = [f for f in own if not f.negated]
     present_only = bool(PRESENT_ONLY & set(c.qualifiers))
-    question = f"Do you have {pretty(c.concept)}?" if "history" not in c.qualifiers else f"Have you ever had {pretty(c.concept)}?"
     if positive:
         current = [f for f in positive if not f.historical]
         if present_only and c.polarity == "forbid":
@@ -408,7 +414,7 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
             # "Afebrile, no active infection" and AIDS in the problem list: the patient's words disagree
             # (a member named outright, "HIV positive" against "HIV infection", is not in doubt)
             return Verdict(UNKNOWN, f"You said you have no {pretty(denied.concept)}, but you mentioned "
-                                    f"{_describe_fact(f, c.concept)}.", question)
+                                    f"{_describe_fact(f, c.concept)}.", _asked_whether(c))
         if c.polarity == "forbid" and present_only and denied is not None and _is_test(denied) \
                 and not any(_is_test(g) for g in positive):
             # "chronic HCV ... treated; HCV RNA undetectable since then (SVR)": a negative test of the
@@ -441,14 +447,14 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(FAIL, f"You said you do not have {pretty(f.concept)}, which this trial requires.")
     broader = [f for f in patient.facts if f.kind == "condition" and f.asserted and _is_broader(f.concept, c.concept, "condition")]
     if broader and c.polarity == "require":
-        return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it is {pretty(c.concept)}.", question)
+        return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it is {pretty(c.concept)}.", _asked_whether(c))
     if broader:
         return Verdict(PASS, f"You mentioned {pretty(broader[0].concept)} but not {pretty(c.concept)}; we assume you do not have {pretty(c.concept)}.", assumed=True)
     family = [f for f in facts if f.family]
     note = f" A relative's {pretty(c.concept)} does not count." if family else ""
     if c.polarity == "forbid":
         return Verdict(PASS, f"You did not mention {pretty(c.concept)}; we assume you do not have it.{note}", assumed=True)
-    return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", question)
+    return Verdict(UNKNOWN, f"You did not mention {pretty(c.concept)}, which this trial requires.{note}", _asked_whether(c))
 
 
 def _dosed_therapy(c: Constraint, patient: Patient) -> Verdict:
@@ -545,6 +551,16 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
                    f"Are you allergic to {pretty(c.concept)}?")
 
 
+_AT_LEAST = re.compile(r"^\s*(?:at\s+least|more\s+than|greater\s+than|over|no\s+less\s+than|[≥>])", re.I)
+
+
+def _at_least_before(c: Constraint) -> bool:
+    """A requirement with a least time since ("thyroidectomy at least 6 weeks prior to enrollment"), not a
+    window to fall within. (A washout, "at least 4 weeks since prior chemotherapy", is read as an exclusion
+    within the window when the criterion is parsed.)"""
+    return c.polarity == "require" and c.window is not None and bool(_AT_LEAST.match(c.window.text))
+
+
 def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
     """A condition within a window ("myocardial infarction within 3 months"): compared by date only."""
     dated = [f for f in positive if f.days_ago is not None]
@@ -558,8 +574,13 @@ def _condition_window(c: Constraint, positive: list[Fact]) -> Verdict:
         return Verdict(UNKNOWN, f"You mentioned {_describe_fact(f, c.concept)} but not when; the criterion is about {pretty(c.concept)} {window}.",
                        f"When did you have {pretty(f.concept)}?")
     f = min(dated, key=lambda f: f.days_ago)
-    inside = f.days_ago <= c.window.days
     when = days_words(f.days_ago)
+    if _at_least_before(c):
+        # "myocardial infarction at least 6 months before entry" required: long enough ago
+        if f.days_ago >= c.window.days:
+            return Verdict(PASS, f"You had {_describe_fact(f, c.concept)} {when}, {window}, as required.")
+        return Verdict(FAIL, f"You had {_describe_fact(f, c.concept)} {when}; this trial requires it {window}, and that is too recent.")
+    inside = f.days_ago <= c.window.days
     verdict = _want(c, inside)
     if inside:
         return Verdict(verdict, f"You had {_describe_fact(f, c.concept)} {when}, {window}"
@@ -645,8 +666,14 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
             if last is None:
                 return Verdict(UNKNOWN, f"You mentioned {what}, but not when; the trial {'requires' if c.polarity == 'require' else 'excludes'} it {window}.",
                                f"When did you last have {pretty(f.concept)}?")
-            inside = last <= c.window.days
             when = days_words(last)
+            if _at_least_before(c) and last > 0.5:
+                # "thyroidectomy at least 6 weeks prior to enrollment": required, and long enough ago (a drug taken
+                # now is use that goes on: "on a stable dose of methotrexate for at least 4 weeks prior to enrollment")
+                if last >= c.window.days:
+                    return Verdict(PASS, f"You had {what} {when}, {window}, as required.")
+                return Verdict(FAIL, f"You had {what} {when}; this trial requires it {window}, and that is too recent.")
+            inside = last <= c.window.days
             if inside and c.polarity == "forbid" and later_step(c.window.anchor):
                 # "within 1 week prior to leukapheresis": counted back from a step still to come; a drug
                 # taken now may be stopped in time, unless the patient says it will go on
@@ -889,6 +916,12 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
                 return Verdict(UNKNOWN, f"You had {pretty(extra.concept)} in the past, besides the {pretty(studied)} this trial "
                                         f"studies; it excludes {' '.join(now)} {pretty(c.concept)}.",
                                f"Is your {pretty(extra.concept)} {', '.join(now)} now?")
+            extras = [x for x in facts if not strict[x.concept]]
+            if c.window and all(x.days_ago is not None and x.days_ago > c.window.days and not x.current for x in extras):
+                # "No other malignancy within past 2 years": the studied one is recent, the other long before
+                x = min(extras, key=lambda x: x.days_ago)
+                return Verdict(PASS, f"You had {pretty(x.concept)} {days_words(x.days_ago)}, besides the {pretty(studied)} "
+                                     f"this trial studies; it excludes other {pretty(c.concept)} {window_words(c)}.")
             return Verdict(FAIL, f"You have {pretty(extra.concept)} besides the {pretty(studied)} this trial studies, "
                                  f"and it excludes any other {pretty(c.concept)}.")
         if not (other and related) or any(strict.values()):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -116,6 +116,39 @@ def _at_age(doc: Doc, ent: Span, age: float | None) -> float | None:
 # the qualitative result written after an hCG test ("Urine hCG positive today", "beta-hCG: negative")
 _HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:was|is|came\s+back|test|result)\s+){0,2}"
                          r"(positive|pos|reactive|detected|negative|neg|not\s+detected|undetectable)\b", re.I)
+
+
+# a line telling someone when to call for help lists what to call about, not what the patient has
+_CALL_FOR_HELP = re.compile(r"\b(?:(?:knows?|told|needs?|remember|advised|instructed|reminded)\s+to\s+(?:call|phone|ring)|please\s+(?:call|phone|ring)|"
+                            r"(?:call|phone|ring)\s+(?:911|999|000|112|an\s+ambulance|us\b|the\s+(?:\w+\s+){0,2}(?:line|team|nurse|number|unit|clinic)|"
+                            r"your\s+(?:doctor|team|nurse|gp))|(?:call|phone|ring)\s+(?:immediately\s+)?if\b|seek\s+(?:urgent|medical|emergency)\s+(?:help|care|attention))", re.I)
+
+
+_SAID_TO_HAVE = re.compile(r"\b(?:has|have|had|having|with|diagnosed|known|suffers?|living)\b", re.I)
+
+
+# consent signed for a study: the trial being applied to, not one taken part in before
+_CONSENT_TO_STUDY = re.compile(r"\b(?:signed|gave|given|provided|obtained|signing)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:informed\s+)?"
+                               r"consent(?:\s+form)?\b[^.;\n]{0,60}\b(?:for|to|into)\s+(?:the|this)\b[^.;\n]{0,60}\b(?:study|trial)\b", re.I)
+
+
+def _sentence_of(doc: Doc, ent: Span) -> str:
+    """The sentence around a mention: back to and up to a full stop (not a decimal point), "!", "?" or a line break."""
+    text = doc_text(doc)
+    marks = doc.user_data.get("sentence_marks")
+    if marks is None:  # found once per document
+        marks = doc.user_data["sentence_marks"] = [m.start() for m in re.finditer(r"[.!?](?!\d)|\n", text)]
+    before = bisect_right(marks, ent.start_char - 1)
+    start = marks[before - 1] + 1 if before else 0
+    after = bisect_left(marks, ent.end_char)
+    return text[start : marks[after] if after < len(marks) else len(text)]
+
+
+def _line_of(doc: Doc, ent: Span) -> str:
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    end = text.find("\n", ent.end_char)
+    return text[start : end if end >= 0 else len(text)]
 
 
 _NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
@@ -557,8 +590,14 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and not ent._.is_affirmed \
                 and _after_denial_header(doc, ent.start_char):
             flags["negated"] = True  # "things I do NOT have, since y'all keep asking: seizures · lupus brain · ..."
+        if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
+                and _CONSENT_TO_STUDY.search(_line_of(doc, ent)):
+            flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _CALL_FOR_HELP.search(sentence := _sentence_of(doc, ent)) \
+                and not _SAID_TO_HAVE.search(sentence[: max(0, sentence.find(ent.text))]):
+            flags["hypothetical"] = True  # "ICANS: confusion, seizure; ... knows to call 911": what to call about
         if ent.label_ == "CONDITION" and not any(flags.values()) and (scored := _scale_score(doc, ent)):
             flags["negated" if scored == "normal" else "hypothetical"] = True  # "DASS-21: depression 4 (normal)": a symptom score
         if ent.label_ == "CONDITION" and not any(flags.values()) and _NONE_SINCE.match(doc_text(doc), ent.end_char):

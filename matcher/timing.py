@@ -118,7 +118,11 @@ _STOP_WORDS_RE = re.compile(
     r"(?:tapered|weaned|came|went|taken)\s+off|ceased)\b", re.I)
 
 
-_DAY_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
+# a day of a month without its year: "on November 22", "Nov 10", "22 November", "10 Nov" ("May" only written out
+# month first: "10 may" is rarely a date)
+_MONTH_WORD = r"(?:" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+_DAY_MONTH = re.compile(r"\b(" + _MONTH_WORD + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)(?![:.]\d)"
+                        r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?!may\b)(" + _MONTH_WORD + r")\b\.?(?!,?\s*(?:19|20)\d\d)", re.I)
 
 
 # dates written in numbers: "2026-11-20", "2025.05.19", "22/11/2026", "11/22/2026", "06/2019"
@@ -194,8 +198,10 @@ def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | 
     if past and readable; None otherwise. ``first``: whether numeric dates are written day first."""
     if "20" in clause or "19" in clause:
         clause = _NAMED_YEAR.sub(lambda m: " " * len(m.group()), clause)
-    for m in list(_DAY_MONTH.finditer(clause))[-1:]:
-        month, day = _MONTHS[m.group(1).lower()], int(m.group(2))
+    days = [m for m in _DAY_MONTH.finditer(clause) if not (m.group(1) or "").startswith("may")]  # "you may 2x the dose"
+    for m in days[-1:]:
+        name, day = (m.group(1), int(m.group(2))) if m.group(1) else (m.group(4), int(m.group(3)))
+        month = next(v for k, v in _MONTHS.items() if k.startswith(name.lower()[:3]))
         try:
             when = dt.date(today.year, month, day)
         except ValueError:
@@ -272,6 +278,11 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     closed = doc_text(doc).rfind(")", start, ent.start_char)
     if closed >= 0 and doc_text(doc).rfind("(", start, closed) >= 0:
         start = closed + 1
+    # ... and a mention inside an aside is the aside's, not dated by what the bracket follows:
+    # "my numbers from Nov 30: hemoglobin 10.6 (they talked about Procrit shots in October)"
+    opened = doc_text(doc).rfind("(", start, ent.start_char)
+    if opened >= 0 and doc_text(doc).find(")", opened, ent.start_char) < 0 and ent.start_char - opened > 12:
+        start = opened + 1
     clause = doc_text(doc)[start:end]
     days = None
     # "4 weeks ago", "in the past month": a time since; "for 18 months" is a duration, not one

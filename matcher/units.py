@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import math
+from functools import lru_cache
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -218,6 +219,11 @@ def format_quantity(value: float, unit: str | None) -> str:
     Up to four significant digits, no exponent notation. ``unit`` may be any
     notation; a known one is shown by its canonical symbol.
     """
+    return _format_quantity(value, unit)
+
+
+@lru_cache(maxsize=8192)  # the same bounds are worded for every patient: "at least 18 years", "≤ 1.5 mg/dL"
+def _format_quantity(value: float, unit: str | None) -> str:
     number = _format_number(value)
     if not unit:
         return number

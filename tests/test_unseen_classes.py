@@ -1087,7 +1087,9 @@ def test_a_member_named_in_passing_with_its_class_denied_is_a_question():
          "encephalitis or CNS vasculitis, psychiatric patients with depression or suicidal thoughts")
     patient = "Mood: finals stress; counseling x2 in Oct for exam anxiety. PHQ-9 today 3, denies SI. No psychiatric dx."
     assert verdict(c, "exclusion", patient) == "unknown"
-    assert verdict(c, "exclusion", "Generalised anxiety disorder, on sertraline.") == "fail"
+    # "psychiatric patients with depression or suicidal thoughts": an anxiety disorder alone is a question (round 11)
+    assert verdict(c, "exclusion", "Generalised anxiety disorder, on sertraline.") == "unknown"
+    assert verdict(c, "exclusion", "Major depressive disorder, on sertraline.") == "fail"
 
 
 def test_a_urothelial_carcinoma_may_be_the_bladder_cancer_excepted():
@@ -1395,3 +1397,106 @@ def test_an_ostomy_is_read(text, verdict_):
 def test_a_treatment_for_this_or_any_other_malignancy_is_read_whole():
     text = "I had radiotherapy to my left breast in 2015."
     assert verdict("No prior radiotherapy for this or any other malignancy", "exclusion", text) == "fail"
+
+
+# -- round 11 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Devices: [ ] Foley [ ] Suprapubic [ ] Nephrostomy [ ] PICC/CVC [ ] Drain [ ] O2 -> NONE.", "drainage tube"),
+    ("☐ Nephrostomy  ☐ Chest drain", "drainage tube"),
+])
+def test_an_unticked_box_is_not_a_device_in_place(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text", ["[ ] PICC [x] Foley catheter", "☐ Nephrostomy ☑ Foley"])
+def test_a_ticked_box_is_a_device_in_place(text):
+    assert any(f.asserted for f in facts(text, "drainage tube"))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("After evacuation I visited psychologist (2022-2023), depression was not established.", "depression"),
+    ("TB was not confirmed on culture", "tuberculosis"),
+])
+def test_a_diagnosis_not_established_is_denied(text, concept):
+    assert all(f.negated for f in facts(text, concept))
+    assert facts("Lupus nephritis was confirmed on biopsy", "lupus nephritis")[0].asserted
+
+
+@pytest.mark.parametrize("text", ["- HIV, hepatitis B (HBsAg), hepatitis C (anti-HCV), syphilis (RW) - all negative.",
+                                  "HIV, HBV (HBsAg), syphilis (RPR): all negative"])
+def test_a_result_list_reaches_over_the_tests_named_in_brackets(text):
+    found = [f for f in read_text(text).facts if f.kind == "condition"]
+    assert len(found) >= 3 and all(f.negated for f in found)
+    assert not facts("I have lupus (SLE) - all negative", "systemic lupus erythematosus")[0].negated
+
+
+@pytest.mark.parametrize("text", [
+    "Clinical trial: patient signed consent 12/01/2026 for the GC012F CAR-T study (NCT05858684). Leukapheresis 12/16/2026.",
+    "Research: gave informed consent today to the CAR-T trial; screening labs drawn.",
+])
+def test_consent_signed_for_the_study_applied_to_is_not_a_prior_study(text):
+    assert not [f for f in facts(text, "investigational treatment") if f.asserted]
+    assert [f for f in facts("In a clinical trial of anifrolumab until October 2026.", "investigational treatment") if f.asserted]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("3. ICANS: confusion, word-finding, handwriting change, seizure; daily handwriting sample; Daniel knows to call 911", "epilepsy"),
+    ("Watch for fever, seizure or confusion.", "epilepsy"),
+    ("Report any bleeding or bruising to the team", "bleeding"),
+    ("They talked about Procrit shots when her Hb was 9.4.", "erythropoiesis-stimulating agent"),
+    ("We discussed rituximab at the visit.", "rituximab"),
+])
+def test_what_to_watch_for_or_what_was_discussed_is_not_had(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("She has a seizure disorder; call 911 if a seizure lasts 5 minutes.", "epilepsy"),
+    ("She has epilepsy. Please call if you need anything.", "epilepsy"),
+    ("Had a seizure last night so we called 911.", "epilepsy"),
+])
+def test_an_illness_said_to_be_had_beside_an_instruction_is_had(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text", ["Nexplanon placed 6/2024, ok thru 2029 (5 yr extended use).",
+                                  "Thanksgiving @ Mom's\n  9:00pm   LAST CellCept tonight"])
+def test_a_duration_or_a_clock_time_is_not_the_age(text):
+    assert read_age(text)[0] is None and read_text(text).age is None
+
+
+@pytest.mark.parametrize("text, days", [("On Nov 10 I got FluMist.", 23.0), ("Nov 10: FluMist nasal spray", 23.0),
+                                        ("FluMist on 10 Nov", 23.0), ("FluMist, 10th of November", 23.0)])
+def test_a_day_and_short_month_without_a_year_dates_a_mention(text, days):
+    from matcher.timing import days_ago
+    (f,) = facts(text, "live attenuated influenza vaccine")
+    today = dt.date.today()
+    assert f.days_ago == days_ago("on November 10", today)
+
+
+def test_a_mention_in_an_aside_is_not_dated_by_what_the_bracket_follows():
+    text = ("My numbers from Nov 30: hemoglobin 10.6 (they talked about Procrit shots in October when it was 9.4, "
+            "but it came back up by itself, so no shots)")
+    assert all(f.days_ago is None or f.days_ago > 20 for f in facts(text, "erythropoiesis-stimulating agent"))
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("I had a total thyroidectomy 8 weeks ago.", "pass"),
+    ("Thyroidectomy 3 weeks ago.", "fail"),
+    ("Thyroidectomy last year.", "pass"),
+])
+def test_a_least_time_since_a_required_event(patient, expected):
+    assert verdict("Patients who have undergone thyroidectomy at least 6 weeks prior to enrollment.", "inclusion", patient) == expected
+
+
+def test_another_cancer_outside_the_window_of_no_other_malignancy():
+    from matcher.eligibility import judge_criterion as judge
+    text = "No other malignancy within past 2 years except nonmelanomatous skin cancer or carcinoma in situ of the cervix"
+    c = Criterion("c1", "exclusion", text, 0, len(text), parse_criterion(text, "exclusion"))
+    patient = read_text("CLL diagnosed 11/20/2026, Rai stage I. Other cancers: prostate cancer 2019, prostatectomy.")
+    assert judge(c, patient, frozenset({"chronic lymphocytic leukemia"})).verdict == "pass"
+    # the studied cancer dated inside the window, and another one long before it
+    dated = read_text("CLL found on bloods 2 weeks ago. Other cancers: prostate cancer 2019, prostatectomy.")
+    assert judge(c, dated, frozenset({"chronic lymphocytic leukemia"})).verdict == "pass"
+    recent = read_text("CLL diagnosed 11/20/2026. Prostate cancer, on active surveillance.")
+    assert judge(c, recent, frozenset({"chronic lymphocytic leukemia"})).verdict != "pass"

@@ -357,9 +357,40 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     stated = {id(c) for c in constraints if c.kind == "measurement" and MODAL.search(doc_text(doc)[c.start:c.end])}
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)
     _no_item(doc, clauses, constraints)
-    constraints = _carved_out(doc, constraints)
+    constraints = _carved_out(doc, _people_with(doc, constraints))
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
     return _dedupe(constraints)
+
+
+# "psychiatric patients with depression or suicidal thoughts", "diabetic subjects with retinopathy": people
+# of a class who have something; the class alone is not what is excluded
+_PEOPLE_WITH = re.compile(r"\s*(?:patients|subjects|individuals|participants|people|persons|cases|those)\s+(?:with|having|who\s+have)\s+"
+                          r"(?:[A-Za-z-]+\s+){0,2}", re.I)
+
+
+def _people_with(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """A condition that names the kind of people an item is about, when what they must have follows
+    ("psychiatric patients with depression"), is not the item's whole meaning: coverage.annotate gives
+    it the words of what follows as unread, so it alone never fails a patient (a panic disorder is a
+    question), while the condition that follows is read as usual (depression fails)."""
+    text = doc_text(doc)
+    conditions = sorted((c for c in constraints if c.kind == "condition"), key=lambda c: c.start)
+    for head, after in zip(conditions, conditions[1:]):
+        if head.polarity == after.polarity and (m := _PEOPLE_WITH.fullmatch(text, head.end, after.start)):
+            end = _item_end(text, after.end)
+            doc.user_data.setdefault("people_with", []).append((head.start, head.end, _with_end(text, m), text[m.start() : end].strip()))
+    return constraints
+
+
+def _item_end(text: str, at: int) -> int:
+    found = re.search(r"[;\n]|\.(?:\s|$)", text[at:])
+    return at + found.start() if found else len(text)
+
+
+def _with_end(text: str, m: re.Match) -> int:
+    """Where "... patients with" ends in a match of ``_PEOPLE_WITH`` (the modifiers after it stay the next item's)."""
+    found = re.search(r"\b(?:with|having|who\s+have)\b", text[m.start() : m.end()], re.I)
+    return m.start() + found.end() if found else m.end()
 
 
 # "HIV positive or HIV negative", "ER-positive or -negative", "with or without brain metastases",

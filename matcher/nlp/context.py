@@ -443,8 +443,12 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
             found.append(ent)
             i = ent.start
         elif doc[i - 1].text in (")", "]") and (opened := _bracket_opening(doc, i - 1)) is not None \
-                and clause_ids[opened] == clause_ids[i - 1] and found:
-            i = opened  # "VHB (Ag HBs and anti-HBc negative), VHC and syphilis (TPHA/VDRL) are negative": an aside
+                and clause_ids[opened] == clause_ids[i - 1] and (found or i - 1 - opened <= 4):
+            # "VHB (Ag HBs and anti-HBc negative), VHC and syphilis (TPHA/VDRL) are negative": an aside
+            # (a short one right before the cue, "syphilis (RW) - all negative", too; past it the first
+            # item must be a test, as past a pronoun)
+            pronoun = pronoun or not found
+            i = opened
         elif not found and _DATE_WORD.fullmatch(doc[i - 1].text):
             # "HIV, hepatitis B/C and syphilis tests from 2026-11-20 negative": when the tests were done
             # (past a date, even the first item must be a test: "I have lupus, tested in 2020 negative")

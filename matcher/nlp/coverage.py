@@ -128,6 +128,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             if cue.label_ == "EXCEPTION" and not _unless(cue) and read(cue):
                 end = doc_text(doc).find(". ", cue.end_char)
                 covered.append((cue.start_char, end if end >= 0 else len(doc_text(doc))))
+    # "psychiatric patients with depression": the people an item is about (see constraints._people_with)
+    covered += [(start, with_end) for start, _, with_end, _ in doc.user_data.get("people_with", ())]
     # "anthracycline or taxane therapy for any malignancy", "for this or any other malignancy": a treatment
     # for any disease is not narrowed by it
     covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
@@ -285,6 +287,10 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     checkable = [c for c in constraints if c.checkable]
     for c in constraints:
         c.unexplained = []
+    for start, end, _, what in doc.user_data.get("people_with", ()):
+        for c in constraints:  # "psychiatric patients with depression or suicidal thoughts": not every psychiatric patient
+            if c.start == start and c.end == end and c.kind == "condition":
+                c.unexplained.append(what)
     segments = _segments(doc) + _parentheses(doc, checkable)
     plain = _unlisted(doc)
     text = doc_text(doc)
