@@ -116,6 +116,12 @@ def measurements(doc: Doc) -> list[Fact]:
         after = _RUN_END.match(doc_text(doc), q.end_char)  # ("ALT 300 in 2024, ...": the date after it)
         days = days_ago(doc_text(doc)[own : after.end("when") if after and after.group("when") else q.end_char],
                         dt.date.today(), first)
+        if days is None:
+            # "cyclophosphamide 2019, stopped after dose 2 for prolonged aplasia (ANC 0 for 3 weeks, ...)": a value
+            # in an aside is of the time of what the aside is about
+            opened = doc_text(doc).rfind("(", start, lab.start_char)
+            if opened >= 0 and doc_text(doc).find(")", opened, lab.start_char) < 0:
+                days = days_ago(doc_text(doc)[start:opened], dt.date.today(), first)
         peak = peak or (days is not None and days > _LONG_GONE_DAYS)
         values = [(canonical, doc[min(lab.start, q.start):max(lab.end, q.end)].text, run[0][1] if run else "")]
         values += _run_values(run, canonical, unit, analyte, used)

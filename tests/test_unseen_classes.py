@@ -1500,3 +1500,11 @@ def test_another_cancer_outside_the_window_of_no_other_malignancy():
     assert judge(c, dated, frozenset({"chronic lymphocytic leukemia"})).verdict == "pass"
     recent = read_text("CLL diagnosed 11/20/2026. Prostate cancer, on active surveillance.")
     assert judge(c, recent, frozenset({"chronic lymphocytic leukemia"})).verdict != "pass"
+
+
+def test_a_value_in_an_aside_is_of_the_time_the_aside_is_about():
+    text = ("Euro-Lupus IV cyclophosphamide 2019, stopped after dose 2 for prolonged aplasia (ANC 0 for 3 weeks, "
+            "neutropenic sepsis, ICU). Labs today: ANC 2.1")
+    found = facts(text, "absolute neutrophil count")
+    assert [f.value for f in found if not f.historical] == [2.1]
+    assert [f.value for f in facts("Labs today (ANC 1.2, Hb 9.1)", "absolute neutrophil count") if not f.historical] == [1.2]
