@@ -43,7 +43,10 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx"
                 # "Nexplanon ... (5 yr extended use)", "10 yr risk", "a 2 yr course": how long, not how old
-                r"|extended|use\b|usage|course|risk|survival|plan\b|supply|term\b|warranty|period|program|interval|remission|anniversary|implant|device|coil|iud))", re.I), 1.0),
+                r"|extended|use\b|usage|course|risk|survival|plan\b|supply|term\b|warranty|period|program|interval|remission|anniversary|implant|device|coil|iud"
+                # "12 yrs in kitchens", "20 yrs at the plant", "10 yrs on insulin", "3 yrs as a nurse"
+                r"|in\s+(?!(?:19|20)\d\d\b|the\s+(?:uk|us|usa)\b)|at\s+(?!(?:diagnosis|dx|onset)\b)|as\s+an?\b|on\b"
+                r"|education|schooling|experience|employment|service|smok\w*|pack))", re.I), 1.0),
     (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
@@ -54,6 +57,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # a referral's header: "Mrs. Nasrin Akter, 27 years, female", "27 years / F"; "female, 27 years"
     (re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y)\.?(?:\s+old)?\s*[,/]\s*(?:female|male|woman|man|lady|gentleman|[FM])\b", re.I), 1.0),
     (re.compile(r"\b(?:female|male|woman|man|lady|gentleman)\s*[,/]\s*(\d{1,3})\s*(?:years?|yrs?|y)\b", re.I), 1.0),
+    # "Marco, 34, male, saute/grill at a steakhouse": a name, the age and the sex
+    (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:female|male|woman|man|(?-i:[FM]))\b", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),

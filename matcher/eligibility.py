@@ -35,7 +35,7 @@ from .later_steps import later_step
 from .models import Constraint, Criterion, Fact, Patient, Trial
 from .topics import trial_topics
 from .units import analyte_for, format_quantity
-from .vocabulary import condition_ancestors, condition_covers, pretty, therapy_covers
+from .vocabulary import condition_ancestors, condition_covers, is_infection, pretty, therapy_covers
 from .vocabulary import is_broader as _is_broader
 from .wording import (
     COMPARATOR_WORDS,
@@ -53,6 +53,13 @@ PASS, FAIL, UNKNOWN, NA = "pass", "fail", "unknown", "not_applicable"
 PAST_QUALIFIERS = {"history", "prior", "previous", "past", "ever", "known"}
 # a condition dated further back than this, and not said to go on, is not taken to be active now
 DATED_PAST_DAYS = 365
+INFECTION_PAST_DAYS = 28  # an infection dated further back, not said to go on, may be over: a question
+# infections that stay until treated: a test of one a month or two ago still says it is there
+_CHRONIC_INFECTIONS = ("hepatitis b", "hepatitis c", "hepatitis", "hiv infection", "tuberculosis", "syphilis")
+
+
+def _acute_infection(concept: str) -> bool:
+    return is_infection(concept) and not any(condition_covers(x, concept) for x in _CHRONIC_INFECTIONS)
 PRESENT_ONLY = {"active", "current", "uncontrolled", "ongoing", "concurrent", "concomitant", "unstable", "symptomatic"}
 
 
@@ -392,7 +399,9 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         current = [f for f in positive if not f.historical]
         if present_only and c.polarity == "forbid":
             # "had a stomach ulcer in 1998": dated long ago and not said to go on, it is not known to be active
-            current = [f for f in current if f.current or f.days_ago is None or f.days_ago <= DATED_PAST_DAYS]
+            # ... and an infection dated over 4 weeks back ("admitted 10/18-10/26 for pneumonia"): treated, most likely
+            current = [f for f in current if f.current or f.days_ago is None
+                       or f.days_ago <= (INFECTION_PAST_DAYS if _acute_infection(f.concept) else DATED_PAST_DAYS)]
         if present_only and not current:
             f = positive[0]
             return Verdict(UNKNOWN,

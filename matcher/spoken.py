@@ -71,8 +71,8 @@ _UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
 _CELL_COMMA = re.compile(r",(?=[^\s\d])")
 
 # a scanned or faxed text's "0" for "o" in words ("n0 seizures", "SLEDAI 0n 12/01", "c0mpleted")
-# (a letter first: "9:00pm", "100mg" are numbers with a unit, not words)
-_OCR_ZERO_WORD = re.compile(r"\b(?=[a-z]+0)[a-z0]{2,}\b")
+# ("9:00pm", ":00h" are times, not words)
+_OCR_ZERO_WORD = re.compile(r"\b(?=[a-z0]*[a-z])(?=[a-z0]*0)(?!0+(?:am|pm|h|hrs?|mg|mcg|ml|g|kg|k|mm|cm|m|s|x|pts?)\b)[a-z0]{2,}\b")
 
 
 def _ocr_zeros(text: str) -> str:

@@ -257,6 +257,9 @@ def _mentions(doc: Doc, label: str) -> tuple[list[int], list[int]]:
     return found
 
 
+_JOINED = re.compile(r"\s*(?:\+|&|and|with)\s+(?:[A-Za-z]{1,4}\s+)?", re.I)  # ("+ RLL ", "and ", "with L ")
+
+
 def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | None, bool]:
     """(days ago, current) for a therapy or condition mention, from its clause."""
     today = today or dt.date.today()
@@ -265,7 +268,10 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     # within a clause, each mention owns the text up to its neighbours of the same kind
     starts, ends = _mentions(doc, ent.label_)
     before = bisect_right(ends, ent.start_char)  # mentions ending before this one starts
-    if before and ends[before - 1] > start:
+    # ... but "Admitted 10/18-10/26/2026 for neutropenic fever + RLL pneumonia": a mention joined to the one
+    # before it shares its time
+    joined = before and _JOINED.fullmatch(doc_text(doc), ends[before - 1], ent.start_char)
+    if before and ends[before - 1] > start and not joined:
         start = ends[before - 1]
         # "Azathioprine stopped 16/11/2026, prednisolone 5 mg daily": what ends the last item is its own
         comma = doc_text(doc).rfind(",", start, ent.start_char)

@@ -1508,3 +1508,39 @@ def test_a_value_in_an_aside_is_of_the_time_the_aside_is_about():
     found = facts(text, "absolute neutrophil count")
     assert [f.value for f in found if not f.historical] == [2.1]
     assert [f.value for f in facts("Labs today (ANC 1.2, Hb 9.1)", "absolute neutrophil count") if not f.historical] == [1.2]
+
+
+@pytest.mark.parametrize("text, age", [
+    ("- Marco, 34, male, saute/grill at a steakhouse downtown, 12 yrs in kitchens", 34.0),
+    ("Pt b. 1947 (79 y/o in 2026), retired civil engineer, 18 yrs education.", 79.0),
+    ("20 yrs at the plant, now retired, 61 yo", 61.0),
+    ("Ana, 29, F, lupus since 2015", 29.0),
+])
+def test_years_spent_somewhere_are_not_the_age(text, age):
+    assert read_age(text)[0] == age
+
+
+def test_a_heading_naming_one_sex_is_who_the_item_is_for():
+    c = "Men: Small testes, abnormal semen analysis, and subnormal plasma testosterone levels"
+    assert verdict(c, "inclusion", "I am a 30 year old woman with amenorrhea.") != "fail"
+    assert verdict("Women: Amenorrhea and subnormal plasma estradiol levels", "inclusion", "I am a 30 year old man.") == "not_applicable"
+
+
+def test_a_mention_joined_to_a_dated_one_shares_its_date():
+    (f,) = facts("- Admitted 10/18-10/26/2026 for neutropenic fever + RLL pneumonia. Course completed 11/02.", "pneumonia")
+    assert f.days_ago is not None and f.days_ago > 28
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("- Admitted 10/18-10/26/2026 for neutropenic fever + RLL pneumonia. Levofloxacin course completed 11/02.", "unknown"),
+    ("Pneumonia diagnosed 11/25/2026, on amoxicillin.", "fail"),
+    ("UTI 2 weeks ago, still on nitrofurantoin", "fail"),
+])
+def test_an_infection_dated_over_four_weeks_back_is_a_question_against_active_infection(patient, expected):
+    assert verdict("Other: No active infection", "inclusion", patient) == expected
+
+
+def test_an_ocr_zero_for_o_is_still_read_and_a_clock_time_is_left():
+    from matcher.spoken import written
+    assert written("SLEDAI 0n 12/01 = 18 (al0pecia 2, l0w complement 2)").startswith("SLEDAI on 12/01 = 18 (alopecia")
+    assert "9:00pm" in written("9:00pm CellCept, al0pecia, l0w, 0n")

@@ -25,6 +25,8 @@ _LEAD = re.compile(
     r"reproductive)\s+(?:potential|age))\s*:"
     r"|(?P<who>" + _WHO + r"\s+(?:with|who\s+(?:have|are|had)|on|aged|over|under|older|younger)\s+[^:;,]{1,60}?)\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+need\s+to|have\s+to)\b"
     r"|(?P<band>(?:" + _WHO + r"|toddlers?|neonates?|newborns?)(?:\s*/\s*[A-Za-z]+)?\s+(?:aged?|ages|between|from|over|under|older|younger|[<>≤≥])[^:;]{1,60}?)\s*:"
+    # "Men: Small testes, abnormal semen analysis ...", "Women: Amenorrhea ...": a heading naming one sex
+    r"|(?P<sexhead>(?:men|women|males?|females?|boys|girls)(?:\s+only)?)\s*:"
     r")", re.I)
 _TRAIL = re.compile(
     r"(?:\((?P<paren>(?:(?:for|in|if|only\s+for|only\s+in|unless|except\s+in|except\s+for)\s+[^()]{2,80}|" + _GROUP + r"\s+[A-Za-z0-9]+(?:\s+only)?|consider\s[^()]{2,80}"
@@ -126,7 +128,7 @@ def read_scopes(text: str) -> list[Scope]:
     out = []
     m = _LEAD.match(text)
     if m:
-        name = next(k for k in ("group", "cond", "agehead", "cbp", "who", "band") if m.group(k))
+        name = next(k for k in ("group", "cond", "agehead", "cbp", "who", "band", "sexhead") if m.group(k))
         words = m.group(name)
         scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
         if scope:
