@@ -132,16 +132,26 @@ _CONSENT_TO_STUDY = re.compile(r"\b(?:signed|gave|given|provided|obtained|signin
                                r"consent(?:\s+form)?\b[^.;\n]{0,60}\b(?:for|to|into)\s+(?:the|this)\b[^.;\n]{0,60}\b(?:study|trial)\b", re.I)
 
 
-def _sentence_of(doc: Doc, ent: Span) -> str:
+def _sentence_bounds(doc: Doc, ent: Span) -> tuple[int, int]:
     """The sentence around a mention: back to and up to a full stop (not a decimal point), "!", "?" or a line break."""
-    text = doc_text(doc)
     marks = doc.user_data.get("sentence_marks")
     if marks is None:  # found once per document
-        marks = doc.user_data["sentence_marks"] = [m.start() for m in re.finditer(r"[.!?](?!\d)|\n", text)]
+        marks = doc.user_data["sentence_marks"] = [m.start() for m in re.finditer(r"[.!?](?!\d)|\n", doc_text(doc))]
     before = bisect_right(marks, ent.start_char - 1)
-    start = marks[before - 1] + 1 if before else 0
     after = bisect_left(marks, ent.end_char)
-    return text[start : marks[after] if after < len(marks) else len(text)]
+    return (marks[before - 1] + 1 if before else 0), (marks[after] if after < len(marks) else len(doc_text(doc)))
+
+
+def _calls_for_help(doc: Doc, ent: Span) -> bool:
+    """Whether a mention's sentence tells someone when to call for help, and does not say it is had before it
+    ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
+    start, end = _sentence_bounds(doc, ent)
+    found = doc.user_data.setdefault("calls_for_help", {})
+    if start not in found:  # (whether it calls for help, where it first says something is had)
+        said = _SAID_TO_HAVE.search(doc_text(doc), start, end) if _CALL_FOR_HELP.search(doc_text(doc), start, end) else None
+        found[start] = (bool(_CALL_FOR_HELP.search(doc_text(doc), start, end)), said.start() if said else end)
+    calls, said_at = found[start]
+    return calls and said_at >= ent.start_char
 
 
 def _line_of(doc: Doc, ent: Span) -> str:
@@ -595,8 +605,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
-        if ent.label_ == "CONDITION" and not any(flags.values()) and _CALL_FOR_HELP.search(sentence := _sentence_of(doc, ent)) \
-                and not _SAID_TO_HAVE.search(sentence[: max(0, sentence.find(ent.text))]):
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _calls_for_help(doc, ent):
             flags["hypothetical"] = True  # "ICANS: confusion, seizure; ... knows to call 911": what to call about
         if ent.label_ == "CONDITION" and not any(flags.values()) and (scored := _scale_score(doc, ent)):
             flags["negated" if scored == "normal" else "hypothetical"] = True  # "DASS-21: depression 4 (normal)": a symptom score
