@@ -1546,12 +1546,8 @@ def test_an_ocr_zero_for_o_is_still_read_and_a_clock_time_is_left():
     assert "9:00pm" in written("9:00pm CellCept, al0pecia, l0w, 0n")
 
 
-def test_an_instruction_at_the_end_of_a_long_list_is_read_once():
-    """A 20,000-character sentence of mentions ending in "call 911" is read in time (each mention had
-    searched the whole sentence again); the mentions are what to call about."""
-    import time
+def test_mentions_before_an_instruction_at_the_end_of_a_long_sentence_are_what_to_call_about():
+    """(benchmarks/bench_hostile.py measures the time: each mention had searched the whole sentence again)"""
     text = ("fever, seizure, " * 1240 + "call 911")[:20000]
-    start = time.perf_counter()
     found = read_text(text).facts
-    assert time.perf_counter() - start < 20
     assert found and not any(f.asserted for f in found if f.kind == "condition")
