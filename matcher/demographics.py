@@ -195,8 +195,9 @@ _NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b(?<!
 _CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b")
 _CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mother|mom|mum|wife|daughter|sister|grandmother|grandma|aunt|"
                     r"father|dad|husband|son|brother|grandfather|grandpa|uncle|partner|grandson|granddaughter)(?:'?s)?\b", re.I)
+_HELPER_CREDIT = re.compile(r"\b(?:translated|typed|written|transcribed|interpreted|dictated|read\s+out|helped)\b[^.\n]{0,25}\b(?:by|with)\s+$", re.I)
 # "I'm his daughter", "I'm a caregiver for my uncle": the writer is not the patient
-_CARER_SELF = re.compile(r"\b(?:i'm|i am|im)\s+(?:his|her|their|a|the)\s+(?:daughter|son|wife|husband|caregiver|carer|partner|mother|father|mom|dad)|"
+_CARER_SELF = re.compile(r"\b(?:i'm|i am|im)\s+(?:[A-Za-z][a-z'-]+[\s,]+){0,3}?(?:his|her|their|a|the)\s+(?:daughter|son|wife|husband|caregiver|carer|partner|mother|father|mom|dad)\b|"
                          r"\b(?:caring|care|looking|searching|asking)\s+for\s+my\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
 # the writer speaking of their own health ("My husband says I snore and I have sleep apnea"): the writer is the patient
@@ -248,7 +249,7 @@ def read_sex(text: str) -> str | None:
     if code:
         return "female" if (code.group(1) or code.group(2)) == "F" else "male"
     noun = _NOUN.search(text)
-    carer = _CARER.search(text)
+    carer = _carer(text)
     first_person = _FIRST_PERSON.search(text)
     # "My dad is 67 and has ...": a caregiver writing about a relative, named before any "I"
     writer_is_carer = bool(_CARER_SELF.search(text))
@@ -281,6 +282,12 @@ def read_sex(text: str) -> str | None:
     return None
 
 
+def _carer(text: str) -> re.Match | None:
+    """The first relative named as "my ...", past one credited with helping to write ("[Translated from
+    Arabic by my son Karim]": who helped write is not who is written about)."""
+    return next((m for m in _CARER.finditer(text) if not _HELPER_CREDIT.search(text, max(0, m.start() - 40), m.start())), None)
+
+
 def described_relation(text: str) -> str | None:
     """The relation word of the person a caregiver writes about ("my dad is 67 ..." -> "dad"), else None."""
     if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
@@ -288,7 +295,7 @@ def described_relation(text: str) -> str | None:
     chain = re.search(r"\bmy\s+\w+'s\s+(husband|wife|son|daughter|father|mother|dad|mom|brother|sister)\b", text, re.I)
     if chain:
         return chain.group(1).lower()
-    carer = _CARER.search(text)
+    carer = _carer(text)
     if carer is None:
         return None
     if _writer_is_patient(text):

@@ -560,6 +560,7 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
                    f"Are you allergic to {pretty(c.concept)}?")
 
 
+_AT_LEAST_INCLUSIVE = re.compile(r"^\s*(?:at\s+least|no\s+less\s+than|a\s+minimum\s+of|≥|>=)", re.I)
 _AT_LEAST = re.compile(r"^\s*(?:at\s+least|more\s+than|greater\s+than|over|no\s+less\s+than|[≥>])", re.I)
 
 
@@ -682,7 +683,8 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                 if last >= c.window.days:
                     return Verdict(PASS, f"You had {what} {when}, {window}, as required.")
                 return Verdict(FAIL, f"You had {what} {when}; this trial requires it {window}, and that is too recent.")
-            inside = last <= c.window.days
+            # "At least 2 weeks since prior hormonal therapy": two weeks to the day is enough
+            inside = last < c.window.days if c.polarity == "forbid" and _AT_LEAST_INCLUSIVE.match(c.window.text) else last <= c.window.days
             if inside and c.polarity == "forbid" and later_step(c.window.anchor):
                 # "within 1 week prior to leukapheresis": counted back from a step still to come; a drug
                 # taken now may be stopped in time, unless the patient says it will go on

@@ -127,6 +127,18 @@ _CALL_FOR_HELP = re.compile(r"\b(?:(?:knows?|told|needs?|remember|advised|instru
 _SAID_TO_HAVE = re.compile(r"\b(?:has|have|had|having|with|diagnosed|known|suffers?|living)\b", re.I)
 
 
+# a pregnancy spoken of in general, not one now: "any pregnancy", "a future pregnancy", "for a pregnancy"
+_SOME_PREGNANCY = re.compile(r"\b(?:any|future|next|another|subsequent|each|every|later|possible|potential|planned|desired|"
+                             r"wanted|for\s+a|plan\s+a|try\s+for\s+a|consider\s+a)\s+$", re.I)
+
+
+# what says an illness dated long ago goes on ("HIV since 2010, still on ART"); and "off all meds since 2016, no
+# recurrence", whose "since" says it is over
+_GOES_ON = re.compile(r"\b(still|ongoing|current\w*|(?<!not )now|(?<!free )(?<!none )(?<!nothing )(?<!not )(?<!never )since|persist\w*|"
+                      r"(?<!not )(?<!in)active)\b", re.I)
+_OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remission|resolved)\b[^.;,]{0,25}\bsince\b", re.I)
+
+
 # consent signed for a study: the trial being applied to, not one taken part in before
 _CONSENT_TO_STUDY = re.compile(r"\b(?:signed|gave|given|provided|obtained|signing)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:informed\s+)?"
                                r"consent(?:\s+form)?\b[^.;\n]{0,60}\b(?:for|to|into)\s+(?:the|this)\b[^.;\n]{0,60}\b(?:study|trial)\b", re.I)
@@ -404,7 +416,8 @@ _SERVICE = (r"department|dept\b|clinic|clinics|service|services|programme|progra
 _SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:" + _SERVICE + r"|oncologists?|oncology|oncologic|nurses?|coordinators?)\b", re.I)
 _UNIT_LEVEL = re.compile(r"\b(?:unit|ambulance|medic|crew|rig|truck)\s*[\w-]*\s*\(\s*$", re.I)
 _TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|treatments?|therapy|therapies|tablets|pills)\b", re.I)
-_SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:" + _SERVICE + r")\b", re.I)
+_SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:(?:diagnostic|laboratory|lab|reference|specialist|screening|multidisciplinary|"
+                            r"regional|national|integrated|molecular|outpatient)[\s-]+)?(?:" + _SERVICE + r")\b", re.I)
 _SERVICE_BEFORE = re.compile(r"\b(?:department|dept|division|institute|centre|center|unit|clinic|society|foundation|service|"
                              r"professor|consultant|specialist)\s+(?:of|for|in)\s+(?:the\s+)?$", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
@@ -445,13 +458,15 @@ _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I
 _DASH = r"(?:[ \t]*[—–]|[ \t]+-)"  # a dash between a field and its answer ("Prior CAR-T - none")
 # ("Diabetes? No", "Prior CD19/BCMA-directed therapy — none found", "Prior CAR-T - none")
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)"
+                              # a form's dot leaders: "Chemotherapy ............ NIL (none ever)"
+                              r"|[ \t]*(?:\.{3,}|…+|_{3,})"
                               # a table's cells: "| Claustrophobia | None; completed a 40-min MRI |"
                               r"|\|(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent|denies|denied)\b)"
                               r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
                               r"(?:[.;,)\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"(?:[:=?|]|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
@@ -650,8 +665,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             start, end = clause_of(doc, ent)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|dx|dx'd|dxd|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
-            elif days is not None and days >= 180 and not re.search(r"\b(still|ongoing|current\w*|(?<!not )now|(?<!free )(?<!none )(?<!nothing )(?<!not )(?<!never )since|persist\w*|"
-                                                             r"(?<!not )(?<!in)active)\b", doc_text(doc)[start:end], re.I):
+            elif days is not None and days >= 180 and not _GOES_ON.search(_OFF_SINCE.sub(" ", doc_text(doc)[start:end])):
                 flags["historical"] = True  # "had a stroke in 2016": an event long past
             for extra in _elided(doc, ent):  # "hepatitis B and C negative"
                 patient.facts.append(Fact("condition", extra, days_ago=days, text=ent.text, **flags))
@@ -695,6 +709,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 else:
                     patient.pregnant = True
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
+            if _SOME_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
+                flags["hypothetical"] = True  # "aspirin from 12 weeks of any pregnancy", "the best time for a pregnancy"
             if ent.ent_id_ == "planned pregnancy":
                 if not flags["hypothetical"]:  # "Do you plan a pregnancy in the next year?" asks
                     patient.planning_pregnancy = not flags["negated"]

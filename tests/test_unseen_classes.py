@@ -1551,3 +1551,74 @@ def test_mentions_before_an_instruction_at_the_end_of_a_long_sentence_are_what_t
     text = ("fever, seizure, " * 1240 + "call 911")[:20000]
     found = read_text(text).facts
     assert found and not any(f.asserted for f in found if f.kind == "condition")
+
+
+# -- round 12 --------------------------------------------------------------------------------------
+FORM_WITH_LEADERS = """ Chemotherapy ............ NIL (none ever)
+ Radiation ............... NIL
+ Heart ................... Stress echo 2024 normal. NIL heart attack / angina / failure
+ Allergies ............... Codeine = nausea only, no anaphylaxis ever"""
+
+
+@pytest.mark.parametrize("concept", ["chemotherapy", "radiotherapy", "myocardial infarction", "angina pectoris"])
+def test_a_forms_dot_leaders_and_nil_answer_deny(concept):
+    assert facts(FORM_WITH_LEADERS, concept) and all(f.negated for f in facts(FORM_WITH_LEADERS, concept))
+
+
+def test_a_field_named_allergies_with_an_intolerance_is_no_allergy():
+    assert not [f for f in facts(FORM_WITH_LEADERS, "allergy") if f.asserted]
+    assert [f for f in facts("Diagnosis ........ Ovarian carcinoma, stage IIIC", "ovarian cancer") if f.asserted]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Baseline EEG requested to exclude epilepsy.", "epilepsy"),
+    ("Exclude marrow infiltration, MDS or lymphoproliferative disease before lymphodepletion.", "myelodysplastic syndrome"),
+    ("CT to look for lymphoma", "lymphoma"),
+])
+def test_what_a_test_is_done_to_exclude_is_not_had(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+def test_to_before_other_words_is_no_cue():
+    assert facts("I went to the doctor about my lupus", "systemic lupus erythematosus")[0].asserted
+
+
+@pytest.mark.parametrize("text", ["Virology (HIV, HBsAg, anti-HBc, HCV) and syphilis negative.",
+                                  "AgHBs negative, anti-VHC negative, anti-HIV 1+2 negative, VDRL negative"])
+def test_a_negative_list_holds_its_bracketed_tests_and_hiv_types(text):
+    found = [f for f in read_text(text).facts if f.kind == "condition"]
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text", ["low-dose aspirin from 12 weeks of any pregnancy.", "We talked about the best time for a pregnancy.",
+                                  "Her next pregnancy should be planned."])
+def test_a_pregnancy_spoken_of_in_general_is_not_one_now(text):
+    assert read_text(text).pregnant is None
+    assert read_text("She is in her second pregnancy, 20 weeks.").pregnant is True
+
+
+def test_a_diagnostic_service_named_by_a_disease_is_not_the_disease():
+    assert not read_text("HAEMATOLOGICAL MALIGNANCY DIAGNOSTIC SERVICE - INTEGRATED BONE MARROW REPORT").facts
+
+
+@pytest.mark.parametrize("text, historical", [
+    ("Postpartum depression 2015, treated with sertraline, off all meds since 2016, no recurrence.", True),
+    ("Depression 2015, on sertraline since then", False),
+    ("HIV since 2010, still on ART", False),
+])
+def test_since_after_off_says_over_and_since_alone_says_ongoing(text, historical):
+    f = [f for f in read_text(text).facts if f.kind == "condition"][0]
+    assert f.historical is historical
+
+
+@pytest.mark.parametrize("patient, expected", [("letrozole stopped 2 weeks ago", "pass"), ("letrozole stopped 10 days ago", "fail")])
+def test_at_least_a_washout_is_met_on_its_last_day(patient, expected):
+    assert verdict("Endocrine therapy: At least 2 weeks since prior hormonal therapy", "inclusion", patient) == expected
+    assert verdict("More than 2 weeks since prior hormonal therapy", "inclusion", "letrozole stopped 2 weeks ago") == "fail"
+
+
+def test_who_translated_is_not_who_is_written_about():
+    text = ("[Translated from Arabic by my son Karim]\n\nTo the research team,\n\nI am Youssef Haddad, the father of "
+            "Rania Haddad. My daughter is 44 years old, a mother of three and a teacher of mathematics.")
+    p = read_text(text)
+    assert (p.sex, p.age) == ("female", 44.0)

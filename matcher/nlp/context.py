@@ -448,6 +448,12 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
             # (a short one right before the cue, "syphilis (RW) - all negative", too; past it the first
             # item must be a test, as past a pronoun)
             pronoun = pronoun or not found
+            # "Virology (HIV, HBsAg, anti-HBc, HCV) and syphilis negative": an aside that is itself a list of tests
+            inside = [e for e in ents if opened < e.start and e.end <= i - 1]
+            if found and inside and all(e.label_ == "CONDITION" and (is_infection(e.ent_id_) or e.ent_id_.endswith((" antibody", " antigen")))
+                                        for e in inside) \
+                    and all(t.lower_ in words or t.is_space for t in doc[opened + 1 : i - 1] if not any(e.start <= t.i < e.end for e in inside)):
+                found.extend(inside)
             i = opened
         elif not found and _DATE_WORD.fullmatch(doc[i - 1].text):
             # "HIV, hepatitis B/C and syphilis tests from 2026-11-20 negative": when the tests were done
