@@ -1622,3 +1622,13 @@ def test_who_translated_is_not_who_is_written_about():
             "Rania Haddad. My daughter is 44 years old, a mother of three and a teacher of mathematics.")
     p = read_text(text)
     assert (p.sex, p.age) == ("female", 44.0)
+
+
+def test_groups_named_by_a_disease_each_head_what_follows_them():
+    c = "Performance status: Small cell lung cancer patients: Karnofsky 80-100% Breast cancer patients: Karnofsky 50-100%"
+    scoped = [(k.value, (k.scope or {}).get("conditions")) for k in parse_criterion(c, "inclusion")]
+    assert scoped == [(80.0, ["small cell lung cancer"]), (50.0, ["breast cancer"])]
+    assert verdict(c, "inclusion", "Breast cancer, KPS 70%") != "fail"
+    assert verdict(c, "inclusion", "Small cell lung cancer, KPS 70%") == "fail"
+    assert verdict("Diabetic patients: HbA1c < 8%", "inclusion", "type 2 diabetes, HbA1c 9.1%") == "fail"
+    assert [k.scope for k in parse_criterion("All patients: ECOG 0-1", "inclusion")] == [None]

@@ -885,15 +885,18 @@ def _apply_scopes(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
     """Give each constraint the sub-group it is limited to ("For females: ...", "(arm II)");
     what names the sub-group ("in patients under 12 years", "for patients with diabetes") is
     not a requirement of its own."""
-    for scope in read_scopes(doc_text(doc)):
+    scopes = read_scopes(doc_text(doc))
+    heads = sorted(s.start for s in scopes if s.target == "after")
+    for scope in scopes:
         inside = [c for c in constraints if scope.start <= c.start < scope.end]
         scope.conditions = list(dict.fromkeys([c.concept for c in inside if c.kind == "condition"] + [
             e.ent_id_ for e in doc.ents if e.label_ == "CONDITION" and scope.start <= e.start_char < scope.end]))
         if scope.condition_text and not scope.conditions and not (scope.sex or scope.group or scope.age_min or scope.age_max):
             continue  # "for patients with creatinine above normal": a group we cannot read
         constraints = [c for c in constraints if c not in inside]
-        if scope.target == "after":
-            targets = [c for c in constraints if c.start >= scope.end]
+        if scope.target == "after":  # up to the next group's heading ("SCLC patients: ... Breast cancer patients: ...")
+            until = next((h for h in heads if h > scope.start), len(doc_text(doc)) + 1)
+            targets = [c for c in constraints if scope.end <= c.start < until]
         else:
             item = max([0] + [m.end() for m in re.finditer(r";|\.\s", doc_text(doc)[: scope.start])])
             targets = [c for c in constraints if item <= c.start < scope.start]

@@ -123,6 +123,9 @@ def _age_bound(pattern: re.Pattern, words: str) -> re.Match | None:
     return None
 
 
+_DISEASE_HEAD = re.compile(r"(?:^|(?<=[\s.;:]))(?P<head>(?-i:[A-Z])[\w'-]*(?:\s+[\w'-]+){0,5}?\s+(?:patients|subjects|participants))\s*:", re.I)
+
+
 def read_scopes(text: str) -> list[Scope]:
     """The sub-group scopes written in one criterion."""
     out = []
@@ -133,6 +136,16 @@ def read_scopes(text: str) -> list[Scope]:
         scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
         if scope:
             out.append(scope)
+    # "Performance status: Small cell lung cancer patients: Karnofsky 80-100% Breast cancer patients: Karnofsky
+    # 50-100%": several groups named by a disease, each heading what follows it
+    for h in _DISEASE_HEAD.finditer(text):
+        if any(x.start <= h.start("head") < x.end for x in out):
+            continue
+        scope = _read(h.group("head"), h.start("head"), h.end(), "after")
+        if scope is None:
+            scope = Scope(h.group("head").strip(), h.start("head"), h.end(), "after")
+            scope.condition_text = h.group("head")
+        out.append(scope)
     for t in _TRAIL.finditer(text):
         name = "paren" if t.group("paren") else "tail"
         words = t.group(name)
