@@ -1632,3 +1632,10 @@ def test_groups_named_by_a_disease_each_head_what_follows_them():
     assert verdict(c, "inclusion", "Small cell lung cancer, KPS 70%") == "fail"
     assert verdict("Diabetic patients: HbA1c < 8%", "inclusion", "type 2 diabetes, HbA1c 9.1%") == "fail"
     assert [k.scope for k in parse_criterion("All patients: ECOG 0-1", "inclusion")] == [None]
+
+
+@pytest.mark.parametrize("text", ["Before, 2024 to early 2026, I took PrEP pill (Truvada) every day for about one year.",
+                                  "On Descovy for PrEP until March."])
+def test_prep_pills_are_antiretrovirals(text):
+    assert verdict("Patients with any history of antiretroviral therapy treatment.", "exclusion", text) == "fail"
+    assert verdict("Patients with any history of antiretroviral therapy treatment.", "exclusion", "Never PrEP, never PEP.") == "pass"
