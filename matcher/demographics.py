@@ -133,16 +133,21 @@ def read_age(text: str) -> tuple[float | None, bool]:
     return age, approx
 
 
+_TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
+
+
 def _read_age(text: str) -> tuple[float | None, bool]:
     text = _digits(text)
     # "POV: you're 23, you've had lupus since 16": a post's "you" is its writer
     pov = re.search(r"\bPOV\s*:\s*(?:you['’]re|you\s+are)\s+(\d{1,3})\b", text, re.I)
     if pov and 0 < int(pov.group(1)) <= 120:
         return float(pov.group(1)), False
-    turns = re.search(r"\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
+    # "she turns 80 next month" (not "Mateo turns 2 next month": a child's, a relative's or another named person's)
+    turns = next((m for m in re.finditer(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
+                  if (m.group(1) or "").lower() in _TURNS_WHO), None)
     born = _BORN.search(text)
     if turns:
-        return float(int(turns.group(1)) - 1), False  # "she turns 80 next month": 79 now
+        return float(int(turns.group(2)) - 1), False  # "she turns 80 next month": 79 now
     relation = None
     fallback = None  # a relative's age, taken only when no other is given ("my baby is 5 months old and has eczema")
     for k, (pattern, factor) in enumerate(_AGE_PATTERNS):

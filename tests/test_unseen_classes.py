@@ -1639,3 +1639,9 @@ def test_groups_named_by_a_disease_each_head_what_follows_them():
 def test_prep_pills_are_antiretrovirals(text):
     assert verdict("Patients with any history of antiretroviral therapy treatment.", "exclusion", text) == "fail"
     assert verdict("Patients with any history of antiretroviral therapy treatment.", "exclusion", "Never PrEP, never PEP.") == "pass"
+
+
+@pytest.mark.parametrize("text, age", [("Mateo turns 2 next month. I'm 31.", 31.0), ("Our son turns 5 next week; I am 34.", 34.0),
+                                       ("She turns 80 next month.", 79.0), ("My dad turns 70 next month and has COPD", 69.0)])
+def test_who_turns_an_age_next_month_is_checked(text, age):
+    assert read_age(text)[0] == age
