@@ -94,9 +94,12 @@ def _scale_score(doc: Doc, ent: Span) -> str | None:
     return "normal" if m.group("label") and _NORMAL_LABEL.match(m.group("label")) else "score"
 
 
+_NUMBER_WORDS = {w: n for n, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                                               "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                                               "nineteen", "twenty"), 1)}
 # the patient's age when something happened ("Concussion playing hockey at 16", "asthma as a child, aged 7",
 # "when I was 12"): as long ago as the years since, when the patient's age now is known
-_AT_AGE = re.compile(r"\b(?:(?:at|aged?)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?|when\s+(?:i|he|she|they)\s+(?:was|were)\s+)(\d{1,2})\b"
+_AT_AGE = re.compile(r"\b(?:(?:at|aged?)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?|when\s+(?:i|he|she|they)\s+(?:was|were)\s+)(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\b"
                      r"(?!\s*(?:[-–/:.,]\s*\d|%|mg|kg|g\b|ml|cm|mm|weeks?|wks?|months?|mo\b|days?|hours?|hrs?|h\b|minutes?|mins?|"
                      r"a\.?m\b|p\.?m\b|o['’]?clock|this\b|last\b|yesterday|today|tonight|tomorrow|in\s+the\b|sharp|x\b|times\b))", re.I)
 
@@ -108,9 +111,10 @@ def _at_age(doc: Doc, ent: Span, age: float | None) -> float | None:
     start, end = clause_of(doc, ent)
     text = doc_text(doc)
     m = _AT_AGE.search(text, ent.end_char, min(end, ent.end_char + 40)) or _AT_AGE.search(text, max(start, ent.start_char - 30), ent.start_char)
-    if not m or not 0 < int(m.group(1)) < age or re.search(r"\b(?:since|from|onset|began|started)\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
+    when = int(m.group(1)) if m and m.group(1).isdigit() else _NUMBER_WORDS.get((m.group(1) if m else "").lower(), 0)
+    if not m or not 0 < when < age or re.search(r"\b(?:since|from|onset|began|started)\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
         return None  # "since age 14": when it began, not when it was
-    return (age - int(m.group(1))) * 365.25
+    return (age - when) * 365.25
 
 
 # the qualitative result written after an hCG test ("Urine hCG positive today", "beta-hCG: negative")
@@ -173,9 +177,10 @@ def _line_of(doc: Doc, ent: Span) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
-_NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
+_NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|at\s+the\s+age\s+of\s+(?:\d+|" + "|".join(_NUMBER_WORDS) + r")|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
                          r"in\s+(?:childhood|infancy)|(?:19|20)\d\d|\w+\s+years?\s+ago)\b[^.;\n]{0,10}?[;,]\s*"
-                         r"(?:(?:with\s+|and\s+)?(?:no|nil|none|never\s+any)\b[^.;\n]{0,30}?\bsince\b|(?:\w+[\s-]+)?free\s+since\b)", re.I)
+                         r"(?:(?:with\s+|and\s+)?(?:(?:i|she|he|they)\s+(?:have|has)\s+had\s+|there\s+(?:have|has)\s+been\s+)?"
+                         r"(?:no|nil|none|never\s+any)\b[^.;\n]{0,30}?\bsince\b|(?:\w+[\s-]+)?free\s+since\b)", re.I)
 
 
 _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:drug\s+|medication\s+)?allergies|"

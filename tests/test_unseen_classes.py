@@ -1645,3 +1645,18 @@ def test_prep_pills_are_antiretrovirals(text):
                                        ("She turns 80 next month.", 79.0), ("My dad turns 70 next month and has COPD", 69.0)])
 def test_who_turns_an_age_next_month_is_checked(text, age):
     assert read_age(text)[0] == age
+
+
+# -- round 13 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["- VIH, hepatitis B y C, sífilis: todos negativos (estudio, 11/19).", "HIV negativo", "VIH : négatif"])
+def test_a_negative_result_in_spanish_or_french_denies(text):
+    found = [f for f in read_text(text).facts if f.kind == "condition"]
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "I am 38. I have had a single febrile convulsion at the age of two; I have had no seizure since.",
+    "She is 30. Asthma at the age of seven, none since.",
+])
+def test_an_illness_at_an_age_in_words_long_gone_is_past(text):
+    assert all(f.historical for f in read_text(text).facts if f.kind == "condition" and not f.negated)
