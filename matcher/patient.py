@@ -67,7 +67,7 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 
 # a drug naming a study: "the topotecan plus etoposide GOG study", "the AZT + IFN-alpha combination study",
 # "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
-_STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+|plus|and|with|/|vs\.?|versus)\s*[\w-]+(?:\s+[\w-]+)?)?"
+_STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+|plus|and|with|/|vs\.?|versus)\s*[\w-]+(?:\s+[\w-]+)?){0,4}"
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
 # ... dated in the past ("aged 2", "as a toddler", "in 2009") and not back since ("; no seizures since", "none since")
@@ -141,6 +141,21 @@ _SOME_PREGNANCY = re.compile(r"\b(?:any|future|next|another|subsequent|each|ever
 _GOES_ON = re.compile(r"\b(still|ongoing|current\w*|(?<!not )now|(?<!free )(?<!none )(?<!nothing )(?<!not )(?<!never )since|persist\w*|"
                       r"(?<!not )(?<!in)active)\b", re.I)
 _OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remission|resolved)\b[^.;,]{0,25}\bsince\b", re.I)
+
+
+# a trial being joined, not one taken part in: "This month she begins a clinical trial", "about to start the trial"
+_BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|starting|will\s+start|about\s+to\s+(?:start|begin|join|enter)|"
+                           r"joining|will\s+join|to\s+join|enrolling\s+in|will\s+enrol+|to\s+enrol+\s+in|entering|will\s+enter)\s+"
+                           r"(?:in\s+|into\s+)?(?:a|an|the|this|her|his|their)?\s*(?:new\s+)?$", re.I)
+# the drugs a study is named by, after its name: "the study for cisplatin and irinotecan", "trial of X/Y"
+_STUDY_OF_BEFORE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\binto )\b(?:the|this|your)\s+(?:\w+\s+)?(?:study|trial|protocol)\s+(?:for|of|with|using|testing|comparing)\s+"
+                              r"(?:[\w/+-]+(?:\s*,\s*|\s+(?:and|or|plus|with|vs\.?|versus)\s+|\s*[/+]\s*))*$", re.I)
+# a denial limited to a site: "no CMV in the eyes", "never had CMV in eyes, gut or throat"
+_AT_A_SITE = re.compile(r"\s+(?:in|of)\s+(?:the\s+|his\s+|her\s+|my\s+|both\s+)?(?:eyes?|gut|throat|lungs?|urine|brain|retinas?|"
+                        r"liver|colon|bowel|skin|stool|csf|marrow|mouth|stomach)\b", re.I)
+# a line of vaccines, or a vaccine's kind before the disease it is against
+_IMMUNIZATION_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:immuni[sz]ations?|vaccinations?|vaccines?|vaccine\s+history|immuni[sz]ation\s+record)\s*[:\-–]", re.I)
+_VACCINE_KIND_BEFORE = re.compile(r"\b(?:inactivated|live[\s-]+attenuated|attenuated|conjugate|recombinant|toxoid|subunit)\s+(?:\w+\s+)?$", re.I)
 
 
 # consent signed for a study: the trial being applied to, not one taken part in before
@@ -287,7 +302,7 @@ TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|pr
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
 _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
                          r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm|dna|rna)\b", re.I)
-_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=(]+)?"
+_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=()]+(?:(?:igg|igm)\s*\)\s*)?)?"
                              r"(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
                              r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|"
                              r"[1-9]\d*(?:[.,]\d+)?\s*(?:(?:million|thousand)\s*)?(?:iu|copies|cop|c/ml|log))", re.I)
@@ -468,7 +483,7 @@ _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|neg
                               # a table's cells: "| Claustrophobia | None; completed a 40-min MRI |"
                               r"|\|(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent|denies|denied)\b)"
                               r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
-                              r"(?:[.;,)\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
+                              r"(?:[.;,()\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
 _NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
@@ -620,6 +635,18 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and not ent._.is_affirmed \
                 and _after_denial_header(doc, ent.start_char):
             flags["negated"] = True  # "things I do NOT have, since y'all keep asking: seizures · lupus brain · ..."
+        if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
+                and _BEGINS_STUDY.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
+            flags["hypothetical"] = True  # "This month she begins a clinical trial ... of GC012F": the one being joined
+        if ent.label_ == "THERAPY" and not flags["negated"] \
+                and _STUDY_OF_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char):
+            flags["hypothetical"] = True  # "To the doctor of the study for cisplatin and irinotecan": the study's drugs
+        if ent.label_ == "CONDITION" and flags["negated"] and _AT_A_SITE.match(doc_text(doc), ent.end_char):
+            # "no CMV in the eyes", "Never had CMV in eyes, gut or throat": not had there, which says nothing of elsewhere
+            flags["negated"], flags["hypothetical"] = False, True
+        if ent.label_ == "CONDITION" and not any(flags.values()) and (
+                _IMMUNIZATION_LINE.match(_line_of(doc, ent)) or _VACCINE_KIND_BEFORE.search(doc_text(doc), max(0, ent.start_char - 25), ent.start_char)):
+            flags["hypothetical"] = True  # "Immunizations: Ixiaro (inactivated Japanese encephalitis) 10/01/2026": what a vaccine is against
         if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
                 and _CONSENT_TO_STUDY.search(_line_of(doc, ent)):
             flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
@@ -893,8 +920,20 @@ def _cancer_details(text: str, patient: Patient) -> None:
         patient.facts.append(Fact("condition", "metastatic disease", negated=True, text="no metastases"))
     for site in sites:
         concept = f"{'brain' if site == 'brain' else site} metastases"
-        if site in ("brain", "liver", "bone") and concept not in concepts:
+        if site in ("brain", "liver", "bone") and concept not in concepts and not _site_clear(text, site):
             patient.facts.append(Fact("condition", concept, text=f"metastases to {site}"))
+
+
+_SITE_WORDS = {"brain": r"intracranial|brain|cerebral|cns|head", "liver": r"liver|hepatic", "bone": r"bones?|skeletal|osseous"}
+
+
+def _site_clear(text: str, site: str) -> bool:
+    """Whether the text clears a site of metastases: "MRI brain 20/10/2026: no intracranial mets", "no liver lesions"."""
+    words = _SITE_WORDS[site]
+    return bool(re.search(r"\b(?:no|without|negative\s+for)\s+(?:evidence\s+of\s+)?(?:\w+\s+)?(?:" + words + r")\s+"
+                          r"(?:mets|metastas[ei]s|lesions?|disease|involvement)\b"
+                          r"|\b(?:mri|ct|scan|imaging)\s+(?:of\s+the\s+)?(?:" + words + r")\b[^.;\n]{0,30}:\s*(?:no|negative|normal|clear)\b",
+                          text, re.I))
 
 
 # a pregnancy dated further back than this is over ("gestational diabetes with my 2nd pregnancy (1998)")

@@ -260,6 +260,9 @@ def _mentions(doc: Doc, label: str) -> tuple[list[int], list[int]]:
 _JOINED = re.compile(r"\s*(?:\+|&|and|with)\s+(?:[A-Za-z]{1,4}\s+)?", re.I)  # ("+ RLL ", "and ", "with L ")
 
 
+_LAST_DOSE_AT = re.compile(r"\blast\s+(?:dose|cycle|infusion|injection|treatment|given|taken)\s*(?:was\s+|on\s+|:\s*|=\s*|-\s*)?", re.I)
+
+
 def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | None, bool]:
     """(days ago, current) for a therapy or condition mention, from its clause."""
     today = today or dt.date.today()
@@ -312,7 +315,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
             first = doc.user_data.get("day_first", ...)
             if first is ...:
                 first = doc.user_data["day_first"] = day_first(doc_text(doc))
-            days = days_ago(part, today, first)
+            # "carboplatin/5-FU (3 cycles, last dose 9/30/2026) - node still grew on CT 11/18/2026": the date
+            # the text gives the last dose, not the last date of the clause
+            last = _LAST_DOSE_AT.search(part) if ent.label_ == "THERAPY" else None
+            days = days_ago(re.split(r"[,;)]", part[last.end() : last.end() + 30])[0], today, first) if last else None
+            if days is None:
+                days = days_ago(part, today, first)
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it

@@ -1660,3 +1660,49 @@ def test_a_negative_result_in_spanish_or_french_denies(text):
 ])
 def test_an_illness_at_an_age_in_words_long_gone_is_past(text):
     assert all(f.historical for f in read_text(text).facts if f.kind == "condition" and not f.negated)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Immunizations: Ixiaro (inactivated Japanese encephalitis) 10/01/2026 for Asia routes.", "japanese encephalitis"),
+    ("Reason for referral: screen for depression, suicidality, psychosis and capacity.", "psychosis"),
+    ("CMV antibody (IgG) positive. Never had CMV in eyes, gut or throat.", "cytomegalovirus infection"),
+])
+def test_vaccine_lines_screening_and_site_denials_do_not_assert_or_deny(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.negated for f in found)
+    if concept != "cytomegalovirus infection":
+        assert not any(f.asserted for f in found)
+
+
+def test_a_positive_antibody_beside_a_site_denial_is_still_read():
+    assert any(f.asserted for f in facts("CMV antibody (IgG) positive. Never had CMV in eyes, gut or throat.", "cytomegalovirus infection"))
+
+
+@pytest.mark.parametrize("text, concept, asserted", [
+    ("This month she begins a clinical trial at a Boston teaching hospital of GC012F.", "investigational treatment", False),
+    ("In a clinical trial of anifrolumab until October 2026.", "anifrolumab", True),
+    ("To the doctor of the study for cisplatin and irinotecan,", "irinotecan", False),
+    ("Work-up for the oncology team - gemcitabine/5-FU/IL-2/interferon trial for metastatic RCC.", "gemcitabine", False),
+])
+def test_the_trial_being_joined_and_the_drugs_it_is_named_by(text, concept, asserted):
+    assert any(f.asserted for f in facts(text, concept)) is asserted
+
+
+def test_the_last_dose_date_dates_a_drug_over_a_later_date_in_the_clause():
+    (f,) = facts("Salvage carboplatin/5-FU (3 cycles, last dose 9/30/2026) - node still grew on CT 11/18/2026.", "fluorouracil")
+    assert f.days_ago > 40
+
+
+def test_a_site_cleared_of_metastases_is_not_one():
+    text = "Multiple bilateral lung mets. MRI brain 20/10/2026: no intracranial mets."
+    assert not [f for f in facts(text, "brain metastases") if f.asserted]
+    assert [f for f in facts("Metastatic breast cancer with brain metastases", "brain metastases") if f.asserted]
+
+
+def test_a_dash_no_answer_before_a_bracket_denies():
+    assert all(f.negated for f in facts(" m. Mental disorders/depression - NO (PHQ-9 today = 1).", "depression"))
+
+
+@pytest.mark.parametrize("criterion", ["Surgery: See Endocrine therapy", "See Disease Characteristics"])
+def test_a_pointer_to_another_item_is_not_a_requirement(criterion):
+    assert parse_criterion(criterion, "inclusion") == []

@@ -315,9 +315,15 @@ class _Reading:
         return {e.label_ for e in self.ents}
 
 
+# "Surgery: See Endocrine therapy", "Disease Characteristics: See General Eligibility": a pointer to another item
+_SEE_ELSEWHERE = re.compile(r"^\s*(?:[A-Za-z][\w /&-]{0,40}:\s*)?(?:see|refer\s+to)\s+(?:the\s+)?[\w /&-]{1,60}[.:]?\s*$", re.I)
+
+
 def build_constraints(doc: Doc) -> list[Constraint]:
     """Read every clause with the per-kind builders in ``BUILDERS``, then give the
     criterion's scopes, orient by section and merge repeats."""
+    if _SEE_ELSEWHERE.match(doc_text(doc)):
+        return []  # what it points to is read where it is written
     ents = list(doc.ents)
     # numbers inside names ("CD19", "2019") are not quantities
     names = [e for e in ents if e.label_ in ("CONDITION", "THERAPY")]
