@@ -560,8 +560,8 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
                    f"Are you allergic to {pretty(c.concept)}?")
 
 
-_AT_LEAST_INCLUSIVE = re.compile(r"^\s*(?:at\s+least|no\s+less\s+than|a\s+minimum\s+of|≥|>=)", re.I)
-_AT_LEAST = re.compile(r"^\s*(?:at\s+least|more\s+than|greater\s+than|over|no\s+less\s+than|[≥>])", re.I)
+# a least time since ("at least 6 weeks prior", "more than 2 weeks since"); "at least" is met on its last day
+_AT_LEAST = re.compile(r"^\s*(?:(?P<inclusive>at\s+least|no\s+less\s+than|a\s+minimum\s+of|≥|>=)|more\s+than|greater\s+than|over|>)", re.I)
 
 
 def _at_least_before(c: Constraint) -> bool:
@@ -684,7 +684,8 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                     return Verdict(PASS, f"You had {what} {when}, {window}, as required.")
                 return Verdict(FAIL, f"You had {what} {when}; this trial requires it {window}, and that is too recent.")
             # "At least 2 weeks since prior hormonal therapy": two weeks to the day is enough
-            inside = last < c.window.days if c.polarity == "forbid" and _AT_LEAST_INCLUSIVE.match(c.window.text) else last <= c.window.days
+            least = _AT_LEAST.match(c.window.text)
+            inside = last < c.window.days if c.polarity == "forbid" and least and least.group("inclusive") else last <= c.window.days
             if inside and c.polarity == "forbid" and later_step(c.window.anchor):
                 # "within 1 week prior to leukapheresis": counted back from a step still to come; a drug
                 # taken now may be stopped in time, unless the patient says it will go on

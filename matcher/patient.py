@@ -22,6 +22,7 @@ from .demographics import described_relation, read_age, read_sex
 from .form import FormError, check_text, validate_form
 from .language import other_language
 from .models import Fact, Patient
+from .nlp.context import line_of
 from .nlp.tokenizer import doc_text
 from .lab_results import measurements
 from .later_steps import later_step
@@ -104,17 +105,17 @@ _AT_AGE = re.compile(r"\b(?:(?:at|aged?)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?|when
                      r"a\.?m\b|p\.?m\b|o['’]?clock|this\b|last\b|yesterday|today|tonight|tomorrow|in\s+the\b|sharp|x\b|times\b))", re.I)
 
 
-def _at_age(doc: Doc, ent: Span, age: float | None) -> float | None:
-    """Days since the age the clause gives for a mention ("epilepsy at 16"), or None."""
+def _at_age(doc: Doc, ent: Span, clause: tuple[int, int], age: float | None) -> float | None:
+    """Days since the age the mention's ``clause`` gives for it ("epilepsy at 16"), or None."""
     if age is None:
         return None
-    start, end = clause_of(doc, ent)
+    start, end = clause
     text = doc_text(doc)
     m = _AT_AGE.search(text, ent.end_char, min(end, ent.end_char + 40)) or _AT_AGE.search(text, max(start, ent.start_char - 30), ent.start_char)
-    when = int(m.group(1)) if m and m.group(1).isdigit() else _NUMBER_WORDS.get((m.group(1) if m else "").lower(), 0)
-    if not m or not 0 < when < age or re.search(r"\b(?:since|from|onset|began|started)\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
+    if m is None or re.search(r"\b(?:since|from|onset|began|started)\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
         return None  # "since age 14": when it began, not when it was
-    return (age - when) * 365.25
+    when = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1).lower()]
+    return (age - when) * 365.25 if 0 < when < age else None
 
 
 # the qualitative result written after an hCG test ("Urine hCG positive today", "beta-hCG: negative")
@@ -149,13 +150,10 @@ _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|startin
                            r"(?:in\s+|into\s+)?(?:a|an|the|this|her|his|their)?\s*(?:new\s+)?$", re.I)
 # the drugs a study is named by, after its name: "the study for cisplatin and irinotecan", "trial of X/Y"
 _STUDY_OF_BEFORE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\binto )\b(?:the|this|your)\s+(?:\w+\s+)?(?:study|trial|protocol)\s+(?:for|of|with|using|testing|comparing)\s+"
-                              r"(?:[\w/+-]+(?:\s*,\s*|\s+(?:and|or|plus|with|vs\.?|versus)\s+|\s*[/+]\s*))*$", re.I)
+                              r"(?:[\w-]+(?:\s*,\s*|\s+(?:and|or|plus|with|vs\.?|versus)\s+|\s*[/+]\s*))*$", re.I)
 # a denial limited to a site: "no CMV in the eyes", "never had CMV in eyes, gut or throat"
 _AT_A_SITE = re.compile(r"\s+(?:in|of)\s+(?:the\s+|his\s+|her\s+|my\s+|both\s+)?(?:eyes?|gut|throat|lungs?|urine|brain|retinas?|"
                         r"liver|colon|bowel|skin|stool|csf|marrow|mouth|stomach)\b", re.I)
-# a line of vaccines, or a vaccine's kind before the disease it is against
-_IMMUNIZATION_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:immuni[sz]ations?|vaccinations?|vaccines?|vaccine\s+history|immuni[sz]ation\s+record)\s*[:\-–]", re.I)
-_VACCINE_KIND_BEFORE = re.compile(r"\b(?:inactivated|live[\s-]+attenuated|attenuated|conjugate|recombinant|toxoid|subunit)\s+(?:\w+\s+)?$", re.I)
 
 
 # consent signed for a study: the trial being applied to, not one taken part in before
@@ -178,18 +176,11 @@ def _calls_for_help(doc: Doc, ent: Span) -> bool:
     ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
     start, end = _sentence_bounds(doc, ent)
     found = doc.user_data.setdefault("calls_for_help", {})
-    if start not in found:  # (whether it calls for help, where it first says something is had)
-        said = _SAID_TO_HAVE.search(doc_text(doc), start, end) if _CALL_FOR_HELP.search(doc_text(doc), start, end) else None
-        found[start] = (bool(_CALL_FOR_HELP.search(doc_text(doc), start, end)), said.start() if said else end)
-    calls, said_at = found[start]
-    return calls and said_at >= ent.start_char
-
-
-def _line_of(doc: Doc, ent: Span) -> str:
-    text = doc_text(doc)
-    start = text.rfind("\n", 0, ent.start_char) + 1
-    end = text.find("\n", ent.end_char)
-    return text[start : end if end >= 0 else len(text)]
+    if start not in found:  # where it first says something is had, if it calls for help; else None
+        calls = _CALL_FOR_HELP.search(doc_text(doc), start, end)
+        said = _SAID_TO_HAVE.search(doc_text(doc), start, end) if calls else None
+        found[start] = (said.start() if said else end) if calls else None
+    return found[start] is not None and found[start] >= ent.start_char
 
 
 _NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|at\s+the\s+age\s+of\s+(?:\d+|" + "|".join(_NUMBER_WORDS) + r")|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
@@ -644,11 +635,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and flags["negated"] and _AT_A_SITE.match(doc_text(doc), ent.end_char):
             # "no CMV in the eyes", "Never had CMV in eyes, gut or throat": not had there, which says nothing of elsewhere
             flags["negated"], flags["hypothetical"] = False, True
-        if ent.label_ == "CONDITION" and not any(flags.values()) and (
-                _IMMUNIZATION_LINE.match(_line_of(doc, ent)) or _VACCINE_KIND_BEFORE.search(doc_text(doc), max(0, ent.start_char - 25), ent.start_char)):
-            flags["hypothetical"] = True  # "Immunizations: Ixiaro (inactivated Japanese encephalitis) 10/01/2026": what a vaccine is against
         if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
-                and _CONSENT_TO_STUDY.search(_line_of(doc, ent)):
+                and _CONSENT_TO_STUDY.search(line_of(doc, ent)):
             flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
@@ -692,9 +680,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "PPD 0 mm", "HBsAg checked": a test named without a positive result says nothing
         if ent.label_ == "CONDITION":
             days, _ = timing(doc, ent)
-            if days is None:
-                days = _at_age(doc, ent, patient.age)
             start, end = clause_of(doc, ent)
+            if days is None:
+                days = _at_age(doc, ent, (start, end), patient.age)
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|dx|dx'd|dxd|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             elif days is not None and days >= 180 and not _GOES_ON.search(_OFF_SINCE.sub(" ", doc_text(doc)[start:end])):

@@ -260,7 +260,8 @@ def _mentions(doc: Doc, label: str) -> tuple[list[int], list[int]]:
 _JOINED = re.compile(r"\s*(?:\+|&|and|with)\s+(?:[A-Za-z]{1,4}\s+)?", re.I)  # ("+ RLL ", "and ", "with L ")
 
 
-_LAST_DOSE_AT = re.compile(r"\blast\s+(?:dose|cycle|infusion|injection|treatment|given|taken)\s*(?:was\s+|on\s+|:\s*|=\s*|-\s*)?", re.I)
+_LAST_DOSE = r"last\s+(?:dose|treatment|infusion|cycle|injection)"  # a treatment's last time: "his last dose was August 12"
+_LAST_DOSE_AT = re.compile(r"\b(?:" + _LAST_DOSE + r"|last\s+(?:given|taken))\s*(?:was\s+|on\s+|:\s*|=\s*|-\s*)?", re.I)
 
 
 def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | None, bool]:
@@ -330,8 +331,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         and not _STOP_WORDS_RE.search(clause) and not _FUTURE_NEED.search(doc_text(doc)[start : ent.start_char])
     if days is None:
         # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it
-        nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*last (?:dose|treatment|infusion|cycle|injection)[^.;]{0,60})",
-                       doc_text(doc)[end : end + 90], re.I)
+        nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*" + _LAST_DOSE + r"[^.;]{0,60})", doc_text(doc)[end : end + 90], re.I)
         if nxt:
             days = days_ago(nxt.group(1), today) if _PLAIN_AGO.search(nxt.group(1)) is None else days_since(_PLAIN_AGO.search(nxt.group(1)).group(0), "text", today)
             if days is not None:

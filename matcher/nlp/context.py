@@ -130,7 +130,6 @@ _VACCINE_WORDS = {"vaccine", "vaccines", "vaccination", "vaccinations", "vaccina
                   # "Hep B immune (vaccinated, anti-HBs 88)", "rubella immunity confirmed": protected against it
                   "immune", "immunity"}
 # in a patient's text, "HIV PrEP", "malaria prophylaxis for the trip", "VTE ppx": what a prevention is against
-# ("secondary stroke prevention" is after one)
 _PREVENTION_WORDS = {"prep", "pep", "prophylaxis", "ppx", "chemoprophylaxis", "prophylactic", "prevention"}
 # "OH immunisation record: hepatitis B course complete": on a line about vaccines, a course is a vaccine's
 _VACCINE_COURSE = {"course", "series", "doses", "dose"}
@@ -360,10 +359,31 @@ _CAUSED_BY = re.compile(r"\s*(?:from|due\s+to|caused\s+by|secondary\s+to|because
                         r"(?:(?:his|her|their|chronic|untreated)\s+)?", re.I)
 
 
-def _line(doc: Doc, span: Span) -> str:
+def line_of(doc: Doc, span: Span) -> str:
     """The line of text ``span`` is on."""
     text = doc.text
     return text[text.rfind("\n", 0, span.start_char) + 1 : (text.find("\n", span.end_char) + 1 or len(text) + 1) - 1]
+
+
+# a line of vaccines ("Immunizations: Ixiaro (inactivated Japanese encephalitis)"), and a vaccine's kind before
+# the disease it is against ("inactivated flu")
+_IMMUNIZATION_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:immuni[sz]ations?|vaccinations?|vaccines?|vaccine\s+history|immuni[sz]ation\s+record)\s*[:\-–]", re.I)
+_VACCINE_KIND_BEFORE = re.compile(r"\b(?:inactivated|live[\s-]+attenuated|attenuated|conjugate|recombinant|toxoid|subunit)\s+(?:\w+\s+)?$", re.I)
+
+
+def _prevented(doc: Doc, ent: Span, patient: bool) -> bool:
+    """Whether a condition is named as what a vaccine or a prevention is against, not as one had: "the hep B
+    vaccine", "flu shot", "OH immunisation record: hepatitis B course complete", and in a patient's text "HIV
+    PrEP", "malaria prophylaxis" ("secondary stroke prevention" is after one), a line of vaccines, "inactivated
+    Japanese encephalitis"."""
+    following = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    if following in _VACCINE_WORDS or (following in _VACCINE_COURSE and _VACCINE_LINE.search(line_of(doc, ent))):
+        return True
+    if not patient:
+        return False
+    if following in _PREVENTION_WORDS and (ent.start == 0 or doc[ent.start - 1].lower_ != "secondary"):
+        return True
+    return bool(_IMMUNIZATION_LINE.match(line_of(doc, ent)) or _VACCINE_KIND_BEFORE.search(doc.text, max(0, ent.start_char - 25), ent.start_char))
 
 
 def _mark_reach(doc: Doc, start: int, scope: int) -> int:
@@ -646,10 +666,8 @@ class ContextComponent:
                              for s, e, r in kept]
         if not ents:
             return doc
-        for ent in ents:  # "the hep B vaccine", "flu shot", "HIV PrEP": what a vaccine or prevention is against, not what the patient has
-            if ent.label_ == "CONDITION" and ent.end < len(doc) and (doc[ent.end].lower_ in _VACCINE_WORDS or (
-                    doc[ent.end].lower_ in _VACCINE_COURSE and _VACCINE_LINE.search(_line(doc, ent))) or (
-                    patient and doc[ent.end].lower_ in _PREVENTION_WORDS and (ent.start == 0 or doc[ent.start - 1].lower_ != "secondary"))):
+        for ent in ents:
+            if ent.label_ == "CONDITION" and _prevented(doc, ent, patient):
                 ent._.is_hypothetical = True
         _asked(doc, ents, patient)
         if patient:
