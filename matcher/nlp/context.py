@@ -361,7 +361,7 @@ _CAUSED_BY = re.compile(r"\s*(?:from|due\s+to|caused\s+by|secondary\s+to|because
 
 def line_of(doc: Doc, span: Span) -> str:
     """The line of text ``span`` is on."""
-    text = doc.text
+    text = doc_text(doc)  # (kept on the document: ``doc.text`` builds the whole text again at each call)
     return text[text.rfind("\n", 0, span.start_char) + 1 : (text.find("\n", span.end_char) + 1 or len(text) + 1) - 1]
 
 
@@ -383,7 +383,9 @@ def _prevented(doc: Doc, ent: Span, patient: bool) -> bool:
         return False
     if following in _PREVENTION_WORDS and (ent.start == 0 or doc[ent.start - 1].lower_ != "secondary"):
         return True
-    return bool(_IMMUNIZATION_LINE.match(line_of(doc, ent)) or _VACCINE_KIND_BEFORE.search(doc.text, max(0, ent.start_char - 25), ent.start_char))
+    text = doc_text(doc)
+    return bool(_VACCINE_KIND_BEFORE.search(text, max(0, ent.start_char - 25), ent.start_char)
+                or _IMMUNIZATION_LINE.match(text, text.rfind("\n", 0, ent.start_char) + 1))
 
 
 def _mark_reach(doc: Doc, start: int, scope: int) -> int:
