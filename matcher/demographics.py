@@ -14,7 +14,8 @@ from datetime import date
 
 # not a value ("now 1.9", "is 1,500") nor an amount ("now 5 mg")
 _UNITS_AFTER = (r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|times|x\b|units?|pounds|points|/|weeks?\s+(?:ago|pregnant)|days|hours))"
-                r"(?!\s*(?::\d|[ap]\.?m\b|o['’]?clock))")  # "Thanksgiving @ Mom's / 9:00pm": a clock time, not an age
+                r"(?!\s*(?::\d|[ap]\.?m\b|o['’]?clock))"  # "Thanksgiving @ Mom's / 9:00pm": a clock time, not an age
+                r"(?!\s*(?:['’′]\s*\d|ft\b|feet|foot))")  # "he's 6'2\"": a height
 _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
 _YEARS = r"(?:years?|yrs?|y)"
 _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
@@ -93,7 +94,8 @@ def _digits(text: str) -> str:
 # ("DOB 02/06/1991", "born 14-07-1981", "DOB: 1964.05.19": a date in numbers, its year)
 _BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+|on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
-_RELATIVE_IS = re.compile(r"\b(?:my|our|her|his|their)\s+" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
+# "my son is 4", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
+_RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|(?-i:[A-Z][a-z]+)['’]s)\s+|(?:\A|(?<=[(\[,;:.\n]))\s*)" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
@@ -108,7 +110,9 @@ _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?
                        r"burns?|transfusions?|vaccinat\w*|tb|tuberculosis|migraines?|bronchiolitis)\b[^.;\n]{0,20}?"
                        r"\b(?:aged?|at\s+age)\s*:?"
                        # "breastfed him til 14 months": how long, not how old
-                       r"|\b(?:til|till|until|for|to)\s+)\s*$", re.I)
+                       r"|\b(?:til|till|until|for|to)\s+"
+                       # "had his transplant at five months old": the age something happened at
+                       r"|\bat\s+)\s*$", re.I)
 _WHEN_AFTER = re.compile(r"\s*(?:(?:years?|yrs?|y)[\s-]*(?:old)?\s*)?(?:when|at\s+the\s+time)\b", re.I)
 _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(mother|mom|mum|father|dad|husband|wife|son|daughter|"
                          r"sister|brother|grandmother|grandma|grandfather|grandpa|aunt|uncle|"
@@ -116,6 +120,12 @@ _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(moth
 
 
 _BARE_YEARS = re.compile(r"\s*(?:yrs?|yr\.|years?)(?![\s-]*(?:old|of\s+age))\b", re.I)
+_OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mother|father|mom|mum|dad|husband|wife|"
+                           r"spouse|partner|sibling|brother|sister|guardian|carer|caregiver)\b[^\n.;]{0,40}$", re.I)
+_WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
+_HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
+                             r"smoke[- ]free|seizure[- ]free|off|out|post|past|in\s+remission|since|ago|into|apart|later|"
+                             r"married|older|younger)\b", re.I)
 _LASTING = re.compile(r"\b(?:been|lived|living|worked|working|married|smoked|smoking|taking|took|had|having|using|used|"
                       r"sober|clean|employed|suffer(?:ed|ing))\b[^.,;:!?\n]*$", re.I)
 
@@ -125,7 +135,9 @@ def read_age(text: str) -> tuple[float | None, bool]:
     age, approx = _read_age(text)
     # a date of birth outweighs an age read elsewhere that it contradicts ("58 y/o male, DOB 1968-03-09 |
     # Service: 1986-2008 (88M motor transport operator)": a job code)
-    dob = next((m for m in _BORN.finditer(text) if m.group(0).lower().startswith("dob")), None)
+    # (not another person's: "Infant: Amari WARREN, DOB 02/01/2026")
+    dob = next((m for m in _BORN.finditer(text) if m.group(0).lower().startswith("dob")
+                and not _OTHERS_LABEL.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())), None)
     if dob is not None and age is not None:
         born = float(date.today().year - int(dob.group(1)))
         if 0 <= born <= 120 and not born - 1.5 <= age <= born + 0.5:
@@ -145,7 +157,8 @@ def _read_age(text: str) -> tuple[float | None, bool]:
     # "she turns 80 next month" (not "Mateo turns 2 next month": a child's, a relative's or another named person's)
     turns = next((m for m in re.finditer(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
                   if (m.group(1) or "").lower() in _TURNS_WHO), None)
-    born = _BORN.search(text)
+    born = next((m for m in _BORN.finditer(text)
+                 if not _OTHERS_LABEL.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())), None)
     if turns:
         return float(int(turns.group(2)) - 1), False  # "she turns 80 next month": 79 now
     relation = None
@@ -158,12 +171,19 @@ def _read_age(text: str) -> tuple[float | None, bool]:
                 continue  # "since I was 10 years old", "at the age of 12", "was 70 when he had his stroke": an age long past
             if _BARE_YEARS.match(text, m.end(1)) and _LASTING.search(text[max(0, m.start(1) - 60) : m.start(1)]):
                 continue  # "been in this house 30 yrs", "married 40 yrs": how long, not how old
+            if _HOW_LONG_AFTER.match(text, m.end(1)):
+                continue  # "Barb is 5 years clear of breast cancer", "is 3 years sober": how long, not how old
+            if _WRITER_AGE.search(text, max(0, m.start(1) - 20), m.start(1)):
+                relation = relation if relation is not None else (described_relation(text) or "")
+                if relation:
+                    continue  # "I am 12 years old. My mom ... is your patient": the writer's age, not the patient's
             other = _OTHERS_AGE.match(text, m.end(1))
             said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)])
             if said:  # "My baby is 5 months old and I'm still breastfeeding her": the baby's age, unless nobody else's is given
                 relation = relation if relation is not None else (described_relation(text) or "")
                 if said.group(1).lower() != relation:
-                    if fallback is None and 0 <= float(m.group(1)) * factor <= 120:
+                    # "my baby is 5 months old" may be who is written about; "her mom", "Jen's mom" are not
+                    if fallback is None and not re.match(r"\s*(?:her|his|their|\w+['’]s)\s", said.group(0), re.I) and 0 <= float(m.group(1)) * factor <= 120:
                         fallback = round(float(m.group(1)) * (1 / 12 if factor == 1 and re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I) else factor), 2)
                     continue
             if other or re.search(r"\bof\s+(?:a|an|my|our|two|three)\s+$", text[max(0, m.start(1) - 12) : m.start(1)], re.I):
@@ -194,7 +214,8 @@ _MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself",
                "brother", "grandfather", "grandpa", "uncle", "nephew", "boyfriend", "guy", "m"}
 # the person's own noun: not "male factor" infertility or a "female partner" (what the word qualifies is
 # someone or something else), nor "Guy's" (a hospital's or a person's name)
-_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b(?<!\b(?-i:Guy))(?!['’]s\b)"
+# (not a noun in a quoted name: the "bubble boy" disease)
+_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b(?<!\b(?-i:Guy))(?!['’]s\b)(?![\"”])"
                    r"(?!\s+(?:factor|partner|partners|pattern|infertility|relatives?|friends?|doctors?|physicians?|"
                    r"nurses?|colleagues?|siblings?|cousins?|condoms?|sterili[sz]ation|hormones?|voice|caller)\b)", re.I)
 _CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b")
@@ -203,7 +224,11 @@ _CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mot
 _HELPER_CREDIT = re.compile(r"\b(?:translated|typed|written|transcribed|interpreted|dictated|read\s+out|helped)\b[^.\n]{0,25}\b(?:by|with)\s+$", re.I)
 # "I'm his daughter", "I'm a caregiver for my uncle": the writer is not the patient
 _CARER_SELF = re.compile(r"\b(?:i'm|i am|im)\s+(?:[A-Za-z][a-z'-]+[\s,]+){0,3}?(?:his|her|their|a|the)\s+(?:daughter|son|wife|husband|caregiver|carer|partner|mother|father|mom|dad)\b|"
-                         r"\b(?:caring|care|looking|searching|asking)\s+for\s+my\b", re.I)
+                         r"\b(?:caring|care|looking|searching|asking)\s+for\s+my\b|"
+                         # "My mom is Daniela and she is your patient", "please put her in your study"
+                         r"\b(?:she|he)\s+is\s+(?:your|the\s+study['’]s)\s+patient\b|"
+                         r"\b(?:put|enrol+|include|accept|take|let)\s+(?:her|him)\s+(?:in|into|on|join)\s+(?:your|the|this)\s+"
+                         r"(?:\w+\s+){0,4}?(?:study|trial)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|im|i've|i have|me|myself)\b", re.I)
 # the writer speaking of their own health ("My husband says I snore and I have sleep apnea"): the writer is the patient
 _SELF_HEALTH = re.compile(r"\b(?:i|i['’]ve|i['’]m)\s+(?:also\s+|still\s+)?(?:have(?!\s+to)|had|snore|take(?!\s+(?:him|her|them|my))|"

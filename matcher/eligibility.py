@@ -328,6 +328,23 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
             return Verdict(PASS, f"You did not give your {name}; we assume it is not {bound_words(c)}.", assumed=True)
         return Verdict(UNKNOWN, f"We don't know your {name}; it must be {bound_words(c)}.", question)
     fact = ([f for f in facts if not f.historical] or facts)[-1]  # the latest value, not a peak gone by
+    fact_in_window = False
+    if c.window is not None and c.window.days:
+        # "creatinine > 2.5 within 8 weeks prior to leukapheresis": any value dated inside the window counts, a
+        # peak as well as the latest ("Serial creatinine: 1.5 (10/09), 2.9 (29/10), 1.6 (22/11)")
+        failing = [f for f in facts if f.relative_to is None and not c.relative_to
+                   and (_compare(f.value, c) if c.polarity == "forbid" else not _compare(f.value, c))]
+        inside = [f for f in failing if f.days_ago is not None and f.days_ago <= c.window.days]
+        if inside:
+            fact = inside[-1]
+            fact_in_window = True
+        elif fact not in failing and any(f.historical and f.days_ago is None for f in failing):
+            # "creatinine peaked at 3.1 mg/dL on 11/02/2026 (now 1.1)", the date read either way: the peak may be inside
+            peak = next(f for f in failing if f.historical and f.days_ago is None)
+            return Verdict(UNKNOWN, f"Your {name} was {format_quantity(peak.value, peak.unit)} at some point; the trial "
+                                    f"{'excludes a value' if c.polarity == 'forbid' else 'requires a value of'} {bound_words(c)} "
+                                    f"{window_words(c)}, and we cannot tell when that was.",
+                           f"When was your {name} {format_quantity(peak.value, peak.unit)}?")
     if c.relative_to:
         if fact.relative_to == c.relative_to:
             value, scale, shown = fact.value, 1.0, f"{fact.value:g} times the {'upper' if c.relative_to == 'ULN' else 'lower'} limit of normal"
@@ -355,6 +372,14 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(UNKNOWN, f"Your {name}, {shown}, is outside this limit, but you take an anticoagulant, "
                                 "which raises it; trials often allow that.",
                        f"Does the trial allow your {name} of {shown} while you take an anticoagulant?")
+    fails = holds if c.polarity == "forbid" else not holds
+    if fails and not fact_in_window and (fact.historical or (c.window is not None and c.window.days and fact.days_ago is not None
+                                      and fact.days_ago > c.window.days)):
+        # "In August 2026 ... creatinine peaked at 2.7" against "creatinine > 2.5 within 8 weeks": a value gone by,
+        # or dated before the criterion's window, says nothing of the value the trial screens on
+        when = f" {days_words(fact.days_ago)}" if fact.days_ago is not None else " earlier"
+        return Verdict(UNKNOWN, f"Your {name} was {shown}{when}; the trial {'excludes a value' if c.polarity == 'forbid' else 'requires a value of'} "
+                                f"{bound_words(c)}{' ' + window_words(c) if c.window else ''}, and we don't know your recent value.", question)
     if c.polarity == "require":
         if holds:
             return Verdict(PASS, f"Your {name}, {shown}, meets the required {bound_words(c)}{typical}.")

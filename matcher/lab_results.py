@@ -108,26 +108,33 @@ def measurements(doc: Doc) -> list[Fact]:
             continue  # no unit of this test, or implausible: a misread number or unit
         used.add(id(q))
         # "peak serum creatinine 2.6 mg/dL on 8 September during the AKI": a value gone by, not the latest
-        peak = bool(_PEAK_BEFORE.search(doc_text(doc), max(0, lab.start_char - 25), lab.start_char))
+        peak = bool(_PEAK_BEFORE.search(doc_text(doc), max(0, lab.start_char - 25), lab.start_char)
+                    or _PEAK_BETWEEN.search(doc_text(doc), lab.end_char, q.start_char))  # ("creatinine peaked at 2.7")
         # "'lupus hepatitis' flare 2024 (ALT 300!) settled": a value of a time long gone (the last date
         # written before it in its clause), not the latest
         own = max(start, labs[i - 1].end_char if i else 0, doc_text(doc).rfind(",", start, lab.start_char) + 1,
                   doc_text(doc).rfind(";", start, lab.start_char) + 1)  # (this test's own item)
         after = _RUN_END.match(doc_text(doc), q.end_char)  # ("ALT 300 in 2024, ...": the date after it)
-        days = days_ago(doc_text(doc)[own : after.end("when") if after and after.group("when") else q.end_char],
+        days = days_ago(_SINCE_DATE.sub(_blank, doc_text(doc)[own : after.end("when") if after and after.group("when") else q.end_char]),
                         dt.date.today(), first)
         if days is None:
             # "cyclophosphamide 2019, stopped after dose 2 for prolonged aplasia (ANC 0 for 3 weeks, ...)": a value
             # in an aside is of the time of what the aside is about
             opened = doc_text(doc).rfind("(", start, lab.start_char)
-            if opened >= 0 and doc_text(doc).find(")", opened, lab.start_char) < 0:
+            if opened >= 0 and doc_text(doc).find(")", opened, lab.start_char) < 0 \
+                    and not re.search(r"\bsince\b", doc_text(doc)[start:opened], re.I):
+                # (not "refractory SLE since 2009 (EULAR/ACR score 8, ...)": what began then goes on)
                 days = days_ago(doc_text(doc)[start:opened], dt.date.today(), first)
         peak = peak or (days is not None and days > _LONG_GONE_DAYS)
         values = [(canonical, doc[min(lab.start, q.start):max(lab.end, q.end)].text, run[0][1] if run else "")]
         values += _run_values(run, canonical, unit, analyte, used)
-        for n, (canonical, text, _) in enumerate(_in_time_order(values, first)):
+        ordered = _in_time_order(values, first)
+        for n, (canonical, text, when) in enumerate(ordered):
+            # each value of a run dated by its own date ("1.5 (10/09/2026), 2.9 (29/10/2026)"), the latest by the mention's
+            dated = days_ago(when, dt.date.today(), first) if when and len(values) > 1 else None
             facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
-                              historical=peak or n < len(values) - 1, negated=lab._.is_negated, text=text))
+                              historical=peak or n < len(values) - 1, negated=lab._.is_negated, text=text,
+                              days_ago=dated if dated is not None else days if n == len(values) - 1 else None))
     return facts
 
 
@@ -139,7 +146,17 @@ _RUN_STEP = re.compile(_RUN_WHEN + r"(?=\s*[,;→]|\s+(?:and\s+)?(?:then|now|lat
                        r"|\s+(?:and\s+)?(?:then|now|later|repeat(?:ed)?|to|down\s+to|up\s+to)\s+)", re.I)
 _RUN_WORD = re.compile(r"→|\b(?:then|now|later|repeat(?:ed)?|to)\s+$", re.I)
 # ... or before the end of the run
-_RUN_END = re.compile(_RUN_WHEN + r"(?=\s*(?:[,;.→\n)]|$)))?\s*(?:[,;.→\n)]|$|then\b|to\b)", re.I)
+# (a value's date may be followed by what happened then: "peaked at 3.1 mg/dL on 11/02/2026 during a flare")
+_RUN_END = re.compile(_RUN_WHEN + r"(?=\s*(?:[,;.→\n)]|$)|\s+(?:during|with|when|while|after|for|due|because)\b))?"
+                      r"\s*(?:[,;.→\n)]|$|then\b|to\b|(?<=\S)(?=\s+(?:during|with|when|while|after|for|due|because)\b))", re.I)
+# "refractory SLE since 2009 (EULAR/ACR score 8)": when what goes on began does not date a value after it
+_SINCE_DATE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the\s+end\s+of)\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2}[/.-])?(?:\d{1,2}[/.-])?(?:19|20)\d\d\b", re.I)
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
+
+
 _LATEST = re.compile(r"\b(?:latest|today|now|current|most\s+recent|this\s+week|yesterday)\b", re.I)
 
 
@@ -429,6 +446,8 @@ _RESULT_GIVEN = re.compile(r"[\s:=-]*(?:was\s+|is\s+|were\s+)?(?:normal|fine|ok|
                            r"negative|neg|positive|pos|high|low|raised|elevated|abnormal)\b\s*[,;]", re.I)
 
 
+# ("Hb fell to 7.9" and "rose to 2.7" may be today's value; a peak or a nadir is an extreme gone by)
+_PEAK_BETWEEN = re.compile(r"\b(?:peaked|peaking|maxed|spiked|nadir|bottomed|lowest|highest)\b", re.I)
 _PEAK_BEFORE = re.compile(r"\b(?:peak|peaked|maximum|max|highest|worst|nadir|lowest|previous|prior|baseline)\b[^.;,\n]{0,12}$", re.I)
 
 

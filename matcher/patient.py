@@ -30,6 +30,7 @@ from .spelling import correct
 from .spoken import written
 from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
+from .vocabulary import therapy_covers
 
 PatientError = FormError  # the name this module's callers have long used
 
@@ -608,6 +609,22 @@ def _ahead_of(doc: Doc, ent: Span) -> bool:
     return bool(_STILL_TO_COME.search(text, start, end) or later_step(text[ent.start_char : min(end, ent.end_char + 20)]))
 
 
+# a device said to be had once ("I had a Foley catheter in 2019"), not in place ("PleurX in situ since 10/2026",
+# "nephrostomy tube placed 04/2024, draining", "has a port (placed 2024)")
+_HAD_ONCE = re.compile(r"\b(?:had|needed|required|got)\b", re.I)
+_IN_PLACE = re.compile(r"\b(?:in\s+situ|in\s+place|indwelling|since|has|have|with|remains?|still|currently|drain(?:ed|ing|s)?|"
+                       r"flush(?:ed|es|ing)?|functioning|working|changed|used)\b", re.I)
+
+
+def _device_once(doc: Doc, ent: Span) -> bool:
+    if not therapy_covers("implanted device", ent.ent_id_):
+        return False
+    start, end = clause_of(doc, ent)
+    text = doc_text(doc)
+    clause = text[start : ent.start_char] + " " + text[ent.end_char : end]  # (not the device's name: "chest drain")
+    return bool(_HAD_ONCE.search(clause)) and not _IN_PLACE.search(clause)
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -703,6 +720,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continues = not flags["negated"] and goes_on(doc, ent)
             if continues and days is None:  # "can't stop the CellCept": taken now
                 days, current = 0.0, True
+            if days is not None and days > 30 and not current and not flags["negated"] and _device_once(doc, ent):
+                flags["historical"] = True  # "I had a Foley catheter in 2019": a device of a time gone by
             dose = _dose(doc, ent)
             patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, continues=continues,
                                       text=ent.text, value=dose, unit="mg/day" if dose is not None else None, **flags))

@@ -85,8 +85,9 @@ def clause_of(doc: Doc, span: Span) -> tuple[int, int]:
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                         "september", "october", "november", "december"), 1)}
 # "May 2026", "August 29, 2026", "6 November 2026" (the day first: group "day"), "2015"
-_DATE = re.compile(r"\b(?:(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]))?(" + "|".join(_MONTHS)
-                   + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
+# ("18-Nov-2026", "Nov-2026": a day, month and year joined by hyphens, as laboratory systems print them)
+_DATE = re.compile(r"\b(?:(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-)(?=[a-z]))?(" + "|".join(_MONTHS)
+                   + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?(?:\s+|-)(?:(\d{1,2}),?\s+)?)?((?:19|20)\d\d)\b", re.I)
 _AGO_WINDOW = re.compile(r"\b(ago|last|prior|before|previous|past|since|within|earlier)\b", re.I)
 # "she'll probably need a hip replacement", "may need insulin": a need to come, not a treatment now
 _FUTURE_NEED = re.compile(r"\b(?:will|'ll|’ll|would|may|might|could|probably|likely|eventually)\s+(?:\w+\s+)?"
@@ -106,7 +107,10 @@ _GOES_ON = re.compile(
 _GOES_ON_TO = re.compile(
     r"\b(?:keep|keeps|keeping|kept|continue[sd]?|continuing|stay|stays|staying|remain|remains)\b[^.;]{0,60}?"
     r"\b(?:up\s+to|until|till|through|throughout|into)\b(?P<to>[^.;]{0,50})"
-    r"|\blast\s+doses?\b[^.;]{0,30}?\b(?:the\s+)?(?:day|morning|evening|night)\s+(?:of|before)\b(?P<to2>[^.;]{0,50})", re.I)
+    # "last dose the morning of apheresis": the step named at once, not a date ("on the evening of 11/30
+    # (apheresis is scheduled 12/14)" ended on 11/30)
+    r"|\blast\s+doses?\b[^.;]{0,30}?\b(?:the\s+)?(?:day|morning|evening|night)\s+(?:of|before)\s+"
+    r"(?P<to2>(?:the\s+|his\s+|her\s+|their\s+|my\s+|your\s+)?[a-z][^.;(,]{0,45})", re.I)
 _STARTED = re.compile(r"\b(?:started|began|begun|commenced|initiated)\b", re.I)
 _STARTED_ON = re.compile(r"\b(?:was|were|been|got)\s+(?:started|initiated|commenced|put)\s+on\b", re.I)
 _STILL = re.compile(r"\bstill\s+(?:taking|take|takes|on|using|uses|receiving|gets|getting)\b", re.I)
@@ -125,6 +129,9 @@ _DAY_MONTH = re.compile(r"\b(" + _MONTH_WORD + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)
                         r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?!may\b)(" + _MONTH_WORD + r")\b\.?(?!,?\s*(?:19|20)\d\d)", re.I)
 
 
+# a month named without its day or year, after a word that makes it a time: "in October", "since last March"
+_BARE_MONTH = re.compile(r"\b(?:in|during|since|last|this|early|late|mid|by|from|until|till)[\s-]+(?:last\s+|this\s+)?("
+                         + _MONTH_WORD + r")\b\.?(?!\s*,?\s*\d)", re.I)
 # dates written in numbers: "2026-11-20", "2025.05.19", "22/11/2026", "11/22/2026", "06/2019"
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)[-/.](\d{1,2})(?:[-/.](\d{1,2}))?\b(?![-/.]\d)")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)\b")
@@ -190,7 +197,9 @@ def _full_year(year: str, today: dt.date) -> int:
 # a year in the name of a classification or a staging system ("EULAR/ACR 2019 criteria", "ISN/RPS 2003 class IV",
 # "SLICC 2012", "FIGO 2018"), not a date
 _NAMED_YEAR = re.compile(r"\b(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|NCCN|IMWG|iwCLL|ELN|Lugano)"
-                         r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\d\d\b")
+                         r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\d\d\b"
+                         # ("the 2019 EULAR/ACR classification criteria")
+                         r"|\b(?:19|20)\d\d\s+(?=(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|NCCN|IMWG|iwCLL|ELN|Lugano)\b)")
 
 
 def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | None:
@@ -209,7 +218,16 @@ def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | 
         if when > today:
             when = when.replace(year=today.year - 1)
         return float((today - when).days)
-    return _dated_year(clause, today, first)
+    dated = _dated_year(clause, today, first)
+    if dated is None:
+        months = [m for m in _BARE_MONTH.finditer(clause) if m.group(1) != "may"]  # ("in may be": a verb)
+        if months:
+            # "Sinus infection in October": the last such month gone by, at its middle (this month: its first day)
+            month = next(v for k, v in _MONTHS.items() if k.startswith(months[-1].group(1).lower()[:3]))
+            year = today.year if month <= today.month else today.year - 1
+            when = dt.date(year, month, 15 if (year, month) != (today.year, today.month) else 1)
+            return float(max(0, (today - min(when, today)).days))
+    return dated
 
 
 def _dated_year(clause: str, today: dt.date, first: bool | None = None) -> float | None:
@@ -399,6 +417,12 @@ def latest_timing(facts: list[Fact]) -> None:
                       and therapy_covers(g.concept, f.concept)), None)
         if ended is not None:
             f.days_ago, f.current = ended.days_ago, False
+    # "41 MBq via 22G cannula, ..., cannula removed": a device said to be out is out in each undated mention before
+    for i, f in enumerate(facts):
+        if f.kind == "therapy" and f.asserted and f.historical and not f.current and therapy_covers("implanted device", f.concept):
+            for g in facts[:i]:
+                if g.kind == "therapy" and g.concept == f.concept and g.asserted and not g.current and g.days_ago is None:
+                    g.historical = True
     # "Tacrolimus 2 mg bid ... to continue until the day before leukapheresis" speaks for every mention
     going_on = {f.concept for f in facts if f.kind == "therapy" and f.asserted and f.continues}
     for f in facts:

@@ -1706,3 +1706,228 @@ def test_a_dash_no_answer_before_a_bracket_denies():
 @pytest.mark.parametrize("criterion", ["Surgery: See Endocrine therapy", "See Disease Characteristics"])
 def test_a_pointer_to_another_item_is_not_a_requirement(criterion):
     assert parse_criterion(criterion, "inclusion") == []
+
+
+# -- round 14 (session 23): seed-vignettes-36/37, corpus-ao ---------------------------------------
+@pytest.mark.parametrize("text, age", [
+    ("Name: Maria Cruz   Age/Sex: 29/F\nHome meds: prednisone 10 mg OD. Not breastfeeding (son is 4 y/o).", 29.0),
+    ("Family: husband is 41, daughter is 6. I am 38.", 38.0),
+    ("She is 5 years clear of breast cancer and 62 years old.", 62.0),
+    ("My name is Leo and I am 12 years old. My mom is Daniela and she is your patient. She is 44.", 44.0),
+    ("Had his transplant at five months old. He is 19 now.", 19.0),
+])
+def test_ages_of_others_and_durations_are_not_the_patients(text, age):
+    assert read_age(text)[0] == pytest.approx(age, abs=1)
+
+
+@pytest.mark.parametrize("text", [
+    "Participant: Keisha Warren   Infant: Amari Warren, DOB 02/01/2026 (10 mo)\nMom stopped breastfeeding in 09/2026.",
+    "Jen's mom Barb is 5 years clear of breast cancer.",
+    "Her son is 4.",
+    "He is 3 years sober.",
+    "He's 6'2\" and plays volleyball.",
+])
+def test_no_age_of_the_patient_is_read_from_others_or_durations(text):
+    assert read_age(text)[0] is None
+
+
+@pytest.mark.parametrize("text", ["My baby is 5 months old and has eczema", "Son is 4 y/o, asthma since age 2"])
+def test_a_childs_age_is_still_read_when_nobody_elses_is_given(text):
+    assert read_age(text)[0] is not None and read_age(text)[0] < 5
+
+
+MALIGNANCY = "Subjects with malignant tumour, except for Non-melanoma Skin Cancer with PFS>5yr"
+
+
+@pytest.mark.parametrize("text", [
+    "They offered her a spot in a trial of CAR-T cells - the same idea they use for leukemia, now for lupus.",
+    "I take methotrexate, a drug also used for cancer, for my lupus.",
+    "Rituximab (originally a lymphoma drug) was given for my lupus.",
+    "CAR-T was first approved for lymphoma; I have lupus.",
+])
+def test_what_a_treatment_is_used_for_in_general_is_not_had(text):
+    assert verdict(MALIGNANCY, "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "I had chemo used for my breast cancer in 2024.",
+    "Rituximab was given for her lymphoma.",
+    "The drug they use for lymphoma patients made my lymphoma shrink.",
+])
+def test_a_treatment_for_the_patients_own_disease_still_asserts_it(text):
+    assert verdict(MALIGNANCY, "exclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("text, verdict_", [
+    ("Labs 11/27: WBC 3,400/μL, Hb 9.6 g/dL, PLT 6.2万/μL, AST 31", "pass"),
+    ("PLT 15.6萬/μL, GOT 28", "pass"),
+    ("Platelets 4.1万/μL", "fail"),
+])
+def test_counts_in_ten_thousands_are_read(text, verdict_):
+    assert verdict("BPC≥50×10^9/L;", "inclusion", text) == verdict_
+
+
+IMMUNOSUPPRESSIVE = "Received immunosuppressive therapy within 1 week prior to leukapheresis;"
+
+
+def test_a_last_dose_on_a_date_does_not_go_on_to_the_step_named_after_it():
+    text = "Prograf (tacrolimus) 3 mg: she took the last dose on the evening of 11/30 (apheresis is scheduled 12/14)."
+    assert verdict(IMMUNOSUPPRESSIVE, "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["She will take her last dose of MMF the morning of the apheresis.",
+                                  "Last dose of tacrolimus the day before leukapheresis"])
+def test_a_last_dose_on_the_day_of_the_step_still_goes_on(text):
+    assert verdict(IMMUNOSUPPRESSIVE, "exclusion", text) == "fail"
+
+
+DEVICES = "cannula or drainage tubes other than central venous catheters;"
+
+
+@pytest.mark.parametrize("text", [
+    "Technique: 41 MBq 99mTc-DTPA via 22G cannula, left antecubital fossa, saline flush, cannula removed.",
+    "I had a Foley catheter in 2019.",
+    "She had a chest drain in 2018.",
+])
+def test_a_device_removed_or_dated_long_ago_is_not_failed(text):
+    assert verdict(DEVICES, "exclusion", text) == "unknown"
+
+
+@pytest.mark.parametrize("text", ["Cannula in situ, right hand.", "Foley catheter in place since 2019.",
+                                  "Chest drain placed 2 weeks ago."])
+def test_a_device_in_place_is_still_failed(text):
+    assert verdict(DEVICES, "exclusion", text) == "fail"
+
+
+CREATININE = ("Renal disease: severe lupus nephritis (serum creatinine > 2.5 mg/dL or 221 μmol/L) within 8 weeks "
+              "prior to leukapheresis")
+
+
+@pytest.mark.parametrize("text", [
+    "Creatinine 2.7 mg/dL on 08/14/2026.",
+    "In August 2026 my creatinine peaked at 2.7 mg/dL. It is now 1.3.",
+])
+def test_a_lab_value_before_the_window_or_gone_by_is_a_question(text):
+    assert verdict(CREATININE, "exclusion", text) == "unknown"
+
+
+@pytest.mark.parametrize("criterion, section, text", [
+    ("Hemoglobin≥85 g/L", "inclusion", "Hb 7.9 g/dL in 2019"),
+    ("Hemoglobin≥85 g/L", "inclusion", "Hb fell to a nadir of 7.9 g/dL; transfused."),
+])
+def test_an_old_or_extreme_value_alone_does_not_fail(criterion, section, text):
+    assert verdict(criterion, section, text) == "unknown"
+
+
+@pytest.mark.parametrize("criterion, section, text", [
+    (CREATININE, "exclusion", "Creatinine 2.7 mg/dL on 11/14/2026."),
+    (CREATININE, "exclusion", "Creatinine 2.7 mg/dL"),
+    ("Hemoglobin≥85 g/L", "inclusion", "Hb 7.9 g/dL"),
+])
+def test_a_recent_or_undated_value_still_fails(criterion, section, text):
+    assert verdict(criterion, section, text) == "fail"
+
+
+@pytest.mark.parametrize("text, concept, present", [
+    ("EAST MIDLANDS UNIVERSITY HOSPITALS NHS TRUST - HAND & UPPER LIMB SURGERY\nShe has lupus.", "aids dementia complex", False),
+    ("HEARING AIDS AND MOBILITY EQUIPMENT PROVIDED\nLives alone.", "acquired immunodeficiency syndrome", False),
+    ("HE HAS HIV/AIDS AND CAD", "coronary artery disease", True),
+    ("PMH: CAD, HTN, DM2", "coronary artery disease", True),
+])
+def test_an_acronym_that_is_a_word_in_a_heading_is_the_word(text, concept, present):
+    assert bool(facts(text, concept)) == present
+
+
+def test_the_word_acronyms_are_the_lexicons():
+    from matcher.nlp.acronyms import WORD_ACRONYMS
+    from matcher.nlp.lexicon import all_patterns
+
+    acronyms = {p["pattern"][0]["ORTH"] for p in all_patterns()
+                if isinstance(p["pattern"], list) and len(p["pattern"]) == 1 and isinstance(p["pattern"][0].get("ORTH"), str)}
+    assert WORD_ACRONYMS <= acronyms
+
+
+@pytest.mark.parametrize("text", [
+    "No sessile lesion, nothing suspicious for CIS.", "Nothing to suggest lymphoma.", "Not suspicious for malignancy.",
+    "No features suspicious for melanoma.", "Nothing suggestive of TB.",
+])
+def test_nothing_suspicious_for_denies(text):
+    assert all(f.negated for f in read_text(text).facts if f.kind == "condition")
+    assert any(f.kind == "condition" for f in read_text(text).facts)
+
+
+@pytest.mark.parametrize("text", ["Findings suspicious for lymphoma.", "CT: mass concerning for lymphoma; biopsy pending"])
+def test_suspicious_for_is_not_asserted(text):
+    (f,) = facts(text, "lymphoma")
+    assert f.hypothetical and not f.negated
+
+
+@pytest.mark.parametrize("clause, days", [
+    ("Sinus infection in October", (dt.date.today() - dt.date(dt.date.today().year - (dt.date.today().month < 10), 10, 15)).days),
+    ("pneumonia last March", (dt.date.today() - dt.date(dt.date.today().year - (dt.date.today().month < 3), 3, 15)).days),
+])
+def test_a_month_without_its_year_is_the_last_one_gone_by(clause, days):
+    from matcher.timing import days_ago
+
+    assert days_ago(clause, dt.date.today()) == pytest.approx(days, abs=15)
+
+
+@pytest.mark.parametrize("clause", ["you may 2x the dose", "in may be worse"])
+def test_may_the_verb_is_not_a_month(clause):
+    from matcher.timing import days_ago
+
+    assert days_ago(clause, dt.date.today()) is None
+
+
+def test_an_infection_months_ago_is_a_question_not_a_fail():
+    assert verdict("Other: No active serious infection", "inclusion",
+                   "Sinus infection in October, finished Augmentin 10/20, fine now, no fevers.") != "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "When measles hit Owen's school in November, the rest of us got MMR boosters - her doctor said no live vaccines for her.",
+    "Everyone else in the house got the MMR in November; I did not.",
+])
+def test_what_the_rest_of_the_family_had_is_not_the_patients(text):
+    assert verdict("Received live vaccine treatment within 4 weeks prior to screening;", "exclusion", text) != "fail"
+
+
+def test_a_vaccine_the_patient_had_last_month_still_fails():
+    when = dt.date.today() - dt.timedelta(days=10)
+    assert verdict("Received live vaccine treatment within 4 weeks prior to screening;", "exclusion",
+                   f"I got the MMR vaccine on {when:%B} {when.day}.") == "fail"
+
+
+def test_a_quoted_disease_name_does_not_give_the_sex():
+    from matcher.demographics import read_sex
+
+    assert read_sex('Caleb was born with the "bubble boy" disease. Hannah is 17; she is the one joining.') != "male"
+
+
+@pytest.mark.parametrize("text, verdict_", [
+    ("Labs 11/22/2026: S. creatinine 1.6 mg/dL. Serial creatinine: 1.5 (10/09/2026), 2.9 (29/10/2026), 1.6 (22/11/2026) mg/dL.", None),
+    ("Creatinine 1.1 mg/dL; peak creatinine 3.0 in 2019", "pass"),
+    ("Blood profile: creatinine 1.1 mg/dL. Creatinine peaked at 3.1 mg/dL on 11/02/2026 during a nephritis flare", "unknown"),
+])
+def test_values_of_a_run_are_judged_against_the_window_by_their_own_dates(text, verdict_):
+    # a serial value inside the window fails whatever the latest; one long before passes; a peak dated either way asks
+    window_days = (dt.date.today() - dt.date(2026, 10, 29)).days
+    expected = verdict_ or ("fail" if window_days <= 56 else "unknown")
+    assert verdict(CREATININE, "exclusion", text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "69F, refractory SLE since 2009 (EULAR/ACR 2019 score 8, SELENA-SLEDAI 10; CD19+ B cells present)",
+    "Her total score on the 2019 EULAR/ACR classification criteria is 8, below the threshold.",
+])
+def test_a_score_after_an_onset_or_a_named_year_is_not_dated_by_it(text):
+    assert verdict("Total score ≥ 10 on the EULAR/ACR 2019 SLE classification criteria", "inclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("clause, date", [("Labs 18-Nov-2026: CD4 410", dt.date(2026, 11, 18)), ("Nov-2026", dt.date(2026, 11, 15))])
+def test_dates_joined_by_hyphens(clause, date):
+    from matcher.timing import days_ago
+
+    if date > dt.date.today():
+        pytest.skip("a date still to come")
+    assert days_ago(clause, dt.date.today()) == (dt.date.today() - date).days

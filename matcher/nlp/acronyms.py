@@ -15,6 +15,10 @@ Two ways of writing turned lexicon acronyms into diagnoses the writer never mean
   one-token match that is an English stop word ("ALL", "AS", "IT", "MAY") says
   nothing. The same acronym in a line of mixed case ("ALL in remission") is kept.
 - **A title.** "DEAR MS KOWALCZYK", "Re: MS Jones": after a salutation, "MS" is Ms.
+- **A heading in capitals.** "NHS TRUST - HAND & UPPER LIMB SURGERY", "HEARING AIDS AND
+  MOBILITY EQUIPMENT": in a line of capital words with no list or field in it (no colon,
+  comma, semicolon or digit), an acronym that is also an English word is the word. A line
+  that lists ("PMH: CAD, HTN, DM2") keeps it.
 """
 from __future__ import annotations
 
@@ -36,6 +40,10 @@ def _after_salutation(doc: Doc, i: int) -> bool:
     if j >= 0 and doc[j].text == ":":
         j -= 1
     return j >= 0 and doc[j].lower_ in _BEFORE_TITLE
+# the lexicon's case-sensitive acronyms of three letters or more that are English words (in SCOWL's
+# american-english list, Debian wamerican 2020.12.07); tests/test_nlp_acronyms.py keeps it in step with the lexicon
+WORD_ACRONYMS = frozenset("AIDS ART CAD CART CHOP CIS CUP FIB GIST GOT HAND HIT LAMA MASH PAD PRES".split())
+_HEADING_MARKS = re.compile(r"[:,;\d]")
 _CAPITALS_SHARE = 0.8  # of a line's letters, for it to be written in capitals
 _CAPITALS_LETTERS = 12  # ... and at least this many letters ("NAD", "SLE:" are not such lines)
 
@@ -63,6 +71,14 @@ def _capitals_lines(text: str) -> list[tuple[int, int]]:
             out.append((at, at + len(line)))
         at += len(line) + 1
     return out
+
+
+def _heading(line: str) -> bool:
+    """A line of capitals that names, not says: no field or list marks, and no words of a sentence ("HE HAS
+    HIV/AIDS AND CAD" says; "NHS TRUST - HAND & UPPER LIMB SURGERY" names)."""
+    words = re.findall(r"[A-Za-z]+", line)
+    return (len(words) >= 3 and not _HEADING_MARKS.search(line)
+            and all(w.lower() not in STOP_WORDS or w.lower() in ("and", "the", "for") for w in words))
 
 
 def _names_it(long_form: str, acronym: str, concept: str | None) -> bool:
@@ -101,6 +117,8 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
             if token.text in _TITLES and _after_salutation(doc, start):
                 continue  # "DEAR MS KOWALCZYK", "Re: MS J. Adeyemi": a title, not multiple sclerosis
             if token.is_upper and token.text.lower() in STOP_WORDS and any(lo <= token.idx < hi for lo, hi in capitals):
+                continue
+            if token.text in WORD_ACRONYMS and any(lo <= token.idx < hi and _heading(text[lo:hi]) for lo, hi in capitals):
                 continue
         out.append((key, start, end))
     return out

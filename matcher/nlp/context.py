@@ -371,6 +371,33 @@ _IMMUNIZATION_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:immuni[sz]ations?|vaccina
 _VACCINE_KIND_BEFORE = re.compile(r"\b(?:inactivated|live[\s-]+attenuated|attenuated|conjugate|recombinant|toxoid|subunit)\s+(?:\w+\s+)?$", re.I)
 
 
+# what a treatment is for in general, said to explain it: "a drug also used for cancer", "the same idea they use
+# for leukemia", "originally developed to treat lymphoma" (not "used for my lupus": a possessive is the patient's)
+_GENERAL_USE_BEFORE = re.compile(
+    r"(?:\b(?:also|originally|usually|normally|typically|commonly|mainly|mostly|primarily|often|first)\s+"
+    r"(?:be\s+|been\s+)?(?:used|given|prescribed|approved|developed|designed|made|licensed)"
+    r"|\b(?:they|doctors|oncologists|people|hospitals)\s+(?:also\s+|normally\s+|usually\s+|already\s+)?"
+    r"(?:use|give|prescribe)(?:\s+(?:it|them|this|these|that))?"
+    r"|\b(?:a|an|the\s+same)\s+(?:[\w-]+\s+){1,3}?(?:used|given|prescribed|approved|developed|designed))"
+    r"\s+(?:for|to\s+treat|against|in)\s+(?:(?:some|certain|other|many|most)\s+)?"
+    r"(?:(?:kinds?|types?|forms?|cases?)\s+of\s+)?(?:people\s+with\s+|patients\s+with\s+)?$", re.I)
+# "(originally a lymphoma drug)", "also a cancer medicine": the disease names the drug's kind
+_GENERAL_KIND_BEFORE = re.compile(r"\b(?:also|originally|usually|normally|typically|mainly|actually|really)\s+(?:a|an)\s+$", re.I)
+_DRUG_WORDS = {"drug", "drugs", "medicine", "medicines", "medication", "medications", "pill", "pills"}
+
+
+def _named_as_use(doc: Doc, ent: Span) -> bool:
+    """Whether a condition in a patient's text is named as what a treatment is for in general, to explain the
+    treatment, not as one the patient has: "a drug also used for cancer", "the same idea they use for leukemia",
+    "Rituximab (originally a lymphoma drug)"."""
+    text = doc_text(doc)
+    start = ent.start_char
+    if _GENERAL_USE_BEFORE.search(text, max(0, start - 80), start):
+        return True
+    following = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    return following in _DRUG_WORDS and bool(_GENERAL_KIND_BEFORE.search(text, max(0, start - 25), start))
+
+
 def _prevented(doc: Doc, ent: Span, patient: bool) -> bool:
     """Whether a condition is named as what a vaccine or a prevention is against, not as one had: "the hep B
     vaccine", "flu shot", "OH immunisation record: hepatitis B course complete", and in a patient's text "HIV
@@ -692,7 +719,7 @@ class ContextComponent:
         if not ents:
             return doc
         for ent in ents:
-            if ent.label_ == "CONDITION" and _prevented(doc, ent, patient):
+            if ent.label_ == "CONDITION" and (_prevented(doc, ent, patient) or (patient and _named_as_use(doc, ent))):
                 ent._.is_hypothetical = True
         _asked(doc, ents, patient)
         if patient:
