@@ -148,7 +148,16 @@ def read_age(text: str) -> tuple[float | None, bool]:
 _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
 
 
-def _read_age(text: str) -> tuple[float | None, bool]:
+def other_ages(text: str, age: float) -> list[float]:
+    """Ages ``text`` gives besides ``age`` that the readers did not tell apart as someone else's or
+    a time gone by: a misread age is met by the one it hid."""
+    seen: list[float] = []
+    _read_age(text, seen)
+    return sorted({a for a in seen if abs(a - age) > 1.5})
+
+
+def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None, bool]:
+    """The first age read; with ``seen``, every age the patterns read goes into it."""
     text = _digits(text)
     # "POV: you're 23, you've had lupus since 16": a post's "you" is its writer
     pov = re.search(r"\bPOV\s*:\s*(?:you['’]re|you\s+are)\s+(\d{1,3})\b", text, re.I)
@@ -195,7 +204,11 @@ def _read_age(text: str) -> tuple[float | None, bool]:
             age = float(m.group(1)) * factor
             if 0 <= age <= 120:
                 # a newborn's age in days keeps its days (trial records give "1 Day" as 0.0027 years)
-                return round(age, 4 if age < 0.1 else 2), False
+                if seen is None:
+                    return round(age, 4 if age < 0.1 else 2), False
+                seen.append(round(age, 4 if age < 0.1 else 2))
+    if seen:
+        return seen[0], False
     if born and 0 <= date.today().year - int(born.group(1)) <= 120:
         return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
     if fallback is not None and not _writer_is_patient(text):

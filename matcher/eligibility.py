@@ -231,6 +231,11 @@ def _age(c: Constraint, patient: Patient) -> Verdict:
     bound = bound_words(c)
     if verdict == PASS:
         return Verdict(PASS, f"You are {patient.age:g}, and the trial {'accepts' if c.polarity == 'require' else 'excludes'} ages {bound}.")
+    passing = [a for a in patient.other_ages if _want(c, _compare(a, c)) == PASS]
+    if passing:
+        # "Age/Sex: 29/F ... Not breastfeeding (son is 4 y/o)": the age read may be someone else's
+        return Verdict(UNKNOWN, f"We read your age as {patient.age:g}, but your text also gives {passing[0]:g}; the trial "
+                                f"{'requires' if c.polarity == 'require' else 'excludes'} ages {bound}.", "How old are you?")
     return Verdict(FAIL, f"You are {patient.age:g}, but the trial {'requires' if c.polarity == 'require' else 'excludes'} ages {bound}.")
 
 
@@ -1199,6 +1204,12 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
         else:
             con = Constraint("age", "require", "age", "<=", hi, None, "years", unexplained=[])
             text = f"Age {hi:g} years or younger (from the trial record)"
+        if hi is not None and hi <= 2 and any(c.kind == "pregnancy" and c.polarity == "require"
+                                              for crit in trial.criteria for c in crit.constraints):
+            # a perinatal trial enrolling pregnant women, whose record gives the baby's ages ("1 year or younger")
+            con.unexplained = ["the baby's age, for a trial of pregnant women"]
+            text = text.replace("(from the trial record)", "(from the trial record, which enrols pregnant women: "
+                                                            "likely the baby's age)")
         out.append(Criterion("record-age", "inclusion", text, 0, 0, [con]))
     if trial.sex in ("female", "male"):
         con = Constraint("sex", "require", trial.sex, unexplained=[])

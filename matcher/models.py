@@ -361,10 +361,14 @@ class Patient:
     # tell whether an unreadable exclusion concerns anything they mentioned;
     # never serialised
     words: frozenset[str] = field(default_factory=frozenset, repr=False)
+    # other ages the text gives that may be the patient's ("Age/Sex: 29/F ... (son is 4 y/o)" read as 4, with 29
+    # here): an age limit fails only if none of them would pass it
+    other_ages: list[float] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = _to_dict(self)
         data.pop("words")
+        data.pop("other_ages")
         return data
 
     @classmethod

@@ -18,7 +18,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .demographics import described_relation, read_age, read_sex
+from .demographics import described_relation, other_ages, read_age, read_sex
 from .form import FormError, check_text, validate_form
 from .language import other_language
 from .models import Fact, Patient
@@ -120,7 +120,8 @@ def _at_age(doc: Doc, ent: Span, clause: tuple[int, int], age: float | None) -> 
 
 
 # the qualitative result written after an hCG test ("Urine hCG positive today", "beta-hCG: negative")
-_HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:was|is|came\s+back|test|result)\s+){0,2}"
+_HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:today|now|this\s+morning|yesterday|on\s+[\d/.-]{3,10}|[\d/.-]{3,10})[\s:=(-]*)?"
+                         r"(?:(?:was|is|came\s+back|test|result)\s+){0,2}"
                          r"(positive|pos|reactive|detected|negative|neg|not\s+detected|undetectable)\b", re.I)
 
 
@@ -151,7 +152,8 @@ _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|startin
                            r"(?:in\s+|into\s+)?(?:a|an|the|this|her|his|their)?\s*(?:new\s+)?$", re.I)
 # the drugs a study is named by, after its name: "the study for cisplatin and irinotecan", "trial of X/Y"
 _STUDY_OF_BEFORE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\binto )\b(?:the|this|your)\s+(?:\w+\s+)?(?:study|trial|protocol)\s+(?:for|of|with|using|testing|comparing)\s+"
-                              r"(?:[\w-]+(?:\s*,\s*|\s+(?:and|or|plus|with|vs\.?|versus)\s+|\s*[/+]\s*))*$", re.I)
+                              r"(?:[\w-]+(?:\s*,\s*|\s+(?:and|or|and/or|plus|with|without|with\s+or\s+without|vs\.?|versus|"
+                              r"followed\s+by|then|alone\s+or\s+with)\s+|\s*[/+]\s*))*$", re.I)
 # a denial limited to a site: "no CMV in the eyes", "never had CMV in eyes, gut or throat"
 _AT_A_SITE = re.compile(r"\s+(?:in|of)\s+(?:the\s+|his\s+|her\s+|my\s+|both\s+)?(?:eyes?|gut|throat|lungs?|urine|brain|retinas?|"
                         r"liver|colon|bowel|skin|stool|csf|marrow|mouth|stomach)\b", re.I)
@@ -625,6 +627,28 @@ def _device_once(doc: Doc, ent: Span) -> bool:
     return bool(_HAD_ONCE.search(clause)) and not _IN_PLACE.search(clause)
 
 
+# an illness heading its own line, and what the line says of it after: "Hep C: caught it in my wild days. Got cured
+# in 2019 with Epclusa", "2. TB - treated 2015, cleared"
+_HEADED = re.compile(r"\s*(?:[-•*]\s*)?(?:\d{1,2}[.)]\s*)?$")
+_CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicated|cleared|resolved|in\s+remission|SVR\d*|sustained\s+virologic\w*\s+response)\b", re.I)
+
+
+def _alone_in_brackets(doc: Doc, ent: Span) -> bool:
+    """The mention is all a bracket holds: "(pregnant)", a reason given for what precedes it."""
+    text = doc_text(doc)
+    return bool(re.search(r"(?<!\bnot )(?<!\bno )(?<!n't )\(\s*$", text[max(0, ent.start_char - 10) : ent.start_char])
+                and re.match(r"\s*\)", text[ent.end_char : ent.end_char + 3]))
+
+
+def _cured_under_heading(doc: Doc, ent: Span) -> bool:
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, ent.start_char) + 1
+    if not _HEADED.fullmatch(text, start, ent.start_char) or not re.match(r"\s*[:\-–]", text[ent.end_char : ent.end_char + 3]):
+        return False
+    end = text.find("\n", ent.end_char)
+    return bool(_CURED.search(text, ent.end_char, end if end >= 0 else len(text)))
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
@@ -700,6 +724,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             start, end = clause_of(doc, ent)
             if days is None:
                 days = _at_age(doc, ent, (start, end), patient.age)
+            if not flags["negated"] and not flags["historical"] and _cured_under_heading(doc, ent):
+                flags["historical"] = True  # "Hep C: caught it in my wild days. Got cured in 2019 ..."
             if days is not None and not flags["historical"] and re.search(r"\b(diagnos\w*|dx|dx'd|dxd|living with|has had|have had|found out|was told|tested positive|discovered|detected)\b", doc_text(doc)[start:end], re.I):
                 days = None  # "diagnosed with HIV 2 years ago": when it began; it is still there
             elif days is not None and days >= 180 and not _GOES_ON.search(_OFF_SINCE.sub(" ", doc_text(doc)[start:end])):
@@ -755,6 +781,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                     patient.planning_pregnancy = not flags["negated"]
             elif not flags["hypothetical"]:
                 days, _ = timing(doc, ent)
+                if flags["negated"] and _alone_in_brackets(doc, ent):
+                    flags["negated"] = False  # "Nexplanon not inserted (pregnant)": the reason, not denied
                 if flags["negated"]:
                     patient.pregnant = False
                 elif _past_pregnancy(doc, ent):
@@ -875,6 +903,8 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         patient.notes.append(f"We read “{written_as}” as “{read_as}”.")
     if patient.age is None:
         patient.age, patient.age_approx = read_age(text)
+        if patient.age is not None:
+            patient.other_ages = other_ages(text, patient.age)
     if patient.sex is None:
         patient.sex = read_sex(text)
     if text.strip():

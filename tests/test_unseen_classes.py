@@ -1931,3 +1931,84 @@ def test_dates_joined_by_hyphens(clause, date):
     if date > dt.date.today():
         pytest.skip("a date still to come")
     assert days_ago(clause, dt.date.today()) == (dt.date.today() - date).days
+
+
+@pytest.mark.parametrize("text", [
+    "Pet dog 12 yrs old. Patient 45 y/o M, lupus nephritis.",
+    "Patient 29 y/o F. Kid: 4 yo, healthy.",
+])
+def test_an_age_limit_fails_only_if_no_age_the_text_gives_would_meet_it(text):
+    assert verdict("18-70 years old;", "inclusion", text) in ("pass", "unknown")
+
+
+@pytest.mark.parametrize("text", ["Patient 4 yo with asthma", "She is 17. Her mother is 45 years old.",
+                                  "79 y/o M, retired; wife 74."])
+def test_an_age_outside_the_limit_still_fails_when_nothing_else_meets_it(text):
+    assert verdict("18-70 years old;", "inclusion", text) == "fail"
+
+
+# -- round 15 (session 23): seed-vignettes-38, corpus-ap --------------------------------------------
+@pytest.mark.parametrize("text", ["I'll be immunocompromised for a while, so keep sick kids home.",
+                                  "She will be neutropenic for a couple of weeks after the chemo."])
+def test_what_the_patient_will_be_is_not_had(text):
+    assert verdict("Patients with immunodeficiency, uncontrolled active infections;", "exclusion", text) != "fail"
+
+
+def test_will_be_reaches_only_a_few_words():
+    (f,) = facts("I'll be honest, I have HIV.", "hiv infection")
+    assert not f.hypothetical
+
+
+@pytest.mark.parametrize("text", ["2. Hep C: caught it in my wild days. Got cured in 2019 with them Epclusa pills.",
+                                  "- Hepatitis C - treated 2015, cleared (SVR12)."])
+def test_an_illness_heading_its_line_that_the_line_says_is_cured_is_past(text):
+    (f,) = facts(text, "hepatitis c")
+    assert f.historical
+
+
+@pytest.mark.parametrize("text", ["- HIV: on Biktarvy, undetectable, never cured.", "HIV cannot be cured; on ART"])
+def test_never_cured_is_not_cured(text):
+    (f,) = facts(text, "hiv infection")
+    assert not f.historical and not f.negated
+
+
+@pytest.mark.parametrize("text", ["HIV on ART, undetectable", "HIV+ on ART, VL undetectable"])
+def test_an_undetectable_viral_load_on_treatment_is_still_hiv(text):
+    assert verdict("Patients with HIV infection;", "exclusion", text) == "fail"
+    (art,) = facts(text, "antiretroviral therapy")
+    assert not art.negated
+
+
+def test_an_undetectable_hcv_rna_still_clears_hepatitis_c():
+    (f,) = facts("HCV RNA undetectable after Epclusa", "hepatitis c")
+    assert f.negated
+
+
+@pytest.mark.parametrize("text", [
+    "Please assess Tor Egil for the study of radiotherapy with or without temozolomide for glioblastoma.",
+    "He would stay at the patient hotel during radiotherapy.",
+])
+def test_the_studys_own_treatments_and_what_would_happen_are_not_prior_therapy(text):
+    assert verdict("Radiotherapy: No prior radiotherapy", "inclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["I'd had radiotherapy in 2019.", "Had radiotherapy 2019, would like to avoid more."])
+def test_prior_radiotherapy_beside_would_still_fails(text):
+    assert verdict("Radiotherapy: No prior radiotherapy", "inclusion", text) == "fail"
+
+
+def test_a_perinatal_trials_infant_age_limit_does_not_fail_the_mother():
+    from matcher.eligibility import explain
+    from matcher.models import Trial
+
+    text = "Inclusion Criteria:\n- Pregnant women with HIV infection\n- Gestational age between 26 and 37 weeks"
+    trial = Trial.from_dict({"nct_id": "NCT00000001", "title": "Perinatal study", "eligibility_text": text,
+                             "maximum_age": 1.0})
+    from matcher.criteria import split_criteria
+    from matcher.nlp import parse_criteria
+
+    trial.criteria = split_criteria(text)
+    parse_criteria(trial.criteria)
+    patient = read_text("31 year old woman, 30 weeks pregnant, HIV positive.")
+    age = next(j for j in explain(trial, patient).criteria if j.id == "record-age")
+    assert age.verdict == "unknown"

@@ -64,10 +64,14 @@ class ContextRule:
     # read in a patient's text only: "told to avoid aspirin" says she does not take it, where a criterion's
     # "Avoid: antiretroviral medication" excludes taking it
     patient_only: bool = False
+    # concepts the cue does not modify: "HIV on ART, undetectable" is a suppressed infection, still had (where
+    # "HCV RNA undetectable" after treatment is a cure)
+    not_concepts: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextRule":
-        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern", "sign", "mark", "patient_only"}
+        unknown = set(data) - {"literal", "category", "direction", "max_scope", "list", "allowed_types", "pattern", "sign", "mark", "patient_only",
+                                "not_concepts"}
         if unknown:
             raise ValueError(f"context rule {data!r}: unknown keys {sorted(unknown)}")
         if not isinstance(data.get("literal"), str) or not data["literal"].strip():
@@ -80,11 +84,14 @@ class ContextRule:
         if types is not None and (not isinstance(types, list) or not types
                                   or not all(isinstance(t, str) and t.isupper() for t in types)):
             raise ValueError(f"context rule {data!r}: allowed_types must be a non-empty list of entity labels")
+        concepts = data.get("not_concepts", [])
+        if not isinstance(concepts, list) or not all(isinstance(c, str) and c == c.lower() for c in concepts):
+            raise ValueError(f"context rule {data!r}: not_concepts must be a list of lowercase concept ids")
         pattern = data.get("pattern")
         if pattern is not None and (not isinstance(pattern, list) or not pattern
                                     or not all(isinstance(t, dict) and t for t in pattern)):
             raise ValueError(f"context rule {data!r}: pattern must be a non-empty list of token objects")
-        rule = cls(**{**data, "allowed_types": frozenset(types) if types is not None else None,
+        rule = cls(**{**data, "allowed_types": frozenset(types) if types is not None else None, "not_concepts": frozenset(concepts),
                       "pattern": tuple(pattern) if pattern is not None else None})
         if (rule.category == "PSEUDO") != (rule.direction == "PSEUDO"):
             raise ValueError(f"context rule {data!r}: category PSEUDO goes with direction PSEUDO")
@@ -759,7 +766,7 @@ class ContextComponent:
                     # what follows the cue, or lies within its words ("on the transplant waiting list")
                     within = start <= ent.start and ent.end <= end
                     if within or (end <= ent.start < stop and bounds[ent.start] == bounds[min(end, len(doc) - 1)]):
-                        if rule.allowed_types is not None and ent.label_ not in rule.allowed_types:
+                        if (rule.allowed_types is not None and ent.label_ not in rule.allowed_types) or ent.ent_id_ in rule.not_concepts:
                             continue  # "referred for CAR-T" plans a treatment; "referred for chest pain" has it
                         if not (attr == "is_negated" and ent._.is_affirmed):
                             setattr(ent._, attr, True)
@@ -778,7 +785,7 @@ class ContextComponent:
                 if rule.list:
                     scope += _list_scope(doc, ents, start, bounds)
                 for ent in scope:
-                    if rule.allowed_types is not None and ent.label_ not in rule.allowed_types:
+                    if (rule.allowed_types is not None and ent.label_ not in rule.allowed_types) or ent.ent_id_ in rule.not_concepts:
                         continue
                     if not (attr == "is_negated" and ent._.is_affirmed):
                         setattr(ent._, attr, True)

@@ -220,8 +220,8 @@ def _context(data: Any, at: _At) -> None:
         literal = rule.get("literal") if isinstance(rule, dict) else None
         r = at.at(f"rule {i}" + (f" ({_got(literal)})" if isinstance(literal, str) else ""))
         _object(rule, r)
-        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern", "sign", "mark", "patient_only"),
-              what="rule")
+        _keys(rule, r, ("literal", "category", "direction"), ("max_scope", "list", "allowed_types", "pattern", "sign", "mark", "patient_only",
+                                                                       "not_concepts"), what="rule")
         _text(literal, r, "literal")
         direction, category = rule["direction"], rule["category"]
         if not isinstance(direction, str) or direction not in DIRECTIONS:
@@ -250,6 +250,8 @@ def _context(data: Any, at: _At) -> None:
                 raise r.error("R005", "pattern", expected="a non-empty list of token objects", got=_describe(rule["pattern"]))
             for token in rule["pattern"]:
                 _token(token, r)
+        if "not_concepts" in rule:
+            _texts(rule["not_concepts"], r, "not_concepts", r.at(f"{r.entry}, not_concepts"), lowercase=True, what="lowercase concept ids")
         if "allowed_types" in rule:
             types = rule["allowed_types"]
             if not isinstance(types, list) or not types or not all(isinstance(t, str) and t in LABELS for t in types):
