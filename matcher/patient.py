@@ -630,7 +630,9 @@ def _device_once(doc: Doc, ent: Span) -> bool:
 # an illness heading its own line, and what the line says of it after: "Hep C: caught it in my wild days. Got cured
 # in 2019 with Epclusa", "2. TB - treated 2015, cleared"
 _HEADED = re.compile(r"\s*(?:[-•*]\s*)?(?:\d{1,2}[.)]\s*)?$")
-_CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicated|cleared|resolved|in\s+remission|SVR\d*|sustained\s+virologic\w*\s+response)\b", re.I)
+_CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicated|cleared|resolved|in\s+remission|SVR\d*|sustained\s+virologic\w*\s+response|"
+                    # "Hepatitis B: old infection, not active (core antibody positive, surface antigen negative)"
+                    r"(?:old|past|previous|prior|resolved)\s+infection|not\s+active|inactive)\b", re.I)
 
 
 def _alone_in_brackets(doc: Doc, ent: Span) -> bool:

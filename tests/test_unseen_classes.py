@@ -2012,3 +2012,31 @@ def test_a_perinatal_trials_infant_age_limit_does_not_fail_the_mother():
     patient = read_text("31 year old woman, 30 weeks pregnant, HIV positive.")
     age = next(j for j in explain(trial, patient).criteria if j.id == "record-age")
     assert age.verdict == "unknown"
+
+
+# -- round 16 (session 23): seed-vignettes-39 ---------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Serologías HIV, VDRL, HBsAg, anti-HBc y anti-HCV no reactivas.", "hiv infection"),
+    ("Sin convulsiones, psicosis, ACV ni depresión.", "depression"),
+    ("Hep C: no detectable", "hepatitis c"),
+])
+def test_spanish_non_reactive_and_without_deny(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+@pytest.mark.parametrize("text, concept", [("HIV reactivo.", "hiv infection"), ("HCV: detectado", "hepatitis c")])
+def test_a_spanish_positive_result_is_not_denied(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.negated
+
+
+@pytest.mark.parametrize("text", ["Permanent medical exemption from live vaccines since 2021.",
+                                  "Exempt from live vaccines (on immunosuppressants)."])
+def test_an_exemption_from_a_vaccine_is_not_having_it(text):
+    assert verdict("Received live vaccine treatment within 4 weeks prior to screening;", "exclusion", text) != "fail"
+
+
+def test_an_old_infection_said_not_active_under_its_heading_is_past():
+    text = "- Hepatitis B: old infection, not active (core antibody positive, surface antigen negative, viral load not detected)."
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus;", "exclusion", text) != "fail"
