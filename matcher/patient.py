@@ -296,7 +296,8 @@ TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|pr
                         r"elisa|hbsag|anti-hbc|anti-hcv|hbcab|ppd|rpr|vdrl|tppa|tpha|fta-abs|igra|quantiferon|t-spot|tst)\b", re.I)
 _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
                          r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm|dna|rna)\b", re.I)
-_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=()]+(?:(?:igg|igm)\s*\)\s*)?)?"
+# ("HIV DNA PCR positive": a test may be named in two words)
+_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=()]+(?:(?:igg|igm)\s*\)\s*)?){0,2}"
                              r"(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
                              r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|"
                              r"[1-9]\d*(?:[.,]\d+)?\s*(?:(?:million|thousand)\s*)?(?:iu|copies|cop|c/ml|log))", re.I)
@@ -539,6 +540,15 @@ def _line_start(text: str, at: int) -> int:
     return mark.end() if mark and mark.end() <= at else start
 
 
+# a field's value that finds nothing: "Infection: afebrile, WBC 6.8 on 12/01", "Seizures: none"
+_NORMAL_VALUE = re.compile(r"\s*(?:afebrile|none|nil|normal|negative|neg\b|unremarkable|wnl|absent|not\s+present|n/?a\b)", re.I)
+
+
+def _finds_nothing(doc: Doc, ent: Span) -> bool:
+    field = _field_of(doc, ent, longest=40)
+    return field is not None and bool(_NORMAL_VALUE.match(doc_text(doc), field[0] + 1))
+
+
 def _field_name(doc: Doc, ent: Span) -> bool:
     """A condition or treatment naming a form's field whose value says the rest: the value restates
     it ("HIV/Hepatitis: HIV neg, HBsAg neg, HCV neg", "Smoking: ex-smoker (quit 2020)"), speaks of
@@ -635,6 +645,9 @@ _CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicate
                     r"(?:old|past|previous|prior|resolved)\s+infection|not\s+active|inactive)\b", re.I)
 
 
+_MODIFIER_AFTER = re.compile(r"\s*-\s*(?:related|associated|induced|linked|specific|driven|directed|defining)\b", re.I)
+
+
 def _alone_in_brackets(doc: Doc, ent: Span) -> bool:
     """The mention is all a bracket holds: "(pregnant)", a reason given for what precedes it."""
     text = doc_text(doc)
@@ -691,6 +704,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _finds_nothing(doc, ent):
+            flags["negated"] = True  # "Infection: afebrile, WBC 6.8 on 12/01": the field's value finds none
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
@@ -709,6 +724,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "UPT neg in surgery today", "seen at the surgery": a family doctor's practice (UK, Ireland), not an operation
         if ent.label_ == "CONDITION" and flags["negated"] and _TREATMENT_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "never been on any HIV medicine": the treatment is denied, not the illness
+        if ent.label_ == "CONDITION" and flags["negated"] and _MODIFIER_AFTER.match(doc_text(doc), ent.end_char):
+            continue  # "no HIV-related signs", "no lupus-associated nephritis": what is denied is the sign, not the illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _UNIT_LEVEL.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char):
             continue  # "Ambulance, Unit M-2 (ALS)": the unit's level of care (advanced life support), not a disease
         if ent.label_ == "CONDITION" and (_SERVICE_AFTER.match(doc_text(doc), ent.end_char)

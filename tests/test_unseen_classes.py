@@ -2040,3 +2040,67 @@ def test_an_exemption_from_a_vaccine_is_not_having_it(text):
 def test_an_old_infection_said_not_active_under_its_heading_is_past():
     text = "- Hepatitis B: old infection, not active (core antibody positive, surface antigen negative, viral load not detected)."
     assert verdict("Active infection of hepatitis B virus or hepatitis C virus;", "exclusion", text) != "fail"
+
+
+# -- round 17 (session 23): corpus-aq, seed-40, seed-41 ---------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("No chemotherapy has been given (temozolomide only to be discussed inside the protocol).", "temozolomide"),
+    ("Chemo to be started next week.", "chemotherapy"),
+    ("Knows the radiotherapy and chemo come first and the stoma is temporary.", "chemotherapy"),
+    ("She is to be started on rituximab.", "rituximab"),
+])
+def test_a_treatment_still_to_come_is_not_had(text, concept):
+    (f,) = facts(text, concept)
+    assert f.hypothetical
+
+
+def test_a_treatment_given_beside_a_review_to_come_is_had():
+    (f,) = facts("Rituximab given 2024; to be reviewed in clinic.", "rituximab")
+    assert not f.hypothetical
+
+
+def test_a_denied_sign_named_by_an_illness_does_not_deny_the_illness():
+    text = "HIV infection confirmed: HIV DNA PCR positive at 6 weeks. Clinical: well, no HIV-related signs."
+    assert verdict("HIV infection.", "inclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text, concept", [("Infection: afebrile, WBC 6.8 on 12/01.", "infection"),
+                                           ("Seizures: none", "epilepsy"), ("EBV VCA IgM negative.", "epstein-barr virus infection")])
+def test_a_field_that_finds_nothing_and_a_named_test_negative_deny(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+def test_a_field_with_a_finding_still_asserts():
+    (f,) = facts("Asthma: mild, uses inhaler", "asthma")
+    assert not f.negated
+
+
+def test_an_exclusion_worded_among_inclusions_is_not_a_requirement_across_its_populations():
+    criterion = ("Pregnant or lactating patients or patients of childbearing potential, will be excluded, unless they "
+                 "use effective contraception.")
+    assert verdict(criterion, "inclusion", "I am not breastfeeding and not pregnant.") != "fail"
+
+
+@pytest.mark.parametrize("text, metastatic", [("Follow-up per protocol (M1, M3, M6, M12).", None),
+                                              ("T2 N1 M1 lung cancer", True), ("cT2 N0 M1a", True)])
+def test_a_schedules_months_are_not_a_metastasis_stage(text, metastatic):
+    from matcher.nlp.oncology import read_metastatic
+
+    assert read_metastatic(text)[0] == metastatic
+
+
+@pytest.mark.parametrize("text", ["HBsAg, anti-HBc, anti-HCV, HIV Ag/At, TPHA: negatív.", "Nincs epilepszia, stroke, psychosis vagy depresszió."])
+def test_hungarian_negatives_deny(text):
+    found = [f for f in read_text(text).facts if f.kind == "condition"]
+    assert found and all(f.negated for f in found)
+
+
+def test_a_result_list_reaches_over_a_test_written_in_mixed_case():
+    found = [f for f in read_text("VIH, AgHBs, anti-HBc, VHC y VDRL no reactivos; IGRA negativo.").facts if f.kind == "condition"]
+    assert {f.concept for f in found} >= {"hiv infection", "hepatitis c", "syphilis"} and all(f.negated for f in found)
+
+
+def test_a_result_list_in_chinese_reaches_over_tests_named_in_chinese():
+    found = [f for f in read_text("HIV, HBsAg, 抗HBc, 丙肝, 梅毒 均阴性.").facts if f.kind == "condition"]
+    assert found and all(f.negated for f in found)

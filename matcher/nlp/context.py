@@ -357,9 +357,14 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
             depth += 1
         elif text in ("(", "[") and depth:
             depth -= 1
-        elif not depth and not doc[i].is_space:
+        elif not depth and not doc[i].is_space and doc[i].lower_ not in _TEST_PARTS:
             counted += 1  # (the spaces of a table's columns are not words: "HIV-1/2 Ag/Ab      non-reactive")
     return i
+
+
+# the words naming which test of an infection: "EBV VCA IgM negative" reaches "EBV"
+_TEST_PARTS = frozenset({"igm", "igg", "iga", "vca", "ebna", "ab", "ag", "pcr", "dna", "rna", "antibody", "antibodies",
+                         "antigen", "serology", "titre", "titer", "culture", "elisa", "viral", "load"})
 
 
 _CAUSED_BY = re.compile(r"\s*(?:from|due\s+to|caused\s+by|secondary\s+to|because\s+of|related\s+to|after)\s+"
@@ -449,6 +454,10 @@ def _slash_joined(doc: Doc, i: int) -> bool:
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+# "AgHBs", "HBsAg": a test in mixed case, between two items of a result list (not the last item: "chronic HBV,
+# HBeAg neg" denies only the e antigen)
+_CJK_WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # a test named in Chinese or Japanese: "梅毒 均阴性"
+_MIXED_ACRONYM = re.compile(r"(?=(?:[a-z0-9]*[A-Z]){2})[A-Za-z][A-Za-z0-9]{2,7}")
 
 
 _PRONOUNS = {"it", "they", "those", "these"}
@@ -516,7 +525,9 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
             # (past a date, even the first item must be a test: "I have lupus, tested in 2020 negative")
             i, pronoun = i - 1, True
         elif doc[i - 1].lower_ in words or doc[i - 1].is_space or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
-                or ((_ACRONYM.fullmatch(doc[i - 1].text) or (doc[i - 1].is_alpha and doc[i - 1].is_lower))
+                or ((_ACRONYM.fullmatch(doc[i - 1].text) or (found and _MIXED_ACRONYM.fullmatch(doc[i - 1].text))
+                     or _CJK_WORD.search(doc[i - 1].text)
+                     or (doc[i - 1].is_alpha and doc[i - 1].is_lower))
                     and i > 1 and doc[i - 2].lower_ in (",", "and", "or", "/", "&")):
             # a list word, an elided letter ("hepatitis B/C"), a test we do not know in a slash list
             # ("HIV/TPPA neg") or as a listed acronym or word ("anti-HCV, HIV and CMV IgG negative",
