@@ -2104,3 +2104,13 @@ def test_a_result_list_reaches_over_a_test_written_in_mixed_case():
 def test_a_result_list_in_chinese_reaches_over_tests_named_in_chinese():
     found = [f for f in read_text("HIV, HBsAg, 抗HBc, 丙肝, 梅毒 均阴性.").facts if f.kind == "condition"]
     assert found and all(f.negated for f in found)
+
+
+def test_would_marks_a_treatment_to_come_but_not_an_illness():
+    (f,) = facts("I would get sick often from my lupus.", "systemic lupus erythematosus")
+    assert not f.hypothetical
+
+
+def test_an_illness_to_be_reviewed_is_still_had():
+    (f,) = facts("Lupus nephritis to be reviewed in clinic.", "lupus nephritis")
+    assert not f.hypothetical
