@@ -120,8 +120,10 @@ _OTHERS_AGE = re.compile(r"\s*(?:-\s*)?(?:years?|yrs?|months?)?[\s-]*old\s+(moth
 
 
 _BARE_YEARS = re.compile(r"\s*(?:yrs?|yr\.|years?)(?![\s-]*(?:old|of\s+age))\b", re.I)
+# another person's field on the line, before a date of birth: "Infant: Amari WARREN, DOB 02/01/2026" (not "Patient: Mary
+# Smith, mother of two, DOB ...")
 _OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mother|father|mom|mum|dad|husband|wife|"
-                           r"spouse|partner|sibling|brother|sister|guardian|carer|caregiver)\b[^\n.;]{0,40}$", re.I)
+                           r"spouse|partner|sibling|brother|sister|guardian|carer|caregiver)(?:\s*:[^\n.;:]{0,40}|\s+(?:was\s+)?)$", re.I)
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
                              r"smoke[- ]free|seizure[- ]free|off|out|post|past|in\s+remission|since|ago|into|apart|later|"

@@ -2114,3 +2114,9 @@ def test_would_marks_a_treatment_to_come_but_not_an_illness():
 def test_an_illness_to_be_reviewed_is_still_had():
     (f,) = facts("Lupus nephritis to be reviewed in clinic.", "lupus nephritis")
     assert not f.hypothetical
+
+
+@pytest.mark.parametrize("text, age", [("Patient: Mary Smith, mother of two, DOB 03/04/1980", dt.date.today().year - 1980),
+                                       ("Baby born 2026; I was born 1990", dt.date.today().year - 1990)])
+def test_a_date_of_birth_is_anothers_only_under_their_label(text, age):
+    assert read_age(text)[0] == pytest.approx(age, abs=1)
