@@ -69,7 +69,8 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 
 # a drug naming a study: "the topotecan plus etoposide GOG study", "the AZT + IFN-alpha combination study",
 # "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
-_STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+|plus|and|with|/|vs\.?|versus)\s*[\w-]+(?:\s+[\w-]+)?){0,4}"
+# ("the gemcitabine +/- CI-994 study", "the induction chemotherapy followed by chemoradiation protocol")
+_STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)\s*[\w-]+(?:\s+[\w-]+)?){0,4}"
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
 # ... dated in the past ("aged 2", "as a toddler", "in 2009") and not back since ("; no seizures since", "none since")
@@ -447,7 +448,10 @@ _SIGN_NEGATIVE = re.compile(r"[ \t]*[(\[][ \t]*(?:[-−–]|neg|negative)[ \t]*[
 # neither asserted nor denied (a clinician's denial, or an illness left untreated); "never treated for her
 # depression" names hers
 _TREATMENT_DENIED = re.compile(r"\b(?:never|not|no)\s+(?:(?:been|ever|had|received|needed|required|on|any|taken|taking)\s+){0,3}"
-                               r"(?:treated|treatment|therapy|medications?|meds|medicines?)\s+for\s+(?:any\s+)?"
+                               r"(?:treated|treatment|therapy|medications?|meds|medicines?|"
+                               # "he has never seen anyone for depression"
+                               r"(?:seen|saw|consulted|visited)\s+(?:anyone|anybody|a\s+doctor|a\s+psychiatrist|a\s+therapist|someone))"
+                               r"\s+for\s+(?:any\s+)?"
                                r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|/|\bor\b|\band\b)\s*){0,4}$", re.I)
 # "a small cancer of the left breast", "carcinoma in the right lung": the organ names the cancer
 _SITE_AFTER = re.compile(r"[ \t]+(?:of|in)[ \t]+(?:the|her|his|my|their|your)?[ \t]*"
@@ -648,6 +652,11 @@ _CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicate
 _MODIFIER_AFTER = re.compile(r"\s*-\s*(?:related|associated|induced|linked|specific|driven|directed|defining)\b", re.I)
 
 
+_STUDY_ARM_BEFORE = re.compile(r"\b(?:(?:one|the\s+other|other|either|each|control|experimental|study|treatment)\s+)?"
+                               r"(?:arm|arms|group|cohort)\s+(?:is|are|gets?|receives?|will\s+(?:get|receive))\s+(?:[\w-]+\s+){0,2}$", re.I)
+_PEOPLE_AFTER = re.compile(r"\s+(?:women|mothers|patients|people|ladies|mums|moms|girls|persons|individuals|subjects)\b", re.I)
+
+
 def _alone_in_brackets(doc: Doc, ent: Span) -> bool:
     """The mention is all a bracket holds: "(pregnant)", a reason given for what precedes it."""
     text = doc_text(doc)
@@ -694,6 +703,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
                 and _CONSENT_TO_STUDY.search(line_of(doc, ent)):
             flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
+        if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_ARM_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
+            flags["hypothetical"] = True  # "the study is randomised and one arm is gemcitabine alone": a study arm
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
         if ent.label_ == "CONDITION" and not any(flags.values()) and _calls_for_help(doc, ent):
@@ -793,8 +804,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 else:
                     patient.pregnant = True
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
-            if _SOME_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
-                flags["hypothetical"] = True  # "aspirin from 12 weeks of any pregnancy", "the best time for a pregnancy"
+            if _SOME_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char) \
+                    or _PEOPLE_AFTER.match(doc_text(doc), ent.end_char):
+                # "aspirin from 12 weeks of any pregnancy", "the best time for a pregnancy"; "what's safe for pregnant
+                # women with asthma": people in general
+                flags["hypothetical"] = True
             if ent.ent_id_ == "planned pregnancy":
                 if not flags["hypothetical"]:  # "Do you plan a pregnancy in the next year?" asks
                     patient.planning_pregnancy = not flags["negated"]
@@ -939,6 +953,8 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
             patient.consents = False  # "she would not sign the consent form": a refusal, said outright
         if _REFUSES_CONTRACEPTION.search(text):
             patient.contraception = False  # "she declines any contraception during the trial"
+        if not patient.pregnant and patient.sex != "male" and _due_ahead(text):
+            patient.pregnant = True  # "EDD 05/09/2027", "Since this pregnancy: more night cough"
         if patient.sex is None and (patient.pregnant or patient.breastfeeding):
             patient.sex = "female"
         _cancer_details(text, patient)
@@ -1000,6 +1016,33 @@ _CAN_CONCEIVE = re.compile(r"\b(could (?:get|become) pregnant|can (?:get|become)
 _CANNOT_CONCEIVE = re.compile(r"\b(post-?menopausal|went through menopause|after menopause|menopause \w+ ago|hysterectomy|"
                               r"tubes? (?:tied|removed)|tubal ligation|surgically sterile|sterili[sz]ed|no longer (?:have|has|get) periods|"
                               r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)\b\b", re.I)
+
+
+# a pregnancy now: its due date still to come, or "this pregnancy" (not "no current pregnancy")
+_DUE_DATE = re.compile(r"\b(?:EDD|EDC|due\s+date|estimated\s+(?:date\s+of\s+)?delivery|baby\s+is\s+due|due\s+(?:on|in))\s*[:=]?\s*"
+                       r"(?:on\s+)?(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})", re.I)
+_THIS_PREGNANCY = re.compile(r"(?<!\bno )(?<!\bnot )\b(?:this|the\s+current|her\s+current|my\s+current|current|present|ongoing)\s+pregnancy\b", re.I)
+
+
+def _due_ahead(text: str) -> bool:
+    if _THIS_PREGNANCY.search(text):
+        return True
+    today = dt.date.today()
+    for m in _DUE_DATE.finditer(text):
+        parts = [int(x) for x in re.split(r"[/.-]", m.group(1))]
+        if parts[0] > 31:  # 2027-05-09
+            readings = [(parts[0], parts[1], parts[2])]
+        else:  # 05/09/2027 or 09/05/27: either order (a due date ahead in both is still ahead)
+            year = parts[2] + (2000 if parts[2] < 100 else 0)
+            readings = [(year, parts[0], parts[1]), (year, parts[1], parts[0])]
+        for year, month, day in readings:
+            try:
+                when = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if today < when <= today + dt.timedelta(days=300):
+                return True
+    return False
 
 
 def _childbearing(text: str, patient: Patient) -> None:

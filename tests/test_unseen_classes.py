@@ -2120,3 +2120,48 @@ def test_an_illness_to_be_reviewed_is_still_had():
                                        ("Baby born 2026; I was born 1990", dt.date.today().year - 1990)])
 def test_a_date_of_birth_is_anothers_only_under_their_label(text, age):
     assert read_age(text)[0] == pytest.approx(age, abs=1)
+
+
+# -- round 18 (session 23): corpus-ar, seed-42 ---------------------------------------------------------
+def test_never_seen_anyone_for_an_illness_does_not_assert_it():
+    (f,) = facts("He gets down sometimes but he has never seen anyone for depression and has no bad thoughts.", "depression")
+    assert not f.asserted
+
+
+@pytest.mark.parametrize("text", ["Nothing in her blood like leukemia, that was checked.", "Nothing like a lymphoma on the scan."])
+def test_nothing_like_an_illness_denies_it(text):
+    found = [f for f in read_text(text).facts if f.kind == "condition"]
+    assert found and all(f.negated for f in found)
+
+
+def test_nothing_helps_does_not_deny():
+    (f,) = facts("Nothing helps my lupus like prednisone.", "systemic lupus erythematosus")
+    assert not f.negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Kindly see this lady, who is asking about the gemcitabine +/- CI-994 study.", "gemcitabine"),
+    ("So he can be screened for the induction chemotherapy followed by chemoradiation protocol.", "chemotherapy"),
+    ("She understands that the study is randomised and that one arm is gemcitabine alone.", "gemcitabine"),
+])
+def test_the_studys_arms_and_named_treatments_are_not_had(text, concept):
+    (f,) = facts(text, concept)
+    assert f.hypothetical
+
+
+def test_pregnant_women_in_general_are_not_the_patient():
+    patient = read_text("Not pregnant - urine hCG negative 11/30. She says: if it helps them know what's safe for pregnant "
+                        "women with asthma, sign me up.")
+    assert patient.pregnant is False
+
+
+@pytest.mark.parametrize("text", ["Pregnancy: G2P1, 18w3d today by dating ultrasound, EDD {due}.",
+                                  "Two prednisone bursts in her first pregnancy (2021). Since this pregnancy: more night cough."])
+def test_a_due_date_ahead_or_this_pregnancy_is_a_pregnancy_now(text):
+    due = dt.date.today() + dt.timedelta(days=150)
+    assert read_text(text.format(due=f"{due:%m/%d/%Y}")).pregnant is True
+
+
+@pytest.mark.parametrize("text", ["EDD 05/09/2025 (delivered)", "No current pregnancy."])
+def test_a_due_date_gone_by_or_no_current_pregnancy_is_not(text):
+    assert read_text(text).pregnant is not True
