@@ -2165,3 +2165,13 @@ def test_a_due_date_ahead_or_this_pregnancy_is_a_pregnancy_now(text):
 @pytest.mark.parametrize("text", ["EDD 05/09/2025 (delivered)", "No current pregnancy."])
 def test_a_due_date_gone_by_or_no_current_pregnancy_is_not(text):
     assert read_text(text).pregnant is not True
+
+
+@pytest.mark.parametrize("criterion", ["Prior Medication: Excluded: Antivirals and other systemic medications during this pregnancy.",
+                                       "Smoking during pregnancy."])
+def test_a_pregnancy_that_says_when_is_not_an_exclusion_of_pregnancy(criterion):
+    assert verdict(criterion, "exclusion", "I am pregnant, 20 weeks.") != "fail"
+
+
+def test_a_bare_pregnancy_exclusion_still_fails():
+    assert verdict("Pregnancy.", "exclusion", "I am pregnant, 20 weeks.") == "fail"

@@ -623,6 +623,9 @@ def _judgement(r: _Reading, clause: _Clause, index: int) -> bool:
     return True
 
 
+_DURING = re.compile(r"\b(?:during|throughout|over|in\s+the\s+course\s+of)\s+(?:this|the|her|their|current|a|any)?\s*$", re.I)
+
+
 def _reproduction(r: _Reading, clause: _Clause, index: int) -> None:
     """Pregnancy, lactation, childbearing potential, contraception."""
     out = clause.constraints
@@ -630,6 +633,8 @@ def _reproduction(r: _Reading, clause: _Clause, index: int) -> None:
     for ent in clause.ents:
         if r.in_window(ent) or ent._.is_exception:
             continue
+        if ent.label_ == "PREGNANCY" and _DURING.search(doc_text(r.doc), max(0, ent.start_char - 25), ent.start_char):
+            continue  # "Antivirals and other systemic medications during this pregnancy": when, not who
         if ent.label_ == "PREGNANCY":
             out.append(_constraint("pregnancy", ent.ent_id_, ent, ent._.is_negated, applies_to=applies))
             r.reproductive = True
