@@ -10,6 +10,7 @@ relative named in a family history ("her mother had breast cancer").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 # not a value ("now 1.9", "is 1,500") nor an amount ("now 5 mg")
@@ -124,6 +125,7 @@ _BARE_YEARS = re.compile(r"\s*(?:yrs?|yr\.|years?)(?![\s-]*(?:old|of\s+age))\b",
 # Smith, mother of two, DOB ...")
 _OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mother|father|mom|mum|dad|husband|wife|"
                            r"spouse|partner|sibling|brother|sister|guardian|carer|caregiver)(?:\s*:[^\n.;:]{0,40}|\s+(?:was\s+)?)$", re.I)
+_THIRD_PARTY = re.compile(r"\s*(?:her|his|their|\w+['’]s)\s", re.I)  # "her son", "Jen's mom": not the writer's own
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
                              r"smoke[- ]free|seizure[- ]free|off|out|post|past|in\s+remission|since|ago|into|apart|later|"
@@ -132,14 +134,18 @@ _LASTING = re.compile(r"\b(?:been|lived|living|worked|working|married|smoked|smo
                       r"sober|clean|employed|suffer(?:ed|ing))\b[^.,;:!?\n]*$", re.I)
 
 
-def read_age(text: str) -> tuple[float | None, bool]:
-    """(age in years, approximate?) of the person described, or (None, False)."""
-    age, approx = _read_age(text)
+def read_age(text: str, others: list[float] | None = None) -> tuple[float | None, bool]:
+    """(age in years, approximate?) of the person described, or (None, False). With ``others``, the other
+    ages the text gives that the reader did not tell apart as someone else's or a time gone by go into it:
+    a misread age is met by the one it hid."""
+    seen: list[float] | None = [] if others is not None else None
+    age, approx = _read_age(text, seen)
+    if others is not None and age is not None:
+        others.extend(sorted({a for a in seen if abs(a - age) > 1.5}))
     # a date of birth outweighs an age read elsewhere that it contradicts ("58 y/o male, DOB 1968-03-09 |
     # Service: 1986-2008 (88M motor transport operator)": a job code)
     # (not another person's: "Infant: Amari WARREN, DOB 02/01/2026")
-    dob = next((m for m in _BORN.finditer(text) if m.group(0).lower().startswith("dob")
-                and not _OTHERS_LABEL.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())), None)
+    dob = next((m for m in _births(text) if m.group(0).lower().startswith("dob")), None)
     if dob is not None and age is not None:
         born = float(date.today().year - int(dob.group(1)))
         if 0 <= born <= 120 and not born - 1.5 <= age <= born + 0.5:
@@ -150,12 +156,9 @@ def read_age(text: str) -> tuple[float | None, bool]:
 _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
 
 
-def other_ages(text: str, age: float) -> list[float]:
-    """Ages ``text`` gives besides ``age`` that the readers did not tell apart as someone else's or
-    a time gone by: a misread age is met by the one it hid."""
-    seen: list[float] = []
-    _read_age(text, seen)
-    return sorted({a for a in seen if abs(a - age) > 1.5})
+def _births(text: str) -> Iterator[re.Match]:
+    """Dates of birth in ``text``, not under another person's label ("Infant: Amari WARREN, DOB 02/01/2026")."""
+    return (m for m in _BORN.finditer(text) if not _OTHERS_LABEL.search(text, text.rfind("\n", 0, m.start()) + 1, m.start()))
 
 
 def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None, bool]:
@@ -168,8 +171,7 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
     # "she turns 80 next month" (not "Mateo turns 2 next month": a child's, a relative's or another named person's)
     turns = next((m for m in re.finditer(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
                   if (m.group(1) or "").lower() in _TURNS_WHO), None)
-    born = next((m for m in _BORN.finditer(text)
-                 if not _OTHERS_LABEL.search(text, text.rfind("\n", 0, m.start()) + 1, m.start())), None)
+    born = next(_births(text), None)
     if turns:
         return float(int(turns.group(2)) - 1), False  # "she turns 80 next month": 79 now
     relation = None
@@ -194,7 +196,7 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 relation = relation if relation is not None else (described_relation(text) or "")
                 if said.group(1).lower() != relation:
                     # "my baby is 5 months old" may be who is written about; "her mom", "Jen's mom" are not
-                    if fallback is None and not re.match(r"\s*(?:her|his|their|\w+['’]s)\s", said.group(0), re.I) and 0 <= float(m.group(1)) * factor <= 120:
+                    if fallback is None and not _THIRD_PARTY.match(said.group(0)) and 0 <= float(m.group(1)) * factor <= 120:
                         fallback = round(float(m.group(1)) * (1 / 12 if factor == 1 and re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I) else factor), 2)
                     continue
             if other or re.search(r"\bof\s+(?:a|an|my|our|two|three)\s+$", text[max(0, m.start(1) - 12) : m.start(1)], re.I):

@@ -18,7 +18,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .demographics import described_relation, other_ages, read_age, read_sex
+from .demographics import described_relation, read_age, read_sex
 from .form import FormError, check_text, validate_form
 from .language import other_language
 from .models import Fact, Patient
@@ -721,7 +721,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
         if ent.label_ in ("PREGNANCY", "LACTATION") and not flags["negated"] and "test" not in ent.text.lower() \
-                and _field_of(doc, ent, longest=40):
+                and _field_of(doc, ent, longest=40) \
+                and not _THIS_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
         if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
@@ -935,9 +936,7 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
     for written_as, read_as in fixes:
         patient.notes.append(f"We read “{written_as}” as “{read_as}”.")
     if patient.age is None:
-        patient.age, patient.age_approx = read_age(text)
-        if patient.age is not None:
-            patient.other_ages = other_ages(text, patient.age)
+        patient.age, patient.age_approx = read_age(text, patient.other_ages)
     if patient.sex is None:
         patient.sex = read_sex(text)
     if text.strip():
@@ -954,7 +953,7 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         if _REFUSES_CONTRACEPTION.search(text):
             patient.contraception = False  # "she declines any contraception during the trial"
         if not patient.pregnant and patient.sex != "male" and _due_ahead(text):
-            patient.pregnant = True  # "EDD 05/09/2027", "Since this pregnancy: more night cough"
+            patient.pregnant = True  # "EDD 05/09/2027": a due date still to come
         if patient.sex is None and (patient.pregnant or patient.breastfeeding):
             patient.sex = "female"
         _cancer_details(text, patient)
@@ -1018,15 +1017,12 @@ _CANNOT_CONCEIVE = re.compile(r"\b(post-?menopausal|went through menopause|after
                               r"cannot (?:get|become) pregnant|can't (?:get|become) pregnant|not of child-?bearing potential|infertile)\b\b", re.I)
 
 
-# a pregnancy now: its due date still to come, or "this pregnancy" (not "no current pregnancy")
+# a pregnancy now: its due date still to come ("EDD 05/09/2027")
 _DUE_DATE = re.compile(r"\b(?:EDD|EDC|due\s+date|estimated\s+(?:date\s+of\s+)?delivery|baby\s+is\s+due|due\s+(?:on|in))\s*[:=]?\s*"
                        r"(?:on\s+)?(\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d|(?:19|20)\d\d-\d{1,2}-\d{1,2})", re.I)
-_THIS_PREGNANCY = re.compile(r"(?<!\bno )(?<!\bnot )\b(?:this|the\s+current|her\s+current|my\s+current|current|present|ongoing)\s+pregnancy\b", re.I)
 
 
 def _due_ahead(text: str) -> bool:
-    if _THIS_PREGNANCY.search(text):
-        return True
     today = dt.date.today()
     for m in _DUE_DATE.finditer(text):
         parts = [int(x) for x in re.split(r"[/.-]", m.group(1))]

@@ -196,10 +196,9 @@ def _full_year(year: str, today: dt.date) -> int:
 
 # a year in the name of a classification or a staging system ("EULAR/ACR 2019 criteria", "ISN/RPS 2003 class IV",
 # "SLICC 2012", "FIGO 2018"), not a date
-_NAMED_YEAR = re.compile(r"\b(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|NCCN|IMWG|iwCLL|ELN|Lugano)"
-                         r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\d\d\b"
-                         # ("the 2019 EULAR/ACR classification criteria")
-                         r"|\b(?:19|20)\d\d\s+(?=(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|NCCN|IMWG|iwCLL|ELN|Lugano)\b)")
+_BODIES = r"(?:EULAR|ACR|SLICC|ISN|RPS|FIGO|AJCC|WHO|ESC|KDIGO|NCCN|IMWG|iwCLL|ELN|Lugano)"
+_NAMED_YEAR = re.compile(r"\b" + _BODIES + r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\d\d\b"
+                         r"|\b(?:19|20)\d\d\s+(?=" + _BODIES + r"\b)")  # ("the 2019 EULAR/ACR classification criteria")
 
 
 def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | None:

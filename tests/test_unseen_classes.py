@@ -2175,3 +2175,13 @@ def test_a_pregnancy_that_says_when_is_not_an_exclusion_of_pregnancy(criterion):
 
 def test_a_bare_pregnancy_exclusion_still_fails():
     assert verdict("Pregnancy.", "exclusion", "I am pregnant, 20 weeks.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["Since this pregnancy: more night cough, albuterol 3-4x/wk.",
+                                  "Heartburn worse a few months after the start of her current pregnancy."])
+def test_this_pregnancy_as_a_field_or_after_a_time_word_is_a_pregnancy_now(text):
+    assert read_text(text).pregnant is True
+
+
+def test_a_pregnancy_field_of_a_test_still_asserts_nothing():
+    assert read_text("Pregnancy: serum beta-hCG negative 08/01/2000").pregnant is None

@@ -41,7 +41,7 @@ def _after_salutation(doc: Doc, i: int) -> bool:
         j -= 1
     return j >= 0 and doc[j].lower_ in _BEFORE_TITLE
 # the lexicon's case-sensitive acronyms of three letters or more that are English words (in SCOWL's
-# american-english list, Debian wamerican 2020.12.07); tests/test_nlp_acronyms.py keeps it in step with the lexicon
+# american-english list, Debian wamerican 2020.12.07); tests/test_unseen_classes.py keeps it in step with the lexicon
 WORD_ACRONYMS = frozenset("AIDS ART CAD CART CHOP CIS CUP FIB GIST GOT HAND HIT LAMA MASH PAD PRES".split())
 _HEADING_MARKS = re.compile(r"[:,;\d]")
 _CAPITALS_SHARE = 0.8  # of a line's letters, for it to be written in capitals

@@ -349,9 +349,11 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                     c.unexplained.append(group.group(0))
         # (to the end of the sentence: "Pregnant or lactating patients or patients of childbearing potential, will be
         # excluded" splits before its second population, and the verb that turns both comes last)
-        stops = [i for i in (text.find(". ", end), text.find(";", end), text.find("\n", end)) if i >= 0]
-        contrary = (_EXCLUDING if doc.user_data.get("section") == "inclusion" else _REQUIRING).search(
-            text[start : min(stops, default=len(text))] if not text[start:end].rstrip().endswith((".", ";", ":")) else text[start:end])
+        sentence_end = end
+        if not text[start:end].rstrip().endswith((".", ";", ":")):
+            sentence_end = min((i for i in (text.find(". ", end), text.find(";", end), text.find("\n", end)) if i >= 0),
+                               default=len(text))
+        contrary = (_EXCLUDING if doc.user_data.get("section") == "inclusion" else _REQUIRING).search(text[start:sentence_end])
         if contrary and not members and text[start:end].rstrip().endswith(":"):
             # "Required: NRTI therapy at day of entry" among exclusions: a lead-in turning what follows
             members = [c for c in checkable if c.start >= end]
