@@ -1,6 +1,6 @@
 """Scale: a registry-like corpus of N trials, built, rebuilt, updated and searched.
 
-    python benchmarks/bench_scale.py [--n 7000 70000 ...] [--work DIR] [--jobs J]
+    python benchmarks/bench_scale.py [--n 7000 70000 ...] [--work DIR] [--jobs J] [--reuse-corpus]
 
 For each N, writes a corpus of N trials recombined from the bundled one
 (deterministic): each trial takes its titles, conditions and design from one
@@ -156,11 +156,16 @@ def build(corpus: Path, index: Path, jobs: int) -> tuple[float, dict[int, float]
     return seconds, peaks.peaks, done.stdout
 
 
-def measure(n: int, work: Path, jobs: int, load_seconds: float = 30.0) -> None:
+def measure(n: int, work: Path, jobs: int, load_seconds: float = 30.0, reuse: bool = False) -> None:
     work.mkdir(parents=True, exist_ok=True)
     corpus, index = work / f"scale-{n}.jsonl.gz", work / f"ix-{n}"
+    share = corpus.with_suffix(".share")  # the written corpus's repeat share, for --reuse-corpus
     shutil.rmtree(index, ignore_errors=True)
-    repeats = write_corpus(n, corpus)
+    if reuse and corpus.exists() and share.exists():
+        repeats = float(share.read_text())
+    else:
+        repeats = write_corpus(n, corpus)
+        share.write_text(f"{repeats}\n")
     print(f"\n== {n:,} trials ({repeats:.0%} of criteria verbatim repeats; bundled corpus: 28%)")
 
     cold, peaks, _ = build(corpus, index, jobs)
@@ -212,9 +217,11 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/matcher-scale"))
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--load-seconds", type=float, default=30.0, help="/search load test length (0: skip)")
+    parser.add_argument("--reuse-corpus", action="store_true",
+                        help="use the corpus an earlier run wrote in --work (the same N gives the same corpus)")
     args = parser.parse_args()
     for n in args.n:
-        measure(n, args.work, args.jobs, args.load_seconds)
+        measure(n, args.work, args.jobs, args.load_seconds, args.reuse_corpus)
     return 0
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+from .tokenizer import doc_text
 
 # "Medical Monitor (MM)", "Immunocompromised Host (ICH)": the long form's words, then the acronym in brackets
 _DEFINED = re.compile(r"((?:[A-Z][\w'-]*\s+){1,7})\(\s*([A-Z][A-Za-z]{1,6})\s*\)")
@@ -65,7 +66,13 @@ def _defined_elsewhere(text: str) -> dict[str, tuple[int, int]]:
 def _capitals_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of the lines of ``text`` written in capitals."""
     out, at = [], 0
+    least = _CAPITALS_SHARE * _CAPITALS_LETTERS  # capitals such a line has at the least
+    if sum(map(str.isupper, text)) < least:  # (most criteria: a cheap count spares the pass over each line)
+        return out
     for line in text.split("\n"):
+        if sum(map(str.isupper, line)) < least:
+            at += len(line) + 1
+            continue
         letters = [c for c in line if c.isalpha()]
         if len(letters) >= _CAPITALS_LETTERS and sum(c.isupper() for c in letters) >= _CAPITALS_SHARE * len(letters):
             out.append((at, at + len(line)))
@@ -95,7 +102,7 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
     """``matches`` (key, start token, end token) without those of acronyms that mean
     something else in ``doc``: defined as another long form, or a stop word in a line
     of capitals. ``concept_of`` gives a match key's concept."""
-    text = doc.text
+    text = doc_text(doc)
     if not any(c.isupper() for c in text):
         return matches
     defined = _defined_elsewhere(text) if "(" in text else {}

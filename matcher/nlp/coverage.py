@@ -15,6 +15,7 @@ filler: they stay unexplained unless a constraint's span holds them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -159,7 +160,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     for colon in [i for i, text in enumerate(texts) if text == ":"]:
         at = starts[colon]
         line_start = doc_text(doc).rfind("\n", 0, at) + 1
-        head = [doc[i] for i, idx in enumerate(starts) if line_start <= idx < at and not any(s <= idx < e for s, e in covered)]
+        head = [doc[i] for i in range(bisect_left(starts, line_start), colon)
+                if not any(s <= starts[i] < e for s, e in covered)]
         if len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
                                    or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
@@ -191,7 +193,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             # a suspended hyphen: "CYC- or methotrexate- induced pneumonitis" names a cause, completed later
             words.append((starts[i - 1], texts[i - 1] + "-"))
             continue
-        if inside[starts[i]] or not any(ch.isalpha() for ch in text):
+        if inside[starts[i]] or not (text.isalpha() or any(ch.isalpha() for ch in text)):
             continue
         tok = doc[i]
         if tok.is_punct or tok.is_space or tok.like_num:
