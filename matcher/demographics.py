@@ -64,6 +64,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
+    # "Teo turned 8 in September": a name and the age it turned (a relative's is told apart by _RELATIVE_IS)
+    (re.compile(r"\b(?-i:[A-Z][a-z]+)\s+(?:just\s+|recently\s+)?turned\s+(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # last (_FALLBACKS): "my 9 year old daughter has ..." when nobody else's age is given
     (re.compile(_NOT_THIRDS + r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
     (re.compile(_NOT_THIRDS + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
@@ -110,6 +112,8 @@ _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?
                        r"seizures?|fits?|febrile|illness|disease|asthma|eczema|pneumonia|meningitis|jaundice|injury|accident|"
                        r"burns?|transfusions?|vaccinat\w*|tb|tuberculosis|migraines?|bronchiolitis)\b[^.;\n]{0,20}?"
                        r"\b(?:aged?|at\s+age)\s*:?"
+                       # "had pneumonia twice (age 3 and age 6)": the second of a list of ages at events
+                       r"|\bage[ds]?\s*\d{1,3}\s*(?:,|and|&|/)\s*(?:age[ds]?\s*)?"
                        # "breastfed him til 14 months": how long, not how old
                        r"|\b(?:til|till|until|for|to)\s+"
                        # "had his transplant at five months old": the age something happened at

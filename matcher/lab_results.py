@@ -63,6 +63,12 @@ def measurements(doc: Doc) -> list[Fact]:
         # "CrCl (Cockcroft-Gault, 62 kg) 26 mL/min": a number in a unit the test is not measured in
         # describes the test; its result is the next one
         q = next((q for q in near if _measurable(q, analyte)), near[0])
+        summed = _SUMMED.match(doc_text(doc), q.end_char - q.text.endswith("+"))  # ("4 +" may be read as a grade)
+        if summed:
+            # "GLEASON 3+4=7": the total, not the first of its parts; "Gleason 4+3" without one is not read
+            q = next((t for t in quantities if t.start_char == summed.end() and id(t) not in used), None)
+            if q is None:
+                continue
         data = q._.quantity
         # "leukocytes in urine of 20/mL" is not a blood count
         around = doc[max(0, lab.start - 3) : q.start].text.lower()
@@ -460,6 +466,8 @@ _SHORT_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b(?!\s*(?:mg|mmhg|mm|cel
 _AFTER_PLUS = re.compile(r"\+[ \t]*(?:[A-Za-z][\w/-]*[ \t]+){0,3}$")  # "Arthritis 6 + low C3 3 = 9": the last item of a sum
 
 
+# a score written as the sum of its parts, to its total if given: "3+4=7", "4 + 3 = 7", "3+4"
+_SUMMED = re.compile(r"[ \t]*\+[ \t]*\d+(?:[ \t]*\+[ \t]*\d+)*(?:[ \t]*=[ \t]*|(?![\d.]))")
 _ADDEND = re.compile(r"[ \t]*\+[ \t]*(?:[a-z]|\d+[ \t]*\+)", re.I)
 
 

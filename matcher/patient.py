@@ -73,6 +73,17 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 _STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)\s*[\w-]+(?:\s+[\w-]+)?){0,4}"
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
+# a study's treatments in brackets after its name: "the study (cetuximab with radiation then more chemo)",
+# "AIDS-related lymphoma protocol (liposomal doxorubicin)" (not a trial taken part in: "a trial (got nivolumab)")
+_A_TEST_STUDY = (r"(?<!sleep )(?<!swallow )(?<!swallowing )(?<!conduction )(?<!emg )(?<!urodynamic )(?<!motility )(?<!stress )"
+                 r"(?<!doppler )(?<!imaging )(?<!flow )(?<!genetic )(?<!ep )(?<!electrophysiology )(?<!nerve )(?<!contrast )"
+                 r"(?<!barium )(?<!nuclear )(?<!echo )(?<!vascular )(?<!lab )(?<!blood )(?<!urine )(?<!iron )(?<!viral )")  # tests called studies
+_STUDY_BRACKET_BEFORE = re.compile(r"\b(?:" + _A_TEST_STUDY + r"study|trial|protocol)\s*\((?![^()]*\b(?:received|had|got|took|given|was\s+on|completed|"
+                                   r"finished|stopped|treated|enrolled)\b)[^()]{0,80}$", re.I)
+# an illness naming a study's topic: "AIDS-related lymphoma protocol", "the lupus CAR-T trial", "a breast cancer study"
+_TOPIC_OF_STUDY = re.compile(r"(?:-(?:related|associated)|\s+(?!(?:the|a|an|this|that|since|for|in|during|before|after|of|and|or|"
+                             r"to|from|with|at|on|my|his|her|their|our|your|was|is|were|be|been|has|have|had|not|no)\b)[A-Za-z][\w-]*)"
+                             r"{0,3}?\s+(?:" + _A_TEST_STUDY + r"study|trial|protocol)\b", re.I)
 # ... dated in the past ("aged 2", "as a toddler", "in 2009") and not back since ("; no seizures since", "none since")
 # a symptom scale's item read with its score, on a line naming a questionnaire ("DASS-21: depression 4 (normal),
 # anxiety 8 (mild)", "HADS depression 4", "Depression score 19"): a measure of symptoms, not a diagnosis; a score
@@ -707,6 +718,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "the study is randomised and one arm is gemcitabine alone": a study arm
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
+        if ent.label_ == "THERAPY" and not flags["negated"] \
+                and _STUDY_BRACKET_BEFORE.search(doc_text(doc), max(0, ent.start_char - 100), ent.start_char):
+            flags["hypothetical"] = True  # "Client understands the study (cetuximab with radiation then more chemo)"
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _TOPIC_OF_STUDY.match(doc_text(doc), ent.end_char):
+            flags["hypothetical"] = True  # "To the investigators, AIDS-related lymphoma protocol": what the study is about
         if ent.label_ == "CONDITION" and not any(flags.values()) and _calls_for_help(doc, ent):
             flags["hypothetical"] = True  # "ICANS: confusion, seizure; ... knows to call 911": what to call about
         if ent.label_ == "CONDITION" and not any(flags.values()) and (scored := _scale_score(doc, ent)):

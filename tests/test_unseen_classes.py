@@ -2185,3 +2185,86 @@ def test_this_pregnancy_as_a_field_or_after_a_time_word_is_a_pregnancy_now(text)
 
 def test_a_pregnancy_field_of_a_test_still_asserts_nothing():
     assert read_text("Pregnancy: serum beta-hCG negative 08/01/2000").pregnant is None
+
+
+# -- round 19 (corpus-as, seed-43, seed-44) ---------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Kidney stone 2023, they put a tube in my side (nephrostomy) for six weeks, then it came out.",
+                                  "I had a PICC line, taken out in May."])
+def test_a_device_that_came_out_is_of_a_time_gone_by(text):
+    (f,) = [f for f in read_text(text).facts if f.kind == "therapy"]
+    assert f.historical
+
+
+def test_a_device_still_in_is_not_gone_by():
+    (f,) = [f for f in read_text("Nephrostomy tube placed 04/2024, still draining.").facts if f.kind == "therapy"]
+    assert not f.historical
+
+
+@pytest.mark.parametrize("text, total", [("BIOPSY APRIL 2024, GLEASON 3+4=7 (UROLOGIST CALLED IT FAVORABLE).", 7.0),
+                                         ("Gleason 4 + 3 = 7, PSA 6.1", 7.0), ("Gleason 7 (3+4)", 7.0)])
+def test_a_score_written_as_a_sum_is_its_total(text, total):
+    (f,) = facts(text, "gleason score")
+    assert f.value == total
+
+
+def test_a_sum_without_its_total_is_not_read_as_its_first_part():
+    assert not facts("Gleason score 3+3 on biopsy", "gleason score")
+
+
+@pytest.mark.parametrize("patient", ["NYHA class II.", "NYHA class IV."])
+def test_listed_values_with_a_gap_are_not_the_range_between_them(patient):
+    assert verdict("NYHA class 1, 3 or 4 at screening.", "exclusion", patient) == "unknown"
+
+
+@pytest.mark.parametrize("patient, expected", [("NYHA class II.", "fail"), ("NYHA class IV.", "pass")])
+def test_consecutive_listed_values_are_still_a_range(patient, expected):
+    assert verdict("NYHA class 1, 2 or 3.", "exclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Client understands the study (cetuximab with radiation then more chemo) and wants to sign.", "cetuximab"),
+    ("To the investigators, AIDS-related lymphoma protocol (liposomal doxorubicin), Paris", "doxorubicin"),
+    ("To the investigators, AIDS-related lymphoma protocol (liposomal doxorubicin), Paris", "acquired immunodeficiency syndrome"),
+    ("She wants to join the lupus CAR-T trial.", "systemic lupus erythematosus")])
+def test_a_studys_bracketed_treatments_and_topic_are_not_had(text, concept):
+    (f,) = facts(text, concept)
+    assert f.hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [("I was in a trial (got nivolumab) in 2019.", "nivolumab"),
+                                           ("I have had lupus since the trial started.", "systemic lupus erythematosus"),
+                                           ("OSA sleep study 2024: AHI 32.", "obstructive sleep apnea")])
+def test_a_trial_taken_part_in_or_a_test_called_a_study_still_asserts(text, concept):
+    (f,) = facts(text, concept)
+    assert not f.hypothetical
+
+
+@pytest.mark.parametrize("text, concept, flag", [
+    ("Tamoxifen: not started (my oncologist wants chemo first).", "tamoxifen", "negated"),
+    ("Tamoxifen not started yet.", "tamoxifen", "negated"),
+    ("Tamoxifen: not started (my oncologist wants chemo first).", "chemotherapy", "hypothetical"),
+    ("Surgery only so far (RT planned after chemo).", "chemotherapy", "hypothetical")])
+def test_a_treatment_not_started_wanted_or_planned_after_is_not_had(text, concept, flag):
+    (f,) = facts(text, concept)
+    assert getattr(f, flag)
+
+
+@pytest.mark.parametrize("text, age", [("Teo turned 8 in September and is in third grade. He had pneumonia twice (age 3 and age 6).", 8.0),
+                                       ("Mom turned 70 last week. I am 45.", 45.0)])
+def test_a_named_person_turned_an_age_and_ages_listed_at_events(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Sérologies VIH, VHB (Ag HBs, Ac anti-HBc), VHC et TPHA-VDRL négatives.", "hepatitis b"),
+    ("Sérologies VIH, VHB (Ag HBs, Ac anti-HBc), VHC et TPHA-VDRL négatives.", "hiv infection"),
+    ("Ni épilepsie, ni AVC, ni trouble psychiatrique ou dépression.", "depression"),
+    ("Neurológicos/psiquiátricos: niega convulsiones, ACV y psicosis.", "epilepsy")])
+def test_french_and_spanish_denials(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+def test_nickel_allergy_is_not_a_denial():
+    (f,) = facts("Ni allergy since 2010.", "allergy")
+    assert not f.negated

@@ -206,9 +206,10 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         if not any(c.window is not None and c.window.text == w.text for c in constraints) \
                 and not inside[w.start_char]:
             words.append((w.start_char, w.text))
-    # numbers no constraint used are unread bounds or counts ("More than 1 previous regimen")
+    # numbers no constraint used are unread bounds or counts ("More than 1 previous regimen"), and values listed
+    # with a gap read as the range around them ("NYHA class 1, 3 or 4": not class 2)
     for q in quantities:
-        if not inside[q.start_char]:
+        if not inside[q.start_char] or q._.quantity.get("gapped"):
             words.append((q.start_char, q.text))
     return sorted(words)
 

@@ -355,8 +355,11 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
             if not all(q["unit"] is None and q["comparator"] == "=" for q in covered):
                 continue
             out = [q for q in out if q not in covered]
+            # "NYHA class 1, 3 or 4": listed values with a gap are not the range between them; the range is
+            # kept with the gap marked, so that a value in the gap is a question (coverage.unexplained_tokens)
+            gapped = len(set(items)) < max(items) - min(items) + 1
             out.append(dict(start=m.start(), end=m.end(), comparator="between", value=float(min(items)),
-                            value_max=float(max(items)), unit=None, relative_to=None, unit_text=""))
+                            value_max=float(max(items)), unit=None, relative_to=None, unit_text="", gapped=gapped))
     return sorted(out, key=lambda q: q["start"])
 
 
