@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -181,23 +183,44 @@ def _topic_overlap(trial: Trial, patient: Patient) -> float:
     return min(len(mine & theirs), 3) / 3
 
 
-def signals(trial: Trial, explanation: Explanation, *, text_score: float, best: float, rank: int,
-            words_score: float, words_best: float, fits: bool, patient: Patient) -> dict[str, float]:
-    counts = explanation.counts()
-    checkable = sum(1 for c in explanation.criteria if c.checkable) or 1
+JUDGED = ("eligible", "ineligible", "pass_share", "unknown_share")  # the signals known only once a trial is judged
+
+
+def prior_signals(trial: Trial, *, text_score: float, best: float, rank: int, words_score: float, words_best: float,
+                  fits: bool, patient: Patient) -> dict[str, float]:
+    """The signals known before a trial is judged (all of :data:`FEATURES` but :data:`JUDGED`)."""
     return {
         "text_score": text_score / best if best > 0 else 0.0,
         "text_rank": 1.0 / math.log2(rank + 2),
         "words_score": words_score / words_best if words_best > 0 else 0.0,
         "condition_match": _condition_match(trial, patient),
         "topic_overlap": _topic_overlap(trial, patient),
+        "age_sex_fit": 1.0 if fits else 0.0,
+        "open": 1.0 if trial.overall_status.lower() in OPEN_STATUSES else 0.0,
+    }
+
+
+def judged_signals(explanation: Explanation) -> dict[str, float]:
+    """The signals of :data:`JUDGED`, each between 0 and 1."""
+    counts = explanation.counts()
+    checkable = sum(1 for c in explanation.criteria if c.checkable) or 1
+    return {
         "eligible": 1.0 if explanation.eligibility == "eligible" else 0.0,
         "ineligible": 1.0 if explanation.eligibility == "ineligible" else 0.0,
         "pass_share": counts["pass"] / checkable,
         "unknown_share": sum(1 for c in explanation.criteria if c.verdict == "unknown" and c.checkable) / checkable,
-        "age_sex_fit": 1.0 if fits else 0.0,
-        "open": 1.0 if trial.overall_status.lower() in OPEN_STATUSES else 0.0,
     }
+
+
+def signals(trial: Trial, explanation: Explanation, *, text_score: float, best: float, rank: int,
+            words_score: float, words_best: float, fits: bool, patient: Patient) -> dict[str, float]:
+    known = prior_signals(trial, text_score=text_score, best=best, rank=rank, words_score=words_score,
+                          words_best=words_best, fits=fits, patient=patient)
+    return _in_order(known, judged_signals(explanation))
+
+
+def _in_order(known: dict[str, float], judged: dict[str, float]) -> dict[str, float]:
+    return {name: judged[name] if name in JUDGED else known[name] for name in FEATURES}
 
 
 # -- the learned combination ---------------------------------------------------------
@@ -318,21 +341,41 @@ class _Scorer:
         scores, self.words_best = index.scores_of(words, hits)
         self.words = {h.nct_id: s for h, s in zip(hits, scores)}
         self.demographics = Filters(age=patient.age, sex=patient.sex)
+        self._known: dict[tuple[str, int], tuple] = {}
+
+    def prior(self, hit: Hit, position: int) -> tuple[dict, dict[str, float], dict[str, Any] | None, float | None]:
+        """(facets, the signals known before judging, the nearest site, its score) of a hit, computed once."""
+        known = self._known.get((hit.nct_id, position))
+        if known is None:
+            facets = self.index.facets_of(hit)
+            feats = prior_signals(
+                hit.trial, text_score=hit.score, best=self.best, rank=position,
+                words_score=self.words.get(hit.nct_id, 0.0), words_best=self.words_best,
+                fits=self.demographics.allows(facets), patient=self.patient,
+            )
+            site, near = None, None
+            if self.near is not None:
+                site = _nearest(hit.trial, facets, self.near)
+                near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
+            known = self._known[hit.nct_id, position] = (facets, feats, site, near)
+        return known
+
+    def bound(self, hit: Hit, position: int) -> float:
+        """A score the hit cannot pass once judged: each judged signal at its most favourable (0 or 1),
+        added up in the order :meth:`LinearRanker.score` adds them (so rounding cannot break the bound)."""
+        _, feats, _, near = self.prior(hit, position)
+        weights = self.ranker.weights_
+        score = sum(max(0.0, weights[name]) if name in JUDGED else weights[name] * feats.get(name, 0.0)
+                    for name in FEATURES)
+        return score + near if near is not None else score
 
     def result(self, hit: Hit, position: int) -> Result:
         explanation = explain(hit.trial, self.patient)
-        facets = self.index.facets_of(hit)
-        feats = signals(
-            hit.trial, explanation, text_score=hit.score, best=self.best, rank=position,
-            words_score=self.words.get(hit.nct_id, 0.0), words_best=self.words_best,
-            fits=self.demographics.allows(facets), patient=self.patient,
-        )
+        _, known, site, near = self.prior(hit, position)
+        feats = _in_order(known, judged_signals(explanation))
         counts = explanation.counts()
         score, contributions = self.ranker.score(feats), self.ranker.contributions(feats)
-        site = None
-        if self.near is not None:
-            site = _nearest(hit.trial, facets, self.near)
-            near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
+        if near is not None:
             score += near
             contributions["near"] = near
         return Result(
@@ -397,17 +440,23 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
     if filters is not None and filters.near is not None and near is None:
         near = {"label": "", "lat": filters.near[0], "lon": filters.near[1], "kind": "point"}
     scorer = _Scorer(index, patient, text, hits + gone, ranker, near=near)
-    results = [scorer.result(hit, position) for position, hit in enumerate(hits)]
 
-    def tier(r: Result) -> tuple[bool, bool]:
-        if not tiers:
-            return False, False
+    def open_and_relevant(features: dict[str, float], status: str) -> bool:
         # only a trial about the patient's problem earns the open-first tier
-        relevant = r.features["condition_match"] > 0 or r.features["text_score"] >= OPEN_TIER_MIN_TEXT
-        return r.eligibility == "ineligible", not (r.status.lower() in OPEN_STATUSES and relevant)
+        relevant = features["condition_match"] > 0 or features["text_score"] >= OPEN_TIER_MIN_TEXT
+        return status.lower() in OPEN_STATUSES and relevant
 
-    results.sort(key=lambda r: (*tier(r), -r.score, r.nct_id))
-    shown = results[:top]
+    def order(r: Result) -> tuple:
+        if not tiers:
+            return False, False, -r.score, r.nct_id
+        return r.eligibility == "ineligible", not open_and_relevant(r.features, r.status), -r.score, r.nct_id
+
+    def at_best(hit: Hit, position: int) -> tuple:
+        """Where a hit could sort at best once judged: not ineligible, its score at :meth:`_Scorer.bound`."""
+        lead = tiers and not open_and_relevant(scorer.prior(hit, position)[1], hit.trial.overall_status)
+        return False, lead, -(scorer.bound(hit, position) + 1e-9), hit.nct_id
+
+    shown = _best_judged(scorer, [(hit, position) for position, hit in enumerate(hits)], top, order, at_best)
     questions: dict[str, None] = {}
     for r in shown:
         for q in r.explanation.questions:
@@ -416,11 +465,31 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
     return SearchResults(shown, list(questions)[:10], excluded, patient=understood, closed=found.closed)
 
 
+def _best_judged(scorer: _Scorer, hits: list[tuple[Hit, int]], top: int, order: Callable[[Result], tuple],
+                 at_best: Callable[[Hit, int], tuple]) -> list[Result]:
+    """The ``top`` results that sort first by ``order``, of ``hits`` (each with its position in the text
+    ranking), judging as few of them as that takes.
+
+    Judging is most of a search's work. The hits are judged in the order they could sort at best
+    (``at_best(hit, position)``, never after ``order`` of the hit's result), until ``top`` judged results
+    sort before any hit left could: the same results as judging every hit."""
+    results: list[Result] = []
+    keys: list[tuple] = []  # the judged results' ``order``, sorted
+    for best, hit, position in sorted((at_best(hit, position), hit, position) for hit, position in hits):
+        if 0 < top <= len(keys) and keys[top - 1] < best:
+            break
+        result = scorer.result(hit, position)
+        results.append(result)
+        insort(keys, order(result))
+    results.sort(key=order)
+    return results[:top]
+
+
 def _filtered_out(gone: list[Hit], scorer: _Scorer, limit: int = 3) -> list[Result]:
     """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
-    out = [scorer.result(hit, position) for position, hit in enumerate(gone) if hit.score >= 0.5 * scorer.best]
-    out.sort(key=lambda r: (-r.score, r.nct_id))
-    return out[:limit]
+    close = [(hit, position) for position, hit in enumerate(gone) if hit.score >= 0.5 * scorer.best]
+    return _best_judged(scorer, close, limit, lambda r: (-r.score, r.nct_id),
+                        lambda hit, position: (-(scorer.bound(hit, position) + 1e-9), hit.nct_id))
 
 
 def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES,

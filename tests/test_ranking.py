@@ -126,3 +126,37 @@ def test_indexing_reads_the_conditions_each_trial_studies(ix):
     lupus = read_text("A 34-year-old woman with systemic lupus erythematosus.")
     hits = {r.nct_id: r for r in rank(ix, lupus, text="systemic lupus erythematosus", top=10, tiers=False).results}
     assert hits["NCT05858684"].features["topic_overlap"] > 0
+
+
+@pytest.mark.parametrize("top, hard", [(1, True), (3, False), (10, True), (2, False)])
+@pytest.mark.parametrize("text", [SLE.format(age=34), SLE.format(age=34) + " She received the MMR vaccine 1 week ago.",
+                                  "A 60-year-old man with metastatic prostate cancer, Gleason 4+3=7, on leuprolide.",
+                                  "55 yo woman, type 2 diabetes, HbA1c 8.1%, creatinine 1.1 mg/dL, lives in Boston."])
+def test_judging_only_the_hits_that_can_be_shown_changes_nothing(ix, monkeypatch, text, top, hard):
+    """rank() stops judging once no hit left could enter the results: the answer is the one judging
+    every candidate gives, result for result, score for score."""
+    import matcher.ranking as ranking
+
+    patient = read_text(text)
+    pruned = rank(ix, patient, text=text, top=top, hard_filters=hard).to_dict()
+
+    def every(scorer, hits, top, order, at_best):
+        results = sorted((scorer.result(hit, position) for hit, position in hits), key=order)
+        return results[:top]
+
+    monkeypatch.setattr(ranking, "_best_judged", every)
+    assert rank(ix, patient, text=text, top=top, hard_filters=hard).to_dict() == pruned
+
+
+def test_a_search_for_one_result_judges_fewer_trials(ix, monkeypatch):
+    import matcher.ranking as ranking
+
+    judged = []
+    result = ranking._Scorer.result
+    monkeypatch.setattr(ranking._Scorer, "result", lambda self, hit, position: judged.append(hit) or result(self, hit, position))
+    text = SLE.format(age=34) + " Also asthma, diabetes, hypertension and a past breast cancer."
+    rank(ix, read_text(text), text=text, top=1, hard_filters=False)  # (closed trials too: more candidates)
+    one = len(judged)
+    judged.clear()
+    rank(ix, read_text(text), text=text, top=50, hard_filters=False)
+    assert 1 <= one < len(judged)
