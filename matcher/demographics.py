@@ -31,15 +31,16 @@ _KIN_ADJ = (r"(?:(?:little|baby|big|older|younger|eldest|oldest|youngest|elder|t
 _NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|grandchild|brother|sister|niece|nephew)\b)"
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
-    (re.compile(_NOT_RELATIVE + r"\b(\d{1,3}(?:\.\d)?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
-    (re.compile(_NOT_RELATIVE + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b" + _NOT_THEIRS, re.I), 1 / 12),
+    (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"\b(\d{1,3}(?:\.\d)?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
+    (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b" + _NOT_THEIRS, re.I), 1 / 12),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
-    (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
+    (re.compile(r"(?=age)" + _NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
     (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
     # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
     # ("MMF 2 yrs", "HCQ 10 yrs": after a drug's abbreviation, a duration)
-    (re.compile(r"(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
+    # ("(?=\d)" first: the look-behinds are tried only where a number starts)
+    (re.compile(r"(?=\d)(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
                 r"(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
                 r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
@@ -49,7 +50,7 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 # "12 yrs in kitchens", "20 yrs at the plant", "10 yrs on insulin", "3 yrs as a nurse"
                 r"|in\s+(?!(?:19|20)\d\d\b|the\s+(?:uk|us|usa)\b)|at\s+(?!(?:diagnosis|dx|onset)\b)|as\s+an?\b|on\b"
                 r"|education|schooling|experience|employment|service|smok\w*|pack))", re.I), 1.0),
-    (re.compile(_NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"(?=age)" + _NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # ("my wife Anna is 33": a name may follow the noun)
