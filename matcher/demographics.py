@@ -85,13 +85,20 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _WORD_NUMBER = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b", re.I)
 
 
+# "2 years and 5 months old", "3 yrs 2 mos old": an age in years and months
+_YEARS_AND_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:years?|yrs?|y)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:months?|mos?|m)"
+                               r"(?=[\s-]*(?:old|of\s+age)\b)", re.I)
+
+
 def _digits(text: str) -> str:
-    """Ages written in words as digits: "seventy two" -> "72", "Twenty-four-year-old" -> "24-year-old"."""
+    """Ages written in words as digits: "seventy two" -> "72", "Twenty-four-year-old" -> "24-year-old"; an age
+    in years and months in years: "2 years and 5 months old" -> "2.4 years old"."""
     def number(m: re.Match) -> str:
         if m.group(3):
             return str(_TEENS[m.group(3).lower()])
         return str(_TENS[m.group(1).lower()] + (_UNITS[m.group(2).lower()] if m.group(2) else 0))
-    return _WORD_NUMBER.sub(number, text)
+    text = _WORD_NUMBER.sub(number, text)
+    return _YEARS_AND_MONTHS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 12:.1f} years", text)
 
 
 # "born 1994", "born in March 1961": an age this year, give or take one

@@ -70,7 +70,7 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 # a drug naming a study: "the topotecan plus etoposide GOG study", "the AZT + IFN-alpha combination study",
 # "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
 # ("the gemcitabine +/- CI-994 study", "the induction chemotherapy followed by chemoradiation protocol")
-_STUDY_NAMED_AFTER = re.compile(r"(?:\s*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)\s*[\w-]+(?:\s+[\w-]+)?){0,4}"
+_STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s-]*[\w-]+(?:\s+[\w-]+)?){0,4}"
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
 # a study's treatments in brackets after its name: "the study (cetuximab with radiation then more chemo)",
@@ -428,7 +428,10 @@ _AHEAD_OF = re.compile(r"\b(?:before|prior\s+to|ahead\s+of|in\s+preparation\s+fo
 # ... in a clause that speaks of what is still to come or of a baseline taken for it
 _STILL_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|need|needs|needed|required|requires|must|should|"
                             r"plan|plans|planned|planning|scheduled|baseline|screening|pre-?treatment|clearance|"
-                            r"work-?up|evaluation|assessment|eligibility|consent|to\s+be)\b", re.I)
+                            r"work-?up|evaluation|assessment|eligibility|consent|to\s+be|no\s+time|"
+                            # steps taken before a treatment: "no time for egg collection before chemo"
+                            r"egg\s+(?:collection|freezing|harvest\w*|retrieval)|sperm\s+(?:banking|storage|freezing)|"
+                            r"fertility\s+preservation|oocyte|embryo\s+freezing)\b", re.I)
 _AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:the|our|my|your|his|her)\s+surgery\b(?!\s+of\b)"
                               # a practice's sessions, or the operations a surgeon or a vet does: "before morning surgeries"
                               r"|\b(?:morning|afternoon|evening|weekend|saturday|sunday|daily)\s+surger(?:y|ies)\b"

@@ -2268,3 +2268,57 @@ def test_french_and_spanish_denials(text, concept):
 def test_nickel_allergy_is_not_a_denial():
     (f,) = facts("Ni allergy since 2010.", "allergy")
     assert not f.negated
+
+
+# -- round 20 (corpus-at, seed-45, seed-46) ---------------------------------------------------------------------
+@pytest.mark.parametrize("criterion", ["equal to or less than 5 years old: maximum serum creatinine 0.8;",
+                                       "older than 5 but equal to or less than 10: 1.0;", "older than 15: 1.5."])
+def test_a_row_of_a_table_of_limits_by_age_is_no_age_limit(criterion):
+    assert verdict(criterion, "inclusion", "Rhys, 8 years old, boy.") != "fail"
+    assert verdict(criterion, "inclusion", "A 40-year-old man.") != "fail"
+
+
+def test_an_age_limit_of_its_own_still_fails():
+    assert verdict("Greater than 18 years old.", "inclusion", "Rhys, 8 years old, boy.") == "fail"
+
+
+@pytest.mark.parametrize("text, age", [("Eli is 2 years and 5 months old (born July 9, 2024).", 2.4),
+                                       ("Age: 4 years 6 months old", 4.5), ("He is 45 years old, 5 months post transplant.", 45.0)])
+def test_an_age_in_years_and_months(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Kindly review the gentleman for your cetuximab-with-chemotherapy study.", "cetuximab"),
+    ("FERTILITY: no time for egg collection before chemo per haematology.", "chemotherapy")])
+def test_a_hyphenated_study_name_and_a_step_before_a_treatment_to_come(text, concept):
+    (f,) = facts(text, concept)
+    assert f.hypothetical
+
+
+def test_a_step_before_a_dated_treatment_still_asserts_it():
+    (f,) = facts("He had sperm banking before chemo in 2019 and then 6 cycles of ABVD.", "chemotherapy")
+    assert not f.hypothetical and f.days_ago is not None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Anti-HIV, HBsAg, anti-HBc, anti-HCV e VDRL não reagentes.", "hiv infection"),
+    ("CD19 B cells 6% present. HIV, HBsAg, HCV, VDRL - sab negative", "hepatitis c"),
+    ("Fits, stroke, depression - kuch nahi. Ulcer nahi.", "stroke"),
+    ("Tests were negative for HIV.", "hiv infection"),
+    ("Her screens came back negative for hepatitis B and C.", "hepatitis b")])
+def test_portuguese_hinglish_and_negative_for_denials(text, concept):
+    (f,) = facts(text, concept)
+    assert f.negated
+
+
+def test_a_result_that_came_back_positive_still_asserts():
+    (f,) = facts("Her HIV test came back positive in 2019.", "hiv infection")
+    assert not f.negated
+
+
+@pytest.mark.parametrize("text", ["- HIV, hep B, hep C and syphilis tests - all negative for me.",
+                                  "HIV and hepatitis B tests came back negative for me."])
+def test_negative_for_me_still_reaches_back_over_the_list(text):
+    (f,) = facts(text, "hiv infection")
+    assert f.negated

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 _WHO = r"(?:patients?|subjects?|participants?|individuals?|persons?|people|children|adults?|adolescents?|infants?|women|men|females?|males?|those|boys|girls)"
 _GROUP = r"(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|dose[\s-]escalation|expansion)"
+_AGE_BOUND = (r"(?:(?:equal\s+to\s+or\s+)?(?:less|younger|older|greater|more)\s+than(?:\s+or\s+equal\s+to)?|under|over|up\s+to|"
+              r"at\s+least|[<>≤≥]=?)\s*\d{1,2}(?:\s*(?:years?|yrs?))?(?:\s+old|\s+of\s+age)?")
 _LEAD = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:"
     r"(?P<group>" + _GROUP + r"\s+[A-Z0-9][A-Za-z0-9.]*(?:\s*(?:and|or|,|/)\s*[A-Z0-9][A-Za-z0-9.]*)*(?:\s+only)?)\s*[:\-–]"
@@ -25,6 +27,10 @@ _LEAD = re.compile(
     r"reproductive)\s+(?:potential|age))\s*:"
     r"|(?P<who>" + _WHO + r"\s+(?:with|who\s+(?:have|are|had)|on|aged|over|under|older|younger)\s+[^:;,]{1,60}?)\s+(?:must|should|need\s+to|are\s+required\s+to|will\s+need\s+to|have\s+to)\b"
     r"|(?P<band>(?:" + _WHO + r"|toddlers?|neonates?|newborns?)(?:\s*/\s*[A-Za-z]+)?\s+(?:aged?|ages|between|from|over|under|older|younger|[<>≤≥])[^:;]{1,60}?)\s*:"
+    # a row of a table of limits by age: "equal to or less than 5 years old: maximum serum creatinine 0.8;",
+    # "older than 5 but equal to or less than 10: 1.0;", "6 to 12 years: ..."
+    r"|(?P<agebound>(?:" + _AGE_BOUND + r"(?:\s*(?:,|but|and)\s*" + _AGE_BOUND + r")?|\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s*(?:years?|yrs?)"
+    r"(?:\s+old|\s+of\s+age)?))\s*:"
     # "Men: Small testes, abnormal semen analysis ...", "Women: Amenorrhea ...": a heading naming one sex
     r"|(?P<sexhead>(?:men|women|males?|females?|boys|girls)(?:\s+only)?)\s*:"
     r")", re.I)
@@ -131,7 +137,7 @@ def read_scopes(text: str) -> list[Scope]:
     out = []
     m = _LEAD.match(text)
     if m:
-        name = next(k for k in ("group", "cond", "agehead", "cbp", "who", "band", "sexhead") if m.group(k))
+        name = next(k for k in ("group", "cond", "agehead", "cbp", "who", "band", "agebound", "sexhead") if m.group(k))
         words = m.group(name)
         scope = _read(re.sub(r"^(?:for|in|if)\s+", "", words, flags=re.I), m.start(name), m.end(), "after")
         if scope:
