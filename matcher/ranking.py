@@ -212,13 +212,6 @@ def judged_signals(explanation: Explanation) -> dict[str, float]:
     }
 
 
-def signals(trial: Trial, explanation: Explanation, *, text_score: float, best: float, rank: int,
-            words_score: float, words_best: float, fits: bool, patient: Patient) -> dict[str, float]:
-    known = prior_signals(trial, text_score=text_score, best=best, rank=rank, words_score=words_score,
-                          words_best=words_best, fits=fits, patient=patient)
-    return _in_order(known, judged_signals(explanation))
-
-
 def _in_order(known: dict[str, float], judged: dict[str, float]) -> dict[str, float]:
     return {name: judged[name] if name in JUDGED else known[name] for name in FEATURES}
 
