@@ -10,7 +10,7 @@ relative named in a family history ("her mother had breast cancer").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 # not a value ("now 1.9", "is 1,500") nor an amount ("now 5 mg")
@@ -29,13 +29,16 @@ _NOT_THIRDS = r"(?<!\bher )(?<!\bhis )(?<!\btheir )"
 _KIN_ADJ = (r"(?:(?:little|baby|big|older|younger|eldest|oldest|youngest|elder|twin|only|first|second|third|"
             r"step|teenage|adult|grown|dear|beloved)\s+){0,2}")
 _NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|grandchild|brother|sister|niece|nephew)\b)"
+# "Age: 58", "aged 8", "Age today 3 months": a label an age follows
+_AGE_LABEL = r"\bage[ds]?(?:\s+(?:today|now|on\s+visit|at\s+(?:this\s+)?visit))?\s*:?\s*"
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
-    (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"\b(\d{1,3}(?:\.\d)?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
+    # ("(?<![\d.])": not the decimals of "0.29 years old")
+    (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"(?<![\d.])\b(\d{1,3}(?:\.\d{1,2})?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
     (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b" + _NOT_THEIRS, re.I), 1 / 12),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
-    (re.compile(r"(?=age)" + _NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
+    (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
     (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
     # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
     # ("MMF 2 yrs", "HCQ 10 yrs": after a drug's abbreviation, a duration)
@@ -43,14 +46,15 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"(?=\d)(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
                 r"(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
-                r"\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
+                r"(?<![\d.])\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx"
                 # "Nexplanon ... (5 yr extended use)", "10 yr risk", "a 2 yr course": how long, not how old
                 r"|extended|use\b|usage|course|risk|survival|plan\b|supply|term\b|warranty|period|program|interval|remission|anniversary|implant|device|coil|iud"
                 # "12 yrs in kitchens", "20 yrs at the plant", "10 yrs on insulin", "3 yrs as a nurse"
                 r"|in\s+(?!(?:19|20)\d\d\b|the\s+(?:uk|us|usa)\b)|at\s+(?!(?:diagnosis|dx|onset)\b)|as\s+an?\b|on\b"
                 r"|education|schooling|experience|employment|service|smok\w*|pack))", re.I), 1.0),
-    (re.compile(r"(?=age)" + _NOT_NOW + r"\bage[ds]?\s*:?\s*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
+    # ("Age today 0.29 years": an age in years and months or months and days, see _digits)
+    (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,3}(?:\.\d{1,2}(?=\s*(?:years?|yrs?|y)\b))?)\b" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # ("my wife Anna is 33": a name may follow the noun)
@@ -85,9 +89,14 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _WORD_NUMBER = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b", re.I)
 
 
-# "2 years and 5 months old", "3 yrs 2 mos old": an age in years and months
-_YEARS_AND_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:years?|yrs?|y)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:months?|mos?|m)"
-                               r"(?=[\s-]*(?:old|of\s+age)\b)", re.I)
+# "2 years and 5 months old", "3 yrs 2 mos old", "Age: 2 years 5 months": an age in years and months;
+# "3 months 15 days old", "Age today 3 months 15 days": in months and days (an age written after its label or
+# followed by "old", not "for 2 years 3 months", how long)
+_YEARS_AND_MONTHS = re.compile(r"(?<![\d.])\b(\d{1,2})\s*(?:years?|yrs?|y)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:months?|mos?|m)\b"
+                               r"(?P<old>(?=[\s-]*(?:old|of\s+age)\b))?", re.I)
+_MONTHS_AND_DAYS = re.compile(r"(?<![\d.])\b(\d{1,2})\s*(?:months?|mos?|mo)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:days?|d)\b"
+                              r"(?P<old>(?=[\s-]*(?:old|of\s+age)\b))?", re.I)
+_AFTER_AGE_LABEL = re.compile(r"\bage[ds]?(?:\s+(?:today|now|on\s+visit|at\s+(?:this\s+)?visit))?\s*:?\s*$", re.I)
 
 
 def _digits(text: str) -> str:
@@ -98,7 +107,17 @@ def _digits(text: str) -> str:
             return str(_TEENS[m.group(3).lower()])
         return str(_TENS[m.group(1).lower()] + (_UNITS[m.group(2).lower()] if m.group(2) else 0))
     text = _WORD_NUMBER.sub(number, text)
-    return _YEARS_AND_MONTHS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 12:.1f} years", text)
+
+    def in_years(big: float, small: float) -> Callable[[re.Match], str]:
+        def years(m: re.Match) -> str:
+            if m.group("old") is None and not _AFTER_AGE_LABEL.search(text, max(0, m.start() - 30), m.start()):
+                return m.group(0)
+            # (a labelled one as "... years old": read before ages that other patterns find)
+            return f"{int(m.group(1)) * big + int(m.group(2)) * small:.2f} years" + ("" if m.group("old") is not None else " old")
+        return years
+
+    text = _YEARS_AND_MONTHS.sub(in_years(1, 1 / 12), text)
+    return _MONTHS_AND_DAYS.sub(in_years(1 / 12, 1 / 365.25), text)
 
 
 # "born 1994", "born in March 1961": an age this year, give or take one
@@ -161,11 +180,47 @@ def read_age(text: str, others: list[float] | None = None) -> tuple[float | None
     if dob is not None and age is not None:
         born = float(date.today().year - int(dob.group(1)))
         if 0 <= born <= 120 and not born - 1.5 <= age <= born + 0.5:
-            return born, True
+            young = _young_age(dob, text)
+            return (young, False) if young is not None else (born, True)
     return age, approx
 
 
 _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
+
+
+_NUMERIC_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d{2}\b")
+_ISO_MONTH_DAY = re.compile(r"[/.-](\d{1,2})[/.-](\d{1,2})\b")
+_MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b", re.I)
+_MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                                     "nov", "dec"), start=1)}
+
+
+def _young_age(born: re.Match, text: str) -> float | None:
+    """A young child's age from a whole date of birth ("DOB 20/08/2026" on 2026-12-04: 0.29 years), where
+    the year alone says nothing (0); None when the date is not whole, when its day and month could be read
+    the other way round to another age, or when the child is 3 or older (an age in whole years then)."""
+    year, today = int(born.group(1)), date.today()
+    if not 0 <= today.year - year <= 3:
+        return None
+    pairs: set[tuple[int, int]] = set()  # (month, day)
+    if (n := _NUMERIC_DAY_MONTH.search(born.group(0))) is not None:
+        a, b = int(n.group(1)), int(n.group(2))
+        pairs = {(b, a), (a, b)}
+    elif (w := _MONTH_DAY.search(born.group(0))) is not None:
+        pairs = {(_MONTH_NUMBERS[w.group(1).lower()], int(w.group(2)))}
+    elif (iso := _ISO_MONTH_DAY.match(text, born.end())) is not None:  # "DOB: 2026-08-20"
+        pairs = {(int(iso.group(1)), int(iso.group(2)))}
+    days = set()
+    for month, day in pairs:
+        try:
+            days.add((today - date(year, month, day)).days)
+        except ValueError:
+            continue
+    ages = {round(d / 365.25, 2) for d in days if d >= 0}
+    if len(ages) != 1:
+        return None
+    age = ages.pop()
+    return age if age < 3 else None
 
 
 def _births(text: str) -> Iterator[re.Match]:
@@ -192,6 +247,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
         if born and k == len(_AGE_PATTERNS) - _FALLBACKS:
             break  # a birth year says more than "her 5-month-old" when nobody's age is given
         for m in pattern.finditer(text):
+            if m.start(1) >= 2 and text[m.start(1) - 1] in ".," and text[m.start(1) - 2].isdigit():
+                continue  # the decimals of a number ("3.75 years old"), not a number of their own
             if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]) or _WHEN_AFTER.match(text, m.end(1)):
                 continue  # "since I was 10 years old", "at the age of 12", "was 70 when he had his stroke": an age long past
             if _BARE_YEARS.match(text, m.end(1)) and _LASTING.search(text[max(0, m.start(1) - 60) : m.start(1)]):
@@ -226,6 +283,9 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
     if seen:
         return seen[0], False
     if born and 0 <= date.today().year - int(born.group(1)) <= 120:
+        young = _young_age(born, text)
+        if young is not None:
+            return young, False
         return float(date.today().year - int(born.group(1))), True  # "born 1994": this year's age or one less
     if fallback is not None and not _writer_is_patient(text):
         return fallback, False  # not when the writer speaks of their own health ("I'm pregnant, my son is 3")

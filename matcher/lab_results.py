@@ -337,7 +337,8 @@ _UNITLESS = ("/µL", "g/dL")
 _SI_WRITTEN = re.compile(r"[µu]mol\s*/\s*l\b|\bg\s*/\s*l\b", re.I)
 
 
-_CONVENTIONAL_WRITTEN = re.compile(r"\bmg\s*/\s*dl\b|\bg\s*/\s*dl\b", re.I)
+# (not haemoglobin's g/dL: written where chemistry is in µmol/L too, "Hb 8.7 g/dL ... creatinine 58")
+_CONVENTIONAL_WRITTEN = re.compile(r"\bmg\s*/\s*dl\b", re.I)
 
 
 def _two_systems(doc: Doc, value: float, analyte) -> str | None | bool:

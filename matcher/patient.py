@@ -669,6 +669,14 @@ _MODIFIER_AFTER = re.compile(r"\s*-\s*(?:related|associated|induced|linked|speci
 _STUDY_ARM_BEFORE = re.compile(r"\b(?:(?:one|the\s+other|other|either|each|control|experimental|study|treatment)\s+)?"
                                r"(?:arm|arms|group|cohort)\s+(?:is|are|gets?|receives?|will\s+(?:get|receive))\s+(?:[\w-]+\s+){0,2}$", re.I)
 _PEOPLE_AFTER = re.compile(r"\s+(?:women|mothers|patients|people|ladies|mums|moms|girls|persons|individuals|subjects)\b", re.I)
+# the child a mother feeds, right after the feeding: "breastfeeding son Archie", "nursing her baby"
+_FED_CHILD_AFTER = re.compile(r"\s+(?:(?:my|her|our|the|their|his)\s+)?(?:(?:little|baby|newborn|infant|twin)\s+)?"
+                              r"(?:baby|son|daughter|child|twins?|infant|newborn|boy|girl)\b", re.I)
+_FEEDER_BEFORE = re.compile(r"\b(?:daughter|sister|mother|mom|mum|wife|partner|niece|aunt|cousin|friend|girlfriend|"
+                            r"daughter-in-law|sister-in-law)\b[^.;!?\n]*$", re.I)
+# "EARLY PREGNANCY ASSESSMENT SERVICE", "Pregnancy Day Unit", "pregnancy advisory clinic": a service's name, not a state
+_PREGNANCY_SERVICE = re.compile(r"(?:\s+(?:assessment|advisory|day|loss|options|care|support|counselling|counseling))?"
+                                r"\s+(?:service|services|unit|clinic|ward|centre|center|department|dept|team|line)\b", re.I)
 
 
 def _alone_in_brackets(doc: Doc, ent: Span) -> bool:
@@ -803,7 +811,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                                       text=ent.text, value=dose, unit="mg/day" if dose is not None else None, **flags))
         elif ent.label_ == "PREGNANCY" and ("test" in ent.text.lower() or _TEST_WORD_AFTER.match(doc_text(doc), ent.end_char)):
             # a pregnancy test says something only with its result
-            # ("the pregnancy test at my screening visit last week came back positive")
+            # ("the pregnancy test at my screening visit last week came back positive"; not "re-access if any
+            # positive pregnancy test", "her sister's pregnancy test was positive")
+            if flags["hypothetical"] or flags["family"]:
+                continue
             _, end = clause_of(doc, ent)
             after = doc_text(doc)[ent.end_char : min(end, ent.end_char + 60)].lower()
             result = re.search(r"\b(positive|negative|neg)\b", after)
@@ -823,6 +834,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                     patient.pregnant = False if patient.pregnant is None else patient.pregnant
                 else:
                     patient.pregnant = True
+        elif ent.label_ == "PREGNANCY" and ent.ent_id_ != "planned pregnancy" and _PREGNANCY_SERVICE.match(doc_text(doc), ent.end_char):
+            patient.sex = patient.sex or "female"  # "EARLY PREGNANCY ASSESSMENT SERVICE": where she is seen, not a state
         elif ent.label_ == "PREGNANCY" and not flags["family"]:
             if _SOME_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char) \
                     or _PEOPLE_AFTER.match(doc_text(doc), ent.end_char):
@@ -850,7 +863,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                     patient.pregnant = False  # "was pregnant last year", "2nd pregnancy (1998)": not a pregnancy now
         elif ent.label_ == "LACTATION" and _nursing_profession(doc_text(doc), ent):
             continue  # "I'm in nursing school", "judged adequate by apheresis nursing": the profession, not breastfeeding
-        elif ent.label_ == "LACTATION" and not flags["family"] and not flags["hypothetical"]:
+        elif ent.label_ == "LACTATION" and not flags["hypothetical"] and (not flags["family"] or (
+                _FED_CHILD_AFTER.match(doc_text(doc), ent.end_char)
+                and not _FEEDER_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char))):
+            # ("still breastfeeding son Archie (16 months)": the child fed is not who breastfeeds; "my daughter is
+            # breastfeeding her baby" is the daughter)
             patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True

@@ -2282,10 +2282,48 @@ def test_an_age_limit_of_its_own_still_fails():
     assert verdict("Greater than 18 years old.", "inclusion", "Rhys, 8 years old, boy.") == "fail"
 
 
-@pytest.mark.parametrize("text, age", [("Eli is 2 years and 5 months old (born July 9, 2024).", 2.4),
-                                       ("Age: 4 years 6 months old", 4.5), ("He is 45 years old, 5 months post transplant.", 45.0)])
+@pytest.mark.parametrize("text, age", [("Eli is 2 years and 5 months old (born July 9, 2024).", 2.42),
+                                       ("Age: 4 years 6 months old", 4.5), ("He is 45 years old, 5 months post transplant.", 45.0),
+                                       # labelled, without "old"; in months and days (a baby's)
+                                       ("AGE: 4 yrs 2 mos. Weight 16 kg.", 4.17), ("Age: 2 years 5 months, weight 12 kg", 2.42),
+                                       ("Baby: Amara   Age today 3 months 15 days", 0.29), ("She is 3 months and 15 days old.", 0.29),
+                                       ("Corrected age 2 months 10 days (born at 34 weeks).", 0.19)])
 def test_an_age_in_years_and_months(text, age):
     assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", ["On MMF for 2 years 3 months, she is 34.", "Lupus for 3 months 2 days; I'm 34."])
+def test_a_duration_in_years_and_months_is_not_an_age(text):
+    assert read_text(text).age == 34.0
+
+
+@pytest.mark.parametrize("text, age", [("She is 0.29 years old.", 0.29), ("Age 1.5 yrs, walking well.", 1.5),
+                                       ("Toddler, 1.5 yrs old.", 1.5)])
+def test_a_decimal_age_is_read_whole(text, age):
+    # (the decimals alone had been read: "0.29 years old" as 29)
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text, age, approx", [
+    ("Amara DELACROIX-HUGHES   DOB 20/08/2026   Home visit", 0.29, False),
+    ("Baby boy, DOB: 2026-08-20, feeding well", 0.29, False),
+    ("Born March 3, 2025, walking since 12 months.", 1.75, False),
+    ("DOB 05/08/2026", 0.0, True),  # 5 August or 8 May: the day and month could be either
+    ("DOB 12/03/1950, retired teacher", 76.0, True),  # an adult's: the year says enough
+])
+def test_a_young_childs_date_of_birth_gives_months(text, age, approx, monkeypatch):
+    import datetime as dt
+
+    import matcher.demographics
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 12, 4)
+
+    monkeypatch.setattr(matcher.demographics, "date", Today)
+    patient = read_text(text)
+    assert (patient.age, patient.age_approx) == (age, approx)
 
 
 @pytest.mark.parametrize("text, concept", [
@@ -2322,3 +2360,135 @@ def test_a_result_that_came_back_positive_still_asserts():
 def test_negative_for_me_still_reaches_back_over_the_list(text):
     (f,) = facts(text, "hiv infection")
     assert f.negated
+
+
+# -- round 21 -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Infections: HIV no, hepatitis B no, syphilis no.", "hiv infection"),
+    ("Infections: HIV no, hepatitis B no, syphilis no.", "syphilis"),
+    ("Fever no, cough yes", "fever"),
+])
+def test_no_after_an_item_answers_that_item(text, concept):
+    assert facts(text, concept) and not [f for f in facts(text, concept) if f.asserted]
+
+
+def test_no_after_an_item_does_not_deny_the_next_one():
+    assert [f for f in facts("Fever no, cough yes", "cough") if f.asserted]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV, HBsAg, HCV, VDRL – non-reactive", "hiv infection"),  # an en dash
+    ("HIV, HCV — negative", "hiv infection"),  # an em dash
+    ("HIV, HBsAg, HCV, VDRL – non-reactive", "hepatitis c"),
+])
+def test_a_dash_before_a_result_list_reaches_back(text, concept):
+    assert facts(text, concept) and not [f for f in facts(text, concept) if f.asserted]
+
+
+@pytest.mark.parametrize("text", [
+    "Other tests on this accession: HIV, HBV, HCV and syphilis serology referred to Cadham Provincial Laboratory, pending.",
+    "HIV: pending",
+    "HIV result awaited",
+])
+def test_a_pending_test_says_nothing_yet(text):
+    assert not [f for f in facts(text, "hiv infection") if f.asserted]
+
+
+def test_a_pending_test_does_not_reach_a_result_given():
+    assert [f for f in facts("HIV positive, viral load pending", "hiv infection") if f.asserted]
+
+
+@pytest.mark.parametrize("text, pregnant", [
+    ("She ent pregnant, the test was negative 11/20.", False),
+    ("I aint pregnant", False),
+    ("she ain’t pregnant", False),
+    ("She is pregnant, 12 weeks.", True),
+])
+def test_dialect_negations(text, pregnant):
+    assert read_text(text).pregnant is pregnant
+
+
+@pytest.mark.parametrize("text", ["Typhim Vi (not live); Havrix (inactivated). None of these is a live vaccine.",
+                                  "Flu jab and Covid booster in October: none of them are live vaccines."])
+def test_none_of_these_is_denies(text):
+    assert not [f for f in facts(text, "live vaccine") if f.asserted]
+
+
+def test_none_of_these_stops_at_its_clause():
+    assert [f for f in facts("None of these is serious, but she has lupus.", "systemic lupus erythematosus") if f.asserted]
+
+
+@pytest.mark.parametrize("text", ["Are any of them live? The protocol excludes live vaccines within 4 weeks before screening.",
+                                  "The study requires no live vaccines for 4 weeks, she says."])
+def test_a_protocol_restated_is_not_the_patients(text):
+    assert not [f for f in facts(text, "live vaccine") if f.asserted]
+
+
+def test_a_protocol_restated_does_not_hide_what_she_had():
+    assert [f for f in facts("She had a live vaccine (MMR) on 1 Nov; the protocol excludes those.", "live vaccine") if f.asserted]
+
+
+PREGNANT = "Pregnant or lactating women, or subjects who plan to have children within 1 year of treatment;"
+
+
+@pytest.mark.parametrize("text", [
+    "EARLY PREGNANCY ASSESSMENT SERVICE (EPAS) - telephone review. Miscarriage August, complete. Periods back.",
+    "Plan: discharged from EPAS today. Rapid re-access if any positive pregnancy test.",
+    "Her sister's pregnancy test was positive last week.",
+])
+def test_a_pregnancy_service_or_a_test_not_taken_is_not_a_pregnancy(text):
+    assert verdict(PREGNANT, "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["Pregnancy test positive today.", "Seen in the pregnancy day unit; she is 12 weeks pregnant."])
+def test_a_pregnancy_still_fails(text):
+    assert verdict(PREGNANT, "exclusion", text) == "fail"
+
+
+BILIRUBIN = "AST/ALT below 2 times the upper limit of normal; Creatinine clearance ≥30 mL/min; blood bilirubin ≤2.0 mg/dl;"
+
+
+@pytest.mark.parametrize("text", [
+    "Blood test 27 Nov: Hb 8.7 g/dL, WBC 3.2, platelet 104. ALT 30, bilirubin 9, creatinine 58.",
+    "Labs: Hgb 11.2 g/dL; bili 6, creat 71",
+])
+def test_haemoglobin_in_g_dl_does_not_set_the_unit_of_a_bare_bilirubin(text):
+    # (9 mg/dL fails, 9 µmol/L passes: many countries write Hb in g/dL and chemistry in µmol/L)
+    assert verdict(BILIRUBIN, "inclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["bilirubin 9 mg/dL", "Creatinine 1.1 mg/dL, bilirubin 3.1, ALT 30"])
+def test_a_bilirubin_in_mg_dl_still_fails(text):
+    assert verdict(BILIRUBIN, "inclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("criterion", ["Prior Treatment: ≥ 2 weeks since radiation therapy.", "> 4 weeks since prior radiotherapy",
+                                       "≥4 weeks since prior radiotherapy"])
+def test_a_sign_before_a_washout(criterion):
+    # "≥ 2 weeks since X" is a washout, as "at least 2 weeks since X": met by a patient who never had X
+    assert verdict(criterion, "inclusion", "Tx so far: none - no chemo, no radiation, no surgery.") == "pass"
+    assert verdict(criterion, "inclusion", "Radiotherapy to the chest finished 5 days ago.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["- Feeding: still breastfeeding son Archie (16 months) morning and night; no plan to wean yet.",
+                                  "Still breastfeeding the twins at night.", "Exclusively breastfeeding baby Noor, 3 months."])
+def test_the_child_fed_is_not_who_breastfeeds(text):
+    assert read_text(text).breastfeeding is True
+
+
+def test_a_relative_breastfeeding_is_still_hers():
+    assert read_text("Lives with her sister, who is breastfeeding her baby; she herself has lupus.").breastfeeding is not True
+
+
+def test_a_pending_test_does_not_reach_a_diagnosis_before_it():
+    assert [f for f in facts("PTH 121 pg/mL (primary hyperparathyroidism, sestamibi pending)", "hyperparathyroidism") if f.asserted]
+
+
+def test_results_pending_reach_over_their_list():
+    assert not [f for f in facts("HIV and HCV results pending", "hiv infection") if f.asserted]
+
+
+def test_an_age_at_diagnosis_in_years_and_months_is_gone_by():
+    # (converted to "3.75 years old", its decimals must not be read as an age of 75)
+    assert read_text("DM type 1 since 03-2021 (age 3 y 9 m). Insulin since diagnosis.").age is None

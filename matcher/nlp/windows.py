@@ -38,16 +38,17 @@ def _rules():
     relation = _alt(data["window_relation"])
     anchor = rf"(?:\s+(?P<rel>{relation})\s+(?!age\b|life\b)(?P<anchor>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b|but\b)[A-Za-z][\w/-]*){{0,5}}))?"
     lead = rf"(?:{_alt(data['window_lead'])})"
-    comparator = r"(?:(?:less|fewer|more)\s+than|at\s+least|up\s+to|[<>≤≥]=?)"
+    # (a word comparator from a word's start; a sign right before its number: "≥ 2 weeks since radiation therapy")
+    comparator = r"(?:\b(?:(?:less|fewer|more|greater)\s+than|at\s+least|up\s+to)|[<>≤≥]=?)"
     patterns = [
         # within (the last) 4 weeks (prior to screening)
         rf"\b{lead}\s+(?:the\s+)?(?:{recent}\s+)?{num}[\s-]+{unit}{anchor}",
         # in the last month / past year
         rf"\b{lead}\s+(?:the\s+)?{recent}\s+(?P<num1>)(?P<unit1>{unit_alt})\b{anchor}".replace("(?P<num1>)", ""),
         # (less than) 4 weeks prior to / before X
-        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?P<rel2>prior\s+to|before|preceding|of)\s+(?!age\b|life\b)(?P<anchor2>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b)[A-Za-z][\w/-]*){{0,5}})",
+        rf"(?:{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?P<rel2>prior\s+to|before|preceding|of)\s+(?!age\b|life\b)(?P<anchor2>(?:the\s+)?[A-Za-z][\w/-]*(?:\s+(?!or\b|and\b)[A-Za-z][\w/-]*){{0,5}})",
         # (less than) 2 weeks since major surgery: what follows "since" is the exposure itself
-        rf"(?:\b{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?:(?:must\s+)?(?:have|has)\s+)?(?:(?:elapsed|passed|gone\s+by)\s+)?since\b(?:\s+(?:the\s+)?(?:last|final|most\s+recent)\s+(?:dose|treatment|administration|course|cycle)(?:\s+of)?)?",
+        rf"(?:{comparator}\s*)?\b{num}[\s-]+{unit}\s+(?:(?:must\s+)?(?:have|has)\s+)?(?:(?:elapsed|passed|gone\s+by)\s+)?since\b(?:\s+(?:the\s+)?(?:last|final|most\s+recent)\s+(?:dose|treatment|administration|course|cycle)(?:\s+of)?)?",
         # last/past 6 months
         rf"\b{recent}\s+{num}[\s-]+{unit}",
         # 2 weeks ago
