@@ -14,6 +14,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from matcher.api import create_app  # noqa: E402
+from matcher.api.holder import YOUNG_THRESHOLD  # noqa: E402
 from matcher.ingest import ingest  # noqa: E402
 
 RECORDS = Path(__file__).parent / "fixtures" / "records"
@@ -141,12 +142,20 @@ def test_a_warmed_search_process_keeps_what_it_loaded_out_of_full_collections(in
         "h.warm_up()\n"
         "frozen, garbage = gc.get_freeze_count(), gc.collect()\n"
         "after = answer(h.get(), 'search', (sys.argv[2],), {'top': 3})\n"
-        "print(json.dumps([frozen, before == after, [r['nct_id'] for r in after['results']]]))\n"
+        "start = len(gc.get_objects())\n"
+        "for _ in range(100_000):\n"
+        "    cycle = []\n"
+        "    cycle.append(cycle)\n"
+        "del cycle\n"
+        "grown = len(gc.get_objects()) - start\n"
+        "print(json.dumps([frozen, before == after, [r['nct_id'] for r in after['results']], gc.get_threshold()[0], grown]))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHER_")}
     proc = subprocess.run([sys.executable, "-c", code, str(index_dir), PATIENTS[0]],
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    frozen, same, ids = json.loads(proc.stdout.strip().splitlines()[-1])
+    frozen, same, ids, threshold, grown = json.loads(proc.stdout.strip().splitlines()[-1])
     assert frozen > 50_000  # the pipeline's patterns and tables, not a handful of objects
     assert same and SEED in ids
+    # young objects are collected less often, but cyclic garbage still is: not 100,000 cycles kept
+    assert threshold == YOUNG_THRESHOLD > 700 and grown < 20_000
