@@ -611,6 +611,7 @@ def _anchor(pattern: tuple) -> tuple[frozenset[str], ...] | re.Pattern:
     words, one of them (all must be there: "[N]" needs a bracket and "n"); for a token given by
     an expression, that expression."""
     required: list[frozenset[str]] = []
+    expression: re.Pattern | None = None
     for token in pattern:
         if token.get("OP") in ("?", "*", "!"):
             continue
@@ -618,14 +619,16 @@ def _anchor(pattern: tuple) -> tuple[frozenset[str], ...] | re.Pattern:
             value = token.get(attr)
             if isinstance(value, dict) and "REGEX" in value:
                 # tested against each token, as the Matcher does: stripped of "^...$" and searched in the
-                # whole text, "(?:\d+)?(?:years?|...|y)" held in any text with a "y"
-                return re.compile(value["REGEX"], 0 if attr in ("ORTH", "TEXT") else re.I)
+                # whole text, "(?:\d+)?(?:years?|...|y)" held in any text with a "y"; only when no token is
+                # given by words (a pass over every token of every text: the words are a set test)
+                expression = expression or re.compile(value["REGEX"], 0 if attr in ("ORTH", "TEXT") else re.I)
+                continue
             words = {value} if isinstance(value, str) else set(value.get("IN", ())) if isinstance(value, dict) else set()
             if words:
                 # the lowercase forms too: the words are tested against both
                 required.append(frozenset(words | {w.lower() for w in words}))
     if not required:
-        return re.compile("")  # no required word: always run
+        return expression or re.compile("")  # no required word: always run
     # the rarest first: most texts are turned away by the first test
     return tuple(sorted(set(required), key=lambda ws: (sum(2 if not w[:1].isalnum() else w in STOP_WORDS for w in ws), len(ws))))
 
@@ -678,9 +681,12 @@ class ContextComponent:
         # more than the matchers it spared (a set test per pattern, 81 of them, for one run)
         self._by_word: dict[str, list[int]] = {}
         self._by_expression: list[int] = []
+        self._literal: dict[int, str] = {}  # an expression's leading letters ("NCT" of "^NCT\d{8}$"): a text without them is passed
         for k, (anchor, _) in enumerate(self.patterns):
             if isinstance(anchor, re.Pattern):
                 self._by_expression.append(k)
+                if (lead := re.match(r"\^?([A-Za-z]+)(?![*?{|])", anchor.pattern)) is not None and "|" not in anchor.pattern:
+                    self._literal[k] = lead.group(1).lower() if anchor.flags & re.I else lead.group(1)
             else:
                 for word in anchor[0]:
                     self._by_word.setdefault(word, []).append(k)
@@ -698,6 +704,8 @@ class ContextComponent:
         matches: list[tuple[int, int, int]] = []
         for k in sorted(candidates):
             anchor, matcher = self.patterns[k]
+            if k in self._literal and self._literal[k] not in (doc_text(doc).lower() if anchor.flags & re.I else doc_text(doc)):
+                continue
             if (any(map(anchor.search, texts)) if isinstance(anchor, re.Pattern)
                     else all(not needed.isdisjoint(words) for needed in anchor[1:])):
                 matches += matcher(doc)
