@@ -86,15 +86,15 @@ _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 _TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_WORD_NUMBER = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b", re.I)
+_WORD_NUMBER = re.compile(r"(?=[tfsen])\b(?:(" + "|".join(_TENS) + r")(?:[\s-](" + "|".join(_UNITS) + r"))?|(" + "|".join(_TEENS) + r"))\b", re.I)
 
 
 # "2 years and 5 months old", "3 yrs 2 mos old", "Age: 2 years 5 months": an age in years and months;
 # "3 months 15 days old", "Age today 3 months 15 days": in months and days (an age written after its label or
 # followed by "old", not "for 2 years 3 months", how long)
-_YEARS_AND_MONTHS = re.compile(r"(?<![\d.])\b(\d{1,2})\s*(?:years?|yrs?|y)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:months?|mos?|m)\b"
+_YEARS_AND_MONTHS = re.compile(r"(?=\d)(?<![\d.])\b(\d{1,2})\s*(?:years?|yrs?|y)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:months?|mos?|m)\b"
                                r"(?P<old>(?=[\s-]*(?:old|of\s+age)\b))?", re.I)
-_MONTHS_AND_DAYS = re.compile(r"(?<![\d.])\b(\d{1,2})\s*(?:months?|mos?|mo)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:days?|d)\b"
+_MONTHS_AND_DAYS = re.compile(r"(?=\d)(?<![\d.])\b(\d{1,2})\s*(?:months?|mos?|mo)[\s,]*(?:and\s+)?(\d{1,2})\s*(?:days?|d)\b"
                               r"(?P<old>(?=[\s-]*(?:old|of\s+age)\b))?", re.I)
 _AFTER_AGE_LABEL = re.compile(r"\bage[ds]?(?:\s+(?:today|now|on\s+visit|at\s+(?:this\s+)?visit))?\s*:?\s*$", re.I)
 
@@ -185,6 +185,8 @@ def read_age(text: str, others: list[float] | None = None) -> tuple[float | None
     return age, approx
 
 
+_TURNS = re.compile(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", re.I)
+_TURNS_HINT = re.compile(r"\b(?:turn|will\s+be)", re.I)  # (the optional subject before it made the search try every word)
 _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
 
 
@@ -236,8 +238,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
     if pov and 0 < int(pov.group(1)) <= 120:
         return float(pov.group(1)), False
     # "she turns 80 next month" (not "Mateo turns 2 next month": a child's, a relative's or another named person's)
-    turns = next((m for m in re.finditer(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", text, re.I)
-                  if (m.group(1) or "").lower() in _TURNS_WHO), None)
+    turns = next((m for m in _TURNS.finditer(text) if (m.group(1) or "").lower() in _TURNS_WHO), None) \
+        if _TURNS_HINT.search(text) else None
     born = next(_births(text), None)
     if turns:
         return float(int(turns.group(2)) - 1), False  # "she turns 80 next month": 79 now

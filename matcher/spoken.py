@@ -29,15 +29,15 @@ _SAID_PUNCTUATION = [
     (re.compile(r"\s*\bcomma\b", re.I), ","),
     (re.compile(r"\s*\bcolon\b(?!\s+(?:cancer|carcinoma|polyps?|resection|biopsy|mass|tumou?r|wall|and\s+rectum))", re.I), ":"),
 ]
-_DICTATION_CUES = re.compile(r"\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
-_LAKH = re.compile(r"\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
+_DICTATION_CUES = re.compile(r"(?=[cpnf])\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
+_LAKH = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
 # "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
-_SCALED = re.compile(r"\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
+_SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
 # "PLT 6.2万/μL", "15.6萬/μL" (Japanese and Chinese lab sheets): a count in ten-thousands
 _CJK_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬億亿])")
 _FACTOR = {"万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # "nineteen seventy two", "twenty twenty two": a year said in two halves, which alpha2digit leaves as "19 72"
-_SPLIT_YEAR = re.compile(r"\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
+_SPLIT_YEAR = re.compile(r"(?=[12])\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
 
 
 def _lakhs(m: re.Match) -> str:
@@ -46,7 +46,7 @@ def _lakhs(m: re.Match) -> str:
 
 
 # negations typed without their apostrophe ("I dont take hydroxyurea"); "cant" and "wont" are words too, left alone
-_NO_APOSTROPHE = re.compile(r"\b(do|does|did|have|has|had|is|was|are|were|could|would|should)nt\b", re.I)
+_NO_APOSTROPHE = re.compile(r"(?=[dhiwacs])\b(do|does|did|have|has|had|is|was|are|were|could|would|should)nt\b", re.I)
 
 
 def _unaccented(text: str) -> str:
@@ -68,7 +68,7 @@ def _unaccented(text: str) -> str:
 # a smart-phrase's sign before a finding, written against it ("(-)seizures", "(+)rash"): a sign and a word
 _SIGN_BRACKET = re.compile(r"\(([-–−+])\)(?=\w)")
 # a trend written with a typed arrow between numbers ("Hb 8.1 -> 9.4 -> 10.2"): an arrow, not "> 9.4"
-_TYPED_ARROW = re.compile(r"(?<=[\w)%])\s*(?:-+>|=+>)\s*(?=\d)")
+_TYPED_ARROW = re.compile(r"(?<=[\w)%])\s*(?=[-=])(?:-+>|=+>)\s*(?=\d)")
 _UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_(?=[A-Za-z0-9])")
 _CELL_COMMA = re.compile(r",(?=[^\s\d])")
 
@@ -89,7 +89,12 @@ def written(text: str) -> str:
     negations and accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", _ocr_zeros(text)))
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
-    text = _CELL_COMMA.sub(", ", _UNDERSCORE.sub(" ", bare_decimal_points(_SIGN_BRACKET.sub(r"(\1) ", _TYPED_ARROW.sub(" → ", text)))))
+    if ">" in text:
+        text = _TYPED_ARROW.sub(" → ", text)
+    text = bare_decimal_points(_SIGN_BRACKET.sub(r"(\1) ", text))
+    if "_" in text:
+        text = _UNDERSCORE.sub(" ", text)
+    text = _CELL_COMMA.sub(", ", text)
     if len(_DICTATION_CUES.findall(text)) >= 3:
         for pattern, mark in _SAID_PUNCTUATION:
             text = pattern.sub(mark, text)
