@@ -79,7 +79,8 @@ _FALLBACKS = 2
 _DECADES = {"teens": 15, "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65,
             "seventies": 75, "eighties": 85, "nineties": 95, "20s": 25, "30s": 35, "40s": 45, "50s": 55,
             "60s": 65, "70s": 75, "80s": 85, "90s": 95}
-_DECADE = re.compile(r"\bin\s+(?:his|her|my|their|the)\s+(early|mid|late)?[\s-]*(" + "|".join(_DECADES) + r")\b", re.I)
+# (not "in the nineties": a time, "a rash in the nineties")
+_DECADE = re.compile(r"\bin\s+(?:his|her|my|their)\s+(early|mid|late)?[\s-]*(" + "|".join(_DECADES) + r")\b", re.I)
 
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
@@ -122,7 +123,9 @@ def _digits(text: str) -> str:
 
 # "born 1994", "born in March 1961": an age this year, give or take one
 # ("DOB 02/06/1991", "born 14-07-1981", "DOB: 1964.05.19": a date in numbers, its year)
-_BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+|on\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+# ("born 8 May 1960", "DOB 3rd March 1955": the day first)
+_BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+|on\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]{3})|)"
+                   r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
 # "my son is 4", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
 _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|(?-i:[A-Z][a-z]+)['’]s)\s+|(?:\A|(?<=[(\[,;:.\n]))\s*)" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
@@ -193,6 +196,7 @@ _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mo
 _NUMERIC_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d{2}\b")
 _ISO_MONTH_DAY = re.compile(r"[/.-](\d{1,2})[/.-](\d{1,2})\b")
 _MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b", re.I)
+_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                                      "nov", "dec"), start=1)}
 
@@ -210,6 +214,8 @@ def _young_age(born: re.Match, text: str) -> float | None:
         pairs = {(b, a), (a, b)}
     elif (w := _MONTH_DAY.search(born.group(0))) is not None:
         pairs = {(_MONTH_NUMBERS[w.group(1).lower()], int(w.group(2)))}
+    elif (w := _DAY_MONTH.search(born.group(0))) is not None:  # "born 20 August 2026"
+        pairs = {(_MONTH_NUMBERS[w.group(2).lower()], int(w.group(1)))}
     elif (iso := _ISO_MONTH_DAY.match(text, born.end())) is not None:  # "DOB: 2026-08-20"
         pairs = {(int(iso.group(1)), int(iso.group(2)))}
     days = set()

@@ -115,7 +115,7 @@ def measurements(doc: Doc) -> list[Fact]:
         used.add(id(q))
         # "peak serum creatinine 2.6 mg/dL on 8 September during the AKI": a value gone by, not the latest
         peak = bool(_PEAK_BEFORE.search(doc_text(doc), max(0, lab.start_char - 25), lab.start_char)
-                    or _PEAK_BETWEEN.search(doc_text(doc), lab.end_char, q.start_char))  # ("creatinine peaked at 2.7")
+                    or _PEAK_BETWEEN.search(doc_text(doc), lab.end_char, q.end_char))  # ("creatinine peaked at 2.7", "up to 240")
         # "'lupus hepatitis' flare 2024 (ALT 300!) settled": a value of a time long gone (the last date
         # written before it in its clause), not the latest
         own = max(start, labs[i - 1].end_char if i else 0, doc_text(doc).rfind(",", start, lab.start_char) + 1,
@@ -454,7 +454,9 @@ _RESULT_GIVEN = re.compile(r"[\s:=-]*(?:was\s+|is\s+|were\s+)?(?:normal|fine|ok|
 
 
 # ("Hb fell to 7.9" and "rose to 2.7" may be today's value; a peak or a nadir is an extreme gone by)
-_PEAK_BETWEEN = re.compile(r"\b(?:peaked|peaking|maxed|spiked|nadir|bottomed|lowest|highest)\b", re.I)
+# ("creatinine up to 240 in August", "rose to", "went as high as": how high it went, not where it is)
+_PEAK_BETWEEN = re.compile(r"\b(?:peaked|peaking|maxed|spiked|nadir|bottomed|lowest|highest|up\s+to|rose\s+to|rising\s+to|"
+                           r"climbed\s+to|as\s+high\s+as|as\s+low\s+as|dropped\s+to|fell\s+to)\b", re.I)
 _PEAK_BEFORE = re.compile(r"\b(?:peak|peaked|maximum|max|highest|worst|nadir|lowest|previous|prior|baseline)\b[^.;,\n]{0,12}$", re.I)
 
 

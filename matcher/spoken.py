@@ -31,6 +31,8 @@ _SAID_PUNCTUATION = [
 ]
 _DICTATION_CUES = re.compile(r"(?=[cpnf])\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
 _LAKH = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
+# "Platelets 1,65,000/cumm": digits grouped the Indian way (lakhs, then hundreds)
+_INDIAN_GROUPS = re.compile(r"(?<![\d,.])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
 # "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
 _SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
 # "PLT 6.2万/μL", "15.6萬/μL" (Japanese and Chinese lab sheets): a count in ten-thousands
@@ -105,4 +107,6 @@ def written(text: str) -> str:
         converted = alpha2digit(text, "en")
         # join "19 72" only when alpha2digit made it, not when the writer wrote such a pair
         text = converted if _SPLIT_YEAR.search(text) else _SPLIT_YEAR.sub(r"\1\2", converted)
+    if "," in text:
+        text = _INDIAN_GROUPS.sub(lambda m: m.group(0).replace(",", ""), text)
     return _LAKH.sub(_lakhs, text)

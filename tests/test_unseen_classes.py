@@ -2492,3 +2492,90 @@ def test_results_pending_reach_over_their_list():
 def test_an_age_at_diagnosis_in_years_and_months_is_gone_by():
     # (converted to "3.75 years old", its decimals must not be read as an age of 75)
     assert read_text("DM type 1 since 03-2021 (age 3 y 9 m). Insulin since diagnosis.").age is None
+
+
+# -- round 22 -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, age", [
+    ("Lurdes Sequeira, born 8 May 1960 in Macau, so 66. Allergy: sulfa gave her a rash in the nineties.", 66.0),
+    ("Re: Mr A. Lindqvist, born the 3rd of March 1958", 68.0),
+    ("DOB 14th May 1954", 72.0),
+])
+def test_a_date_of_birth_with_the_day_first(text, age, monkeypatch):
+    import datetime as dt
+
+    import matcher.demographics
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 12, 4)
+
+    monkeypatch.setattr(matcher.demographics, "date", Today)
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", ["Allergy: sulfa tablets gave her a rash in the nineties.", "We moved to Leeds in the seventies."])
+def test_in_the_nineties_is_a_time_not_an_age(text):
+    assert read_text(text).age is None
+
+
+def test_in_her_nineties_is_still_an_age():
+    assert read_text("A woman in her nineties with lupus.").age == 95.0
+
+
+PLATELETS = "BPC≥50×10^9/L;"
+
+
+@pytest.mark.parametrize("text, value", [("- Platelets 1,65,000/cumm", 165.0), ("Plt 2,10,000 /cumm", 210.0),
+                                         ("platelet count 12,50,000", 1250.0)])
+def test_digits_grouped_the_indian_way(text, value):
+    values = [f.value for f in read_text(text).facts if f.concept == "platelet count"]
+    assert values == [value]
+
+
+def test_an_indian_platelet_count_meets_the_limit():
+    assert verdict(PLATELETS, "inclusion", "Labs 25.11.2026: Hb 10.8 g/dL, Platelets 1,65,000/cumm") == "pass"
+
+
+CREATININE_8_WEEKS = ("Renal disease: severe lupus nephritis (serum creatinine > 2.5 mg/dL or 221 μmol/L) "
+                      "within 8 weeks prior to leukapheresis")
+
+
+@pytest.mark.parametrize("text", [
+    "Creatinine 124 µmol/L. Kidneys: he had a bad flare with creatinine up to 240 in the second week of August (10 Aug was the worst).",
+    "Creatinine 1.3 mg/dL now; it rose to 3.1 in March.",
+])
+def test_how_high_a_value_went_is_a_value_gone_by(text):
+    assert verdict(CREATININE_8_WEEKS, "exclusion", text) != "fail"
+
+
+def test_a_value_now_still_fails():
+    assert verdict(CREATININE_8_WEEKS, "exclusion", "Creatinine 2.9 mg/dL on 30 November 2026.") == "fail"
+
+
+@pytest.mark.parametrize("text", [
+    "FOLLOW-UP FORM (English working copy for CRC). Refractory SLE since 2015 (per CRC: SLEDAI-2K 11). Labs inside limits per CRC.",
+    "Lupus since 2010. CRC said the labs are fine and will phone you on Monday; CRC copied.",
+])
+def test_an_acronym_used_for_a_person_is_not_a_diagnosis(text):
+    # a clinical research coordinator, not colorectal cancer
+    assert not facts(text, "colorectal cancer")
+
+
+@pytest.mark.parametrize("text, concept", [("History of CRC, resected 2019, no recurrence.", "colorectal cancer"),
+                                           ("Adjusted per CKD stage; she has CKD stage 3.", "chronic kidney disease"),
+                                           ("Positive antibody to HIV confirmed by ELISA.", "hiv infection")])
+def test_an_acronym_as_a_diagnosis_stays(text, concept):
+    assert facts(text, concept)
+
+
+@pytest.mark.parametrize("text", ["ECG: sinus rhythm, old inferior Q waves, ST depression V4-V6.",
+                                  "ST-segment depression on the exercise test", "PR depression and diffuse ST elevation"])
+def test_st_depression_is_an_ecg_finding(text):
+    assert not facts(text, "depression")
+
+
+def test_depression_stays_a_mood_disorder():
+    assert facts("History of major depression, on sertraline.", "depression")
+    assert verdict("Ischemic ST depression on ECG", "exclusion", "Depression since 2015, on sertraline.") != "fail"

@@ -15,6 +15,11 @@ Two ways of writing turned lexicon acronyms into diagnoses the writer never mean
   one-token match that is an English stop word ("ALL", "AS", "IT", "MAY") says
   nothing. The same acronym in a line of mixed case ("ALL in remission") is kept.
 - **A title.** "DEAR MS KOWALCZYK", "Re: MS Jones": after a salutation, "MS" is Ms.
+- **A person.** "per CRC: SLEDAI-2K 11", "CRC said the labs are fine": an acronym the text uses for
+  someone who says or does things (a clinical research coordinator, not colorectal cancer) means
+  that person everywhere in the text ("English working copy for CRC").
+- **An ECG finding.** "ST depression V4-V6", "ST-segment depression", "PR depression": a
+  segment of the tracing, not the mood disorder.
 - **A heading in capitals.** "NHS TRUST - HAND & UPPER LIMB SURGERY", "HEARING AIDS AND
   MOBILITY EQUIPMENT": in a line of capital words with no list or field in it (no colon,
   comma, semicolon or digit), an acronym that is also an English word is the word. A line
@@ -32,6 +37,12 @@ from .tokenizer import doc_text
 # "Medical Monitor (MM)", "Immunocompromised Host (ICH)": the long form's words, then the acronym in brackets
 _DEFINED = re.compile(r"((?:[A-Z][\w'-]*\s+){1,7})\(\s*([A-Z][A-Za-z]{1,6})\s*\)")
 _TITLES = {"MS", "MR", "MRS", "DR"}
+_ECG_BEFORE = re.compile(r"(?-i:\bST|\bPR|\bJ[- ]point)(?:[- ]segments?)?[- ]$|\b(?:ST|PR)[- ]segments?\s$", re.I)
+# an acronym as a person: the source of what is said ("per CRC:", "(per CRC)"; not "per CKD stage"), or the subject of
+# a verb only a person does ("CRC said", "CRC will phone"; not "HIV confirmed by ELISA")
+_PERSON_USE = re.compile(r"(?-i:\bper\s+(?:the\s+)?([A-Z]{2,5})\b)(?=\s*(?:[:,.;)\n]|$))|(?-i:\b([A-Z]{2,5}))\s+(?:said|says|told|"
+                         r"phoned|e-?mailed|explained|will\s+(?:call|phone|e-?mail|send|book|arrange))\b",
+                         re.I)
 _BEFORE_TITLE = {"dear", "to", "re", "attn", "cc", "patient", "pt", "name", "client"}
 
 
@@ -103,13 +114,19 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
     something else in ``doc``: defined as another long form, or a stop word in a line
     of capitals. ``concept_of`` gives a match key's concept."""
     text = doc_text(doc)
+    if "epression" in text or "EPRESSION" in text:  # "ST depression V4-V6": a tracing's segment
+        matches = [(key, start, end) for key, start, end in matches
+                   if not (doc[start].lower_ in ("depression", "depressions")
+                           and _ECG_BEFORE.search(text, max(0, doc[start].idx - 16), doc[start].idx))]
     if not any(c.isupper() for c in text):
         return matches
     defined = _defined_elsewhere(text) if "(" in text else {}
     capitals = _capitals_lines(text)
-    if not defined and not capitals and not any(doc[start].text in _TITLES for _, start, end in matches if end - start == 1):
+    people = {m.group(1) or m.group(2) for m in _PERSON_USE.finditer(text)}
+    if not defined and not capitals and not people \
+            and not any(doc[start].text in _TITLES for _, start, end in matches if end - start == 1):
         return matches
-    redefined = set()
+    redefined = set(people)
     for acronym, (lo, hi) in defined.items():
         keys = {key for key, start, end in matches if end - start == 1 and doc[start].text == acronym}
         long_form = {key for key, start, end in matches if doc[start].idx >= lo and doc[end - 1].idx < hi}
