@@ -23,6 +23,10 @@ from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canon
 
 _OTHER_SPECIMENS = ("urine", "urinary", "urinalysis", "csf", "cerebrospinal", "pleural", "peritoneal", "ascitic",
                     "synovial", "stool", "sputum", "bronchoalveolar", "dipstick")
+# ... and the heading of a block of another specimen's results, reaching the counts given bare below it
+_SPECIMEN_BLOCK = re.compile(r"\b(?:" + "|".join(_OTHER_SPECIMENS) + r"|hpf|lpf|sediment|msu|microscopy)\b", re.I)
+_BLOOD_COUNTS = frozenset({"white blood cell count", "red blood cell count", "absolute neutrophil count", "lymphocyte count",
+                           "platelet count"})
 
 
 def measurements(doc: Doc) -> list[Fact]:
@@ -74,6 +78,10 @@ def measurements(doc: Doc) -> list[Fact]:
         around = doc[max(0, lab.start - 3) : q.start].text.lower()
         if any(word in around for word in _OTHER_SPECIMENS) and "clearance" not in analyte.id:
             continue  # (a creatinine clearance is measured on a timed urine)
+        if data["unit"] is None and analyte.id in _BLOOD_COUNTS and _SPECIMEN_BLOCK.search(
+                doc_text(doc), max(0, doc_text(doc).rfind("\n\n", 0, q.start_char), doc_text(doc).rfind(". ", 0, q.start_char)),
+                q.start_char):
+            continue  # "PHASE-CONTRAST SEDIMENT (per HPF):\n RBC 0-2  WBC 0-2": a bare count under another specimen's heading
         if _in_reference(doc_text(doc), start, lab.start_char):
             continue  # "ALT 118 H (ref ALT 7-35, AST 13-35)": the normal range, not a result
         if _DATED_ON.search(doc_text(doc), max(0, q.start_char - 8), q.start_char) and _SHORT_DATE.match(doc_text(doc), q.start_char):

@@ -31,13 +31,15 @@ _SAID_PUNCTUATION = [
 ]
 _DICTATION_CUES = re.compile(r"(?=[cpnf])\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
 _LAKH = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
+# "Plt 14.8 man/uL": the Japanese ten-thousand (万) written in letters, before a count's unit
+_MAN_SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(man)\s*(?=/\s*(?:[uµμ]l|mm3|mm³|cumm)\b)", re.I)
 # "Platelets 1,65,000/cumm": digits grouped the Indian way (lakhs, then hundreds)
 _INDIAN_GROUPS = re.compile(r"(?<![\d,.])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
 # "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
 _SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
 # "PLT 6.2万/μL", "15.6萬/μL" (Japanese and Chinese lab sheets): a count in ten-thousands
 _CJK_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬億亿])")
-_FACTOR = {"万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_FACTOR = {"man": 10_000, "万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # "nineteen seventy two", "twenty twenty two": a year said in two halves, which alpha2digit leaves as "19 72"
 _SPLIT_YEAR = re.compile(r"(?=[12])\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
 
@@ -103,6 +105,8 @@ def written(text: str) -> str:
     text = _SCALED.sub(_lakhs, text)
     if not text.isascii():
         text = _CJK_SCALED.sub(_lakhs, text)
+    if "man" in text:
+        text = _MAN_SCALED.sub(_lakhs, text)
     if any(ch.isalpha() for ch in text):
         converted = alpha2digit(text, "en")
         # join "19 72" only when alpha2digit made it, not when the writer wrote such a pair

@@ -2579,3 +2579,51 @@ def test_st_depression_is_an_ecg_finding(text):
 def test_depression_stays_a_mood_disorder():
     assert facts("History of major depression, on sertraline.", "depression")
     assert verdict("Ischemic ST depression on ECG", "exclusion", "Depression since 2015, on sertraline.") != "fail"
+
+
+# -- round 23 -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [("HIV, hepatitis, syphilis all clear. No pregnancy test, she's 70.", "hiv infection"),
+                                           ("HIV, hepatitis, syphilis all clear.", "syphilis"),
+                                           ("HIV and hep B tests came back clear", "hepatitis b")])
+def test_all_clear_after_a_list_of_tests(text, concept):
+    assert facts(text, concept) and not [f for f in facts(text, concept) if f.asserted]
+
+
+@pytest.mark.parametrize("text", ["Bloods all clear. HIV positive since 2010.", "Chest clear, HIV positive"])
+def test_clear_does_not_reach_a_positive_result(text):
+    assert [f for f in facts(text, "hiv infection") if f.asserted]
+
+
+@pytest.mark.parametrize("text, value", [("Screening labs 11/24: Hb 10.9 g/dL, WBC 3,100/uL, Plt 14.8 man/uL, AST 24", 148.0),
+                                         ("PLT 6.2 man/μL", 62.0)])
+def test_the_japanese_ten_thousand_written_in_letters(text, value):
+    assert [f.value for f in read_text(text).facts if f.concept == "platelet count"] == [value]
+
+
+def test_a_bare_count_under_a_urine_sediment_heading_is_not_the_bloods():
+    text = ("PHASE-CONTRAST SEDIMENT (10 mL spun, per HPF):\n  RBC 0-2 (isomorphic)    WBC 0-2    Squamous epithelial: few\n\n"
+            "FBC: Hb 128 g/L, WBC 4.1 x10^9/L, neut 2.6, plt 188.")
+    assert [f.value for f in read_text(text).facts if f.concept == "white blood cell count"] == [4.1]
+    assert verdict("WBC≥2.5×10^9/L", "inclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text", ["Chemo: none given before surgery (pt declined neoadjuvant after cisplatin discussion in Sept).",
+                                  "Had the chemotherapy teaching session today; first cycle planned for January."])
+def test_a_treatment_discussed_is_not_a_treatment_had(text):
+    assert verdict("Chemotherapy: No prior systemic chemotherapy", "inclusion", text) != "fail"
+
+
+def test_a_treatment_had_still_fails():
+    assert verdict("Chemotherapy: No prior systemic chemotherapy", "inclusion", "She had cisplatin in 2019.") == "fail"
+
+
+@pytest.mark.parametrize("criterion", ["Patients must: Have AIDS and recovered from their first episode of PCP.",
+                                       "Prior Medication: Required: Zidovudine for 6 months or more."])
+def test_a_requirement_listed_among_the_exclusions_fails_nobody(criterion):
+    # (old NIAID records list "Patients must:" items under Exclusion Criteria)
+    assert verdict(criterion, "exclusion", "AIDS since 2019, PCP treated in October; on zidovudine for 2 years.") != "fail"
+
+
+def test_an_exclusion_as_written_still_fails():
+    assert verdict("Active substance abuse.", "exclusion", "Active alcohol abuse, drinking daily.") == "fail"

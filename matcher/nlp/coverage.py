@@ -290,6 +290,11 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     checkable = [c for c in constraints if c.checkable]
     for c in constraints:
         c.unexplained = []
+    if doc.user_data.get("section") == "exclusion" and (lead := _MUST_LEAD_IN.match(doc_text(doc))) is not None:
+        # "Patients must: Have AIDS and recovered from ... PCP" listed among the exclusions (old NIAID records): what
+        # patients must have, under a header that excludes; read either way it may be wrong, so it fails nobody
+        for c in checkable:
+            c.unexplained.append(lead.group(1))
     for start, end, _, what in doc.user_data.get("people_with", ()):
         for c in constraints:  # "psychiatric patients with depression or suicidal thoughts": not every psychiatric patient
             if c.start == start and c.end == end and c.kind == "condition":
@@ -435,6 +440,10 @@ _JUDGED = {"planned": {"planned", "scheduled", "plan", "plans", "planning", "int
 
 
 _READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current", "ongoing", "concurrent", "concomitant"}
+
+
+_MUST_LEAD_IN = re.compile(r"\s*(?:[A-Z][\w /-]{0,40}:\s*)?((?:patients|subjects|participants|candidates|children|donors)\s+"
+                           r"(?:must|should)(?:\s+(?:have|be|meet))?|required)\s*:", re.I)
 
 
 # the qualifier of a bound that defines what a "No" item rules out, or its absence (constraints._no_item)
