@@ -2627,3 +2627,9 @@ def test_a_requirement_listed_among_the_exclusions_fails_nobody(criterion):
 
 def test_an_exclusion_as_written_still_fails():
     assert verdict("Active substance abuse.", "exclusion", "Active alcohol abuse, drinking daily.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["FBC: Hb 128 g/L, WCC 4.1 x10^9/L, neut 2.6, plt 188.", "Bloods: wcc 4.1, plt 188"])
+def test_wcc_is_the_white_cell_count(text):
+    # (the UK's "white cell count")
+    assert verdict("WBC≥2.5×10^9/L", "inclusion", text) == "pass"
