@@ -911,6 +911,11 @@ _GROWS_INTO = {
 }
 
 
+# cancers named by their cells or as a class, without the organ: any organ's cancer may be one
+_BY_CELL_TYPE = frozenset({"malignancy", "neoplasm", "carcinoma", "adenocarcinoma", "squamous cell carcinoma", "solid tumor",
+                           "carcinoma in situ", "sarcoma"})
+
+
 def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str) -> Verdict | None:
     """A failed condition exclusion reconsidered against what the trial studies.
 
@@ -947,6 +952,10 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
             # the studied disease and a further one: the further one is the "other" one
             extra = next(x for x in facts if not strict[x.concept])
             studied = next(t for t in strict.values() if t)
+            if extra.concept in _BY_CELL_TYPE and condition_covers("malignancy", studied):
+                # "prostate biopsy: adenocarcinoma" in a prostate cancer trial: a cancer named by its cells only may be
+                # the studied one itself
+                return _which_one(extra, c, studied)
             now = [q for q in c.qualifiers if q in PRESENT_ONLY]
             if any(condition_covers(t, studied) for t in _GROWS_INTO.get(extra.concept, ())):
                 # "AML secondary to MDS": the disease the studied one grew out of, not a second one
@@ -973,7 +982,8 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
     if broad(topic):
         # the patient's condition is studied only as a broad class ("neoplasm"): with "other", it
         # may be the specific disease studied or a second one; without, a named form is excluded as written
-        return _which_one(f, c, related[0]) if other and related else None
+        # (a trial of "tumors" and "no other malignancy": the studied class itself, when it names no narrower disease)
+        return _which_one(f, c, related[0] if related else topic) if other else None
     if other:
         return Verdict(PASS, f"You have {pretty(f.concept)}, which this trial studies; it excludes other "
                              f"{pretty(c.concept)}, and we assume you have none.", assumed=True)

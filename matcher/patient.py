@@ -70,8 +70,10 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 # a drug naming a study: "the topotecan plus etoposide GOG study", "the AZT + IFN-alpha combination study",
 # "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
 # ("the gemcitabine +/- CI-994 study", "the induction chemotherapy followed by chemoradiation protocol")
-_STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s-]*[\w-]+(?:\s+[\w-]+)?){0,4}"
-                                r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|phase\s+\w+|"
+# ("your gemcitabine-docetaxel study", "the chemo-first study": treatments joined by a hyphen, or one that comes first)
+_STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s-]*[\w-]+(?:\s+[\w-]+)?"
+                                r"|-[A-Za-z]\w*){0,4}"
+                                r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|first|based|phase\s+\w+|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
 # a study's treatments in brackets after its name: "the study (cetuximab with radiation then more chemo)",
 # "AIDS-related lymphoma protocol (liposomal doxorubicin)" (not a trial taken part in: "a trial (got nivolumab)")

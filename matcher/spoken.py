@@ -31,6 +31,9 @@ _SAID_PUNCTUATION = [
 ]
 _DICTATION_CUES = re.compile(r"(?=[cpnf])\b(?:comma|period|new\s+paragraph|full\s+stop)\b", re.I)
 _LAKH = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?)\b", re.I)
+# "hemoglobin 10,8 gram per deci", "creatinine 1.1 milligrams per decilitre": a unit said, not written
+_SAID_PER_DL = re.compile(r"\b(gram|grams|milligram|milligrams|microgram|micrograms)\s+per\s+deci(?:lit(?:er|re)s?)?\b", re.I)
+_SAID_UNIT = {"gram": "g/dL", "grams": "g/dL", "milligram": "mg/dL", "milligrams": "mg/dL", "microgram": "µg/dL", "micrograms": "µg/dL"}
 # "Plt 14.8 man/uL": the Japanese ten-thousand (万) written in letters, before a count's unit
 _MAN_SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(man)\s*(?=/\s*(?:[uµμ]l|mm3|mm³|cumm)\b)", re.I)
 # "Platelets 1,65,000/cumm": digits grouped the Indian way (lakhs, then hundreds)
@@ -107,6 +110,8 @@ def written(text: str) -> str:
         text = _CJK_SCALED.sub(_lakhs, text)
     if "man" in text:
         text = _MAN_SCALED.sub(_lakhs, text)
+    if "deci" in text:
+        text = _SAID_PER_DL.sub(lambda m: _SAID_UNIT[m.group(1).lower()], text)
     if any(ch.isalpha() for ch in text):
         converted = alpha2digit(text, "en")
         # join "19 72" only when alpha2digit made it, not when the writer wrote such a pair

@@ -2633,3 +2633,76 @@ def test_an_exclusion_as_written_still_fails():
 def test_wcc_is_the_white_cell_count(text):
     # (the UK's "white cell count")
     assert verdict("WBC≥2.5×10^9/L", "inclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text, concept", [("Active heroin use, injecting daily.", "opioid use disorder"),
+                                           ("IV drug use until 2015", "injection drug use"), ("Hx IVDU", "injection drug use"),
+                                           ("meth use on weekends", "amphetamine use disorder")])
+def test_illicit_drug_use_is_read(text, concept):
+    assert facts(text, concept)
+
+
+def test_injecting_is_not_any_substance_use():
+    # "History of IV drug use" excludes injecting, not an alcohol use disorder
+    assert verdict("History of IV drug use", "exclusion", "Alcohol use disorder, sober 2 years.") != "fail"
+    assert verdict("History of IV drug use", "exclusion", "Injected heroin until 2015 (IVDU), clean since.") == "fail"
+
+
+# -- round 24 -------------------------------------------------------------------------------------------------
+
+def test_a_convulsion_with_fever_in_early_childhood_is_no_cns_disease():
+    text = ("About the brain. When she was 2 years old she had one convulsion with a high fever, 40 degrees, only once in her "
+            "life. The neurologist said it is not epilepsy, and the EEG is normal.")
+    criterion = "CNS disease: including epilepsy, psychosis, organic encephalopathy syndrome, cerebrovascular accident"
+    assert verdict(criterion, "exclusion", text) != "fail"
+    assert verdict(criterion, "exclusion", "Epilepsy since 2015, on levetiracetam.") == "fail"
+
+
+@pytest.mark.parametrize("text, concept", [("When I was 5 I had asthma.", "asthma"),
+                                           ("When he was 12 years old he broke his arm and had pneumonia.", "pneumonia")])
+def test_when_i_was_n_is_a_time_gone_by(text, concept):
+    assert all(f.historical for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, expected", [("I used to take amlodipine.", True), ("I used to be on amlodipine but it was changed to losartan in 2023.", True),
+                                            ("I take amlodipine 5 mg daily.", False)])
+def test_used_to_take_is_a_time_gone_by(text, expected):
+    assert [f.historical for f in facts(text, "amlodipine")] == [expected]
+
+
+@pytest.mark.parametrize("text", ["for evaluation in your gemcitabine-docetaxel study with filgrastim.", "Ready for the chemo-first study.",
+                                  "Dr. Feinberg says chemo before surgery is the plan either way."])
+def test_a_study_named_by_treatments_and_the_plan_are_not_treatments_had(text):
+    assert verdict("No prior systemic chemotherapy", "inclusion", text) != "fail"
+
+
+def test_a_treatment_given_still_fails():
+    assert verdict("No prior systemic chemotherapy", "inclusion", "Gemcitabine-docetaxel given 2022 for bladder cancer.") == "fail"
+
+
+def test_a_cancer_named_by_its_cells_in_a_trial_of_tumours():
+    # a trial studying "tumors" excludes "other malignancy"; "adenocarcinoma" may be the studied one
+    from matcher.models import Criterion
+    criterion = Criterion("inc-4", "inclusion", "No other malignancy except curatively treated basal cell cancer of the skin.", 0, 0,
+                          parse_criterion("No other malignancy except curatively treated basal cell cancer of the skin.", "inclusion"))
+    judged = judge_criterion(criterion, read_text("Prostate biopsy 10/28/2026: adenocarcinoma, Gleason 4+4=8."), frozenset({"neoplasm"}))
+    assert judged.verdict == "unknown"
+
+
+@pytest.mark.parametrize("text, concept, value", [("NFS hemoglobin 10,8 gram per deci, plaquettes 190 000. ASAT 40, ALAT 58", "hemoglobin", 108.0),
+                                                  ("ASAT 40, ALAT 58 U/L", "alt", 58.0),
+                                                  ("creatinine 1,1 milligram per deciliter", "creatinine", 1.1)])
+def test_french_lab_names_and_said_units(text, concept, value):
+    assert [f.value for f in read_text(text).facts if f.concept == concept] == [value]
+
+
+def test_german_negative_serologies():
+    text = "HIV-, Hepatitis- und Lues-Serologie negativ."
+    for concept in ("hiv infection", "syphilis"):
+        assert facts(text, concept) and not [f for f in facts(text, concept) if f.asserted]
+
+
+@pytest.mark.parametrize("text, metastatic", [("M1 Mobility: walks in flat with rollator - 6 points.", None),
+                                              ("Prostate cancer T3 N1 M1, bone metastases", True), ("Staging: M1", True)])
+def test_an_assessment_item_code_is_not_a_stage(text, metastatic):
+    assert read_text(text).metastatic is metastatic
