@@ -14,6 +14,19 @@ from matcher.nlp import parse_criterion
 from matcher.patient import read_text
 
 
+@pytest.fixture
+def on_2026_12_04(monkeypatch):
+    """Ages from dates of birth as read on 2026-12-04."""
+    import matcher.demographics
+
+    class Today(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 12, 4)
+
+    monkeypatch.setattr(matcher.demographics, "date", Today)
+
+
 def verdict(criterion: str, section: str, patient_text: str) -> str:
     c = Criterion("c1", section, criterion, 0, len(criterion), parse_criterion(criterion, section))
     return judge_criterion(c, read_text(patient_text), frozenset()).verdict
@@ -2311,17 +2324,7 @@ def test_a_decimal_age_is_read_whole(text, age):
     ("DOB 05/08/2026", 0.0, True),  # 5 August or 8 May: the day and month could be either
     ("DOB 12/03/1950, retired teacher", 76.0, True),  # an adult's: the year says enough
 ])
-def test_a_young_childs_date_of_birth_gives_months(text, age, approx, monkeypatch):
-    import datetime as dt
-
-    import matcher.demographics
-
-    class Today(dt.date):
-        @classmethod
-        def today(cls):
-            return cls(2026, 12, 4)
-
-    monkeypatch.setattr(matcher.demographics, "date", Today)
+def test_a_young_childs_date_of_birth_gives_months(text, age, approx, on_2026_12_04):
     patient = read_text(text)
     assert (patient.age, patient.age_approx) == (age, approx)
 
@@ -2501,17 +2504,7 @@ def test_an_age_at_diagnosis_in_years_and_months_is_gone_by():
     ("Re: Mr A. Lindqvist, born the 3rd of March 1958", 68.0),
     ("DOB 14th May 1954", 72.0),
 ])
-def test_a_date_of_birth_with_the_day_first(text, age, monkeypatch):
-    import datetime as dt
-
-    import matcher.demographics
-
-    class Today(dt.date):
-        @classmethod
-        def today(cls):
-            return cls(2026, 12, 4)
-
-    monkeypatch.setattr(matcher.demographics, "date", Today)
+def test_a_date_of_birth_with_the_day_first(text, age, on_2026_12_04):
     assert read_text(text).age == age
 
 
