@@ -1078,9 +1078,15 @@ _DENYING_LEAD = re.compile(r"(?:none\s+of\s+the\s+following|(?:must|should)\s+no
                            r"absence\s+of\s+(?:all\s+|any\s+)?(?:of\s+)?the\s+following|no(?:ne)?\s+(?:\w+\s+){0,3}of\s+the\s+following)"
                            r"[^:]{0,120}:$", re.I)
 _MAX_FLAT_ITEMS = 15
+#: "These include:", "These include the following diseases and conditions:", "Such conditions are:": a lead-in
+#: that names its list by pointing back at the sentence before it
+_POINTING_LEAD = re.compile(r"(?:these|they|such(?:\s+\w+){1,2}|this|examples?)\s+(?:include|includes|are|is|consists?\s+of)"
+                            r"\b[^:.;]{0,60}:$", re.I)
+#: a sentence that denies what it names: "No contraindications to OGTT.", "Not have any condition that ..."
+_DENYING_SENTENCE = re.compile(r"\s*(?:no|not|none|without|absence\s+of)\b[^;:]*[.;]$", re.I)
 
 
-def _flat_lead_ins(out: list[_Out]) -> list[_Out]:
+def _flat_lead_ins(out: list[_Out], text: str = "") -> list[_Out]:
     """Items written at the same level as a denying lead-in, each a paragraph of its own ending in ";"
     up to one that does not: each item is read with the lead-in in front, as a nested one is
     ("None of the following ... within 2 weeks of study entry: Hemoglobin less than 8.0 g/dl;"), and
@@ -1092,7 +1098,13 @@ def _flat_lead_ins(out: list[_Out]) -> list[_Out]:
         lead = out[i]
         head = lead.text.strip()
         denying = _DENYING_LEAD.search(head)
-        if denying and denying.start() < 40:
+        pointing = (_POINTING_LEAD.fullmatch(head) and result and result[-1].section == lead.section
+                    and _DENYING_SENTENCE.fullmatch(result[-1].text) and not text[result[-1].end : lead.start].strip())
+        if pointing:
+            # "No contraindications to OGTT. These include:" / "Pregnancy;" / "Diabetes mellitus;": the items are what
+            # the sentence before denies, not requirements
+            head = f"{result[-1].text.strip()} {head}"
+        if pointing or denying and denying.start() < 40:
             items = []
             for item in out[i + 1 : i + 1 + _MAX_FLAT_ITEMS]:
                 if item.section != lead.section or item.text.startswith(head):
@@ -1101,6 +1113,8 @@ def _flat_lead_ins(out: list[_Out]) -> list[_Out]:
                 if not item.text.rstrip().endswith((";", ",", " or", " and")):
                     break
             if items and items[0].text.rstrip().endswith((";", ",", " or", " and", ".")):
+                if pointing:
+                    result.pop()
                 result += [_Out(it.section, f"{head} {it.text}", it.start, it.end, it.context) for it in items]
                 i += 1 + len(items)
                 continue
@@ -1116,7 +1130,7 @@ def split_criteria(text: str) -> list[Criterion]:
     units = _units(text)
     explicit, grouped = _headers(text, units)
     splitter = _Splitter(text, grouped)
-    out = _flat_lead_ins(splitter.run(units, explicit))
+    out = _flat_lead_ins(splitter.run(units, explicit), text)
     counters = {"inclusion": 0, "exclusion": 0}
     result = []
     for o in out:

@@ -2699,3 +2699,37 @@ def test_german_negative_serologies():
                                               ("Prostate cancer T3 N1 M1, bone metastases", True), ("Staging: M1", True)])
 def test_an_assessment_item_code_is_not_a_stage(text, metastatic):
     assert read_text(text).metastatic is metastatic
+
+
+# -- a list named by a lead-in that points back at a denying sentence ("No X. These include:") ---------------
+def _judged_trial(text: str, patient: str) -> dict[str, str]:
+    from matcher.criteria import split_criteria
+    patient_facts = read_text(patient)
+    verdicts = {}
+    for c in split_criteria(text):
+        c.constraints = parse_criterion(c.text, c.section)
+        verdicts[c.text] = judge_criterion(c, patient_facts, frozenset()).verdict
+    return verdicts
+
+
+@pytest.mark.parametrize("text", [
+    # flat paragraphs, as the legacy renderer writes them
+    "Inclusion criteria:\n\n    Women aged 18 to 70.\n\n    No contraindications to OGTT. These include:\n\n    Pregnancy;\n\n"
+    "    Diabetes mellitus;\n\n    Glucose intolerance.\n\n    Able to give consent.\n",
+    "Inclusion criteria:\n\n    Women aged 18 to 70.\n\n    No condition that would make an MRI unsafe. Such conditions include:\n\n"
+    "    Pregnancy;\n\n    Diabetes mellitus.\n",
+    # a bulleted list under the lead-in, as API v2 records write it
+    "Inclusion Criteria:\n\n  * Women aged 18 to 70\n  * No contraindication to the glucose tolerance test. These include:\n"
+    "      * Pregnancy\n      * Diabetes mellitus\n  * Able to give consent\n",
+])
+def test_items_a_denying_sentence_points_at_are_not_requirements(text):
+    verdicts = _judged_trial(text, "42-year-old woman. Not pregnant (urine hCG negative). No diabetes, HbA1c 5.2%.")
+    assert "fail" not in verdicts.values(), verdicts
+    assert not any(t in ("Pregnancy;", "Diabetes mellitus;", "Pregnancy", "Diabetes mellitus") for t in verdicts)
+
+
+def test_items_a_plain_sentence_points_at_are_still_requirements():
+    text = ("Inclusion criteria:\n\n    Adults aged 18 to 70.\n\n    Adequate blood counts. These include:\n\n"
+            "    Hemoglobin at least 9 g/dL;\n\n    Platelets at least 100,000/mm3.\n")
+    verdicts = _judged_trial(text, "55-year-old man. Hb 7.1 g/dL, platelets 210,000/mm3.")
+    assert [v for t, v in verdicts.items() if "Hemoglobin" in t] == ["fail"]

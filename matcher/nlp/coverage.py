@@ -295,6 +295,12 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         # patients must have, under a header that excludes; read either way it may be wrong, so it fails nobody
         for c in checkable:
             c.unexplained.append(lead.group(1))
+    if (pointing := _POINTING_DENIAL.match(doc_text(doc))) is not None:
+        # "No contraindications to OGTT. These include: Pregnancy;": what the list names is denied by the sentence
+        # before it, which the reading of the item does not carry over; so the item fails nobody
+        for c in checkable:
+            if c.start >= pointing.end():
+                c.unexplained.append(pointing.group(1))
     for start, end, _, what in doc.user_data.get("people_with", ()):
         for c in constraints:  # "psychiatric patients with depression or suicidal thoughts": not every psychiatric patient
             if c.start == start and c.end == end and c.kind == "condition":
@@ -445,6 +451,9 @@ _READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current"
 _MUST_LEAD_IN = re.compile(r"\s*(?:[A-Z][\w /-]{0,40}:\s*)?((?:patients|subjects|participants|candidates|children|donors)\s+"
                            r"(?:must|should)(?:\s+(?:have|be|meet))?|required)\s*:", re.I)
 
+#: a sentence that denies, then a lead-in pointing back at it ("These include:", "Such conditions are:")
+_POINTING_DENIAL = re.compile(r"\s*(?:no|not|none|without|absence\s+of)\b[^;:]*[.;]\s+((?:these|they|such(?:\s+\w+){1,2}|this|"
+                              r"examples?)\s+(?:include|includes|are|is|consists?\s+of)\b[^:.;]{0,60}):", re.I)
 
 # the qualifier of a bound that defines what a "No" item rules out, or its absence (constraints._no_item)
 DEFINITION = "as defined"
