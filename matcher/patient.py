@@ -161,6 +161,9 @@ _OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remis
 
 
 # a trial being joined, not one taken part in: "This month she begins a clinical trial", "about to start the trial"
+# a line that names the study: "Protocol: G-CSF mobilization / stem cell handling", "Study title: A Phase II Study of ..."
+_STUDY_LABEL_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:(?:the\s+)?(?:study|trial|protocol)(?:\s+(?:title|name|number|no\.?|id|code))?|"
+                               r"(?:research|clinical)\s+(?:study|trial|protocol)(?:\s+(?:title|name))?)\s*[:\-–]\s", re.I)
 _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|starting|will\s+start|about\s+to\s+(?:start|begin|join|enter)|"
                            r"joining|will\s+join|to\s+join|enrolling\s+in|will\s+enrol+|to\s+enrol+\s+in|entering|will\s+enter)\s+"
                            r"(?:in\s+|into\s+)?(?:a|an|the|this|her|his|their)?\s*(?:new\s+)?$", re.I)
@@ -734,6 +737,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "THERAPY" and not flags["negated"] \
                 and _STUDY_BRACKET_BEFORE.search(doc_text(doc), max(0, ent.start_char - 100), ent.start_char):
             flags["hypothetical"] = True  # "Client understands the study (cetuximab with radiation then more chemo)"
+        if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _STUDY_LABEL_LINE.match(line_of(doc, ent)):
+            flags["hypothetical"] = True  # "Protocol: G-CSF mobilization / stem cell handling": the study's, not hers
         if ent.label_ == "CONDITION" and not any(flags.values()) and _TOPIC_OF_STUDY.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "To the investigators, AIDS-related lymphoma protocol": what the study is about
         if ent.label_ == "CONDITION" and not any(flags.values()) and _calls_for_help(doc, ent):

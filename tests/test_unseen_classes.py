@@ -2733,3 +2733,89 @@ def test_items_a_plain_sentence_points_at_are_still_requirements():
             "    Hemoglobin at least 9 g/dL;\n\n    Platelets at least 100,000/mm3.\n")
     verdicts = _judged_trial(text, "55-year-old man. Hb 7.1 g/dL, platelets 210,000/mm3.")
     assert [v for t, v in verdicts.items() if "Hemoglobin" in t] == ["fail"]
+
+
+# -- round 25 ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Medicines she try: Plaquenil (still on), prednisone (now 10), CellCept",
+                                  "Tacrolimus level ( now 7 ) on Monday."])
+def test_a_value_now_in_brackets_is_not_an_age(text):
+    assert read_age(text)[0] is None
+
+
+@pytest.mark.parametrize("text, age", [("She is now 45 and well.", 45.0), ("Pt now 67 y/o", 67.0),
+                                       ("Lani is 27. Prednisone (now 10).", None)])
+def test_ages_with_now_still_read(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text", ["She wen stop breastfeeding in April.", "I done stop breastfeeding since April.",
+                                  "She did stop breastfeeding at six months."])
+def test_a_dialect_past_of_stop_ends_breastfeeding(text):
+    assert read_text(text).breastfeeding is False
+
+
+def test_breastfeeding_still_read():
+    assert read_text("She is still breastfeeding her son.").breastfeeding is True
+
+
+@pytest.mark.parametrize("text", ["HIV, hepatitis, all that came back negative.", "HIV and hepatitis, all of that came back negative.",
+                                  "HIV, hepatitis B and C, all those tests negative."])
+def test_a_list_summed_up_by_all_that_takes_the_result(text):
+    assert facts(text, "hiv infection") and not any(f.asserted for f in facts(text, "hiv infection"))
+
+
+def test_a_result_of_its_own_is_kept_before_all_that():
+    assert any(f.asserted for f in facts("HIV positive, hepatitis all that came back negative.", "hiv infection"))
+
+
+@pytest.mark.parametrize("text", ["I had hepatitis B a long time ago.", "Hepatitis B: I catch it long time ago in Haiti.",
+                                  "Hepatitis B years ago, cleared."])
+def test_an_illness_long_ago_is_of_the_past(text):
+    assert all(f.historical for f in facts(text, "hepatitis b"))
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text, concept", [("HIV since a long time ago, on Biktarvy.", "hiv infection"),
+                                           ("I have lupus, and a long time ago I broke my leg.", "systemic lupus erythematosus")])
+def test_long_ago_does_not_reach_what_goes_on(text, concept):
+    assert facts(text, concept) and not any(f.historical for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Protocol: G-CSF mobilization / stem cell handling, donors with sickle cell trait", "granulocyte colony-stimulating factor"),
+    ("Study title: A Phase II Study of Gemcitabine in Pancreatic Cancer", "gemcitabine"),
+    ("Trial: pembrolizumab in NSCLC", "pembrolizumab"),
+])
+def test_a_line_naming_the_study_names_its_treatment_not_hers(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+def test_a_study_drug_she_had_is_still_hers():
+    assert any(f.asserted for f in facts("Prior study drug: pembrolizumab 2023", "pembrolizumab"))
+
+
+@pytest.mark.parametrize("text", ["Rituximab dose 2 due 12/10.", "Pembrolizumab cycle 1 planned for next week."])
+def test_a_numbered_dose_to_come_is_not_taken(text):
+    assert all(f.hypothetical for f in read_text(text).facts if f.kind == "therapy")
+
+
+def test_a_numbered_dose_given_is_taken():
+    assert any(f.asserted for f in facts("Rituximab dose 2 given 11/20.", "rituximab"))
+
+
+@pytest.mark.parametrize("criterion", ["History of serious allergic reaction.", "Serious allergic reaction to any vaccine."])
+def test_serious_is_a_limit_to_read(criterion):
+    patient = "Seasonal allergies in spring, I take Zyrtec for a month, never anything serious."
+    assert verdict(criterion, "exclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("text, concept", [("HIV diagnosed 2 years ago, on ART.", "hiv infection"),
+                                           ("HIV diagnosed many years ago, on ART.", "hiv infection"),
+                                           ("Diabetes, diagnosed a long time ago.", "diabetes mellitus")])
+def test_an_illness_found_long_ago_goes_on(text, concept):
+    assert facts(text, concept) and not any(f.historical for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("criterion, concept", [("Patients must be human immunodeficiency virus (HIV)-negative.", "hiv infection")])
+def test_a_result_after_a_bracketed_abbreviation_still_reads(criterion, concept):
+    assert verdict(criterion, "inclusion", "HIV negative (tested 11/2026).") != "fail"

@@ -794,6 +794,8 @@ class ContextComponent:
                 lo = max([t + 1 for t in terminators if t < start] + [reach, 0])
                 if rule.category == "FAMILY" and _opens_clause(doc, start):
                     lo = start  # "I have lupus, and my daughter has epilepsy": the relative is a new clause's subject
+                if rule.category == "HISTORICAL" and start and doc[start - 1].lower_ in ("and", "but"):
+                    lo = start  # "I have lupus, and a long time ago I broke my leg": the time opens the clause that follows
                 # an entity is in scope when its last token is: "anti-HBc pos (resolved)" reaches
                 # the three tokens of anti-HBc as "resolved" reaches "HBV (resolved)"
                 scope = [e for e in ents if lo < e.end <= start and bounds[e.end - 1] == bounds[start]]
