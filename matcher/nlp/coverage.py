@@ -115,11 +115,13 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(w.start_char, w.end_char) for w in windows
                 if any(c.window is not None and c.window.text == w.text for c in constraints)]
     excepted = {x for c in constraints for x in c.exceptions}
+    # entities carved out as exceptions of a constraint (each ``e._`` access builds an object: read once)
+    carved = [e for e in ents if e.ent_id_ in excepted and e._.is_exception] if excepted else []
 
     def read(cue: Span) -> bool:
         """An exception is read when what it excepts was: "other than IVIG" is, "other than those
         provided by the study" is not."""
-        return any(e._.is_exception and e.ent_id_ in excepted and cue.end <= e.start <= cue.end + 6 for e in ents)
+        return any(cue.end <= e.start <= cue.end + 6 for e in carved)
 
     covered += [(s.start_char, s.end_char) for s in cues
                 if s.label_ in UNDERSTOOD_CUES and not _unless(s) and (s.label_ != "EXCEPTION" or read(s))]
@@ -149,7 +151,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             consequence = _CONSEQUENCE.search(doc_text(doc), m.end(), end)
             covered.append((m.start(), consequence.start() if consequence else end))
     # entities carved out as exceptions of a constraint
-    covered += [(e.start_char, e.end_char) for e in ents if e._.is_exception and e.ent_id_ in excepted]
+    covered += [(e.start_char, e.end_char) for e in carved]
     # "any non-AZT antiretroviral drug" (constraints._carved_out)
     for e in ents:
         non = NON_PREFIX.search(doc_text(doc), max(0, e.start_char - 5), e.start_char) if e.ent_id_ in excepted else None
@@ -157,14 +159,16 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             covered.append((non.start(), e.end_char))
     # organ-system subheads and lead-ins ("Renal:", "Adequate bone marrow function within 14 days of dosing:")
     texts, starts = token_texts(doc), token_starts(doc)
-    for colon in [i for i, text in enumerate(texts) if text == ":"]:
+    colons = [i for i, text in enumerate(texts) if text == ":"]
+    before = _covering(covered, len(doc_text(doc))) if colons else None
+    for colon in colons:
         at = starts[colon]
         line_start = doc_text(doc).rfind("\n", 0, at) + 1
-        head = [doc[i] for i in range(bisect_left(starts, line_start), colon)
-                if not any(s <= starts[i] < e for s, e in covered)]
+        head = [doc[i] for i in range(bisect_left(starts, line_start), colon) if not before[starts[i]]]
         if len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
                                    or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
+            before[line_start : doc[colon].idx + 1] = b"\x01" * (doc[colon].idx + 1 - line_start)
     covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
     # how a biomarker status is defined: "HER2-negative (IHC 0 or 1+, or IHC 2+ with ISH not amplified)"
     for c in constraints:
@@ -312,10 +316,9 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     bounds_at = {q.start_char for q in doc.spans.get("quantities", ())} | {w.start_char for w in doc.spans.get("windows", ())}
     for start, end in segments:
         # a constraint belongs to the innermost item holding it ("severe nephritis (creatinine > 2.5)")
-        members = [c for c in checkable if start <= c.start < end
-                   and not any(s <= c.start < e and (s, e) != (start, end) and start <= s and e <= end for s, e in segments)]
-        mine = [(pos, word) for pos, word in words if start <= pos < end
-                and not any(s <= pos < e and start <= s and e <= end and (s, e) != (start, end) for s, e in segments)]
+        inner = [(s, e) for s, e in segments if start <= s and e <= end and (s, e) != (start, end)]
+        members = [c for c in checkable if start <= c.start < end and not any(s <= c.start < e for s, e in inner)]
+        mine = [(pos, word) for pos, word in words if start <= pos < end and not any(s <= pos < e for s, e in inner)]
         if not members and text[start:end].rstrip().endswith(":"):
             # "Excluded within 30 days of study entry: antiretroviral agents": a lead-in's bound bears on what
             # follows; so does what else it says ("No other uncontrolled medical condition, including any of
