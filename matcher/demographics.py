@@ -19,6 +19,9 @@ _UNITS_AFTER = (r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|tim
                 r"(?!\s*(?:['’′]\s*\d|ft\b|feet|foot))")  # "he's 6'2\"": a height
 _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
 _YEARS = r"(?:years?|yrs?|y)"
+_FOREIGN_YEARS = r"(?:anos|años|ans|jahre|jaar|anni|år|lat|tahun)"
+_SEX_WORDS = (r"feminino|feminina|masculino|femenino|féminin|féminine|masculin|weiblich|männlich|vrouw|vrouwelijk|"
+              r"mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem")
 _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
            r"brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|aunt)")
 # "my 3-year-old son", "a 4 month old": the writer's child, not the person described
@@ -55,6 +58,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"|education|schooling|experience|employment|service|smok\w*|pack))", re.I), 1.0),
     # ("Age today 0.29 years": an age in years and months or months and days, see _digits)
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,3}(?:\.\d{1,2}(?=\s*(?:years?|yrs?|y)\b))?)\b" + _UNITS_AFTER, re.I), 1.0),
+    # an age labelled in the writer's language: "Idade: 48 anos", "Edad: 52", "Âge : 61 ans", "Alter: 61 Jahre"
+    (re.compile(r"\b(?:idade|edad|âge|alter|leeftijd|età|wiek|umur|usia)\s*:\s*(\d{1,3})\b(?:\s*" + _FOREIGN_YEARS + r")?" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # ("my wife Anna is 33": a name may follow the noun)
@@ -64,11 +69,14 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # a referral's header: "Mrs. Nasrin Akter, 27 years, female", "27 years / F"; "female, 27 years"
     (re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y)\.?(?:\s+old)?\s*[,/]\s*(?:female|male|woman|man|lady|gentleman|[FM])\b", re.I), 1.0),
     (re.compile(r"\b(?:female|male|woman|man|lady|gentleman)\s*[,/]\s*(\d{1,3})\s*(?:years?|yrs?|y)\b", re.I), 1.0),
+    # ... in the writer's language: "feminino, 48 anos", "48 ans, féminin", "männlich, 61 Jahre"
+    (re.compile(r"\b(?:" + _SEX_WORDS + r")\s*[,/]\s*(\d{1,3})\s*" + _FOREIGN_YEARS + r"\b", re.I), 1.0),
+    (re.compile(r"\b(\d{1,3})\s*" + _FOREIGN_YEARS + r"\s*[,/]\s*(?:" + _SEX_WORDS + r")\b", re.I), 1.0),
     # "Marco, 34, male, saute/grill at a steakhouse": a name, the age and the sex
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:female|male|woman|man|(?-i:[FM]))\b", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     # (not "prednisone (now 10)": a dose or a value gone down, in brackets after what it measures)
-    (re.compile(r"(?<!\()(?<!\(\s)\bnow\s+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
+    (re.compile(r"(?<!\()(?<!\(\s)\bnow[ \t]+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
     # "Teo turned 8 in September": a name and the age it turned (a relative's is told apart by _RELATIVE_IS)
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s+(?:just\s+|recently\s+)?turned\s+(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
@@ -125,7 +133,10 @@ def _digits(text: str) -> str:
 # "born 1994", "born in March 1961": an age this year, give or take one
 # ("DOB 02/06/1991", "born 14-07-1981", "DOB: 1964.05.19": a date in numbers, its year)
 # ("born 8 May 1960", "DOB 3rd March 1955": the day first)
-_BORN = re.compile(r"\b(?:born|b\.|dob:?)\s+(?:in\s+|on\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]{3})|)"
+# a date of birth labelled in the writer's language: "nasc. 19/06/1978", "né le 3/4/1960", "geb. 12.05.1955"
+_BIRTH_LABELS = (r"nasc\.?:?|nac\.?:?|née?\s+le|geb\.?:?|geboren(?:\s+am)?|data\s+de\s+nascimento\s*:?|fecha\s+de\s+nacimiento\s*:?|"
+                 r"date\s+de\s+naissance\s*:?|geburtsdatum\s*:?|geboortedatum\s*:?")
+_BORN = re.compile(r"\b(?:born|b\.|dob:?|d\.o\.b\.?:?|date\s+of\s+birth\s*:?|birth\s*date\s*:?|" + _BIRTH_LABELS + r")\s+(?:in\s+|on\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]{3})|)"
                    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
 # "my son is 4", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
@@ -180,7 +191,9 @@ def read_age(text: str, others: list[float] | None = None) -> tuple[float | None
     # a date of birth outweighs an age read elsewhere that it contradicts ("58 y/o male, DOB 1968-03-09 |
     # Service: 1986-2008 (88M motor transport operator)": a job code)
     # (not another person's: "Infant: Amari WARREN, DOB 02/01/2026")
-    dob = next((m for m in _births(text) if m.group(0).lower().startswith("dob")), None)
+    dob = next((m for m in _births(text) if m.group(0).lower().startswith(("dob", "d.o.b", "date of birth", "birth", "nasc", "nac",
+                                                                           "né", "geb", "data de", "fecha de", "date de")) or
+                m.group(0).lower().startswith("geboortedatum")), None)
     if dob is not None and age is not None:
         born = float(date.today().year - int(dob.group(1)))
         if 0 <= born <= 120 and not born - 1.5 <= age <= born + 0.5:

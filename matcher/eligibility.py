@@ -740,7 +740,9 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
             if f.current or (f.days_ago is not None and f.days_ago <= 7):
                 return Verdict(_want(c, True), f"You are currently on {what}, which this trial "
                                + ("excludes." if c.polarity == "forbid" else "requires."))
-            if f.days_ago is not None and f.days_ago > 30:
+            if f.days_ago is not None and f.days_ago > 30 and (c.polarity == "forbid" or any(g.historical for g in positive)):
+                # (a use that is required fails only when it is said to be over: "METHADONE: 85 mg daily, same dose
+                # since 03/2024" is dated by when it began, "UDS past 12 months: ... except methadone" by a test)
                 return Verdict(_want(c, False), f"You had {what} {days_words(f.days_ago)}; this criterion is about current use.")
             return Verdict(UNKNOWN, f"You mentioned {what}; this criterion is about current use.",
                            f"Are you currently taking {pretty(f.concept)}?")

@@ -174,11 +174,19 @@ def _blank(m: re.Match) -> str:
 _LATEST = re.compile(r"\b(?:latest|today|now|current|most\s+recent|this\s+week|yesterday)\b", re.I)
 
 
+_ITEM_NAME_BEFORE = re.compile(r":\s*(?:[A-Za-z][A-Za-z-]+\s+){1,3}$")
+_TOTAL_AFTER = re.compile(r"\b(?:total|sum)\b|=\s*\d", re.I)
+
+
 def _in_a_sum(text: str, lab: Span, q: Span) -> bool:
     """Whether the value ``q`` of ``lab`` is an item of a score's sum ("arthritis 4 + myositis 4 + low
     complement 2 = 10", "Arthritis 6 + low C3 3 = 9", "rash 2+ alopecia"), not the test's result."""
     return bool(_ADDEND.match(text, q.end_char) or _AFTER_PLUS.search(text, max(0, lab.start_char - 30), lab.start_char)
-                or (text[q.end_char - 1] == "+" and re.match(r"[ \t]*[a-z]", text[q.end_char:], re.I)))
+                or (text[q.end_char - 1] == "+" and re.match(r"[ \t]*[a-z]", text[q.end_char:], re.I))
+                # "SELENA-SLEDAI, 25/11/2026): arthritis 4, haematuria 4, low complement 2. Total: 10": an item's
+                # points after its name, in a list that a total ends
+                or (_ITEM_NAME_BEFORE.search(text, lab.end_char, q.start_char) is not None
+                    and _TOTAL_AFTER.search(text, q.end_char, (text.find("\n", q.end_char) + 1 or len(text) + 1) - 1) is not None))
 
 
 def _run_after(text: str, quantities: list[Span], q: Span, used: set[int], analyte) -> list[tuple[Span, str]]:

@@ -74,7 +74,7 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 _STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s-]*[\w-]+(?:\s+[\w-]+)?"
                                 r"|-[A-Za-z]\w*){0,4}"
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|first|based|phase\s+\w+|"
-                                r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:study|trial|protocol)\b", re.I)
+                                r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:(?:clinical|research|investigational|experimental)\s+)?(?:study|trial|protocol)\b", re.I)
 # a study's treatments in brackets after its name: "the study (cetuximab with radiation then more chemo)",
 # "AIDS-related lymphoma protocol (liposomal doxorubicin)" (not a trial taken part in: "a trial (got nivolumab)")
 _A_TEST_STUDY = (r"(?<!sleep )(?<!swallow )(?<!swallowing )(?<!conduction )(?<!emg )(?<!urodynamic )(?<!motility )(?<!stress )"
@@ -162,6 +162,9 @@ _OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remis
 
 # a trial being joined, not one taken part in: "This month she begins a clinical trial", "about to start the trial"
 # a line that names the study: "Protocol: G-CSF mobilization / stem cell handling", "Study title: A Phase II Study of ..."
+# a forum post's sign-off: "TIA, and sorry for the essay", "TIA!", "Thanks all, TIA x" (thanks in advance)
+_TIA_SIGN_OFF = re.compile(r"\s*(?:!|,?\s*(?:and\s+)?(?:sorry|thanks|thank\s+you|x{1,3}\b|everyone|all\b|ladies|folks|guys|in\s+advance))", re.I)
+_THANKS_BEFORE = re.compile(r"\b(?:thanks|thank\s+you|thx|ty)\b[\s,.!]*(?:(?:all|everyone|again)[\s,.!]*)?(?:and\s+)?$", re.I)
 _STUDY_LABEL_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:(?:the\s+)?(?:study|trial|protocol)(?:\s+(?:title|name|number|no\.?|id|code))?|"
                                r"(?:research|clinical)\s+(?:study|trial|protocol)(?:\s+(?:title|name))?)\s*[:\-–]\s", re.I)
 _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|starting|will\s+start|about\s+to\s+(?:start|begin|join|enter)|"
@@ -314,9 +317,11 @@ TEST_NAME = re.compile(r"\b(?:tests?|testing|serology|serologies|screen|panel|pr
 _TEST_AFTER = re.compile(r"[\s-]*(?:panel|profile|tests?|testing|serology|serologies|screen|screening|titer|titre|"
                          r"antibod(?:y|ies)|pcr|viral load|ag|ab|igg|igm|dna|rna)\b", re.I)
 # ("HIV DNA PCR positive": a test may be named in two words)
-_POSITIVE_AFTER = re.compile(r"[\s:=(]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=()]+(?:(?:igg|igm)\s*\)\s*)?){0,2}"
-                             r"(?:(?:was|is|were|are|came back|test(?:ed)?|result|results|screen)\s+){0,2}"
-                             r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|"
+_POSITIVE_AFTER = re.compile(r"[\s:=(—–-]*(?:(?:ab|ag|ag/ab|antibod(?:y|ies)|antigen|igg|igm|rna|dna|pcr|viral\s+load|serology)[\s:=()]+(?:(?:igg|igm)\s*\)\s*)?){0,2}"
+                             # ("HIV test on the 24th, positive": the day it was taken, then its result)
+                             r"(?:(?:on|of|from|dated)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:[/.-]\d{1,2}(?:[/.-]\d{2,4})?)?[\s,:]+)?"
+                             r"(?:(?:was|is|were|are|came back|came out|came up|turned out|showed|test(?:ed)?|result|results|screen)\s+){0,2}"
+                             r"(?:\+|pos\b|positive|reactive|detected|detectable|confirmed|полож\w*|"
                              r"[1-9]\d*(?:[.,]\d+)?\s*(?:(?:million|thousand)\s*)?(?:iu|copies|cop|c/ml|log))", re.I)
 
 
@@ -493,7 +498,7 @@ def _sited(doc: Doc, ent: Span) -> str:
 
 _PRE_BEFORE = re.compile(r"\bpre[\s-]?$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
-_DASH = r"(?:[ \t]*[—–]|[ \t]+-)"  # a dash between a field and its answer ("Prior CAR-T - none")
+_DASH = r"(?:[ \t]*[—–]|[ \t]+--?|[ \t]*--)"  # a dash between a field and its answer ("Prior CAR-T - none", "Diabetes -- no")
 # ("Diabetes? No", "Prior CD19/BCMA-directed therapy — none found", "Prior CAR-T - none")
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)"
                               # a form's dot leaders: "Chemotherapy ............ NIL (none ever)"
@@ -501,10 +506,16 @@ _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|neg
                               # a table's cells: "| Claustrophobia | None; completed a 40-min MRI |"
                               r"|\|(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent|denies|denied)\b)"
                               r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
-                              r"(?:[.;,()\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))", re.I)
+                              r"(?:[.;,()\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))"
+                              r"|" + _DASH + r"(?=[ \t]*[^.\n:]{1,40}\.[ \t]*(?:no|none|never)[ \t]*(?:[.!\n]|$))", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])", re.I)
+_NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])"
+                        # ("Porphyria -- had to look it up. No.": an aside, then the answer alone)
+                        r"|" + _DASH + r"[ \t]*[^.\n:]{1,40}\.[ \t]*(?:no|none|never)[ \t]*(?=[.!\n]|$)", re.I)
+
+
+_LINE_HEADING = re.compile(r"[ \t]*(?-i:[A-Z][A-Za-z]{1,14}|[A-Z][A-Z ]{1,20})[ \t]*:[ \t]*(?=\S)")
 
 
 def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
@@ -514,6 +525,9 @@ def _field_of(doc: Doc, ent: Span, longest: int) -> tuple[int, int] | None:
     ("29 M, HIV+ dx 8 mo ago. ART-naive: no NRTI" is another item's answer). None otherwise."""
     text = doc_text(doc)
     line_start = _line_start(text, ent.start_char)
+    heading = _LINE_HEADING.match(text, line_start)
+    if heading is not None and heading.end() <= ent.start_char:
+        line_start = heading.end()  # "NOTES: Porphyria -- no.": a heading, then the item
     line_end = text.find("\n", ent.end_char)
     line_end = len(text) if line_end < 0 else line_end
     # (a registry export writes "key=value": "malignancy=none")
@@ -570,6 +584,21 @@ _NORMAL_VALUE = re.compile(r"\s*(?:afebrile|none|nil|normal|negative|neg\b|unrem
 def _finds_nothing(doc: Doc, ent: Span) -> bool:
     field = _field_of(doc, ent, longest=40)
     return field is not None and bool(_NORMAL_VALUE.match(doc_text(doc), field[0] + 1))
+
+
+_NAMES_BY_SLASH = re.compile(r"[A-Za-z)]\s*/\s*(?=[A-Za-z(])")
+
+
+def _checklist_question(doc: Doc, ent: Span) -> bool:
+    """A name among three or more a form's field asks about at once: "Indwelling lines/drains/catheters: right
+    PICC removed 02-Oct-2026; none at present". Its value answers; the question asserts none of them."""
+    field = _field_of(doc, ent, longest=60)
+    if field is None:
+        return False
+    colon, _ = field
+    text = doc_text(doc)
+    label = text[_line_start(text, ent.start_char) : colon]
+    return ent.end_char <= colon and text[colon] == ":" and len(_NAMES_BY_SLASH.findall(label)) >= 2
 
 
 def _field_name(doc: Doc, ent: Span) -> bool:
@@ -754,10 +783,16 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
+        if ent.label_ in ("CONDITION", "THERAPY") and asserted and _checklist_question(doc, ent):
+            continue  # "Indwelling lines/drains/catheters: right PICC removed": the question, answered after it
         if ent.label_ in ("PREGNANCY", "LACTATION") and not flags["negated"] and "test" not in ent.text.lower() \
                 and _field_of(doc, ent, longest=40) \
                 and not _THIS_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
+        if ent.label_ == "CONDITION" and ent.text == "TIA" and (
+                _TIA_SIGN_OFF.match(doc_text(doc), ent.end_char)
+                or _THANKS_BEFORE.search(doc_text(doc), max(0, ent.start_char - 25), ent.start_char)):
+            continue  # "TIA, and sorry for the essay": thanks in advance, at a post's end
         if ent.label_ == "CONDITION" and _PRE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 5), ent.start_char):
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
         if ent.label_ == "CONDITION" and ent.text.isupper() and _persons_role(doc, ent):

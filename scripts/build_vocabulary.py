@@ -2,7 +2,8 @@
 
 The words of six letters or more that occur at least twice in the bundled corpus
 (``matcher/bundled/ctgov-default.jsonl.gz``: titles, summaries, conditions, criteria of 6,787
-ClinicalTrials.gov records) or in our lexicon patterns, one per line, sorted.
+ClinicalTrials.gov records) or in our lexicon patterns, and the clinical words of other languages in
+``matcher/resources/lexicon/sources/foreign_words.txt``, one per line, sorted.
 ``matcher.spelling`` never "corrects" a word on this list.
 
     python scripts/build_vocabulary.py [--corpus matcher/bundled/ctgov-default.jsonl.gz]
@@ -49,7 +50,11 @@ def main() -> int:
     from matcher.nlp.lexicon import all_patterns
 
     lexicon = {w for p in all_patterns() if isinstance(p["pattern"], str) for w in WORD.findall(p["pattern"].lower().replace("'", ""))}
-    words = sorted({w for w, n in counts.items() if n >= 2} | lexicon)
+    # clinical words of other languages, never "corrected" into an English lexicon word ("biologie")
+    foreign_path = ROOT / "matcher" / "resources" / "lexicon" / "sources" / "foreign_words.txt"
+    foreign = {line.strip().lower() for line in foreign_path.read_text(encoding="utf-8").splitlines()
+               if not line.startswith("#") and WORD.fullmatch(line.strip().lower())}
+    words = sorted({w for w, n in counts.items() if n >= 2} | lexicon | foreign)
     header = ("# Words of six letters or more that matcher treats as spelled right: those occurring at least\n"
               "# twice in matcher/bundled/ctgov-default.jsonl.gz (ClinicalTrials.gov records) and our lexicon words.\n"
               "# Built by scripts/build_vocabulary.py; do not edit by hand.\n")

@@ -2819,3 +2819,112 @@ def test_an_illness_found_long_ago_goes_on(text, concept):
 @pytest.mark.parametrize("criterion, concept", [("Patients must be human immunodeficiency virus (HIV)-negative.", "hiv infection")])
 def test_a_result_after_a_bracketed_abbreviation_still_reads(criterion, concept):
     assert verdict(criterion, "inclusion", "HIV negative (tested 11/2026).") != "fail"
+
+
+# -- round 26 ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["HBsAg, anti-HBc, anti-HCV, HIV 1/2 — отр.; Lues (RPR/TPHA) — отр.",
+                                  "HIV non reaktif, HBsAg non reaktif, sifilis non reaktif.", "HIV nonreaktif", "HIV negatif"])
+def test_negative_results_in_bulgarian_and_indonesian(text):
+    assert facts(text, "hiv infection") and not any(f.asserted for f in facts(text, "hiv infection"))
+
+
+@pytest.mark.parametrize("text, concept", [("Hep B and hep C negative, the syphilis one also negative.", "syphilis"),
+                                           ("HIV done, the hepatitis ones came back negative.", "hepatitis")])
+def test_the_x_one_negative(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [("Her HIV test on the 24th, positive, first time ever.", "hiv infection"),
+                                           ("HIV test came out positive.", "hiv infection"),
+                                           ("Lues: RPR 1:16, TPHA — полож. (new finding, not yet treated)", "syphilis")])
+def test_a_positive_result_after_the_day_or_in_bulgarian(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text", ["HIV test on the 24th, negative.", "RPR non-reactive", "HBsAg checked 11/20"])
+def test_a_test_without_a_positive_result_asserts_nothing(text):
+    assert not any(f.asserted for f in read_text(text).facts if f.kind == "condition")
+
+
+@pytest.mark.parametrize("text", ["Any tips for the hospital bag?\n\nTIA, and sorry for the essay.", "Thanks all, TIA x", "TIA!"])
+def test_thanks_in_advance_is_no_stroke(text):
+    assert not facts(text, "transient ischemic attack")
+
+
+@pytest.mark.parametrize("text", ["PMH: hypertension, TIA 2019, diabetes.", "TIA in 2019, no residual deficit."])
+def test_a_tia_is_still_read(text):
+    assert facts(text, "transient ischemic attack")
+
+
+@pytest.mark.parametrize("text, age", [("my son has the bedrijf now\n\n5. Reden van de reis / Reason for travel:", None),
+                                       ("2. Geboortedatum / Date of birth: 22-04-1962 (64 jaar)", 64.0),
+                                       ("Date of birth: 22/04/1962", 64.0), ("D.O.B. 03/15/1958", 68.0)])
+def test_a_date_of_birth_labelled_in_words_and_no_age_across_lines(text, age, on_2026_12_04):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text", ["ACTIVITÉ (SELENA-SLEDAI, 25/11/2026): arthritis 4, haematuria 4, low complement 2. Total: 10.",
+                                  "SLEDAI-2K: arthritis 4, rash 2, low complement 2 = 8"])
+def test_an_item_of_a_totalled_score_is_not_the_score(text):
+    assert not [f for f in read_text(text).facts if "sledai" in f.concept and f.value == 4.0]
+
+
+def test_a_score_with_its_items_after_it_is_read():
+    assert [f.value for f in read_text("SLEDAI-2K 12 (arthritis 4, rash 2)").facts if f.concept == "sledai-2k"] == [12.0]
+
+
+def test_a_checklist_question_asserts_none_of_its_names():
+    text = "Indwelling lines/drains/catheters: right PICC removed 02-Oct-2026; none at present"
+    assert verdict("cannula or drainage tubes other than central venous catheters;", "exclusion", text) != "fail"
+    assert all(not f.asserted for f in facts("Seizures/stroke/psychosis: none", "stroke"))
+    assert any(f.asserted for f in facts("Seizures/stroke/psychosis: stroke 2019", "stroke"))
+
+
+@pytest.mark.parametrize("text", ["Service requested: cover for participation in a CD19/BCMA CAR-T clinical trial outside the UAE.",
+                                  "Questions about the CAR-T clinical study."])
+def test_a_treatment_naming_a_clinical_trial_is_the_trials(text):
+    assert not any(f.asserted for f in read_text(text).facts if f.kind == "therapy" and "car-t" in f.concept or "bcma" in f.concept)
+
+
+@pytest.mark.parametrize("text, age", [("Paciente: M.A.S., feminino, 48 anos (nasc. 19/06/1978)", 48.0), ("48 ans, féminin", 48.0),
+                                       ("Patient männlich, 61 Jahre", 61.0), ("Idade: 48 anos", 48.0), ("Edad: 52", 52.0),
+                                       ("Âge : 61 ans", 61.0), ("née le 3/4/1960", 66.0), ("geb. 12.05.1955", 71.0),
+                                       ("há 10 anos tive asma", None), ("desde hace 5 años", None), ("Alter: 3 mg", None)])
+def test_ages_and_births_in_the_writers_language(text, age, on_2026_12_04):
+    assert read_age(text)[0] == age
+
+
+def test_a_childs_age_is_not_the_mothers_when_hers_is_given_in_portuguese(on_2026_12_04):
+    text = "Paciente: M.A.S., feminino, 48 anos (nasc. 19/06/1978)\n- Gestação: not pregnant; youngest child is 11 years old."
+    assert read_age(text)[0] == 48.0
+
+
+def test_a_french_lab_heading_is_no_biologic():
+    assert not facts("BIOLOGIE (27/11/2026)\nHb 12,4 g/dL | plaquettes 231 000/mm3", "biologic")
+    assert [f.value for f in read_text("hemoglobina 10,2 g/dL").facts if f.concept == "hemoglobin"] == [102.0]
+
+
+@pytest.mark.parametrize("text", ["NOTES: Porphyria -- had to look it up. No.", "NOTES: Porphyria -- no.", "Porphyria -- no."])
+def test_an_answer_after_a_double_dash(text):
+    assert facts(text, "porphyria") and not any(f.asserted for f in facts(text, "porphyria"))
+
+
+def test_an_answer_after_a_dash_needs_to_stand_alone():
+    assert any(f.asserted for f in facts("Diabetes -- diagnosed 2010. No complications.", "diabetes mellitus"))
+
+
+@pytest.mark.parametrize("patient", ["METHADONE: 85 mg PO daily, same dose since 03/2024.",
+                                     "UDS past 12 months: all negative except methadone."])
+def test_a_required_current_drug_dated_by_its_start_or_a_test_is_not_failed(patient):
+    assert verdict("Are taking methadone.", "inclusion", patient) != "fail"
+
+
+def test_a_required_current_drug_said_to_be_stopped_fails():
+    assert verdict("Are taking methadone.", "inclusion", "Stopped methadone in 2023.") == "fail"
+
+
+@pytest.mark.parametrize("criterion", ["Are allergic to or are unable to take RTV or SQV.",
+                                       "Unable to take ritonavir or allergic to sulfa drugs."])
+def test_allergy_or_inability_to_take_excludes_the_allergic(criterion):
+    assert verdict(criterion, "exclusion", "ALLERGIES: NKDA. No medications.") == "pass"
+    assert verdict(criterion, "exclusion", "Allergic to ritonavir (rash).") == "fail"

@@ -798,10 +798,11 @@ def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     if not cues:
         return
     first = cues[0].end()
-    incapacity = bool(INCAPACITY.match(cues[0].group(0)))
     for i, c in enumerate(out):
         if c.kind == "therapy" and c.start >= first:
             # "Can not use heparin" says the patient cannot take it: the negation is the cue's, not a denial
+            # (any such cue before the drug: "Are allergic to or are unable to take RTV or SQV")
+            incapacity = any(INCAPACITY.match(m.group(0)) for m in cues if m.end() <= c.start)
             polarity = "require" if incapacity else c.polarity
             out[i] = Constraint("allergy", polarity, c.concept, qualifiers=c.qualifiers, exceptions=c.exceptions,
                                 text=c.text, start=c.start, end=c.end)
