@@ -531,7 +531,8 @@ _NO_BREAK_AFTER = {
 _MIDTEXT_GROUP_RE = re.compile(
     r"(?:\b(?:except(?:\s+for)?|other\s+than|unless|excluding|including|such\s+as)|\be\.g\.,?|"
     r"\b(?:at\s+least|any|one|1|two|2)\s+"
-    r"(?:or\s+more\s+)?of\s+the\s+following(?:\s+\w+)?)\s*:",
+    # ("one of the following conditions that confer an increased risk for ... regimen: Over 55 years of age ...")
+    r"(?:or\s+more\s+)?of\s+the\s+following(?:\s+[\w-]+){0,16}?)\s*:",
     re.I,
 )
 #: Run-together NCI paragraphs longer than this are cut at capitalised words.

@@ -1201,6 +1201,9 @@ def _unparsed(criterion: Criterion, patient: Patient) -> CriterionJudgement:
     return CriterionJudgement(criterion.id, criterion.section, criterion.text, UNKNOWN, reason)
 
 
+_GESTATION = re.compile(r"\b(?:preterm|pre-term|premature|prematurity|gestation\w*|neonat\w*|newborns?)\b", re.I)
+
+
 def _structured_checks(trial: Trial) -> list[Criterion]:
     """The record's own age and sex limits, judged like criteria."""
     out = []
@@ -1222,6 +1225,13 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
             con.unexplained = ["the baby's age, for a trial of pregnant women"]
             text = text.replace("(from the trial record)", "(from the trial record, which enrols pregnant women: "
                                                             "likely the baby's age)")
+        elif lo is not None and hi is not None and 20 / 52.18 <= lo and hi <= 45 / 52.18 \
+                and any(_GESTATION.search(crit.text) for crit in trial.criteria):
+            # a trial of preterm babies whose record gives ages of 22 to 32 weeks: weeks of gestation at birth,
+            # not the babies' age ("postnatal age less than 30 days")
+            con.unexplained = ["the weeks of gestation, for a trial of newborns"]
+            text = text.replace("(from the trial record)", "(from the trial record, a trial of newborns: likely the "
+                                                            "weeks of gestation at birth)")
         out.append(Criterion("record-age", "inclusion", text, 0, 0, [con]))
     if trial.sex in ("female", "male"):
         con = Constraint("sex", "require", trial.sex, unexplained=[])

@@ -479,7 +479,7 @@ _PEAK_BEFORE = re.compile(r"\b(?:peak|peaked|maximum|max|highest|worst|nadir|low
 _DATED_ON = re.compile(r"\b(?:on|dated|from|of)\s+$", re.I)
 
 
-_SHORT_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?\b(?!\s*(?:mg|mmhg|mm|cells|copies|iu|u/))", re.I)
+_SHORT_DATE = re.compile(r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}\.\d{1,2}\.(?:19|20)?\d{2})\b(?!\s*(?:mg|mmhg|mm|cells|copies|iu|u/))", re.I)
 
 
 _AFTER_PLUS = re.compile(r"\+[ \t]*(?:[A-Za-z][\w/-]*[ \t]+){0,3}$")  # "Arthritis 6 + low C3 3 = 9": the last item of a sum

@@ -789,6 +789,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 and _field_of(doc, ent, longest=40) \
                 and not _THIS_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
+        if ent.label_ == "THERAPY" and ent.text.lower().rstrip(".") == "pred" \
+                and re.search(r"%\s*(?:of\s+)?$", doc_text(doc)[max(0, ent.start_char - 6) : ent.start_char]):
+            continue  # "FEV1 92% pred": of the predicted value, not prednisolone
         if ent.label_ == "CONDITION" and ent.text == "TIA" and (
                 _TIA_SIGN_OFF.match(doc_text(doc), ent.end_char)
                 or _THANKS_BEFORE.search(doc_text(doc), max(0, ent.start_char - 25), ent.start_char)):

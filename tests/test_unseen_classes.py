@@ -2928,3 +2928,48 @@ def test_a_required_current_drug_said_to_be_stopped_fails():
 def test_allergy_or_inability_to_take_excludes_the_allergic(criterion):
     assert verdict(criterion, "exclusion", "ALLERGIES: NKDA. No medications.") == "pass"
     assert verdict(criterion, "exclusion", "Allergic to ritonavir (rash).") == "fail"
+
+
+# -- round 27 ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["spirometry today FEV1 92% pred. No DVT", "FVC 80 % of pred"])
+def test_percent_predicted_is_no_prednisolone(text):
+    assert not facts(text, "prednisolone")
+
+
+def test_pred_as_a_drug_is_still_read():
+    assert facts("pred 10 mg daily", "prednisolone")
+
+
+def test_a_unicode_minus_after_a_test_is_negative():
+    text = "HBsAg −, anti-HCV −, HIV −, RPR −, IGRA −; afebrile"
+    for concept in ("hiv infection", "syphilis", "hepatitis c"):
+        assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+def test_a_dotted_date_after_on_is_not_a_score():
+    text = "SELENA-SLEDAI on 25.11.2026 – 10 points (arthritis, alopecia)."
+    assert not [f for f in read_text(text).facts if f.concept == "selena-sledai" and f.value != 10.0]
+
+
+def test_a_group_of_alternatives_in_a_run_together_paragraph_stays_one_criterion():
+    from matcher.criteria import split_criteria
+    text = ("Inclusion Criteria: Must have a 6 antigen HLA identical sibling donor Must have one of the following conditions "
+            "that confer an increased risk for undergoing allogeneic bone marrow transplantation after myeloablative "
+            "preparative regimen: Over 55 years of age AST or ALT greater than 2.5 times upper limit of normal (ULN) "
+            "Bilirubin greater than 1.8 times ULN Renal dysfunction with creatinine greater than 1.5 mg/dL")
+    texts = [c.text for c in split_criteria(text)]
+    assert not any(t.startswith("Bilirubin") for t in texts)
+    assert any("one of the following" in t and "Bilirubin greater than 1.8 times ULN" in t for t in texts)
+
+
+def test_a_newborn_trials_weeks_are_of_gestation():
+    from matcher.eligibility import explain
+    from matcher.models import Trial
+    from matcher.criteria import split_criteria
+    text = ("Inclusion Criteria:\n\n  -  Preterm neonates of both genders and all races\n\n  -  postnatal age less than 30 days\n")
+    trial = Trial(nct_id="NCT00000001", brief_title="Morphine in preterm neonates", eligibility_text=text,
+                  criteria=split_criteria(text), minimum_age=22 / 52.18, maximum_age=32 / 52.18)
+    for c in trial.criteria:
+        c.constraints = parse_criterion(c.text, c.section)
+    result = explain(trial, read_text("He was born on November 25 at 27 weeks and 3 days. Now he is 9 days old."))
+    assert result.eligibility != "ineligible"

@@ -195,7 +195,7 @@ CASES = [
          sex(REQ, "female"), age(">=", 18)),
     case("NCT00462124", INC, 1, "male-aged-leq", "Male aged ≤80.",
          sex(REQ, "male"), age("<=", 80)),
-    case("NCT00002566", INC, 9, "sex-male", "Sex: Male",
+    case("NCT00002566", INC, 8, "sex-male", "Sex: Male",
          sex(REQ, "male")),
     case("NCT00002460", INC, 9, "sex-women-only", "Sex: Women only",
          sex(REQ, "female")),
