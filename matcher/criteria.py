@@ -1080,11 +1080,12 @@ _DENYING_LEAD = re.compile(r"(?:none\s+of\s+the\s+following|(?:must|should)\s+no
                            r"[^:]{0,120}:$", re.I)
 _MAX_FLAT_ITEMS = 15
 #: "These include:", "These include the following diseases and conditions:", "Such conditions are:": a lead-in
-#: that names its list by pointing back at the sentence before it
-_POINTING_LEAD = re.compile(r"(?:these|they|such(?:\s+\w+){1,2}|this|examples?)\s+(?:include|includes|are|is|consists?\s+of)"
-                            r"\b[^:.;]{0,60}:$", re.I)
-#: a sentence that denies what it names: "No contraindications to OGTT.", "Not have any condition that ..."
-_DENYING_SENTENCE = re.compile(r"\s*(?:no|not|none|without|absence\s+of)\b[^;:]*[.;]$", re.I)
+#: that names its list by pointing back at the sentence before it (also read by ``nlp.coverage``)
+POINTING_LEAD = r"(?:these|they|such(?:\s+\w+){1,2}|this|examples?)\s+(?:include|includes|are|is|consists?\s+of)\b[^:.;]{0,60}"
+#: how a sentence that denies what it names opens: "No contraindications to OGTT.", "Not have any condition that ..."
+DENIAL_OPENING = r"\s*(?:no|not|none|without|absence\s+of)\b"
+_POINTING_LEAD = re.compile(POINTING_LEAD + ":$", re.I)
+_DENYING_SENTENCE = re.compile(DENIAL_OPENING + r"[^;:]*[.;]$", re.I)
 
 
 def _flat_lead_ins(out: list[_Out], text: str = "") -> list[_Out]:

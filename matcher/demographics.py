@@ -191,9 +191,7 @@ def read_age(text: str, others: list[float] | None = None) -> tuple[float | None
     # a date of birth outweighs an age read elsewhere that it contradicts ("58 y/o male, DOB 1968-03-09 |
     # Service: 1986-2008 (88M motor transport operator)": a job code)
     # (not another person's: "Infant: Amari WARREN, DOB 02/01/2026")
-    dob = next((m for m in _births(text) if m.group(0).lower().startswith(("dob", "d.o.b", "date of birth", "birth", "nasc", "nac",
-                                                                           "né", "geb", "data de", "fecha de", "date de")) or
-                m.group(0).lower().startswith("geboortedatum")), None)
+    dob = next((m for m in _births(text) if not m.group(0).lower().startswith(("born", "b."))), None)
     if dob is not None and age is not None:
         born = float(date.today().year - int(dob.group(1)))
         if 0 <= born <= 120 and not born - 1.5 <= age <= born + 0.5:

@@ -160,13 +160,13 @@ _GOES_ON = re.compile(r"\b(still|ongoing|current\w*|(?<!not )now|(?<!free )(?<!n
 _OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remission|resolved)\b[^.;,]{0,25}\bsince\b", re.I)
 
 
-# a trial being joined, not one taken part in: "This month she begins a clinical trial", "about to start the trial"
-# a line that names the study: "Protocol: G-CSF mobilization / stem cell handling", "Study title: A Phase II Study of ..."
 # a forum post's sign-off: "TIA, and sorry for the essay", "TIA!", "Thanks all, TIA x" (thanks in advance)
 _TIA_SIGN_OFF = re.compile(r"\s*(?:!|,?\s*(?:and\s+)?(?:sorry|thanks|thank\s+you|x{1,3}\b|everyone|all\b|ladies|folks|guys|in\s+advance))", re.I)
 _THANKS_BEFORE = re.compile(r"\b(?:thanks|thank\s+you|thx|ty)\b[\s,.!]*(?:(?:all|everyone|again)[\s,.!]*)?(?:and\s+)?$", re.I)
+# a line that names the study: "Protocol: G-CSF mobilization / stem cell handling", "Study title: A Phase II Study of ..."
 _STUDY_LABEL_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:(?:the\s+)?(?:study|trial|protocol)(?:\s+(?:title|name|number|no\.?|id|code))?|"
                                r"(?:research|clinical)\s+(?:study|trial|protocol)(?:\s+(?:title|name))?)\s*[:\-–]\s", re.I)
+# a trial being joined, not one taken part in: "This month she begins a clinical trial", "about to start the trial"
 _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|starting|will\s+start|about\s+to\s+(?:start|begin|join|enter)|"
                            r"joining|will\s+join|to\s+join|enrolling\s+in|will\s+enrol+|to\s+enrol+\s+in|entering|will\s+enter)\s+"
                            r"(?:in\s+|into\s+)?(?:a|an|the|this|her|his|their)?\s*(?:new\s+)?$", re.I)
@@ -499,6 +499,8 @@ def _sited(doc: Doc, ent: Span) -> str:
 _PRE_BEFORE = re.compile(r"\bpre[\s-]?$", re.I)
 _TEST_WORD_AFTER = re.compile(r"[\s-]*(?:tests?|testing|screen(?:ing)?)\b", re.I)  # "Pregnancy tests, and you promise ..."
 _DASH = r"(?:[ \t]*[—–]|[ \t]+--?|[ \t]*--)"  # a dash between a field and its answer ("Prior CAR-T - none", "Diabetes -- no")
+# "Porphyria -- had to look it up. No.": an aside after the dash, then the answer alone
+_ASIDE_THEN_NO = r"[ \t]*[^.\n:]{1,40}\.[ \t]*(?:no|none|never)[ \t]*(?:[.!\n]|$)"
 # ("Diabetes? No", "Prior CD19/BCMA-directed therapy — none found", "Prior CAR-T - none")
 _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|negative|neg)\b)"
                               # a form's dot leaders: "Chemotherapy ............ NIL (none ever)"
@@ -507,12 +509,11 @@ _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|neg
                               r"|\|(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent|denies|denied)\b)"
                               r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
                               r"(?:[.;,()\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))"
-                              r"|" + _DASH + r"(?=[ \t]*[^.\n:]{1,40}\.[ \t]*(?:no|none|never)[ \t]*(?:[.!\n]|$))", re.I)
+                              r"|" + _DASH + r"(?=" + _ASIDE_THEN_NO + ")", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
 _NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])"
-                        # ("Porphyria -- had to look it up. No.": an aside, then the answer alone)
-                        r"|" + _DASH + r"[ \t]*[^.\n:]{1,40}\.[ \t]*(?:no|none|never)[ \t]*(?=[.!\n]|$)", re.I)
+                        r"|" + _DASH + r"(?=" + _ASIDE_THEN_NO + ")", re.I)
 
 
 _LINE_HEADING = re.compile(r"[ \t]*(?-i:[A-Z][A-Za-z]{1,14}|[A-Z][A-Z ]{1,20})[ \t]*:[ \t]*(?=\S)")

@@ -23,6 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from .. import resources
+from ..criteria import DENIAL_OPENING, POINTING_LEAD
 from ..models import Constraint
 from ..vocabulary import condition_covers, therapy_covers
 from .tokenizer import doc_text, token_starts, token_texts
@@ -455,8 +456,7 @@ _MUST_LEAD_IN = re.compile(r"\s*(?:[A-Z][\w /-]{0,40}:\s*)?((?:patients|subjects
                            r"(?:must|should)(?:\s+(?:have|be|meet))?|required)\s*:", re.I)
 
 #: a sentence that denies, then a lead-in pointing back at it ("These include:", "Such conditions are:")
-_POINTING_DENIAL = re.compile(r"\s*(?:no|not|none|without|absence\s+of)\b[^;:]*[.;]\s+((?:these|they|such(?:\s+\w+){1,2}|this|"
-                              r"examples?)\s+(?:include|includes|are|is|consists?\s+of)\b[^:.;]{0,60}):", re.I)
+_POINTING_DENIAL = re.compile(DENIAL_OPENING + r"[^;:]*[.;]\s+(" + POINTING_LEAD + "):", re.I)
 
 # the qualifier of a bound that defines what a "No" item rules out, or its absence (constraints._no_item)
 DEFINITION = "as defined"
