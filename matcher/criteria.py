@@ -359,7 +359,44 @@ _ALL_QUALIFIER_RE = re.compile(r"(?:participation\s+in\s+)?(?:all|each|every|any
                                r"parts?|phases?|study|protocol|trial)\b(?!\s+(?:portion|part|phase|sub))", re.I)
 
 
+_SECTION_WORDS = ("inclusion", "exclusion", "inclusions", "exclusions")
+_HEADER_WORD = re.compile(r"[^\W\d_]{7,11}")
+
+
+def _one_edit_from(word: str, target: str) -> bool:
+    """Whether ``word`` is ``target`` with one letter left out, added, changed, or two neighbours swapped."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                   and word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]])
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
 def _match_header(text: str, start: int, end: int) -> tuple[str | None, int, str | None] | None:
+    """(section, offset of the rest, qualifier) if the unit is a section header, else None; a header
+    whose "inclusion" or "exclusion" is misspelt by one letter ("Exlcusion Criteria:", "Inclsuion
+    criteria", "Exclusión") is read as spelt right."""
+    found = _match_header_spelt(text, start, end)
+    if found is not None or end - start > 120:
+        return found
+    for m in _HEADER_WORD.finditer(text, start, min(end, start + 40)):
+        word = m.group().lower()
+        meant = next((t for t in _SECTION_WORDS if _one_edit_from(word, t)), None)
+        if meant is None:
+            continue
+        shift = len(meant) - len(word)
+        fixed = _match_header_spelt(text[:m.start()] + meant + text[m.end() : end], start, end + shift)
+        if fixed is None:
+            return None
+        section, rest, qualifier = fixed
+        return section, rest - shift, qualifier
+    return None
+
+
+def _match_header_spelt(text: str, start: int, end: int) -> tuple[str | None, int, str | None] | None:
     """(section, offset of the rest, qualifier) if the unit is a section header, else None.
 
     The section is None for neutral headers ("Eligibility Criteria:",

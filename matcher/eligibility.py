@@ -418,6 +418,18 @@ def _asked_whether(c: Constraint) -> str:
     return f"Do you have {pretty(c.concept)}?" if "history" not in c.qualifiers else f"Have you ever had {pretty(c.concept)}?"
 
 
+def _unsettled(facts: list[Fact]) -> Callable[[Constraint], Verdict] | None:
+    """The question a patient's own mention leaves open when their words do not say whether they have
+    it ("HIV: nee", "Tested for HIV, hep B and syphilis, every one of them negative"): neither a pass
+    read from silence nor a fail (:mod:`matcher.doubt`). None when no such mention is among ``facts``."""
+    f = next((f for f in facts if f.uncertain and not f.family and not f.negated), None)
+    if f is None:
+        return None
+    return lambda c: Verdict(UNKNOWN, f"You mentioned “{f.text}”, but we could not tell from what you wrote "
+                                      f"whether you have {pretty(c.concept)}.",
+                             _asked_whether(c) if c.kind == "condition" else f"Have you had {pretty(c.concept)}?")
+
+
 def _condition(c: Constraint, patient: Patient) -> Verdict:
     facts = _facts(patient, "condition", c.concept)
     excepted = [f for f in facts if any(condition_covers(x, f.concept) for x in c.exceptions)]
@@ -484,6 +496,9 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         if c.polarity == "forbid":
             return Verdict(PASS, f"You said you do not have {pretty(f.concept)}.")
         return Verdict(FAIL, f"You said you do not have {pretty(f.concept)}, which this trial requires.")
+    unsettled = _unsettled(facts)
+    if unsettled is not None:
+        return unsettled(c)
     broader = [f for f in patient.facts if f.kind == "condition" and f.asserted and _is_broader(f.concept, c.concept, "condition")]
     if broader and c.polarity == "require":
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it is {pretty(c.concept)}.", _asked_whether(c))
@@ -767,6 +782,9 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     if any(f.negated for f in facts):
         f = next(f for f in facts if f.negated)
         return Verdict(_want(c, False), f"You said you have not had {pretty(f.concept)}.")
+    unsettled = _unsettled(_facts(patient, "therapy", c.concept))
+    if unsettled is not None:
+        return unsettled(c)
     broader = [f for f in patient.facts if f.kind == "therapy" and f.asserted and _is_broader(f.concept, c.concept, "therapy")]
     if broader:
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it included {pretty(c.concept)}.",

@@ -292,7 +292,10 @@ class Fact:
 
     ``kind`` is condition, therapy or measurement. ``negated`` (denied,
     absent), ``historical`` (past, resolved), ``family`` (a relative's) and
-    ``hypothetical`` facts are kept apart from plain present ones.
+    ``hypothetical`` facts are kept apart from plain present ones; an
+    ``uncertain`` one (also hypothetical) is named in words that do not say
+    whether the patient has it ("HIV: nee", "HIV, hep B ... every one of them
+    negative"), so a criterion about it is a question, not a pass or a fail.
     Measurements carry ``value`` in the analyte's canonical ``unit``;
     therapies carry ``days_ago`` (0 = current) when the text says when, and
     ``continues`` when it says their use goes on into a later step of the study.
@@ -304,6 +307,7 @@ class Fact:
     historical: bool = False
     family: bool = False
     hypothetical: bool = False
+    uncertain: bool = False
     value: float | None = None
     unit: str | None = None
     relative_to: str | None = None

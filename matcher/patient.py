@@ -28,6 +28,7 @@ from .lab_results import measurements
 from .later_steps import later_step
 from .spelling import correct
 from .spoken import written
+from .doubt import result_not_positive, unread_answer
 from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 from .vocabulary import therapy_covers
@@ -428,7 +429,11 @@ _SIGNED_WITH = re.compile(r"\b(?:signed|consented|consent\s+taken|discussed)\b[^
 _NAME_BEFORE = re.compile(r"(?:\b[A-Z]\.|\b[A-Z][a-z]+)\s*(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+,\s*(?:[A-Z][A-Za-z]{1,6},\s*)*$")
 _CREDENTIAL_END = re.compile(r"[ \t]*(?:[,|)\n;]|$)")
 _PATIENT_FIELD = re.compile(r"\b(?:patient|participant|pt|claimant|subject|re|name)\s*:", re.I)
-_NAME_AFTER = re.compile(r"\s+(?:(?:Dr|Ms|Mr|Mrs|Miss|Sister|Nurse)\.?\s+)?[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+")
+_NAME_AFTER = re.compile(r"\s+(?:(?:Dr|Ms|Mr|Mrs|Miss|Sister|Nurse)\.?\s+)?(?:[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+"
+                         # a first name and a surname or its initial: "transcribed by CRC Pooja M.", "per CRC Ana Lima"
+                         r"|(?!(?:Clinic|Team|Service|Department|Unit|Infection|Disease|Test|Screen|Status|Positive|Negative)\b)"
+                         r"[A-Z][a-z]+\s+(?:[A-Z]\.|(?!(?:Clinic|Team|Service|Department|Unit|Infection|Disease|Test|Screen|"
+                         r"Status|Positive|Negative)\b)[A-Z][a-z'’-]+))")
 # a treatment named as what something comes before: "a dental check before the CAR-T infusion",
 # "baseline status before CD19/BCMA CAR-T" (the gap holds only determiners, plans and "CD19/"-like prefixes:
 # "before she had chemo" says she had it)
@@ -681,6 +686,30 @@ _IN_PLACE = re.compile(r"\b(?:in\s+situ|in\s+place|indwelling|since|has|have|wit
                        r"flush(?:ed|es|ing)?|functioning|working|changed|used)\b", re.I)
 
 
+# a device's removal, said of it or of "the catheter", "it" after it: "they put a urinary catheter ... and the
+# catheter was taken out on 4/9", "chest drain (removed day 3)", "Foley out 12/10", "PICC line removed"
+_DEVICE_WORD = r"(?:catheter|drain|tube|line|cannula|port|device|stent|foley|picc|it)"
+_REMOVED = re.compile(r"[ \t]*\(?[ \t]*(?:(?:was|were|got|has\s+been|had\s+been|been|is|now)\s+)?(?:taken\s+out|removed|pulled(?:\s+out)?|"
+                      r"came\s+out|out\b(?!\s+of))")
+_REMOVED_LATER = re.compile(r"\b(?:the|her|his|my|that|this|their)\s+(?:[\w-]+\s+)?" + _DEVICE_WORD
+                            + r"\s+(?:was|were|got|has\s+been|had\s+been|came)\s+(?:\w+\s+)?(?:taken\s+out|removed|pulled|out)\b"
+                            r"|\b(?:removed|took\s+out|taken\s+out|pulled\s+out|pulled)\s+(?:the|her|his|my|their)\s+(?:[\w-]+\s+)?"
+                            + _DEVICE_WORD + r"\b|\b(?:it|they)\s+(?:was|were)\s+(?:taken\s+out|removed)\b", re.I)
+_REMOVAL_REACH = 250
+
+
+def _removed(doc: Doc, ent: Span) -> bool:
+    """A device the text says was taken out, at its mention or in the sentences after it (to the end of its paragraph)."""
+    if not therapy_covers("implanted device", ent.ent_id_):
+        return False
+    text = doc_text(doc)
+    if _REMOVED.match(text, ent.end_char):
+        return True
+    end = text.find("\n\n", ent.end_char)
+    end = min(len(text) if end < 0 else end, ent.end_char + _REMOVAL_REACH)
+    return _REMOVED_LATER.search(text, ent.end_char, end) is not None
+
+
 def _device_once(doc: Doc, ent: Span) -> bool:
     if not therapy_covers("implanted device", ent.ent_id_):
         return False
@@ -701,6 +730,12 @@ _CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicate
 _MODIFIER_AFTER = re.compile(r"\s*-\s*(?:related|associated|induced|linked|specific|driven|directed|defining)\b", re.I)
 
 
+# what a study's regimen holds: "the study regimen includes protease inhibitors", "the trial drug is given with
+# methotrexate", "the protocol treatment contains cyclophosphamide"
+_STUDY_REGIMEN_BEFORE = re.compile(r"\b(?:study|trial|protocol|research)(?:['’]s)?\s+(?:regimens?|treatments?|drugs?|medications?|"
+                                   r"medicines?|therapy|therapies|combination|schedule|plan)\s+(?:also\s+)?(?:includes?|including|"
+                                   r"contains?|containing|uses?|using|involves?|involving|combines?|adds?|is\s+given\s+with|"
+                                   r"(?:is|are)\s+(?:given\s+)?(?:with|plus))\s+(?:[\w-]+\s+){0,3}$", re.I)
 _STUDY_ARM_BEFORE = re.compile(r"\b(?:(?:one|the\s+other|other|either|each|control|experimental|study|treatment)\s+)?"
                                r"(?:arm|arms|group|cohort)\s+(?:is|are|gets?|receives?|will\s+(?:get|receive))\s+(?:[\w-]+\s+){0,2}$", re.I)
 _PEOPLE_AFTER = re.compile(r"\s+(?:women|mothers|patients|people|ladies|mums|moms|girls|persons|individuals|subjects)\b", re.I)
@@ -730,12 +765,37 @@ def _cured_under_heading(doc: Doc, ent: Span) -> bool:
     return bool(_CURED.search(text, ent.end_char, end if end >= 0 else len(text)))
 
 
+_FIELD_ANSWER = re.compile(r"[ \t]*[:=]")
+
+
+def _unsettled(doc: Doc, ent: Span) -> bool:
+    """A mention the text does not yet assert (:mod:`matcher.doubt`): a condition followed in its
+    clause by a result that is no positive one, or by words matcher cannot read; a treatment
+    whose form field is answered in such words."""
+    text = doc_text(doc)
+    if ent.label_ == "THERAPY":
+        return bool(_FIELD_ANSWER.match(text, ent.end_char)) and unread_answer(text, ent.end_char)
+    if _positive_result(doc, ent):
+        return False  # "TPHA — полож.", "HIV test came out positive": a result read as positive
+    if unread_answer(text, ent.end_char):
+        return True
+    start, end = clause_of(doc, ent)
+    if _ASSERTING_BEFORE.search(text, max(start, ent.start_char - 30), ent.start_char):
+        return False  # "chronic HBV, HBeAg neg": the illness said to be had, then a test of it
+    # (a test named between, "HBeAg", owns the result after it, as a lab's name does)
+    others = ((e.start_char, e.end_char, "TEST" if TEST_NAME.search(e.text) else e.label_) for e in doc.ents if e is not ent)
+    return result_not_positive(text, ent.start_char, ent.end_char, end, others)
+
+
+_ASSERTING_BEFORE = re.compile(r"\b(?:chronic|active|known|confirmed|diagnosed\s+(?:with\s+)?|living\s+with|has|have|had)\s+$", re.I)
+
+
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
-                     hypothetical=ent._.is_hypothetical or ent._.is_possible)
+                     hypothetical=ent._.is_hypothetical or ent._.is_possible, uncertain=False)
         if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _answered_no(doc, ent):
             flags["negated"] = True  # "16. Malignancy: NO", "Infections: n/a"
         if ent.label_ == "CONDITION" and not flags["negated"] and (_SCORED_ZERO.match(doc_text(doc), ent.end_char)
@@ -760,6 +820,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
                 and _CONSENT_TO_STUDY.search(line_of(doc, ent)):
             flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
+        if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_REGIMEN_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char):
+            flags["hypothetical"] = True  # "Pt aware the study regimen includes protease inhibitors": the study's, not had
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_ARM_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["hypothetical"] = True  # "the study is randomised and one arm is gemcitabine alone": a study arm
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
@@ -781,6 +843,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         if ent.label_ == "CONDITION" and not any(flags.values()) and _finds_nothing(doc, ent):
             flags["negated"] = True  # "Infection: afebrile, WBC 6.8 on 12/01": the field's value finds none
+        if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and _unsettled(doc, ent):
+            # "HIV, hep B, hep C and syphilis ... every one of them negative", "HIV: nee": named, not said to be had
+            flags["hypothetical"] = flags["uncertain"] = True
         asserted = not (flags["negated"] or flags["family"] or flags["hypothetical"])
         if ent.label_ in ("CONDITION", "THERAPY") and _field_name(doc, ent):
             continue  # "HIV/Hepatitis: HIV neg, HBsAg neg": the field's value speaks, not its name
@@ -852,6 +917,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 days, current = 0.0, True
             if days is not None and days > 30 and not current and not flags["negated"] and _device_once(doc, ent):
                 flags["historical"] = True  # "I had a Foley catheter in 2019": a device of a time gone by
+            elif not flags["negated"] and _removed(doc, ent):
+                flags["historical"], current = True, False  # "they put a urinary catheter ... the catheter was taken out on 4/9"
             dose = _dose(doc, ent)
             patient.facts.append(Fact("therapy", ent.ent_id_, days_ago=days, current=current, continues=continues,
                                       text=ent.text, value=dose, unit="mg/day" if dose is not None else None, **flags))

@@ -94,6 +94,7 @@ PARENTS, CLASSES, DISPLAY, WORDS = (f"lexicon/{n}" for n in ("condition_parents.
                                                             "display_names.json", "words.txt"))
 ALIASES, RANKER = "analyte_aliases.json", "ranker.json"
 STOP_WORDS = "lexicon/stop_words.json"
+ENGLISH = "lexicon/english_words.txt"
 NO_EVIDENCE = '("no evidence of")'
 PREGNANT = 'line 1 ("pregnant")'
 
@@ -233,6 +234,9 @@ CASES = [
     (WORDS, lambda text: "# built by scripts/build_vocabulary.py\n", "R053", None, None),
     (WORDS, lambda text: "", "R053", None, None),
     (WORDS, lambda text: ["aalborg"], "R005", None, None),
+    # lexicon/english_words.txt: words, one a line
+    (ENGLISH, lambda text: text + "Yeah\n", "R010", "line ", None),
+    (ENGLISH, lambda text: "", "R053", None, None),
     # lexicon/stop_words.json
     (STOP_WORDS, at("languages", "Spanish", value="el la de"), "R005", 'language "Spanish"', None),
     (STOP_WORDS, at("languages", "French", value=[]), "R005", 'language "French"', None),

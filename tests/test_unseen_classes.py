@@ -2973,3 +2973,93 @@ def test_a_newborn_trials_weeks_are_of_gestation():
         c.constraints = parse_criterion(c.text, c.section)
     result = explain(trial, read_text("He was born on November 25 at 27 weeks and 3 days. Now he is 9 days old."))
     assert result.eligibility != "ineligible"
+
+
+# -- round 28 ------------------------------------------------------------------------------------------------
+# a mention the text names without saying the patient has it is a question, neither a pass nor a fail
+@pytest.mark.parametrize("text, concept", [
+    ("Tested for HIV, hep B, hep C and syphilis at the GP, every one of them negative.", "syphilis"),
+    ("Tested for HIV, hep B, hep C and syphilis at the GP, every one of them negative.", "hepatitis c"),
+    ("HIV status unknown.", "hiv infection"),
+    ("Hepatitis C: tidak", "hepatitis c"),
+    ("HIV: nein", "hiv infection"),
+    ("Syphilis: non réactif", "syphilis"),
+    ("Hepatitis B - ikke påvist", "hepatitis b"),
+    ("Hepatitis B: nej", "hepatitis b"),
+])
+def test_a_mention_not_said_to_be_had_is_a_question(text, concept):
+    criterion = {"hiv infection": "Patients with HIV infection", "syphilis": "Patients with syphilis infection",
+                 "hepatitis c": "Active hepatitis C infection", "hepatitis b": "Active hepatitis B infection"}[concept]
+    assert not any(f.asserted for f in facts(text, concept))
+    assert verdict(criterion, "exclusion", text) == "unknown"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV positive, hepatitis B negative.", "hiv infection"),
+    ("HIV: yes, on Biktarvy since 2015.", "hiv infection"),
+    ("Hepatitis C: yeah, treated 2019 with Epclusa but the RNA is back.", "hepatitis c"),
+    ("Syphilis diagnosed 11/2026, RPR 1:64, treatment pending.", "syphilis"),
+])
+def test_a_mention_said_to_be_had_still_fails(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("header", ["Exlcusion Criteria:", "EXLUSION CRITERIA:", "Excluson criteria:", "Exclusión criteria:"])
+def test_a_misspelt_section_header_is_read(header):
+    from matcher.criteria import split_criteria
+    text = f"Inclusion Criteria:\n\n  -  Adults with SLE\n\n{header}\n\n  -  Age less than 18 years and over 70 years.\n  -  Serum creatinine > 3.0 mg/dL.\n"
+    sections = [(c.section, c.text) for c in split_criteria(text)]
+    assert ("exclusion", "Serum creatinine > 3.0 mg/dL.") in sections
+    assert ("exclusion", "Age less than 18 years and over 70 years.") in sections
+
+
+def test_a_word_two_letters_from_exclusion_is_no_header():
+    from matcher.criteria import split_criteria
+    text = "Inclusion Criteria:\n\n  -  Adults\n\nExclusive criteria:\n\n  -  Serum creatinine > 3.0 mg/dL.\n"
+    assert all(c.section == "inclusion" for c in split_criteria(text))
+
+
+@pytest.mark.parametrize("criterion, patient", [
+    ("Prior use of any antiretroviral protease inhibitor.", "HIV since 2019 on Combivir (zidovudine/lamivudine) only."),
+    ("Antiretroviral vaccine therapy within 60 days of baseline.", "On zidovudine and lamivudine; flu vaccine 3 weeks ago."),
+    ("No prior anthracycline chemotherapy.", "Had CMF chemotherapy (cyclophosphamide, methotrexate, fluorouracil) in 2015."),
+])
+def test_a_treatment_named_by_its_class_before_it_is_one_treatment(criterion, patient):
+    assert verdict(criterion, "exclusion", patient) != "fail"
+
+
+def test_a_class_before_a_treatment_still_fails_that_treatment():
+    assert verdict("Prior use of any antiretroviral protease inhibitor.", "exclusion", "Took ritonavir-boosted lopinavir 2018-2020.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["File S014.mp4; transcribed by CRC Pooja M., meaning in brackets",
+                                  "Consent taken per CRC Ana Lima on 12/01."])
+def test_a_coordinator_named_by_first_name_is_no_colorectal_cancer(text):
+    assert not [f for f in facts(text, "colorectal cancer") if f.asserted]
+
+
+@pytest.mark.parametrize("text", [
+    "In August she was in hospital with pneumonia, they put a urinary catheter. The catheter was taken out on 4/9, she passes urine normally now.",
+    "Chest drain (removed day 3), discharged home.",
+    "Foley out 12/10, voiding well.",
+])
+def test_a_device_taken_out_is_no_device_now(text):
+    assert verdict("cannula or drainage tubes other than central venous catheters;", "exclusion", text) != "fail"
+
+
+def test_a_device_in_place_still_fails():
+    assert verdict("cannula or drainage tubes other than central venous catheters;", "exclusion",
+                   "Urinary catheter in situ since the stroke, draining clear urine.") == "fail"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Pt aware the study regimen includes protease inhibitors.", "hiv protease inhibitor"),
+    ("She knows the trial treatment contains cyclophosphamide and fludarabine.", "cyclophosphamide"),
+    ("The protocol therapy uses high-dose methotrexate.", "methotrexate"),
+])
+def test_what_the_study_regimen_holds_is_not_had(text, concept):
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+def test_a_regimen_had_is_still_had():
+    assert any(f.asserted for f in facts("Her regimen includes methotrexate 15 mg weekly.", "methotrexate"))

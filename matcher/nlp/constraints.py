@@ -660,6 +660,7 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
     carried: list[str] = []
     bracket: list[str] = []  # what the item before "(" says of every example it lists
     indication_end = -1  # where the last disease a treatment is for ends
+    named_with: dict[int, int] = {}  # a treatment's first token -> that of the class named right before it
     for ent in clause.ents:
         if r.in_window(ent):
             continue
@@ -667,6 +668,15 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             continue
         if ent.label_ == "CONDITION" and _modifies_another(doc, ent):
             continue  # "lupus cerebritis" is not lupus: an unknown disease we should not guess
+        if ent.label_ == "THERAPY" and (head := _therapy_narrowed(doc, ent)) is not None:
+            # "antiretroviral protease inhibitor": the class says what the treatment after it is, it is no
+            # alternative of its own; "antiretroviral vaccine therapy": a vaccine of one kind, not any vaccine
+            if therapy_covers(ent.ent_id_, head.ent_id_):
+                named_with[head.start] = ent.start  # the constraint spans both names, and what comes before them
+            else:
+                doc.user_data.setdefault("narrowed_by", []).append((head.start_char, head.end_char, ent.text))
+            continue
+        named = doc[named_with[ent.start] : ent.end] if ent.start in named_with else ent
         if ent.label_ == "CONDITION" and (_is_indication(doc, ent, clause) or (
                 indication_end >= 0 and all(t.lower_ in _LIST_JOIN for t in doc[indication_end : ent.start]))):
             # "chemotherapy for NSCLC": the disease treated, not a constraint; so are the diseases listed with
@@ -704,7 +714,7 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             kind = "condition"
         else:
             kind = "condition" if ent.label_ == "CONDITION" else "therapy"
-        quals = carried + [q for q in _qualifiers(doc, ent, clause) if q not in carried]
+        quals = carried + [q for q in _qualifiers(doc, named, clause) if q not in carried]
         carried = []
         gap = doc_text(doc)[last.end : ent.start_char] if last is not None else ""
         if ")" in gap or "]" in gap:
@@ -718,7 +728,7 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             quals += [q for q in last.qualifiers if q in DISTRIBUTIVE and q not in quals]
         if "other" not in quals and re.search(r"\bother\s+(?:\w+\s+){0,2}$", doc_text(doc)[max(doc[clause.start].idx, ent.start_char - 30) : ent.start_char], re.I):
             quals.append("other")
-        last = _constraint(kind, ent.ent_id_, ent, ent._.is_negated, qualifiers=quals)
+        last = _constraint(kind, ent.ent_id_, named, ent._.is_negated, qualifiers=quals)
         if kind == "therapy" and "other" in quals:
             # "ALK TKI within 5 days, or other systemic therapy within 14 days": other than those named
             last.exceptions += [c.concept for c in out if c.kind == "therapy" and c.concept != last.concept]
@@ -1023,6 +1033,19 @@ def _names_another(doc: Doc, ent: Span, clause: _Clause) -> bool:
 
 
 _DISEASE_SUFFIXES = ("itis", "osis", "opathy", "oma", "emia", "aemia", "algia", "plasia", "ectomy")
+
+
+def _therapy_narrowed(doc: Doc, ent: Span) -> Span | None:
+    """The treatment a treatment's name says the kind of, written right after it with nothing
+    between ("antiretroviral protease inhibitor", "anthracycline chemotherapy", "the NNRTI
+    nevirapine"); not a list whose commas were lost ("Valproic acid Erythromycin Phenytoin
+    Verapamil": names in capitals, one after another)."""
+    if ent.end >= len(doc) or not doc[ent.end - 1].whitespace_ or doc[ent.end].ent_iob_ != "B":
+        return None
+    head = next((e for e in doc.ents if e.start == ent.end), None)
+    if head is None or head.label_ != "THERAPY" or (ent.text[:1].isupper() and head.text[:1].isupper()):
+        return None
+    return head
 
 
 def _modifies_another(doc: Doc, ent: Span) -> bool:

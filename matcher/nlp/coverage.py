@@ -306,6 +306,10 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         for c in checkable:
             if c.start >= pointing.end():
                 c.unexplained.append(pointing.group(1))
+    for start, end, what in doc.user_data.get("narrowed_by", ()):
+        for c in constraints:  # "antiretroviral vaccine therapy": a vaccine of one kind, which the concept does not say
+            if c.start == start and c.end == end and what not in c.unexplained:
+                c.unexplained.append(what)
     for start, end, _, what in doc.user_data.get("people_with", ()):
         for c in constraints:  # "psychiatric patients with depression or suicidal thoughts": not every psychiatric patient
             if c.start == start and c.end == end and c.kind == "condition":

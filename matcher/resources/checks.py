@@ -48,6 +48,7 @@ SHIPPED = (
     "lexicon/therapy_classes.json",
     "lexicon/display_names.json",
     "lexicon/words.txt",
+    "lexicon/english_words.txt",
     "lexicon/stop_words.json",
 )
 
@@ -630,6 +631,7 @@ _VALIDATORS: dict[str, Callable[..., None]] = {
     "lexicon/therapy_classes.json": _therapy_classes,
     "lexicon/display_names.json": _display_names,
     "lexicon/words.txt": _words,
+    "lexicon/english_words.txt": _words,
     "lexicon/stop_words.json": _stop_words,
 }
 

@@ -1,0 +1,121 @@
+"""When a patient's mention of an illness is no assertion of it yet.
+
+The context rules (:mod:`matcher.nlp.context`) negate, date and attribute a mention by the
+cues they know. What they did not read must not be taken as "has it": a criterion may fail
+a patient only on a fact the text asserts, and a mention left unsettled here becomes a
+question quoting the criterion instead. A mention is unsettled when
+
+* a result that is no positive one follows it in its clause, with nothing positive or
+  another test between: "Tested for HIV, hep B, hep C and syphilis at the GP, every one of
+  them negative", "HIV status unknown", "hepatitis B and C ... all came back clear";
+* the answer a form's field gives it, or the word written right after it, is in no language
+  matcher reads: "HIV: nee", "Hepatitis C: tidak", "Syphilis non réactif", "HIV 1/2 — отр.".
+  English is what matcher reads: the words of ``resources/lexicon/english_words.txt``
+  (the bundled trial records' words, the lexicon's, everyday answers such as "yeah" and "nope").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from . import resources
+
+# a result that is no positive one: negative, not known, or still to come
+_NOT_POSITIVE = re.compile(
+    r"\b(?:negative|neg|non-?reactive|not\s+(?:reactive|detected|found)|undetect(?:able|ed)|unremarkable|pending|"
+    r"awaited|indeterminate|equivocal|inconclusive)\b|(?<![\w+])-ve\b|\(\s*[-−]\s*\)"
+    # "came back clear", "all fine": only in these frames ("lung function is normal" says nothing of asthma)
+    r"|\b(?:came|come|comes|coming)\s+back\s+(?:all\s+)?(?:clear|clean|fine|normal|ok|okay|good|nothing)\b"
+    r"|\ball\s+(?:clear|clean|fine|normal|good|ok|okay)\b", re.I)
+# a status not known, said of the mention itself: "HIV status unknown", "hep C: not known"
+_NOT_KNOWN = re.compile(r"[\s:,(–—-]*(?:(?:sero)?status|result|test(?:ed|ing)?|serology)?[\s:,–—-]*"
+                        r"(?:unknown|not\s+known|unsure|not\s+sure|never\s+(?:been\s+)?(?:tested|checked))\b", re.I)
+# something between the mention and that result that makes the mention asserted, or the result another's
+_POSITIVE_BETWEEN = re.compile(
+    r"\b(?:positive|pos|reactive|detected|confirmed|diagnos\w*|dx|since|treated|treatment|on|taking|takes|active|"
+    r"flares?|stable|controlled|uncontrolled|chronic|but|except|apart|however|although|though|whereas)\b|\+", re.I)
+_CLAUSE_REACH = 160
+
+
+def result_not_positive(text: str, start: int, end: int, clause_end: int,
+                        others: Iterable[tuple[int, int, str]] = ()) -> bool:
+    """Whether a result that is no positive one follows the mention at ``start:end`` in its clause
+    (up to ``clause_end``), with no positive word in the mention ("HIV positive") or between, and
+    no other entity than conditions (``others``: (start, end, label) of the text's other entities)
+    nor another word that the result may belong to."""
+    if _POSITIVE_BETWEEN.search(text, start, end):
+        return False
+    if _NOT_KNOWN.match(text, end):
+        return True
+    tail = text[end : min(clause_end, end + _CLAUSE_REACH)]
+    found = _NOT_POSITIVE.search(tail)
+    if found is None or _POSITIVE_BETWEEN.search(tail, 0, found.start()):
+        return False
+    others = list(others)
+    if any(end <= start < end + found.start() and label != "CONDITION" for start, _, label in others):
+        return False
+    # the result belongs to what it follows: the mention, the last of a list of them, or words that gather
+    # them ("every one of them negative", "came back fine", "status unknown"); not another thing named
+    # between ("primary hyperparathyroidism, sestamibi pending")
+    before = tail[: found.start()].rstrip(" \t:,;-–—(")
+    if not before or any(e == end + len(before) for _, e, _ in others):
+        return True
+    last = _LAST_WORD.search(before)
+    return last is not None and last.group().lower() in _GATHERING
+
+
+_LAST_WORD = re.compile(r"[A-Za-z']+$")
+_GATHERING = STOP_WORDS | {"back", "test", "tests", "testing", "tested", "screen", "screening", "screened", "serology",
+                           "serologies", "result", "results", "status", "done", "checked", "everything", "both", "all"}
+
+
+@cache
+def english_words() -> frozenset[str]:
+    if not resources.exists("lexicon/english_words.txt"):
+        return frozenset()
+    return frozenset(w for w in resources.read_text("lexicon/english_words.txt").split() if not w.startswith("#"))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[a-zà-ɏ]+", re.I)
+
+
+def unread_word(word: str) -> bool:
+    """Whether ``word`` (as written, with its punctuation) is one matcher cannot read: letters
+    outside the Latin script, or a Latin word that is no English one. A word with a digit, a sign
+    before it or no letters ("1:640", "+ve", "+") is read as written."""
+    if any(ch.isdigit() for ch in word) or word[:1] in "+-−±":  # "1:640", "+ve", "-ve": a value or a sign
+        return False
+    letters = _LETTERS.findall(word)
+    if not letters:
+        return False
+    known = english_words()
+    if not known:
+        return False
+    return any(not _LATIN.fullmatch(part) or part.lower() not in known for part in letters)
+
+
+# the answer after a field's separator, or the words right after a mention on its line
+_ANSWER = re.compile(r"[ \t]*(?:[:=?]|[-–—]{1,2}|\|)?[ \t]*(?P<first>[^\s,;.()]+)(?:[ \t]+(?P<second>[^\s,;.()]+))?")
+
+
+def unread_answer(text: str, end: int) -> bool:
+    """Whether what is written right after a mention ending at ``end`` ("HIV: nee", "Hepatitis C
+    tidak", "Syphilis non réactif", "HIV 1/2 — отр.") holds a word matcher cannot read among its
+    first two, on the same line, neither of them a word matcher reads as positive. A name with
+    a capital ("Lupus Clinic Dr Mwangi") is a name and an abbreviation ("HCV RNA") a test, not an answer."""
+    m = _ANSWER.match(text, end)
+    if m is None:
+        return False
+    words = [m.group("first")]
+    if m.group("second") and not any(ch.isdigit() for ch in words[0]):  # (after a number, its unit: "1400000 IU/mL")
+        words.append(m.group("second"))
+    if any(_POSITIVE_BETWEEN.fullmatch(w) for w in words):
+        return False
+    return any(unread_word(w) for w in words if not (w[:1].isupper() and w[1:2].islower()) and not _ACRONYM.fullmatch(w))
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9/+-]*")  # "HCV RNA 1.4 million", "HIV VL": a test's or a unit's abbreviation
