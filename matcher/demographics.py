@@ -61,6 +61,14 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # an age labelled in the writer's language: "Idade: 48 anos", "Edad: 52", "Âge : 61 ans", "Alter: 61 Jahre"
     (re.compile(r"\b(?:idade|edad|âge|alter|leeftijd|età|wiek|umur|usia)\s*:\s*(\d{1,3})\b(?:\s*" + _FOREIGN_YEARS + r")?" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
+    # an age labelled in Chinese, Japanese or Korean: "年龄: 41岁", "年齢：52歳", "나이: 38세"
+    (re.compile(r"(?:年龄|年齡|年齢|나이)\s*[:：]?\s*(\d{1,3})(?!\d)\s*(?:岁|歲|歳|才|세)?"), 1.0),
+    # a name, then the age with a lone "y": "Mrs Rekha Patil, 38 y, participant", "Rekha Patil (38 y)"
+    # (not a relative's: "Daughter (12 y)")
+    (re.compile(r"(?-i:(?!(?:Daughter|Son|Child|Children|Kids?|Baby|Wife|Husband|Mother|Father|Mum|Mom|Dad|Brother|Sister|"
+                r"Grandson|Granddaughter|Boy|Girl|Niece|Nephew|Partner)\b)[A-Z][a-z]+|[A-Z]\.)\s*[,(]\s*(\d{1,3})\s*y(?=\s*[,;)])", re.I), 1.0),
+    # "F/38, SLE since 2015", "Sex/Age: F/38": the sex, then the age (not "F/U 3/12", a date or a ratio)
+    (re.compile(r"(?<![\w/])(?-i:[MF])\s*/\s*(\d{1,3})\b(?![/\d.,]\d)", re.I), 1.0),
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # ("my wife Anna is 33": a name may follow the noun)
     (re.compile(r"\b" + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
@@ -144,7 +152,7 @@ _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|(?-i:[A-Z][a-z]+)['’]
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
-_PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we)\s+(?:was|were)"
+_PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we|(?-i:[A-Z][a-z]+))\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
                        # "diagnosed 2017 (aged 62)": the age in a year gone by
                        r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?"  # ("2019-04: age 12")
@@ -327,7 +335,9 @@ _MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself",
 _NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b(?<!\b(?-i:Guy))(?!['’]s\b)(?![\"”])"
                    r"(?!\s+(?:factor|partner|partners|pattern|infertility|relatives?|friends?|doctors?|physicians?|"
                    r"nurses?|colleagues?|siblings?|cousins?|condoms?|sterili[sz]ation|hormones?|voice|caller)\b)", re.I)
-_CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b")
+_CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b"
+                   # "F/38, SLE since 2015", "Sex/Age: F/38": the sex, then the age
+                   r"|(?<![\w/])([MF])\s*/\s*\d{1,3}\b(?![/\d.,]\d)")
 _CARER = re.compile(r"\b(?:my|our)\s+(\d{1,3}[\s-]*(?:year|yr)[\s-]*old\s+)?(mother|mom|mum|wife|daughter|sister|grandmother|grandma|aunt|"
                     r"father|dad|husband|son|brother|grandfather|grandpa|uncle|partner|grandson|granddaughter)(?:'?s)?\b", re.I)
 _HELPER_CREDIT = re.compile(r"\b(?:translated|typed|written|transcribed|interpreted|dictated|read\s+out|helped)\b[^.\n]{0,25}\b(?:by|with)\s+$", re.I)
@@ -386,7 +396,7 @@ def read_sex(text: str) -> str | None:
             and not _NOUN.search(text):
         return None  # "My husband says I snore": the writer is the patient, and their sex is not said
     if code:
-        return "female" if (code.group(1) or code.group(2)) == "F" else "male"
+        return "female" if (code.group(1) or code.group(2) or code.group(3)) == "F" else "male"
     noun = _NOUN.search(text)
     carer = _carer(text)
     first_person = _FIRST_PERSON.search(text)

@@ -26,17 +26,27 @@ from . import resources
 # a result that is no positive one: negative, not known, or still to come
 _NOT_POSITIVE = re.compile(
     r"\b(?:negative|neg|non-?reactive|not\s+(?:reactive|detected|found)|undetect(?:able|ed)|unremarkable|pending|"
-    r"awaited|indeterminate|equivocal|inconclusive)\b|(?<![\w+])-ve\b|\(\s*[-−]\s*\)"
+    r"awaited|indeterminate|equivocal|inconclusive|within\s+normal\s+limits|wnl)\b|(?<![\w+])-ve\b|\(\s*[-−]\s*\)"
     # "came back clear", "all fine": only in these frames ("lung function is normal" says nothing of asthma)
     r"|\b(?:came|come|comes|coming)\s+back\s+(?:all\s+)?(?:clear|clean|fine|normal|ok|okay|good|nothing)\b"
     r"|\ball\s+(?:clear|clean|fine|normal|good|ok|okay)\b", re.I)
 # a status not known, said of the mention itself: "HIV status unknown", "hep C: not known"
-_NOT_KNOWN = re.compile(r"[\s:,(–—-]*(?:(?:sero)?status|result|test(?:ed|ing)?|serology)?[\s:,–—-]*"
-                        r"(?:unknown|not\s+known|unsure|not\s+sure|never\s+(?:been\s+)?(?:tested|checked))\b", re.I)
+_NOT_KNOWN = re.compile(r"[ \t:,(–—-]*(?:(?:sero)?status|result|test(?:ed|ing)?|serology)?[ \t:,–—-]*"
+                        r"(?:unknown|not\s+known|n/k|unsure|not\s+sure|never\s+(?:been\s+)?(?:tested|checked)|"
+                        # an answer that does not know: "Epilepsy: not to my knowledge", "TB: don't think so"
+                        r"don['’]?t\s+know|do\s+not\s+know|no\s+idea|not\s+to\s+my\s+knowledge|(?:i\s+)?don['’]?t\s+think\s+so|"
+                        r"not\s+that\s+i\s+know(?:\s+of)?|"
+                        # a test done, its result not given: "HIV done", "HIV sent 12/01"
+                        r"(?:done|sent|drawn|taken|ordered|requested)(?=[ \t]*(?:[,;.)]|\d|$))|"
+                        # a bare "no" that ends the text or its line: "Infections: HIV no, hepatitis B no"
+                        r"(?:no|none|nil|neg)(?=[ \t]*(?:\n|$)))", re.I)
+_SAID_POSITIVE = re.compile(r"(?<!non-)(?<!non)(?<!not )\b(?:positive|pos|reactive|detected|confirmed)\b|\+ve\b", re.I)
 # something between the mention and that result that makes the mention asserted, or the result another's
 _POSITIVE_BETWEEN = re.compile(
     r"\b(?:positive|pos|reactive|detected|confirmed|diagnos\w*|dx|since|treated|treatment|on|taking|takes|active|"
-    r"flares?|stable|controlled|uncontrolled|chronic|but|except|apart|however|although|though|whereas)\b|\+", re.I)
+    r"flares?|stable|controlled|uncontrolled|chronic|but|except|apart|however|although|though|whereas)\b"
+    # ("HIV rapid + ELISA neg": a "+" between two words joins them)
+    r"|\+(?![ \t]+[A-Za-z])", re.I)
 _CLAUSE_REACH = 160
 
 
@@ -48,9 +58,9 @@ def result_not_positive(text: str, start: int, end: int, clause_end: int,
     nor another word that the result may belong to."""
     if _POSITIVE_BETWEEN.search(text, start, end):
         return False
-    if _NOT_KNOWN.match(text, end):
-        return True
     tail = text[end : min(clause_end, end + _CLAUSE_REACH)]
+    if _NOT_KNOWN.match(text, end):
+        return not _SAID_POSITIVE.search(tail)  # ("HIV done 2019, positive, on Biktarvy")
     found = _NOT_POSITIVE.search(tail)
     if found is None or _POSITIVE_BETWEEN.search(tail, 0, found.start()):
         return False
@@ -69,7 +79,10 @@ def result_not_positive(text: str, start: int, end: int, clause_end: int,
 
 _LAST_WORD = re.compile(r"[A-Za-z']+$")
 _GATHERING = STOP_WORDS | {"back", "test", "tests", "testing", "tested", "screen", "screening", "screened", "serology",
-                           "serologies", "result", "results", "status", "done", "checked", "everything", "both", "all"}
+                           "serologies", "result", "results", "status", "done", "checked", "everything", "both", "all",
+                           # the test of the mention: "HIV rapid + ELISA neg", "HCV Ab and RNA negative"
+                           "elisa", "eia", "clia", "pcr", "naat", "rapid", "antibody", "antibodies", "antigen", "ab", "ag",
+                           "igg", "igm", "blot", "rna", "dna", "vl", "load", "titre", "titer", "poc", "serum"}
 
 
 @cache

@@ -439,12 +439,14 @@ _NAME_AFTER = re.compile(r"\s+(?:(?:Dr|Ms|Mr|Mrs|Miss|Sister|Nurse)\.?\s+)?(?:[A
 # "before she had chemo" says she had it)
 _AHEAD_OF = re.compile(r"\b(?:before|prior\s+to|ahead\s+of|in\s+preparation\s+for|in\s+advance\s+of|pending)\s+"
                        r"(?:(?:the|a|an|his|her|my|their|your|our|any|starting|receiving|getting|planned|proposed|"
-                       r"upcoming|next|possible|potential)\s+|[A-Za-z0-9-]+/){0,3}$", re.I)
+                       r"upcoming|next|possible|potential|first|initial|1st)\s+|[A-Za-z0-9-]+/){0,3}$", re.I)
 # ... in a clause that speaks of what is still to come or of a baseline taken for it
 _STILL_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|need|needs|needed|required|requires|must|should|"
                             r"plan|plans|planned|planning|scheduled|baseline|screening|pre-?treatment|clearance|"
                             r"work-?up|evaluation|assessment|eligibility|consent|to\s+be|no\s+time|"
-                            # steps taken before a treatment: "no time for egg collection before chemo"
+                            # steps taken before a treatment: "no time for egg collection before chemo", "Hydration
+                            # protocol before cisplatin, antiemetics per study"
+                            r"(?:pre-?)?hydration|pre-?medicat\w*|antiemetics?|prophyla\w*|per\s+(?:study|protocol)|"
                             r"egg\s+(?:collection|freezing|harvest\w*|retrieval)|sperm\s+(?:banking|storage|freezing)|"
                             r"fertility\s+preservation|oocyte|embryo\s+freezing)\b", re.I)
 _AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:the|our|my|your|his|her)\s+surgery\b(?!\s+of\b)"
@@ -513,7 +515,8 @@ _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|neg
                               # a table's cells: "| Claustrophobia | None; completed a 40-min MRI |"
                               r"|\|(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent|denies|denied)\b)"
                               r"|" + _DASH + r"(?=[ \t]*(?:no|none|nil|n/a|never|negative|neg|absent)[ \t]*"
-                              r"(?:[.;,()\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen)\b))"
+                              r"(?:[.;,()\n]|$|(?:found|reported|known|noted|documented|identified|recorded|seen|of\s+note|"
+                              r"to\s+(?:report|note|declare))\b))"
                               r"|" + _DASH + r"(?=" + _ASIDE_THEN_NO + ")", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"

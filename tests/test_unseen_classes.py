@@ -3063,3 +3063,74 @@ def test_what_the_study_regimen_holds_is_not_had(text, concept):
 
 def test_a_regimen_had_is_still_had():
     assert any(f.asserted for f in facts("Her regimen includes methotrexate 15 mg weekly.", "methotrexate"))
+
+
+@pytest.mark.parametrize("text, age, sex", [
+    ("Mrs Rekha Patil, 38 y, participant", 38.0, None),
+    ("Rekha Patil (38 y) attends today.", 38.0, None),
+    ("F/38, SLE since 2015", 38.0, "female"),
+    ("Sex/Age: M/61", 61.0, "male"),
+])
+def test_an_age_in_a_header_with_a_lone_y_or_after_the_sex(text, age, sex):
+    p = read_text(text)
+    assert p.age == age and p.sex == sex
+
+
+@pytest.mark.parametrize("text", ["F/U 3/12 with rheumatology", "Given MMF 2 y, then stopped", "On HCQ for 10 y, stable",
+                                  "BP 120/80, HR 72"])
+def test_no_age_from_a_follow_up_or_a_duration(text):
+    assert read_text(text).age is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV done", "hiv infection"),
+    ("Infections: HIV no, hepatitis B no", "hepatitis b"),
+    ("HIV, HBV, HCV serologies within normal limits.", "hepatitis c"),
+    ("Epilepsy: not to my knowledge", "epilepsy"),
+    ("TB: don't think so", "tuberculosis"),
+    ("HIV: N/K", "hiv infection"),
+])
+def test_an_answer_that_does_not_say_had_asserts_nothing(text, concept):
+    assert not any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept", [("HIV done 2019, positive, on Biktarvy", "hiv infection"),
+                                           ("Epilepsy: known to neurology, on levetiracetam", "epilepsy"),
+                                           ("Lupus, kidney function within normal limits", "systemic lupus erythematosus")])
+def test_an_answer_that_says_had_still_asserts(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+def test_nil_of_note_after_a_dash_is_none():
+    assert facts("Stroke - nil of note", "stroke") and not any(f.asserted for f in facts("Stroke - nil of note", "stroke"))
+
+
+@pytest.mark.parametrize("text", ["生育: one daughter (12 y); wife has IUD", "Daughter (12 y) lives with us"])
+def test_a_childs_age_with_a_lone_y_is_not_the_patients(text):
+    assert read_text(text).age is None
+
+
+@pytest.mark.parametrize("text, age", [("姓名: 陈志强   性别: 男 M   年龄: 41岁   生育: one daughter (12 y)", 41.0),
+                                       ("年齢：52歳 女性", 52.0), ("나이: 38세", 38.0)])
+def test_an_age_labelled_in_chinese_japanese_or_korean(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", ["- Hydration protocol before cisplatin, antiemetics per study.",
+                                  "Premedication with dexamethasone before the first paclitaxel dose.",
+                                  "Antiemetics ordered ahead of cisplatin."])
+def test_a_supportive_step_before_a_treatment_is_no_treatment_had(text):
+    assert verdict("Prior treatment with anticancer agent", "exclusion", text) != "fail"
+
+
+def test_a_lumps_finding_when_a_named_child_was_months_old_is_no_age():
+    assert read_text("I found the lump when Lily was 3 months old and thought it was a clogged duct.").age is None
+
+
+@pytest.mark.parametrize("text", ["HIV rapid + ELISA neg, HBsAg neg, anti-HCV neg", "HIV Ab and RNA negative."])
+def test_a_plus_joining_two_tests_is_no_positive(text):
+    assert verdict("Patients with HIV infection", "exclusion", text) != "fail"
+
+
+def test_a_plus_after_the_test_is_still_positive():
+    assert verdict("Patients with HIV infection", "exclusion", "HIV +, on Biktarvy") == "fail"
