@@ -179,6 +179,7 @@ _BARE_YEARS = re.compile(r"\s*(?:yrs?|yr\.|years?)(?![\s-]*(?:old|of\s+age))\b",
 # Smith, mother of two, DOB ...")
 _OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mother|father|mom|mum|dad|husband|wife|"
                            r"spouse|partner|sibling|brother|sister|guardian|carer|caregiver)(?:\s*:[^\n.;:]{0,40}|\s+(?:was\s+)?)$", re.I)
+_NAMED_IS = re.compile(r"(?:\A|(?<=[(\[,;:.!?\n]))\s*(?-i:[A-Z][a-z]+)\s+(?:is|was|just\s+turned|turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$")
 _THIRD_PARTY = re.compile(r"\s*(?:her|his|their|\w+['’]s)\s", re.I)  # "her son", "Jen's mom": not the writer's own
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
@@ -289,6 +290,12 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                     continue  # "I am 12 years old. My mom ... is your patient": the writer's age, not the patient's
             other = _OTHERS_AGE.match(text, m.end(1))
             said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)])
+            if not said and (factor < 1 or re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I)) \
+                    and _NAMED_IS.search(text[max(0, m.start(1) - 30) : m.start(1)]) and _SELF_HEALTH.search(text):
+                # "Mia is 3 months old and I am breastfeeding her": a baby named, in a text the patient writes herself
+                if fallback is None:
+                    fallback = round(float(m.group(1)) * (factor if factor < 1 else 1 / 12), 2)
+                continue
             if said:  # "My baby is 5 months old and I'm still breastfeeding her": the baby's age, unless nobody else's is given
                 relation = relation if relation is not None else (described_relation(text) or "")
                 if said.group(1).lower() != relation:

@@ -3134,3 +3134,15 @@ def test_a_plus_joining_two_tests_is_no_positive(text):
 
 def test_a_plus_after_the_test_is_still_positive():
     assert verdict("Patients with HIV infection", "exclusion", "HIV +, on Biktarvy") == "fail"
+
+
+@pytest.mark.parametrize("text", ["Mia is 3 months old and I am breastfeeding her.",
+                                  "Hi, I have lupus. Mia is 3 months old, so I am nursing."])
+def test_a_named_babys_age_in_the_mothers_own_text_is_not_hers(text):
+    assert read_text(text).age is None
+
+
+@pytest.mark.parametrize("text, age", [("Noah is 9 days old and has jaundice.", 0.0246),
+                                       ("Mia is 3 months old and I am breastfeeding her. I am 31 and have lupus.", 31.0)])
+def test_a_named_babys_age_is_read_when_the_baby_is_described(text, age):
+    assert read_text(text).age == age
