@@ -75,7 +75,10 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 _STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s-]*[\w-]+(?:\s+[\w-]+)?"
                                 r"|-[A-Za-z]\w*){0,4}"
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|first|based|phase\s+\w+|"
-                                r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:(?:clinical|research|investigational|experimental)\s+)?(?:study|trial|protocol)\b", re.I)
+                                r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:(?:clinical|research|investigational|experimental)\s+)?(?:study|trial|protocol"
+                                # ... and in the writer's language: "CD19/BCMA CAR-T 임상시험", "CAR-T 临床试验", "CAR-T-Studie"
+                                r"|estudio|ensayo|étude|essai|studie|studio|sperimentazione|estudo|ensaio|onderzoek|badanie|"
+                                r"исследовани\w*|испытани\w*|临床试验|臨床試驗|臨床試験|治験|試験|임상시험|연구)(?!\w)", re.I)
 # a study's treatments in brackets after its name: "the study (cetuximab with radiation then more chemo)",
 # "AIDS-related lymphoma protocol (liposomal doxorubicin)" (not a trial taken part in: "a trial (got nivolumab)")
 _A_TEST_STUDY = (r"(?<!sleep )(?<!swallow )(?<!swallowing )(?<!conduction )(?<!emg )(?<!urodynamic )(?<!motility )(?<!stress )"
@@ -733,6 +736,15 @@ _CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicate
 _MODIFIER_AFTER = re.compile(r"\s*-\s*(?:related|associated|induced|linked|specific|driven|directed|defining)\b", re.I)
 
 
+# a treatment still to begin: "Vincristine/dactinomycin to start this afternoon", "R-CHOP due to start Monday"
+_TO_START_AFTER = re.compile(r"(?:[ \t]*(?:/|\+|,|and)[ \t]*[\w-]+){0,3}[ \t]+(?:is[ \t]+|are[ \t]+|will[ \t]+be[ \t]+)?"
+                             r"(?:to[ \t]+(?:start|begin|commence)|due[ \t]+to[ \t]+(?:start|begin)|to[ \t]+be[ \t]+(?:started|given|commenced)|"
+                             r"starting[ \t]+(?:tomorrow|today|tonight|this|next|on))\b", re.I)
+# an illness named as what sets off another, in a habitual clause: "cold sores ... usually when I'm run down or after a
+# sunburn", "migraines, often after a bad cold"
+_TRIGGER_BEFORE = re.compile(r"\b(?:usually|often|sometimes|always|mostly|typically|whenever|every\s+time|tends?\s+to)\b"
+                             r"[^.;!?\n]{0,60}\b(?:after|when|if|from)\s+(?:i\s+(?:get|have|had|catch)\s+)?"
+                             r"(?:a|an|the|some|bad|a\s+bad|a\s+bit\s+of)?\s*$", re.I)
 # what a study's regimen holds: "the study regimen includes protease inhibitors", "the trial drug is given with
 # methotrexate", "the protocol treatment contains cyclophosphamide"
 _STUDY_REGIMEN_BEFORE = re.compile(r"\b(?:study|trial|protocol|research)(?:['’]s)?\s+(?:regimens?|treatments?|drugs?|medications?|"
@@ -823,6 +835,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
                 and _CONSENT_TO_STUDY.search(line_of(doc, ent)):
             flags["hypothetical"] = True  # "Clinical trial: patient signed consent 12/01 for the GC012F CAR-T study": the one applied to
+        if ent.label_ == "THERAPY" and not any(flags.values()) and _TO_START_AFTER.match(doc_text(doc), ent.end_char):
+            flags["hypothetical"] = True  # "Vincristine/dactinomycin to start this afternoon": still to come
+        if ent.label_ == "CONDITION" and not any(flags.values()) \
+                and _TRIGGER_BEFORE.search(doc_text(doc), max(0, ent.start_char - 100), ent.start_char):
+            flags["hypothetical"] = True  # "cold sores ... usually when I'm run down or after a sunburn": what sets it off
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_REGIMEN_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char):
             flags["hypothetical"] = True  # "Pt aware the study regimen includes protease inhibitors": the study's, not had
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_ARM_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
@@ -869,6 +886,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
         if ent.label_ == "CONDITION" and ent.text.isupper() and _persons_role(doc, ent):
             continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _IN_A_TECHNIQUE.search(doc_text(doc), max(0, ent.start_char - 8), ent.start_char):
+            continue  # "LC-MS/MS", "GC-MS", "MALDI-TOF MS": a laboratory technique's name, not multiple sclerosis
+        if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_AFTER.match(doc_text(doc), ent.end_char):
+            flags["hypothetical"] = True  # "Hepatitis B (Heplisav B): 1.ª dosis 29/10/2026", "Hep B vaccine x3": the vaccine against it
         if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
             continue  # "PSC 833", "CAI-2011": an investigational drug's code, not primary sclerosing cholangitis
         if ent.label_ == "THERAPY" and ent.text.lower() in ("surgery", "surgeries") and any(
@@ -1255,6 +1276,16 @@ _PROVIDER_BEFORE = re.compile(r"(?:\b(?:my|your|her|his|their|our|the|new|local|
 _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|appointment|office|clinic|practice|said|says|"
                              r"told|referred|ordered|started|prescribed|checked|follow[- ]up)\b)", re.I)
 
+
+# a technique whose name joins capitals by hyphens: "LC-MS/MS", "GC-MS", "HPLC-MS", "MALDI-TOF MS"
+_IN_A_TECHNIQUE = re.compile(r"(?-i:\b(?:LC|GC|HPLC|UPLC|UHPLC|ICP|TOF|MALDI-TOF|ESI|LC-MS|GC-MS)\s*[-/]\s*|(?:MS|MALDI-TOF)\s*/\s*|TOF\s+)$")
+# a vaccine against the illness named: its brand in brackets, a numbered dose, the word "vaccine" in any language
+_VACCINE_AFTER = re.compile(r"[ \t]*(?:(?:and|&|/|,)[ \t]*\w+[ \t]*)?(?:\([^)\n]{0,30}\)[ \t]*)?[:,\-–]?[ \t]*"
+                            r"(?:(?:vaccin\w*|vacun\w*|vacin\w*|impf\w*|immuni[sz]ation\w*|booster|jab|heplisav|engerix|twinrix|"
+                            r"recombivax|shingrix|gardasil)\b|(?:1|2|3|first|second|third)(?:st|nd|rd|th|\.ª|ª|º|\.)?[ \t]*"
+                            r"(?:dose|dosis|dosi|dos)\b|\d[ \t]*doses\b)"
+                            # the vaccine's brand in the bracket after the name: "Hepatitis B (Heplisav B): ..."
+                            r"|[ \t]*\([^)\n]{0,10}\b(?:heplisav|engerix|twinrix|recombivax|shingrix|gardasil|havrix|vaqta)\b", re.I)
 
 _CODE_NUMBER = re.compile(r"[ -]?(?!(?:19|20)\d\d\b)\d{3,}\b(?![.,]\d)(?!\s*(?:copies|cop\b|c/ml|iu|u/|/|cells|%|mg|log|x\s*10|×))", re.I)
 

@@ -112,6 +112,10 @@ def suggest(word: str) -> str | None:
     if len(candidates) != 1:
         return None
     target = next(iter(candidates))
+    if target[0] != w[0] and word[:1].isupper() and word[1:2].islower():
+        # a capitalised word one first letter from a lexicon word is a name more likely than a misspelling:
+        # "Mariam stopped breastfeeding" is no "lariam" (mefloquine); "qestern blot" is "western"
+        return None
     return None if another_form(w, target) else target
 
 

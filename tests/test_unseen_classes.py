@@ -3146,3 +3146,60 @@ def test_a_named_babys_age_in_the_mothers_own_text_is_not_hers(text):
                                        ("Mia is 3 months old and I am breastfeeding her. I am 31 and have lupus.", 31.0)])
 def test_a_named_babys_age_is_read_when_the_baby_is_described(text, age):
     assert read_text(text).age == age
+
+
+def test_a_name_one_first_letter_from_a_drug_is_not_corrected():
+    from matcher.spelling import correct
+    assert correct("Mariam stopped breastfeeding in September.")[1] == []
+    assert read_text("4. Baby: our son Omid is 5 months. Mariam stopped breastfeeding in September because of the tablets.").breastfeeding is not True
+
+
+def test_a_lowercase_first_letter_typo_is_still_corrected():
+    from matcher.spelling import suggest
+    assert suggest("qestern") == "western"
+
+
+@pytest.mark.parametrize("text", ["Acido micofenolico (MPA), plasma, LC-MS/MS: <0,10 mg/L", "Tacrolimus trough by LC-MS/MS 1.2 ng/mL",
+                                  "Identified by MALDI-TOF MS as E. coli"])
+def test_a_techniques_ms_is_no_multiple_sclerosis(text):
+    assert not [f for f in facts(text, "multiple sclerosis") if f.asserted]
+
+
+def test_multiple_sclerosis_written_ms_is_still_read():
+    assert [f for f in facts("PMH: MS diagnosed 2015, on ocrelizumab", "multiple sclerosis") if f.asserted]
+
+
+@pytest.mark.parametrize("text", ["· Hepatitis B (Heplisav B): 1.ª dosis 29/10/2026; 2.ª dosis 26/11/2026",
+                                  "Hepatitis A and B vaccines given 2019.", "Hep B: 3 doses, booster 2020"])
+def test_an_illness_named_as_its_vaccine_is_not_had(text):
+    assert verdict("Active infection of hepatitis B virus", "exclusion", text) != "fail"
+
+
+def test_hepatitis_b_with_a_drug_dose_is_still_had():
+    assert verdict("Active infection of hepatitis B virus", "exclusion", "Chronic hepatitis B, on entecavir 0.5 mg daily, HBV DNA 2,400 IU/mL") == "fail"
+
+
+@pytest.mark.parametrize("text", ['의뢰: "SLE 환자로 CD19/BCMA CAR-T 임상시험 screening 중입니다"',
+                                  "Paciente en selección para el CAR-T CD19/BCMA estudio del hospital."])
+def test_a_study_named_in_the_writers_language_is_the_studys_treatment(text):
+    assert verdict("Subjects with prior CD19 or BCMA-targeted therapy", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["Plan: Vincristine/dactinomycin to start this afternoon, post-operative day 3.",
+                                  "R-CHOP due to start Monday.", "Cisplatin starting tomorrow with hydration."])
+def test_a_treatment_still_to_start_is_not_had(text):
+    assert verdict("No prior chemotherapy", "exclusion", text) != "fail"
+
+
+def test_a_treatment_started_is_had():
+    assert verdict("No prior chemotherapy", "exclusion", "Vincristine started 2026-11-20, second dose today.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["I get cold sores maybe twice a year, usually when I'm run down or after a sunburn down the Cape.",
+                                  "Migraines, often after a bad cold."])
+def test_an_illness_that_sets_off_another_is_not_had_now(text):
+    assert not [f for f in read_text(text).facts if f.concept in ("sunburn", "common cold") and f.asserted]
+
+
+def test_a_sunburn_said_outright_is_had():
+    assert [f for f in facts("Bad sunburn on both arms from last weekend.", "sunburn") if f.asserted]
