@@ -3,15 +3,17 @@
 The context rules (:mod:`matcher.nlp.context`) negate, date and attribute a mention by the
 cues they know. What they did not read must not be taken as "has it": a criterion may fail
 a patient only on a fact the text asserts, and a mention left unsettled here becomes a
-question quoting the criterion instead. A mention is unsettled when
+question quoting the criterion instead (``Fact.uncertain``). A mention is unsettled when
 
-* a result that is no positive one follows it in its clause, with nothing positive or
-  another test between: "Tested for HIV, hep B, hep C and syphilis at the GP, every one of
-  them negative", "HIV status unknown", "hepatitis B and C ... all came back clear";
+* a result that is no positive one follows it in its clause, with only the mention, a list of
+  conditions or words that gather them before it: "Tested for HIV, hep B, hep C and syphilis at
+  the GP, every one of them negative", "HIV rapid + ELISA neg", "serologies within normal limits";
+* what is written right after it does not know or does not say: "HIV status unknown", "HIV: N/K",
+  "Epilepsy: not to my knowledge", "HIV done", a bare "no" ending the text;
 * the answer a form's field gives it, or the word written right after it, is in no language
-  matcher reads: "HIV: nee", "Hepatitis C: tidak", "Syphilis non réactif", "HIV 1/2 — отр.".
-  English is what matcher reads: the words of ``resources/lexicon/english_words.txt``
-  (the bundled trial records' words, the lexicon's, everyday answers such as "yeah" and "nope").
+  matcher reads: "HIV: nein", "Hepatitis C: tidak", "Hepatitis B - ikke påvist", "Syphilis: non
+  réactif". English is what ``resources/lexicon/english_words.txt`` holds (the English word forms
+  of spacy-lookups-data, the bundled records' words, the lexicon's, everyday answers such as "nope").
 """
 from __future__ import annotations
 

@@ -21,6 +21,8 @@ def _status(f: Fact) -> str:
         return "a relative's"
     if f.negated:
         return "denied"
+    if f.uncertain:
+        return "unclear"  # named, but the words do not say whether it is had ("HIV: N/K")
     if f.hypothetical:
         return "possible"
     if f.historical:
@@ -43,7 +45,7 @@ def summarize(patient: Patient) -> dict[str, Any]:
     for f in patient.facts:
         if f.kind != "therapy" or not once(("t", f.concept, f.negated, f.family)):
             continue
-        status = "denied" if f.negated else "possible" if f.hypothetical else "a relative's" if f.family else \
+        status = "denied" if f.negated else "unclear" if f.uncertain else "possible" if f.hypothetical else "a relative's" if f.family else \
             "current" if f.current or f.days_ago == 0 else f"{f.days_ago:g} days ago" if f.days_ago is not None else "yes"
         item = {"name": pretty(f.concept), "status": status}
         if f.value is not None and f.unit == "mg/day":

@@ -3203,3 +3203,12 @@ def test_an_illness_that_sets_off_another_is_not_had_now(text):
 
 def test_a_sunburn_said_outright_is_had():
     assert [f for f in facts("Bad sunburn on both arms from last weekend.", "sunburn") if f.asserted]
+
+
+def test_an_unsettled_mention_is_shown_as_unclear_with_its_question():
+    from matcher.understood import summarize
+    patient = read_text("HIV: N/K. Lupus since 2015.")
+    assert {"name": "HIV infection", "status": "unclear"} in summarize(patient)["conditions"]
+    c = Criterion("c1", "exclusion", "Patients with HIV infection", 0, 27, parse_criterion("Patients with HIV infection", "exclusion"))
+    judged = judge_criterion(c, patient, frozenset())
+    assert judged.verdict == "unknown" and "HIV: N/K" not in judged.reason and judged.questions
