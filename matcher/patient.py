@@ -198,6 +198,18 @@ def _sentence_bounds(doc: Doc, ent: Span) -> tuple[int, int]:
     return (marks[before - 1] + 1 if before else 0), (marks[after] if after < len(marks) else len(doc_text(doc)))
 
 
+_HAVING = re.compile(r"\b(?:have|has|had|having|got|gets|get|diagnos\w*|dx|with|suffer\w*|positive|confirmed|again|flare\w*|"
+                     r"caught|developed|started|is|was|am|are|were)\b|['’](?:s|ve|m)\b", re.I)
+
+
+def _exclaimed(doc: Doc, ent: Span) -> bool:
+    """A mention in an exclamation that says nothing of having it ("Syphilis at my age, I ask you!",
+    "Epilepsy, of all things!"): a remark, most often on a test just denied, not a finding."""
+    start, end = _sentence_bounds(doc, ent)
+    text = doc_text(doc)
+    return end < len(text) and text[end] == "!" and not _HAVING.search(text, start, end)
+
+
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
     """Whether a mention's sentence tells someone when to call for help, and does not say it is had before it
     ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
@@ -729,6 +741,8 @@ def _device_once(doc: Doc, ent: Span) -> bool:
 # in 2019 with Epclusa", "2. TB - treated 2015, cleared"
 _HEADED = re.compile(r"\s*(?:[-•*]\s*)?(?:\d{1,2}[.)]\s*)?$")
 _CURED = re.compile(r"(?<!never )(?<!not )(?<!n't )(?<!yet )\b(?:cured|eradicated|cleared|resolved|in\s+remission|SVR\d*|sustained\s+virologic\w*\s+response|"
+                    # "she had this virus long ago ... and it is finished", "it's gone now", "no longer active"
+                    r"(?:it\s+is|it['’]s|is\s+now|now)\s+(?:finished|gone|over)|no\s+longer\s+(?:active|there|present)|"
                     # "Hepatitis B: old infection, not active (core antibody positive, surface antigen negative)"
                     r"(?:old|past|previous|prior|resolved)\s+infection|not\s+active|inactive)\b", re.I)
 
@@ -774,7 +788,9 @@ def _alone_in_brackets(doc: Doc, ent: Span) -> bool:
 def _cured_under_heading(doc: Doc, ent: Span) -> bool:
     text = doc_text(doc)
     start = text.rfind("\n", 0, ent.start_char) + 1
-    if not _HEADED.fullmatch(text, start, ent.start_char) or not re.match(r"\s*[:\-–]", text[ent.end_char : ent.end_char + 3]):
+    # ("3. Hepatitis B. The doctor explained she had this virus long ago ... and it is finished": a numbered
+    # item's heading may end with a full stop)
+    if not _HEADED.fullmatch(text, start, ent.start_char) or not re.match(r"\s*[:\-–.]", text[ent.end_char : ent.end_char + 3]):
         return False
     end = text.find("\n", ent.end_char)
     return bool(_CURED.search(text, ent.end_char, end if end >= 0 else len(text)))
@@ -853,6 +869,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "Protocol: G-CSF mobilization / stem cell handling": the study's, not hers
         if ent.label_ == "CONDITION" and not any(flags.values()) and _TOPIC_OF_STUDY.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "To the investigators, AIDS-related lymphoma protocol": what the study is about
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _exclaimed(doc, ent):
+            flags["hypothetical"] = True  # "HIV, hepatitis and syphilis all negative. Syphilis at my age, I ask you!"
         if ent.label_ == "CONDITION" and not any(flags.values()) and _calls_for_help(doc, ent):
             flags["hypothetical"] = True  # "ICANS: confusion, seizure; ... knows to call 911": what to call about
         if ent.label_ == "CONDITION" and not any(flags.values()) and (scored := _scale_score(doc, ent)):

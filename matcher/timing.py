@@ -54,6 +54,7 @@ _ONGOING_AFTER = re.compile(r"[\s),]*(?:(?:which|that)\s+(?:she|he|i|they|you)\s
                             r"(?:continues|continuing|continued|ongoing|unchanged|to\s+continue)\b"
                             r"(?!\s+(?:until|till|up\s+to|to\s+the|through|throughout|for|during))"
                             r"|" + DOSE_CHANGED + r"(?!0\b)\d)", re.I)
+_SINCE_BEFORE = re.compile(r"\b(?:since|after|from)\s+(?:the\s+|his\s+|her\s+|my\s+|their\s+|starting\s+|stopping\s+|finishing\s+)?$", re.I)
 # "zidovudine 300 mg bid since 04/2026", "AZT since April": a drug taken from then on (a therapy only:
 # "seizure-free since 2015" is not a seizure going on)
 _SINCE_AFTER = re.compile(r"[\s,(]*(?:(?:\d[\d.,/]*|mg|mcg|µg|g|ml|units?|iu|daily|bid|tid|qid|qd|weekly|po|iv|sc|once|twice|"
@@ -342,8 +343,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         if days is not None:
             break
     # "takes X", "on X daily": the verb before the drug or the schedule just after it
-    current = bool(_CURRENT_RE.search(doc_text(doc)[start : ent.start_char]) or _SCHEDULE_RE.match(doc_text(doc)[ent.end_char : min(end, ent.end_char + 40)])
-                   or _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end])
+    # "tingling in both big toes since the vincristine, unchanged": the drug is when something began, and what
+    # is said after it is said of that
+    anchor = _SINCE_BEFORE.search(doc_text(doc), start, ent.start_char) is not None
+    current = bool(_CURRENT_RE.search(doc_text(doc)[start : ent.start_char])
+                   or (not anchor and _SCHEDULE_RE.match(doc_text(doc)[ent.end_char : min(end, ent.end_char + 40)]))
+                   or (not anchor and _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end]))
                    or (ent.label_ == "THERAPY" and _SINCE_AFTER.match(doc_text(doc)[ent.end_char : end]))) \
         and not _STOP_WORDS_RE.search(clause) and not _FUTURE_NEED.search(doc_text(doc)[start : ent.start_char])
     if days is None:

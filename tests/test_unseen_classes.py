@@ -3212,3 +3212,45 @@ def test_an_unsettled_mention_is_shown_as_unclear_with_its_question():
     c = Criterion("c1", "exclusion", "Patients with HIV infection", 0, 27, parse_criterion("Patients with HIV infection", "exclusion"))
     judged = judge_criterion(c, patient, frozenset())
     assert judged.verdict == "unknown" and "HIV: N/K" not in judged.reason and judged.questions
+
+
+@pytest.mark.parametrize("text", [
+    "3. Hepatitis B. The doctor explained she had this virus long ago, maybe in Nepal, and it is finished: core antibody positive but surface antigen negative and virus DNA not detected.",
+    "- Hep B: caught it as a student, the liver doctor says it's gone now.",
+    "2. TB - treated in 2015, no longer active.",
+])
+def test_an_illness_said_to_be_over_under_its_heading_is_past(text):
+    concept = "tuberculosis" if "TB" in text else "hepatitis b"
+    assert not [f for f in facts(text, concept) if f.asserted and not f.historical]
+
+
+def test_an_illness_not_over_under_its_heading_is_still_had():
+    assert [f for f in facts("3. Hepatitis B. Still active, on tenofovir, HBV DNA 3,200 IU/mL.", "hepatitis b") if f.asserted and not f.historical]
+
+
+@pytest.mark.parametrize("text", ["Mild tingling in both big toes since the vincristine, unchanged, CTCAE grade 1.",
+                                  "Hair loss after the cyclophosphamide, ongoing."])
+def test_a_drug_that_something_began_after_is_not_taken_now(text):
+    assert verdict("At least 4 weeks since prior chemotherapy", "inclusion", text) != "fail"
+
+
+def test_a_drug_said_unchanged_is_taken_now():
+    assert [f for f in facts("Methotrexate 15 mg weekly, unchanged.", "methotrexate") if f.current]
+
+
+@pytest.mark.parametrize("text", ["Nobody in either family has porphyria, I had to look that up.",
+                                  "Nobody has ever had cancer in our family."])
+def test_nobody_has_it_is_a_denial(text):
+    concept = "porphyria" if "porphyria" in text else "malignancy"
+    assert facts(text, concept) and not any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text", ["HIV, hepatitis and syphilis all negative. Syphilis at my age, I ask you!",
+                                  "They tested me for syphilis. Syphilis, of all things!"])
+def test_an_exclamation_about_an_illness_is_no_finding(text):
+    assert verdict("Patients with syphilis infection", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["I have syphilis!", "Syphilis again, I can't believe it!", "They found syphilis, positive RPR!"])
+def test_an_exclamation_that_says_had_is_a_finding(text):
+    assert verdict("Patients with syphilis infection", "exclusion", text) == "fail"
