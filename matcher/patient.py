@@ -222,6 +222,8 @@ def _calls_for_help(doc: Doc, ent: Span) -> bool:
     return found[start] is not None and found[start] >= ent.start_char
 
 
+# the answer after a dash or a colon: "Seizures — none since childhood", "Asthma: nil since 2010"
+_ANSWERED_NONE_SINCE = re.compile(r"[ \t]*(?:[:–—-]|--)[ \t]*(?:none|nil|no(?:ne)?\s+(?:more|further|attacks?|episodes?))\s+since\b", re.I)
 _NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|at\s+the\s+age\s+of\s+(?:\d+|" + "|".join(_NUMBER_WORDS) + r")|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
                          r"in\s+(?:childhood|infancy)|(?:19|20)\d\d|\w+\s+years?\s+ago)\b[^.;\n]{0,10}?[;,]\s*"
                          r"(?:(?:with\s+|and\s+)?(?:(?:i|she|he|they)\s+(?:have|has)\s+had\s+|there\s+(?:have|has)\s+been\s+)?"
@@ -827,7 +829,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
     for ent in doc.ents:
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible, uncertain=False)
-        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _answered_no(doc, ent):
+        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _answered_no(doc, ent) \
+                and not _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char):  # ("Asthma: nil since 2010": over, below)
             flags["negated"] = True  # "16. Malignancy: NO", "Infections: n/a"
         if ent.label_ == "CONDITION" and not flags["negated"] and (_SCORED_ZERO.match(doc_text(doc), ent.end_char)
                                                                  or _NONE_FOUND.match(doc_text(doc), ent.end_char)
@@ -875,7 +878,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "ICANS: confusion, seizure; ... knows to call 911": what to call about
         if ent.label_ == "CONDITION" and not any(flags.values()) and (scored := _scale_score(doc, ent)):
             flags["negated" if scored == "normal" else "hypothetical"] = True  # "DASS-21: depression 4 (normal)": a symptom score
-        if ent.label_ == "CONDITION" and not any(flags.values()) and _NONE_SINCE.match(doc_text(doc), ent.end_char):
+        if ent.label_ == "CONDITION" and not flags["family"] and _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char):
+            flags["negated"] = False  # "Asthma: nil since 2010": none since then, so had before (below)
+        if ent.label_ == "CONDITION" and not any(flags.values()) and (_NONE_SINCE.match(doc_text(doc), ent.end_char)
+                                                                 or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are

@@ -3254,3 +3254,10 @@ def test_an_exclamation_about_an_illness_is_no_finding(text):
 @pytest.mark.parametrize("text", ["I have syphilis!", "Syphilis again, I can't believe it!", "They found syphilis, positive RPR!"])
 def test_an_exclamation_that_says_had_is_a_finding(text):
     assert verdict("Patients with syphilis infection", "exclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("text", ["Seizures — none since childhood.", "Asthma: nil since 2010", "Seizures - no more attacks since 2012"])
+def test_none_since_after_a_dash_is_past(text):
+    concept = "asthma" if "Asthma" in text else "epilepsy"
+    (f,) = facts(text, concept)
+    assert f.historical and not f.negated
