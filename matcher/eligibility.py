@@ -599,6 +599,11 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
                        + f"{pretty(c.concept)}.")
     if any(f.negated and (f.concept == "any" or therapy_covers(f.concept, c.concept)) for f in mine):
         return Verdict(_want(c, False), f"You said you have no allergy to {pretty(c.concept)}.")
+    unclear = [f for f in patient.facts if f.kind == "allergy" and f.uncertain and not f.family
+               and (therapy_covers(c.concept, f.concept) or therapy_covers(f.concept, c.concept))]
+    if unclear:  # "Allergies: penicillin — nein?": named, in words that do not say
+        return Verdict(UNKNOWN, f"You mentioned “{unclear[0].text}”, but we could not tell from what you wrote whether "
+                                f"you are allergic to {pretty(c.concept)}.", f"Are you allergic to {pretty(c.concept)}?")
     if c.polarity == "forbid":
         return Verdict(PASS, f"You did not mention an allergy to {pretty(c.concept)}; we assume you have none.", assumed=True)
     return Verdict(UNKNOWN, f"This criterion is about an allergy to {pretty(c.concept)}.",

@@ -799,6 +799,7 @@ def _cured_under_heading(doc: Doc, ent: Span) -> bool:
 
 
 _FIELD_ANSWER = re.compile(r"[ \t]*[:=]")
+_ALLERGY_WORD = re.compile(r"(?:[ \t]+(?:allerg\w*|intoleran\w*|sensitivity|hypersensitivity))?", re.I)
 
 
 def _unsettled(doc: Doc, ent: Span) -> bool:
@@ -807,7 +808,9 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
     whose form field is answered in such words."""
     text = doc_text(doc)
     if ent.label_ == "THERAPY":
-        return bool(_FIELD_ANSWER.match(text, ent.end_char)) and unread_answer(text, ent.end_char)
+        # (the field may name the drug's allergy: "Penicillin allergy: tidak")
+        end = _ALLERGY_WORD.match(text, ent.end_char).end()
+        return bool(_FIELD_ANSWER.match(text, end)) and unread_answer(text, end)
     if _positive_result(doc, ent):
         return False  # "TPHA — полож.", "HIV test came out positive": a result read as positive
     if unread_answer(text, ent.end_char):

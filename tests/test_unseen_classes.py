@@ -3261,3 +3261,12 @@ def test_none_since_after_a_dash_is_past(text):
     concept = "asthma" if "Asthma" in text else "epilepsy"
     (f,) = facts(text, concept)
     assert f.historical and not f.negated
+
+
+@pytest.mark.parametrize("text", ["Allergy to penicillin: nein", "Penicillin allergy: tidak"])
+def test_an_allergy_answered_in_words_not_read_is_a_question(text):
+    assert verdict("Known allergy to penicillin", "exclusion", text) == "unknown"
+
+
+def test_an_allergy_answered_in_english_still_fails():
+    assert verdict("Known allergy to penicillin", "exclusion", "Penicillin allergy: rash 2019") == "fail"
