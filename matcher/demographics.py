@@ -21,7 +21,9 @@ _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!
 _YEARS = r"(?:years?|yrs?|y)"
 _FOREIGN_YEARS = r"(?:anos|años|ans|jahre|jaar|anni|år|lat|tahun)"
 _SEX_WORDS = (r"feminino|feminina|masculino|femenino|féminin|féminine|masculin|weiblich|männlich|vrouw|vrouwelijk|"
-              r"mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem")
+              r"mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem|"
+              # ... and the English words a translated header keeps: "57 ans, male"
+              r"male|female|man|woman")
 _PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
            r"brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|aunt)")
 # "my 3-year-old son", "a 4 month old": the writer's child, not the person described
@@ -42,7 +44,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
-    (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])"), 1.0),
+    # ("radial droit 6F", "a 7 Fr sheath": a catheter's size in French units, not an age and a sex)
+    (re.compile(r"(?<![\d.])\b(\d{1,3})\s?([MF])\b(?!\s*[/°])(?!\s*(?:sheath|catheter|guide|introducer)\b)"), 1.0),
     # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
     # ("MMF 2 yrs", "HCQ 10 yrs": after a drug's abbreviation, a duration)
     # ("(?=\d)" first: the look-behinds are tried only where a number starts)
@@ -180,6 +183,8 @@ _BARE_YEARS = re.compile(r"\s*(?:yrs?|yr\.|years?)(?![\s-]*(?:old|of\s+age))\b",
 _OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mother|father|mom|mum|dad|husband|wife|"
                            r"spouse|partner|sibling|brother|sister|guardian|carer|caregiver)(?:\s*:[^\n.;:]{0,40}|\s+(?:was\s+)?)$", re.I)
 _NAMED_IS = re.compile(r"(?:\A|(?<=[(\[,;:.!?\n]))\s*(?-i:[A-Z][a-z]+)\s+(?:is|was|just\s+turned|turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$")
+_DEVICE_BEFORE = re.compile(r"\b(?:radial|femoral|brachial|ulnar|access|droit|droite|gauche|right|left|sheath|catheter|"
+                            r"introducer|guide|guiding|cannula)\s*:?\s*$", re.I)
 _THIRD_PARTY = re.compile(r"\s*(?:her|his|their|\w+['’]s)\s", re.I)  # "her son", "Jen's mom": not the writer's own
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
@@ -276,6 +281,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
         if born and k == len(_AGE_PATTERNS) - _FALLBACKS:
             break  # a birth year says more than "her 5-month-old" when nobody's age is given
         for m in pattern.finditer(text):
+            if _DEVICE_BEFORE.search(text, max(0, m.start(1) - 25), m.start(1)):
+                continue  # "Access: radial droit 6F": a sheath's size
             if m.start(1) >= 2 and text[m.start(1) - 1] in ".," and text[m.start(1) - 2].isdigit():
                 continue  # the decimals of a number ("3.75 years old"), not a number of their own
             if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]) or _WHEN_AFTER.match(text, m.end(1)):
@@ -398,7 +405,8 @@ def read_sex(text: str) -> str | None:
         return "female" if chain.group(1).lower() in _FEMALE_WORDS else "male"
     if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
         return None  # the writer speaks of themself: a relative named is family
-    code = _CODE.search(text)
+    # (not a sheath's size: "Access: radial droit 6F")
+    code = next((m for m in _CODE.finditer(text) if not _DEVICE_BEFORE.search(text, max(0, m.start() - 25), m.start())), None)
     if not code and _CARER.search(text) and _writer_is_patient(text) \
             and not _NOUN.search(text):
         return None  # "My husband says I snore": the writer is the patient, and their sex is not said

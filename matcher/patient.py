@@ -84,7 +84,9 @@ _STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|withou
 _A_TEST_STUDY = (r"(?<!sleep )(?<!swallow )(?<!swallowing )(?<!conduction )(?<!emg )(?<!urodynamic )(?<!motility )(?<!stress )"
                  r"(?<!doppler )(?<!imaging )(?<!flow )(?<!genetic )(?<!ep )(?<!electrophysiology )(?<!nerve )(?<!contrast )"
                  r"(?<!barium )(?<!nuclear )(?<!echo )(?<!vascular )(?<!lab )(?<!blood )(?<!urine )(?<!iron )(?<!viral )")  # tests called studies
-_STUDY_BRACKET_BEFORE = re.compile(r"\b(?:" + _A_TEST_STUDY + r"study|trial|protocol)\s*\((?![^()]*\b(?:received|had|got|took|given|was\s+on|completed|"
+_STUDY_BRACKET_BEFORE = re.compile(r"\b(?:" + _A_TEST_STUDY + r"study|trial|protocol)\s*"
+                                   # the study's code name between: "clinical trial GC012F (CD19/BCMA CAR-T, ...)", "Study: GC012F ("
+                                   r"(?::\s*)?(?:(?-i:[A-Z][A-Z0-9-]{2,})\s*)?\((?![^()]*\b(?:received|had|got|took|given|was\s+on|completed|"
                                    r"finished|stopped|treated|enrolled)\b)[^()]{0,80}$", re.I)
 # an illness naming a study's topic: "AIDS-related lymphoma protocol", "the lupus CAR-T trial", "a breast cancer study"
 _TOPIC_OF_STUDY = re.compile(r"(?:-(?:related|associated)|\s+(?!(?:the|a|an|this|that|since|for|in|during|before|after|of|and|or|"

@@ -3270,3 +3270,35 @@ def test_an_allergy_answered_in_words_not_read_is_a_question(text):
 
 def test_an_allergy_answered_in_english_still_fails():
     assert verdict("Known allergy to penicillin", "exclusion", "Penicillin allergy: rash 2019") == "fail"
+
+
+@pytest.mark.parametrize("text", ["Neurological status without focal symptoms; seizures and psychotic episodes in anamnesis – denies.",
+                                  "Epilepsy, stroke - denied."])
+def test_a_denial_after_a_dash_reaches_back(text):
+    assert verdict("CNS disease: including epilepsy, psychosis", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["Subject of request: coverage of standard care in clinical trial GC012F (CD19/BCMA CAR-T, sponsor covers product).",
+                                  "Study: GC012F (CD19/BCMA CAR-T), refractory SLE"])
+def test_a_studys_treatment_in_brackets_after_its_code_name(text):
+    assert verdict("Subjects with prior CD19 or BCMA-targeted therapy", "exclusion", text) != "fail"
+
+
+def test_a_sheaths_french_size_is_no_age_nor_sex():
+    p = read_text("Patient: Mr. N'Guessan K. D., 57 ans, male, dossier 26-11873.\n\nAccess: radial droit 6F.")
+    assert p.age == 57.0 and p.sex == "male"
+
+
+def test_an_age_and_sex_code_after_a_sheath_is_still_read():
+    p = read_text("Access: radial droit 6F. 45F with chest pain")
+    assert p.age == 45.0 and p.sex == "female"
+
+
+def test_a_long_list_of_denials_reaches_its_end():
+    text = "S: Denies fever, rash, oral ulcers, hair loss, chest pain, SOB, seizures, headache, vision change."
+    assert verdict("CNS disease: including epilepsy, psychosis", "exclusion", text) != "fail"
+
+
+def test_a_denial_stops_at_but():
+    text = "Denies fever, rash, oral ulcers, hair loss, chest pain, but has had seizures since May."
+    assert verdict("CNS disease: including epilepsy, psychosis", "exclusion", text) == "fail"
