@@ -24,7 +24,8 @@ from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canon
 _OTHER_SPECIMENS = ("urine", "urinary", "urinalysis", "csf", "cerebrospinal", "pleural", "peritoneal", "ascitic",
                     "synovial", "stool", "sputum", "bronchoalveolar", "dipstick")
 # ... and the heading of a block of another specimen's results, reaching the counts given bare below it
-_SPECIMEN_BLOCK = re.compile(r"\b(?:" + "|".join(_OTHER_SPECIMENS) + r"|hpf|lpf|sediment|msu|microscopy)\b", re.I)
+# ("UA: RBC 0-2, WBC 0-2, no casts": a urinalysis labelled by its abbreviation, with its colon; not "UA 6.2", uric acid)
+_SPECIMEN_BLOCK = re.compile(r"\b(?:" + "|".join(_OTHER_SPECIMENS) + r"|hpf|lpf|sediment|msu|microscopy)\b|(?-i:\bUA\s*:|\bU/A\b)", re.I)
 _BLOOD_COUNTS = frozenset({"white blood cell count", "red blood cell count", "absolute neutrophil count", "lymphocyte count",
                            "platelet count"})
 
