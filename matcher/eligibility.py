@@ -418,16 +418,14 @@ def _asked_whether(c: Constraint) -> str:
     return f"Do you have {pretty(c.concept)}?" if "history" not in c.qualifiers else f"Have you ever had {pretty(c.concept)}?"
 
 
-def _unsettled(facts: list[Fact]) -> Callable[[Constraint], Verdict] | None:
+def _unsettled(facts: list[Fact], c: Constraint, what: str, question: str) -> Verdict | None:
     """The question a patient's own mention leaves open when their words do not say whether they have
     it ("HIV: nee", "Tested for HIV, hep B and syphilis, every one of them negative"): neither a pass
     read from silence nor a fail (:mod:`matcher.doubt`). None when no such mention is among ``facts``."""
     f = next((f for f in facts if f.uncertain and not f.family and not f.negated), None)
     if f is None:
         return None
-    return lambda c: Verdict(UNKNOWN, f"You mentioned “{f.text}”, but we could not tell from what you wrote "
-                                      f"whether you have {pretty(c.concept)}.",
-                             _asked_whether(c) if c.kind == "condition" else f"Have you had {pretty(c.concept)}?")
+    return Verdict(UNKNOWN, f"You mentioned “{f.text}”, but we could not tell from what you wrote whether {what}.", question)
 
 
 def _condition(c: Constraint, patient: Patient) -> Verdict:
@@ -496,9 +494,9 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         if c.polarity == "forbid":
             return Verdict(PASS, f"You said you do not have {pretty(f.concept)}.")
         return Verdict(FAIL, f"You said you do not have {pretty(f.concept)}, which this trial requires.")
-    unsettled = _unsettled(facts)
+    unsettled = _unsettled(facts, c, f"you have {pretty(c.concept)}", _asked_whether(c))
     if unsettled is not None:
-        return unsettled(c)
+        return unsettled
     broader = [f for f in patient.facts if f.kind == "condition" and f.asserted and _is_broader(f.concept, c.concept, "condition")]
     if broader and c.polarity == "require":
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it is {pretty(c.concept)}.", _asked_whether(c))
@@ -599,11 +597,11 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
                        + f"{pretty(c.concept)}.")
     if any(f.negated and (f.concept == "any" or therapy_covers(f.concept, c.concept)) for f in mine):
         return Verdict(_want(c, False), f"You said you have no allergy to {pretty(c.concept)}.")
-    unclear = [f for f in patient.facts if f.kind == "allergy" and f.uncertain and not f.family
-               and (therapy_covers(c.concept, f.concept) or therapy_covers(f.concept, c.concept))]
-    if unclear:  # "Allergies: penicillin — nein?": named, in words that do not say
-        return Verdict(UNKNOWN, f"You mentioned “{unclear[0].text}”, but we could not tell from what you wrote whether "
-                                f"you are allergic to {pretty(c.concept)}.", f"Are you allergic to {pretty(c.concept)}?")
+    unclear = _unsettled([f for f in patient.facts if f.kind == "allergy"  # "Penicillin allergy: tidak"
+                          and (therapy_covers(c.concept, f.concept) or therapy_covers(f.concept, c.concept))],
+                         c, f"you are allergic to {pretty(c.concept)}", f"Are you allergic to {pretty(c.concept)}?")
+    if unclear is not None:
+        return unclear
     if c.polarity == "forbid":
         return Verdict(PASS, f"You did not mention an allergy to {pretty(c.concept)}; we assume you have none.", assumed=True)
     return Verdict(UNKNOWN, f"This criterion is about an allergy to {pretty(c.concept)}.",
@@ -787,9 +785,10 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     if any(f.negated for f in facts):
         f = next(f for f in facts if f.negated)
         return Verdict(_want(c, False), f"You said you have not had {pretty(f.concept)}.")
-    unsettled = _unsettled(_facts(patient, "therapy", c.concept))
+    unsettled = _unsettled(_facts(patient, "therapy", c.concept), c, f"you have had {pretty(c.concept)}",
+                           f"Have you had {pretty(c.concept)}?")
     if unsettled is not None:
-        return unsettled(c)
+        return unsettled
     broader = [f for f in patient.facts if f.kind == "therapy" and f.asserted and _is_broader(f.concept, c.concept, "therapy")]
     if broader:
         return Verdict(UNKNOWN, f"You mentioned {pretty(broader[0].concept)}; we don't know whether it included {pretty(c.concept)}.",
