@@ -486,7 +486,9 @@ def _subhead_label(label: str) -> str | None:
 
 _POLARITY_LABEL_RE = re.compile(
     r"^(?:excluded|allowed|permitted|required|included|prohibited|recommended|disallowed|"
-    r"forbidden|not\s+(?:allowed|permitted|excluded|required))\b",
+    r"forbidden|not\s+(?:allowed|permitted|excluded|required|recommended)|"
+    # soft ones: "Discouraged:", "Strongly discouraged:", "Avoided:", "To be avoided:"
+    r"(?:strongly\s+)?discouraged|(?:to\s+be\s+|should\s+be\s+)?avoided)\b",
     re.I,
 )
 _BRACKETED_RE = re.compile(r"\([^()]*\)")

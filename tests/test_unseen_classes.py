@@ -3309,3 +3309,28 @@ def test_a_urinalysis_labelled_ua_gives_no_blood_count():
     assert [f.value for f in p.facts if f.concept == "white blood cell count" and f.kind == "measurement"] == [4.6]
     c = Criterion("c1", "inclusion", "WBC≥2.5×10^9/L", 0, 14, parse_criterion("WBC≥2.5×10^9/L", "inclusion"))
     assert judge_criterion(c, p, frozenset()).verdict == "pass"
+
+
+# -- a soft polarity subhead ("Discouraged:", "Strongly discouraged:", "Avoided:") stays in front of its items ------
+@pytest.mark.parametrize("label, item, patient", [
+    ("Strongly discouraged:", "AZT, ddI, ddC, and other antiretroviral agents.",
+     "ART started 06.2019 with AZT+3TC+EFV; in 11.2019 AZT was cancelled and replaced with TDF."),
+    ("Discouraged:", "Sucralfate or antacids.", "She takes antacids most evenings for heartburn."),
+    ("Avoided:", "Herbal medications.", "He takes herbal medications from the market, a ginseng tea."),
+    ("To be avoided:", "Herbal medications.", "He takes herbal medications from the market, a ginseng tea."),
+])
+def test_a_soft_polarity_subhead_never_fails_its_items(label, item, patient):
+    from matcher.criteria import split_criteria
+    text = (f"Inclusion Criteria\n\n  Patients must have:\n\n  -  HIV infection.\n\nExclusion Criteria\n\n"
+            f"  Concurrent Medication:\n\n  Excluded:\n\n  -  Other experimental therapy.\n\n  {label}\n\n  -  {item}\n")
+    items = [c.text for c in split_criteria(text) if item in c.text]
+    assert len(items) == 1 and label.rstrip(":") in items[0]
+    verdicts = _judged_trial(text, patient)
+    assert verdicts[items[0]] != "fail"
+
+
+def test_an_excluded_subhead_after_a_soft_one_still_fails():
+    text = ("Exclusion Criteria\n\n  Concurrent Medication:\n\n  Discouraged:\n\n  -  Sucralfate.\n\n"
+            "  Excluded:\n\n  -  Zidovudine.\n")
+    verdicts = _judged_trial(text, "He takes zidovudine, lamivudine and efavirenz every day.")
+    assert verdicts["Concurrent Medication: Excluded: Zidovudine."] == "fail"
