@@ -189,7 +189,23 @@ def _judge(c: Constraint, patient: Patient) -> Verdict:
     judge = _JUDGES.get(c.kind)
     if judge is None:
         return Verdict(UNKNOWN, f"We cannot check '{c.text}' automatically.", checkable=False)
-    return judge(c, patient)
+    v = judge(c, patient)
+    if v.verdict == FAIL and _duration(c) and any(not f.negated for f in _facts(patient, c.kind, c.concept)):
+        # "Excluded: zidovudine for > 12 weeks prior to study entry": how long it was taken, which the
+        # patient's words ("started on 2nd October", "since 2019") date at one end at best
+        verb = "taken" if c.kind == "therapy" else "had"
+        return Verdict(UNKNOWN, f"You mentioned {pretty(c.concept)}; this trial's limit is on how long you have {verb} "
+                                f"it ({window_words(c)}), which we could not tell.",
+                       f"For how long have you {verb} {pretty(c.concept)}? The trial's limit: {window_words(c)}.")
+    return v
+
+
+# a window that is a length of time ("for > 12 weeks prior to study entry"), as nlp.windows marks it
+_DURATION = re.compile(r"^\s*for\s", re.I)
+
+
+def _duration(c: Constraint) -> bool:
+    return c.window is not None and bool(_DURATION.match(c.window.text))
 
 
 def _not_checkable(c: Constraint, patient: Patient) -> Verdict:
@@ -609,7 +625,7 @@ def _allergy(c: Constraint, patient: Patient) -> Verdict:
 
 
 # a least time since ("at least 6 weeks prior", "more than 2 weeks since"); "at least" is met on its last day
-_AT_LEAST = re.compile(r"^\s*(?:(?P<inclusive>at\s+least|no\s+less\s+than|a\s+minimum\s+of|≥|>=)|more\s+than|greater\s+than|over|>)", re.I)
+_AT_LEAST = re.compile(r"^\s*(?:for\s+(?:a\s+(?:total|period)\s+of\s+)?)?(?:(?P<inclusive>at\s+least|no\s+less\s+than|a\s+minimum\s+of|≥|>=)|more\s+than|greater\s+than|over|>)", re.I)
 
 
 def _at_least_before(c: Constraint) -> bool:

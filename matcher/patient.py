@@ -28,7 +28,7 @@ from .lab_results import measurements
 from .later_steps import later_step
 from .spelling import correct
 from .spoken import written
-from .doubt import result_not_positive, unread_answer
+from .doubt import english_words, result_not_positive, unread_answer
 from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 from .vocabulary import therapy_covers
@@ -210,6 +210,36 @@ def _exclaimed(doc: Doc, ent: Span) -> bool:
     start, end = _sentence_bounds(doc, ent)
     text = doc_text(doc)
     return end < len(text) and text[end] == "!" and not _HAVING.search(text, start, end)
+
+
+# "TLD is tenofovir, lamivudine and dolutegravir", "Biktarvy, which contains ...": what a named medicine is made
+# of, said of the medicine (not "my regimen is ...", "her ART consists of ...", which are taken; nor a note's
+# "TLD = TDF/3TC/DTG daily", which most often spells out what is taken)
+_CONTENTS = re.compile(r"(?P<name>\b[A-Za-z][\w/+-]*)(?:\s*,)?\s+(?:(?:which|that)\s+)?(?:is|are|contains?|consists\s+of|"
+                       r"(?:is|are)\s+made\s+(?:up\s+)?of|(?:is|are)\s+(?:a\s+|the\s+)?(?:combination|mix|mixture|combo)\s+of|"
+                       r"combines)\s+(?:(?:the\s+|three\s+|two\s+)?(?:drugs?|medicines?|medications?)\s+)?", re.I)
+_TAKEN_SUBJECT = re.compile(r"\b(?:my|his|her|their|our|your|current|present|patient['’]s)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_REGIMEN_WORDS = {"art", "haart", "cart", "arv", "arvs", "arvt", "tx", "rx", "meds", "regimen"}  # "ART is TDF and 3TC": what is taken
+_LISTED = re.compile(r"(?:[\w/+-]+(?:\s+\([^()]*\))?\s*(?:,|\+|/|\band\b|&)\s*)*", re.I)
+
+
+def _names_contents(doc: Doc, ent: Span) -> bool:
+    """A drug named as what another medicine is made of ("The doctor said TLD is tenofovir, lamivudine and
+    dolutegravir together in one tablet"): whether it is taken is said of that medicine, not here. The
+    medicine is a name matcher does not read as an English word ("TLD", "Triumeq"), not "my ART"; the drug
+    is the first after the cue or one listed after it."""
+    start, _ = _sentence_bounds(doc, ent)
+    text = doc_text(doc)
+    head = text[start : ent.start_char]
+    for m in _CONTENTS.finditer(head):
+        name = m.group("name")
+        if not _LISTED.fullmatch(head[m.end():]):
+            continue
+        if not any(ch.isupper() for ch in name) or (name.lower() in english_words() and not name.isupper()) \
+                or name.lower() in _REGIMEN_WORDS or _TAKEN_SUBJECT.search(head[: m.start("name")]):
+            return False
+        return True
+    return False
 
 
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
@@ -892,6 +922,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         if ent.label_ == "CONDITION" and not any(flags.values()) and _finds_nothing(doc, ent):
             flags["negated"] = True  # "Infection: afebrile, WBC 6.8 on 12/01": the field's value finds none
+        if ent.label_ == "THERAPY" and not any(flags.values()) and _names_contents(doc, ent):
+            # "TLD is tenofovir, lamivudine and dolutegravir": what a medicine is made of, not a drug said to be taken
+            flags["hypothetical"] = flags["uncertain"] = True
         if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and _unsettled(doc, ent):
             # "HIV, hep B, hep C and syphilis ... every one of them negative", "HIV: nee": named, not said to be had
             flags["hypothetical"] = flags["uncertain"] = True

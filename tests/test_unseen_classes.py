@@ -3334,3 +3334,69 @@ def test_an_excluded_subhead_after_a_soft_one_still_fails():
             "  Excluded:\n\n  -  Zidovudine.\n")
     verdicts = _judged_trial(text, "He takes zidovudine, lamivudine and efavirenz every day.")
     assert verdicts["Concurrent Medication: Excluded: Zidovudine."] == "fail"
+
+
+# -- "for" before a length of time is how long, not when ----------------------------------------------------------
+def _window_of(text: str, section: str = "exclusion"):
+    return [(c.concept, c.window.days if c.window else None) for c in parse_criterion(text, section)
+            if c.kind in ("therapy", "condition")]
+
+
+def _length_of(text: str, section: str = "exclusion"):
+    """concept -> the length a criterion's window gives it, when the window is a duration ("for > 12 weeks ...")"""
+    return {c.concept: c.window.days for c in parse_criterion(text, section)
+            if c.window is not None and c.window.text.lower().startswith("for ")}
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Prior Medication: Excluded for > 12 weeks prior to study entry: Zidovudine (AZT).", "zidovudine"),
+    ("Excluded: Zidovudine (AZT) for > 365 days prior to study entry.", "zidovudine"),
+    ("Excluded: AZT for at least 6 weeks prior to enrollment.", "zidovudine"),
+    ("Fluconazole at > 400 mg/day for >= 14 days prior to study entry.", "fluconazole"),
+    ("Diarrhea persisting for more than 30 days prior to study entry.", "diarrhea"),
+])
+def test_a_length_of_use_is_no_window(text, concept):
+    assert concept in _length_of(text)
+
+
+@pytest.mark.parametrize("text, concept, days", [
+    ("Patients must be off steroids for at least 4 weeks prior to entry.", "corticosteroid", 28.0),
+    ("No chemotherapy within 4 weeks prior to entry.", "chemotherapy", 28.0),
+    ("Must have discontinued zidovudine for at least 2 weeks prior to study entry.", "zidovudine", 14.0),
+])
+def test_a_washout_keeps_its_window(text, concept, days):
+    assert (concept, days) in _window_of(text) and concept not in _length_of(text)
+
+
+def test_a_required_length_of_use_asks_rather_than_fails_a_recent_stop():
+    text = "Prior Medication: Required: AZT for at least 6 weeks prior to study entry."
+    c = Criterion("c1", "inclusion", text, 0, len(text), parse_criterion(text, "inclusion"))
+    assert judge_criterion(c, read_text("I stopped zidovudine a week ago."), frozenset()).verdict == "unknown"
+    assert judge_criterion(c, read_text("On zidovudine since 2019, every day."), frozenset()).verdict == "pass"
+    assert judge_criterion(c, read_text("I have never taken zidovudine."), frozenset()).verdict == "fail"
+
+
+def test_a_short_course_is_not_turned_away_by_a_limit_on_its_length():
+    text = "Excluded: Zidovudine (AZT) for > 12 weeks prior to study entry."
+    patient = "Dr Khan started me on zidovudine on its own on 2nd October, so that's about nine weeks now."
+    c = Criterion("c1", "exclusion", text, 0, len(text), parse_criterion(text, "exclusion"))
+    assert judge_criterion(c, read_text(patient), frozenset()).verdict != "fail"
+
+
+# -- what a named medicine is made of is no drug said to be taken -----------------------------------------------
+@pytest.mark.parametrize("text", [
+    "They gave me the box of TLD to start. The doctor said TLD is tenofovir, lamivudine and dolutegravir together in one tablet.",
+    "FOLFOX is oxaliplatin, fluorouracil and leucovorin; we have not decided on it yet.",
+    "The nurse explained that Triumeq contains abacavir, lamivudine and dolutegravir.",
+])
+def test_what_a_medicine_is_made_of_is_not_taken(text):
+    facts = [f for f in read_text(text).facts if f.kind == "therapy" and f.concept in ("lamivudine", "oxaliplatin")]
+    assert facts and all(f.uncertain for f in facts)
+    assert verdict("Prior lamivudine or oxaliplatin.", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["My ART is tenofovir, lamivudine and dolutegravir.", "ART is TDF and 3TC.",
+                                  "Current regimen is tenofovir, lamivudine and dolutegravir since 2021.",
+                                  "He is on tenofovir and lamivudine."])
+def test_a_regimen_said_to_be_drugs_is_taken(text):
+    assert verdict("Prior lamivudine.", "exclusion", text) == "fail"

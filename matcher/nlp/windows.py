@@ -86,8 +86,41 @@ def find_windows(text: str, *, hints: bool = True) -> list[tuple[int, int, float
             anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)
             if any(not (m.end() <= s or m.start() >= e) for s, e, *_ in found):
                 continue
-            found.append((m.start(), m.end(), round(value * units[unit], 2), anchor))
+            start = _duration(text, m)
+            found.append((m.start() if start is None else start, m.end(), round(value * units[unit], 2), anchor))
     return sorted(found)
+
+
+# "for" right before a length of time: how long something lasted or was taken, not when
+_FOR_BEFORE = re.compile(r"\bfor\s+(?:a\s+(?:total|period)\s+of\s+)?$", re.I)
+_MORE_THAN = re.compile(r"(?:>(?!=)|(?:more|greater|longer)\s+than\b|over\b)", re.I)
+_AT_LEAST = re.compile(r"(?:at\s+least\b|>=|≥|a\s+minimum\s+of\b)", re.I)
+# what makes "for at least 4 weeks prior to entry" a time kept free of something (a washout), not a length of use
+_WASHOUT = re.compile(r"\b(?:prohibited|(?:not|never|cannot)\b|\w+n't\b|no\b|without|off|free|discontinu\w*|stopp\w*|withheld|withdrawn|"
+                      r"abstain\w*|abstinen\w*|refrain\w*|avoid\w*|wash\s*-?\s*out|interrupt\w*|held)\b", re.I)
+_CLAUSE_END = re.compile(r"[.;:\n]|\b(?:unless|except|if|provided|when)\b", re.I)
+
+
+def _duration(text: str, m: re.Match) -> int | None:
+    """ "Zidovudine (AZT) for > 365 days prior to study entry", "Excluded for > 12 weeks prior to study entry:",
+    "AZT for at least 6 weeks prior to enrollment", "stable for at least 4 weeks prior to screening": a length of
+    use or of a state, not a window to fall within. Its window starts at the "for" (where that starts is
+    returned), which is how a duration is told from a window when it is judged. A washout is a window:
+    "off steroids for at least 4 weeks prior to entry", "received no steroids for > 2 weeks before entry", and
+    the NIAID polarity subhead "Excluded for at least 4 weeks prior to study entry:" (where "for > 12 weeks"
+    is how long the drug was taken)."""
+    before = text[max(0, m.start() - 200) : m.start()]
+    lead = _FOR_BEFORE.search(before)
+    if not lead:
+        return None
+    head = m.group().lstrip()
+    more = _MORE_THAN.match(head)
+    if not more and not _AT_LEAST.match(head):
+        return None
+    clause = _CLAUSE_END.split(re.sub(r"\([^()]*\)", " ", before))[-1]
+    if _WASHOUT.search(clause) or (not more and re.search(r"\bexclu\w*", clause, re.I)):
+        return None
+    return m.start() - len(before) + lead.start()
 
 
 @Language.component("matcher_windows")
