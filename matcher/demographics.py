@@ -20,7 +20,8 @@ _UNITS_AFTER = (r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|tim
 _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
 _YEARS = r"(?:years?|yrs?|y)"
 _FOREIGN_YEARS = r"(?:anos|años|ans|jahre|jaar|anni|år|lat|tahun)"
-_SEX_WORDS = (r"feminino|feminina|masculino|femenino|féminin|féminine|masculin|weiblich|männlich|vrouw|vrouwelijk|"
+# (each also as read, without its accents: matcher.spoken writes "féminin" as "feminin")
+_SEX_WORDS = (r"feminino|feminina|masculino|femenino|f[ée]minin|f[ée]minine|masculin|weiblich|m[äa]nnlich|vrouw|vrouwelijk|"
               r"mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem|"
               # ... and the English words a translated header keeps: "57 ans, male"
               r"male|female|man|woman")
@@ -36,11 +37,17 @@ _KIN_ADJ = (r"(?:(?:little|baby|big|older|younger|eldest|oldest|youngest|elder|t
 _NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|grandchild|brother|sister|niece|nephew)\b)"
 # "Age: 58", "aged 8", "Age today 3 months": a label an age follows
 _AGE_LABEL = r"\bage[ds]?(?:\s+(?:today|now|on\s+visit|at\s+(?:this\s+)?visit))?\s*:?\s*"
+# a date of birth labelled in the writer's language: "nasc. 19/06/1978", "né le 3/4/1960", "geb. 12.05.1955"
+_BIRTH_LABELS = (r"nasc\.?:?|nac\.?:?|n[ée]e?\s+le|geb\.?:?|geboren(?:\s+am)?|data\s+de\s+nascimento\s*:?|fecha\s+de\s+nacimiento\s*:?|"
+                 r"date\s+de\s+naissance\s*:?|geburtsdatum\s*:?|geboortedatum\s*:?")
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # ("(?<![\d.])": not the decimals of "0.29 years old")
     (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"(?<![\d.])\b(\d{1,3}(?:\.\d{1,2})?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
     (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b" + _NOT_THEIRS, re.I), 1 / 12),
+    # the age in brackets after a date of birth: "née le 22/06/1985 (41 ans)", "DOB 03/02/1961 (65 yrs)"
+    (re.compile(r"\b(?:born|b\.|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|" + _BIRTH_LABELS + r")[^()\n]{0,25}?(?:19|20)\d\d"
+                r"\s*\(\s*(\d{1,3})\s*(?:" + _YEARS + r"|" + _FOREIGN_YEARS + r"|years?\s+old)?\.?\s*\)", re.I), 1.0),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
@@ -144,9 +151,6 @@ def _digits(text: str) -> str:
 # "born 1994", "born in March 1961": an age this year, give or take one
 # ("DOB 02/06/1991", "born 14-07-1981", "DOB: 1964.05.19": a date in numbers, its year)
 # ("born 8 May 1960", "DOB 3rd March 1955": the day first)
-# a date of birth labelled in the writer's language: "nasc. 19/06/1978", "né le 3/4/1960", "geb. 12.05.1955"
-_BIRTH_LABELS = (r"nasc\.?:?|nac\.?:?|née?\s+le|geb\.?:?|geboren(?:\s+am)?|data\s+de\s+nascimento\s*:?|fecha\s+de\s+nacimiento\s*:?|"
-                 r"date\s+de\s+naissance\s*:?|geburtsdatum\s*:?|geboortedatum\s*:?")
 _BORN = re.compile(r"\b(?:born|b\.|dob:?|d\.o\.b\.?:?|date\s+of\s+birth\s*:?|birth\s*date\s*:?|" + _BIRTH_LABELS + r")\s+(?:in\s+|on\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]{3})|)"
                    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
@@ -346,9 +350,15 @@ _MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself",
 # the person's own noun: not "male factor" infertility or a "female partner" (what the word qualifies is
 # someone or something else), nor "Guy's" (a hospital's or a person's name)
 # (not a noun in a quoted name: the "bubble boy" disease)
-_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy)\b(?<!\b(?-i:Guy))(?!['’]s\b)(?![\"”])"
+# (and in the writer's language, as written or as read without accents: "femme", "féminin", "Sexo: masculino")
+_FOREIGN_FEMALE = ("femme", "feminin", "feminine", "féminin", "féminine", "feminino", "feminina", "femenino", "femenina", "mujer",
+                   "mulher", "weiblich", "vrouw", "vrouwelijk", "femmina", "kvinna", "kvinne", "kobieta", "perempuan", "wanita")
+_FOREIGN_MALE = ("homme", "masculin", "masculine", "masculino", "hombre", "homem", "mannlich", "männlich", "mannelijk", "maschio",
+                 "mann", "mężczyzna", "laki-laki", "pria")
+_NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy|" + "|".join(_FOREIGN_FEMALE + _FOREIGN_MALE) + r")\b(?!\s+fatale)(?<!\b(?-i:Guy))(?!['’]s\b)(?![\"”])"
                    r"(?!\s+(?:factor|partner|partners|pattern|infertility|relatives?|friends?|doctors?|physicians?|"
                    r"nurses?|colleagues?|siblings?|cousins?|condoms?|sterili[sz]ation|hormones?|voice|caller)\b)", re.I)
+_CJK_SEX = re.compile(r"(?:性别|性別|성별)\s*[:：]?\s*([男女남여])")
 _CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b"
                    # "F/38, SLE since 2015", "Sex/Age: F/38": the sex, then the age
                    r"|(?<![\w/])([MF])\s*/\s*\d{1,3}\b(?![/\d.,]\d)")
@@ -406,6 +416,9 @@ def read_sex(text: str) -> str | None:
     if re.search(r"\b(?:myself|about me|i'm worried|i am worried)\b", text, re.I) and not _CARER_SELF.search(text):
         return None  # the writer speaks of themself: a relative named is family
     # (not a sheath's size: "Access: radial droit 6F")
+    cjk = _CJK_SEX.search(text)
+    if cjk:  # "性别: 男", "性別：女", "성별: 여"
+        return "female" if cjk.group(1) in "女여" else "male"
     code = next((m for m in _CODE.finditer(text) if not _DEVICE_BEFORE.search(text, max(0, m.start() - 25), m.start())), None)
     if not code and _CARER.search(text) and _writer_is_patient(text) \
             and not _NOUN.search(text):
@@ -425,7 +438,7 @@ def read_sex(text: str) -> str | None:
                 return None
             return "female" if relation in _FEMALE_WORDS or relation == "granddaughter" else "male"
     if noun:
-        return "female" if noun.group(1).lower() in ("woman", "female", "girl", "lady") else "male"
+        return "female" if noun.group(1).lower() in ("woman", "female", "girl", "lady") + _FOREIGN_FEMALE else "male"
     if writer_is_carer:
         pass  # the pronouns are the patient's ("I'm her son, she has leukemia")
     elif first_person and not _PRONOUN.search(text[: first_person.start()]):

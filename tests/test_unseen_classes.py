@@ -3400,3 +3400,25 @@ def test_what_a_medicine_is_made_of_is_not_taken(text):
                                   "He is on tenofovir and lamivudine."])
 def test_a_regimen_said_to_be_drugs_is_taken(text):
     assert verdict("Prior lamivudine.", "exclusion", text) == "fail"
+
+
+# -- an age and a sex in the writer's language, as read without accents ----------------------------------------
+@pytest.mark.parametrize("text, age", [
+    ("Identité: patiente code DL-0417, femme, née le 22/06/1985 (41 ans). Gynéco: G3P3, youngest child is 9.", 41.0),
+    ("DOB 03/02/1961 (65 yrs). Lives alone; her grandson is 9.", 65.0),
+    ("Patient: S. Kh. R., date of birth 14.03.1990 (36). Son is 9.", 36.0),
+])
+def test_the_age_in_brackets_after_a_date_of_birth(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", ["Diagnosed 2019 (3 years) ago.", "Flares since 2015 (10), worse in winter."])
+def test_a_number_in_brackets_after_another_year_is_no_age(text):
+    assert read_text(text).age is None
+
+
+@pytest.mark.parametrize("text, sex", [("48 ans, féminin, couturière.", "female"), ("Sexo: masculino. Edad: 52.", "male"),
+                                       ("性别: 男, 年龄: 41岁", "male"), ("Patient: Herr K., männlich, 61 Jahre", "male"),
+                                       ("性別：女，52歳", "female")])
+def test_a_sex_in_the_writers_language(text, sex):
+    assert read_text(text).sex == sex
