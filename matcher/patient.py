@@ -86,7 +86,9 @@ _A_TEST_STUDY = (r"(?<!sleep )(?<!swallow )(?<!swallowing )(?<!conduction )(?<!e
                  r"(?<!barium )(?<!nuclear )(?<!echo )(?<!vascular )(?<!lab )(?<!blood )(?<!urine )(?<!iron )(?<!viral )")  # tests called studies
 _STUDY_BRACKET_BEFORE = re.compile(r"\b(?:" + _A_TEST_STUDY + r"study|trial|protocol)\s*"
                                    # the study's code name between: "clinical trial GC012F (CD19/BCMA CAR-T, ...)", "Study: GC012F ("
-                                   r"(?::\s*)?(?:(?-i:[A-Z][A-Z0-9-]{2,})\s*)?\((?![^()]*\b(?:received|had|got|took|given|was\s+on|completed|"
+                                   r"(?::\s*)?(?:(?-i:[A-Z][A-Z0-9-]{2,})\s*)?"
+                                   # ... or where it is run: "gynaecological oncology trial unit (gemcitabine for ...)"
+                                   r"(?:(?:unit|centre|center|site|team|programme|program|clinic|office|group)\s*)?\((?![^()]*\b(?:received|had|got|took|given|was\s+on|completed|"
                                    r"finished|stopped|treated|enrolled)\b)[^()]{0,80}$", re.I)
 # an illness naming a study's topic: "AIDS-related lymphoma protocol", "the lupus CAR-T trial", "a breast cancer study"
 _TOPIC_OF_STUDY = re.compile(r"(?:-(?:related|associated)|\s+(?!(?:the|a|an|this|that|since|for|in|during|before|after|of|and|or|"
@@ -855,6 +857,12 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
     return result_not_positive(text, ent.start_char, ent.end_char, end, others)
 
 
+# a stay in hospital for an illness denied, not the illness: "never admitted for heart failure", "no hospitalisations
+# for asthma" (but an illness never treated is had: "she was never treated for her depression")
+_NEVER_CARED_FOR = re.compile(r"\b(?:never|not|n't|no|without|nil)\s+(?:\w+\s+){0,2}?(?:admitted|admissions?|hospitali[sz]ed|"
+                              r"hospitali[sz]ations?|ventilated|intubated)"
+                              r"\s+(?:(?:in|to)\s+(?:the\s+)?(?:hospital|icu|itu|ward)\s+)?(?:for|because\s+of|due\s+to|with)\s+"
+                              r"(?:(?:an?|the|any)\s+)?$", re.I)
 _ASSERTING_BEFORE = re.compile(r"\b(?:chronic|active|known|confirmed|diagnosed\s+(?:with\s+)?|living\s+with|has|have|had)\s+$", re.I)
 
 
@@ -924,6 +932,11 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["negated"] = True  # "Infection: afebrile, WBC 6.8 on 12/01": the field's value finds none
         if ent.label_ == "THERAPY" and not any(flags.values()) and _names_contents(doc, ent):
             # "TLD is tenofovir, lamivudine and dolutegravir": what a medicine is made of, not a drug said to be taken
+            flags["hypothetical"] = flags["uncertain"] = True
+        if ent.label_ == "CONDITION" and not flags["family"] \
+                and _NEVER_CARED_FOR.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char):
+            # "never admitted for heart failure": no stay in hospital for it, which says nothing of having it
+            flags["negated"] = False
             flags["hypothetical"] = flags["uncertain"] = True
         if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and _unsettled(doc, ent):
             # "HIV, hep B, hep C and syphilis ... every one of them negative", "HIV: nee": named, not said to be had

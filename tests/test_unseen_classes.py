@@ -3422,3 +3422,22 @@ def test_a_number_in_brackets_after_another_year_is_no_age(text):
                                        ("性別：女，52歳", "female")])
 def test_a_sex_in_the_writers_language(text, sex):
     assert read_text(text).sex == sex
+
+
+# -- care for an illness denied says nothing of having it --------------------------------------------------------
+@pytest.mark.parametrize("text", ["Asymptomatic, NYHA I, never admitted for heart failure, no syncope.",
+                                  "No hospitalisations for heart failure; walks 5 km a day.",
+                                  "She was never hospitalised because of heart failure."])
+def test_care_denied_for_an_illness_leaves_it_unsettled(text):
+    assert verdict("Patients must not have a history of congestive heart failure.", "inclusion", text) == "unknown"
+
+
+def test_an_admission_for_an_illness_still_says_it_was_had():
+    assert verdict("Patients must not have a history of congestive heart failure.", "inclusion",
+                   "Admitted for heart failure in 2020.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["Proposed receiving centre: gynaecological oncology trial unit (gemcitabine for recurrent disease).",
+                                  "Referred to the phase II study clinic (gemcitabine weekly)."])
+def test_a_studys_drug_in_brackets_after_where_it_is_run(text):
+    assert verdict("No prior gemcitabine", "inclusion", text) != "fail"
