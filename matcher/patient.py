@@ -244,6 +244,19 @@ def _names_contents(doc: Doc, ent: Span) -> bool:
     return False
 
 
+# a checklist's "no" mark closing the item's line, or before a bracket or the next column: "Live vaccine in last 4 wk ×",
+# "Drains / cannula ✗ (none)" (not a multiplication sign before a number: "Plt 13.8 ×10⁴/µL", "2 × 500 mg")
+_MARKED_NO = re.compile(r"(?:[^\n()〇○◯✓✔×✗✘ \t]|[ \t](?![ \t]))*?[ \t]([×✗✘])(?![ \t]*[\d⁰¹²³⁴⁵⁶⁷⁸⁹])(?:[ \t]*(?:\(|$)|[ \t]{2,})", re.M)
+
+
+def _marked_no(doc: Doc, ent: Span) -> bool:
+    """A checklist item marked "no" after it on its line ("CNS lupus / seizure / psychiatric history ×")."""
+    text = doc_text(doc)
+    if not any(mark in text for mark in "×✗✘"):
+        return False
+    return _MARKED_NO.match(text, ent.end_char) is not None
+
+
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
     """Whether a mention's sentence tells someone when to call for help, and does not say it is had before it
     ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
@@ -926,6 +939,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) and (_NONE_SINCE.match(doc_text(doc), ent.end_char)
                                                                  or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
+        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _marked_no(doc, ent):
+            flags["negated"] = True  # "CNS lupus / seizure / psychiatric history ×" in a checklist marked 〇/×
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
         if ent.label_ == "CONDITION" and not any(flags.values()) and _finds_nothing(doc, ent):
@@ -1356,6 +1371,9 @@ _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|ap
 _IN_A_TECHNIQUE = re.compile(r"(?-i:\b(?:LC|GC|HPLC|UPLC|UHPLC|ICP|TOF|MALDI-TOF|ESI|LC-MS|GC-MS)\s*[-/]\s*|(?:MS|MALDI-TOF)\s*/\s*|TOF\s+)$")
 # a vaccine against the illness named: its brand in brackets, a numbered dose, the word "vaccine" in any language
 _VACCINE_AFTER = re.compile(r"[ \t]*(?:(?:and|&|/|,)[ \t]*\w+[ \t]*)?(?:\([^)\n]{0,30}\)[ \t]*)?[:,\-–]?[ \t]*"
+                            # the vaccine's kind between: "influenza HA vaccine", "COVID mRNA booster", "HPV 9-valent vaccine"
+                            r"(?:(?:(?-i:[A-Z0-9][A-Za-z0-9-]{0,8})|mrna|conjugate|polysaccharide|inactivated|live|attenuated|"
+                            r"recombinant|quadrivalent|trivalent|tetravalent|high-dose|adjuvanted|split|subunit)[ \t]+){0,2}"
                             r"(?:(?:vaccin\w*|vacun\w*|vacin\w*|impf\w*|immuni[sz]ation\w*|booster|jab|heplisav|engerix|twinrix|"
                             r"recombivax|shingrix|gardasil)\b|(?:1|2|3|first|second|third)(?:st|nd|rd|th|\.ª|ª|º|\.)?[ \t]*"
                             r"(?:dose|dosis|dosi|dos)\b|\d[ \t]*doses\b)"

@@ -3441,3 +3441,29 @@ def test_an_admission_for_an_illness_still_says_it_was_had():
                                   "Referred to the phase II study clinic (gemcitabine weekly)."])
 def test_a_studys_drug_in_brackets_after_where_it_is_run(text):
     assert verdict("No prior gemcitabine", "inclusion", text) != "fail"
+
+
+# -- a checklist's "no" mark after the item -----------------------------------------------------------------------
+@pytest.mark.parametrize("text, criterion", [
+    ("8. Checks 〇/×\n CNS lupus / seizure / psychiatric history ×\n Peptic ulcer ×", "History of epilepsy or psychosis"),
+    ("Checks:\n Live vaccine in last 4 wk ×  (influenza HA vaccine 2026/10/30 only)\n", "Received live vaccine within 4 weeks prior to screening"),
+    ("Screening checklist\nAsthma ✗\nEpilepsy ✘ (none)", "History of epilepsy"),
+])
+def test_an_item_marked_no_is_denied(text, criterion):
+    assert verdict(criterion, "exclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text", ["Epilepsy ✓ (on levetiracetam)", "Hb 10.6 g/dL, Plt 13.8 ×10⁴/µL; epilepsy since 2010"])
+def test_an_item_not_marked_no_is_kept(text):
+    assert verdict("History of epilepsy", "exclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("text", ["Influenza HA vaccine on 30/10/2026.", "COVID mRNA booster in October.",
+                                  "HPV 9-valent vaccine in 2019."])
+def test_an_illness_named_with_its_vaccines_kind_is_the_vaccine(text):
+    assert not [f for f in read_text(text).facts if f.kind == "condition" and f.asserted]
+
+
+def test_a_mark_before_the_next_column_denies_its_item():
+    p = read_text("8. Checks 〇/×\n Pregnancy / lactation ×  Wish for child within 1 yr ×\n Malignancy ×")
+    assert p.breastfeeding is False and not p.pregnant
