@@ -257,6 +257,37 @@ def _marked_no(doc: Doc, ent: Span) -> bool:
     return _MARKED_NO.match(text, ent.end_char) is not None
 
 
+# a form's yes/no boxes after the item: "Epilepsy: Yes [ ] No [X]", "Epilepsy □ yes ■ no", "Epilepsy  Y ☐  N ☑"
+_BOX_MARKED = r"(?:[■☒☑✓✔●◉⊠]|\[\s*[xX✓✔✗]\s*\]|\(\s*[xX✓✔•]\s*\))"
+_BOX_EMPTY = r"(?:[□☐○◯]|\[\s*\]|\(\s*\))"
+_YES_NO = r"(?:yes|y|no|n|ja|nein|oui|non|s[ií]|sim|n[ãa]o)"
+_BOXED_ANSWER = re.compile(rf"[ \t]*(?:(?P<w1>{_YES_NO})[ \t]*(?P<b1>{_BOX_MARKED}|{_BOX_EMPTY})|(?P<b2>{_BOX_MARKED}|{_BOX_EMPTY})[ \t]*(?P<w2>{_YES_NO})\b)",
+                           re.I)
+_LEAD_TO_BOXES = re.compile(r"[ \t]*(?:[:?\-–—]|\((?:yes|y)\s*/\s*(?:no|n)\)\s*:?)?")
+_DASH_ANSWER = re.compile(r"[ \t]*:[ \t]*[-–—]+[ \t]*(?:[,;(|]|$)", re.M)
+
+
+def _boxed_answer(doc: Doc, ent: Span) -> str | None:
+    """What a form's yes/no boxes after the item say: "no" (only "no" ticked), "yes", "unclear" (none or both
+    ticked), or None when there are no boxes."""
+    text = doc_text(doc)
+    pos = _LEAD_TO_BOXES.match(text, ent.end_char).end()
+    ticked, boxes = set(), 0
+    for _ in range(2):
+        m = _BOXED_ANSWER.match(text, pos)
+        if m is None:
+            break
+        boxes += 1
+        word = (m.group("w1") or m.group("w2")).lower()
+        box = m.group("b1") or m.group("b2")
+        if re.fullmatch(_BOX_MARKED, box):
+            ticked.add("no" if word in ("no", "n", "nein", "non", "não", "nao") else "yes")
+        pos = m.end()
+    if not boxes:
+        return None
+    return ticked.pop() if len(ticked) == 1 else "unclear"
+
+
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
     """Whether a mention's sentence tells someone when to call for help, and does not say it is had before it
     ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
@@ -939,6 +970,13 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) and (_NONE_SINCE.match(doc_text(doc), ent.end_char)
                                                                  or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
+        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and (boxed := _boxed_answer(doc, ent)) is not None:
+            # "Epilepsy: Yes [ ] No [X]": the ticked box answers; none or both ticked leaves it unsettled
+            flags["negated"] = boxed == "no"
+            if boxed == "unclear":
+                flags["hypothetical"] = flags["uncertain"] = True
+        elif ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and _DASH_ANSWER.match(doc_text(doc), ent.end_char):
+            flags["hypothetical"] = flags["uncertain"] = True  # "Epilepsy: —": a dash for an answer, nil or not filled in
         if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _marked_no(doc, ent):
             flags["negated"] = True  # "CNS lupus / seizure / psychiatric history ×" in a checklist marked 〇/×
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):

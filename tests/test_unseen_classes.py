@@ -3467,3 +3467,16 @@ def test_an_illness_named_with_its_vaccines_kind_is_the_vaccine(text):
 def test_a_mark_before_the_next_column_denies_its_item():
     p = read_text("8. Checks 〇/×\n Pregnancy / lactation ×  Wish for child within 1 yr ×\n Malignancy ×")
     assert p.breastfeeding is False and not p.pregnant
+
+
+# -- a form's yes/no boxes after the item, and a dash for an answer ----------------------------------------------
+@pytest.mark.parametrize("text", ["Epilepsy: Yes [ ] No [X]", "Epilepsy  Y ☐  N ☑", "Epilepsy: yes ( ) no (x)",
+                                  "Epilepsy □ yes ■ no", "Epilepsy (yes/no): ☐ yes ☒ no"])
+def test_a_ticked_no_box_denies_the_item(text):
+    assert verdict("History of epilepsy", "exclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text, expected", [("Epilepsy: Yes [X] No [ ]", "fail"), ("Epilepsy: Yes [ ] No [ ]", "unknown"),
+                                            ("Epilepsy: —", "unknown"), ("HIV: -, HBsAg: -", "unknown")])
+def test_a_ticked_yes_fails_and_no_tick_or_a_dash_asks(text, expected):
+    assert verdict("History of epilepsy or HIV infection", "exclusion", text) == expected
