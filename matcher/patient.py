@@ -1014,6 +1014,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "a pre-cancer in the neck of the womb": a change that may become one, not the disease
         if ent.label_ == "CONDITION" and ent.text.isupper() and _persons_role(doc, ent):
             continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
+        if ent.label_ == "CONDITION" and ent.text.isupper() and _NAMES_A_THING.match(doc_text(doc), ent.end_char):
+            continue  # "SCI Gateway referral", "MS Teams call", "the MS Society": a system's or a body's name, not the illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _IN_A_TECHNIQUE.search(doc_text(doc), max(0, ent.start_char - 8), ent.start_char):
             continue  # "LC-MS/MS", "GC-MS", "MALDI-TOF MS": a laboratory technique's name, not multiple sclerosis
         if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_AFTER.match(doc_text(doc), ent.end_char):
@@ -1405,6 +1407,10 @@ _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|ap
                              r"told|referred|ordered|started|prescribed|checked|follow[- ]up)\b)", re.I)
 
 
+# what an abbreviation names when a capitalised word of systems and bodies follows it
+_NAMES_A_THING = re.compile(r"[ \t]+(?:GATEWAY|Gateway|gateway|Teams|TEAMS|Word|Excel|Outlook|Society|SOCIETY|Association|"
+                            r"ASSOCIATION|Foundation|FOUNDATION|Trust|TRUST|Portal|PORTAL|Network|NETWORK|Registry|REGISTRY|"
+                            r"Alliance|Charity|App|Store|Helpline|HELPLINE)\b")
 # a technique whose name joins capitals by hyphens: "LC-MS/MS", "GC-MS", "HPLC-MS", "MALDI-TOF MS"
 _IN_A_TECHNIQUE = re.compile(r"(?-i:\b(?:LC|GC|HPLC|UPLC|UHPLC|ICP|TOF|MALDI-TOF|ESI|LC-MS|GC-MS)\s*[-/]\s*|(?:MS|MALDI-TOF)\s*/\s*|TOF\s+)$")
 # a vaccine against the illness named: its brand in brackets, a numbered dose, the word "vaccine" in any language

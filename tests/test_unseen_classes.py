@@ -3480,3 +3480,24 @@ def test_a_ticked_no_box_denies_the_item(text):
                                             ("Epilepsy: —", "unknown"), ("HIV: -, HBsAg: -", "unknown")])
 def test_a_ticked_yes_fails_and_no_tick_or_a_dash_asks(text, expected):
     assert verdict("History of epilepsy or HIV infection", "exclusion", text) == expected
+
+
+# -- a road and a system's name are no findings ------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Sorry, I was stuck in the traffic on the M1 eish.", "Coming down the M1 motorway on Monday."])
+def test_a_road_named_m1_is_no_metastasis(text):
+    assert not read_text(text).metastatic
+
+
+@pytest.mark.parametrize("text", ["cT2 N0 M1 (liver)", "Staging: M1b, bone.", "The M1 stage was confirmed on PET."])
+def test_an_m1_stage_is_still_metastatic(text):
+    assert read_text(text).metastatic
+
+
+@pytest.mark.parametrize("text", ["SCI GATEWAY REFERRAL   NHS Grampian", "We spoke on MS Teams yesterday.",
+                                  "I rang the MS Society helpline for advice about the trial."])
+def test_an_abbreviation_naming_a_system_or_a_body_is_no_illness(text):
+    assert not [f for f in read_text(text).facts if f.kind == "condition"]
+
+
+def test_an_abbreviation_said_to_be_had_is_kept():
+    assert [f.concept for f in read_text("MS diagnosed 2015, on ocrelizumab.").facts if f.kind == "condition"] == ["multiple sclerosis"]

@@ -179,8 +179,9 @@ _STAGE = re.compile(r"\bstage[\s:]+(IV|III|II|I|0|[1-4])([A-C])?\d?(?![A-Za-z0-9
 _TNM = re.compile(r"(?<![A-Za-z])[cpy]?T(is|[0-4x])([a-d])?\s*,?\s*[cp]?N([0-3x])([a-c])?\s*,?\s*[cp]?M([01x])([a-c])?(?![A-Za-z0-9])")
 # (not a schedule's months: "follow-up at M1, M3, M6, M12")
 # (nor an assessment's item code: "M1 Mobility: walks with a rollator - 6 points")
-_M = re.compile(r"(?<![A-Za-z0-9])(?<!M\d, )(?<!M\d,)[cp]?M([01])([a-c])?(?![A-Za-z0-9])(?!\s*[,/]\s*M\d)"
-                r"(?!\s+(?:[A-Z][a-z]+\s*){1,3}:)")
+# (nor a road: "the traffic on the M1", "M1 motorway", "via the M0 ring road")
+_M = re.compile(r"(?<![A-Za-z0-9])(?<!M\d, )(?<!M\d,)(?:(?<![Tt]he )|(?=[cp]?M[01][a-c]?\s+(?:stage|disease|status|category)))[cp]?M([01])([a-c])?(?![A-Za-z0-9])(?!\s*[,/]\s*M\d)"
+                r"(?!\s+(?:[A-Z][a-z]+\s*){1,3}:)(?!\s+(?i:motorway|road|ring\s+road|junction|j\d|north|south|east|west|exit|toll))")
 
 
 def stage_of(roman: str, letter: str = "") -> str:
