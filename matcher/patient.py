@@ -72,9 +72,11 @@ _TURN = re.compile(r"\b(?:but|however|though|although|except|apart\s+from|other\
 # "referral for the gemtuzumab ozogamicin study", "the CAR-T lupus trial"
 # ("the gemcitabine +/- CI-994 study", "the induction chemotherapy followed by chemoradiation protocol")
 # ("your gemcitabine-docetaxel study", "the chemo-first study": treatments joined by a hyphen, or one that comes first)
-_STUDY_NAMED_AFTER = re.compile(r"(?:[\s-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s-]*[\w-]+(?:\s+[\w-]+)?"
-                                r"|-[A-Za-z]\w*){0,4}"
+_STUDY_NAMED_AFTER = re.compile(r"(?:[\s–-]*(?:\+/-|±|\+|plus|and|with|or|without|/|vs\.?|versus|followed\s+by|then)[\s–-]*[\w-]+(?:\s+[\w-]+)?"
+                                r"|[–-][A-Za-z]\w*){0,4}"
+                                # ("Novantrone–Navelbine first-line trial": the line of treatment the study is)
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|first|based|phase\s+\w+|"
+                                r"(?:first|second|third|front)[\s-]?line|salvage|maintenance|(?:neo)?adjuvant|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:(?:clinical|research|investigational|experimental)\s+)?(?:study|trial|protocol"
                                 # ... and in the writer's language: "CD19/BCMA CAR-T 임상시험", "CAR-T 临床试验", "CAR-T-Studie"
                                 r"|estudio|ensayo|étude|essai|studie|studio|sperimentazione|estudo|ensaio|onderzoek|badanie|"

@@ -3501,3 +3501,10 @@ def test_an_abbreviation_naming_a_system_or_a_body_is_no_illness(text):
 
 def test_an_abbreviation_said_to_be_had_is_kept():
     assert [f.concept for f in read_text("MS diagnosed 2015, on ocrelizumab.").facts if f.kind == "condition"] == ["multiple sclerosis"]
+
+
+@pytest.mark.parametrize("text", ["Proposed centre: medical oncology, Novantrone–Navelbine first-line trial for prostate cancer.",
+                                  "She is keen on the docetaxel maintenance study.",
+                                  "Referred for the gemcitabine second-line trial."])
+def test_a_studys_drugs_before_its_line_of_treatment(text):
+    assert not [f for f in read_text(text).facts if f.kind == "therapy" and f.asserted]
