@@ -576,6 +576,7 @@ _MIDTEXT_GROUP_RE = re.compile(
 )
 #: Run-together NCI paragraphs longer than this are cut at capitalised words.
 _RUN_TOGETHER_MIN = 150
+_ALTERNATIVES_LEAD_RE = re.compile(r"\b(?:at\s+least|any|one|1)\s+(?:or\s+more\s+)?of\s+the\s+following", re.I)
 _SENTENCE_END_RE = re.compile(r"[.!?](?=[\s\"”’)]*\s+[A-Z\[(])")
 _ABBREV = {
     "e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "approx", "no", "fig", "st", "etc",
@@ -1029,9 +1030,12 @@ class _Splitter:
                         if nxt is None:
                             break
                         lead = nxt
+                    # (alternatives, "one of the following requirements: A B C", stay together however long
+                    # their items, up to the next hard cut: apart, each would be required)
+                    reach = _MAX_MERGED if lead is not None and _ALTERNATIVES_LEAD_RE.search(lead.group()) else _RUN_TOGETHER_MIN
                     if (
                         lead is not None
-                        and t - lead.end() < _RUN_TOGETHER_MIN
+                        and t - lead.end() < reach
                         and not any(lead.end() <= h < t for h in hard)
                     ):
                         continue

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from .later_steps import later_step
@@ -1282,7 +1282,32 @@ def explain(trial: Trial, patient: Patient) -> Explanation:
     topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
     required = cache(lambda: required_by(trial))  # read only when an exclusion fails
     judgements = [judge_criterion(c, patient, topics, required) for c in _structured_checks(trial) + list(trial.criteria)]
+    groups = _groups_apart(trial)
+    if groups:
+        judgements = [_one_group(j, groups) for j in judgements]
     return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
+
+
+def _groups_apart(trial: Trial) -> frozenset[tuple[str, str]]:
+    """What the trial's inclusion criteria both require and forbid ("Pregnant Females: ..." and "Nonpregnant
+    Females: ..."): groups of the trial, each item describing one of them, not all of them at once."""
+    wants: dict[tuple[str, str], set[str]] = {}
+    for crit in trial.criteria:
+        if crit.section != "inclusion":
+            continue
+        for c in crit.constraints:
+            if c.checkable and c.kind in ("pregnancy", "lactation", "condition", "therapy", "sex") and not c.scope:
+                wants.setdefault((c.kind, c.concept), set()).add(c.polarity)
+    return frozenset(key for key, polarities in wants.items() if polarities >= {"require", "forbid"})
+
+
+def _one_group(j: CriterionJudgement, groups: frozenset[tuple[str, str]]) -> CriterionJudgement:
+    """A failed inclusion item about what tells the trial's groups apart: a question, not a fail."""
+    if j.section != "inclusion" or j.verdict != FAIL or not any((c.kind, c.concept) in groups for c in j.constraints):
+        return j
+    return replace(j, verdict=UNKNOWN, reason=f"{j.reason} But this trial takes in groups that differ in this, and this "
+                                               "item describes one of them.",
+                   questions=[f"Which group of this trial are you in? This one: “{short(j.text)}”"])
 
 
 def required_by(trial: Trial) -> frozenset[tuple[str, str]]:

@@ -290,6 +290,26 @@ def _boxed_answer(doc: Doc, ent: Span) -> str | None:
     return ticked.pop() if len(ticked) == 1 else "unclear"
 
 
+# the answer written after a question that names the mention: "Did he ever take ART before? - No, never.",
+# "Is he taking ART now? - Not yet.", "Any seizures? Yes, two in 2019."
+_ANSWER_NO = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:no|nope|nah|never|none|nil|not\s+(?:yet|now|currently|ever|at\s+all)|"
+                        r"not\s+(?:that\s+i|to\s+my)|n)\b(?![ \t]*,?[ \t]*(?:but|except|only|apart|though|however))", re.I)
+_ANSWER_YES = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:yes|yeah|yep|yup|y|correct|affirmative)\b", re.I)
+
+
+def _answered(doc: Doc, ent: Span) -> str | None:
+    """"no" or "yes" when the mention is in a question and the answer after it says so; None otherwise."""
+    start, end = _sentence_bounds(doc, ent)
+    text = doc_text(doc)
+    if end >= len(text) or text[end] != "?":
+        return None
+    if _ANSWER_NO.match(text, end + 1):
+        return "no"
+    if _ANSWER_YES.match(text, end + 1):
+        return "yes"
+    return None
+
+
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
     """Whether a mention's sentence tells someone when to call for help, and does not say it is had before it
     ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
@@ -557,7 +577,9 @@ _OTHER_NAME = r"(?:\s*(?:&|and|/)\s*(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,
 _SERVICE = (r"department|dept\b|clinic|clinics|service|services|programme|program|centre|center|unit|institute|foundation|"
             r"society|association|charity|helpline|team|consult|consultation|ward|(?-i:ID)\b|(?-i:OPD)\b|(?-i:Medicine)\b")
 # ... and for a treatment, the people who give it ("the radiation oncologist", "cell therapy coordinators")
-_SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:" + _SERVICE + r"|oncologists?|oncology|oncologic|nurses?|coordinators?)\b", re.I)
+# ("the ART doctor explained ...", "the chemo pharmacist", "the dialysis counsellor")
+_SPECIALTY_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:" + _SERVICE + r"|oncologists?|oncology|oncologic|nurses?|coordinators?|"
+                              r"doctors?|drs?\b|physicians?|pharmacists?|counsell?ors?|specialists?|technicians?|staff)\b", re.I)
 _UNIT_LEVEL = re.compile(r"\b(?:unit|ambulance|medic|crew|rig|truck)\s*[\w-]*\s*\(\s*$", re.I)
 _TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|treatments?|therapy|therapies|tablets|pills)\b", re.I)
 _SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:(?:diagnostic|laboratory|lab|reference|specialist|screening|multidisciplinary|"
@@ -972,6 +994,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) and (_NONE_SINCE.match(doc_text(doc), ent.end_char)
                                                                  or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
+        if ent.label_ in ("CONDITION", "THERAPY") and not flags["family"] and (answer := _answered(doc, ent)) is not None:
+            # "Did he ever take ART before? - No, never.": the question's answer settles it
+            flags["negated"], flags["hypothetical"] = answer == "no", False
         if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and (boxed := _boxed_answer(doc, ent)) is not None:
             # "Epilepsy: Yes [ ] No [X]": the ticked box answers; none or both ticked leaves it unsettled
             flags["negated"] = boxed == "no"

@@ -3508,3 +3508,56 @@ def test_an_abbreviation_said_to_be_had_is_kept():
                                   "Referred for the gemcitabine second-line trial."])
 def test_a_studys_drugs_before_its_line_of_treatment(text):
     assert not [f for f in read_text(text).facts if f.kind == "therapy" and f.asserted]
+
+
+# -- a question's answer, a treatment naming a doctor, a relative's treatment past a bracket ----------------------
+@pytest.mark.parametrize("text", ["Q3 Did he ever take ART or any HIV medicine before? - No, never.",
+                                  "Is he taking ART now? - Not yet.", "Any antiretroviral treatment? No."])
+def test_a_question_answered_no_denies_the_treatment(text):
+    assert verdict("Previous antiretroviral therapy.", "exclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text", ["Is he taking ART now? - Yes, since May.", "Any antiretroviral treatment? Yes, TLD since 2021."])
+def test_a_question_answered_yes_asserts_it(text):
+    assert verdict("Previous antiretroviral therapy.", "exclusion", text) == "fail"
+
+
+def test_an_answer_that_goes_on_with_but_leaves_the_question_open():
+    p = read_text("Any history of epilepsy or asthma? - No, but asthma as a kid.")
+    assert not [f for f in p.facts if f.concept == "epilepsy" and (f.negated or f.asserted)]
+
+
+@pytest.mark.parametrize("text", ["The ART doctor explained about your study.", "The chemo pharmacist checked her kidney tests."])
+def test_a_treatment_naming_who_gives_it_is_not_taken(text):
+    assert not [f for f in read_text(text).facts if f.kind == "therapy"]
+
+
+def test_a_relatives_treatment_reaches_past_a_bracket():
+    text = "Q7 Family? - His wife (my kaki) also tested positive in October and started ART the same week."
+    assert verdict("Previous antiretroviral therapy.", "exclusion", text) == "pass"
+
+
+# -- groups of a trial that differ in what one item requires and another forbids ---------------------------------
+def _explained(criteria_text: str, patient: str):
+    from matcher.criteria import split_criteria
+    from matcher.eligibility import explain
+    from matcher.models import Trial
+    trial = Trial(nct_id="NCT00000000", brief_title="t", criteria=split_criteria(criteria_text))
+    for c in trial.criteria:
+        c.constraints = parse_criterion(c.text, c.section)
+    return explain(trial, read_text(patient))
+
+
+@pytest.mark.parametrize("patient", ["Currently pregnant: [ ] Yes [X] No. Booked for knee arthroscopy.",
+                                     "She is 24 weeks pregnant with her first baby."])
+def test_a_trials_groups_do_not_fail_each_other(patient):
+    text = ("Inclusion Criteria:\n\n  -  Pregnant Females\n\n       1. 18 years of age and older\n\n"
+            "  -  Nonpregnant Females\n\n       1. 18 years of age or older\n\nExclusion Criteria:\n\n  -  patient refusal\n")
+    verdicts = {j.text: j.verdict for j in _explained(text, patient).criteria}
+    assert "fail" not in {verdicts["Pregnant Females"], verdicts["Nonpregnant Females"]}
+
+
+def test_a_single_requirement_still_fails():
+    text = "Inclusion Criteria:\n\n  -  Pregnant Females\n\n  -  18 years of age and older\n"
+    verdicts = {j.text: j.verdict for j in _explained(text, "Currently pregnant: [ ] Yes [X] No.").criteria}
+    assert verdicts["Pregnant Females"] == "fail"

@@ -362,6 +362,25 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
     return i
 
 
+_NON_PREFIXED = re.compile(r"non[\s-]?", re.I)
+
+
+def _forward_reach(doc: Doc, end: int, scope: int) -> int:
+    """Where a forward cue ending at ``end`` stops after ``scope`` tokens, not counting what brackets
+    hold: "His wife (my kaki) also tested positive and started ART" reaches "ART" as it would without them."""
+    i, counted, depth = end, 0, 0
+    while i < len(doc) and counted < scope:
+        text = doc[i].text
+        if text in ("(", "["):
+            depth += 1
+        elif text in (")", "]") and depth:
+            depth -= 1
+        elif not depth and not doc[i].is_space:
+            counted += 1
+        i += 1
+    return i
+
+
 # the words naming which test of an infection: "EBV VCA IgM negative" reaches "EBV"
 _TEST_PARTS = frozenset({"igm", "igg", "iga", "vca", "ebna", "ab", "ag", "pcr", "dna", "rna", "antibody", "antibodies",
                          "antigen", "serology", "titre", "titer", "culture", "elisa", "viral", "load"})
@@ -723,6 +742,9 @@ class ContextComponent:
             cues.append((start, end, rule))
         # a cue inside an entity ("non-melanoma", "negative" in a test name) is part of its name
         ents = list(doc.ents)
+        for ent in ents:
+            if ent.label_ == "PREGNANCY" and _NON_PREFIXED.match(ent.text):
+                ent._.is_negated = True  # "Nonpregnant Females", "non-pregnant": a denial in the word itself
         inside = lambda s, e: any(ent.start <= s and e <= ent.end for ent in ents)  # noqa: E731
         cues = [c for c in cues if not inside(c[0], c[1])]
         # a backward cue with no word before it in its clause has nothing to modify, and must not
@@ -769,7 +791,7 @@ class ContextComponent:
                 # "her brother, who has end-stage kidney disease": a relative clause describes the relative
                 terminators = [t for t in terminators if not (end <= t <= end + 1 and doc[t].lower_ in ("who", "whose"))]
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
-                stop = min([t for t in terminators if t >= end] + [end + rule.max_scope, len(doc)])
+                stop = min([t for t in terminators if t >= end] + [_forward_reach(doc, end, rule.max_scope), len(doc)])
                 if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators:
                     stop = _list_end(doc, ents, stop, clauses)  # "No history of A, B, ..., or Z"
                 if rule.category == "NEGATED":
