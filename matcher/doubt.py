@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import resources
+from .spelling import english_words
 
 # a result that is no positive one: negative, not known, or still to come
 _NOT_POSITIVE = re.compile(
@@ -87,11 +87,6 @@ _GATHERING = STOP_WORDS | {"back", "test", "tests", "testing", "tested", "screen
                            "igg", "igm", "blot", "rna", "dna", "vl", "load", "titre", "titer", "poc", "serum"}
 
 
-@cache
-def english_words() -> frozenset[str]:
-    if not resources.exists("lexicon/english_words.txt"):
-        return frozenset()
-    return frozenset(w for w in resources.read_text("lexicon/english_words.txt").split() if not w.startswith("#"))
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

@@ -1296,7 +1296,7 @@ def _groups_apart(trial: Trial) -> frozenset[tuple[str, str]]:
         if crit.section != "inclusion":
             continue
         for c in crit.constraints:
-            if c.checkable and c.kind in ("pregnancy", "lactation", "condition", "therapy", "sex") and not c.scope:
+            if c.checkable and c.kind in ("pregnancy", "lactation", "sex") and not c.scope and c.window is None:
                 wants.setdefault((c.kind, c.concept), set()).add(c.polarity)
     return frozenset(key for key, polarities in wants.items() if polarities >= {"require", "forbid"})
 

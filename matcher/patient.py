@@ -26,9 +26,9 @@ from .nlp.context import line_of
 from .nlp.tokenizer import doc_text
 from .lab_results import measurements
 from .later_steps import later_step
-from .spelling import correct
+from .spelling import correct, english_words
 from .spoken import written
-from .doubt import english_words, result_not_positive, unread_answer
+from .doubt import result_not_positive, unread_answer
 from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 from .vocabulary import therapy_covers
@@ -298,7 +298,8 @@ _ANSWER_YES = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:yes|yeah|yep|yup|y|co
 
 
 def _answered(doc: Doc, ent: Span) -> str | None:
-    """"no" or "yes" when the mention is in a question and the answer after it says so; None otherwise."""
+    """"no" or "yes" when the mention is in a question and the answer after it says so ("one of them" when
+    the question lists several and the answer is yes); None otherwise."""
     start, end = _sentence_bounds(doc, ent)
     text = doc_text(doc)
     if end >= len(text) or text[end] != "?":
@@ -306,7 +307,9 @@ def _answered(doc: Doc, ent: Span) -> str | None:
     if _ANSWER_NO.match(text, end + 1):
         return "no"
     if _ANSWER_YES.match(text, end + 1):
-        return "yes"
+        # ("Mental/nervous disorder, depression, anxiety? YES - see 3a": a yes to a list says one of them at least)
+        asked = [e for e in doc.ents if start <= e.start_char and e.end_char <= end and e.label_ in ("CONDITION", "THERAPY")]
+        return "yes" if len(asked) == 1 else "one of them"
     return None
 
 
@@ -997,6 +1000,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ in ("CONDITION", "THERAPY") and not flags["family"] and (answer := _answered(doc, ent)) is not None:
             # "Did he ever take ART before? - No, never.": the question's answer settles it
             flags["negated"], flags["hypothetical"] = answer == "no", False
+            if answer == "one of them":
+                flags["hypothetical"] = flags["uncertain"] = True
         if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and (boxed := _boxed_answer(doc, ent)) is not None:
             # "Epilepsy: Yes [ ] No [X]": the ticked box answers; none or both ticked leaves it unsettled
             flags["negated"] = boxed == "no"

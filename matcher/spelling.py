@@ -27,6 +27,15 @@ def known_words() -> frozenset[str]:
     return frozenset(w for w in text.split() if not w.startswith("#"))
 
 
+@cache
+def english_words() -> frozenset[str]:
+    """The English words matcher reads (``resources/lexicon/english_words.txt``, built by
+    scripts/build_vocabulary.py): none is a misspelling, and an answer in other words is one not read."""
+    if not resources.exists("lexicon/english_words.txt"):
+        return frozenset()
+    return frozenset(w for w in resources.read_text("lexicon/english_words.txt").split() if not w.startswith("#"))
+
+
 SPELLING_WORDS_HEADER = "# matcher spelling targets: lexicon words of six letters or more\n"
 
 
@@ -112,6 +121,9 @@ def suggest(word: str) -> str | None:
     if len(candidates) != 1:
         return None
     target = next(iter(candidates))
+    if w in english_words() and target.rstrip("s") != w.rstrip("s"):
+        return None  # an English word is no misspelling ("the sardine factory" is no "factor"), but may be read in
+        # the number the lexicon has it ("hallucination" as "hallucinations")
     if target[0] != w[0] and word[:1].isupper() and word[1:2].islower():
         # a capitalised word one first letter from a lexicon word is a name more likely than a misspelling:
         # "Mariam stopped breastfeeding" is no "lariam" (mefloquine); "qestern blot" is "western"
@@ -128,12 +140,18 @@ def another_form(word: str, target: str) -> bool:
         and target.rstrip("s") != word.rstrip("s")
 
 
+# a word right before: what stands inside a sentence ("my neighbour Concetta"), not at its start
+_MID_SENTENCE = re.compile(r"[a-z,][ \t]+$")
+
+
 def correct(text: str) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with misspelled lexicon words replaced, and the (written, read as) pairs."""
     fixes: list[tuple[str, str]] = []
 
     def fix(m: re.Match) -> str:
         word = m.group(0)
+        if word[:1].isupper() and word[1:2].islower() and _MID_SENTENCE.search(text, max(0, m.start() - 3), m.start()):
+            return word  # "my neighbour Concetta", "Dr Weissmann": a capitalised word inside a sentence is a name
         better = suggest(word)
         if better is None:
             return word

@@ -3561,3 +3561,23 @@ def test_a_single_requirement_still_fails():
     text = "Inclusion Criteria:\n\n  -  Pregnant Females\n\n  -  18 years of age and older\n"
     verdicts = {j.text: j.verdict for j in _explained(text, "Currently pregnant: [ ] Yes [X] No.").criteria}
     assert verdicts["Pregnant Females"] == "fail"
+
+
+# -- an English word is no misspelling, and a capitalised word inside a sentence is a name -------------------------
+@pytest.mark.parametrize("text, kept", [("I work at the sardine factory on the packing line.", "factory"),
+                                        ("Yesterday my neighbour Concetta drove me to the clinic.", "Concetta")])
+def test_no_spelling_fix_of_english_words_or_names(text, kept):
+    from matcher.spelling import correct
+    fixed, fixes = correct(text)
+    assert kept in fixed and not fixes
+
+
+def test_a_misspelt_drug_is_still_read():
+    from matcher.spelling import correct
+    assert correct("He takes prednisolon daily.")[0] == "He takes prednisolone daily."
+
+
+def test_a_yes_to_a_list_of_illnesses_leaves_each_unsettled():
+    text = "3. Mental/nervous disorder, depression, anxiety? YES - see 3a"
+    assert verdict("History of depression", "exclusion", text) == "unknown"
+    assert verdict("History of depression", "exclusion", "Depression? YES, on sertraline.") == "fail"
