@@ -28,6 +28,7 @@ from .lab_results import measurements
 from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
+from .answers import boxed_answer, dash_answer, marked_no, question_answer
 from .doubt import result_not_positive, unread_answer
 from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
@@ -246,71 +247,16 @@ def _names_contents(doc: Doc, ent: Span) -> bool:
     return False
 
 
-# a checklist's "no" mark closing the item's line, or before a bracket or the next column: "Live vaccine in last 4 wk ×",
-# "Drains / cannula ✗ (none)" (not a multiplication sign before a number: "Plt 13.8 ×10⁴/µL", "2 × 500 mg")
-_MARKED_NO = re.compile(r"(?:[^\n()〇○◯✓✔×✗✘ \t]|[ \t](?![ \t]))*?[ \t]([×✗✘])(?![ \t]*[\d⁰¹²³⁴⁵⁶⁷⁸⁹])(?:[ \t]*(?:\(|$)|[ \t]{2,})", re.M)
-
-
-def _marked_no(doc: Doc, ent: Span) -> bool:
-    """A checklist item marked "no" after it on its line ("CNS lupus / seizure / psychiatric history ×")."""
-    text = doc_text(doc)
-    if not any(mark in text for mark in "×✗✘"):
-        return False
-    return _MARKED_NO.match(text, ent.end_char) is not None
-
-
-# a form's yes/no boxes after the item: "Epilepsy: Yes [ ] No [X]", "Epilepsy □ yes ■ no", "Epilepsy  Y ☐  N ☑"
-_BOX_MARKED = r"(?:[■☒☑✓✔●◉⊠]|\[\s*[xX✓✔✗]\s*\]|\(\s*[xX✓✔•]\s*\))"
-_BOX_EMPTY = r"(?:[□☐○◯]|\[\s*\]|\(\s*\))"
-_YES_NO = r"(?:yes|y|no|n|ja|nein|oui|non|s[ií]|sim|n[ãa]o)"
-_BOXED_ANSWER = re.compile(rf"[ \t]*(?:(?P<w1>{_YES_NO})[ \t]*(?P<b1>{_BOX_MARKED}|{_BOX_EMPTY})|(?P<b2>{_BOX_MARKED}|{_BOX_EMPTY})[ \t]*(?P<w2>{_YES_NO})\b)",
-                           re.I)
-_LEAD_TO_BOXES = re.compile(r"[ \t]*(?:[:?\-–—]|\((?:yes|y)\s*/\s*(?:no|n)\)\s*:?)?")
-_DASH_ANSWER = re.compile(r"[ \t]*:[ \t]*[-–—]+[ \t]*(?:[,;(|]|$)", re.M)
-
-
-def _boxed_answer(doc: Doc, ent: Span) -> str | None:
-    """What a form's yes/no boxes after the item say: "no" (only "no" ticked), "yes", "unclear" (none or both
-    ticked), or None when there are no boxes."""
-    text = doc_text(doc)
-    pos = _LEAD_TO_BOXES.match(text, ent.end_char).end()
-    ticked, boxes = set(), 0
-    for _ in range(2):
-        m = _BOXED_ANSWER.match(text, pos)
-        if m is None:
-            break
-        boxes += 1
-        word = (m.group("w1") or m.group("w2")).lower()
-        box = m.group("b1") or m.group("b2")
-        if re.fullmatch(_BOX_MARKED, box):
-            ticked.add("no" if word in ("no", "n", "nein", "non", "não", "nao") else "yes")
-        pos = m.end()
-    if not boxes:
-        return None
-    return ticked.pop() if len(ticked) == 1 else "unclear"
-
-
-# the answer written after a question that names the mention: "Did he ever take ART before? - No, never.",
-# "Is he taking ART now? - Not yet.", "Any seizures? Yes, two in 2019."
-_ANSWER_NO = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:no|nope|nah|never|none|nil|not\s+(?:yet|now|currently|ever|at\s+all)|"
-                        r"not\s+(?:that\s+i|to\s+my)|n)\b(?![ \t]*,?[ \t]*(?:but|except|only|apart|though|however))", re.I)
-_ANSWER_YES = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:yes|yeah|yep|yup|y|correct|affirmative)\b", re.I)
-
-
 def _answered(doc: Doc, ent: Span) -> str | None:
     """"no" or "yes" when the mention is in a question and the answer after it says so ("one of them" when
     the question lists several and the answer is yes); None otherwise."""
     start, end = _sentence_bounds(doc, ent)
-    text = doc_text(doc)
-    if end >= len(text) or text[end] != "?":
-        return None
-    if _ANSWER_NO.match(text, end + 1):
-        return "no"
-    if _ANSWER_YES.match(text, end + 1):
+    answer = question_answer(doc_text(doc), end)
+    if answer == "yes":
         # ("Mental/nervous disorder, depression, anxiety? YES - see 3a": a yes to a list says one of them at least)
         asked = [e for e in doc.ents if start <= e.start_char and e.end_char <= end and e.label_ in ("CONDITION", "THERAPY")]
         return "yes" if len(asked) == 1 else "one of them"
-    return None
+    return answer
 
 
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
@@ -1002,14 +948,14 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["negated"], flags["hypothetical"] = answer == "no", False
             if answer == "one of them":
                 flags["hypothetical"] = flags["uncertain"] = True
-        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and (boxed := _boxed_answer(doc, ent)) is not None:
+        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and (boxed := boxed_answer(doc_text(doc), ent.end_char)) is not None:
             # "Epilepsy: Yes [ ] No [X]": the ticked box answers; none or both ticked leaves it unsettled
             flags["negated"] = boxed == "no"
             if boxed == "unclear":
                 flags["hypothetical"] = flags["uncertain"] = True
-        elif ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and _DASH_ANSWER.match(doc_text(doc), ent.end_char):
+        elif ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and dash_answer(doc_text(doc), ent.end_char):
             flags["hypothetical"] = flags["uncertain"] = True  # "Epilepsy: —": a dash for an answer, nil or not filled in
-        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _marked_no(doc, ent):
+        if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and marked_no(doc_text(doc), ent.end_char):
             flags["negated"] = True  # "CNS lupus / seizure / psychiatric history ×" in a checklist marked 〇/×
         if _writers_own(doc, ent) or _on_relatives_line(doc, ent):
             flags["family"] = True  # kept apart from the patient's own facts, as a relative's are
