@@ -3581,3 +3581,17 @@ def test_a_yes_to_a_list_of_illnesses_leaves_each_unsettled():
     text = "3. Mental/nervous disorder, depression, anxiety? YES - see 3a"
     assert verdict("History of depression", "exclusion", text) == "unknown"
     assert verdict("History of depression", "exclusion", "Depression? YES, on sertraline.") == "fail"
+
+
+# -- a required negative pregnancy test among exclusions; "a negative" names what follows it ----------------------
+@pytest.mark.parametrize("text", [
+    "Positive pregnancy test: A negative urine pregnancy test will be required before each cardiac catheterization.",
+    "A negative pregnancy test will be required.", "A negative serum pregnancy test is mandatory before dosing."])
+def test_a_required_negative_pregnancy_test_among_exclusions_forbids_pregnancy(text):
+    assert {c.polarity for c in parse_criterion(text, "exclusion") if c.kind == "pregnancy"} == {"forbid"}
+    assert verdict(text, "exclusion", "Urine hCG negative today; she is not pregnant.") != "fail"
+
+
+def test_pregnancy_among_exclusions_still_forbids_with_a_must_elsewhere():
+    text = "Pregnant or lactating women; women of childbearing potential must use contraception."
+    assert {c.polarity for c in parse_criterion(text, "exclusion") if c.kind == "pregnancy"} == {"forbid"}

@@ -361,6 +361,9 @@ def build_constraints(doc: Doc) -> list[Constraint]:
                     head.exceptions += [x for x in c.exceptions if x not in head.exceptions and x != head.concept]
     # "Hemoglobin must be >= 9 g/dL" under Exclusion is a requirement written in the list of exclusions
     stated = {id(c) for c in constraints if c.kind == "measurement" and MODAL.search(doc_text(doc)[c.start:c.end])}
+    # ... as is "A negative urine pregnancy test will be required before each catheterization" (a test required)
+    stated |= {id(c) for c in constraints if c.kind == "pregnancy" and _REQUIRED_TEST.match(doc_text(doc), c.end)
+               and re.search(r"\btest", c.text, re.I)}
     constraints = orient(constraints, doc.user_data.get("section", "inclusion"), r.absolute, stated)
     _no_item(doc, clauses, constraints)
     constraints = _carved_out(doc, _people_with(doc, constraints))
@@ -1097,6 +1100,10 @@ def _permissions(clause_text: str, out: list[Constraint], permitted: list[str], 
     return set()
 
 
+
+
+# a pregnancy test's requirement right after it: "... pregnancy test will be required", "... pregnancy test is mandatory"
+_REQUIRED_TEST = re.compile(r"[^.;:]{0,30}?\b(?:(?:will|shall|must)\s+be\s+|is\s+|are\s+)?(?:required|mandatory|needed|obligatory)\b", re.I)
 
 
 def orient(constraints: list[Constraint], section: str, absolute: set[int] = frozenset(),

@@ -811,6 +811,9 @@ class ContextComponent:
                             continue  # "referred for CAR-T" plans a treatment; "referred for chest pain" has it
                         if not (attr == "is_negated" and ent._.is_affirmed):
                             setattr(ent._, attr, True)
+            if rule.direction in ("BACKWARD", "BIDIRECTIONAL") and rule.category == "NEGATED" and start \
+                    and doc[start - 1].lower_ in ("a", "an", "the"):
+                continue  # "Positive pregnancy test: A negative urine pregnancy test ...": it names what follows
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
                 reach = _mark_reach(doc, start, rule.max_scope) if rule.mark else _back_reach(doc, start, rule.max_scope)
                 lo = max([t + 1 for t in terminators if t < start] + [reach, 0])
