@@ -3595,3 +3595,10 @@ def test_a_required_negative_pregnancy_test_among_exclusions_forbids_pregnancy(t
 def test_pregnancy_among_exclusions_still_forbids_with_a_must_elsewhere():
     text = "Pregnant or lactating women; women of childbearing potential must use contraception."
     assert {c.polarity for c in parse_criterion(text, "exclusion") if c.kind == "pregnancy"} == {"forbid"}
+
+
+@pytest.mark.parametrize("text", ["Biologic therapy: No prior chimeric antibody or kinase inhibitor for recurrent or metastatic disease",
+                                  "Chemotherapy: No prior chemotherapy for metastatic or recurrent breast cancer",
+                                  "No prior chemotherapy for advanced colorectal cancer"])
+def test_the_disease_a_treatment_was_for_is_no_exclusion_of_its_own(text):
+    assert not [c for c in parse_criterion(text, "inclusion") if c.kind == "condition"]

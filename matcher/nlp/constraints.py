@@ -1131,7 +1131,10 @@ _TREATMENT_NOUN = re.compile(r"^(?:chemotherapy|medications?|medicines?|drugs?|t
 _INDICATION_GAP = frozenset({"for", "of", "against", "the", "a", "an", "their", "his", "her", "this", "its", "any", "other",
                              "another", "prior", "previous", "earlier", "current", "currently", "diagnosed", "known",
                              # "chemotherapy for this or any other malignancy", "for the same or another cancer"
-                             "or", "and", "same"})
+                             "or", "and", "same",
+                             # "kinase inhibitor for recurrent or metastatic disease": the disease's course and extent
+                             "recurrent", "relapsed", "refractory", "advanced", "progressive", "persistent", "locally",
+                             "metastatic", "early", "late", "newly", "stage", "unresectable", "inoperable"})
 
 
 _FOR_DISEASE = re.compile(
