@@ -259,6 +259,37 @@ def _answered(doc: Doc, ent: Span) -> str | None:
     return answer
 
 
+# a study named by what it gives: "suitable for the phase I study of irinotecan with cyclosporine and phenobarbital",
+# "referred to a trial of nivolumab" (not one taken part in: "she completed a trial of nivolumab in 2022")
+# (a bare "trial of" is also a treatment tried: "a trial of prednisone helped her rash")
+_STUDY_OF = re.compile(r"(?:\b(?:study|protocol)|\b(?:clinical|phase\s+[\w/]+|randomi[sz]ed|research|investigational|experimental|"
+                       r"this|your|our)\s+trial)\s+(?:of|with|using|testing|evaluating|investigating|comparing)\s+", re.I)
+_TOOK_PART = re.compile(r"\b(?:completed|finished|was\s+(?:on|in)|were\s+(?:on|in)|is\s+(?:on|in)|enrolled|participated|"
+                        r"took\s+part|treated|received|had|got|stopped|discontinued|progressed|randomi[sz]ed|dosed)\b", re.I)
+# ("In a clinical trial of anifrolumab until October 2026": the study the patient is in)
+_IN_A_STUDY = re.compile(r"(?<!interested )(?<!interest )(?<!participate )(?<!participating )(?<!enrol )(?<!enroll )(?<!enrolling )"
+                         r"(?<!enrolment )(?<!enrollment )(?<!place )(?<!spot )(?<!join )\b(?:in|on|from|during|since|after|into)\s+(?:a|an|the|this|that|one)?\s*(?:[\w-]+\s+){0,3}$", re.I)
+_STUDY_DRUG_JOIN = re.compile(r"(?:\s|,|\+|/|\b(?:with|and|plus|or|versus|vs|followed\s+by|then|low-dose|high-dose|oral|"
+                              r"intravenous|iv|weekly|daily|the|a|an)\b|\x00)*", re.I)
+
+
+def _study_drug(doc: Doc, ent: Span) -> bool:
+    """A drug that a study is named by ("the phase I study of irinotecan with cyclosporine"), in a sentence
+    that does not say the patient took part in it."""
+    start, _ = _sentence_bounds(doc, ent)
+    text = doc_text(doc)
+    cue = None
+    for cue in _STUDY_OF.finditer(text, start, ent.start_char):
+        pass
+    if cue is None or _TOOK_PART.search(text, start, cue.start()) or _IN_A_STUDY.search(text, start, cue.start()):
+        return False
+    between = list(text[cue.end() : ent.start_char])
+    for other in doc.ents:  # the study's other drugs named before this one
+        if other.label_ == "THERAPY" and cue.end() <= other.start_char and other.end_char <= ent.start_char:
+            between[other.start_char - cue.end() : other.end_char - cue.end()] = "\x00" * len(other.text)
+    return _STUDY_DRUG_JOIN.fullmatch("".join(between)) is not None
+
+
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
     """Whether a mention's sentence tells someone when to call for help, and does not say it is had before it
     ("She has a seizure disorder; call 911 if ..."). The instruction is looked for once per sentence."""
@@ -923,6 +954,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "Pt aware the study regimen includes protease inhibitors": the study's, not had
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_ARM_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["hypothetical"] = True  # "the study is randomised and one arm is gemcitabine alone": a study arm
+        if ent.label_ == "THERAPY" and not flags["negated"] and _study_drug(doc, ent):
+            flags["hypothetical"] = True  # "suitable for the phase I study of irinotecan with cyclosporine": the study's drugs
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
         if ent.label_ == "THERAPY" and not flags["negated"] \

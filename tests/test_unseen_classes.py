@@ -3602,3 +3602,16 @@ def test_pregnancy_among_exclusions_still_forbids_with_a_must_elsewhere():
                                   "No prior chemotherapy for advanced colorectal cancer"])
 def test_the_disease_a_treatment_was_for_is_no_exclusion_of_its_own(text):
     assert not [c for c in parse_criterion(text, "inclusion") if c.kind == "condition"]
+
+
+# -- a study named by the drugs it gives --------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["The committee considers the patient suitable for the phase I study of irinotecan with cyclosporine and phenobarbital.",
+                                  "She was referred to the phase II trial of irinotecan weekly.",
+                                  "Interested in your clinical trial testing irinotecan plus cetuximab."])
+def test_a_studys_drugs_after_its_name_are_not_taken(text):
+    assert verdict("No prior bleomycin or irinotecan", "inclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["A trial of irinotecan in 2023 did not help.", "Irinotecan in 2023, then a study of something else."])
+def test_a_study_taken_part_in_or_a_treatment_tried_is_had(text):
+    assert verdict("No prior bleomycin or irinotecan", "inclusion", text) == "fail"
