@@ -3615,3 +3615,8 @@ def test_a_studys_drugs_after_its_name_are_not_taken(text):
 @pytest.mark.parametrize("text", ["A trial of irinotecan in 2023 did not help.", "Irinotecan in 2023, then a study of something else."])
 def test_a_study_taken_part_in_or_a_treatment_tried_is_had(text):
     assert verdict("No prior bleomycin or irinotecan", "inclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("text", ["Polymorphonuclear neutrophilic leukocyte count <3,000/mm3", "PMN count less than 1500/mm3"])
+def test_a_polymorphonuclear_count_is_the_neutrophil_count(text):
+    assert {c.concept for c in parse_criterion(text, "exclusion") if c.kind == "measurement"} == {"absolute neutrophil count"}
