@@ -90,6 +90,9 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # ... in the writer's language: "feminino, 48 anos", "48 ans, féminin", "männlich, 61 Jahre"
     (re.compile(r"\b(?:" + _SEX_WORDS + r")\s*[,/]\s*(\d{1,3})\s*" + _FOREIGN_YEARS + r"\b", re.I), 1.0),
     (re.compile(r"\b(\d{1,3})\s*" + _FOREIGN_YEARS + r"\s*[,/]\s*(?:" + _SEX_WORDS + r")\b", re.I), 1.0),
+    # "Rekha, 38, from Thane", "Mrs Patil, 44, a teacher": a name, the age, then who she is
+    (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:from|of|who|a|an|works|working|lives|living|resident|"
+                r"married|single|widowed|divorced|retired|mother|father|teacher|farmer|nurse)\b", re.I), 1.0),
     # "Marco, 34, male, saute/grill at a steakhouse": a name, the age and the sex
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:female|male|woman|man|(?-i:[FM]))\b", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
@@ -358,6 +361,13 @@ _FOREIGN_MALE = ("homme", "masculin", "masculine", "masculino", "hombre", "homem
 _NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy|" + "|".join(_FOREIGN_FEMALE + _FOREIGN_MALE) + r")\b(?!\s+fatale)(?<!\b(?-i:Guy))(?!['’]s\b)(?![\"”])"
                    r"(?!\s+(?:factor|partner|partners|pattern|infertility|relatives?|friends?|doctors?|physicians?|"
                    r"nurses?|colleagues?|siblings?|cousins?|condoms?|sterili[sz]ation|hormones?|voice|caller)\b)", re.I)
+# a title before the name of the person described, where a record names its patient: the text's start, a
+# "Patient:"/"Name:"/"Re:" label, "for" a referral, or the name followed by the age
+_FEMALE_TITLES = {"mrs", "ms", "miss", "mme", "madame", "frau", "sra", "señora", "senhora", "signora", "mevrouw", "pani"}
+_HONORIFIC = re.compile(r"(?:\A\W*|\b(?:patient|pt|name|re|regarding|client|referral\s+for|refer(?:ring)?\s+(?:to\s+you\s+)?)\s*[:\-]?\s*)"
+                        r"(?-i:(Mrs|Ms|Miss|Mme|Madame|Frau|Sra|Señora|Senhora|Signora|Mevrouw|Pani|Mr|Herr|Sr|Señor|Senhor|Signor|Pan)\.?)"
+                        r"\s+(?-i:[A-Z])[\w'.-]*"
+                        r"|(?-i:(Mrs|Ms|Miss|Mr)\.?)\s+(?-i:[A-Z])[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]+)?\s*[,(]\s*\d{1,3}\b", re.I)
 _CJK_SEX = re.compile(r"(?:性别|性別|성별)\s*[:：]?\s*([男女남여])")
 _CODE = re.compile(r"(?<![\d.])\b\d{1,3}\s?(?:yo\s?|y/o\s?|-year-old\s)?([MF])\b(?!\s*[/°])|\b(?:[Ss]ex|[Gg]ender)\s*:\s*(?:\d{1,3}\s*/\s*)?([MF])\b"
                    # "F/38, SLE since 2015", "Sex/Age: F/38": the sex, then the age
@@ -439,6 +449,10 @@ def read_sex(text: str) -> str | None:
             return "female" if relation in _FEMALE_WORDS or relation == "granddaughter" else "male"
     if noun:
         return "female" if noun.group(1).lower() in ("woman", "female", "girl", "lady") + _FOREIGN_FEMALE else "male"
+    honorific = _HONORIFIC.search(text)
+    if honorific and not carer:  # "Patient: Mrs Nasrin Akter", "Ms. Garcia, 44, SLE" (not "seen by Mr Jones, surgeon")
+        title = (honorific.group(1) or honorific.group(2)).lower().rstrip(".")
+        return "female" if title in _FEMALE_TITLES else "male"
     if writer_is_carer:
         pass  # the pronouns are the patient's ("I'm her son, she has leukemia")
     elif first_person and not _PRONOUN.search(text[: first_person.start()]):

@@ -3620,3 +3620,19 @@ def test_a_study_taken_part_in_or_a_treatment_tried_is_had(text):
 @pytest.mark.parametrize("text", ["Polymorphonuclear neutrophilic leukocyte count <3,000/mm3", "PMN count less than 1500/mm3"])
 def test_a_polymorphonuclear_count_is_the_neutrophil_count(text):
     assert {c.concept for c in parse_criterion(text, "exclusion") if c.kind == "measurement"} == {"absolute neutrophil count"}
+
+
+# -- a title before the patient's name; a name, the age, then who she is -----------------------------------------
+@pytest.mark.parametrize("text, sex", [("Mrs Patil has lupus since 2015.", "female"), ("Referral for Mrs. Nasrin Akter.", "female"),
+                                       ("Patient: Mr K. Osei, farmer.", "male"), ("Ms. Garcia, 44, SLE.", "female")])
+def test_a_title_before_the_patients_name_gives_the_sex(text, sex):
+    assert read_text(text).sex == sex
+
+
+@pytest.mark.parametrize("text", ["Seen by Mr Jones, consultant surgeon.", "Mrs Smith, research nurse: the patient is a 40-year-old man."])
+def test_a_title_of_someone_else_gives_no_sex(text):
+    assert read_text(text).sex in (None, "male") and (read_text(text).sex is None) == ("surgeon" in text)
+
+
+def test_a_name_the_age_then_who_she_is():
+    assert read_text("Rekha, 38, from Thane, works as a teacher.").age == 38.0
