@@ -3066,7 +3066,7 @@ def test_a_regimen_had_is_still_had():
 
 
 @pytest.mark.parametrize("text, age, sex", [
-    ("Mrs Rekha Patil, 38 y, participant", 38.0, None),
+    ("Mrs Rekha Patil, 38 y, participant", 38.0, "female"),
     ("Rekha Patil (38 y) attends today.", 38.0, None),
     ("F/38, SLE since 2015", 38.0, "female"),
     ("Sex/Age: M/61", 61.0, "male"),
