@@ -1015,6 +1015,17 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
                                      f"this trial studies; it excludes other {pretty(c.concept)} {window_words(c)}.")
             return Verdict(FAIL, f"You have {pretty(extra.concept)} besides the {pretty(studied)} this trial studies, "
                                  f"and it excludes any other {pretty(c.concept)}.")
+        if any(strict.values()) and not other:
+            # "prior malignancies not disease-free for 5 years" in a breast cancer trial, and the patient has the
+            # breast cancer studied and a thyroid cancer of 2015: the studied one cannot fail it; the other decides
+            studied = next(t for t in strict.values() if t)
+            rest = replace(patient, facts=[x for x in patient.facts if not (x.kind == "condition" and strict.get(x.concept))])
+            v = judge_constraint(c, rest)
+            if v.verdict == FAIL:
+                return v
+            return Verdict(UNKNOWN, f"This trial studies {pretty(studied)}, so this exclusion must mean another "
+                                    f"{pretty(c.concept)} or a particular form of it; we cannot tell whether yours is one.",
+                           f"Does this exclusion apply to you: “{short(text)}”?")
         if not (other and related) or any(strict.values()):
             return None
         return _which_one(f, c, related[0])  # "no other malignancy", and the patient has "adenocarcinoma"

@@ -30,6 +30,11 @@ _BLOOD_COUNTS = frozenset({"white blood cell count", "red blood cell count", "ab
                            "platelet count"})
 
 
+# tests counted in whole numbers, never written with three decimals: a point before three digits groups thousands
+_WHOLE_COUNTS = frozenset({"copies/mL", "/µL"})
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}(?![\d.,])")
+
+
 def measurements(doc: Doc) -> list[Fact]:
     """The test results a patient's text gives: each lab named with its value, in the test's
     canonical unit; a run of results of one test read to its latest (the earlier ones kept as
@@ -96,6 +101,9 @@ def measurements(doc: Doc) -> list[Fact]:
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
+        dotted = _DOT_THOUSANDS.match(q.text) if analyte.canonical_unit in _WHOLE_COUNTS else None
+        if dotted and value == float(dotted.group()):
+            value *= 1000  # "viral load 1.900 copies/ml", "CD4 1.020/µl": a point grouping thousands, as in much of Europe
         if data["relative_to"]:
             facts.append(Fact("measurement", analyte.id, value=value, relative_to=data["relative_to"], text=doc[lab.start:q.end].text))
             used.add(id(q))

@@ -175,7 +175,9 @@ _OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remis
 _TIA_SIGN_OFF = re.compile(r"\s*(?:!|,?\s*(?:and\s+)?(?:sorry|thanks|thank\s+you|x{1,3}\b|everyone|all\b|ladies|folks|guys|in\s+advance))", re.I)
 _THANKS_BEFORE = re.compile(r"\b(?:thanks|thank\s+you|thx|ty)\b[\s,.!]*(?:(?:all|everyone|again)[\s,.!]*)?(?:and\s+)?$", re.I)
 # a line that names the study: "Protocol: G-CSF mobilization / stem cell handling", "Study title: A Phase II Study of ..."
-_STUDY_LABEL_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:(?:the\s+)?(?:study|trial|protocol)(?:\s+(?:title|name|number|no\.?|id|code))?|"
+_STUDY_LABEL_LINE = re.compile(r"\s*(?:[-•*]\s*)?(?:(?:the\s+)?(?:study|trial|protocol)(?:\s+(?:title|name|number|no\.?|id|code|"
+                               # "Study pre-screen: lamivudine/zidovudine +/- 1592U89 (naive patients)"
+                               r"pre-?screen(?:ing)?|screening|eligibility|arm|drugs?|regimen|treatment))?|"
                                r"(?:research|clinical)\s+(?:study|trial|protocol)(?:\s+(?:title|name))?)\s*[:\-–]\s", re.I)
 # a trial being joined, not one taken part in: "This month she begins a clinical trial", "about to start the trial"
 _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|starting|will\s+start|about\s+to\s+(?:start|begin|join|enter)|"
@@ -1029,6 +1031,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "SCI Gateway referral", "MS Teams call", "the MS Society": a system's or a body's name, not the illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _IN_A_TECHNIQUE.search(doc_text(doc), max(0, ent.start_char - 8), ent.start_char):
             continue  # "LC-MS/MS", "GC-MS", "MALDI-TOF MS": a laboratory technique's name, not multiple sclerosis
+        if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_ONE.match(doc_text(doc), ent.end_char) \
+                and _VACCINES_BEFORE.search(doc_text(doc), max(0, ent.start_char - 50), ent.start_char):
+            flags["hypothetical"] = True  # "he got all his vaccines, also the chickenpox one": a vaccine, not the illness
         if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "Hepatitis B (Heplisav B): 1.ª dosis 29/10/2026", "Hep B vaccine x3": the vaccine against it
         if ent.label_ == "CONDITION" and ent.text.isupper() and _CODE_NUMBER.match(doc_text(doc), ent.end_char):
@@ -1434,6 +1439,9 @@ _VACCINE_AFTER = re.compile(r"[ \t]*(?:(?:and|&|/|,)[ \t]*\w+[ \t]*)?(?:\([^)\n]
                             r"(?:dose|dosis|dosi|dos)\b|\d[ \t]*doses\b)"
                             # the vaccine's brand in the bracket after the name: "Hepatitis B (Heplisav B): ..."
                             r"|[ \t]*\([^)\n]{0,10}\b(?:heplisav|engerix|twinrix|recombivax|shingrix|gardasil|havrix|vaqta)\b", re.I)
+
+_VACCINE_ONE = re.compile(r"[ \t]+(?:one|ones|too)\b", re.I)
+_VACCINES_BEFORE = re.compile(r"\b(?:vaccin\w*|jabs?|shots?|immuni[sz]ations?|boosters?)\b[^.;\n]*$", re.I)
 
 _CODE_NUMBER = re.compile(r"[ -]?(?!(?:19|20)\d\d\b)\d{3,}\b(?![.,]\d)(?!\s*(?:copies|cop\b|c/ml|iu|u/|/|cells|%|mg|log|x\s*10|×))", re.I)
 

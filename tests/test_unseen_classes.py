@@ -3636,3 +3636,50 @@ def test_a_title_of_someone_else_gives_no_sex(text):
 
 def test_a_name_the_age_then_who_she_is():
     assert read_text("Rekha, 38, from Thane, works as a teacher.").age == 38.0
+
+
+# -- round 36: dates are no values, a point groups thousands in a count, and more --------------------------------
+def _value(text: str, concept: str):
+    return [f.value for f in read_text(text).facts if f.kind == "measurement" and f.concept == concept]
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("CD4: 19.11.2026 = 240 cells/µl (17 %).", "cd4 count", 240.0),
+    ("- 16.07.2026: viral load 1.900 copies/ml", "hiv viral load", 1900.0),
+    ("Viral load 8.400 copies/ml on 19.11.2026", "hiv viral load", 8400.0),
+    ("CD4 1.020 cells/µl", "cd4 count", 1020.0),
+    ("Hb 11.2 g/dL on 2026-11-19", "hemoglobin", 112.0),
+])
+def test_a_date_is_no_value_and_a_point_groups_thousands_in_a_count(text, concept, value):
+    assert _value(text, concept) == [value]
+
+
+def test_a_decimal_value_of_another_test_is_kept():
+    assert _value("Creatinine 1.100 mg/dL", "creatinine") == [1.1]
+
+
+@pytest.mark.parametrize("text, age", [("i smoke since i am 16. the last 4 years every day. i am 24 now.", 24.0),
+                                       ("i smoke since i am 16.", None)])
+def test_since_i_am_is_an_age_gone_by(text, age):
+    assert read_text(text).age == age
+
+
+def test_a_study_prescreen_line_names_the_studys_drugs():
+    text = "Study pre-screen: lamivudine/zidovudine +/- 1592U89 (naive patients)\nTreatment history: NEVER on antiretrovirals."
+    assert verdict("Prior Medication: Excluded: Prior antiretroviral therapy.", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["he got all his vaccines also the chickenpox one.", "She had all her jabs, the measles one too."])
+def test_an_illness_named_as_one_of_the_vaccines_is_the_vaccine(text):
+    assert not [f for f in read_text(text).facts if f.kind == "condition" and f.asserted]
+
+
+def test_the_studied_cancer_does_not_fail_a_prior_malignancy_exclusion():
+    text = ("Breast cancer diagnosed 30 October 2026, metastatic to bone and liver. Thyroid cancer in 2015, "
+            "thyroidectomy, disease-free since.")
+    from matcher.eligibility import judge_criterion as judge
+    crit = "Patients with history of any prior malignancies that have not been disease-free for at least 5 years prior to study entry."
+    c = Criterion("c1", "exclusion", crit, 0, len(crit), parse_criterion(crit, "exclusion"))
+    assert judge(c, read_text(text), frozenset({"breast cancer"})).verdict != "fail"
+    recent = "Breast cancer diagnosed 30 October 2026. Melanoma excised in 2024."
+    assert judge(c, read_text(recent), frozenset({"breast cancer"})).verdict == "fail"

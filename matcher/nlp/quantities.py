@@ -363,11 +363,18 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
     return sorted(out, key=lambda q: q["start"])
 
 
+# a whole date is no quantity: "CD4: 19.11.2026 = 240 cells/µl", "24.09.2026: 5.600 copies/ml", "2026-11-19"
+_DATE = re.compile(r"(?<![\d.,/-])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?![\d.,/-]?\d)")
+
+
 @Language.component("matcher_quantities")
 def quantities_component(doc: Doc) -> Doc:
     skip = [(s.start_char, s.end_char) for s in doc.spans.get("windows", [])]
+    text = doc_text(doc)
+    if any(ch in text for ch in "./-"):
+        skip += [(m.start(), m.end()) for m in _DATE.finditer(text)]
     spans = []
-    for q in find_quantities(doc_text(doc), skip):
+    for q in find_quantities(text, skip):
         span = doc.char_span(q.pop("start"), q.pop("end"), label="QUANTITY", alignment_mode="expand")
         if span is not None:
             span._.quantity = q
