@@ -256,7 +256,7 @@ def _answered(doc: Doc, ent: Span) -> str | None:
     answer = question_answer(doc_text(doc), end)
     if answer == "yes":
         # ("Mental/nervous disorder, depression, anxiety? YES - see 3a": a yes to a list says one of them at least)
-        asked = [e for e in doc.ents if start <= e.start_char and e.end_char <= end and e.label_ in ("CONDITION", "THERAPY")]
+        asked = [e for e in _ents(doc) if start <= e.start_char and e.end_char <= end and e.label_ in ("CONDITION", "THERAPY")]
         return "yes" if len(asked) == 1 else "one of them"
     return answer
 
@@ -286,10 +286,18 @@ def _study_drug(doc: Doc, ent: Span) -> bool:
     if cue is None or _TOOK_PART.search(text, start, cue.start()) or _IN_A_STUDY.search(text, start, cue.start()):
         return False
     between = list(text[cue.end() : ent.start_char])
-    for other in doc.ents:  # the study's other drugs named before this one
+    for other in _ents(doc):  # the study's other drugs named before this one
         if other.label_ == "THERAPY" and cue.end() <= other.start_char and other.end_char <= ent.start_char:
             between[other.start_char - cue.end() : other.end_char - cue.end()] = "\x00" * len(other.text)
     return _STUDY_DRUG_JOIN.fullmatch("".join(between)) is not None
+
+
+def _ents(doc: Doc) -> tuple[Span, ...]:
+    """The document's entities, made once when its facts are read (:func:`_facts_from_doc`): ``doc.ents``
+    builds every span anew at each call, which a text of thousands of mentions, asked once per mention,
+    turned into minutes."""
+    found = doc.user_data.get("ents")
+    return tuple(doc.ents) if found is None else found
 
 
 def _calls_for_help(doc: Doc, ent: Span) -> bool:
@@ -503,7 +511,7 @@ def _restated(doc: Doc, ent: Span) -> bool:
     start, end = max(start, ent.start_char - 300), min(end, ent.end_char + 300)  # (a clause of a sane length)
     found = doc.user_data.get("_conditions")
     if found is None:  # once per document: a text of thousands of mentions asked again for each
-        conditions = sorted((e for e in doc.ents if e.label_ == "CONDITION"), key=lambda e: e.start_char)
+        conditions = sorted((e for e in _ents(doc) if e.label_ == "CONDITION"), key=lambda e: e.start_char)
         found = doc.user_data["_conditions"] = (conditions, [e.start_char for e in conditions])
     conditions, firsts = found
     return any((other.start_char, other.end_char) != (ent.start_char, ent.end_char)
@@ -727,7 +735,7 @@ def _field_name(doc: Doc, ent: Span) -> bool:
         return True  # "Investigational agents:" left blank; "Hepatitis B: vaccinated"
     return any(other is not ent and other.label_ == "CONDITION" and colon < other.start_char < line_end
                and (other.ent_id_ == ent.ent_id_ or ent.ent_id_ in condition_ancestors(other.ent_id_))
-               for other in doc.ents)
+               for other in _ents(doc))
 
 
 # the writer's own health in a note about a relative: "Our son is 13 months old ... I get hay fever"
@@ -903,7 +911,7 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
     if _ASSERTING_BEFORE.search(text, max(start, ent.start_char - 30), ent.start_char):
         return False  # "chronic HBV, HBeAg neg": the illness said to be had, then a test of it
     # (a test named between, "HBeAg", owns the result after it, as a lab's name does)
-    others = ((e.start_char, e.end_char, "TEST" if TEST_NAME.search(e.text) else e.label_) for e in doc.ents if e is not ent)
+    others = ((e.start_char, e.end_char, "TEST" if TEST_NAME.search(e.text) else e.label_) for e in _ents(doc) if e is not ent)
     return result_not_positive(text, ent.start_char, ent.end_char, end, others)
 
 
@@ -917,9 +925,10 @@ _ASSERTING_BEFORE = re.compile(r"\b(?:chronic|active|known|confirmed|diagnosed\s
 
 
 def _facts_from_doc(doc: Doc, patient: Patient) -> None:
+    doc.user_data["ents"] = tuple(doc.ents)  # (the pipeline is done: its entities no longer change)
     if _NO_ALLERGIES.search(doc_text(doc)):
         patient.facts.append(Fact("allergy", "any", negated=True, text="no known allergies"))
-    for ent in doc.ents:
+    for ent in _ents(doc):
         flags = dict(negated=ent._.is_negated, historical=ent._.is_historical, family=ent._.is_family,
                      hypothetical=ent._.is_hypothetical or ent._.is_possible, uncertain=False)
         if ent.label_ in ("CONDITION", "THERAPY", "PREGNANCY", "LACTATION") and not flags["negated"] and _answered_no(doc, ent) \
