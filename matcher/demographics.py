@@ -163,9 +163,9 @@ _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|(?-i:[A-Z][a-z]+)['’]
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we|(?-i:[A-Z][a-z]+))\s+(?:was|were)"
+                       r"(?:\s+(?:about|around|only|just))?"
                        # ("i smoke since i am 16": a learner's tense for an age gone by)
-                       r"|\bsince\s+(?:i\s+am|i'm|im|he\s+is|she\s+is|he's|she's)"
-                       r"(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
+                       r"|\bsince\s+(?:i\s+am|i'm|im|he\s+is|she\s+is|he's|she's)(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
                        # "diagnosed 2017 (aged 62)": the age in a year gone by
                        r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?"  # ("2019-04: age 12")
                        # "Penicillin: mild rash aged 8", "appendectomy at age 12": when something happened

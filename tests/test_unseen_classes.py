@@ -3683,3 +3683,9 @@ def test_the_studied_cancer_does_not_fail_a_prior_malignancy_exclusion():
     assert judge(c, read_text(text), frozenset({"breast cancer"})).verdict != "fail"
     recent = "Breast cancer diagnosed 30 October 2026. Melanoma excised in 2024."
     assert judge(c, read_text(recent), frozenset({"breast cancer"})).verdict == "fail"
+
+
+@pytest.mark.parametrize("text", ["my son is 11 weeks old. his eyes started crossing when he was about 6 weeks",
+                                  "I haven't used an inhaler since I was about 12."])
+def test_an_age_when_something_began_is_no_age_now(text):
+    assert read_text(text).age in (None, round(11 * 7 / 365.25, 2))
