@@ -568,7 +568,8 @@ _NO_BREAK_AFTER = {
     "be", "allowed", "eg", "ie", "see", "also", "post", "pre", "anti",
 }
 _MIDTEXT_GROUP_RE = re.compile(
-    r"(?:\b(?:except(?:\s+for)?|other\s+than|unless|excluding|including|such\s+as)|\be\.g\.,?|"
+    # ("No uncontrolled or severe cardiovascular disease, including the following: Myocardial infarction ...")
+    r"(?:\b(?:except(?:\s+for)?|other\s+than|unless|excluding|including|such\s+as)(?:\s+the\s+following(?:\s+[\w-]+){0,3}?)?|\be\.g\.,?|"
     r"\b(?:at\s+least|any|one|1|two|2)\s+"
     # ("one of the following conditions that confer an increased risk for ... regimen: Over 55 years of age ...")
     r"(?:or\s+more\s+)?of\s+the\s+following(?:\s+[\w-]+){0,16}?)\s*:",
@@ -576,7 +577,9 @@ _MIDTEXT_GROUP_RE = re.compile(
 )
 #: Run-together NCI paragraphs longer than this are cut at capitalised words.
 _RUN_TOGETHER_MIN = 150
-_ALTERNATIVES_LEAD_RE = re.compile(r"\b(?:at\s+least|any|one|1)\s+(?:or\s+more\s+)?of\s+the\s+following", re.I)
+# a lead-in whose list may run long: "one of the following requirements:", "including the following:"
+_OWN_REQUIREMENT_RE = re.compile(r"\b(?:required|requires?|must|should|no|not|allowed|permitted|eligible|excluded)\b", re.I)
+_ALTERNATIVES_LEAD_RE = re.compile(r"\b(?:(?:at\s+least|any|one|1)\s+(?:or\s+more\s+)?of|including)\s+the\s+following", re.I)
 _SENTENCE_END_RE = re.compile(r"[.!?](?=[\s\"”’)]*\s+[A-Z\[(])")
 _ABBREV = {
     "e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "approx", "no", "fig", "st", "etc",
@@ -1023,7 +1026,9 @@ class _Splitter:
                 # keep "... except: Nonmelanoma skin cancer In situ cervical cancer" and
                 # "... 1 of the following: A B C" together up to the next hard cut
                 hard = sorted(cuts)
-                for t in _title_breaks(text, start, end):
+                breaks = list(_title_breaks(text, start, end))
+                ended: set[int] = set()  # the leads whose list has ended (a requirement of its own came)
+                for k, t in enumerate(breaks):
                     lead = _MIDTEXT_GROUP_RE.search(text, start, t)
                     while lead is not None:
                         nxt = _MIDTEXT_GROUP_RE.search(text, lead.end(), t)
@@ -1033,6 +1038,14 @@ class _Splitter:
                     # (alternatives, "one of the following requirements: A B C", stay together however long
                     # their items, up to the next hard cut: apart, each would be required)
                     reach = _MAX_MERGED if lead is not None and _ALTERNATIVES_LEAD_RE.search(lead.group()) else _RUN_TOGETHER_MIN
+                    # (... but an item that says "required", "must" or "no" is a requirement of its own, and ends
+                    # the list: "including the following types: Mucoepidermoid carcinoma Adenocarcinoma Pathology
+                    # review required")
+                    # (not alternatives, "one of the following": apart, each of them would be required)
+                    if lead is not None and reach > _RUN_TOGETHER_MIN and re.search(r"\bincluding\b", lead.group(), re.I) and (
+                            lead.end() in ended or _OWN_REQUIREMENT_RE.search(text, t, breaks[k + 1] if k + 1 < len(breaks) else end)):
+                        ended.add(lead.end())
+                        reach = _RUN_TOGETHER_MIN
                     if (
                         lead is not None
                         and t - lead.end() < reach

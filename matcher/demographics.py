@@ -19,7 +19,7 @@ _UNITS_AFTER = (r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|tim
                 r"(?!\s*(?:['’′]\s*\d|ft\b|feet|foot))")  # "he's 6'2\"": a height
 _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!by )(?<!of )(?<!when )"
 _YEARS = r"(?:years?|yrs?|y)"
-_FOREIGN_YEARS = r"(?:anos|años|ans|jahre|jaar|anni|år|lat|tahun)"
+_FOREIGN_YEARS = r"(?:anos|años|ans|jahre|jaar|anni|år|lat|let|rokov|tahun|yaş|éves)"
 # (each also as read, without its accents: matcher.spoken writes "féminin" as "feminin")
 _SEX_WORDS = (r"feminino|feminina|masculino|femenino|f[ée]minin|f[ée]minine|masculin|weiblich|m[äa]nnlich|vrouw|vrouwelijk|"
               r"mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem|"
@@ -38,7 +38,7 @@ _NOT_THEIRS = r"(?![\s-]+(?:son|daughter|child|kid|baby|grandson|granddaughter|g
 # "Age: 58", "aged 8", "Age today 3 months": a label an age follows
 _AGE_LABEL = r"\bage[ds]?(?:\s+(?:today|now|on\s+visit|at\s+(?:this\s+)?visit))?\s*:?\s*"
 # a date of birth labelled in the writer's language: "nasc. 19/06/1978", "né le 3/4/1960", "geb. 12.05.1955"
-_BIRTH_LABELS = (r"nasc\.?:?|nac\.?:?|n[ée]e?\s+le|geb\.?:?|geboren(?:\s+am)?|data\s+de\s+nascimento\s*:?|fecha\s+de\s+nacimiento\s*:?|"
+_BIRTH_LABELS = (r"nasc\.?:?|nac\.?:?|nar\.:?|narozena?:?|n[ée]e?\s+le|geb\.?:?|geboren(?:\s+am)?|data\s+de\s+nascimento\s*:?|fecha\s+de\s+nacimiento\s*:?|"
                  r"date\s+de\s+naissance\s*:?|geburtsdatum\s*:?|geboortedatum\s*:?")
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
@@ -357,9 +357,9 @@ _MALE_WORDS = {"man", "male", "boy", "gentleman", "he", "his", "him", "himself",
 # (not a noun in a quoted name: the "bubble boy" disease)
 # (and in the writer's language, as written or as read without accents: "femme", "féminin", "Sexo: masculino")
 _FOREIGN_FEMALE = ("femme", "feminin", "feminine", "féminin", "féminine", "feminino", "feminina", "femenino", "femenina", "mujer",
-                   "mulher", "weiblich", "vrouw", "vrouwelijk", "femmina", "kvinna", "kvinne", "kobieta", "perempuan", "wanita")
+                   "mulher", "weiblich", "vrouw", "vrouwelijk", "femmina", "kvinna", "kvinne", "kobieta", "perempuan", "wanita", "žena", "zena")
 _FOREIGN_MALE = ("homme", "masculin", "masculine", "masculino", "hombre", "homem", "mannlich", "männlich", "mannelijk", "maschio",
-                 "mann", "mężczyzna", "laki-laki", "pria")
+                 "mann", "mężczyzna", "laki-laki", "pria", "muž")
 _NOUN = re.compile(r"\b(woman|female|girl|lady|man|male|boy|gentleman|guy|" + "|".join(_FOREIGN_FEMALE + _FOREIGN_MALE) + r")\b(?!\s+fatale)(?<!\b(?-i:Guy))(?!['’]s\b)(?![\"”])"
                    r"(?!\s+(?:factor|partner|partners|pattern|infertility|relatives?|friends?|doctors?|physicians?|"
                    r"nurses?|colleagues?|siblings?|cousins?|condoms?|sterili[sz]ation|hormones?|voice|caller)\b)", re.I)

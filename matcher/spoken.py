@@ -58,18 +58,24 @@ _NO_APOSTROPHE = re.compile(r"(?=[dhiwacs])\b(do|does|did|have|has|had|is|was|ar
 
 def _unaccented(text: str) -> str:
     """Latin letters without their accents ("carcinoma in situ of cérvix", "lúes", "Sjögren"), as the
-    lexicons write them; other characters (µ, °, ×, ≥) as they are."""
+    lexicons write them; other characters (µ, °, ×, ≥) as they are. A short capitalised abbreviation
+    keeps them: "učitelka v MŠ" (a kindergarten) is no "MS", multiple sclerosis."""
     if text.isascii():
         return text
+    kept = {m.start() + i for m in _ACCENTED_ABBREVIATION.finditer(text) for i in range(len(m.group()))}
     out = []
-    for ch in text:
-        if ord(ch) < 128 or not ch.isalpha():
+    for i, ch in enumerate(text):
+        if ord(ch) < 128 or not ch.isalpha() or i in kept:
             out.append(ch)
             continue
         base = unicodedata.normalize("NFD", ch)
         stripped = "".join(c for c in base if unicodedata.category(c) != "Mn")
         out.append(stripped if stripped.isascii() and stripped else ch)
     return "".join(out)
+
+
+# an abbreviation of capitals, one of them accented: "MŠ", "ČR", "ÚZIS" (not a capitalised word: "Émile")
+_ACCENTED_ABBREVIATION = re.compile(r"\b(?=[A-Z]*[À-ÖØ-ÞĀ-Ž])(?:[A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ]){2,5}\b")
 
 
 # a smart-phrase's sign before a finding, written against it ("(-)seizures", "(+)rash"): a sign and a word

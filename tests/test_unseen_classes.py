@@ -3689,3 +3689,39 @@ def test_the_studied_cancer_does_not_fail_a_prior_malignancy_exclusion():
                                   "I haven't used an inhaler since I was about 12."])
 def test_an_age_when_something_began_is_no_age_now(text):
     assert read_text(text).age in (None, round(11 * 7 / 365.25, 2))
+
+
+# -- round 37 ----------------------------------------------------------------------------------------------------
+def test_a_list_after_including_the_following_keeps_its_no():
+    from matcher.criteria import split_criteria
+    # (NCT00002481 as the legacy record wraps it)
+    text = ("\n        DISEASE CHARACTERISTICS: Relapsed lymphoma\n\n        PATIENT CHARACTERISTICS: Age: 18 to 65 Renal: Creatinine normal\n"
+            "        Cardiovascular: Cardiac ejection fraction normal by MUGA scan No uncontrolled or severe\n"
+            "        cardiovascular disease, including the following: Myocardial infarction within the past 6\n"
+            "        months Congestive heart failure Symptomatic angina (despite optimal medical management)\n"
+            "        Life-threatening arrhythmia or hypertension Pulmonary: Pulmonary function tests (DLCO and\n"
+            "        spirometry) greater than 60% predicted Other: HIV negative\n")
+    items = [c.text for c in split_criteria(text)]
+    assert not any(t.endswith("Congestive heart failure") for t in items)
+    assert any("including the following: Myocardial infarction" in t and "Congestive heart failure" in t for t in items)
+
+
+@pytest.mark.parametrize("text", ["Not pregnant, finished breastfeeding in 2024.", "Gave up breastfeeding at 4 months.",
+                                  "Done breastfeeding since March."])
+def test_breastfeeding_that_has_ended_is_past(text):
+    assert read_text(text).breastfeeding is False
+
+
+def test_breastfeeding_still_going_on_is_now():
+    assert read_text("I am still breastfeeding my son.").breastfeeding is True
+
+
+@pytest.mark.parametrize("text", ["HIV (4.ª gen.)                  No reactivo", "HIV (4th gen.) negative",
+                                  "Sérologie: HIV, HBsAg, anti-HBc, anti-HCV, TPHA negativní."])
+def test_a_result_after_a_bracket_with_a_point_or_in_czech_denies(text):
+    assert verdict("Patients with HIV infection", "exclusion", text) == "pass"
+
+
+def test_an_accented_abbreviation_is_no_english_one():
+    p = read_text("Pacientka: J. N., žena, nar. 1990 (36 let), učitelka v MŠ (kindergarten teacher), Plzeň-Bory.")
+    assert p.age == 36.0 and p.sex == "female" and not [f for f in p.facts if f.concept == "multiple sclerosis"]

@@ -655,9 +655,14 @@ def _anchor(pattern: tuple) -> tuple[frozenset[str], ...] | re.Pattern:
 def _word_before(doc: Doc, start: int) -> bool:
     """Whether a word precedes token ``start`` within its clause (back to ';', '.' or a line break)."""
     texts = token_texts(doc)
+    depth = 0  # (a point inside brackets ends nothing: "HIV (4.ª gen.)   No reactivo")
     for i in range(start - 1, -1, -1):
         text = texts[i]
-        if text in (";", ".") or "\n" in text:
+        if text == ")":
+            depth += 1
+        elif text == "(" and depth:
+            depth -= 1
+        elif (text in (";", ".") and not depth) or "\n" in text:
             return False
         if any(ch.isalnum() for ch in text):
             return True
