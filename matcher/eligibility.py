@@ -941,6 +941,31 @@ def _by_example(c: Constraint, constraints: list[Constraint], patient: Patient) 
                             "and that is what decides.")
 
 
+# what a class says of its kind that its named examples share: "No uncontrolled or severe cardiovascular disease,
+# including the following: ... arrhythmia or hypertension" (not what only dates it: "history", "prior")
+_DATING_QUALIFIERS = frozenset({"history", "prior", "previous", "known", "past",
+                                # (nor what a present illness is anyway: "Active cardiovascular disease, e.g., unstable angina")
+                                "active", "current", "ongoing", "present", "concurrent"})
+
+
+def _example_of_qualified(c: Constraint, constraints: list[Constraint], v: Verdict) -> Verdict | None:
+    """A member failed that the criterion names after a class it qualifies ("No uncontrolled or severe
+    cardiovascular disease, including the following: ... hypertension" and a patient's controlled
+    hypertension): the member is meant as the class is, so without that said of the patient's, a question."""
+    if set(c.qualifiers) - _DATING_QUALIFIERS:
+        return None  # "..., including uncontrolled hypertension": the example says what of it counts
+    heads = [h for h in constraints if h is not c and h.kind == "condition" and h.polarity == c.polarity
+             and h.start < c.start and h.concept != c.concept and condition_covers(h.concept, c.concept)
+             and set(h.qualifiers) - set(c.qualifiers) - _DATING_QUALIFIERS]
+    if not heads:
+        return None
+    head = heads[0]
+    said = " or ".join(q for q in head.qualifiers if q not in _DATING_QUALIFIERS)
+    return Verdict(UNKNOWN, f"{v.reason} But this criterion names {pretty(c.concept)} as an example of {said} "
+                            f"{pretty(head.concept)}, and we cannot tell whether yours is.",
+                   f"Is your {pretty(c.concept)} {said}?")
+
+
 # diseases that turn into another: a patient with both may have one that grew into the other
 _GROWS_INTO = {
     "myelodysplastic syndrome": ("acute myeloid leukemia",),
@@ -1072,6 +1097,8 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = _on_topic(c, patient, topics, criterion.text) or v
             if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
                 v = _by_example(c, constraints, patient) or v
+            if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
+                v = _example_of_qualified(c, constraints, v) or v
             if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "forbid" and (c.kind, c.concept) in required():
                 # "Not pregnant" among the exclusions of a trial whose inclusions require a pregnancy:
                 # the item excludes those without it; read as written it would contradict the trial

@@ -3725,3 +3725,17 @@ def test_a_result_after_a_bracket_with_a_point_or_in_czech_denies(text):
 def test_an_accented_abbreviation_is_no_english_one():
     p = read_text("Pacientka: J. N., žena, nar. 1990 (36 let), učitelka v MŠ (kindergarten teacher), Plzeň-Bory.")
     assert p.age == 36.0 and p.sex == "female" and not [f for f in p.facts if f.concept == "multiple sclerosis"]
+
+
+_QUALIFIED_CLASS = ("Cardiovascular: No uncontrolled or severe cardiovascular disease, including the following: Myocardial "
+                    "infarction within the past 6 months Congestive heart failure Symptomatic angina (despite optimal medical "
+                    "management) Life-threatening arrhythmia or hypertension")
+
+
+def test_an_example_of_a_qualified_class_is_meant_as_the_class_is():
+    assert verdict(_QUALIFIED_CLASS, "inclusion", "HTN well controlled on losartan 50 mg.") == "unknown"
+
+
+def test_an_example_of_an_unqualified_class_still_fails():
+    text = "Cardiovascular disease, including hypertension or unstable angina."
+    assert verdict(text, "exclusion", "Hypertension, BP 150/95 on amlodipine.") == "fail"
