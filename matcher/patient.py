@@ -79,6 +79,8 @@ _STUDY_NAMED_AFTER = re.compile(r"(?:[\s–-]*(?:\+/-|±|\+|plus|and|with|or|wit
                                 r"(?:[\s-]+(?:alpha|beta|ozogamicin|combination|regimen|arm|lupus|cell|cells|first|based|phase\s+\w+|"
                                 r"(?:first|second|third|front)[\s-]?line|salvage|maintenance|(?:neo)?adjuvant|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:(?:clinical|research|investigational|experimental)\s+)?(?:study|trial|protocol"
+                                # ... or the screening for it: "GC012F CD19/BCMA CAR-T screening", "CAR-T work-up"
+                                r"|pre-?screening|screening|work-?up|candidacy|eligibility\s+(?:assessment|visit|screen)"
                                 # ... and in the writer's language: "CD19/BCMA CAR-T 임상시험", "CAR-T 临床试验", "CAR-T-Studie"
                                 r"|estudio|ensayo|étude|essai|studie|studio|sperimentazione|estudo|ensaio|onderzoek|badanie|"
                                 r"исследовани\w*|испытани\w*|临床试验|臨床試驗|臨床試験|治験|試験|임상시험|연구)(?!\w)", re.I)

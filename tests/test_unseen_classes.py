@@ -3739,3 +3739,9 @@ def test_an_example_of_a_qualified_class_is_meant_as_the_class_is():
 def test_an_example_of_an_unqualified_class_still_fails():
     text = "Cardiovascular disease, including hypertension or unstable angina."
     assert verdict(text, "exclusion", "Hypertension, BP 150/95 on amlodipine.") == "fail"
+
+
+@pytest.mark.parametrize("text", ["Requesting: Rheumatology (Dr ___), GC012F CD19/BCMA CAR-T screening, SLE",
+                                  "Referred for CAR-T work-up at the cell therapy unit."])
+def test_the_screening_for_a_treatment_is_not_the_treatment(text):
+    assert verdict("Subjects with prior CD19 or BCMA-targeted therapy", "exclusion", text) != "fail"
