@@ -3745,3 +3745,14 @@ def test_an_example_of_an_unqualified_class_still_fails():
                                   "Referred for CAR-T work-up at the cell therapy unit."])
 def test_the_screening_for_a_treatment_is_not_the_treatment(text):
     assert verdict("Subjects with prior CD19 or BCMA-targeted therapy", "exclusion", text) != "fail"
+
+
+def test_a_parents_illness_named_with_our_da_is_family():
+    assert verdict("History of epilepsy", "exclusion", "- Our da had epilepsy, not Aoife. She has never had a fit.") == "pass"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hepatitis B - she had the vaccine in the 90s and her surface antigen test is negative.", "pass"),
+    ("Hepatitis B: had it, then the vaccine for her kids.", "fail")])
+def test_a_vaccine_given_as_the_answer_about_an_illness(text, expected):
+    assert verdict("Active infection of hepatitis B virus", "exclusion", text) in ((expected, "unknown") if expected == "pass" else (expected,))
