@@ -941,6 +941,18 @@ def _by_example(c: Constraint, constraints: list[Constraint], patient: Patient) 
                             "and that is what decides.")
 
 
+def _another_age_limit(c: Constraint, constraints: list[Constraint], patient: Patient) -> Constraint | None:
+    """Another age bound of the same criterion, on the same side, that the patient meets: one of two limits for
+    two groups ("at least 18 ... in Thailand at least 12"); not the other end of a range ("≥ 18 and ≤ 65")."""
+    def side(x: Constraint) -> str | None:
+        return {">=": "low", ">": "low", "<=": "high", "<": "high"}.get(x.comparator or "")
+    for other in constraints:
+        if other is not c and other.kind == "age" and side(c) is not None and side(other) == side(c) \
+                and other.value != c.value and judge_constraint(other, patient).verdict != FAIL:
+            return other
+    return None
+
+
 # what a class says of its kind that its named examples share: "No uncontrolled or severe cardiovascular disease,
 # including the following: ... arrhythmia or hypertension" (not what only dates it: "history", "prior")
 _DATING_QUALIFIERS = frozenset({"history", "prior", "previous", "known", "past",
@@ -1099,6 +1111,11 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = _by_example(c, constraints, patient) or v
             if v.verdict == FAIL and c.kind == "condition" and c.polarity == "forbid":
                 v = _example_of_qualified(c, constraints, v) or v
+            if v.verdict == FAIL and c.kind == "age" and (other := _another_age_limit(c, constraints, patient)) is not None:
+                # "Are at least 18 years old. Patients living in USA, ..., and Thailand can be at least 12 years old"
+                v = Verdict(UNKNOWN, f"{v.reason} But this criterion gives another age limit for some patients "
+                                     f"({other.text}), and we cannot tell whether it is yours.",
+                            f"Does this apply to you: “{short(criterion.text)}”?")
             if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "forbid" and (c.kind, c.concept) in required():
                 # "Not pregnant" among the exclusions of a trial whose inclusions require a pregnancy:
                 # the item excludes those without it; read as written it would contradict the trial

@@ -263,6 +263,11 @@ def _answered(doc: Doc, ent: Span) -> str | None:
     return answer
 
 
+_BEFORE_TREATMENT = re.compile(r"\b(?:before|prior\s+to|ahead\s+of|in\s+(?:preparation|advance|readiness)\s+(?:for|of))\s+"
+                               r"(?:(?:the|his|her|their|my|starting|start\s+of|beginning\s+of|any)\s+){0,2}$", re.I)
+_DATED_AFTER = re.compile(r"[^.;\n]{0,25}?(?:\b(?:19|20)\d\d\b|\d{1,2}[/.]\d{1,2}|\b(?:ago|last|in\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))", re.I)
+
+
 # a study named by what it gives: "suitable for the phase I study of irinotecan with cyclosporine and phenobarbital",
 # "referred to a trial of nivolumab" (not one taken part in: "she completed a trial of nivolumab in 2022")
 # (a bare "trial of" is also a treatment tried: "a trial of prednisone helped her rash")
@@ -968,6 +973,13 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "Pt aware the study regimen includes protease inhibitors": the study's, not had
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_ARM_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["hypothetical"] = True  # "the study is randomised and one arm is gemcitabine alone": a study arm
+        if ent.label_ == "THERAPY" and not any(flags.values()) \
+                and (cue := _BEFORE_TREATMENT.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char)) \
+                and len(doc_text(doc)[_sentence_bounds(doc, ent)[0] : cue.start()].split()) >= 2 \
+                and not _DATED_AFTER.match(doc_text(doc), ent.end_char):
+            # (not a history told in order: "Prior to rituximab she had failed mycophenolate")
+            # "two bad teeth removed by the dentist before radiation": a time told by a treatment maybe still to come
+            flags["hypothetical"] = flags["uncertain"] = True
         if ent.label_ == "THERAPY" and not flags["negated"] and _study_drug(doc, ent):
             flags["hypothetical"] = True  # "suitable for the phase I study of irinotecan with cyclosporine": the study's drugs
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):

@@ -3756,3 +3756,36 @@ def test_a_parents_illness_named_with_our_da_is_family():
     ("Hepatitis B: had it, then the vaccine for her kids.", "fail")])
 def test_a_vaccine_given_as_the_answer_about_an_illness(text, expected):
     assert verdict("Active infection of hepatitis B virus", "exclusion", text) in ((expected, "unknown") if expected == "pass" else (expected,))
+
+
+def test_a_second_age_limit_for_some_patients_makes_the_first_a_question():
+    text = ("Are at least 18 years old. Patients living in USA, Puerto Rico, Australia, Brazil, Singapore, and Thailand "
+            "can be at least 12 years old (need consent of parent or guardian if under 18).")
+    assert verdict(text, "inclusion", "Bank age 16, born 2 Mar 2010, lives in Korat, Thailand.") == "unknown"
+    assert verdict(text, "inclusion", "Bank age 10, born 2016, lives in Korat.") == "fail"
+
+
+def test_the_other_end_of_an_age_range_still_fails():
+    assert verdict("Age >= 18 years and <= 65 years", "inclusion", "A 70-year-old man with lupus.") == "fail"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("His teeth were cleaned and two bad ones removed by the dentist before radiation.", "unknown"),
+    ("Dental clearance before radiation in 2019.", "fail")])
+def test_a_time_told_by_a_treatment_maybe_to_come(text, expected):
+    assert verdict("Radiotherapy: No prior radiotherapy", "inclusion", text) == expected
+
+
+@pytest.mark.parametrize("text", ["Not yet given any chemotherapy or radiotherapy - we postponed starting therapy.",
+                                  "She has not yet had chemotherapy.", "Not yet received chemotherapy."])
+def test_not_yet_given_denies(text):
+    assert verdict("Chemotherapy: No prior chemotherapy", "inclusion", text) == "pass"
+
+
+@pytest.mark.parametrize("text, polarity", [("Other: Pregnant or nursing women allowed", None),
+                                            ("Pregnant women will not be allowed.", "forbid"),
+                                            ("Pregnant women will be excluded.", "forbid"),
+                                            ("Men and nonpregnant women between the ages of 40 and 80.", "forbid")])
+def test_pregnancy_allowed_or_excluded_among_inclusions(text, polarity):
+    found = {c.polarity for c in parse_criterion(text, "inclusion") if c.kind == "pregnancy"}
+    assert found == ({polarity} if polarity else set())

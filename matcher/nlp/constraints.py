@@ -1069,6 +1069,8 @@ _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|
                       r"\b(?:is|are)\s+not\s+(?:an?\s+)?(?:exclusions?|exclusionary|contraindications?)\b|\bdoes\s+not\s+exclude\b", re.I)
 
 
+_WOMEN_PERMITTED = re.compile(r"\b(?:allowed|permitted|(?:are|is|will\s+(?:also\s+)?be|may\s+be|can\s+be)\s+(?:eligible|included|enrolled)|"
+                              r"may\s+(?:be\s+)?(?:enrolled|included|participate|enroll)|(?:are|is)\s+not\s+excluded)\b", re.I)
 _MUST_PART = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:must|should|are\s+required|is\s+required)\b", re.I)
 
 
@@ -1079,7 +1081,8 @@ def _permissions(clause_text: str, out: list[Constraint], permitted: list[str], 
     constraints are returned. ``offset`` is where the clause starts in its criterion."""
     kinds = ("therapy", "condition")
     if _PROHIBITED.search(clause_text):
-        return {id(c) for c in out if c.kind in kinds}
+        # ("Pregnant women will not be allowed" among inclusions forbids pregnancy, as it forbids a drug)
+        return {id(c) for c in out if c.kind in kinds + ("pregnancy", "lactation")}
     may = _MAY_HAVE_HAD.search(clause_text)
     must = _MUST_PART.search(clause_text, may.end()) if may else None
     if must is not None and not re.search(r"\b(?:required|must)\b", clause_text[: may.start()], re.I):
@@ -1097,6 +1100,11 @@ def _permissions(clause_text: str, out: list[Constraint], permitted: list[str], 
             and not _NO_ITEM.match(clause_text):
         permitted += [c.concept for c in out if c.kind == "condition" and c.concept not in permitted]
         out[:] = [c for c in out if c.kind not in kinds]  # but "No patients with X will be included" forbids X
+    if _WOMEN_PERMITTED.search(clause_text) and not re.search(r"(?<!not )\b(required|must)\b", clause_text, re.I) \
+            and not _NO_ITEM.match(clause_text) and not re.match(r"\W*(?:\w+:\s*)?(?:no|not|none)\b", clause_text, re.I):
+        # "Pregnant or nursing women allowed", "Pregnant women may be enrolled": permits both, requires neither
+        # (not "Men and nonpregnant women ... were included", which still forbids a pregnancy)
+        out[:] = [c for c in out if not (c.kind in ("pregnancy", "lactation") and c.polarity == "require")]
     return set()
 
 
