@@ -3789,3 +3789,14 @@ def test_not_yet_given_denies(text):
 def test_pregnancy_allowed_or_excluded_among_inclusions(text, polarity):
     found = {c.polarity for c in parse_criterion(text, "inclusion") if c.kind == "pregnancy"}
     assert found == ({polarity} if polarity else set())
+
+
+# -- an item among inclusions that makes its subject ineligible forbids it ---------------------------------------
+@pytest.mark.parametrize("criterion, patient, expected", [
+    ("Prior chemotherapy or radiation therapy will make a patient ineligible.", "No prior chemotherapy or radiation.", "pass"),
+    ("Prior chemotherapy or radiation therapy will make a patient ineligible.", "Had chemotherapy in 2020.", "fail"),
+    ("Pregnant women and nursing mothers are ineligible.", "She is 30, not pregnant, not breastfeeding.", "pass"),
+    ("Surgery: Ineligible for potential curative surgery.", "Had a hysterectomy in 2010.", "pass"),
+])
+def test_an_inclusion_item_that_makes_its_subject_ineligible(criterion, patient, expected):
+    assert verdict(criterion, "inclusion", patient) == expected

@@ -1060,7 +1060,12 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
 
 
 _MAY_HAVE_HAD = re.compile(r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b", re.I)
-_PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(?<!not be )(?<!not )excluded|disallowed)\b", re.I)
+_PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(?<!not be )(?<!not )excluded|disallowed"
+                         # "Prior chemotherapy or radiation therapy will make a patient ineligible", "Pregnant women are
+                         # ineligible", "... are ineligible for study entry" (not "ineligible for curative surgery", a
+                         # treatment the patient cannot have, which is required)
+                         r"|(?:ineligible|not\s+(?:be\s+)?eligible)(?!\s+(?:for|to)\b(?!\s+(?:the\s+|this\s+)?(?:study|trial|protocol|entry|"
+                         r"enrol+ment|participation|inclusion|randomi[sz]ation)\b)))\b", re.I)
 _ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
                       r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b|"
                       r"\b(?:may|can)\s+(?:continue\s+(?:to\s+)?)?(?:receive|take|use|continue)\b|"
