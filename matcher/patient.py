@@ -527,8 +527,7 @@ def _restated(doc: Doc, ent: Span) -> bool:
 
 
 # a field's value about prevention or testing, not the illness: "Hepatitis B: vaccinated"
-# ("Hepatitis B - she had the vaccine in the 90s": three words before it; not an illness said had: "had it, then the vaccine")
-_PREVENTION_VALUE = re.compile(r"\s*(?:(?!it\b|them\b)\w+\s+){0,3}?(?:vaccinated|vaccine|vaccination|immuni[sz]ed|immune|screened|screening|"
+_PREVENTION_VALUE = re.compile(r"\s*(?:\w+\s+){0,2}?(?:vaccinated|vaccine|vaccination|immuni[sz]ed|immune|screened|screening|"
                                r"tested|test|titers?|titres?)\b", re.I)
 
 
@@ -1055,8 +1054,6 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "SCI Gateway referral", "MS Teams call", "the MS Society": a system's or a body's name, not the illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _IN_A_TECHNIQUE.search(doc_text(doc), max(0, ent.start_char - 8), ent.start_char):
             continue  # "LC-MS/MS", "GC-MS", "MALDI-TOF MS": a laboratory technique's name, not multiple sclerosis
-        if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_ANSWER.match(doc_text(doc), ent.end_char):
-            flags["hypothetical"] = True  # "Hepatitis B - she had the vaccine in the 90s": the answer is a vaccine
         if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_ONE.match(doc_text(doc), ent.end_char) \
                 and _VACCINES_BEFORE.search(doc_text(doc), max(0, ent.start_char - 50), ent.start_char):
             flags["hypothetical"] = True  # "he got all his vaccines, also the chickenpox one": a vaccine, not the illness
@@ -1464,10 +1461,11 @@ _VACCINE_AFTER = re.compile(r"[ \t]*(?:(?:and|&|/|,)[ \t]*\w+[ \t]*)?(?:\([^)\n]
                             r"recombivax|shingrix|gardasil)\b|(?:1|2|3|first|second|third)(?:st|nd|rd|th|\.ª|ª|º|\.)?[ \t]*"
                             r"(?:dose|dosis|dosi|dos)\b|\d[ \t]*doses\b)"
                             # the vaccine's brand in the bracket after the name: "Hepatitis B (Heplisav B): ..."
-                            r"|[ \t]*\([^)\n]{0,10}\b(?:heplisav|engerix|twinrix|recombivax|shingrix|gardasil|havrix|vaqta)\b", re.I)
+                            r"|[ \t]*\([^)\n]{0,10}\b(?:heplisav|engerix|twinrix|recombivax|shingrix|gardasil|havrix|vaqta)\b"
+                            # ... or the answer after it: "Hepatitis B - she had the vaccine in the 90s" (not "had it, then ...")
+                            r"|[ \t]*[-–—:][ \t]*(?:(?!it\b|them\b)[\w']+[ \t]+){0,3}?(?:vaccinated|vaccine|vaccination|jabs?|immuni[sz]ed)\b",
+                            re.I)
 
-_VACCINE_ANSWER = re.compile(r"[ \t]*[-–—:][ \t]*(?:(?!it\b|them\b|had\s+it\b)[\w']+[ \t]+){0,3}?(?:vaccinated|vaccine|vaccination|"
-                             r"jabs?|immuni[sz]ed)\b", re.I)
 _VACCINE_ONE = re.compile(r"[ \t]+(?:one|ones|too)\b", re.I)
 _VACCINES_BEFORE = re.compile(r"\b(?:vaccin\w*|jabs?|shots?|immuni[sz]ations?|boosters?)\b[^.;\n]*$", re.I)
 

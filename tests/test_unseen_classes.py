@@ -3629,9 +3629,10 @@ def test_a_title_before_the_patients_name_gives_the_sex(text, sex):
     assert read_text(text).sex == sex
 
 
-@pytest.mark.parametrize("text", ["Seen by Mr Jones, consultant surgeon.", "Mrs Smith, research nurse: the patient is a 40-year-old man."])
-def test_a_title_of_someone_else_gives_no_sex(text):
-    assert read_text(text).sex in (None, "male") and (read_text(text).sex is None) == ("surgeon" in text)
+@pytest.mark.parametrize("text, sex", [("Seen by Mr Jones, consultant surgeon.", None),
+                                       ("Mrs Smith, research nurse: the patient is a 40-year-old man.", "male")])
+def test_a_title_of_someone_else_gives_no_sex(text, sex):
+    assert read_text(text).sex == sex
 
 
 def test_a_name_the_age_then_who_she_is():
@@ -3685,10 +3686,10 @@ def test_the_studied_cancer_does_not_fail_a_prior_malignancy_exclusion():
     assert judge(c, read_text(recent), frozenset({"breast cancer"})).verdict == "fail"
 
 
-@pytest.mark.parametrize("text", ["my son is 11 weeks old. his eyes started crossing when he was about 6 weeks",
-                                  "I haven't used an inhaler since I was about 12."])
-def test_an_age_when_something_began_is_no_age_now(text):
-    assert read_text(text).age in (None, round(11 * 7 / 365.25, 2))
+@pytest.mark.parametrize("text, age", [("my son is 11 weeks old. his eyes started crossing when he was about 6 weeks", 0.21),
+                                       ("I haven't used an inhaler since I was about 12.", None)])
+def test_an_age_when_something_began_is_no_age_now(text, age):
+    assert read_text(text).age == age
 
 
 # -- round 37 ----------------------------------------------------------------------------------------------------
@@ -3751,11 +3752,12 @@ def test_a_parents_illness_named_with_our_da_is_family():
     assert verdict("History of epilepsy", "exclusion", "- Our da had epilepsy, not Aoife. She has never had a fit.") == "pass"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Hepatitis B - she had the vaccine in the 90s and her surface antigen test is negative.", "pass"),
-    ("Hepatitis B: had it, then the vaccine for her kids.", "fail")])
-def test_a_vaccine_given_as_the_answer_about_an_illness(text, expected):
-    assert verdict("Active infection of hepatitis B virus", "exclusion", text) in ((expected, "unknown") if expected == "pass" else (expected,))
+@pytest.mark.parametrize("text, asserted", [
+    ("Hepatitis B - she had the vaccine in the 90s and her surface antigen test is negative.", False),
+    ("Hepatitis B: she had the vaccination in 2010.", False),
+    ("Hepatitis B: had it, then the vaccine for her kids.", True)])
+def test_a_vaccine_given_as_the_answer_about_an_illness(text, asserted):
+    assert any(f.asserted for f in facts(text, "hepatitis b")) is asserted
 
 
 def test_a_second_age_limit_for_some_patients_makes_the_first_a_question():
