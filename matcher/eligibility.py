@@ -27,7 +27,7 @@ windows compare the days since the patient's last exposure with the window.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -1334,13 +1334,39 @@ def _structured_checks(trial: Trial) -> list[Criterion]:
 
 def explain(trial: Trial, patient: Patient) -> Explanation:
     """Judge every criterion of ``trial`` for ``patient``."""
-    topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
-    required = cache(lambda: required_by(trial))  # read only when an exclusion fails
-    judgements = [judge_criterion(c, patient, topics, required) for c in _structured_checks(trial) + list(trial.criteria)]
-    groups = _groups_apart(trial)
-    if groups:
-        judgements = [_one_group(j, groups) for j in judgements]
+    return explanation_of(trial, list(Judging(trial, patient)))
+
+
+class Judging:
+    """The judgements :func:`explain` gives, one criterion at a time and in its order, and how many
+    there will be (``len``): a caller that learns enough from the first ones need not judge the rest."""
+
+    def __init__(self, trial: Trial, patient: Patient):
+        self.trial, self.patient = trial, patient
+        self.criteria = _structured_checks(trial) + list(trial.criteria)
+
+    def __len__(self) -> int:
+        return len(self.criteria)
+
+    def __iter__(self) -> Iterator[CriterionJudgement]:
+        trial, patient = self.trial, self.patient
+        topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
+        required = cache(lambda: required_by(trial))  # read only when an exclusion fails
+        groups = _groups_apart(trial)
+        for criterion in self.criteria:
+            judgement = judge_criterion(criterion, patient, topics, required)
+            yield _one_group(judgement, groups) if groups else judgement
+
+
+def explanation_of(trial: Trial, judgements: list[CriterionJudgement]) -> Explanation:
+    """The explanation of every judgement of ``trial`` (all of :func:`judging`'s)."""
     return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
+
+
+def rules_out_eligible(judgement: CriterionJudgement) -> bool:
+    """Whether this one judgement keeps its trial from being "eligible" whatever the others are
+    (see :func:`eligibility_of`)."""
+    return judgement.verdict == FAIL or (judgement.checkable and judgement.verdict not in (PASS, NA))
 
 
 def _groups_apart(trial: Trial) -> frozenset[tuple[str, str]]:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import resources
-from .eligibility import Explanation, explain
+from .eligibility import FAIL, PASS, UNKNOWN, CriterionJudgement, Explanation, Judging, explain, explanation_of, rules_out_eligible
 from .filters import OPEN_STATUSES, Filters, nearest_site
 from .geo.distance import KM_PER_MILE
 from .index import TRIAL_CACHE_SIZE, Hit, TrialIndex, query_terms
@@ -212,6 +212,47 @@ def judged_signals(explanation: Explanation) -> dict[str, float]:
     }
 
 
+class _Partial:
+    """What a hit's judgements so far leave possible of its :data:`JUDGED` signals (see
+    :func:`judged_signals`), as ranges, with ``left`` criteria still to judge."""
+
+    __slots__ = ("left", "seen", "passed", "unknown", "checkable", "failed", "not_eligible", "_looked")
+    LOOK_EVERY = 3  # judgements between looks at the bound once the hit cannot be eligible
+
+    def __init__(self, left: int):
+        self.left, self.seen, self.passed, self.unknown, self.checkable = left, 0, 0, 0, 0
+        self.failed = self.not_eligible = False
+        self._looked = -self.LOOK_EVERY
+
+    def add(self, judgement: CriterionJudgement) -> None:
+        self.left -= 1
+        self.seen += 1
+        self.passed += judgement.verdict == PASS
+        if judgement.checkable:
+            self.checkable += 1
+            self.unknown += judgement.verdict == UNKNOWN
+        self.failed = self.failed or judgement.verdict == FAIL
+        self.not_eligible = self.not_eligible or rules_out_eligible(judgement)
+
+    def due(self) -> bool:
+        """Whether to look at the bound now: at the first judgement that rules "eligible" out, then every few."""
+        if self.seen - self._looked < self.LOOK_EVERY:
+            return False
+        self._looked = self.seen
+        return True
+
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        # the shares divide by the checkable criteria (at least 1): at most those seen and all left;
+        # passes need not be checkable ("You said you will consent"), so a pass share can pass 1
+        most = max(self.checkable + self.left, 1)
+        return {
+            "eligible": (0.0, 0.0 if self.not_eligible else 1.0),
+            "ineligible": (1.0 if self.failed else 0.0, 1.0),
+            "pass_share": (self.passed / most, float(max(self.passed + self.left, 1))),
+            "unknown_share": (self.unknown / most, 1.0),
+        }
+
+
 def _in_order(known: dict[str, float], judged: dict[str, float]) -> dict[str, float]:
     return {name: judged[name] if name in JUDGED else known[name] for name in FEATURES}
 
@@ -353,17 +394,20 @@ class _Scorer:
             known = self._known[hit.nct_id, position] = (facets, feats, site, near)
         return known
 
-    def bound(self, hit: Hit, position: int) -> float:
-        """A score the hit cannot pass once judged: each judged signal at its most favourable (0 or 1),
-        added up in the order :meth:`LinearRanker.score` adds them (so rounding cannot break the bound)."""
+    def bound(self, hit: Hit, position: int, judged: _Partial | None = None) -> float:
+        """A score the hit cannot pass once judged: each judged signal at its most favourable value
+        of those the judgements so far (``judged``; none by default) leave possible, added up in the
+        order :meth:`LinearRanker.score` adds them (so rounding cannot break the bound)."""
         _, feats, _, near = self.prior(hit, position)
         weights = self.ranker.weights_
-        score = sum(max(0.0, weights[name]) if name in JUDGED else weights[name] * feats.get(name, 0.0)
-                    for name in FEATURES)
+        ranges = (judged or _Partial(len(hit.trial.criteria) + 2)).ranges()  # 2: the record's own age and sex
+        score = sum(max(weights[name] * ranges[name][0], weights[name] * ranges[name][1]) if name in JUDGED
+                    else weights[name] * feats.get(name, 0.0) for name in FEATURES)
         return score + near if near is not None else score
 
-    def result(self, hit: Hit, position: int) -> Result:
-        explanation = explain(hit.trial, self.patient)
+    def result(self, hit: Hit, position: int, judgements: list[CriterionJudgement] | None = None) -> Result:
+        """The judged result of a hit; ``judgements`` are all of :func:`judging`'s for it, if made already."""
+        explanation = explain(hit.trial, self.patient) if judgements is None else explanation_of(hit.trial, judgements)
         _, known, site, near = self.prior(hit, position)
         feats = _in_order(known, judged_signals(explanation))
         counts = explanation.counts()
@@ -444,10 +488,12 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
             return False, False, -r.score, r.nct_id
         return r.eligibility == "ineligible", not open_and_relevant(r.features, r.status), -r.score, r.nct_id
 
-    def at_best(hit: Hit, position: int) -> tuple:
-        """Where a hit could sort at best once judged: not ineligible, its score at :meth:`_Scorer.bound`."""
+    def at_best(hit: Hit, position: int, judged: _Partial | None = None) -> tuple:
+        """Where a hit could sort at best once judged: ineligible only if a judgement so far fails it,
+        its score at :meth:`_Scorer.bound`."""
         lead = tiers and not open_and_relevant(scorer.prior(hit, position)[1], hit.trial.overall_status)
-        return False, lead, -(scorer.bound(hit, position) + 1e-9), hit.nct_id
+        failed = tiers and judged is not None and judged.failed
+        return failed, lead, -(scorer.bound(hit, position, judged) + 1e-9), hit.nct_id
 
     shown = _best_judged(scorer, [(hit, position) for position, hit in enumerate(hits)], top, order, at_best)
     questions: dict[str, None] = {}
@@ -459,19 +505,36 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
 
 
 def _best_judged(scorer: _Scorer, hits: list[tuple[Hit, int]], top: int, order: Callable[[Result], tuple],
-                 at_best: Callable[[Hit, int], tuple]) -> list[Result]:
+                 at_best: Callable[..., tuple]) -> list[Result]:
     """The ``top`` results that sort first by ``order``, of ``hits`` (each with its position in the text
     ranking), judging as few of them as that takes.
 
     Judging is most of a search's work. The hits are judged in the order they could sort at best
     (``at_best(hit, position)``, never after ``order`` of the hit's result), until ``top`` judged results
-    sort before any hit left could: the same results as judging every hit."""
+    sort before any hit left could; and a hit's judging stops once what its first criteria settle
+    (``at_best(hit, position, judged)``) puts it behind the ``top`` judged so far: the same results as
+    judging every hit."""
     results: list[Result] = []
     keys: list[tuple] = []  # the judged results' ``order``, sorted
     for best, hit, position in sorted((at_best(hit, position), hit, position) for hit, position in hits):
         if 0 < top <= len(keys) and keys[top - 1] < best:
             break
-        result = scorer.result(hit, position)
+        judging = Judging(hit.trial, scorer.patient)
+        judged = _Partial(len(judging))
+        judgements: list[CriterionJudgement] = []
+        behind = False
+        for judgement in judging:
+            judgements.append(judgement)
+            judged.add(judgement)
+            # looked at once it cannot be eligible, then every few criteria (each look costs a little);
+            # keys[top - 1] only gets better as more hits are judged: a hit behind it now stays behind
+            if 0 < top <= len(keys) and judged.not_eligible and judged.due() \
+                    and keys[top - 1] < at_best(hit, position, judged):
+                behind = True
+                break
+        if behind:
+            continue
+        result = scorer.result(hit, position, judgements)
         results.append(result)
         insort(keys, order(result))
     results.sort(key=order)
@@ -482,7 +545,7 @@ def _filtered_out(gone: list[Hit], scorer: _Scorer, limit: int = 3) -> list[Resu
     """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
     close = [(hit, position) for position, hit in enumerate(gone) if hit.score >= 0.5 * scorer.best]
     return _best_judged(scorer, close, limit, lambda r: (-r.score, r.nct_id),
-                        lambda hit, position: (-(scorer.bound(hit, position) + 1e-9), hit.nct_id))
+                        lambda hit, position, judged=None: (-(scorer.bound(hit, position, judged) + 1e-9), hit.nct_id))
 
 
 def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES,

@@ -153,10 +153,43 @@ def test_a_search_for_one_result_judges_fewer_trials(ix, monkeypatch):
 
     judged = []
     result = ranking._Scorer.result
-    monkeypatch.setattr(ranking._Scorer, "result", lambda self, hit, position: judged.append(hit) or result(self, hit, position))
+    monkeypatch.setattr(ranking._Scorer, "result", lambda self, hit, *args: judged.append(hit) or result(self, hit, *args))
     text = SLE.format(age=34) + " Also asthma, diabetes, hypertension and a past breast cancer."
     rank(ix, read_text(text), text=text, top=1, hard_filters=False)  # (closed trials too: more candidates)
     one = len(judged)
     judged.clear()
     rank(ix, read_text(text), text=text, top=50, hard_filters=False)
     assert 1 <= one < len(judged)
+
+
+def test_a_hit_its_first_criteria_put_behind_the_shown_ones_is_not_judged_to_the_end(ix, monkeypatch):
+    """Once a hit cannot be eligible, and what its criteria judged so far leave possible puts it behind
+    the results already found, its other criteria are not judged; the results are those of judging
+    every criterion of every hit. (A ranker that weighs being eligible above all makes every hit's
+    bound high until its first open question.)"""
+    import matcher.eligibility as eligibility
+    import matcher.ranking as ranking
+
+    weights = {name: 0.0 for name in FEATURES} | {"eligible": 100.0, "text_score": 1.0, "unknown_share": -1.0}
+    ranker = LinearRanker.from_dict({"weights": weights})
+    started: list[tuple[str, int]] = []  # (trial, how many criteria it has)
+    judged: dict[str, int] = {}
+    every = eligibility.Judging.__iter__
+
+    def counting(self):
+        started.append((self.trial.nct_id, len(self)))
+        for judgement in every(self):
+            judged[self.trial.nct_id] = judged.get(self.trial.nct_id, 0) + 1
+            yield judgement
+
+    monkeypatch.setattr(eligibility.Judging, "__iter__", counting)
+    text = SLE.format(age=34) + " Also asthma, diabetes, hypertension and a past breast cancer."
+    pruned = rank(ix, read_text(text), text=text, top=1, hard_filters=False, ranker=ranker, tiers=False).to_dict()
+    assert len(started) > 1
+    assert any(judged.get(nct_id, 0) < n for nct_id, n in started[1:])
+
+    def all_of_every_hit(scorer, hits, top, order, at_best):
+        return sorted((scorer.result(hit, position) for hit, position in hits), key=order)[:top]
+
+    monkeypatch.setattr(ranking, "_best_judged", all_of_every_hit)
+    assert rank(ix, read_text(text), text=text, top=1, hard_filters=False, ranker=ranker, tiers=False).to_dict() == pruned
