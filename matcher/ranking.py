@@ -216,17 +216,14 @@ class _Partial:
     """What a hit's judgements so far leave possible of its :data:`JUDGED` signals (see
     :func:`judged_signals`), as ranges, with ``left`` criteria still to judge."""
 
-    __slots__ = ("left", "seen", "passed", "unknown", "checkable", "failed", "not_eligible", "_looked")
-    LOOK_EVERY = 3  # judgements between looks at the bound once the hit cannot be eligible
+    __slots__ = ("left", "passed", "unknown", "checkable", "failed", "not_eligible")
 
     def __init__(self, left: int):
-        self.left, self.seen, self.passed, self.unknown, self.checkable = left, 0, 0, 0, 0
+        self.left, self.passed, self.unknown, self.checkable = left, 0, 0, 0
         self.failed = self.not_eligible = False
-        self._looked = -self.LOOK_EVERY
 
     def add(self, judgement: CriterionJudgement) -> None:
         self.left -= 1
-        self.seen += 1
         self.passed += judgement.verdict == PASS
         if judgement.checkable:
             self.checkable += 1
@@ -234,23 +231,17 @@ class _Partial:
         self.failed = self.failed or judgement.verdict == FAIL
         self.not_eligible = self.not_eligible or rules_out_eligible(judgement)
 
-    def due(self) -> bool:
-        """Whether to look at the bound now: at the first judgement that rules "eligible" out, then every few."""
-        if self.seen - self._looked < self.LOOK_EVERY:
-            return False
-        self._looked = self.seen
-        return True
-
-    def ranges(self) -> dict[str, tuple[float, float]]:
+    def ranges(self) -> tuple[tuple[float, float], ...]:
+        """(least, most) each signal of :data:`JUDGED` can still be, in its order."""
         # the shares divide by the checkable criteria (at least 1): at most those seen and all left;
         # passes need not be checkable ("You said you will consent"), so a pass share can pass 1
         most = max(self.checkable + self.left, 1)
-        return {
-            "eligible": (0.0, 0.0 if self.not_eligible else 1.0),
-            "ineligible": (1.0 if self.failed else 0.0, 1.0),
-            "pass_share": (self.passed / most, float(max(self.passed + self.left, 1))),
-            "unknown_share": (self.unknown / most, 1.0),
-        }
+        return (
+            (0.0, 0.0 if self.not_eligible else 1.0),  # eligible
+            (1.0 if self.failed else 0.0, 1.0),  # ineligible
+            (self.passed / most, float(max(self.passed + self.left, 1))),  # pass_share
+            (self.unknown / most, 1.0),  # unknown_share
+        )
 
 
 def _in_order(known: dict[str, float], judged: dict[str, float]) -> dict[str, float]:
@@ -376,6 +367,9 @@ class _Scorer:
         self.words = {h.nct_id: s for h, s in zip(hits, scores)}
         self.demographics = Filters(age=patient.age, sex=patient.sex)
         self._known: dict[tuple[str, int], tuple] = {}
+        self._terms: dict[tuple[str, int], list[float]] = {}  # each signal's part of the score, the judged ones at 0
+        weights = ranker.weights_
+        self._judged_slots = [(FEATURES.index(name), weights[name]) for name in JUDGED]
 
     def prior(self, hit: Hit, position: int) -> tuple[dict, dict[str, float], dict[str, Any] | None, float | None]:
         """(facets, the signals known before judging, the nearest site, its score) of a hit, computed once."""
@@ -392,17 +386,21 @@ class _Scorer:
                 site = _nearest(hit.trial, facets, self.near)
                 near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
             known = self._known[hit.nct_id, position] = (facets, feats, site, near)
+            weights = self.ranker.weights_
+            self._terms[hit.nct_id, position] = [0.0 if name in JUDGED else weights[name] * feats.get(name, 0.0)
+                                                 for name in FEATURES]
         return known
 
     def bound(self, hit: Hit, position: int, judged: _Partial | None = None) -> float:
         """A score the hit cannot pass once judged: each judged signal at its most favourable value
         of those the judgements so far (``judged``; none by default) leave possible, added up in the
         order :meth:`LinearRanker.score` adds them (so rounding cannot break the bound)."""
-        _, feats, _, near = self.prior(hit, position)
-        weights = self.ranker.weights_
+        near = self.prior(hit, position)[3]
+        terms = self._terms[hit.nct_id, position].copy()
         ranges = (judged or _Partial(len(hit.trial.criteria) + 2)).ranges()  # 2: the record's own age and sex
-        score = sum(max(weights[name] * ranges[name][0], weights[name] * ranges[name][1]) if name in JUDGED
-                    else weights[name] * feats.get(name, 0.0) for name in FEATURES)
+        for (slot, weight), (lo, hi) in zip(self._judged_slots, ranges):
+            terms[slot] = max(weight * lo, weight * hi)
+        score = sum(terms)
         return score + near if near is not None else score
 
     def result(self, hit: Hit, position: int, judgements: list[CriterionJudgement] | None = None) -> Result:
@@ -526,10 +524,9 @@ def _best_judged(scorer: _Scorer, hits: list[tuple[Hit, int]], top: int, order: 
         for judgement in judging:
             judgements.append(judgement)
             judged.add(judgement)
-            # looked at once it cannot be eligible, then every few criteria (each look costs a little);
+            # looked at once it cannot be eligible (until then its bound stays close to the first);
             # keys[top - 1] only gets better as more hits are judged: a hit behind it now stays behind
-            if 0 < top <= len(keys) and judged.not_eligible and judged.due() \
-                    and keys[top - 1] < at_best(hit, position, judged):
+            if 0 < top <= len(keys) and judged.not_eligible and keys[top - 1] < at_best(hit, position, judged):
                 behind = True
                 break
         if behind:

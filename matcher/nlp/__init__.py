@@ -26,6 +26,7 @@ from . import lexicon as _lexicon  # noqa: F401
 from . import quantities as _quantities  # noqa: F401
 from . import windows as _windows  # noqa: F401
 from .tokenizer import CONFIG as _TOKENIZER_CONFIG
+from .tokenizer import make_doc
 
 SHARED_COMPONENTS = ("matcher_lexicon", "matcher_windows", "matcher_quantities", "matcher_context")
 
@@ -58,7 +59,7 @@ class SharedComponents:
         return self.nlp.vocab
 
     def make_doc(self, text: str):
-        return self.nlp.make_doc(text)
+        return make_doc(self.nlp, text)
 
     def __call__(self, text: str):
         doc = self.make_doc(text)
@@ -89,7 +90,7 @@ def _docs(texts: Iterable[str], sections: Iterable[str]):
     nlp = get_pipeline("criteria")
     for text, section in zip(texts, sections):
         # "Amylase and lipase < 1,5 x the upper limit of normal": a decimal comma, read as a point
-        doc = nlp.make_doc(decimal_points((text or "")[:MAX_CRITERION_CHARS]))
+        doc = make_doc(nlp, decimal_points((text or "")[:MAX_CRITERION_CHARS]))
         doc.user_data["section"] = section
         yield doc
 

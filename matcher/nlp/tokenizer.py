@@ -59,6 +59,14 @@ def make_tokenizer() -> Tokenizer:
     return spacy.blank("en", config=CONFIG).tokenizer
 
 
+def make_doc(nlp: Language, text: str):
+    """``nlp.make_doc(text)``, remembering ``text`` as the document's text (spaCy's tokenizer loses
+    no character, so ``doc.text == text``; :func:`doc_text` need not join the tokens again)."""
+    doc = nlp.make_doc(text)
+    doc.user_data["_text"] = text
+    return doc
+
+
 def doc_text(doc) -> str:
     """``doc.text``, built once per document (spaCy joins the tokens again on every access)."""
     text = doc.user_data.get("_text")
