@@ -3802,3 +3802,25 @@ def test_pregnancy_allowed_or_excluded_among_inclusions(text, polarity):
 ])
 def test_an_inclusion_item_that_makes_its_subject_ineligible(criterion, patient, expected):
     assert verdict(criterion, "inclusion", patient) == expected
+
+
+# -- what is to be done about an illness or a treatment is not whether the patient has it ------------
+@pytest.mark.parametrize("criterion, section, patient, expected", [
+    # a test to be done, in either section: neither requires nor forbids the infection
+    ("HIV testing will be required.", "exclusion", "HIV positive since 2015, on ART.", "unknown"),
+    ("HIV testing will be required.", "inclusion", "HIV negative.", "unknown"),
+    ("Hepatitis B screening is mandatory.", "exclusion", "Chronic hepatitis B, on tenofovir.", "unknown"),
+    # a requirement written among the exclusions: read either way it could be wrong
+    ("Prior chemotherapy is required.", "exclusion", "She had chemotherapy for breast cancer in 2019.", "unknown"),
+    ("For patients treated by lumpectomy with axillary dissection, breast irradiation is required.", "exclusion",
+     "Had radiotherapy to the chest in 2018.", "unknown"),
+    # what a relative clause narrows is not every one of its kind
+    ("Malignancy for which systemic chemotherapy is required.", "exclusion",
+     "Basal cell carcinoma removed in 2020, no chemotherapy ever.", "unknown"),
+    # controls: the requirement in its own section, an exclusion as written
+    ("Prior chemotherapy is required.", "inclusion", "Had chemotherapy for lymphoma in 2021.", "pass"),
+    ("Prior chemotherapy is required.", "inclusion", "Never had chemotherapy.", "fail"),
+    ("Active hepatitis B.", "exclusion", "Chronic active hepatitis B, on tenofovir.", "fail"),
+])
+def test_what_is_to_be_done_is_not_what_the_patient_has(criterion, section, patient, expected):
+    assert verdict(criterion, section, patient) == expected

@@ -306,6 +306,16 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         for c in checkable:
             if c.start >= pointing.end():
                 c.unexplained.append(pointing.group(1))
+    for c in checkable:
+        if c.kind in ("condition", "therapy") and (m := _TO_BE_DONE.match(doc_text(doc), c.end)) is not None \
+                and (m.group("test") or doc.user_data.get("section") == "exclusion"):
+            # "HIV testing will be required": a test to be done, which says nothing of the infection (as an inclusion
+            # it would have required HIV, as an exclusion forbidden it); "Prior chemotherapy is required" or "breast
+            # irradiation is required" among exclusions: a requirement written there, wrong read either way
+            c.unexplained.append(doc_text(doc)[c.start : m.end()])
+            for head in checkable:  # "Malignancy for which systemic chemotherapy is required": not every malignancy
+                if head.end <= c.start and _NARROWED_BY_CLAUSE.fullmatch(doc_text(doc), head.end, c.start):
+                    head.unexplained.append(doc_text(doc)[head.end : m.end()].strip())
     for start, end, what in doc.user_data.get("narrowed_by", ()):
         for c in constraints:  # "antiretroviral vaccine therapy": a vaccine of one kind, which the concept does not say
             if c.start == start and c.end == end and what not in c.unexplained:
@@ -458,6 +468,13 @@ _READ_QUALIFIERS = {"history", "prior", "previous", "known", "active", "current"
 
 _MUST_LEAD_IN = re.compile(r"\s*(?:[A-Z][\w /-]{0,40}:\s*)?((?:patients|subjects|participants|candidates|children|donors)\s+"
                            r"(?:must|should)(?:\s+(?:have|be|meet))?|required)\s*:", re.I)
+
+#: what is to be done about a named illness or treatment, not whether the patient has it: "HIV testing will be
+#: required", "breast irradiation is required" (see annotate)
+_TO_BE_DONE = re.compile(r"\s*(?P<test>(?:testing|tests?|screening|evaluation)\s+)?(?:is|are|will\s+be|shall\s+be|must\s+be)\s+"
+                         r"(?:also\s+)?(?:required|mandatory|needed|obligatory)\b", re.I)
+#: a relative clause opening on what it narrows: "Malignancy for which systemic chemotherapy is required"
+_NARROWED_BY_CLAUSE = re.compile(r"\s+(?:for\s+which|which|that)\s+(?:[\w-]+\s+){0,2}", re.I)
 
 #: a sentence that denies, then a lead-in pointing back at it ("These include:", "Such conditions are:")
 _POINTING_DENIAL = re.compile(DENIAL_OPENING + r"[^;:]*[.;]\s+(" + POINTING_LEAD + "):", re.I)
