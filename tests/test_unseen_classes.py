@@ -3824,3 +3824,25 @@ def test_an_inclusion_item_that_makes_its_subject_ineligible(criterion, patient,
 ])
 def test_what_is_to_be_done_is_not_what_the_patient_has(criterion, section, patient, expected):
     assert verdict(criterion, section, patient) == expected
+
+
+# -- a later clause that lets some of those an item names in narrows the item ---------------------------
+@pytest.mark.parametrize("criterion, section, patient, expected", [
+    ("Presence of any other malignancy or history of prior malignancy within 5 years of study entry. Within 5 years, "
+     "patients treated for Stage I or II cancers are eligible provided they have a life expectancy > 5 years.",
+     "exclusion", "Stage I breast cancer treated with lumpectomy in 2023.", "unknown"),
+    ("Serum total bilirubin > 1.5 x ULN; in the case of known Gilbert's syndrome, a higher serum total bilirubin "
+     "(< 2 x ULN) is allowed.", "exclusion", "Gilbert's syndrome. Total bilirubin 1.8 x ULN.", "unknown"),
+    ("Age 18 to 65 years. Patients aged 16 or 17 are eligible with parental consent.", "inclusion",
+     "A 17-year-old boy with asthma.", "unknown"),
+    ("Creatinine clearance > 50 mL/min. Patients with creatinine clearance of 30-50 mL/min are eligible.", "inclusion",
+     "Creatinine clearance 40 mL/min.", "unknown"),
+    # controls: what the allowance does not name still fails; a denial or a note on how it is shown widens nothing
+    ("Age 18 or older. Prior radiotherapy is allowed.", "inclusion", "A 15-year-old girl.", "fail"),
+    ("No prior malignancy is allowed, except for non-melanoma skin cancer.", "exclusion", "Colon cancer in 2022.", "fail"),
+    ("Patients who are pregnant will not be eligible.", "exclusion", "She is 20 weeks pregnant.", "fail"),
+    ("HIV positive status. Written documentation (for example, patient's chart) of HIV diagnosis is acceptable in lieu "
+     "of repeat testing.", "inclusion", "HIV negative, tested last month.", "fail"),
+])
+def test_an_allowance_that_names_what_the_item_limits_narrows_it(criterion, section, patient, expected):
+    assert verdict(criterion, section, patient) == expected

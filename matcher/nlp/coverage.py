@@ -219,6 +219,21 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     return sorted(words)
 
 
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(". ", 0, at), text.rfind(";", 0, at)) + 1
+
+
+def _names_again(c: Constraint, concept: str) -> bool:
+    """Whether ``concept`` (an entity's) is the constraint's, or a kind of it."""
+    if not concept:
+        return False
+    if c.kind == "condition":
+        return condition_covers(c.concept, concept)
+    if c.kind == "therapy":
+        return therapy_covers(c.concept, concept)
+    return c.concept == concept
+
+
 def _covering(spans: list[tuple[int, int]], length: int) -> bytearray:
     """Which of ``length`` characters the spans cover: ``inside[i]`` is true when
     some ``start <= i < end`` (one look-up per token instead of a pass over the spans)."""
@@ -316,6 +331,15 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             for head in checkable:  # "Malignancy for which systemic chemotherapy is required": not every malignancy
                 if head.end <= c.start and _NARROWED_BY_CLAUSE.fullmatch(doc_text(doc), head.end, c.start):
                     head.unexplained.append(doc_text(doc)[head.end : m.end()].strip())
+    allowances = [m for m in _ALLOWANCE.finditer(doc_text(doc))
+                  if not _HOW_SHOWN.search(doc_text(doc), _sentence_start(doc_text(doc), m.start("clause")), m.end())] if checkable else []
+    for m in allowances:
+        # an allowance that names again what an earlier part of the item rules out or requires narrows it in a way
+        # not read: the earlier part fails nobody ("patients treated for Stage I or II cancers are eligible")
+        named = [e for e in doc.ents if m.start("clause") <= e.start_char and e.end_char <= m.end("clause")]
+        for c in checkable:
+            if c.end <= m.start("clause") and any(_names_again(c, e.ent_id_) for e in named):
+                c.unexplained.append(m.group("clause"))
     for start, end, what in doc.user_data.get("narrowed_by", ()):
         for c in constraints:  # "antiretroviral vaccine therapy": a vaccine of one kind, which the concept does not say
             if c.start == start and c.end == end and what not in c.unexplained:
@@ -473,6 +497,14 @@ _MUST_LEAD_IN = re.compile(r"\s*(?:[A-Z][\w /-]{0,40}:\s*)?((?:patients|subjects
 #: required", "breast irradiation is required" (see annotate)
 _TO_BE_DONE = re.compile(r"\s*(?P<test>(?:testing|tests?|screening|evaluation)\s+)?(?:is|are|will\s+be|shall\s+be|must\s+be)\s+"
                          r"(?:also\s+)?(?:required|mandatory|needed|obligatory)\b", re.I)
+#: a later clause that lets some of those an item names in: "... Within 5 years, patients treated for Stage I or II
+#: cancers are eligible provided ...", "bilirubin > 1.5 x ULN; in the case of known Gilbert's syndrome, a higher
+#: serum total bilirubin (< 2 x ULN) is allowed" (not "will not be eligible", "No prior malignancy is allowed")
+_ALLOWANCE = re.compile(r"(?:^|(?<=[.;,:])\s+)(?P<clause>(?:(?!\b(?:no|not|never|nor|neither|cannot)\b)[^.;])*?\b(?:are|is|will\s+be|"
+                        r"may\s+be|would\s+be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|permitted|acceptable)\b)", re.I)
+#: an allowance of how something is shown, which widens nothing ("Written documentation of HIV diagnosis is acceptable")
+_HOW_SHOWN = re.compile(r"\b(?:documentation|documented\s+by|confirmation|proof|records?)\b", re.I)
+
 #: a relative clause opening on what it narrows: "Malignancy for which systemic chemotherapy is required"
 _NARROWED_BY_CLAUSE = re.compile(r"\s+(?:for\s+which|which|that)\s+(?:[\w-]+\s+){0,2}", re.I)
 
