@@ -1359,7 +1359,7 @@ class Judging:
 
 
 def explanation_of(trial: Trial, judgements: list[CriterionJudgement]) -> Explanation:
-    """The explanation of every judgement of ``trial`` (all of :func:`judging`'s)."""
+    """The explanation of ``trial`` from all its judgements (those :class:`Judging` gives)."""
     return Explanation(trial.nct_id, trial.title, eligibility_of(judgements), judgements, questions_of(judgements))
 
 

@@ -404,7 +404,7 @@ class _Scorer:
         return score + near if near is not None else score
 
     def result(self, hit: Hit, position: int, judgements: list[CriterionJudgement] | None = None) -> Result:
-        """The judged result of a hit; ``judgements`` are all of :func:`judging`'s for it, if made already."""
+        """The judged result of a hit; ``judgements`` are all that :class:`Judging` gives for it, if made already."""
         explanation = explain(hit.trial, self.patient) if judgements is None else explanation_of(hit.trial, judgements)
         _, known, site, near = self.prior(hit, position)
         feats = _in_order(known, judged_signals(explanation))
