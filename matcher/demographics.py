@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from .nlp.alternation import factored
+
 # not a value ("now 1.9", "is 1,500") nor an amount ("now 5 mg")
 _UNITS_AFTER = (r"(?![.,]\d)(?!\s*(?:mg|mcg|g\b|kg|lb|lbs|cm|mm|ml|%|percent|times|x\b|units?|pounds|points|/|weeks?\s+(?:ago|pregnant)|days|hours))"
                 r"(?!\s*(?::\d|[ap]\.?m\b|o['’]?clock))"  # "Thanksgiving @ Mom's / 9:00pm": a clock time, not an age
@@ -21,12 +23,14 @@ _NOT_NOW = r"(?<!since )(?<!at )(?<!from )(?<!until )(?<!before )(?<!after )(?<!
 _YEARS = r"(?:years?|yrs?|y)"
 _FOREIGN_YEARS = r"(?:anos|años|ans|jahre|jaar|anni|år|lat|let|rokov|tahun|yaş|éves)"
 # (each also as read, without its accents: matcher.spoken writes "féminin" as "feminin")
-_SEX_WORDS = (r"feminino|feminina|masculino|femenino|f[ée]minin|f[ée]minine|masculin|weiblich|m[äa]nnlich|vrouw|vrouwelijk|"
-              r"mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem|"
-              # ... and the English words a translated header keeps: "57 ans, male"
-              r"male|female|man|woman")
-_PERSON = (r"(?:i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|wife|"
-           r"brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|aunt)")
+_SEX_WORDS = factored((r"feminino|feminina|masculino|femenino|f[ée]minin|f[ée]minine|masculin|weiblich|m[äa]nnlich|vrouw|"
+                       r"vrouwelijk|mannelijk|femmina|maschio|femme|homme|mujer|hombre|mulher|homem|"
+                       # ... and the English words a translated header keeps: "57 ans, male"
+                       r"male|female|man|woman").split("|"))
+# (factored by first letter, matcher.nlp.alternation: each pattern that opens on the list tried it at every character)
+_PERSON = "(?:" + factored(r"i|he|she|they|patient|pt|man|woman|boy|girl|child|son|daughter|dad|father|mom|mum|mother|husband|"
+                           r"wife|brother|sister|grandma|grandmother|grandpa|grandfather|partner|baby|infant|friend|uncle|"
+                           r"aunt".split("|")) + ")"
 # "my 3-year-old son", "a 4 month old": the writer's child, not the person described
 _NOT_RELATIVE = r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )"  # (whole words: "this 71-year-old lady" is the patient)
 # "breastfeeding her 5-month-old": the child of the person described, not that person
@@ -102,8 +106,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # "Teo turned 8 in September": a name and the age it turned (a relative's is told apart by _RELATIVE_IS)
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s+(?:just\s+|recently\s+)?turned\s+(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # last (_FALLBACKS): "my 9 year old daughter has ..." when nobody else's age is given
-    (re.compile(_NOT_THIRDS + r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
-    (re.compile(_NOT_THIRDS + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
+    (re.compile(r"(?=\d)" + _NOT_THIRDS + r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
+    (re.compile(r"(?=\d)" + _NOT_THIRDS + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
 ]
 _FALLBACKS = 2
 _DECADES = {"teens": 15, "twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65,

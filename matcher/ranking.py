@@ -184,6 +184,7 @@ def _topic_overlap(trial: Trial, patient: Patient) -> float:
 
 
 JUDGED = ("eligible", "ineligible", "pass_share", "unknown_share")  # the signals known only once a trial is judged
+BOUND_MARGIN = 1e-9  # added to a score bound: far above the rounding of adding its parts in another order
 
 
 def prior_signals(trial: Trial, *, text_score: float, best: float, rank: int, words_score: float, words_best: float,
@@ -367,9 +368,8 @@ class _Scorer:
         self.words = {h.nct_id: s for h, s in zip(hits, scores)}
         self.demographics = Filters(age=patient.age, sex=patient.sex)
         self._known: dict[tuple[str, int], tuple] = {}
-        self._terms: dict[tuple[str, int], list[float]] = {}  # each signal's part of the score, the judged ones at 0
-        weights = ranker.weights_
-        self._judged_slots = [(FEATURES.index(name), weights[name]) for name in JUDGED]
+        self._known_part: dict[tuple[str, int], float] = {}  # the score of the signals known before judging
+        self._judged_weights = [ranker.weights_[name] for name in JUDGED]
 
     def prior(self, hit: Hit, position: int) -> tuple[dict, dict[str, float], dict[str, Any] | None, float | None]:
         """(facets, the signals known before judging, the nearest site, its score) of a hit, computed once."""
@@ -387,20 +387,20 @@ class _Scorer:
                 near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
             known = self._known[hit.nct_id, position] = (facets, feats, site, near)
             weights = self.ranker.weights_
-            self._terms[hit.nct_id, position] = [0.0 if name in JUDGED else weights[name] * feats.get(name, 0.0)
-                                                 for name in FEATURES]
+            self._known_part[hit.nct_id, position] = sum(weights[name] * feats.get(name, 0.0) for name in FEATURES
+                                                         if name not in JUDGED)
         return known
 
     def bound(self, hit: Hit, position: int, judged: _Partial | None = None) -> float:
         """A score the hit cannot pass once judged: each judged signal at its most favourable value
-        of those the judgements so far (``judged``; none by default) leave possible, added up in the
-        order :meth:`LinearRanker.score` adds them (so rounding cannot break the bound)."""
+        of those the judgements so far (``judged``; none by default) leave possible. (Added in another
+        order than :meth:`LinearRanker.score` adds them: the sums may differ in their last bits, which
+        the :data:`BOUND_MARGIN` callers add covers.)"""
         near = self.prior(hit, position)[3]
-        terms = self._terms[hit.nct_id, position].copy()
+        score = self._known_part[hit.nct_id, position]
         ranges = (judged or _Partial(len(hit.trial.criteria) + 2)).ranges()  # 2: the record's own age and sex
-        for (slot, weight), (lo, hi) in zip(self._judged_slots, ranges):
-            terms[slot] = max(weight * lo, weight * hi)
-        score = sum(terms)
+        for weight, (lo, hi) in zip(self._judged_weights, ranges):
+            score += max(weight * lo, weight * hi)
         return score + near if near is not None else score
 
     def result(self, hit: Hit, position: int, judgements: list[CriterionJudgement] | None = None) -> Result:
@@ -491,7 +491,7 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
         its score at :meth:`_Scorer.bound`."""
         lead = tiers and not open_and_relevant(scorer.prior(hit, position)[1], hit.trial.overall_status)
         failed = tiers and judged is not None and judged.failed
-        return failed, lead, -(scorer.bound(hit, position, judged) + 1e-9), hit.nct_id
+        return failed, lead, -(scorer.bound(hit, position, judged) + BOUND_MARGIN), hit.nct_id
 
     shown = _best_judged(scorer, [(hit, position) for position, hit in enumerate(hits)], top, order, at_best)
     questions: dict[str, None] = {}
@@ -542,7 +542,7 @@ def _filtered_out(gone: list[Hit], scorer: _Scorer, limit: int = 3) -> list[Resu
     """The best text matches that only the age/sex filter removed: shown as ineligible, not hidden."""
     close = [(hit, position) for position, hit in enumerate(gone) if hit.score >= 0.5 * scorer.best]
     return _best_judged(scorer, close, limit, lambda r: (-r.score, r.nct_id),
-                        lambda hit, position, judged=None: (-(scorer.bound(hit, position, judged) + 1e-9), hit.nct_id))
+                        lambda hit, position, judged=None: (-(scorer.bound(hit, position, judged) + BOUND_MARGIN), hit.nct_id))
 
 
 def feature_rows(index: TrialIndex, patient: Patient, text: str, n_candidates: int = DEFAULT_CANDIDATES,
