@@ -117,11 +117,14 @@ def suggest(word: str) -> str | None:
         return None  # already a lexicon word
     if len(w) > _longest() + 1:
         return None  # one edit from no lexicon word; and a 20,000-letter word's edits would take 20 GB
+    english = w in english_words()
+    if english and w + "s" not in targets and not (w.endswith("s") and w[:-1] in targets):
+        return None  # an English word is read only in another number (below), one "s" more or less: no such word
     candidates = _one_edit(w) & targets
     if len(candidates) != 1:
         return None
     target = next(iter(candidates))
-    if w in english_words() and target.rstrip("s") != w.rstrip("s"):
+    if english and target.rstrip("s") != w.rstrip("s"):
         return None  # an English word is no misspelling ("the sardine factory" is no "factor"), but may be read in
         # the number the lexicon has it ("hallucination" as "hallucinations")
     if target[0] != w[0] and word[:1].isupper() and word[1:2].islower():
