@@ -3846,3 +3846,20 @@ def test_what_is_to_be_done_is_not_what_the_patient_has(criterion, section, pati
 ])
 def test_an_allowance_that_names_what_the_item_limits_narrows_it(criterion, section, patient, expected):
     assert verdict(criterion, section, patient) == expected
+
+
+@pytest.mark.parametrize("criterion, patient, expected", [
+    # what an exclusion says is "not excluded" or "allowed" is no exclusion
+    ("Prior Medication: Excluded: Live attenuated vaccines within 60 days prior to study entry. (NOTE: Medically "
+     "indicated subunit or killed vaccines, such as influenza or pneumococcal, are allowed.)",
+     "Had the flu shot (inactivated influenza vaccine) 3 weeks ago.", "pass"),
+    ("Seizure disorder. Participants who have had seizures with fever under the age of 2 are not excluded.",
+     "Had febrile seizures as a toddler, none since.", "pass"),
+    # controls: the present illness an item reads stays excluded when only its history is allowed; an exception
+    # read as such keeps the rest of the item
+    ("Active malignancy. A history of malignancy is not an exclusion.", "Metastatic breast cancer on chemotherapy.", "fail"),
+    ("History of cancer. Participants with a history of localized squamous cell or basal cell carcinoma of the skin "
+     "are not excluded.", "Breast cancer treated in 2019.", "fail"),
+])
+def test_what_an_exclusion_lets_in_is_no_exclusion(criterion, patient, expected):
+    assert verdict(criterion, "exclusion", patient) == expected

@@ -337,8 +337,18 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         # an allowance that names again what an earlier part of the item rules out or requires narrows it in a way
         # not read: the earlier part fails nobody ("patients treated for Stage I or II cancers are eligible")
         named = [e for e in doc.ents if m.start("clause") <= e.start_char and e.end_char <= m.end("clause")]
+        past = _PAST_ALLOWED.search(m.group("clause")) is not None
         for c in checkable:
-            if c.end <= m.start("clause") and any(_names_again(c, e.ent_id_) for e in named):
+            again = [e.ent_id_ for e in named if _names_again(c, e.ent_id_)]
+            if c.end <= m.start("clause") and again and not (past and _PRESENT_ONLY & set(c.qualifiers)) \
+                    and not all(any(condition_covers(x, concept) for x in c.exceptions) for concept in again):
+                # (not "Active malignancy. A history of malignancy is not an exclusion": what the item reads, the
+                # present illness, is what the allowance leaves out; nor an allowance of what was read as the
+                # item's exceptions: "History of cancer. Participants with basal cell carcinoma are not excluded")
+                c.unexplained.append(m.group("clause"))
+            elif doc.user_data.get("section") == "exclusion" and m.start("clause") <= c.start < m.end("clause"):
+                # "Patients with drug allergies manifest solely by rash are not excluded": what the allowance lets in
+                # is no exclusion (among inclusions, "Patients with stage IV NSCLC are eligible" is the requirement)
                 c.unexplained.append(m.group("clause"))
     for start, end, what in doc.user_data.get("narrowed_by", ()):
         for c in constraints:  # "antiretroviral vaccine therapy": a vaccine of one kind, which the concept does not say
@@ -500,8 +510,14 @@ _TO_BE_DONE = re.compile(r"\s*(?P<test>(?:testing|tests?|screening|evaluation)\s
 #: a later clause that lets some of those an item names in: "... Within 5 years, patients treated for Stage I or II
 #: cancers are eligible provided ...", "bilirubin > 1.5 x ULN; in the case of known Gilbert's syndrome, a higher
 #: serum total bilirubin (< 2 x ULN) is allowed" (not "will not be eligible", "No prior malignancy is allowed")
-_ALLOWANCE = re.compile(r"(?:^|(?<=[.;,:])\s+)(?P<clause>(?:(?!\b(?:no|not|never|nor|neither|cannot)\b)[^.;])*?\b(?:are|is|will\s+be|"
-                        r"may\s+be|would\s+be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|permitted|acceptable)\b)", re.I)
+_ALLOWANCE = re.compile(r"(?:^|(?<=[.;,:])\s+)(?P<clause>(?:(?!\b(?:no|not|never|nor|neither|cannot)\b)[^.;])*?"
+                        r"(?:\b(?:are|is|will\s+be|may\s+be|would\s+be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|permitted|acceptable)\b"
+                        # "... are not excluded", "is not an exclusion", "do not exclude", "are not exclusionary"
+                        r"|\b(?:are|is|will|would|do|does)\s+not\s+(?:be\s+)?(?:excluded|exclusionary|an?\s+exclusion|exclude)\b))", re.I)
+#: an allowance of what is past ("A history of malignancy is not an exclusion"), and what an item's qualifier
+#: keeps to the present
+_PAST_ALLOWED = re.compile(r"\b(?:history|prior|previous|past|resolved|treated|remission|cured)\b", re.I)
+_PRESENT_ONLY = frozenset({"active", "current", "ongoing", "untreated", "uncontrolled"})
 #: an allowance of how something is shown, which widens nothing ("Written documentation of HIV diagnosis is acceptable")
 _HOW_SHOWN = re.compile(r"\b(?:documentation|documented\s+by|confirmation|proof|records?)\b", re.I)
 
