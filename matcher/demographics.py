@@ -73,6 +73,9 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # ("Age today 0.29 years": an age in years and months or months and days, see _digits)
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,3}(?:\.\d{1,2}(?=\s*(?:years?|yrs?|y)\b))?)\b" + _UNITS_AFTER, re.I), 1.0),
     # an age labelled in the writer's language: "Idade: 48 anos", "Edad: 52", "Âge : 61 ans", "Alter: 61 Jahre"
+    # "mujer de 39 años", "homme de 52 ans", "paciente de 61 anos": a person "of" N years, the Romance way
+    (re.compile(r"\b(?:mujer|hombre|paciente|señora|señor|varón|niña|niño|femme|homme|patiente?|mulher|homem|senhora|senhor|"
+                r"donna|uomo|signora|signore)\s+de\s+(\d{1,3})\s+(?:años|anos|ans|anni)\b", re.I), 1.0),
     (re.compile(r"\b(?:idade|edad|âge|alter|leeftijd|età|wiek|umur|usia)\s*:\s*(\d{1,3})\b(?:\s*" + _FOREIGN_YEARS + r")?" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     # an age labelled in Chinese, Japanese or Korean: "年龄: 41岁", "年齢：52歳", "나이: 38세"
@@ -164,8 +167,9 @@ _BORN = re.compile(r"\b(?:born|b\.|dob:?|d\.o\.b\.?:?|date\s+of\s+birth\s*:?|bir
 # "my son is 4", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
 _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|(?-i:[A-Z][a-z]+)['’]s)\s+|(?:\A|(?<=[(\[,;:.\n]))\s*)" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
-                          r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:is|was|just\s+turned|"
-                          r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$", re.I)
+                          r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:(?:is|was|just\s+turned|"
+                          # (or the age right after the noun: "G2P2, youngest child 6 years old")
+                          r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?)?$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we|(?-i:[A-Z][a-z]+))\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?"
                        # ("i smoke since i am 16": a learner's tense for an age gone by)

@@ -387,6 +387,17 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         else:
             return Verdict(UNKNOWN, f"Your {name}, {shown}, is not {bound_words(c)}; the criterion is about whether it "
                                     f"ever was{typical}.", f"Has your {name} ever been {bound_words(c)}?")
+    if not holds and c.polarity == "require" and c.window is not None and c.window.days and not _duration(c):
+        # "Documented evidence of CD4 count <= 50 cells/mm3 in the previous 24 months", a CD4 of 34 in June 2025 and 142
+        # now: a value within the window meets the requirement; one that misses it does not refute another
+        met = [f for f in facts if f is not fact and f.relative_to is None and not c.relative_to and _compare(f.value, c)]
+        dated = [f for f in met if f.days_ago is not None and f.days_ago <= c.window.days]
+        if dated and c.window.days >= LOOK_BACK_DAYS:
+            holds, shown = True, format_quantity(dated[-1].value, dated[-1].unit) + f" {days_words(dated[-1].days_ago)}"
+        elif met or c.window.days >= LOOK_BACK_DAYS:
+            return Verdict(UNKNOWN, f"Your {name}, {shown}, is not {bound_words(c)}; the trial asks for a value "
+                                    f"{bound_words(c)} {window_words(c)}, which an earlier result may have been.",
+                           f"Was your {name} {bound_words(c)} at any time {window_words(c)}?")
     if (not holds if c.polarity == "require" else holds) and c.concept in _CLOTTING_TESTS and _anticoagulated(patient):
         # "PT/PTT/INR <= 1.5 x ULN" and "INR 2.4 on a stable warfarin dose": trials usually let a patient on an
         # anticoagulant through on its intended range ("In-range INR allowed if on therapeutic warfarin")
@@ -409,6 +420,9 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(FAIL, f"Your {name}, {shown}, is {bound_words(c)}, which this trial excludes{typical}.")
     return Verdict(PASS, f"Your {name}, {shown}, is not {bound_words(c)}, so this exclusion does not apply{typical}.")
 
+
+# a window this long on a required value looks back over results ("in the previous 24 months"), not at the screening one
+LOOK_BACK_DAYS = 180
 
 # tests an anticoagulant moves on purpose
 _CLOTTING_TESTS = frozenset({"inr", "prothrombin time", "aptt"})

@@ -461,7 +461,7 @@ _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|a
 # "judged adequate by apheresis nursing", "per nursing": the nurses
 _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|dialysis|research|ward|clinic|floor|icu|"
                             r"transplant|cell\s+therapy|bsc|msc|ba|bs|degree\s+in|student|year|skilled|home\s+health|community|"
-                            r"district|visiting|private\s+duty)\s+$", re.I)
+                            r"district|visiting|private\s+duty)(?:\s+|\s*\(\s*)$", re.I)  # ("HBO-V student (nursing)")
 
 
 # the bare word "nursing" is breastfeeding only where the text says so: a baby nursed ("nursing my
@@ -543,6 +543,7 @@ _SIGNED_WITH = re.compile(r"\b(?:signed|consented|consent\s+taken|discussed)\b[^
 _NAME_BEFORE = re.compile(r"(?:\b[A-Z]\.|\b[A-Z][a-z]+)\s*(?:[A-Z]\.\s*)?[A-Z][a-z'’-]+,\s*(?:[A-Z][A-Za-z]{1,6},\s*)*$")
 _CREDENTIAL_END = re.compile(r"[ \t]*(?:[,|)\n;]|$)")
 _PATIENT_FIELD = re.compile(r"\b(?:patient|participant|pt|claimant|subject|re|name)\s*:", re.I)
+_TITLED_NAME_AFTER = re.compile(r"[ \t]+(?-i:Dr|Ms|Mr|Mrs|Miss|Mx|Sister|Nurse)\.?[ \t]+(?-i:[A-Z][a-z'’-]+)\b")
 _NAME_AFTER = re.compile(r"\s+(?:(?:Dr|Ms|Mr|Mrs|Miss|Sister|Nurse)\.?\s+)?(?:[A-Z]\.?(?:\s*[A-Z]\.)?\s*[A-Z][a-z]+"
                          # a first name and a surname or its initial: "transcribed by CRC Pooja M.", "per CRC Ana Lima"
                          r"|(?!(?:Clinic|Team|Service|Department|Unit|Infection|Disease|Test|Screen|Status|Positive|Negative)\b)"
@@ -1479,6 +1480,8 @@ def _persons_role(doc: Doc, ent: Span) -> bool:
     text = doc_text(doc)
     if _ROLE_BEFORE.search(text, max(0, ent.start_char - 40), ent.start_char) and _NAME_AFTER.match(text, ent.end_char):
         return True
+    if _TITLED_NAME_AFTER.match(text, ent.end_char):
+        return True  # "Referred by: Dr. Huang, CRC Ms. Tsai": a title and a name right after, whatever comes before
     if _SIGNED_WITH.search(text, max(0, ent.start_char - 60), ent.start_char):
         return True
     if ent.text == "PCP" and (_PROVIDER_BEFORE.search(text[max(0, ent.start_char - 12) : ent.start_char])

@@ -3863,3 +3863,72 @@ def test_an_allowance_that_names_what_the_item_limits_narrows_it(criterion, sect
 ])
 def test_what_an_exclusion_lets_in_is_no_exclusion(criterion, patient, expected):
     assert verdict(criterion, "exclusion", patient) == expected
+
+
+# -- round 39's classes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, expected", [
+    # a role before a title and a name is no illness
+    ("Referred by: Dr. Huang (rheumatology), CRC Ms. Tsai", "colorectal cancer", None),
+    ("Seen with RN Mrs. Adeyemi today.", None, None),
+    ("Diagnosed with CRC in 2019.", "colorectal cancer", "asserted"),
+    # "nothing of X": a denial
+    ("My uric acid was normal and nothing of rheumatoid arthritis in the blood.", "rheumatoid arthritis", "negated"),
+    ("The scan showed nothing of concern; known diabetes.", "diabetes mellitus", "asserted"),
+    # a treatment proposed or offered, a work-up for a treatment: not had
+    ("Now the team proposed a protocol with chemotherapy plus a growth factor (after the chemo) and later surgery.",
+     "chemotherapy", "not had"),
+    ("She was offered rituximab but declined.", "rituximab", "not had"),
+    ("SLE, pre-referral work-up for CAR-T clinical study (GC012F), specimen collected yesterday.",
+     "investigational treatment", "not had"),
+    ("Workup for autologous transplant.", "autologous stem cell transplantation", "not had"),
+])
+def test_round_39_patient_mentions(text, concept, expected):
+    found = [f for f in read_text(text).facts if concept is None or f.concept == concept]
+    if expected is None:
+        assert not [f for f in found if f.kind == "condition" and f.asserted]
+    elif expected == "asserted":
+        assert any(f.asserted for f in found)
+    elif expected == "negated":
+        assert found and all(f.negated for f in found)
+    else:
+        assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Paciente: C.H.V., mujer de 39 años, natural de Huancayo. G2P2, youngest child 6 years old.", 39),
+    ("Homme de 52 ans, diabétique.", 52),
+    ("A 30-year-old woman, eldest daughter 10 years old.", 30),
+])
+def test_round_39_ages(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text, breastfeeding", [
+    ("She is HBO-V student (nursing) and still attends school.", None),
+    ("Currently nursing her baby.", True),
+])
+def test_a_nursing_student_is_not_breastfeeding(text, breastfeeding):
+    assert read_text(text).breastfeeding is breastfeeding
+
+
+def test_a_denial_reaches_over_a_list_of_sites_before_mets():
+    assert read_text("CT 25-11-2026 without liver lesions, peritoneal nodules or lung mets.").metastatic is False
+    assert read_text("Liver mets confirmed on CT; no lung mets.").metastatic is True
+
+
+@pytest.mark.parametrize("criterion, section, patient, expected", [
+    # "non-X" under a denial or among exclusions rules out what is not X, not X
+    ("No non-adenocarcinomas, adenosquamous carcinomas, islet cell carcinomas", "inclusion",
+     "Ductal adenocarcinoma of the pancreas, pT3 N1 M0.", "unknown"),
+    ("No non-skin malignancy or melanoma within the past 5 years.", "inclusion", "Basal cell carcinoma removed 2023.", "unknown"),
+    ("Non-rheumatoid arthritis.", "exclusion", "Rheumatoid arthritis since 2015, on methotrexate.", "pass"),
+    ("Concurrent Medication: Excluded: Non-antiretroviral agents with known or suspected activity against HIV.",
+     "exclusion", "HIV, on tenofovir, lamivudine and dolutegravir.", "unknown"),
+    # ... while in an inclusion "non-X" still rules X out
+    ("Histologically confirmed non-small cell carcinoma of the lung", "inclusion", "Small cell lung cancer, extensive stage.", "fail"),
+    # a value required within a look-back window is not refuted by today's
+    ("Documented evidence of CD4 count <= 50 cells/mm3 in the previous 24 months.", "inclusion", "Latest CD4 142 cells/mm3.", "unknown"),
+    ("ANC >= 1500/mm3 within 14 days prior to enrollment.", "inclusion", "ANC 1200/mm3 yesterday.", "fail"),
+])
+def test_round_39_criteria(criterion, section, patient, expected):
+    assert verdict(criterion, section, patient) == expected

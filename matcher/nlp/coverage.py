@@ -219,6 +219,13 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     return sorted(words)
 
 
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor|neither|never)\b", re.I)
+
+
+def _clause_start(text: str, at: int) -> int:
+    return max(text.rfind(". ", 0, at), text.rfind(";", 0, at), text.rfind(":", 0, at)) + 1
+
+
 def _sentence_start(text: str, at: int) -> int:
     return max(text.rfind(". ", 0, at), text.rfind(";", 0, at)) + 1
 
@@ -331,6 +338,15 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             for head in checkable:  # "Malignancy for which systemic chemotherapy is required": not every malignancy
                 if head.end <= c.start and _NARROWED_BY_CLAUSE.fullmatch(doc_text(doc), head.end, c.start):
                     head.unexplained.append(doc_text(doc)[head.end : m.end()].strip())
+    for c in checkable:
+        if c.kind in ("condition", "therapy") and (non := NON_PREFIX.search(doc_text(doc), max(0, c.start - 5), c.start)) \
+                and (doc.user_data.get("section") == "exclusion"
+                     or _DENIED_BEFORE.search(doc_text(doc), _clause_start(doc_text(doc), non.start()), non.start())):
+            # "non-X" is read as not X: right in an inclusion ("non-small cell carcinoma of the lung" rules small cell
+            # out), wrong under a denial or among exclusions, where what is not X is what the item rules out ("No
+            # non-adenocarcinomas", "No non-skin malignancy", "Excluded: Non-topical steroids", "Non-rheumatoid
+            # arthritis"): there it fails nobody
+            c.unexplained.append(doc_text(doc)[non.start() : c.end])
     allowances = [m for m in _ALLOWANCE.finditer(doc_text(doc))
                   if not _HOW_SHOWN.search(doc_text(doc), _sentence_start(doc_text(doc), m.start("clause")), m.end())] if checkable else []
     for m in allowances:

@@ -238,8 +238,9 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
     sites: list[str] = []
     metastatic: bool | None = None
     for m in _METS.finditer(text):
-        before = text[max(0, m.start() - 40) : m.start()]
-        # "no liver, peritoneal or lung metastases": a denial reaches over a list of sites
+        before = text[max(0, m.start() - 70) : m.start()]
+        # "no liver, peritoneal or lung metastases": a denial reaches over a list of sites (up to six words:
+        # "without liver lesions, peritoneal nodules or lung mets", hence the window's length)
         if re.search(r"\b(no|without|negative for|free of|no evidence of|not|n't|never)\b(?:(?:[^\w;.]+\w+){0,3}|(?:[ ,/]+(?:(?:or|and|nor)\s+)?[\w-]+){0,6})[^\w;.]*$",
                      before, re.I) \
                 or re.match(r"\w*\s+(?:was|were|is|are)\s+(?:ruled out|excluded|negative)", text[m.start() : m.start() + 40], re.I):
