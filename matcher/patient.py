@@ -1464,7 +1464,9 @@ _VACCINE_AFTER = re.compile(r"[ \t]*(?:(?:and|&|/|,)[ \t]*\w+[ \t]*)?(?:\([^)\n]
                             # the vaccine's brand in the bracket after the name: "Hepatitis B (Heplisav B): ..."
                             r"|[ \t]*\([^)\n]{0,10}\b(?:heplisav|engerix|twinrix|recombivax|shingrix|gardasil|havrix|vaqta)\b"
                             # ... or the answer after it: "Hepatitis B - she had the vaccine in the 90s" (not "had it, then ...")
-                            r"|[ \t]*[-–—:][ \t]*(?:(?!it\b|them\b)[\w']+[ \t]+){0,3}?(?:vaccinated|vaccine|vaccination|jabs?|immuni[sz]ed)\b",
+                            # (or without a mark when a subject opens the answer: "Hepatitis B I had vaccine as railway worker")
+                            r"|[ \t]*(?:[-–—:]|(?=[ \t]+(?:i|we|she|he|they)\b))[ \t]*(?:(?!it\b|them\b)[\w']+[ \t]+){0,3}?"
+                            r"(?:vaccinated|vaccine|vaccination|jabs?|immuni[sz]ed)\b",
                             re.I)
 
 _VACCINE_ONE = re.compile(r"[ \t]+(?:one|ones|too)\b", re.I)

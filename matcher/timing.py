@@ -346,7 +346,8 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     # "tingling in both big toes since the vincristine, unchanged": the drug is when something began, and what
     # is said after it is said of that
     anchor = _SINCE_BEFORE.search(doc_text(doc), start, ent.start_char) is not None
-    current = bool(_CURRENT_RE.search(doc_text(doc)[start : ent.start_char])
+    # ("she takes a thyroid pill since the Keytruda messed up her thyroid": the verb before is the other drug's)
+    current = bool((not anchor and _CURRENT_RE.search(doc_text(doc)[start : ent.start_char]))
                    or (not anchor and _SCHEDULE_RE.match(doc_text(doc)[ent.end_char : min(end, ent.end_char + 40)]))
                    or (not anchor and _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end]))
                    or (ent.label_ == "THERAPY" and _SINCE_AFTER.match(doc_text(doc)[ent.end_char : end]))) \

@@ -3912,7 +3912,9 @@ def test_a_nursing_student_is_not_breastfeeding(text, breastfeeding):
 
 
 def test_a_denial_reaches_over_a_list_of_sites_before_mets():
-    assert read_text("CT 25-11-2026 without liver lesions, peritoneal nodules or lung mets.").metastatic is False
+    # (the denial names sites, so it leaves spread elsewhere open; the TNM's M0 settles it)
+    assert read_text("CT 25-11-2026 without liver lesions, peritoneal nodules or lung mets.").metastatic is None
+    assert read_text("pT3 N1 M0. CT 25-11-2026 without liver lesions, peritoneal nodules or lung mets.").metastatic is False
     assert read_text("Liver mets confirmed on CT; no lung mets.").metastatic is True
 
 
@@ -3932,3 +3934,40 @@ def test_a_denial_reaches_over_a_list_of_sites_before_mets():
 ])
 def test_round_39_criteria(criterion, section, patient, expected):
     assert verdict(criterion, section, patient) == expected
+
+
+# -- round 40's classes ------------------------------------------------------------------------------
+def test_a_drug_named_as_when_something_began_is_not_taken_now():
+    keytruda = [f for f in read_text("She takes a thyroid pill since the Keytruda messed up her thyroid.").facts
+                if f.concept == "pembrolizumab"]
+    assert keytruda and not any(f.current for f in keytruda)
+    insulin = [f for f in read_text("I take insulin since the surgery.").facts if f.concept == "insulin"]
+    assert insulin and all(f.current for f in insulin)
+
+
+@pytest.mark.parametrize("text, concept, had", [
+    ("Discussed at breast MDT 28/11/2026. Outcome: primary (neoadjuvant) chemotherapy; suitable for the study.",
+     "chemotherapy", False),
+    ("Never cancer. Hepatitis B I had vaccine as railway worker, tests negative now.", "hepatitis b", False),
+    ("Hepatitis B I had it in 2010, treated.", "hepatitis b", True),
+])
+def test_round_40_mentions(text, concept, had):
+    found = [f for f in read_text(text).facts if f.concept == concept]
+    assert found and any(f.asserted for f in found) is had
+
+
+@pytest.mark.parametrize("text, metastatic, brain", [
+    # a field for the metastases whose answer denies them; a denial of one site leaves the others open
+    ("Brain mets: MRI brain 11/20/2026 negative. N", None, "negated"),
+    ("Stage IV lung cancer. No brain mets.", None, "negated"),
+    ("No metastases on staging CT.", False, None),
+    ("Brain mets: 2 lesions on MRI.", True, "asserted"),
+])
+def test_metastases_denied_by_site_or_field(text, metastatic, brain):
+    patient = read_text(text)
+    assert patient.metastatic is metastatic
+    found = [f for f in patient.facts if f.concept == "brain metastases"]
+    if brain == "negated":
+        assert found and all(f.negated for f in found)
+    elif brain == "asserted":
+        assert any(f.asserted for f in found)

@@ -231,6 +231,9 @@ def read_tnm(text: str) -> dict[str, str] | None:
 _NO_METS = re.compile(r"\b(no|without|negative for|free of|no evidence of)\s+(?:\w+\s+){0,2}(metasta\w*|spread)|\bnon[\s-]?metastatic\b|\bM0\b|"
                       r"\bhas(?:n't| not) spread\b|\bnot spread\b|\blocali[sz]ed\b", re.I)
 _METS = re.compile(r"\b(metasta\w*|spread|mets)\b", re.I)
+# a field named for the metastases whose answer on its line denies them: "Brain mets: MRI brain 11/20/2026 negative. N",
+# "Brain mets: none on MRI"
+_FIELD_DENIED = re.compile(r"\s*:\s*(?:(?:none|no|nil|absent|negative|neg)\b|[^.;\n]{0,40}\b(?:negative|neg|none|absent|not\s+seen)\b)", re.I)
 
 
 def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
@@ -243,8 +246,12 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
         # "without liver lesions, peritoneal nodules or lung mets", hence the window's length)
         if re.search(r"\b(no|without|negative for|free of|no evidence of|not|n't|never)\b(?:(?:[^\w;.]+\w+){0,3}|(?:[ ,/]+(?:(?:or|and|nor)\s+)?[\w-]+){0,6})[^\w;.]*$",
                      before, re.I) \
-                or re.match(r"\w*\s+(?:was|were|is|are)\s+(?:ruled out|excluded|negative)", text[m.start() : m.start() + 40], re.I):
-            metastatic = False if metastatic is None else metastatic
+                or re.match(r"\w*\s+(?:was|were|is|are)\s+(?:ruled out|excluded|negative)", text[m.start() : m.start() + 40], re.I) \
+                or _FIELD_DENIED.match(text, m.end()):
+            # a denial of spread to named sites ("no brain mets", "without ... lung mets") leaves the others open
+            window = text[max(0, m.start() - 70) : m.end()].lower()
+            if not any(re.search(r"\b" + re.escape(w) + r"\b", window) for words in vocabulary().sites.values() for w in words):
+                metastatic = False if metastatic is None else metastatic
             continue
         if m.group(1).lower() == "mets" and re.search(r"\d\s*$", text[max(0, m.start() - 6) : m.start()]):
             continue  # ">4 METs", "climbs 2 flights (4 mets)": metabolic equivalents, a measure of exercise
