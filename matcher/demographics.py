@@ -72,10 +72,10 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"|education|schooling|experience|employment|service|smok\w*|pack))", re.I), 1.0),
     # ("Age today 0.29 years": an age in years and months or months and days, see _digits)
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,3}(?:\.\d{1,2}(?=\s*(?:years?|yrs?|y)\b))?)\b" + _UNITS_AFTER, re.I), 1.0),
-    # an age labelled in the writer's language: "Idade: 48 anos", "Edad: 52", "Âge : 61 ans", "Alter: 61 Jahre"
     # "mujer de 39 años", "homme de 52 ans", "paciente de 61 anos": a person "of" N years, the Romance way
     (re.compile(r"\b(?:mujer|hombre|paciente|señora|señor|varón|niña|niño|femme|homme|patiente?|mulher|homem|senhora|senhor|"
                 r"donna|uomo|signora|signore)\s+de\s+(\d{1,3})\s+(?:años|anos|ans|anni)\b", re.I), 1.0),
+    # an age labelled in the writer's language: "Idade: 48 anos", "Edad: 52", "Âge : 61 ans", "Alter: 61 Jahre"
     (re.compile(r"\b(?:idade|edad|âge|alter|leeftijd|età|wiek|umur|usia)\s*:\s*(\d{1,3})\b(?:\s*" + _FOREIGN_YEARS + r")?" + _UNITS_AFTER, re.I), 1.0),
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     # an age labelled in Chinese, Japanese or Korean: "年龄: 41岁", "年齢：52歳", "나이: 38세"
