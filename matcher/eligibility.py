@@ -1379,7 +1379,7 @@ def explanation_of(trial: Trial, judgements: list[CriterionJudgement]) -> Explan
 
 def rules_out_eligible(judgement: CriterionJudgement) -> bool:
     """Whether this one judgement keeps its trial from being "eligible" whatever the others are
-    (see :func:`eligibility_of`)."""
+    (:func:`eligibility_of` is "eligible" when none does)."""
     return judgement.verdict == FAIL or (judgement.checkable and judgement.verdict not in (PASS, NA))
 
 
@@ -1416,7 +1416,7 @@ def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:
     judgements = list(judgements)
     if any(j.verdict == FAIL for j in judgements):
         return "ineligible"
-    if all(j.verdict in (PASS, NA) or not j.checkable for j in judgements):
+    if not any(rules_out_eligible(j) for j in judgements):
         return "eligible"
     return "uncertain"
 

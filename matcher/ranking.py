@@ -520,20 +520,17 @@ def _best_judged(scorer: _Scorer, hits: list[tuple[Hit, int]], top: int, order: 
         judging = Judging(hit.trial, scorer.patient)
         judged = _Partial(len(judging))
         judgements: list[CriterionJudgement] = []
-        behind = False
         for judgement in judging:
             judgements.append(judgement)
             judged.add(judgement)
             # looked at once it cannot be eligible (until then its bound stays close to the first);
             # keys[top - 1] only gets better as more hits are judged: a hit behind it now stays behind
             if 0 < top <= len(keys) and judged.not_eligible and keys[top - 1] < at_best(hit, position, judged):
-                behind = True
                 break
-        if behind:
-            continue
-        result = scorer.result(hit, position, judgements)
-        results.append(result)
-        insort(keys, order(result))
+        else:
+            result = scorer.result(hit, position, judgements)
+            results.append(result)
+            insort(keys, order(result))
     results.sort(key=order)
     return results[:top]
 

@@ -3930,6 +3930,9 @@ def test_a_denial_reaches_over_a_list_of_sites_before_mets():
     ("Histologically confirmed non-small cell carcinoma of the lung", "inclusion", "Small cell lung cancer, extensive stage.", "fail"),
     # a value required within a look-back window is not refuted by today's
     ("Documented evidence of CD4 count <= 50 cells/mm3 in the previous 24 months.", "inclusion", "Latest CD4 142 cells/mm3.", "unknown"),
+    # ... and met by one dated inside it
+    ("Documented evidence of CD4 count <= 50 cells/mm3 in the previous 24 months.", "inclusion",
+     "CD4 34 cells/mm3 in June 2025. CD4 142 cells/mm3 last week.", "pass"),
     ("ANC >= 1500/mm3 within 14 days prior to enrollment.", "inclusion", "ANC 1200/mm3 yesterday.", "fail"),
 ])
 def test_round_39_criteria(criterion, section, patient, expected):
@@ -3971,3 +3974,13 @@ def test_metastases_denied_by_site_or_field(text, metastatic, brain):
         assert found and all(f.negated for f in found)
     elif brain == "asserted":
         assert any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, metastatic", [
+    ("Localized prostate cancer, non-metastatic.", False),  # the word denies itself
+    ("No cardiac or pulmonary disorder apart from the metastases; SpO2 98%.", True),  # the denial stops short
+    ("MRI of my head is clean, no metastasis in brain.", None),  # a site denied after the word
+    ("No metastases on staging CT.", False),
+])
+def test_what_a_denial_of_metastases_reaches(text, metastatic):
+    assert read_text(text).metastatic is metastatic

@@ -222,12 +222,9 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
 _DENIED_BEFORE = re.compile(r"\b(?:no|not|without|nor|neither|never)\b", re.I)
 
 
-def _clause_start(text: str, at: int) -> int:
-    return max(text.rfind(". ", 0, at), text.rfind(";", 0, at), text.rfind(":", 0, at)) + 1
-
-
-def _sentence_start(text: str, at: int) -> int:
-    return max(text.rfind(". ", 0, at), text.rfind(";", 0, at)) + 1
+def _sentence_start(text: str, at: int, colon: bool = False) -> int:
+    """Where the sentence (or, with ``colon``, the clause after a colon) holding ``at`` starts."""
+    return max(text.rfind(". ", 0, at), text.rfind(";", 0, at), text.rfind(":", 0, at) if colon else -1) + 1
 
 
 def _names_again(c: Constraint, concept: str) -> bool:
@@ -341,7 +338,7 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     for c in checkable:
         if c.kind in ("condition", "therapy") and (non := NON_PREFIX.search(doc_text(doc), max(0, c.start - 5), c.start)) \
                 and (doc.user_data.get("section") == "exclusion"
-                     or _DENIED_BEFORE.search(doc_text(doc), _clause_start(doc_text(doc), non.start()), non.start())):
+                     or _DENIED_BEFORE.search(doc_text(doc), _sentence_start(doc_text(doc), non.start(), colon=True), non.start())):
             # "non-X" is read as not X: right in an inclusion ("non-small cell carcinoma of the lung" rules small cell
             # out), wrong under a denial or among exclusions, where what is not X is what the item rules out ("No
             # non-adenocarcinomas", "No non-skin malignancy", "Excluded: Non-topical steroids", "Non-rheumatoid

@@ -231,9 +231,17 @@ def read_tnm(text: str) -> dict[str, str] | None:
 _NO_METS = re.compile(r"\b(no|without|negative for|free of|no evidence of)\s+(?:\w+\s+){0,2}(metasta\w*|spread)|\bnon[\s-]?metastatic\b|\bM0\b|"
                       r"\bhas(?:n't| not) spread\b|\bnot spread\b|\blocali[sz]ed\b", re.I)
 _METS = re.compile(r"\b(metasta\w*|spread|mets)\b", re.I)
+_SAVE_FOR = re.compile(r"\b(?:apart\s+from|aside\s+from|except(?:\s+for)?|other\s+than|besides|but)\b", re.I)
 # a field named for the metastases whose answer on its line denies them: "Brain mets: MRI brain 11/20/2026 negative. N",
 # "Brain mets: none on MRI"
 _FIELD_DENIED = re.compile(r"\s*:\s*(?:(?:none|no|nil|absent|negative|neg)\b|[^.;\n]{0,40}\b(?:negative|neg|none|absent|not\s+seen)\b)", re.I)
+
+
+def _names_site(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, or the rest of its clause just after, names a site of spread ("no metastasis
+    in brain"): a denial of that site, not of all spread."""
+    window = (text[max(0, start) : end] + re.split(r"[.;\n]", text[end : end + 25])[0]).lower()
+    return any(re.search(r"\b" + re.escape(w) + r"\b", window) for words in vocabulary().sites.values() for w in words)
 
 
 def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
@@ -244,13 +252,18 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
         before = text[max(0, m.start() - 70) : m.start()]
         # "no liver, peritoneal or lung metastases": a denial reaches over a list of sites (up to six words:
         # "without liver lesions, peritoneal nodules or lung mets", hence the window's length)
-        if re.search(r"\b(no|without|negative for|free of|no evidence of|not|n't|never)\b(?:(?:[^\w;.]+\w+){0,3}|(?:[ ,/]+(?:(?:or|and|nor)\s+)?[\w-]+){0,6})[^\w;.]*$",
-                     before, re.I) \
+        denial = re.search(r"\b(no|without|negative for|free of|no evidence of|not|n't|never)\b(?:(?:[^\w;.]+\w+){0,3}|(?:[ ,/]+(?:(?:or|and|nor)\s+)?[\w-]+){0,6})[^\w;.]*$",
+                           before, re.I)
+        if denial and _SAVE_FOR.search(denial.group()):
+            denial = None  # "No cardiac or pulmonary disorder apart from the metastases": the denial stops short of them
+        if re.search(r"\bnon[\s-]?$", text[max(0, m.start() - 5) : m.start()], re.I):
+            metastatic = False if metastatic is None else metastatic
+            continue  # "non-metastatic": the word denies itself
+        if denial \
                 or re.match(r"\w*\s+(?:was|were|is|are)\s+(?:ruled out|excluded|negative)", text[m.start() : m.start() + 40], re.I) \
                 or _FIELD_DENIED.match(text, m.end()):
             # a denial of spread to named sites ("no brain mets", "without ... lung mets") leaves the others open
-            window = text[max(0, m.start() - 70) : m.end()].lower()
-            if not any(re.search(r"\b" + re.escape(w) + r"\b", window) for words in vocabulary().sites.values() for w in words):
+            if not _names_site(text, m.start() - 70, m.end()):
                 metastatic = False if metastatic is None else metastatic
             continue
         if m.group(1).lower() == "mets" and re.search(r"\d\s*$", text[max(0, m.start() - 6) : m.start()]):
@@ -270,7 +283,7 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
             metastatic = False
         elif read_stage(text) == "IV" or (read_stage(text) or "").startswith("IV"):
             metastatic = None  # stage IV is often, not always, distant spread
-        elif _NO_METS.search(text):
+        elif any(not _names_site(text, d.start(), d.end()) for d in _NO_METS.finditer(text)):
             metastatic = False
     return metastatic, sites
 
