@@ -132,6 +132,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from matcher.models import Criterion, Section
 
@@ -375,6 +376,12 @@ def _one_edit_from(word: str, target: str) -> bool:
     return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
+@lru_cache(maxsize=4096)
+def _misspelt_section(word: str) -> str | None:
+    """The section word ``word`` is one edit from, if any (asked of the first words of every item: kept)."""
+    return next((t for t in _SECTION_WORDS if _one_edit_from(word, t)), None)
+
+
 def _match_header(text: str, start: int, end: int) -> tuple[str | None, int, str | None] | None:
     """(section, offset of the rest, qualifier) if the unit is a section header, else None; a header
     whose "inclusion" or "exclusion" is misspelt by one letter ("Exlcusion Criteria:", "Inclsuion
@@ -384,7 +391,7 @@ def _match_header(text: str, start: int, end: int) -> tuple[str | None, int, str
         return found
     for m in _HEADER_WORD.finditer(text, start, min(end, start + 40)):
         word = m.group().lower()
-        meant = next((t for t in _SECTION_WORDS if _one_edit_from(word, t)), None)
+        meant = _misspelt_section(word)
         if meant is None:
             continue
         shift = len(meant) - len(word)

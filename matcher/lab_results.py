@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from .models import Fact
 from .nlp.tokenizer import doc_text
 from .timing import clause_of, day_first, days_ago
-from .units import UnitError, analyte_for, measured_by, normalize_unit, to_canonical
+from .units import UnitError, analyte_for, far_count, measured_by, normalize_unit, to_canonical
 
 
 _OTHER_SPECIMENS = ("urine", "urinary", "urinalysis", "csf", "cerebrospinal", "pleural", "peritoneal", "ascitic",
@@ -60,6 +60,7 @@ def measurements(doc: Doc) -> list[Fact]:
                 and _ON_THE.fullmatch(doc_text(doc), q.end_char, lab.start_char)][-1:]
         near = near or [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
                         and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)
+                        and not _counts_a_noun(doc_text(doc), lab, q)
                         and not (q._.quantity["unit"] is None and _RESULT_GIVEN.match(doc_text(doc), lab.end_char, q.start_char))]
         if not near:
             # "a 12 pack-year history": the number written just before the name
@@ -115,6 +116,10 @@ def measurements(doc: Doc) -> list[Fact]:
         if unit is None:
             # "Hb 8.1 -> 9.4 -> 10.2 g/dL": the unit written once, at the end of the run
             unit = next((later._.quantity["unit"] for later, _ in run[1:] if later._.quantity["unit"]), None)
+        if unit is None and analyte.kind != "score" and (bare := _BARE_AMOUNT.match(doc_text(doc), q.end_char)) is not None:
+            if not bare.group("molar"):
+                continue  # "creatinine 1.2 mg", "Hb 9 g": an amount whose volume is not written (per dL or per L?)
+            unit = f"{bare.group('molar')}/L"  # "Hb 5,8 mmol", "kreatinine 88 µmol": SI concentrations are per litre
         if unit is None and analyte.kind != "score":
             column = _unit_column(doc_text(doc), q.end_char, value, analyte.id)
             if column is False:
@@ -174,6 +179,12 @@ _RUN_END = re.compile(_RUN_WHEN + r"(?=\s*(?:[,;.→\n)]|$)|\s+(?:during|with|wh
                       r"\s*(?:[,;.→\n)]|$|then\b|to\b|(?<=\S)(?=\s+(?:during|with|when|while|after|for|due|because)\b))", re.I)
 # "refractory SLE since 2009 (EULAR/ACR score 8)": when what goes on began does not date a value after it
 _SINCE_DATE = re.compile(r"\bsince\s+(?:(?:early|late|mid|the\s+end\s+of)\s+)?(?:[a-z]+\.?\s+)?(?:\d{1,2}[/.-])?(?:\d{1,2}[/.-])?(?:19|20)\d\d\b", re.I)
+
+
+# an amount unit right after a value, without the volume it is in: a concentration written short, in
+# molar units per litre by the SI convention ("Hb 5,8 mmol" in Dutch notes), in mass units not known
+_BARE_AMOUNT = re.compile(r"[ \t]*(?:(?P<molar>(?-i:m|µ|μ|u|n|p)mol)|mg|mcg|µg|μg|ug|ng|g|meq|mEq)(?![\w/])(?![ \t]*(?:/|per\b|a\b|an\b))",
+                          re.I)
 
 
 def _blank(m: re.Match) -> str:
@@ -312,6 +323,21 @@ _CONDITION_BEFORE = re.compile(r"\b(?:while|if|when|whenever|until|unless|once|s
 _ON_THE = re.compile(r"\s*(?:points?\s+)?on\s+(?:the\s+|her\s+|his\s+|my\s+|their\s+)?", re.I)
 
 
+# a plural noun right after a whole number that a clause separates from the test's name: what the number
+# counts ("only white cells collected, 2 bags back"); not a unit or a multiplier of a count ("350 cells",
+# "2 lakhs", "164 tys./µl"), nor a verb or a word that is no plural ("SLEDAI 4 does not", "12 this month")
+_COUNTED_NOUN = re.compile(r"[ \t]+(?!(?:cells|copies|units|points|platelets|thousands|lakhs|lacs|millions|billions|mills|tys|"
+                           r"times|this|his|its|was|has|does|is|plus|thus|yes|less|as|us|per|whereas|unless)\b)"
+                           r"(?-i:[a-z]{2,}s)\b(?![./]\S)")
+_CLAUSE_BETWEEN = re.compile(r"[,;]|\b[a-z]{3,}ed\b", re.I)
+
+
+def _counts_a_noun(text: str, lab: Span, q: Span) -> bool:
+    """"white cells collected, 2 bags back": the number counts the noun after it, not the test's result."""
+    return q._.quantity.get("unit") is None and re.fullmatch(r"\d{1,3}", q.text) is not None \
+        and _COUNTED_NOUN.match(text, q.end_char) is not None and _CLAUSE_BETWEEN.search(text, lab.end_char, q.start_char) is not None
+
+
 def _not_a_value(text: str, q: Span) -> bool:
     """A number after a test's name that is not its result: part of a date ("SLEDAI on 02/18/2025
     was 10") or a duration naming the test ("Creatinine clearance (24-h urine) 81 mL/min")."""
@@ -417,7 +443,7 @@ def _convert(value: float, unit: str | None, analyte) -> tuple[float, str | None
     if analyte.kind == "score" and unit in (None, "%", "points"):
         return value, analyte.canonical_unit, unit
     canonical, cu = to_canonical(value, unit, analyte.id)
-    if analyte.range and unit is None and not (analyte.range[0] <= canonical <= analyte.range[1]):
+    if analyte.range and unit is None and (not (analyte.range[0] <= canonical <= analyte.range[1]) or far_count(canonical, analyte)):
         unit = _unitless_unit(value, analyte)
         canonical, cu = to_canonical(value, unit, analyte.id)
     if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):

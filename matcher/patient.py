@@ -1053,6 +1053,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "completed by CRC L. Zhang", "Caller: J. Mensah, CRC", "my PCP": a person's role, not an illness
         if ent.label_ == "CONDITION" and ent.text.isupper() and _NAMES_A_THING.match(doc_text(doc), ent.end_char):
             continue  # "SCI Gateway referral", "MS Teams call", "the MS Society": a system's or a body's name, not the illness
+        if ent.label_ == "CONDITION" and ent.text in _VESSEL_PREFIXES and _vessel_name(doc_text(doc), ent):
+            continue  # "recorded on MS Geertruida near Nijmegen", "aboard the RMS Queen Mary": a ship's name
         if ent.label_ == "CONDITION" and ent.text.isupper() and _IN_A_TECHNIQUE.search(doc_text(doc), max(0, ent.start_char - 8), ent.start_char):
             continue  # "LC-MS/MS", "GC-MS", "MALDI-TOF MS": a laboratory technique's name, not multiple sclerosis
         if ent.label_ == "CONDITION" and not flags["negated"] and _VACCINE_ONE.match(doc_text(doc), ent.end_char) \
@@ -1451,6 +1453,24 @@ _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|ap
 _NAMES_A_THING = re.compile(r"[ \t]+(?:GATEWAY|Gateway|gateway|Teams|TEAMS|Word|Excel|Outlook|Society|SOCIETY|Association|"
                             r"ASSOCIATION|Foundation|FOUNDATION|Trust|TRUST|Portal|PORTAL|Network|NETWORK|Registry|REGISTRY|"
                             r"Alliance|Charity|App|Store|Helpline|HELPLINE)\b")
+# a ship's name: a vessel prefix ("MS", motor ship; "RMS", royal mail ship) and a capitalized name, after
+# "aboard", or after "on" or "the" in a text that speaks of a boat ("on MS Geertruida ... I am on the boat"),
+# not "On MS Rebif since 2019" (a drug for the illness)
+_VESSEL_PREFIXES = frozenset({"MS", "RMS"})
+_ABOARD = re.compile(r"\b(?:aboard|onboard|on\s+board(?:\s+of)?)\s+(?:the\s+)?$", re.I)
+_VESSEL_ON = re.compile(r"\b(?:on|the)\s+(?:the\s+)?$", re.I)
+_VESSEL_NAME = re.compile(r"[ \t]+(?-i:[A-Z][a-z]+)\b(?![-/])")
+_BOAT_WORDS = re.compile(r"\b(?:boats?|ships?|barges?|vessels?|skipper|wheelhouse|deck|crew|cruise|ferry|tanker|freighter|"
+                         r"sailing|harbou?r|berth|moored)\b", re.I)
+
+
+def _vessel_name(text: str, ent: Span) -> bool:
+    if _VESSEL_NAME.match(text, ent.end_char) is None:
+        return False
+    before = text[max(0, ent.start_char - 30) : ent.start_char]
+    return bool(_ABOARD.search(before) or (_VESSEL_ON.search(before) and _BOAT_WORDS.search(text)))
+
+
 # a technique whose name joins capitals by hyphens: "LC-MS/MS", "GC-MS", "HPLC-MS", "MALDI-TOF MS"
 _IN_A_TECHNIQUE = re.compile(r"(?-i:\b(?:LC|GC|HPLC|UPLC|UHPLC|ICP|TOF|MALDI-TOF|ESI|LC-MS|GC-MS)\s*[-/]\s*|(?:MS|MALDI-TOF)\s*/\s*|TOF\s+)$")
 # a vaccine against the illness named: its brand in brackets, a numbered dose, the word "vaccine" in any language

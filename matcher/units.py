@@ -639,3 +639,10 @@ def bare_decimal_points(text: str) -> str:
     """``text`` with every decimal comma written as a point, unit or not (patient text: "Hb 11,2, WBC 3.900");
     the same length."""
     return _BARE_DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text
+
+
+def far_count(value: float, analyte: Analyte) -> bool:
+    """A blood count written without a unit whose value, read in 10^9/L, lies in the far quarter of the
+    plausible range ("absolute lymphocyte count > 500", "lymphocytes 450"): a count per µL, as people write
+    them (the range's top is a rare extreme: lymphocytes 500 x 10^9/L; platelets' 100 is not far)."""
+    return analyte.canonical_unit == "10^9/L" and bool(analyte.range) and value > analyte.range[1] / 4

@@ -3984,3 +3984,84 @@ def test_metastases_denied_by_site_or_field(text, metastatic, brain):
 ])
 def test_what_a_denial_of_metastases_reaches(text, metastatic):
     assert read_text(text).metastatic is metastatic
+
+
+# -- round 41's classes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    # an amount unit without its volume: molar units are per litre by the SI convention ...
+    ("Blood from last week: Hb 5,8 mmol, the nurse said that is 93 g/L.", "hemoglobin", 93.5),
+    ("Nuchtere glucose 7,2 mmol gisteren.", "glucose", 129.7),
+    ("creatinine 88 µmol last month", "creatinine", 1.0),
+    ("potassium 4.1 mmol", "potassium", 4.1),
+    # ... a mass unit says nothing of the volume (per dL or per L), so the value is not read
+    ("creatinine 1.2 mg today", "creatinine", None),
+    ("Hb 9 g last week", "hemoglobin", None),
+    # with the volume, as before
+    ("Hb 5.8 mmol/L", "hemoglobin", 93.5),
+    ("Hb 11.2 g/dL", "hemoglobin", 112.0),
+])
+def test_an_amount_unit_without_its_volume(text, concept, value):
+    found = [f.value for f in read_text(text).facts if f.concept == concept and f.kind == "measurement"]
+    assert (found[-1] if found else None) == (pytest.approx(value, abs=0.1) if value is not None else None)
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("WBC 5.2 | ANC 3.4. Patient asked; reassured, only white cells collected, 2 bags back.", "white blood cell count", 5.2),
+    ("Platelets 140. We took platelets, 3 tubes in all.", "platelet count", 140.0),
+    ("CD4 350 cells", "cd4 count", 350.0),  # a count's own unit word
+    ("Hb 11,8 g/dl; PLT 164 tys./µl; creatinine 1,02 mg/dl", "platelet count", 164.0),
+    ("white cells 4.3, neutrophils 2.8, platelets 176 times ten to nine.", "platelet count", 176.0),
+    ("Impression: active lupus arthritis, but SLEDAI 4 does not reach the threshold.", "sledai-2k", 4.0),
+    ("SLE since 2009; SELENA-SLEDAI 12 this month (arthritis, rash).", "selena-sledai", 12.0),
+    ("WBC 4 today", "white blood cell count", 4.0),
+])
+def test_a_number_counting_the_noun_after_it_is_no_result(text, concept, value):
+    values = [f.value for f in read_text(text).facts if f.kind == "measurement" and f.concept == concept]
+    assert values and values[-1] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    ("Seizures no, depression no (psicóloga yes, for stress, no meds).", "depression", True),
+    ("HIV no (never tested), hepatitis B no.", "hiv infection", True),
+    ("Smoking: no (quit 2015)", "tobacco use", True),
+    # a mark that marks no mention before it does not hide the "no" that reaches forward
+    ("At surgery there was no (significant) bleeding.", "bleeding", True),
+    ("Depression yes (on sertraline).", "depression", False),
+    # a "no," after no mention answers what came before and reaches nothing after it
+    ("Fits or depression (no, touch wood), allergies (pollen, that's it).", "allergy", False),
+    ("Any tube / drain / catheter? No. Cataract 2021.", "cataract", False),
+])
+def test_an_answer_no_before_a_bracket(text, concept, negated):
+    found = [f for f in read_text(text).facts if f.concept == concept]
+    assert found and all(f.negated for f in found) is negated
+
+
+@pytest.mark.parametrize("text, ms", [
+    ("[Voice memo, recorded on MS Geertruida near Nijmegen] I am on the boat until Friday. Anneke has lupus.", False),
+    ("Recorded on MS Geertruida. She has had lupus since 2009.", True),  # nothing says it is a boat: kept
+    ("I work aboard the RMS Queen Mary as a steward.", False),
+    ("She was diagnosed with MS in 2015.", True),
+    ("On MS Rebif since 2019, no relapses.", True),  # a drug's name after the illness: English word or not, kept
+    ("the MS Fatigue Scale score was 40", True),
+])
+def test_a_ships_name_is_no_multiple_sclerosis(text, ms):
+    assert any(f.concept == "multiple sclerosis" for f in read_text(text).facts) is ms
+
+
+@pytest.mark.parametrize("criterion, patient, expected", [
+    # "lymph" (a short name of the lymphocyte count) is the first word of "lymph nodes": no count
+    ("At least 4 positive lymph nodes", "Lymphocytes 1.2 x10^9/L", "unknown"),
+    ("Lymphocyte count >= 0.5 x 10^9/L", "Pathology: pT2 pN0, lymph nodes 0/7. Lymphocytes 1.2", "pass"),
+    # a blood count without a unit whose value would be at the far end of the range in 10^9/L is per µL
+    ("Absolute lymphocyte count > 500", "Lymphocytes 1.2 x10^9/L", "pass"),
+    ("Absolute lymphocyte count > 500", "Lymphocytes 0.3 x10^9/L", "fail"),
+    ("Lymphocyte count < 5 x 10^9/L", "lymphocytes 450 last week", "pass"),
+    ("Platelets >= 100", "Platelets 150 x10^9/L", "pass"),  # platelets in 10^9/L as written
+    ("Platelets >= 100", "Platelets 80 x10^9/L", "fail"),
+])
+def test_lymph_nodes_and_counts_per_microlitre(criterion, patient, expected):
+    assert verdict(criterion, "inclusion", patient) == expected
+
+
+def test_lymph_nodes_are_no_lymphocyte_count():
+    assert not facts("Pathology: pT2 pN0, lymph nodes 0/7; 7 lymph nodes removed.", "lymphocyte count")

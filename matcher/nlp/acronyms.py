@@ -109,6 +109,11 @@ def _names_it(long_form: str, acronym: str, concept: str | None) -> bool:
     return not words or bool(words & set(re.findall(r"[a-z]{4,}", long_form.lower())))
 
 
+# a word that makes the one before it part of an organ's name: "lymph" (a short name of the lymphocyte
+# count) in "lymph nodes", "lymph-node"
+_NODE_AFTER = re.compile(r"[ \t-]*(?:nodes?|nodal)\b", re.I)
+
+
 def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Callable[[int], str | None]) -> list[tuple[int, int, int]]:
     """``matches`` (key, start token, end token) without those of acronyms that mean
     something else in ``doc``: defined as another long form, or a stop word in a line
@@ -118,6 +123,9 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
         matches = [(key, start, end) for key, start, end in matches
                    if not (doc[start].lower_ in ("depression", "depressions")
                            and _ECG_BEFORE.search(text, max(0, doc[start].idx - 16), doc[start].idx))]
+    if "node" in text or "NODE" in text or "Node" in text:  # "lymph nodes 0/7", "4 positive lymph nodes": an organ
+        matches = [(key, start, end) for key, start, end in matches
+                   if not (end - start == 1 and _NODE_AFTER.match(text, doc[start].idx + len(doc[start].text)))]
     if not any(c.isupper() for c in text):
         return matches
     defined = _defined_elsewhere(text) if "(" in text else {}

@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..models import Constraint, TimeWindow
-from ..units import UnitError, analyte_for, measured_by, to_canonical
+from ..units import UnitError, analyte_for, far_count, measured_by, to_canonical
 from ..vocabulary import condition_covers, therapy_covers
 from .bloodpressure import read_pressures
 from .classes import read_classes
@@ -190,8 +190,8 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
                 hi = to_canonical(value_max, unit, analyte.id)[0] if value_max is not None else None
             except UnitError:
                 continue
-            if analyte.range and not (analyte.range[0] <= lo <= analyte.range[1]) and unit is None:
-                # unitless cell counts are usually per µL ("ANC >= 1500")
+            if analyte.range and unit is None and (not (analyte.range[0] <= lo <= analyte.range[1]) or far_count(lo, analyte)):
+                # unitless cell counts are usually per µL ("ANC >= 1500", "absolute lymphocyte count > 500")
                 try:
                     lo, canonical_unit = to_canonical(value, "/µL", analyte.id)
                     hi = to_canonical(value_max, "/µL", analyte.id)[0] if value_max is not None else None

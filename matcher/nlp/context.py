@@ -755,6 +755,10 @@ class ContextComponent:
         # a backward cue with no word before it in its clause has nothing to modify, and must not
         # hide a forward one it overlaps ("Are negative for hepatitis B surface antigen")
         cues = [c for c in cues if not (c[2].direction == "BACKWARD" and not _word_before(doc, c[0]))]
+        # ... nor may an answer "no (" that is not right after a mention ("there was no (significant) bleeding":
+        # the "no" reaches forward; "depression no (psicóloga yes)" is an answer). (A "no," or "No." after no
+        # mention stays: it answers what came before and stops the "no" reaching forward, "Any drain? No. cataract")
+        cues = [c for c in cues if not (c[2].mark and doc[c[1] - 1].text == "(" and not any(e.end == c[0] for e in ents))]
         # the longest cue wins where cues overlap ("no history of" over "no", "history of")
         cues.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         kept: list = []

@@ -345,7 +345,8 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
             # arthritis"): there it fails nobody
             c.unexplained.append(doc_text(doc)[non.start() : c.end])
     allowances = [m for m in _ALLOWANCE.finditer(doc_text(doc))
-                  if not _HOW_SHOWN.search(doc_text(doc), _sentence_start(doc_text(doc), m.start("clause")), m.end())] if checkable else []
+                  if not _HOW_SHOWN.search(doc_text(doc), _sentence_start(doc_text(doc), m.start("clause")), m.end())] \
+        if checkable and _ALLOWANCE_WORD.search(doc_text(doc)) else []
     for m in allowances:
         # an allowance that names again what an earlier part of the item rules out or requires narrows it in a way
         # not read: the earlier part fails nobody ("patients treated for Stage I or II cancers are eligible")
@@ -527,6 +528,8 @@ _ALLOWANCE = re.compile(r"(?:^|(?<=[.;,:])\s+)(?P<clause>(?:(?!\b(?:no|not|never
                         r"(?:\b(?:are|is|will\s+be|may\s+be|would\s+be|remain)\s+(?:also\s+|still\s+)?(?:eligible|allowed|permitted|acceptable)\b"
                         # "... are not excluded", "is not an exclusion", "do not exclude", "are not exclusionary"
                         r"|\b(?:are|is|will|would|do|does)\s+not\s+(?:be\s+)?(?:excluded|exclusionary|an?\s+exclusion|exclude)\b))", re.I)
+#: a word every allowance holds: a text without one is not scanned (the scan tries every clause start)
+_ALLOWANCE_WORD = re.compile(r"eligible|allowed|permitted|acceptable|exclu", re.I)
 #: an allowance of what is past ("A history of malignancy is not an exclusion"), and what an item's qualifier
 #: keeps to the present
 _PAST_ALLOWED = re.compile(r"\b(?:history|prior|previous|past|resolved|treated|remission|cured)\b", re.I)
