@@ -519,8 +519,11 @@ def _condition(c: Constraint, patient: Patient) -> Verdict:
         f = excepted[0]
         return Verdict(PASS if c.polarity == "forbid" else UNKNOWN,
                        f"You have {pretty(f.concept)}, which this criterion makes an exception for.")
-    if any(f.negated for f in own):
-        f = next(f for f in own if f.negated)
+    # (a requirement is denied by a denial of it or of a class holding it, not of one of its kinds: "I never had
+    # AIDS" leaves HIV infection open)
+    denials = [f for f in own if f.negated and (c.polarity == "forbid" or condition_covers(f.concept, c.concept))]
+    if denials:
+        f = denials[0]
         if c.polarity == "forbid":
             return Verdict(PASS, f"You said you do not have {pretty(f.concept)}.")
         return Verdict(FAIL, f"You said you do not have {pretty(f.concept)}, which this trial requires.")
@@ -1033,6 +1036,12 @@ def _on_topic(c: Constraint, patient: Patient, topics: frozenset[str], text: str
     # "kidney cancer that has spread to my lungs": a studied cancer's metastases are that cancer, not another one
     strict = {f.concept: same(f) or (cancers[0] if cancers and condition_covers("metastatic disease", f.concept) else None)
               for f in facts}
+    if any(t and not broad(t) for t in strict.values()):
+        # a trial of a named disease whose topics hold a broad class too ("lung cancer" and "neoplasm", from "Lung
+        # Neoplasms"): another named disease that is only of the class (her breast cancer of 2019) is not the studied
+        # one (a cancer named by its cells only, or metastases, may still be)
+        strict = {k: (t if t and (not broad(t) or k in _BY_CELL_TYPE or condition_covers("metastatic disease", k)) else None)
+                  for k, t in strict.items()}
     # "no other malignancy", "a second malignancy", "an additional cancer": one besides the studied one
     other = bool({"other", "another"} & set(c.qualifiers)) or bool(_SECOND.search(text[max(0, c.start - 40) : c.start]))
     # the studied diseases the exclusion's class holds: "no other malignancy" in a gastric cancer trial

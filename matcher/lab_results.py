@@ -45,6 +45,8 @@ def measurements(doc: Doc) -> list[Fact]:
     # a finding that is also a lab's name ("proteinuria 3.5 g/day", "fever of 39.2 °C") gives
     # the lab's value too when one follows in the lab's units; the finding itself stays a condition
     labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and measured_by(e.text))]
+    # another test named between a test's name and a number owns the number: "creatinine (eGFR 60)"
+    named = [e for e in doc.ents if e.label_ == "LAB"]
     paired = _slash_pairs(doc, labs, quantities)
     first = day_first(doc_text(doc)) if labs else None
     for i, lab in enumerate(labs):
@@ -61,6 +63,8 @@ def measurements(doc: Doc) -> list[Fact]:
         near = near or [q for q in quantities if lab.end <= q.start < nxt and q.start - lab.end <= 8
                         and q.start_char < end and id(q) not in used and not _not_a_value(doc_text(doc), q)
                         and not _counts_a_noun(doc_text(doc), lab, q)
+                        and not any(lab.end <= e.start and e.end <= q.start and e.ent_id_ != lab.ent_id_ for e in named)
+                        and not _CODE_BEFORE.search(doc_text(doc), max(lab.end_char, q.start_char - 12), q.start_char)
                         and not (q._.quantity["unit"] is None and _RESULT_GIVEN.match(doc_text(doc), lab.end_char, q.start_char))]
         if not near:
             # "a 12 pack-year history": the number written just before the name
@@ -97,8 +101,11 @@ def measurements(doc: Doc) -> list[Fact]:
             continue  # "SELENA-SLEDAI = arthritis 4 + myositis 4 + low complement 2 = 10": an item of the sum, not the score
         if _LIMIT_AFTER.match(doc_text(doc), q.end_char):
             continue  # "AST/ALT rises must be read against the 2x ULN limit": a limit spoken of, not a result
-        if data["comparator"] not in (None, "=", "between") and _CONDITION_BEFORE.search(doc_text(doc), max(0, lab.start_char - 20), lab.start_char):
-            continue  # "levofloxacin while ANC <0.5", "hold MMF if platelets < 50": a threshold for a plan, not a result
+        if data["comparator"] not in (None, "=", "between") and (
+                _CONDITION_BEFORE.search(doc_text(doc), max(0, lab.start_char - 20), lab.start_char)
+                or _CONDITION_BEFORE.search(doc_text(doc), max(0, q.start_char - 12), q.start_char)):
+            continue  # "levofloxacin while ANC <0.5", "hold MMF if platelets < 50", "PLT to be checked, transfusion
+            # if < 30": a threshold for a plan, not a result
         if lab.label_ != "LAB" and (data["unit"] is None or data["relative_to"]):
             continue  # "proteinuria 2+": a grade of the finding, not a value in the lab's units
         value = data["value"] if data["value_max"] is None else data["value_max"]
@@ -131,7 +138,7 @@ def measurements(doc: Doc) -> list[Fact]:
                     continue  # "bili 8": 8 mg/dL or 8 µmol/L, and the text does not say which system it writes in
                 unit = system
         try:
-            canonical, cu, unit = _convert(value, unit, analyte)
+            canonical, cu, unit = _convert(value, unit, analyte, far=not _THOUSANDS_MARK.search(q.text))
         except UnitError:
             continue  # no unit of this test, or implausible: a misread number or unit
         used.add(id(q))
@@ -323,6 +330,11 @@ _CONDITION_BEFORE = re.compile(r"\b(?:while|if|when|whenever|until|unless|once|s
 _ON_THE = re.compile(r"\s*(?:points?\s+)?on\s+(?:the\s+|her\s+|his\s+|my\s+|their\s+)?", re.I)
 
 
+# a marker's code right before a number, after the test's name: the number is the marker's ("lymphocytes present
+# (CD19+ 98 /µL)", "B cells, CD20 12/µL")
+_CODE_BEFORE = re.compile(r"(?<![\w-])(?-i:[A-Z]{1,5}-?\d{1,3}[a-z]?\+?)[ \t]*[:=]?[ \t]*$")
+
+
 # a plural noun right after a whole number that a clause separates from the test's name: what the number
 # counts ("only white cells collected, 2 bags back"); not a unit or a multiplier of a count ("350 cells",
 # "2 lakhs", "164 tys./µl"), nor a verb or a word that is no plural ("SLEDAI 4 does not", "12 this month")
@@ -436,14 +448,18 @@ def _si_unit(analyte) -> str | None:
     return None
 
 
-def _convert(value: float, unit: str | None, analyte) -> tuple[float, str | None, str | None]:
+# "WBC 148k": a count in thousands per µL, that is in 10^9/L as written, however far up the range
+_THOUSANDS_MARK = re.compile(r"\d[ \t]*[kK]$")
+
+
+def _convert(value: float, unit: str | None, analyte, far: bool = True) -> tuple[float, str | None, str | None]:
     """``value`` written in ``unit`` (None: not written) in the test's canonical unit, with the unit
     it was read in; UnitError when the unit does not measure the test or the value is implausible
     for it (a misread number or unit)."""
     if analyte.kind == "score" and unit in (None, "%", "points"):
         return value, analyte.canonical_unit, unit
     canonical, cu = to_canonical(value, unit, analyte.id)
-    if analyte.range and unit is None and (not (analyte.range[0] <= canonical <= analyte.range[1]) or far_count(canonical, analyte)):
+    if analyte.range and unit is None and (not (analyte.range[0] <= canonical <= analyte.range[1]) or (far and far_count(canonical, analyte))):
         unit = _unitless_unit(value, analyte)
         canonical, cu = to_canonical(value, unit, analyte.id)
     if analyte.range and not (analyte.range[0] / 10 <= canonical <= analyte.range[1] * 10):

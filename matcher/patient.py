@@ -902,6 +902,26 @@ _FIELD_ANSWER = re.compile(r"[ \t]*[:=]")
 _ALLERGY_WORD = re.compile(r"(?:[ \t]+(?:allerg\w*|intoleran\w*|sensitivity|hypersensitivity))?", re.I)
 
 
+def _own_test_after(doc: Doc, ent: Span) -> Span | None:
+    """The test of the same illness named right after it, nothing but spaces between ("Syphilis TPHA",
+    "Hepatitis B HBsAg", "HIV 1/2 Ag/Ab"): the row of a serology table, whose result is the test's."""
+    ents = _ents(doc)
+    i = bisect_left([e.start for e in ents], ent.end)
+    if i < len(ents) and ents[i].ent_id_ == ent.ent_id_ and TEST_NAME.search(ents[i].text) \
+            and not doc_text(doc)[ent.end_char : ents[i].start_char].strip(" \t"):
+        return ents[i]
+    return None
+
+
+# a test's result given for the one before it: "..., the syphilis one too", "HIV as well"
+_TOO_AFTER = re.compile(r"[ \t]+(?:(?:one|test|ones|tests|screen)[ \t]+)?(?:too|as[ \t]+well|also)\b", re.I)
+_NEGATIVE_LIST_BEFORE = re.compile(r"\b(?:negative|neg|non-?reactive|not\s+detected|undetected)[ \t]*[,;]?[ \t]*(?:and[ \t]+)?(?:the[ \t]+)?$", re.I)
+# the hepatitis B surface antibody as the answer about hepatitis B: immunity (a vaccine's, or a cleared infection's),
+# not the infection ("hep B — surface antibody positive pero es de la vacuna, core negative")
+_IMMUNITY_ANSWER = re.compile(r"[ \t]*[:=—–-]?[ \t]*(?:(?:they|she|he|doctor|dr\.?|the\s+\w+)[ \t]+(?:said|says|told\s+me)[ \t]+)?"
+                              r"(?:surface[ \t]+anti-?bod(?:y|ies)|anti-?HBs\b|HBsAb\b|HBs[ \t]*Ab\b)", re.I)
+
+
 def _unsettled(doc: Doc, ent: Span) -> bool:
     """A mention the text does not yet assert (:mod:`matcher.doubt`): a condition followed in its
     clause by a result that is no positive one, or by words matcher cannot read; a treatment
@@ -911,6 +931,8 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
         # (the field may name the drug's allergy: "Penicillin allergy: tidak")
         end = _ALLERGY_WORD.match(text, ent.end_char).end()
         return bool(_FIELD_ANSWER.match(text, end)) and unread_answer(text, end)
+    if ent.ent_id_ == "hepatitis b" and _IMMUNITY_ANSWER.match(text, ent.end_char):
+        return True  # "hep B: surface antibody positive, core negative": a result of immunity, not of the infection
     if _positive_result(doc, ent):
         return False  # "TPHA — полож.", "HIV test came out positive": a result read as positive
     if unread_answer(text, ent.end_char):
@@ -946,6 +968,12 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                                                                  or _NONE_FOUND.match(doc_text(doc), ent.end_char)
                                                                  or _SIGN_NEGATIVE.match(doc_text(doc), ent.end_char)):
             flags["negated"] = True  # "Seizure 0 | CVA 0", "CD19+ B cells 0.0% ... fully depleted", "anti-HIV (-)": absent
+        if ent.label_ == "CONDITION" and not any(flags.values()) and (test := _own_test_after(doc, ent)) is not None \
+                and test._.is_negated:
+            flags["negated"] = True  # "Syphilis TPHA .......... negative": the illness names the row of its test
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _TOO_AFTER.match(doc_text(doc), ent.end_char) \
+                and _NEGATIVE_LIST_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
+            flags["negated"] = True  # "HIV hep B hep C all negative, the syphilis one too": the same result as the list's
         if ent.label_ == "CONDITION" and not any(flags.values()) \
                 and _TREATMENT_DENIED.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
             flags["hypothetical"] = True  # "never treated for depression": the treatment is denied, not asserted the illness

@@ -339,6 +339,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
             last = _LAST_DOSE_AT.search(part) if ent.label_ == "THERAPY" else None
             days = days_ago(re.split(r"[,;)]", part[last.end() : last.end() + 30])[0], today, first) if last else None
             if days is None:
+                own = _OWN_DATE.match(doc_text(doc), ent.end_char) if ent.label_ == "CONDITION" and part is after else None
+                if own is not None:
+                    # "breast cancer in 2019 (T1N0, lumpectomy, five years of tamoxifen finished in 2024)": the date
+                    # after the name is the illness's; a later one in brackets is its treatment's
+                    cut = own.end() - ent.start_char
+                    part = part[:cut] + _ASIDE.sub(lambda m: " " * len(m.group(0)), part[cut:])
                 days = days_ago(part, today, first)
         if days is not None:
             break
@@ -369,6 +375,13 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         days = 0.0
     return days, current
 
+
+
+# a date right after a condition's name: "breast cancer in 2019", "stroke (March 2021)", "DVT, 2018"
+_OWN_DATE = re.compile(r"[ \t]*(?:[,:(–-][ \t]*)?(?:(?:in|on|of|dated)[ \t]+)?(?:(?:early|late|mid)[ \t-]+)?"
+                       r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t]+)?"
+                       r"(?:\d{1,2}[/.-])?(?:\d{1,2}[/.-])?(?:19|20)\d\d\b", re.I)
+_ASIDE = re.compile(r"\([^()]*\)")
 
 
 def _before_to_come(doc: Doc, window: Span, start: int) -> bool:

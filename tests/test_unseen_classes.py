@@ -4065,3 +4065,102 @@ def test_lymph_nodes_and_counts_per_microlitre(criterion, patient, expected):
 
 def test_lymph_nodes_are_no_lymphocyte_count():
     assert not facts("Pathology: pT2 pN0, lymph nodes 0/7; 7 lymph nodes removed.", "lymphocyte count")
+
+
+# -- round 42's classes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("patient, expected", [
+    # the studied cancer now and another one long before the window: not a fail
+    ("Presumed primary lung cancer, NSCLC on CT-guided biopsy. Past history: left breast cancer in 2019, "
+     "lumpectomy and radiotherapy.", ("pass", "unknown")),
+    # another cancer inside the window fails as before
+    ("Presumed primary lung cancer, NSCLC on biopsy. Past history: left breast cancer in 2025, lumpectomy.", ("fail",)),
+])
+def test_a_broad_topic_does_not_make_every_cancer_the_studied_one(patient, expected):
+    text = "No prior malignancy within 3 years other than non-melanoma skin cancer or CIS of the cervix"
+    c = Criterion("c1", "inclusion", text, 0, len(text), parse_criterion(text, "inclusion"))
+    topics = frozenset({"lung cancer", "neoplasm", "non-small cell lung cancer"})
+    assert judge_criterion(c, read_text(patient), topics).verdict in expected
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    ("HIV hep B hep C all negative, the syphilis one too.", "syphilis", True),
+    ("HIV negative, and syphilis too.", "syphilis", True),
+    ("She had syphilis too.", "syphilis", False),
+])
+def test_a_result_given_for_the_one_before(text, concept, negated):
+    found = [f for f in read_text(text).facts if f.concept == concept]
+    assert found and all(f.negated for f in found) is negated
+
+
+@pytest.mark.parametrize("text, asserted", [
+    ("infections: hep B — they said surface antibody positive pero es de la vacuna, core negative.", False),
+    ("hep B: surface antibody positive, core negative", False),
+    ("Hepatitis B: HBsAg positive, on tenofovir", True),
+])
+def test_the_surface_antibody_is_immunity_not_hepatitis_b(text, asserted):
+    assert any(f.asserted for f in read_text(text).facts if f.concept == "hepatitis b") is asserted
+
+
+@pytest.mark.parametrize("criterion, section, patient, expected", [
+    # a denial of one kind of what is required does not deny the whole ("I never had AIDS" leaves HIV open)
+    ("HIV infection.", "inclusion", "I never had any of those AIDS illnesses, no pneumonia, no thrush.", "unknown"),
+    ("Malignancy", "inclusion", "No breast cancer.", "unknown"),
+    ("HIV infection.", "inclusion", "HIV negative.", "fail"),
+    ("Diagnosis of cancer", "inclusion", "No cancer.", "fail"),
+    ("HIV infection", "exclusion", "I never had AIDS.", "pass"),
+])
+def test_a_denied_kind_does_not_deny_the_requirement(criterion, section, patient, expected):
+    assert verdict(criterion, section, patient) == expected
+
+
+@pytest.mark.parametrize("text, days", [
+    # the date after an illness's name is its own; a later date in the brackets after it is its treatment's
+    ("Past history: Left breast cancer in 2019 (T1N0, lumpectomy, five years of tamoxifen finished in 2024).", 2500),
+    ("Stroke (March 2021).", 1800),
+    ("breast cancer in 2019, recurred in 2025", 300),  # no brackets: the later date stands
+])
+def test_an_illness_dated_by_the_date_after_its_name(text, days):
+    found = [f for f in read_text(text).facts if f.kind == "condition"]
+    assert found and found[0].days_ago is not None and found[0].days_ago > days
+    if days == 300:
+        assert found[0].days_ago < 700
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("PLT 58 (smear confirmed). PLT to be checked before apheresis, transfusion if < 30 before procedure.", "platelet count", 58.0),
+    ("B lymphocytes present in peripheral blood (CD19+ 98 /µL).", "lymphocyte count", None),
+    ("Lymphocytes 1.1, CD19+ 98/µL", "lymphocyte count", 1.1),
+    ("creatinine (CKD-EPI eGFR 60)", "creatinine", None),
+])
+def test_a_threshold_or_another_names_number_is_no_result(text, concept, value):
+    values = [f.value for f in read_text(text).facts if f.kind == "measurement" and f.concept == concept]
+    assert (values[-1] if values else None) == value
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    ("INFECTIOUS SEROLOGY\n HBsAg .......... negative\n Syphilis TPHA .. negative\n", "syphilis", True),
+    ("Hepatitis B HBsAg negative", "hepatitis b", True),
+    ("Syphilis TPHA positive, treated 2019", "syphilis", False),
+])
+def test_an_illness_naming_the_row_of_its_test(text, concept, negated):
+    found = [f for f in read_text(text).facts if f.concept == concept]
+    assert found and all(f.negated for f in found) is negated
+
+
+@pytest.mark.parametrize("text, had", [
+    ("会诊目的 Reason: 'SLE 拟行 CD19/BCMA CAR-T (GC012F) 临床研究, 请肾内科评估肾功能.'", False),  # planned
+    ("She had CAR-T in 2024.", True),
+])
+def test_a_treatment_planned_in_chinese(text, had):
+    assert any(f.asserted for f in read_text(text).facts if f.kind == "therapy") is had
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    # a cue that ends its sentence reaches nothing after it, however the next sentence begins
+    ("HBsAg negative. hep C came back positive, viral load 1.2 million.", "hepatitis c", False),
+    ("core negative. hep C came back positive.", "hepatitis c", False),
+    ("Negative for: HIV, hep C.", "hepatitis c", True),
+])
+def test_a_cue_ending_its_sentence(text, concept, negated):
+    found = [f for f in read_text(text).facts if f.concept == concept]
+    assert found and all(f.negated for f in found) is negated

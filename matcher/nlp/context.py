@@ -801,6 +801,8 @@ class ContextComponent:
                 terminators = [t for t in terminators if not (end <= t <= end + 1 and doc[t].lower_ in ("who", "whose"))]
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
                 stop = min([t for t in terminators if t >= end] + [_forward_reach(doc, end, rule.max_scope), len(doc)])
+                if end < len(doc) and doc[end].text in (".", ";"):
+                    stop = end  # "HBsAg negative. hep C came back positive": a cue that ends its sentence reaches nothing after
                 if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators:
                     stop = _list_end(doc, ents, stop, clauses)  # "No history of A, B, ..., or Z"
                 if rule.category == "NEGATED":
