@@ -906,7 +906,10 @@ def _own_test_after(doc: Doc, ent: Span) -> Span | None:
     """The test of the same illness named right after it, nothing but spaces between ("Syphilis TPHA",
     "Hepatitis B HBsAg", "HIV 1/2 Ag/Ab"): the row of a serology table, whose result is the test's."""
     ents = _ents(doc)
-    i = bisect_left([e.start for e in ents], ent.end)
+    starts = doc.user_data.get("_ent_starts")
+    if starts is None or len(starts) != len(ents):  # (made once: a text of thousands of mentions asks once per mention)
+        starts = doc.user_data["_ent_starts"] = [e.start for e in ents]
+    i = bisect_left(starts, ent.end)
     if i < len(ents) and ents[i].ent_id_ == ent.ent_id_ and TEST_NAME.search(ents[i].text) \
             and not doc_text(doc)[ent.end_char : ents[i].start_char].strip(" \t"):
         return ents[i]
