@@ -100,11 +100,16 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # "Rekha, 38, from Thane", "Mrs Patil, 44, a teacher": a name, the age, then who she is
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:from|of|who|a|an|works|working|lives|living|resident|"
                 r"married|single|widowed|divorced|retired|mother|father|teacher|farmer|nurse)\b", re.I), 1.0),
+    # "Me: Salma, 34, I manage a small surf hostel": the writer's own name and age after "Me:"
+    (re.compile(r"\bme[ \t]*:[ \t]*(?-i:[A-Z][a-z]+)(?:[ \t]+(?-i:[A-Z][a-z]+))?[ \t]*,[ \t]*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # "Marco, 34, male, saute/grill at a steakhouse": a name, the age and the sex
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:female|male|woman|man|(?-i:[FM]))\b", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
-    # (not "prednisone (now 10)": a dose or a value gone down, in brackets after what it measures)
-    (re.compile(r"(?<!\()(?<!\(\s)\bnow[ \t]+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
+    # "Diagnosed with MS at 45, now 52", "Pt now 67 y/o": after a comma, at a sentence's start or after the person
+    # (not "prednisone (now 10)" nor "SLEDAI now 10": a dose or a value gone down, after what it measures)
+    (re.compile(r"(?:(?<=,)|(?<=,[ \t])|(?<=^)|(?<=\n)|(?<=[.!?;:][ \t])|\b(?:pt|patient|she|he|i|they|who|mum|mom|dad|"
+                r"mother|father|son|daughter|husband|wife)[ \t]+)now[ \t]+(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))"
+                + _UNITS_AFTER, re.I | re.M), 1.0),
     (re.compile(r"\b" + _PERSON + r"\s+(?:is\s+)?(?:aged|age)\s+(\d{1,3})\b", re.I), 1.0),
     # "Teo turned 8 in September": a name and the age it turned (a relative's is told apart by _RELATIVE_IS)
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s+(?:just\s+|recently\s+)?turned\s+(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),

@@ -362,8 +362,10 @@ def _not_a_value(text: str, q: Span) -> bool:
         return True  # "creatinine clearance (24-h urine, 18/11): 71 mL/min": the day it was taken
     if re.fullmatch(r"(?:19|20)\d\d", q.text) and re.search(r"\b(?:in|since|from|during|of|by)\s+$", text[max(0, q.start_char - 8) : q.start_char], re.I):
         return True  # "ALT 300 in 2024": the year it was
-    if re.search(r"\d\s*(?:h|hrs?)$", q.text, re.I) and re.match(r"\s*(?:urine|collection)\b", text[q.end_char : q.end_char + 16], re.I):
-        return True  # "CrCl (24h urine) 94 mL/min": the token "24h" holds its hours
+    if re.search(r"\d\s*(?:h|hrs?)$", q.text, re.I) and (
+            re.match(r"\s*(?:urine|collection)\b", text[q.end_char : q.end_char + 16], re.I)
+            or (re.fullmatch(r"\d{1,2}\s*-?\s*(?:h|hrs?)", q.text, re.I) and re.match(r"\s*[:=]?\s*\d", text[q.end_char : q.end_char + 8]))):
+        return True  # "CrCl (24h urine) 94 mL/min", "ClCr 24h 78 mL/min": the token "24h" holds the collection's hours
     return bool(re.match(r"-\s*(?:h|hr|hour)\b|\s*-?\s*(?:hours?|hrs?)\b|\s*h\s+(?:urine|collection)", text[q.end_char : q.end_char + 16], re.I)) and \
         q._.quantity.get("unit") is None
 

@@ -189,6 +189,10 @@ _BEGINS_STUDY = re.compile(r"\b(?:begins?|beginning|will\s+begin|starts?|startin
 _STUDY_OF_BEFORE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\binto )\b(?:the|this|your)\s+(?:\w+\s+)?(?:study|trial|protocol)\s+(?:for|of|with|using|testing|comparing)\s+"
                               r"(?:[\w-]+(?:\s*,\s*|\s+(?:and|or|and/or|plus|with|without|with\s+or\s+without|vs\.?|versus|"
                               r"followed\s+by|then|alone\s+or\s+with)\s+|\s*[/+]\s*))*$", re.I)
+# what the study is said to be for, to its sentence's end: "the study is for people over 60 with untreated aggressive
+# lymphoma and oral combination chemotherapy" (the study's treatment, not one had)
+_STUDY_IS_FOR = re.compile(r"\b(?:the|this|that|your)\s+(?:\w+\s+)?(?:study|trial|protocol)\s+(?:is|are|was|would\s+be|will\s+be)\s+"
+                           r"(?:for|about|testing|using|giving|comparing|looking\s+at)\b[^.;:!?\n]*$", re.I)
 # a denial limited to a site: "no CMV in the eyes", "never had CMV in eyes, gut or throat"
 _AT_A_SITE = re.compile(r"\s+(?:in|of)\s+(?:the\s+|his\s+|her\s+|my\s+|both\s+)?(?:eyes?|gut|throat|lungs?|urine|brain|retinas?|"
                         r"liver|colon|bowel|skin|stool|csf|marrow|mouth|stomach)\b", re.I)
@@ -916,6 +920,20 @@ def _own_test_after(doc: Doc, ent: Span) -> Span | None:
     return None
 
 
+# a state of lowered immunity that its drugs explain: "immunosuppressed (pred; only recently off MMF)", "immunocompromised
+# from the rituximab": the treatment's effect, which an exclusion of immunodeficiency (the illness) may not mean
+_DRUG_INDUCED = re.compile(r"immuno-?(?:suppressed|compromised)", re.I)
+
+
+def _by_a_drug(doc: Doc, ent: Span) -> bool:
+    """A treatment named right after ``ent`` in its clause, within a few words or in the bracket that follows it."""
+    text = doc_text(doc)
+    start, end = clause_of(doc, ent)
+    return any(e.label_ == "THERAPY" and ent.end_char <= e.start_char <= min(end, ent.end_char + 40)
+               and re.fullmatch(r"[ \t]*(?:\(|(?:due\s+to|from|by|on|because\s+of|with)\s+)?(?:[\w'’-]+[ \t]+){0,3}?", text[ent.end_char : e.start_char], re.I)
+               for e in _ents(doc))
+
+
 # a test's result given for the one before it: "..., the syphilis one too", "HIV as well"
 _TOO_AFTER = re.compile(r"[ \t]+(?:(?:one|test|ones|tests|screen)[ \t]+)?(?:too|as[ \t]+well|also)\b", re.I)
 _NEGATIVE_LIST_BEFORE = re.compile(r"\b(?:negative|neg|non-?reactive|not\s+detected|undetected)[ \t]*[,;]?[ \t]*(?:and[ \t]+)?(?:the[ \t]+)?$", re.I)
@@ -974,6 +992,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and not any(flags.values()) and (test := _own_test_after(doc, ent)) is not None \
                 and test._.is_negated:
             flags["negated"] = True  # "Syphilis TPHA .......... negative": the illness names the row of its test
+        if ent.label_ == "CONDITION" and ent.ent_id_ == "immunodeficiency" and not any(flags.values()) \
+                and _DRUG_INDUCED.match(ent.text) and _by_a_drug(doc, ent):
+            flags["hypothetical"] = flags["uncertain"] = True  # "Pt immunosuppressed (pred; only recently off MMF)": the drugs' effect
         if ent.label_ == "CONDITION" and not any(flags.values()) and _TOO_AFTER.match(doc_text(doc), ent.end_char) \
                 and _NEGATIVE_LIST_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["negated"] = True  # "HIV hep B hep C all negative, the syphilis one too": the same result as the list's
@@ -987,7 +1008,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 and _BEGINS_STUDY.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["hypothetical"] = True  # "This month she begins a clinical trial ... of GC012F": the one being joined
         if ent.label_ == "THERAPY" and not flags["negated"] \
-                and _STUDY_OF_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char):
+                and (_STUDY_OF_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char)
+                     or _STUDY_IS_FOR.search(doc_text(doc), max(0, ent.start_char - 120), ent.start_char)):
             flags["hypothetical"] = True  # "To the doctor of the study for cisplatin and irinotecan": the study's drugs
         if ent.label_ == "CONDITION" and flags["negated"] and _AT_A_SITE.match(doc_text(doc), ent.end_char):
             # "no CMV in the eyes", "Never had CMV in eyes, gut or throat": not had there, which says nothing of elsewhere

@@ -317,7 +317,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
     # what follows the mention speaks of it first ("took terbinafine for 6 weeks, stopping 2 months ago"),
     # then what precedes it
     after, before = doc_text(doc)[ent.start_char : end], doc_text(doc)[start : ent.start_char]
-    for part, lo, hi in ((after, ent.start_char, end), (before, start, ent.start_char)):
+    after_end = end
+    if ent.label_ == "THERAPY" and _ONE_OFF.search(ent.text) and (own := _OWN_DATE.match(doc_text(doc), ent.end_char)) is not None:
+        # a vaccine is given once: "the hepatitis B vaccine in 2023, ... I checked with the nurse last week" is of 2023
+        after_end = own.end()
+        after = doc_text(doc)[ent.start_char : after_end]
+    for part, lo, hi in ((after, ent.start_char, after_end), (before, start, ent.start_char)):
         for w in doc.spans.get("windows", []):
             if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I) \
                     and not _before_to_come(doc, w, start):
@@ -377,11 +382,14 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
 
 
 
-# a date right after a condition's name: "breast cancer in 2019", "stroke (March 2021)", "DVT, 2018"
+# a date right after a condition's name: "breast cancer in 2019", "stroke (March 2021)", "DVT, 2018" (not a heading's
+# year: "Vaccinations 2026: inactivated influenza 15.10.2026")
 _OWN_DATE = re.compile(r"[ \t]*(?:[,:(–-][ \t]*)?(?:(?:in|on|of|dated)[ \t]+)?(?:(?:early|late|mid)[ \t-]+)?"
                        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t]+)?"
-                       r"(?:\d{1,2}[/.-])?(?:\d{1,2}[/.-])?(?:19|20)\d\d\b", re.I)
+                       r"(?:\d{1,2}[/.-])?(?:\d{1,2}[/.-])?(?:19|20)\d\d(?:[/.-]\d{1,2}){0,2}\b(?![ \t]*:)", re.I)
 _ASIDE = re.compile(r"\([^()]*\)")
+# treatments given once, whose date is the one written after the name
+_ONE_OFF = re.compile(r"vaccin|jab\b|booster|shot\b", re.I)
 
 
 def _before_to_come(doc: Doc, window: Span, start: int) -> bool:

@@ -4164,3 +4164,51 @@ def test_a_treatment_planned_in_chinese(text, had):
 def test_a_cue_ending_its_sentence(text, concept, negated):
     found = [f for f in read_text(text).facts if f.concept == concept]
     assert found and all(f.negated for f in found) is negated
+
+
+# -- round 43's classes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, age", [
+    ("Me: Salma, 34, I manage a small surf hostel. My rheumato says SLEDAI now 10 (arthritis + rash).", 34.0),
+    ("My rheumatologist says SLEDAI now 10.", None),  # a score gone down, not an age
+    ("Diagnosed with MS at 45, now 52", 52.0),
+    ("Pt now 67 y/o", 67.0),
+])
+def test_now_and_a_number_after_a_score_is_no_age(text, age):
+    assert read_age(text)[0] == age
+
+
+def test_the_hours_of_a_collection_are_no_clearance():
+    values = [f.value for f in read_text("Creatinine 1.1 mg/dL, ClCr 24h 78 mL/min; proteinuria 1,4 g/24h.").facts
+              if f.concept == "creatinine clearance"]
+    assert values == [78.0]
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("Pt immunosuppressed (pred; only recently off MMF) and about to have CAR-T.", "unknown"),  # the drugs' effect
+    ("She is immunocompromised from the rituximab.", "unknown"),
+    ("He has common variable immunodeficiency.", "fail"),
+])
+def test_immunosuppression_by_drugs_is_not_surely_an_immunodeficiency(patient, expected):
+    assert verdict("Patients with immunodeficiency", "exclusion", patient) == expected
+
+
+@pytest.mark.parametrize("criterion, polarities", [
+    # the tests sharing a bound share the denial before the first of them
+    ("No patients with AST and ALT greater than or equal to 5XULN.", ["forbid", "forbid"]),
+    ("No AST/ALT > 3 x ULN", ["forbid", "forbid"]),
+    ("AST and ALT <= 2.5 x ULN", ["require", "require"]),
+])
+def test_a_denial_before_tests_that_share_a_bound(criterion, polarities):
+    assert [c.polarity for c in parse_criterion(criterion, "inclusion") if c.kind == "measurement"] == polarities
+
+
+def test_what_the_study_is_for_is_not_had():
+    text = ("Previous treatment: No chemotherapy ever. Patient understands the study is for people over 60 with untreated "
+            "aggressive lymphoma and oral combination chemotherapy.")
+    assert not any(f.asserted for f in read_text(text).facts if f.concept == "chemotherapy")
+    assert any(f.asserted for f in read_text("She had chemotherapy in 2020.").facts if f.concept == "chemotherapy")
+
+
+def test_a_vaccine_is_dated_by_the_date_after_its_name():
+    flu = [f for f in read_text("Flu vaccine in October 2026, and I saw my GP last week.").facts if f.concept == "influenza vaccine"]
+    assert flu and flu[0].days_ago is not None and flu[0].days_ago > 30

@@ -203,9 +203,11 @@ def _measurement(doc: Doc, labs: list[Span], q: Span) -> list[Constraint]:
                 b is not None and not (analyte.range[0] <= b <= analyte.range[1]) for b in (lo, hi)):
             continue  # an implausible bound ("WBC 3,300-10,500 cells/L"): unread, so asked, never judged
         span = doc[min(lab.start, q.start) : max(lab.end, q.end)]
-        # "No evidence of renal insufficiency and a creatinine <= 2.5": a distant "No" is another item's
-        negated = lab._.is_negated and any(
-            cue.label_ == "NEGATED" and 0 <= lab.start - cue.end <= 2 for cue in doc.spans.get("cues", []))
+        # "No evidence of renal insufficiency and a creatinine <= 2.5": a distant "No" is another item's; the
+        # tests sharing the bound share the first one's ("No patients with AST and ALT >= 5 x ULN")
+        first = min(labs, key=lambda e: e.start)
+        negated = (lab._.is_negated or first._.is_negated) and any(
+            cue.label_ == "NEGATED" and 0 <= first.start - cue.end <= 2 for cue in doc.spans.get("cues", []))
         # "a history of CD4 counts under 50", "nadir CD4 < 200", "... at any time": a past value counts
         ever = lab._.is_historical or _EVER.search(span_text(doc, max(0, lab.start - 3), min(len(doc), q.end + 4))) is not None
         out.append(
