@@ -236,7 +236,7 @@ def read_age(text: str, others: list[float] | None = None) -> tuple[float | None
     return age, approx
 
 
-_TURNS = re.compile(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:next|this|in)\b", re.I)
+_TURNS = re.compile(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:(?:only|just|not\s+until|until)\s+)?(?:next|this|in)\b", re.I)
 _TURNS_HINT = re.compile(r"\b(?:turn|will\s+be)", re.I)  # (the optional subject before it made the search try every word)
 _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
 

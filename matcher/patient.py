@@ -1505,7 +1505,9 @@ _PROVIDER_AFTER = re.compile(r"[ \t]*(?:[:|]|(?:dr\.?|doctor|note|notes|visit|ap
 # what an abbreviation names when a capitalised word of systems and bodies follows it
 _NAMES_A_THING = re.compile(r"[ \t]+(?:GATEWAY|Gateway|gateway|Teams|TEAMS|Word|Excel|Outlook|Society|SOCIETY|Association|"
                             r"ASSOCIATION|Foundation|FOUNDATION|Trust|TRUST|Portal|PORTAL|Network|NETWORK|Registry|REGISTRY|"
-                            r"Alliance|Charity|App|Store|Helpline|HELPLINE)\b")
+                            r"Alliance|Charity|App|Store|Helpline|HELPLINE|"
+                            # "ID verified: MS driver license": a state's (Mississippi's) document
+                            r"[Dd]river(?:'s|s|’s)?|[Ll]icen[cs]e|Medicaid|DMV|[Ss]tate\s+ID)\b")
 # a ship's name: a vessel prefix ("MS", motor ship; "RMS", royal mail ship) and a capitalized name, after
 # "aboard", or after "on" or "the" in a text that speaks of a boat ("on MS Geertruida ... I am on the boat"),
 # not "On MS Rebif since 2019" (a drug for the illness)

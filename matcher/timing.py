@@ -382,8 +382,8 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
 
 
 
-# a date right after a condition's name: "breast cancer in 2019", "stroke (March 2021)", "DVT, 2018" (not a heading's
-# year: "Vaccinations 2026: inactivated influenza 15.10.2026")
+# a date right after an illness's or a vaccine's name: "breast cancer in 2019", "stroke (March 2021)", "DVT, 2018",
+# "Flu shot 2026-10-15" (not a heading's year: "Vaccinations 2026: inactivated influenza 15.10.2026")
 _OWN_DATE = re.compile(r"[ \t]*(?:[,:(–-][ \t]*)?(?:(?:in|on|of|dated)[ \t]+)?(?:(?:early|late|mid)[ \t-]+)?"
                        r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[ \t]+)?"
                        r"(?:\d{1,2}[/.-])?(?:\d{1,2}[/.-])?(?:19|20)\d\d(?:[/.-]\d{1,2}){0,2}\b(?![ \t]*:)", re.I)

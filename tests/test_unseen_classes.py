@@ -4212,3 +4212,26 @@ def test_what_the_study_is_for_is_not_had():
 def test_a_vaccine_is_dated_by_the_date_after_its_name():
     flu = [f for f in read_text("Flu vaccine in October 2026, and I saw my GP last week.").facts if f.concept == "influenza vaccine"]
     assert flu and flu[0].days_ago is not None and flu[0].days_ago > 30
+
+
+# -- round 44's classes ------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, negated", [
+    ("8. Nervous system: epilepsy NEM, stroke NEM, psychiatric NEM. I was a little down.", "epilepsy", True),  # Hungarian
+    ("Padaczka? Epilepsy nie, stroke nie.", "epilepsy", True),  # Polish
+    ("She has epilepsy, since 2015.", "epilepsy", False),
+])
+def test_an_answer_no_in_other_languages_after_the_mention(text, concept, negated):
+    found = [f for f in read_text(text).facts if f.concept == concept]
+    assert found and all(f.negated for f in found) is negated
+
+
+@pytest.mark.parametrize("text, ms", [
+    ("Claimant: Tameka R. Hollins  Age: 34  ID verified: MS driver license", False),  # Mississippi's
+    ("She has MS since 2010.", True),
+])
+def test_a_states_document_is_no_multiple_sclerosis(text, ms):
+    assert any(f.concept == "multiple sclerosis" for f in read_text(text).facts) is ms
+
+
+def test_turns_a_year_older_only_later():
+    assert read_age("Äiti is 70, she turns 71 only in February so she is still inside your age limit.")[0] == 70.0
