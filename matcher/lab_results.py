@@ -46,7 +46,7 @@ def measurements(doc: Doc) -> list[Fact]:
     # the lab's value too when one follows in the lab's units; the finding itself stays a condition
     labs = [e for e in doc.ents if e.label_ == "LAB" or (e.label_ == "CONDITION" and measured_by(e.text))]
     # another test named between a test's name and a number owns the number: "creatinine (eGFR 60)"
-    named = [e for e in doc.ents if e.label_ == "LAB"]
+    named = [e for e in labs if e.label_ == "LAB"]
     paired = _slash_pairs(doc, labs, quantities)
     first = day_first(doc_text(doc)) if labs else None
     for i, lab in enumerate(labs):
