@@ -4237,3 +4237,18 @@ def test_a_states_document_is_no_multiple_sclerosis(text, ms):
 
 def test_turns_a_year_older_only_later():
     assert read_age("Äiti is 70, she turns 71 only in February so she is still inside your age limit.")[0] == 70.0
+
+
+@pytest.mark.parametrize("text, age", [
+    # a child named with "the" is someone's, not the writer's own whom a carer writes about: not the patient's age
+    ("Sora mea is 28 years. Lupus from 2021, after the baby it got worse. The boy is 2 years now, she stopped "
+     "breastfeeding when he was 1 year.", None),
+    ("Ana has had lupus for six years. The baby is 9 months old, Ana still breastfeeds at night.", None),
+    ("Kateryna has SLE since 2019, the girl is 4 now and goes to kindergarten.", None),
+    # controls: the writer's relative, who the text is about; a person named with "the" and an age of their own
+    ("hi, my son is 23 weeks old. his eyes started crossing when he was about 6 weeks.", 0.44),
+    ("Hello, I'm writing on behalf of my dad. Dad is 72 and had a transplant in 2025.", 72.0),
+    ("The patient is 45 years old and has had lupus since 2015.", 45.0),
+])
+def test_a_child_named_with_the_is_not_the_patient(text, age):
+    assert read_age(text)[0] == age
