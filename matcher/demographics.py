@@ -60,13 +60,13 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # "58 yrs", "45yo"; not a duration: "x 2 yrs", "for 3 yrs", "≥1 yr post-infusion", "within 1 yr of"
     # ("MMF 2 yrs", "HCQ 10 yrs": after a drug's abbreviation, a duration)
     # ("(?=\d)" first: the look-behinds are tried only where a number starts)
-    (re.compile(r"(?=\d)(?<!x )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
+    (re.compile(r"(?=\d)(?<!x )(?<!of )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
                 r"(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
                 r"(?<![\d.])\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx"
                 # "Nexplanon ... (5 yr extended use)", "10 yr risk", "a 2 yr course": how long, not how old
-                r"|extended|use\b|usage|course|risk|survival|plan\b|supply|term\b|warranty|period|program|interval|remission|anniversary|implant|device|coil|iud"
+                r"|extended|use\b|usage|course|risk|contracep|rule\b|survival|plan\b|supply|term\b|warranty|period|program|interval|remission|anniversary|implant|device|coil|iud"
                 # "12 yrs in kitchens", "20 yrs at the plant", "10 yrs on insulin", "3 yrs as a nurse"
                 r"|in\s+(?!(?:19|20)\d\d\b|the\s+(?:uk|us|usa)\b)|at\s+(?!(?:diagnosis|dx|onset)\b)|as\s+an?\b|on\b"
                 r"|education|schooling|experience|employment|service|smok\w*|pack))", re.I), 1.0),
@@ -93,7 +93,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"(?:\b(?:my|our|a|the)\s+|^)" + _KIN_ADJ + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?\s*[,(]\s*(\d{1,3})\s*[,)]", re.I), 1.0),
     # a referral's header: "Mrs. Nasrin Akter, 27 years, female", "27 years / F"; "female, 27 years"
     (re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y)\.?(?:\s+old)?\s*[,/]\s*(?:female|male|woman|man|lady|gentleman|[FM])\b", re.I), 1.0),
-    (re.compile(r"\b(?:female|male|woman|man|lady|gentleman)\s*[,/]\s*(\d{1,3})\s*(?:years?|yrs?|y)\b", re.I), 1.0),
+    # ("Client: R.D., F, 44 y": the sex's letter)
+    (re.compile(r"(?:\b(?:female|male|woman|man|lady|gentleman)|(?<![\w/])(?-i:[FM]))\s*[,/]\s*(\d{1,3})\s*(?:years?|yrs?|y)\b", re.I), 1.0),
     # ... in the writer's language: "feminino, 48 anos", "48 ans, féminin", "männlich, 61 Jahre"
     (re.compile(r"\b(?:" + _SEX_WORDS + r")\s*[,/]\s*(\d{1,3})\s*" + _FOREIGN_YEARS + r"\b", re.I), 1.0),
     (re.compile(r"\b(\d{1,3})\s*" + _FOREIGN_YEARS + r"\s*[,/]\s*(?:" + _SEX_WORDS + r")\b", re.I), 1.0),
@@ -212,6 +213,27 @@ _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
                              r"smoke[- ]free|seizure[- ]free|off|out|post|past|in\s+remission|since|ago|into|apart|later|"
                              r"married|older|younger)\b", re.I)
+# a bond and how long it has lasted: "I'm his partner (9 yrs)", "his wife of 30 yrs"
+_BOND_BEFORE = re.compile(r"\b(?:partner|husband|wife|spouse|boyfriend|girlfriend|fianc[ée]e?|friend|carer|caregiver|"
+                          r"neighbou?r|colleague|together|relationship|de\s+facto)\s*(?:\(|,|of)\s*$", re.I)
+# "now N" after a comma (the last but one of _AGE_PATTERNS), and a number before it in its clause that is not
+# an age at an event or a year: what went before is a value, "now N" the value now
+_NOW_AFTER_COMMA = re.compile(r"now[ \t]+\d", re.I)
+# (not a date's numbers: "born 22 June 1962 in Jaffna, now 64 years")
+_DATE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                   r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b", re.I)
+_VALUE_BEFORE = re.compile(r"(?<![\w.,/])(?<!at )(?<!aged )(?<!age )(?<!since )(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\d/])")
+
+
+def _clause_before(text: str, at: int) -> str:
+    """The clause that ends with the comma before ``at`` ("" when no comma comes right before it)."""
+    before = text[:at].rstrip(" \t")
+    if not before.endswith(","):
+        return ""
+    start = max(before.rfind(c, 0, len(before) - 1) for c in ".;:\n!?") + 1
+    return before[start:-1]
+
+
 _LASTING = re.compile(r"\b(?:been|lived|living|worked|working|married|smoked|smoking|taking|took|had|having|using|used|"
                       r"sober|clean|employed|suffer(?:ed|ing))\b[^.,;:!?\n]*$", re.I)
 
@@ -236,7 +258,9 @@ def read_age(text: str, others: list[float] | None = None) -> tuple[float | None
     return age, approx
 
 
-_TURNS = re.compile(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:(?:only|just|not\s+until|until)\s+)?(?:next|this|in)\b", re.I)
+# ("she turns 71 on 12-01-2027", "turns 50 soon"; "he turns 40 today" is 40 now)
+_TURNS = re.compile(r"(?:\b(\w+)\s+)?\b(?:turns|will turn|will be|is turning)\s+(\d{1,3})\s+(?:(?:only|just|not\s+until|until)\s+)?"
+                    r"(next|this|in|on|at|by|soon|later|after|before|today)\b", re.I)
 _TURNS_HINT = re.compile(r"\b(?:turn|will\s+be)", re.I)  # (the optional subject before it made the search try every word)
 _TURNS_WHO = {"i", "she", "he", "patient", "pt", "who", "mum", "mom", "dad", "mother", "father", "husband", "wife", "i'll", "he'll", "she'll"}
 
@@ -296,7 +320,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
         if _TURNS_HINT.search(text) else None
     born = next(_births(text), None)
     if turns:
-        return float(int(turns.group(2)) - 1), False  # "she turns 80 next month": 79 now
+        # "she turns 80 next month": 79 now
+        return float(int(turns.group(2)) - (turns.group(3).lower() != "today")), False
     relation = None
     fallback = None  # a relative's age, taken only when no other is given ("my baby is 5 months old and has eczema")
     for k, (pattern, factor) in enumerate(_AGE_PATTERNS):
@@ -309,8 +334,11 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 continue  # the decimals of a number ("3.75 years old"), not a number of their own
             if _PAST_AGE.search(text[max(0, m.start(1) - 30) : m.start(1)]) or _WHEN_AFTER.match(text, m.end(1)):
                 continue  # "since I was 10 years old", "at the age of 12", "was 70 when he had his stroke": an age long past
-            if _BARE_YEARS.match(text, m.end(1)) and _LASTING.search(text[max(0, m.start(1) - 60) : m.start(1)]):
-                continue  # "been in this house 30 yrs", "married 40 yrs": how long, not how old
+            if _BARE_YEARS.match(text, m.end(1)) and (_LASTING.search(text[max(0, m.start(1) - 60) : m.start(1)])
+                                                      or _BOND_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1))):
+                continue  # "been in this house 30 yrs", "married 40 yrs", "I'm his partner (9 yrs)": how long, not how old
+            if _NOW_AFTER_COMMA.match(text, m.start()) and _VALUE_BEFORE.search(_DATE.sub(" ", _clause_before(text, m.start()))):
+                continue  # "Platelets 61 x10^9/L on day 2, now 118": a value gone up, not an age
             if _HOW_LONG_AFTER.match(text, m.end(1)):
                 continue  # "Barb is 5 years clear of breast cancer", "is 3 years sober": how long, not how old
             if _WRITER_AGE.search(text, max(0, m.start(1) - 20), m.start(1)):

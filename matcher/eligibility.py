@@ -749,6 +749,16 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                                 "also, often at lower doses, for other diseases; we cannot tell whether this trial counts "
                                 "yours.", f"Was your {pretty(f.concept)} given as {pretty(c.concept)} for cancer?")
     positive = [f for f in positive if f not in dual] or positive
+    named = {f.text.lower() for f in positive}
+    denied = next((f for f in facts if f.negated and f.text.lower() in named), None)
+    if positive and denied is not None and not c.window \
+            and all(f.days_ago is None and not f.current and not f.historical for f in positive):
+        # "SCREENINGSLIJST — rituximab + MTX ... Rituximab / MabThera: nooit gehad": named without a time or a
+        # use, and the same name denied outright; the patient's words disagree (a dated or current use stands
+        # against a denial; "pleural drain in situ ... No Foley" denies another device of the concept)
+        return Verdict(UNKNOWN, f"You said you never had {pretty(denied.concept)}, but your text also names "
+                                f"{_describe_fact(positive[0], c.concept)}.",
+                       f"Have you ever had {pretty(c.concept)}?")
     if positive:
         f = min(positive, key=lambda f: 1e9 if _last_taken(f) is None else _last_taken(f))
         what = _describe_fact(f, c.concept)

@@ -641,7 +641,16 @@ _FIELD_SEPARATOR = re.compile(r":|=(?!=)|\?(?=[ \t]*(?:yes|no|y|n|none|never|neg
                               r"|" + _DASH + r"(?=" + _ASIDE_THEN_NO + ")", re.I)
 # a checklist's or a form's answer: "16. Malignancy: NO", "CNS disease (epilepsy, CVA, ...): NO (migraine
 # noted)", "Infections: n/a", "Smoking: never"
-_NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n)(?![\w/-])"
+# (and "no", "never", "none" in the writer's language: "Rituximab / MabThera: nooit gehad", "Epilepsia: nunca")
+_NO_ABROAD = (r"nee|nooit|geen|nein|nie|niemals|kein|keine|non|jamais|aucun|aucune|nunca|ninguno|ninguna|nenhum|nenhuma|não|nao|"
+              r"mai|nessuno|nessuna|nigdy|brak|nej|nei|aldrig|aldri|ingen|ikke|ei|nem|soha|nincs|yok|hayır|hayir|tidak|bukan|hindi|"
+              r"không|khong|όχι|ποτέ|нет|никогда")
+_NO_ANSWER = re.compile(r"(?:[:=?|]|[ \t]*(?:\.{3,}|…+|_{3,})|" + _DASH + r")\s*(?:no|none|nil|n/a|not\s+applicable|not\s+met|negative|neg|denies|denied|absent|never|n|"
+                        + _NO_ABROAD + r")(?![\w/-])"
+                        # (not an answer about something else: "Alendronate: aucune interaction", "Lymphodepletion:
+                        # keine relevanten Interaktionen", "Prednisone: no change", "MMF: no problems")
+                        r"(?![ \t]+(?:[\w-]+[ \t]+)?(?:interact\w*|interakt\w*|interazion\w*|interacc\w*|change[sd]?\b|"
+                        r"issues?\b|problems?\b|concerns?\b|side[ \t-]*effects?\b|adjust\w*|dose\b))"
                         r"|" + _DASH + r"(?=" + _ASIDE_THEN_NO + ")", re.I)
 
 
@@ -1252,15 +1261,30 @@ _CLEARED = {
 }
 
 
+# a screening test and the test that confirms it: "RPR reactive 1:2, TP-PA non-reactive" is a biological false
+# positive (lupus, antiphospholipid antibodies, pregnancy)
+_UNCONFIRMED = {
+    "syphilis": (re.compile(r"\b(?:rpr|vdrl)\b", re.I),
+                 re.compile(r"\b(?:tppa|tp-pa|tpha|fta|fta-abs|treponem\w*)\b", re.I)),
+}
+
+
 def _cleared_infections(facts: list[Fact]) -> None:
     """"Anti-HCV reactive but HCV RNA not detected", "RPR non-reactive; TPPA positive": an infection the
     test of the live infection shows gone (cleared, or cured by treatment), with the test that stays
-    positive for life, is a past infection, not an active one."""
+    positive for life, is a past infection, not an active one. A screening test positive that the
+    confirming test does not confirm ("RPR reactive, TP-PA non-reactive") is no infection shown: a
+    question, not a fail."""
     for concept, (lasting, live) in _CLEARED.items():
         if any(f.concept == concept and f.negated and live.search(f.text) for f in facts):
             for f in facts:
                 if f.concept == concept and f.asserted and lasting.search(f.text):
                     f.historical = True
+    for concept, (screen, confirm) in _UNCONFIRMED.items():
+        if any(f.concept == concept and f.negated and confirm.search(f.text) and not screen.search(f.text) for f in facts):
+            for f in facts:
+                if f.concept == concept and f.asserted and screen.search(f.text) and not confirm.search(f.text):
+                    f.uncertain = f.hypothetical = True
 
 
 def _findings(doc: Doc, patient: Patient, measured: list[Fact]) -> None:

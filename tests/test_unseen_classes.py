@@ -2981,11 +2981,7 @@ def test_a_newborn_trials_weeks_are_of_gestation():
     ("Tested for HIV, hep B, hep C and syphilis at the GP, every one of them negative.", "syphilis"),
     ("Tested for HIV, hep B, hep C and syphilis at the GP, every one of them negative.", "hepatitis c"),
     ("HIV status unknown.", "hiv infection"),
-    ("Hepatitis C: tidak", "hepatitis c"),
-    ("HIV: nein", "hiv infection"),
-    ("Syphilis: non réactif", "syphilis"),
     ("Hepatitis B - ikke påvist", "hepatitis b"),
-    ("Hepatitis B: nej", "hepatitis b"),
 ])
 def test_a_mention_not_said_to_be_had_is_a_question(text, concept):
     criterion = {"hiv infection": "Patients with HIV infection", "syphilis": "Patients with syphilis infection",
@@ -3263,9 +3259,11 @@ def test_none_since_after_a_dash_is_past(text):
     assert f.historical and not f.negated
 
 
-@pytest.mark.parametrize("text", ["Allergy to penicillin: nein", "Penicillin allergy: tidak"])
-def test_an_allergy_answered_in_words_not_read_is_a_question(text):
-    assert verdict("Known allergy to penicillin", "exclusion", text) == "unknown"
+# (the answers "nein" and "tidak" are read since round 45: test_a_fields_answer_no_in_the_writers_language)
+@pytest.mark.parametrize("text, expected", [("Allergy to penicillin: hapana", "unknown"), ("Penicillin allergy: walang", "unknown"),
+                                            ("Allergy to penicillin: nein", "pass"), ("Penicillin allergy: tidak", "pass")])
+def test_an_allergy_answered_in_words_not_read_is_a_question(text, expected):
+    assert verdict("Known allergy to penicillin", "exclusion", text) == expected
 
 
 def test_an_allergy_answered_in_english_still_fails():
@@ -4252,3 +4250,86 @@ def test_turns_a_year_older_only_later():
 ])
 def test_a_child_named_with_the_is_not_the_patient(text, age):
     assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a field's answer "no", "never" or "none" in the writer's language (they had been questions; round 45's
+    # "Rituximab / MabThera: nooit gehad" had been taken as had)
+    ("Hepatitis C: tidak", "hepatitis c"),
+    ("HIV: nein", "hiv infection"),
+    ("Syphilis: non réactif", "syphilis"),
+    ("Hepatitis B: nej", "hepatitis b"),
+    ("- Rituximab / MabThera: nooit gehad (checked in EPD and with patient).", "rituximab"),
+    ("Rituximab: mai ricevuto", "rituximab"),
+    ("Epilepsy: nunca", "epilepsy"),
+    ("Seizures: nigdy", "epilepsy"),
+    ("Epilepsy: hindi po", "epilepsy"),
+])
+def test_a_fields_answer_no_in_the_writers_language(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, age", [
+    # "turns N" with a date or a time to come: N - 1 now ("today": N)
+    ("Note for MM: she turns 71 on 12-01-2027, after the planned apheresis.", 70.0),
+    ("He turns 70 soon, the consultant knows.", 69.0),
+    ("She turns 18 at the end of January.", 17.0),
+    ("He turns 40 today!", 40.0),
+    # "N yr" naming a rule or a bond's length, not an age
+    ("Client: R.D., F, 44 y. Aware of 1 yr contraception rule, is fine with it.", 44.0),
+    ("I'm his partner (9 yrs), and I'm his carer at the moment as well.", None),
+    # "now N" after a value: the value now
+    ("Platelets 61 x10^9/L on day 2, now 118.", None),
+    ("Hb 9.1 last week, now 10.2", None),
+    # controls
+    ("Diagnosed with MS at 45, now 52", 52.0),
+    ("Diagnosed in 2015, now 52", 52.0),
+])
+def test_ages_to_come_bonds_and_values_now(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a reactive non-treponemal test the treponemal test does not confirm: a biological false positive; the
+    # negative treponemal test is what says whether there is syphilis
+    ("RPR                          Reactivo 1:2\nTP-PA (treponemica)          No reactivo\n", "pass"),
+    ("Syphilis serology: RPR reactive, TP-PA negative, false positive in the setting of APS.", "pass"),
+    # controls: confirmed; treated long ago (the treponemal test stays positive: a past infection, a question)
+    ("VDRL: positive (1:8)\nFTA-ABS: positive", "fail"),
+    ("TPHA positive, RPR non-reactive (treated 2015).", "unknown"),
+])
+def test_a_screening_test_the_confirming_test_does_not_confirm(text, expected):
+    assert verdict("Patients with syphilis infection", "exclusion", text) == expected
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a field's answer "no" about something else than having it: interactions, changes, problems
+    ("3. Alendronate : aucune interaction; à prendre à jeun le matin.", "alendronate"),
+    ("Prednisone: no change, 10 mg daily.", "prednisone"),
+    ("Interaktionscheck Lymphodepletion (Cyclophosphamid/Fludarabin): keine relevanten Interaktionen.", "cyclophosphamide"),
+    ("Methotrexate: no problems, 15 mg weekly.", "methotrexate"),
+])
+def test_a_fields_answer_no_about_something_else_denies_nothing(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.negated for f in found)
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # a therapy named without a time or a use, and denied outright elsewhere: the words disagree, a question
+    ("SCREENINGSLIJST — rituximab + MTX na anti-TNF falen\nPatient: 58 years, female, rheumatoid arthritis since 2015.\n"
+     "- Rituximab / MabThera: nooit gehad (checked in the chart and with the patient).", "unknown"),
+    ("Rituximab and methotrexate after anti-TNF failure - screening form\nPatient: 58 years, female, rheumatoid arthritis "
+     "since 2015.\n- Prior rituximab: never (checked in the chart).", "unknown"),
+    # controls: a dated use stands against the denial of another time; a denial alone; a use alone
+    ("Rituximab 2019 for ITP. No rituximab since then.", "fail"),
+    ("Rituximab: never had.", "pass"),
+    ("I had rituximab for my lupus.", "fail"),
+])
+def test_a_therapy_named_and_denied_is_a_question(patient, expected):
+    assert verdict("Previous treatment with rituximab", "exclusion", patient) == expected
+
+
+def test_a_denial_of_another_device_of_the_concept_is_no_disagreement():
+    text = "L pigtail pleural drain (lupus pleural effusion) in situ, 120 mL/24h serous. No Foley."
+    assert verdict("Patients with cannula or drainage tubes other than central venous catheters", "exclusion", text) == "fail"
