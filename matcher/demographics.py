@@ -170,10 +170,10 @@ def _digits(text: str) -> str:
 _BORN = re.compile(r"\b(?:born|b\.|dob:?|d\.o\.b\.?:?|date\s+of\s+birth\s*:?|birth\s*date\s*:?|" + _BIRTH_LABELS + r")\s+(?:in\s+|on\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]{3})|)"
                    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
-# "my son is 4", "The boy is 2 years now", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
+# "my son is 4", "The boy is 2 years now", "her son, Xiao-Bao, is 3 years old", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
 _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|(?-i:[A-Z][a-z]+)['’]s)\s+|(?:\A|(?<=[(\[,;:.\n]))\s*)" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
-                          r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+))?\s+(?:(?:is|was|just\s+turned|"
+                          r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+)|\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?\s*,)?\s+(?:(?:is|was|just\s+turned|"
                           # (or the age right after the noun: "G2P2, youngest child 6 years old")
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?)?$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we|(?-i:[A-Z][a-z]+))\s+(?:was|were)"

@@ -586,6 +586,10 @@ _UNIT_LEVEL = re.compile(r"\b(?:unit|ambulance|medic|crew|rig|truck)\s*[\w-]*\s*
 _TREATMENT_AFTER = re.compile(r"[\s-]*(?:medicines?|medications?|meds|drugs?|treatments?|therapy|therapies|tablets|pills)\b", re.I)
 _SERVICE_AFTER = re.compile(_OTHER_NAME + r"[\s-]*(?:(?:diagnostic|laboratory|lab|reference|specialist|screening|multidisciplinary|"
                             r"regional|national|integrated|molecular|outpatient)[\s-]+)?(?:" + _SERVICE + r")\b", re.I)
+# the people of a specialty named for a class of illness: "infectious disease consultant" (not "my HIV doctor", "the
+# cancer doctor", "lung cancer nurse specialist": a doctor of the patient's own illness)
+_SPECIALTY_NAME = re.compile(r"infectious\s+diseases?", re.I)
+_SPECIALTY_PEOPLE = re.compile(r"[\s-]*(?:consultants?|physicians?|specialists?|doctors?|nurses?|fellows?|registrars?|attendings?)\b", re.I)
 _SERVICE_BEFORE = re.compile(r"\b(?:department|dept|division|institute|centre|center|unit|clinic|society|foundation|service|"
                              r"professor|consultant|specialist)\s+(?:of|for|in)\s+(?:the\s+)?$", re.I)
 # a finding scored or counted 0 in a list or table of items ("Seizure 0 | Psychosis 0", "Thrombocytopenia 0 (Plt 132)")
@@ -1137,8 +1141,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and ent.text.isupper() and _UNIT_LEVEL.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char):
             continue  # "Ambulance, Unit M-2 (ALS)": the unit's level of care (advanced life support), not a disease
         if ent.label_ == "CONDITION" and (_SERVICE_AFTER.match(doc_text(doc), ent.end_char)
-                                          or _SERVICE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char)):
-            continue  # "Royal Marsden Cancer Centre", "Lupus Clinic", "Department of Infectious Diseases": a service, not an illness
+                                          or _SERVICE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 30), ent.start_char)
+                                          or (_SPECIALTY_NAME.fullmatch(ent.text) and _SPECIALTY_PEOPLE.match(doc_text(doc), ent.end_char))):
+            continue  # "Royal Marsden Cancer Centre", "Lupus Clinic", "infectious disease consultant": a service, not an illness
         if ent.label_ == "THERAPY" and _SPECIALTY_AFTER.match(doc_text(doc), ent.end_char):
             continue  # "the radiation oncologist said ...", "CELLULAR THERAPY CLINIC": a specialty or a service, not a treatment had
         if ent.label_ == "CONDITION" and asserted and _restated(doc, ent):

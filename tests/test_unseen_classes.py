@@ -4333,3 +4333,73 @@ def test_a_therapy_named_and_denied_is_a_question(patient, expected):
 def test_a_denial_of_another_device_of_the_concept_is_no_disagreement():
     text = "L pigtail pleural drain (lupus pleural effusion) in situ, 120 mL/24h serous. No Foley."
     assert verdict("Patients with cannula or drainage tubes other than central venous catheters", "exclusion", text) == "fail"
+
+
+# -- round 46 ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, age", [
+    # a name in commas between the kin word and the age: the relative's age, not the patient's
+    ("Yi-ting is twenty-seven, born 1999 August. Baby question — her son, Xiao-Bao, is 3 years old now.", 27.0),
+    ("I have lupus. My son, Tom, is 6 years old.", None),
+    ("My daughter, Anna, is 34 years old and has lupus.", 34.0),  # the relative written about
+])
+def test_a_relative_named_in_commas_before_the_age(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text, has", [
+    # an acronym for the person a message is for, or a role in brackets after a name: not colorectal cancer
+    ("[Transcript — LINE voice messages from patient's aunt to CRC, 2026/12/03.]\nYi-ting has lupus.", False),
+    ("Dear Ms. Fujita (CRC),\nThank you for the phone call. Haruka has lupus.", False),
+    ("Dear CRC, my sister has lupus since 2015.", False),
+    # controls: the illness; a note's chief complaint ("CC:")
+    ("Mother: CRC at 65.", True),
+    ("CC: CRC, metastatic to liver - referral for the trial.", True),
+    ("Polyp progressed to CRC in 2019, resected.", True),
+])
+def test_an_acronym_for_whom_a_message_is_for(text, has):
+    assert bool(facts(text, "colorectal cancer")) == has
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a denial in the writer's language before the mention
+    ("Bladder cancer, BCG x6 in 2025, no recurrence until now. Jamais de paclitaxel ni de produit contenant du Crémophor.",
+     "paclitaxel"),
+    ("Nooit rituximab gehad.", "rituximab"),
+    ("Niemals Rituximab bekommen.", "rituximab"),
+])
+def test_a_denial_before_the_mention_in_the_writers_language(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+def test_a_denial_in_the_writers_language_does_not_reach_an_illness_read_in_part():
+    # "lupus cutané" is read as lupus alone: "jamais de" must not deny the patient's lupus
+    assert any(f.asserted for f in facts("SLE since 2015, on HCQ. Jamais de lupus cutané.", "systemic lupus erythematosus"))
+
+
+@pytest.mark.parametrize("text, concept, had", [
+    # the specialty of infectious diseases and its people: not an infection had
+    ("Attendance: Head of Centre, 3 haematology specialists, infectious disease consultant.", "infection", False),
+    ("Seen by the infectious diseases team, who cleared him for transplant.", "infection", False),
+    ("Infectious diseases physician: no contraindication.", "infection", False),
+    # controls: a doctor of the patient's own illness says the patient has it
+    ("My HIV doctor wrote that with my resistance mutations I need a new regimen.", "hiv infection", True),
+    ("the cancer doctor turned me loose in 2014", "malignancy", True),
+])
+def test_a_specialty_named_by_what_it_treats_is_not_had(text, concept, had):
+    assert any(f.asserted for f in facts(text, concept)) == had
+
+
+@pytest.mark.parametrize("criterion, patient, expected", [
+    # a condition that opens a sub-group ("IF HIV POSITIVE:") is not a requirement of it
+    ("OTHER: IF HIV POSITIVE: Must have CD4 cell count greater than 500/mL and, No clinical manifestations of AIDS.",
+     "HIV ELISA: negative (counselled, 01/12/2026).", "unknown"),
+    # an old record's "Prior Medication:" heading says the use came first, not how long before: a use ended long
+    # ago is a question, a use now fails
+    ("Prior Medication: Excluded: Antiviral medications.", "He was on ART until August 2026, stopped, not restarted.", "unknown"),
+    ("Prior Medication: Excluded: Antiviral medications.", "He takes Biktarvy daily.", "fail"),
+    ("Prior Medication: Excluded: Steroids.", "Prednisone 40 mg in 2015 for a flare, none since.", "unknown"),
+])
+def test_a_sub_group_or_a_headings_time_is_not_read_as_more(criterion, patient, expected):
+    section = "inclusion" if criterion.startswith("OTHER") else "exclusion"
+    assert verdict(criterion, section, patient) == expected

@@ -15,8 +15,8 @@ Two ways of writing turned lexicon acronyms into diagnoses the writer never mean
   one-token match that is an English stop word ("ALL", "AS", "IT", "MAY") says
   nothing. The same acronym in a line of mixed case ("ALL in remission") is kept.
 - **A title.** "DEAR MS KOWALCZYK", "Re: MS Jones": after a salutation, "MS" is Ms.
-- **A person.** "per CRC: SLEDAI-2K 11", "CRC said the labs are fine": an acronym the text uses for
-  someone who says or does things (a clinical research coordinator, not colorectal cancer) means
+- **A person.** "per CRC: SLEDAI-2K 11", "CRC said the labs are fine", "messages ... to CRC", "Dear CRC,", "Ms. Fujita (CRC)":
+  an acronym the text uses for someone who says or does things, or whom a message is for (a clinical research coordinator, not colorectal cancer) means
   that person everywhere in the text ("English working copy for CRC").
 - **An ECG finding.** "ST depression V4-V6", "ST-segment depression", "PR depression": a
   segment of the tracing, not the mood disorder.
@@ -41,7 +41,14 @@ _ECG_BEFORE = re.compile(r"(?-i:\bST|\bPR|\bJ[- ]point)(?:[- ]segments?)?[- ]$|\
 # an acronym as a person: the source of what is said ("per CRC:", "(per CRC)"; not "per CKD stage"), or the subject of
 # a verb only a person does ("CRC said", "CRC will phone"; not "HIV confirmed by ELISA")
 _PERSON_USE = re.compile(r"(?-i:\bper\s+(?:the\s+)?([A-Z]{2,5})\b)(?=\s*(?:[:,.;)\n]|$))|(?-i:\b([A-Z]{2,5}))\s+(?:said|says|told|"
-                         r"phoned|e-?mailed|explained|will\s+(?:call|phone|e-?mail|send|book|arrange))\b",
+                         r"phoned|e-?mailed|explained|will\s+(?:call|phone|e-?mail|send|book|arrange))\b"
+                         # ... or whom a message is for: "voice messages from patient's aunt to CRC", "Dear CRC", "Attn: CRC"
+                         # (not "CC: SLE, refractory": a note's chief complaint)
+                         r"|\b(?:messages?|e-?mails?|letter|note|fax|reply|replied|sent|forwarded|written|wrote)\s+(?:[\w'’-]+\s+){0,4}?"
+                         r"to\s+(?:the\s+)?(?:study\s+|trial\s+|site\s+)?(?-i:([A-Z]{2,5}))\b(?=\s*(?:[:,.;)\]\n]|$))"
+                         r"|(?-i:\b(?:Dear|Hi|Hello|Attn|ATTN)\s*:?\s+(?:the\s+)?([A-Z]{2,5}))\b(?=\s*(?:[:,.;)\]\n]|$))"
+                         # ... or the role in brackets after a person's title and name: "Dear Ms. Fujita (CRC),"
+                         r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sr|Sra)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*\(\s*([A-Z]{2,5})\s*\))",
                          re.I)
 _BEFORE_TITLE = {"dear", "to", "re", "attn", "cc", "patient", "pt", "name", "client"}
 
@@ -130,7 +137,7 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
         return matches
     defined = _defined_elsewhere(text) if "(" in text else {}
     capitals = _capitals_lines(text)
-    people = {m.group(1) or m.group(2) for m in _PERSON_USE.finditer(text)}
+    people = {next(g for g in m.groups() if g) for m in _PERSON_USE.finditer(text)}
     if not defined and not capitals and not people \
             and not any(doc[start].text in _TITLES for _, start, end in matches if end - start == 1):
         return matches

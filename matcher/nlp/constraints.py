@@ -119,9 +119,14 @@ def _clauses(doc: Doc) -> list[_Clause]:
     return out
 
 
+# an old NIAID record's heading: "Prior Medication: Excluded: Antiviral medications." says the use came before the study,
+# not how long before (the record's own item says "within 2 weeks of study entry"); the item's words say the rest
+_PRIOR_HEADING = re.compile(r"^\s*prior\s+(?:medications?|treatments?|therapy|therapies)\s*:\s*(?:excluded|required)\s*:\s*", re.I)
+
+
 def _qualifiers(doc: Doc, ent: Span, clause: _Clause) -> list[str]:
     previous = max([e.end for e in clause.ents if e.end <= ent.start] + [clause.start, ent.start - 8])
-    left = span_text(doc, previous, ent.start)
+    left = _PRIOR_HEADING.sub("", span_text(doc, previous, ent.start))
     quals = [q.lower() for q in _QUALIFIER_RE.findall(left)]
     if re.search(r"\bcurrently\b|\b(?:are|is|am)\s+(?:\w+\s+)?(?:taking|receiving|using|on)\b|"
                  r"\bwho\s+(?:require|requires|need|needs)\b", left, re.I) \

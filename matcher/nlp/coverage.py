@@ -166,7 +166,9 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         at = starts[colon]
         line_start = doc_text(doc).rfind("\n", 0, at) + 1
         head = [doc[i] for i in range(bisect_left(starts, line_start), colon) if not before[starts[i]]]
-        if len(head) <= 10 and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
+        # (not a condition's lead-in: "OTHER: IF HIV POSITIVE: Must have CD4 ...", which says whom the item is for;
+        # "Not eligible if any of the following is present:" only introduces the items)
+        if len(head) <= 10 and not _SUB_GROUP_HEAD.search(doc_text(doc), line_start, at) and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
                                    or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
             before[line_start : doc[colon].idx + 1] = b"\x01" * (doc[colon].idx + 1 - line_start)
@@ -597,6 +599,14 @@ _TRAILING = re.compile(r"\b(?:for|at|on|in|of|involving|affecting|from|due\s+to|
 _EXAMPLES = re.compile(r"\b(?:e\.g|i\.e|eg|for example|for instance|such as|including|especially|particularly)\b\.?[^();]*", re.I)
 # words that make everything after them in the item conditional
 _CONDITIONAL = {"if", "unless", "when", "whenever", "provided"}
+# a lead-in that names whom its items are for: a conditional word and what it asks, before the colon ("IF HIV POSITIVE",
+# "Required for HIV-positive patients if CD4 count < 500 cells/mm3"; not "if any of the following is present", "excluded
+# when there is:", "excluded if they had any one of the following:")
+_SUB_GROUP_HEAD = re.compile(r"\b(?:if|unless|when|whenever|provided)\b(?!\s*(?:there\s+(?:is|are|was|were)\s*)?"
+                             r"(?:(?:they|he|she|patients?|subjects?|participants?)\s+(?:had|have|has|show|showed|shows|present\w*)\s+)?"
+                             r"(?:(?:any|all|one|two|both|either|none|each)\s+(?:one\s+)?"
+                             r"(?:or\s+more\s+)?(?:of\s+)?)?(?:the\s+following|these|this)?(?:\s+(?:is|are|applies|apply|exists?))?"
+                             r"(?:\s+(?:present|met|true|found|applicable))?\s*$)", re.I)
 _PERMISSION = re.compile(r"\b(?:(?:is|are|will\s+be|may\s+be|be)\s+(?:allowed|permitted|acceptable|eligible)|"
                          r"(?:may|can)\s+(?:be\s+)?(?:used|included|enrolled|continued|participate))\b", re.I)
 # an item of the other section's kind: "... will be excluded" among inclusions, "... must be ..." among exclusions
