@@ -15,9 +15,10 @@ Two ways of writing turned lexicon acronyms into diagnoses the writer never mean
   one-token match that is an English stop word ("ALL", "AS", "IT", "MAY") says
   nothing. The same acronym in a line of mixed case ("ALL in remission") is kept.
 - **A title.** "DEAR MS KOWALCZYK", "Re: MS Jones": after a salutation, "MS" is Ms.
-- **A person.** "per CRC: SLEDAI-2K 11", "CRC said the labs are fine", "messages ... to CRC", "Dear CRC,", "Ms. Fujita (CRC)":
-  an acronym the text uses for someone who says or does things, or whom a message is for (a clinical research coordinator, not colorectal cancer) means
-  that person everywhere in the text ("English working copy for CRC").
+- **A person.** "per CRC: SLEDAI-2K 11", "CRC said the labs are fine", "messages ... to CRC", "Dear
+  CRC,", "Ms. Fujita (CRC)": an acronym the text uses for someone who says or does things, for whom a
+  message is, or for a named person's role (a clinical research coordinator, not colorectal cancer)
+  means that person everywhere in the text ("English working copy for CRC").
 - **An ECG finding.** "ST depression V4-V6", "ST-segment depression", "PR depression": a
   segment of the tracing, not the mood disorder.
 - **A heading in capitals.** "NHS TRUST - HAND & UPPER LIMB SURGERY", "HEARING AIDS AND

@@ -168,8 +168,9 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         head = [doc[i] for i in range(bisect_left(starts, line_start), colon) if not before[starts[i]]]
         # (not a condition's lead-in: "OTHER: IF HIV POSITIVE: Must have CD4 ...", which says whom the item is for;
         # "Not eligible if any of the following is present:" only introduces the items)
-        if len(head) <= 10 and not _SUB_GROUP_HEAD.search(doc_text(doc), line_start, at) and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
-                                   or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
+        if len(head) <= 10 and not _SUB_GROUP_HEAD.search(doc_text(doc), line_start, at) \
+                and all(t.is_punct or t.is_stop or t.like_num or t.lower_ in rules.headings
+                        or t.ent_type_ == "ORGAN" or _is_filler(t.lower_, rules) for t in head):
             covered.append((line_start, doc[colon].idx + 1))
             before[line_start : doc[colon].idx + 1] = b"\x01" * (doc[colon].idx + 1 - line_start)
     covered += [(q.start_char, q.end_char) for q in doc.spans.get("used_quantities", [])]
