@@ -170,8 +170,8 @@ def _digits(text: str) -> str:
 _BORN = re.compile(r"\b(?:born|b\.|dob:?|d\.o\.b\.?:?|date\s+of\s+birth\s*:?|birth\s*date\s*:?|" + _BIRTH_LABELS + r")\s+(?:in\s+|on\s+)?(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?=[a-z]{3})|)"
                    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+"
                    r"(?:\d{1,2},?\s+)?|\d{1,2}[/.-]\d{1,2}[/.-])?((?:19|20)\d{2})\b", re.I)
-# "my son is 4", "The boy is 2 years now", "her son, Xiao-Bao, is 3 years old", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
-_RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|(?-i:[A-Z][a-z]+)['’]s)\s+|(?:\A|(?<=[(\[,;:.\n]))\s*)" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
+# "my son is 4", "The boy is 2 years now", "her son, Xiao-Bao, is 3 years old", "she has one boy, Osman, 3 years old", and a bare kin word opening its clause: "Not breastfeeding (son is 4 y/o)", "Kids: son is 4"
+_RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|a|an|one|(?-i:[A-Z][a-z]+)['’]s)\s+|(?:\A|(?<=[(\[,;:.\n]))\s*)" + _KIN_ADJ + r"(baby|son|daughter|child|kid|boy|girl|mother|mom|mum|father|dad|"
                           r"husband|wife|sister|brother|grandmother|grandma|grandfather|grandpa|partner|youngest|oldest|eldest|"
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+)|\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?\s*,)?\s+(?:(?:is|was|just\s+turned|"
                           # (or the age right after the noun: "G2P2, youngest child 6 years old")
@@ -208,7 +208,7 @@ _OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mot
 _NAMED_IS = re.compile(r"(?:\A|(?<=[(\[,;:.!?\n]))\s*(?-i:[A-Z][a-z]+)\s+(?:is|was|just\s+turned|turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$")
 _DEVICE_BEFORE = re.compile(r"\b(?:radial|femoral|brachial|ulnar|access|droit|droite|gauche|right|left|sheath|catheter|"
                             r"introducer|guide|guiding|cannula)\s*:?\s*$", re.I)
-_THIRD_PARTY = re.compile(r"\s*(?:her|his|their|the|\w+['’]s)\s", re.I)  # "her son", "Jen's mom", "the boy": not the writer's own
+_THIRD_PARTY = re.compile(r"\s*(?:her|his|their|the|a|an|one|\w+['’]s)\s", re.I)  # "her son", "Jen's mom", "the boy", "one boy": not the writer's own
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
                              r"smoke[- ]free|seizure[- ]free|off|out|post|past|in\s+remission|since|ago|into|apart|later|"

@@ -193,6 +193,45 @@ _STUDY_OF_BEFORE = re.compile(r"(?<!\bin )(?<!\bon )(?<!\binto )\b(?:the|this|yo
 # lymphoma and oral combination chemotherapy" (the study's treatment, not one had)
 _STUDY_IS_FOR = re.compile(r"\b(?:the|this|that|your)\s+(?:\w+\s+)?(?:study|trial|protocol)\s+(?:is|are|was|would\s+be|will\s+be)\s+"
                            r"(?:for|about|testing|using|giving|comparing|looking\s+at)\b[^.;:!?\n]*$", re.I)
+# what was explained or discussed with the patient: the first sentence of a line that opens so ("Explained phase II trial
+# design", "Education: leukapheresis explained ..."), or an item naming risks listed under such a lead-in ("Discussed
+# with Pt and husband ...:" then "- CRS, ICANS, infections, ..., unknown long-term risks")
+_DISCUSSED_VERB = r"(?:discussed|explained|counsell?ed|reviewed\s+with\s+(?:the\s+)?(?:pt|patient)|informed\s+(?:about|of|on))\b"
+_DISCUSSED_LEAD = re.compile(r"[ \t]*(?:[-•*–][ \t]*|\d{1,2}[.)][ \t]*)?(?:(?:risks?|side[ -]effects?|procedure|study|consent)\s+)?"
+                             + _DISCUSSED_VERB, re.I)
+_EDUCATION_LEAD = re.compile(r"[ \t]*(?:[-•*–][ \t]*)?(?:education|teaching|counsell?ing)\b[^:\n]{0,30}:", re.I)
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-•*–]|\d{1,2}[.)])[ \t]")
+_SENTENCE_BREAK = re.compile(r"[.;!?](?:\s|$)")
+_RISKS = re.compile(r"\b(?:risks?|side[ -]effects?|complications?|adverse\s+(?:effects?|events?|reactions?))\b", re.I)
+
+
+def _discussed(text: str, at: int) -> bool:
+    """Whether ``at`` lies in the first sentence of a line that says what was explained or discussed
+    ("Explained phase II trial design", "Education: leukapheresis explained in Arabic (4-6 h, 2 cannulae)"; not
+    "Education completed: ... flu shot - got it 10/2026"), or on an item naming risks in a list under a lead-in that
+    does ("Discussed with Pt and husband ...:" then "- CRS, ICANS, infections, ..., unknown long-term risks"; not
+    "Checklist discussed:" then "- Vaccines: flu (inactivated) 02/10/2026")."""
+    start = text.rfind("\n", 0, at) + 1
+    if not _SENTENCE_BREAK.search(text, start, at):
+        first = text[start : (m.start() if (m := _SENTENCE_BREAK.search(text, at)) else len(text))]
+        if _DISCUSSED_LEAD.match(first) or (_EDUCATION_LEAD.match(first) and re.search(_DISCUSSED_VERB, first, re.I)):
+            return True
+    end = text.find("\n", at)
+    if not _LIST_ITEM.match(text, start) or not _RISKS.search(text, start, len(text) if end < 0 else end):
+        return False  # (an item of what was discussed that is no list of risks may be the patient's own: "- Vaccines: flu 02/10")
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        line = text[prev : start - 1]
+        if _LIST_ITEM.match(line):
+            start = prev
+            continue
+        return bool(re.search(_DISCUSSED_VERB, line, re.I)) and line.rstrip().endswith(":")
+    return False
+
+
+# a treatment the help or travel arranged is for: "transport from Salinas for daily radiation", "lodging for the infusion"
+_ARRANGED_FOR = re.compile(r"\b(?:transport|transportation|travel|ride|rides|lift|lifts|accommodation|lodging|housing|parking|"
+                           r"bus\s+fare|taxi)\b[^.;\n]{0,40}\bfor\s+(?:the\s+|her\s+|his\s+|their\s+|daily\s+|each\s+|every\s+)*$", re.I)
 # a denial limited to a site: "no CMV in the eyes", "never had CMV in eyes, gut or throat"
 _AT_A_SITE = re.compile(r"\s+(?:in|of)\s+(?:the\s+|his\s+|her\s+|my\s+|both\s+)?(?:eyes?|gut|throat|lungs?|urine|brain|retinas?|"
                         r"liver|colon|bowel|skin|stool|csf|marrow|mouth|stomach)\b", re.I)
@@ -458,14 +497,16 @@ def _positive_result(doc: Doc, ent: Span) -> bool:
 _NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|assistant|aide|degree|job|care|facility|"
                           r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit|"
                           r"assessment|assessments|diagnosis|diagnoses|plan|notes?|team|placement|specialist|handover|documentation|"
-                          r"visits?|agency|agencies|services?|station|report|staff)\b"
+                          r"visits?|agency|agencies|services?|station|report|staff|records?|entry|entries|rounds?|summary|log|"
+                          r"sheets?|chart|charting|letter|observations|obs|review|checklist|documents?|info|information)\b"
                           r"|,\s+(?:\w+\s+){0,2}placement\b", re.I)
 
 
 # "judged adequate by apheresis nursing", "per nursing": the nurses
 _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|dialysis|research|ward|clinic|floor|icu|"
                             r"transplant|cell\s+therapy|bsc|msc|ba|bs|degree\s+in|student|year|skilled|home\s+health|community|"
-                            r"district|visiting|private\s+duty)(?:\s+|\s*\(\s*)$", re.I)  # ("HBO-V student (nursing)")
+                            r"district|visiting|private\s+duty|note|notes|record|consult|assessment|form|entry)(?:\s+|\s*\(\s*)$",
+                            re.I)  # ("HBO-V student (nursing)", "CONSULT NOTE (Nursing)")
 
 
 # the bare word "nursing" is breastfeeding only where the text says so: a baby nursed ("nursing my
@@ -1024,6 +1065,14 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 and (_STUDY_OF_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char)
                      or _STUDY_IS_FOR.search(doc_text(doc), max(0, ent.start_char - 120), ent.start_char)):
             flags["hypothetical"] = True  # "To the doctor of the study for cisplatin and irinotecan": the study's drugs
+        if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _discussed(doc_text(doc), ent.start_char) \
+                and not (ent.start and doc[ent.start - 1].lower_ in ("my", "her", "his", "their", "our")):
+            # "Discussed with Pt and husband: - CRS, ICANS, infections, hypogammaglobulinaemia ...", "Education:
+            # leukapheresis explained (4-6 h, 2 cannulae)": what was explained to the patient, not what they have
+            flags["hypothetical"] = True
+        if ent.label_ == "THERAPY" and not flags["negated"] \
+                and _ARRANGED_FOR.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char):
+            flags["hypothetical"] = True  # "Social work to help with transport from Salinas for daily radiation": to come
         if ent.label_ == "CONDITION" and flags["negated"] and _AT_A_SITE.match(doc_text(doc), ent.end_char):
             # "no CMV in the eyes", "Never had CMV in eyes, gut or throat": not had there, which says nothing of elsewhere
             flags["negated"], flags["hypothetical"] = False, True

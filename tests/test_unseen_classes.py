@@ -4403,3 +4403,59 @@ def test_a_specialty_named_by_what_it_treats_is_not_had(text, concept, had):
 def test_a_sub_group_or_a_headings_time_is_not_read_as_more(criterion, patient, expected):
     section = "inclusion" if criterion.startswith("OTHER") else "exclusion"
     assert verdict(criterion, section, patient) == expected
+
+
+# -- round 47 ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, breastfeeding", [
+    # "nursing" as the profession's document or heading, not breastfeeding
+    ("OCENA PRED LEVKAFEREZO / Pre-leukapheresis assessment (nursing record), English for sponsor file", None),
+    ("VASCULAR ACCESS TEAM – CONSULT NOTE (Nursing)\nOther nursing info:\n- Allergies: NKDA", None),
+    ("I am still nursing my 5 month old at night.", True),  # control
+])
+def test_nursing_as_a_document_or_heading(text, breastfeeding):
+    assert read_text(text).breastfeeding is breastfeeding
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a grandparent named in the writer's language is family
+    ("5. Brain/nerves: I never had a seizure. My Opa had epilepsy, but he is dead since 2015.", "epilepsy"),
+    ("Family history: mi abuela had breast cancer at 70, my mother is healthy.", "breast cancer"),
+    ("Babcia had a stroke in 2010.", "stroke"),
+])
+def test_a_grandparent_in_the_writers_language_is_family(text, concept):
+    found = facts(text, concept)
+    assert any(f.family for f in found) and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    # what was explained or discussed with the patient is not had
+    ("Discussed with Pt and husband, with Dr. O'Driscoll present:\n- aims of study\n- CRS, ICANS, infections, low "
+     "counts, hypogammaglobulinaemia, possible secondary malignancy, unknown long-term risks\n- follow-up schedule",
+     "hypogammaglobulinemia"),
+    ("Education: leukapheresis explained in Arabic (4-6 h, 2 cannulae). Pt understands.", "indwelling cannula"),
+    ("Risks explained: infections, bleeding, hypogammaglobulinaemia.", "hypogammaglobulinemia"),
+    # the help or travel arranged for a treatment to come
+    ("Social work to help with transport from Salinas for daily radiation.", "radiotherapy"),
+])
+def test_what_was_explained_or_arranged_for_is_not_had(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+@pytest.mark.parametrize("text, concept, asserted", [
+    # controls: the patient's own, in a discussion; a treatment had daily
+    ("Discussed with Pt: her lupus nephritis flare in 2024 and the plan.", "lupus nephritis", True),
+    ("Checklist discussed:\n- Vaccines: flu (inactivated) 02/10/2026.\n- Allergies: penicillin (rash, 1980s).", "penicillin", True),
+    ("What the doctor explained:\n- The biopsy shows a cancer of the lower food pipe - adenocarcinoma.", "adenocarcinoma", True),
+    ("I had radiation daily for 6 weeks in 2019.", "radiotherapy", True),
+])
+def test_what_was_explained_controls(text, concept, asserted):
+    assert any(f.asserted for f in facts(text, concept)) == asserted
+
+
+def test_a_childs_age_after_one_and_a_name():
+    assert read_age("Amina is married, she has one boy, Osman, 3 years old, she stopped breastfeeding in 2025.")[0] is None
+
+
+def test_a_result_after_a_spanish_ordinal_generation():
+    assert all(f.negated for f in facts("HIV 4a gen neg, VDRL no reactiva, TPHA neg.", "hiv infection"))
