@@ -4459,3 +4459,15 @@ def test_a_childs_age_after_one_and_a_name():
 
 def test_a_result_after_a_spanish_ordinal_generation():
     assert all(f.negated for f in facts("HIV 4a gen neg, VDRL no reactiva, TPHA neg.", "hiv infection"))
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    # where the tests were done, between the tests and their result
+    ("7. Infections: a cold in October, finished. HIV, hepatitis tests from the Uniklinik negative (Sept).", "hiv infection", True),
+    ("HIV and hepatitis B tests at St Mary's negative.", "hepatitis b", True),
+    # control: past the place, the first item must be a test ("I have lupus" is no test)
+    ("I have lupus, tests from the GP negative.", "systemic lupus erythematosus", False),
+])
+def test_a_result_after_the_place_of_the_tests(text, concept, negated):
+    found = facts(text, concept)
+    assert found and all(f.negated == negated for f in found)

@@ -501,6 +501,20 @@ def _bracket_opening(doc: Doc, close: int, reach: int = 12) -> int | None:
     return None
 
 
+def _place_before(doc: Doc, end: int) -> int | None:
+    """The start of "from the Uniklinik", "at St Mary's", "by LabCorp" ending at token ``end``: a preposition, maybe
+    "the", then one to three capitalised words; None when the tokens before ``end`` are no such place."""
+    i = end
+    while i > 0 and end - i < 3 and (doc[i - 1].is_title or doc[i - 1].is_upper or doc[i - 1].text in ("'s", "’s")) \
+            and not doc[i - 1].is_punct:
+        i -= 1
+    if i == end or i == 0:
+        return None
+    if doc[i - 1].lower_ == "the":
+        i -= 1
+    return i - 1 if i > 0 and doc[i - 1].lower_ in ("from", "at", "by") else None
+
+
 def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
     """Entities of the coordinated list that ends just before token ``start``:
     walking left over entities and list words, within the clause."""
@@ -539,6 +553,10 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
                     and all(t.lower_ in words or t.is_space for t in doc[opened + 1 : i - 1] if not any(e.start <= t.i < e.end for e in inside)):
                 found.extend(inside)
             i = opened
+        elif not found and (at := _place_before(doc, i)) is not None:
+            # "HIV, hepatitis tests from the Uniklinik negative (Sept)": where the tests were done (past it, as past a
+            # date, even the first item must be a test)
+            i, pronoun = at, True
         elif not found and _DATE_WORD.fullmatch(doc[i - 1].text):
             # "HIV, hepatitis B/C and syphilis tests from 2026-11-20 negative": when the tests were done
             # (past a date, even the first item must be a test: "I have lupus, tested in 2020 negative")
