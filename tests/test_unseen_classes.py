@@ -4382,7 +4382,9 @@ def test_a_denial_in_the_writers_language_does_not_reach_an_illness_read_in_part
     ("Attendance: Head of Centre, 3 haematology specialists, infectious disease consultant.", "infection", False),
     ("Seen by the infectious diseases team, who cleared him for transplant.", "infection", False),
     ("Infectious diseases physician: no contraindication.", "infection", False),
-    # controls: a doctor of the patient's own illness says the patient has it
+    # controls: the words without the specialty's people are read (so the cases above test the rule, not the
+    # lexicon); a doctor of the patient's own illness says the patient has it
+    ("Diagnosis: infectious disease, unspecified, under treatment.", "infection", True),
     ("My HIV doctor wrote that with my resistance mutations I need a new regimen.", "hiv infection", True),
     ("the cancer doctor turned me loose in 2014", "malignancy", True),
 ])
