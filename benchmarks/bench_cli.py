@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import percentile  # noqa: E402
+from common import interpreter, percentile  # noqa: E402
 
 TEXTS = ["45 year old woman with lupus nephritis",
          "62-year-old man with type 2 diabetes, HbA1c 8.4%, on metformin",
@@ -47,7 +47,7 @@ def _timed(args: list[str], env: dict | None = None) -> float:
 @click.option("--runs", default=10, show_default=True, help="Searches to time.")
 @click.option("--fresh", is_flag=True, help="Also time the first search of a fresh install (builds the default index).")
 def main(runs: int, fresh: bool) -> None:
-    print(f"matcher: {_matcher()}; PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
+    print(f"{interpreter()}; matcher: {_matcher()}; PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
     _timed(["search", TEXTS[0]])  # the default index exists and the modules are compiled
     times = [_timed(["search", TEXTS[i % len(TEXTS)]]) for i in range(runs)]
     print(f"matcher search TEXT, {runs} runs: p50 {percentile(times, 0.5):.2f} s, "

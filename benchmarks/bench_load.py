@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from common import TREC, corpus_index, percentile
+from common import TREC, corpus_index, interpreter, percentile
 
 from matcher.evaluation import read_topics
 
@@ -151,6 +151,7 @@ def main() -> int:
 
         print(f"server:   http://{host}:{port} ({health['trials']} trials, {health['generation']})"
               f"{' started by this script' if proc else ''}; rate limit off")
+        print(f"python:   {interpreter()}")
         print(f"load:     {args.clients} clients x {args.seconds:.0f} s, {len(bodies)} TREC 2022 topics, top {args.top}"
               f"; {os.cpu_count()} CPUs shared by clients and server", flush=True)
         started = time.monotonic()

@@ -27,6 +27,7 @@ about a third longer than a real one (110 characters against 82). Then prints:
 from __future__ import annotations
 
 import argparse
+import os
 import gzip
 import json
 import random
@@ -42,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import TREC, ChildPeaks, percentile
+from common import TREC, ChildPeaks, interpreter, percentile
 
 from matcher import config
 from matcher.criteria import split_criteria
@@ -220,6 +221,7 @@ def main() -> int:
     parser.add_argument("--reuse-corpus", action="store_true",
                         help="use the corpus an earlier run wrote in --work (the same N gives the same corpus)")
     args = parser.parse_args()
+    print(f"{interpreter()}; {os.cpu_count()} CPUs, --jobs {args.jobs}")
     for n in args.n:
         measure(n, args.work, args.jobs, args.load_seconds, args.reuse_corpus)
     return 0

@@ -494,7 +494,9 @@ def _positive_result(doc: Doc, ent: Span) -> bool:
                 or re.search(r"\b(?:positive|reactive)\s+(?:for\s+|on\s+)?(?:an?\s+|the\s+)?$", before, re.I))
 
 
-_NURSING_WORK = re.compile(r"[\s-]+(?:school|home|homes|student|students|staff|assistant|aide|degree|job|care|facility|"
+# (a document's kind may come between: "NURSING TRANSFER SUMMARY", "Nursing admission assessment")
+_NURSING_WORK = re.compile(r"[\s-]+(?:(?:transfer|admission|admitting|discharge|progress|intake|triage|handoff|daily|initial|"
+                          r"follow[\s-]?up|pre[\s-]?op|post[\s-]?op|shift|ward|clinic|narrative|education|care)[\s-]+)?(?:school|home|homes|student|students|staff|assistant|aide|degree|job|care|facility|"
                           r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit|"
                           r"assessment|assessments|diagnosis|diagnoses|plan|notes?|team|placement|specialist|handover|documentation|"
                           r"visits?|agency|agencies|services?|station|report|staff|records?|entry|entries|rounds?|summary|log|"

@@ -387,8 +387,8 @@ class _Scorer:
                 near = NEAR_WEIGHT * 2 ** (-site["km"] / NEAR_HALF_KM) if site else 0.0
             known = self._known[hit.nct_id, position] = (facets, feats, site, near)
             weights = self.ranker.weights_
-            self._known_part[hit.nct_id, position] = sum(weights[name] * feats.get(name, 0.0) for name in FEATURES
-                                                         if name not in JUDGED)
+            self._known_part[hit.nct_id, position] = (
+                sum(weights[name] * feats.get(name, 0.0) for name in FEATURES if name not in JUDGED), near)
         return known
 
     def bound(self, hit: Hit, position: int, judged: _Partial | None = None) -> float:
@@ -396,11 +396,15 @@ class _Scorer:
         of those the judgements so far (``judged``; none by default) leave possible. (Added in another
         order than :meth:`LinearRanker.score` adds them: the sums may differ in their last bits, which
         the :data:`BOUND_MARGIN` callers add covers.)"""
-        near = self.prior(hit, position)[3]
-        score = self._known_part[hit.nct_id, position]
+        # asked after every judgement of a hit that can no longer be eligible: kept to a few lookups
+        known = self._known_part.get((hit.nct_id, position))
+        if known is None:
+            self.prior(hit, position)
+            known = self._known_part[hit.nct_id, position]
+        score, near = known
         ranges = (judged or _Partial(len(hit.trial.criteria) + 2)).ranges()  # 2: the record's own age and sex
         for weight, (lo, hi) in zip(self._judged_weights, ranges):
-            score += max(weight * lo, weight * hi)
+            score += weight * hi if weight >= 0 else weight * lo  # lo <= hi: max(weight * lo, weight * hi)
         return score + near if near is not None else score
 
     def result(self, hit: Hit, position: int, judgements: list[CriterionJudgement] | None = None) -> Result:
@@ -486,10 +490,15 @@ def rank(index: TrialIndex, patient: Patient, *, text: str = "", top: int = 10, 
             return False, False, -r.score, r.nct_id
         return r.eligibility == "ineligible", not open_and_relevant(r.features, r.status), -r.score, r.nct_id
 
+    leads: dict[tuple[str, int], bool] = {}
+
     def at_best(hit: Hit, position: int, judged: _Partial | None = None) -> tuple:
         """Where a hit could sort at best once judged: ineligible only if a judgement so far fails it,
         its score at :meth:`_Scorer.bound`."""
-        lead = tiers and not open_and_relevant(scorer.prior(hit, position)[1], hit.trial.overall_status)
+        lead = leads.get((hit.nct_id, position))
+        if lead is None:
+            lead = leads[hit.nct_id, position] = tiers and not open_and_relevant(scorer.prior(hit, position)[1],
+                                                                                 hit.trial.overall_status)
         failed = tiers and judged is not None and judged.failed
         return failed, lead, -(scorer.bound(hit, position, judged) + BOUND_MARGIN), hit.nct_id
 

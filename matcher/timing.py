@@ -130,6 +130,16 @@ _DAY_MONTH = re.compile(r"\b(" + _MONTH_WORD + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)
                         r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?!may\b)(" + _MONTH_WORD + r")\b\.?(?!,?\s*(?:19|20)\d\d)", re.I)
 
 
+
+
+def in_a_named_date(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a number) is the day or year of a date written with a month's
+    name: "27 November", "November 27", "12 Nov 2026", "the 3rd of March"."""
+    lo, hi = max(0, start - 16), min(len(text), end + 16)
+    return any(m.start() <= start and end <= m.end() for pattern in (_DAY_MONTH, _DATE)
+               for m in pattern.finditer(text, lo, hi) if pattern is _DAY_MONTH or m.group(2))
+
+
 # a month named without its day or year, after a word that makes it a time: "in October", "since last March"
 _BARE_MONTH = re.compile(r"\b(?:in|during|since|last|this|early|late|mid|by|from|until|till)[\s-]+(?:last\s+|this\s+)?("
                          + _MONTH_WORD + r")\b\.?(?!\s*,?\s*\d)", re.I)

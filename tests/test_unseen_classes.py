@@ -4473,3 +4473,53 @@ def test_a_result_after_a_spanish_ordinal_generation():
 def test_a_result_after_the_place_of_the_tests(text, concept, negated):
     found = facts(text, concept)
     assert found and all(f.negated == negated for f in found)
+
+
+# -- round 48 ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    # the day of a date written with its month's name, or a time point, between a test and its result
+    ("My CD4 on 27 November was 480 and viral load undetectable.", "cd4 count", 480.0),
+    ("Hemoglobin on November 27 was 11.2 g/dL.", "hemoglobin", 112.0),
+    ("Platelets on 3 March were 150.", "platelet count", 150.0),
+    ("Hb on 12 Nov 2026: 11.2 g/dL", "hemoglobin", 112.0),
+    ("CD4 (27 November) 480 cells", "cd4 count", 480.0),
+    ("CD4 on day 27 was 480.", "cd4 count", 480.0),
+    ("creatinine on the 14th was 1.1 mg/dL", "creatinine", 1.1),
+    # controls: a result, then when it was taken; a time said with "this", "last", "past" before the result
+    ("platelets 27 x10^9/L on 3 Nov", "platelet count", 27.0),
+    ("Hemoglobin this week 9.1 g/dL; he has never received erythropoietin.", "hemoglobin", 91.0),
+    ("No fever, no cough. CD4 last week 190 the doctor said.", "cd4 count", 190.0),
+    ("Highest Cr in past 8 wk 0.91 mg/dL; never dialysed.", "creatinine", 0.91),
+    ("vitamin D 25 ng/mL", "vitamin d", 25.0),
+])
+def test_a_date_between_a_test_and_its_result(text, concept, value):
+    found = [f.value for f in facts(text, concept) if f.kind == "measurement"]
+    assert found == [pytest.approx(value)]
+
+
+@pytest.mark.parametrize("text, concept, asserted", [
+    # a use denied for a purpose says nothing of the purpose's illness
+    ("PRN: paracetamol 1 g up to QID for chest wall pain; NOT used for fever, he's been afebrile.", "fever", False),
+    ("Ibuprofen, never for fever.", "fever", False),
+    ("Paracetamol not given for fever, only for the headaches.", "fever", False),
+    # controls: what nothing is taken for is had
+    ("She is not taking anything for her arthritis.", "arthritis", True),
+    ("No medication for her lupus.", "systemic lupus erythematosus", True),
+    ("Never needed anything for the seizures.", "epilepsy", True),
+])
+def test_a_use_denied_for_a_purpose(text, concept, asserted):
+    found = facts(text, concept)
+    assert found and any(f.asserted for f in found) == asserted
+
+
+@pytest.mark.parametrize("text, breastfeeding", [
+    # the nursing document's kind between "nursing" and the document
+    ("NURSING TRANSFER SUMMARY - overseas referral\nPatient: Mele, F, 30 yrs, SLE", None),
+    ("Nursing admission assessment: 30F with SLE, independent.", None),
+    ("Nursing progress notes reviewed, no concerns.", None),
+    # controls
+    ("I'm nursing him at home, he is 7 weeks old.", True),
+    ("Nursing daily, baby 6 weeks old.", True),
+])
+def test_nursing_and_a_documents_kind(text, breastfeeding):
+    assert read_text(text).breastfeeding is breastfeeding
