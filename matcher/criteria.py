@@ -529,7 +529,7 @@ _EXCEPT_LEADIN_RE = re.compile(
 )
 _ALT_LEADIN_RE = re.compile(
     r"\b(?:(?:at\s+least|a\s+minimum\s+of|minimum\s+of|any|one|1|two|2|three|3|four|4)\s+"
-    r"(?:\(\d\)\s+)?(?:or\s+more\s+)?(?:of|from)|either|one\s+or\s+more|1\s+or\s+more|"
+    r"(?:\(\d\)\s+)?(?:or\s+more\s+)?(?:of|from)|either|one\s+or\s+more|1\s+or\s+more|one\s+the\s+following|"
     r"any\s+combination\s+of)\b",
     re.I,
 )
@@ -1140,7 +1140,9 @@ def _headers(text: str, units: list[_Unit]) -> tuple[bool, bool]:
 # of study entry:", "Must not have any of the following:", "Absence of the following:"
 _DENYING_LEAD = re.compile(r"(?:none\s+of\s+the\s+following|(?:must|should)\s+not\s+have\s+any\s+of\s+the\s+following|"
                            r"absence\s+of\s+(?:all\s+|any\s+)?(?:of\s+)?the\s+following|no(?:ne)?\s+(?:\w+\s+){0,3}of\s+the\s+following)"
-                           r"[^:]{0,120}:$", re.I)
+                           r"[^:]{0,120}:$"
+                           # "No history of any prior disease or therapy which would affect immune function including:"
+                           r"|^\s*(?:no|without)\s+(?!more\s+than\b|less\s+than\b)[^:;.]{0,160}\b(?:including|such\s+as)\s*:$", re.I)
 _MAX_FLAT_ITEMS = 15
 #: "These include:", "These include the following diseases and conditions:", "Such conditions are:": a lead-in
 #: that names its list by pointing back at the sentence before it (also read by ``nlp.coverage``)

@@ -176,6 +176,12 @@ _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|a|an|one|(?-i:[A-Z]
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+)|\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?\s*,)?\s+(?:(?:is|was|just\s+turned|"
                           # (or the age right after the noun: "G2P2, youngest child 6 years old")
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?)?$", re.I)
+# "married with one child aged 8", "two children aged 8 and 11", "a son aged 8" (not "A boy aged 8 presents with ...",
+# a case's own patient)
+_RELATIVE_AGED = re.compile(r"(?:\b(?:my|our|her|his|their|one|two|three|four|both|(?-i:[A-Z][a-z]+)['’]s)\s+" + _KIN_ADJ
+                            + r"(baby|son|daughter|child|kid|boy|girl|children|kids|sons|daughters|boys|girls|twins?|"
+                            r"grandson|granddaughter|grandchild|grandchildren|niece|nephew)"
+                            r"|\b(?:a|an)\s+" + _KIN_ADJ + r"(son|daughter|grandson|granddaughter|grandchild|niece|nephew))\s+(?:aged?|of)\s+$", re.I)
 _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?:i|he|she|they|we|(?-i:[A-Z][a-z]+))\s+(?:was|were)"
                        r"(?:\s+(?:about|around|only|just))?"
                        # ("i smoke since i am 16": a learner's tense for an age gone by)
@@ -346,7 +352,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 if relation:
                     continue  # "I am 12 years old. My mom ... is your patient": the writer's age, not the patient's
             other = _OTHERS_AGE.match(text, m.end(1))
-            said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)])
+            said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)]) \
+                or _RELATIVE_AGED.search(text[max(0, m.start(1) - 40) : m.start(1)])
             if not said and (factor < 1 or re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I)) \
                     and _NAMED_IS.search(text[max(0, m.start(1) - 30) : m.start(1)]) and _SELF_HEALTH.search(text):
                 # "Mia is 3 months old and I am breastfeeding her": a baby named, in a text the patient writes herself
@@ -355,7 +362,7 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 continue
             if said:  # "My baby is 5 months old and I'm still breastfeeding her": the baby's age, unless nobody else's is given
                 relation = relation if relation is not None else (described_relation(text) or "")
-                if said.group(1).lower() != relation:
+                if next(g for g in said.groups() if g).lower() != relation:
                     # "my baby is 5 months old" may be who is written about; "her mom", "Jen's mom" are not
                     if fallback is None and not _THIRD_PARTY.match(said.group(0)) and 0 <= float(m.group(1)) * factor <= 120:
                         fallback = round(float(m.group(1)) * (1 / 12 if factor == 1 and re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I) else factor), 2)

@@ -1173,7 +1173,11 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
         if v.verdict == PASS and c.polarity == "require" and not v.assumed and c.unexplained and _narrowing(c.unexplained):
             v = _partly(criterion, c, v)
         verdicts.append(v)
-    if len(verdicts) == 1:  # what _combine and _any_of make of one verdict, without their lists
+    if len(verdicts) == 1 and not (verdicts[0].verdict == FAIL and criterion.section == "inclusion"
+                                   and _alternatives_at(criterion.text) >= 0):
+        # what _combine and _any_of make of one verdict, without their lists (but an item that fails among
+        # alternatives whose other items were not read: "diagnosis of one the following: Aplastic anemia (40 years
+        # of age and over)", where only the age was read)
         verdict, reason = verdicts[0].verdict, verdicts[0].reason
     elif criterion.section == "inclusion" and (at := _alternatives_at(criterion.text)) >= 0:
         head = [i for i, c in enumerate(constraints) if c.start < at]
@@ -1206,7 +1210,7 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
 
 # "Measurable disease defined as one of the following: ...", "at least one of the following", "either"
 _ALTERNATIVES = re.compile(r"\b(?:(?:at least|any|more than) (?:one|two|three|\d) of the following|any of the following|"
-                           r"(?:one|two|\d) or more of the following|either|one of the following|one of these)\b", re.I)
+                           r"(?:one|two|\d) or more of the following|either|one (?:of )?the following|one of these)\b", re.I)
 # an exclusion that counts its items, or joins an item to a list: "two or more of the following",
 # "BMI >= 35 with more than one of the following", "diabetes and at least one of the following"
 _COUNTED = re.compile(r"\b(?:(?:more than|over)\s+(?:one|two|three|\d)|at least\s+(?:two|three|four|[2-9])|"

@@ -123,6 +123,9 @@ def measurements(doc: Doc) -> list[Fact]:
         if unit is None:
             # "Hb 8.1 -> 9.4 -> 10.2 g/dL": the unit written once, at the end of the run
             unit = next((later._.quantity["unit"] for later, _ in run[1:] if later._.quantity["unit"]), None)
+        if unit is None and (bracketed := _BRACKETED_UNIT.match(doc_text(doc), q.end_char)) is not None \
+                and bracketed.group(1) not in _FLAGS:  # ("WCC 2.6 (L)": a report's low flag)
+            unit = normalize_unit(bracketed.group(1)) or None  # "Hb 6,4 (mmol/L)", "Hb 6,4 [mmol/l]": the unit in brackets
         if unit is None and analyte.kind != "score" and (bare := _BARE_AMOUNT.match(doc_text(doc), q.end_char)) is not None:
             if not bare.group("molar"):
                 continue  # "creatinine 1.2 mg", "Hb 9 g": an amount whose volume is not written (per dL or per L?)
@@ -319,6 +322,7 @@ _REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(
 
 
 # a time point's number: "on day 27", "D+14", "at week 4" (not "this week 9.1", "last week 190", "in past 8 wk 0.91")
+_BRACKETED_UNIT = re.compile(r"[ \t]*[(\[][ \t]*([^()\[\]\s]{1,12})[ \t]*[)\]]")
 _TIME_POINT = re.compile(r"(?:^|[^\w\s]\s*|\b(?!(?:this|last|past|next|per|a|an|each|every|the|one|that)\s)\w+\s+)"
                          r"(?:day|week|wk|cycle|visit)\s*\+?\s*$|\bD\s*\+\s*$", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)

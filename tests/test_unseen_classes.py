@@ -4523,3 +4523,77 @@ def test_a_use_denied_for_a_purpose(text, concept, asserted):
 ])
 def test_nursing_and_a_documents_kind(text, breastfeeding):
     assert read_text(text).breastfeeding is breastfeeding
+
+
+# -- round 49 ------------------------------------------------------------------------------------------------
+def _judged(record: str, patient: str) -> dict[str, str]:
+    """Each criterion of a record's eligibility text (split as indexing splits it), with its verdict."""
+    from matcher.criteria import split_criteria
+
+    person = read_text(patient)
+    out = {}
+    for c in split_criteria(record):
+        c.constraints = parse_criterion(c.text, c.section)
+        out[c.text] = judge_criterion(c, person, frozenset()).verdict
+    return out
+
+
+@pytest.mark.parametrize("record, patient", [
+    # an age that narrows one item of a list of alternative diagnoses ("one the following", as one record writes it)
+    ("Inclusion Criteria:\n\nHistologically confirmed diagnosis of one the following:\n\n  - Non-Hodgkin's lymphoma\n\n"
+     "  - Aplastic anemia (40 years of age and over)\n\n  - Myelodysplastic syndrome (MDS)\n",
+     "I am 23 and I have non-Hodgkin lymphoma."),
+    ("Inclusion Criteria:\n\nDiagnosis of one of the following:\n\n  - Breast cancer\n\n  - Sarcoma (patients 18 years of age and "
+     "older)\n", "She is 16, with breast cancer."),
+])
+def test_an_age_narrowing_one_of_the_alternatives_does_not_fail(record, patient):
+    assert "fail" not in _judged(record, patient).values()
+
+
+@pytest.mark.parametrize("record, patient, expected", [
+    # a lead-in that opens with a denial and ends "including:" denies each item written below it
+    ("Inclusion Criteria:\n\nNo history of any prior disease or therapy which would affect immune function including:\n\n"
+     "Prior malignancy, except curatively-treated basal cell carcinoma of the skin;\n\nRadiation therapy or chemotherapy;\n",
+     "Health history - no cancer, no autoimmune stuff, no chronic infections.", {"pass", "unknown"}),
+    ("Inclusion Criteria:\n\nNo history of any prior disease or therapy which would affect immune function including:\n\n"
+     "Prior malignancy, except curatively-treated basal cell carcinoma of the skin;\n\nRadiation therapy or chemotherapy;\n",
+     "Breast cancer in 2019, treated with chemotherapy.", {"fail", "unknown"}),  # control: never a pass
+])
+def test_a_denying_lead_in_ending_including(record, patient, expected):
+    verdicts = _judged(record, patient)
+    assert {v for text, v in verdicts.items() if "malignancy" in text} <= expected
+
+
+@pytest.mark.parametrize("criterion, patient, expected", [
+    # an age band heading an item after its label says whom the item is for
+    ("Performance status: Age 65-70 years: Karnofsky 80-100%", "I am 52, KPS 90.", "not_applicable"),
+    ("Renal: Age 65-70 years: Creatinine clearance greater than 60 mL/min", "52-year-old, creatinine clearance 55 mL/min.",
+     "not_applicable"),
+    ("Hematopoietic: Under 18 years: ANC > 1000/mm3", "34-year-old woman, ANC 800/mm3.", "not_applicable"),
+    # controls: in the band, the item holds
+    ("Performance status: Age 65-70 years: Karnofsky 80-100%", "I am 67, KPS 60.", "fail"),
+])
+def test_an_age_band_heading_an_item_after_its_label(criterion, patient, expected):
+    assert verdict(criterion, "inclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a child's age after "aged" is not the patient's
+    "Re: Mrs. Marie-Josée Hoareau, Hosp. No. SH-4471/18\n\nShe is a primary school teacher, married with one child aged 8.",
+    "I have a son aged 8 and a daughter of 5.",
+])
+def test_a_childs_age_after_aged(text):
+    assert read_age(text)[0] is None
+
+
+@pytest.mark.parametrize("text, value", [
+    # the unit in brackets after the value
+    ("Blood tests 23/11:\nHb 6,4 (mmol/L)\nLeukocytes 3,9\nPlatelets 171", 103.1),
+    ("Hb 6,4 [mmol/l], CRP 3", 103.1),
+    ("Hb 10.2 (g/dL)", 102.0),
+    # a note or a report's flag in brackets is no unit
+    ("Hb 10.2 (low), platelets 150 (normal)", 102.0),
+    ("Bloods: Hb 11.2 (L) g/dL, WCC 2.6 (L)", 112.0),
+])
+def test_a_unit_in_brackets_after_the_value(text, value):
+    assert [round(f.value, 1) for f in facts(text, "hemoglobin") if f.kind == "measurement"] == [value]

@@ -132,6 +132,12 @@ def _age_bound(pattern: re.Pattern, words: str) -> re.Match | None:
 _DISEASE_HEAD = re.compile(r"(?:^|(?<=[\s.;:]))(?P<head>(?-i:[A-Z])[\w'-]*(?:\s+[\w'-]+){0,5}?\s+(?:patients|subjects|participants))\s*:", re.I)
 
 
+# "Performance status: Age 65-70 years: Karnofsky 80-100%": an age band heading what follows it, after a label
+_AGE_BAND = r"(?:\d{1,2}\s*(?:-|–|to|through)\s*\d{1,2}|(?:over|under|above|below)\s+\d{1,2}|[<>≤≥]=?\s*\d{1,2})"
+_AGE_HEAD = re.compile(r"(?:(?<=:)|(?<=[;.]))\s*(?P<head>(?:ages?\s+" + _AGE_BAND + r"\s*(?:years?|yrs?)?|" + _AGE_BAND
+                       + r"\s*(?:years?|yrs?))(?:\s+old)?)\s*:", re.I)
+
+
 def read_scopes(text: str) -> list[Scope]:
     """The sub-group scopes written in one criterion."""
     out = []
@@ -152,6 +158,9 @@ def read_scopes(text: str) -> list[Scope]:
             scope = Scope(h.group("head").strip(), h.start("head"), h.end(), "after")
             scope.condition_text = h.group("head")
         out.append(scope)
+    for h in _AGE_HEAD.finditer(text):
+        if not any(x.start <= h.start("head") < x.end for x in out) and (scope := _read(h.group("head"), h.start("head"), h.end(), "after")):
+            out.append(scope)
     for t in _TRAIL.finditer(text):
         name = "paren" if t.group("paren") else "tail"
         words = t.group(name)

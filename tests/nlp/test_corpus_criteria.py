@@ -241,7 +241,7 @@ CASES = [
          cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis")),
     case("NCT00002982", INC, 16, "not-HIV-HBV-HCV", "Other: Not HIV, HBV, and HCV positive",
          cond(FORBID, "hiv infection"), cond(FORBID, "hepatitis b"), cond(FORBID, "hepatitis c")),
-    case("NCT00001538", INC, 27, "no-evidence-HBV-HIV-HCV-HTLV",
+    case("NCT00001538", INC, 26, "no-evidence-HBV-HIV-HCV-HTLV",
          "No evidence of infection with HBV, HIV-1, HCV or HTLV-1 using standard testing procedures.",
          cond(FORBID, "hepatitis b"), cond(FORBID, "hiv infection"), cond(FORBID, "hepatitis c"),
          cond(FORBID, "htlv infection")),
