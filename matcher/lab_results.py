@@ -321,11 +321,12 @@ _FLAGS = {"L", "H", "LL", "HH"}
 _REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(?:range\b[\s:]*)?(?:[A-Za-z0-9.]+\s+)?$", re.I)
 
 
-# a time point's number: "on day 27", "D+14", "at week 4" (not "this week 9.1", "last week 190", "in past 8 wk 0.91")
+# a unit written in brackets after a value: "Hb 6,4 (mmol/L)", "Hb 6,4 [mmol/l]"
 _BRACKETED_UNIT = re.compile(r"[ \t]*[(\[][ \t]*([^()\[\]\s]{1,12})[ \t]*[)\]]")
+# a time point's number: "on day 27", "D+14", "at week 4" (not "this week 9.1", "last week 190", "in past 8 wk 0.91")
 _TIME_POINT = re.compile(r"(?:^|[^\w\s]\s*|\b(?!(?:this|last|past|next|per|a|an|each|every|the|one|that)\s)\w+\s+)"
                          r"(?:day|week|wk|cycle|visit)\s*\+?\s*$|\bD\s*\+\s*$", re.I)
-_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b", re.I)  # "on the 14th"
 _DATE_AROUND = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{4}")
 
 
@@ -364,8 +365,8 @@ def _not_a_value(text: str, q: Span) -> bool:
     lo = max(0, q.start_char - 6)
     if any(m.start() <= q.start_char < m.end() for m in _DATE_AROUND.finditer(text, lo, q.end_char + 6)):
         return True
-    if in_a_named_date(text, q.start_char, q.end_char) or (re.fullmatch(r"\+?\d{1,3}", q.text) and _TIME_POINT.search(
-            text, max(0, q.start_char - 20), q.start_char)) or _ORDINAL.match(text, q.end_char - 2 if q.text[-2:].isalpha() else q.end_char):
+    if in_a_named_date(text, q.start_char, q.end_char) or _ORDINAL.search(text, q.start_char, q.end_char + 2) \
+            or (re.fullmatch(r"\+?\d{1,3}", q.text) and _TIME_POINT.search(text, max(0, q.start_char - 20), q.start_char)):
         return True  # "CD4 on 27 November was 480", "Hb on day 14 was 9.1", "creatinine on the 14th was 1.1": when it was taken
     day_month = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})", q.text)
     if day_month and 1 <= int(day_month.group(1)) <= 31 and 1 <= int(day_month.group(2)) <= 12 \

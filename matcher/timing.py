@@ -130,8 +130,6 @@ _DAY_MONTH = re.compile(r"\b(" + _MONTH_WORD + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)
                         r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?!may\b)(" + _MONTH_WORD + r")\b\.?(?!,?\s*(?:19|20)\d\d)", re.I)
 
 
-
-
 def in_a_named_date(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` (a number) is the day or year of a date written with a month's
     name: "27 November", "November 27", "12 Nov 2026", "the 3rd of March"."""
