@@ -77,6 +77,9 @@ def measurements(doc: Doc) -> list[Fact]:
             continue
         # "CrCl (Cockcroft-Gault, 62 kg) 26 mL/min": a number in a unit the test is not measured in
         # describes the test; its result is the next one
+        if analyte.kind == "score" and len(near) > 1 and not _in_score_range(near[0]._.quantity["value"], analyte) \
+                and _NAME_GAP.fullmatch(doc_text(doc), lab.end_char, near[0].start_char):
+            near = near[1:]  # "Classification score EULAR/ACR 2019 = 5": the year right after the name is the criteria's
         q = next((q for q in near if _measurable(q, analyte)), near[0])
         summed = _SUMMED.match(doc_text(doc), q.end_char - q.text.endswith("+"))  # ("4 +" may be read as a grade)
         if summed:
@@ -396,6 +399,17 @@ def _measurable(q: Span, analyte) -> bool:
     return True
 
 
+# acronyms between a score's name and a year that go on naming it ("classification score EULAR/ACR 2019",
+# "lupus classification score (EULAR/ACR 2019) of 16")
+_NAME_GAP = re.compile(r"[ \t]*[(\[]?[ \t]*(?:(?:[A-Z][A-Z0-9/-]+|criteria|classification)[ \t]+){0,3}")
+
+
+def _in_score_range(value: float | None, analyte) -> bool:
+    """Whether ``value`` can be a result of the score ``analyte``: a score has no unit to convert,
+    and a value outside its own scale is none ("pack-years, quit 2022", "Child-Pugh B, varices banded 2025")."""
+    return value is None or not analyte.range or analyte.range[0] <= value <= analyte.range[1]
+
+
 def _in_reference(text: str, start: int, at: int) -> bool:
     """Whether a test named at ``at`` gives a normal range: just after "ref"/"normal", or in a
     bracket that opens with such a word."""
@@ -471,6 +485,8 @@ def _convert(value: float, unit: str | None, analyte, far: bool = True) -> tuple
     it was read in; UnitError when the unit does not measure the test or the value is implausible
     for it (a misread number or unit)."""
     if analyte.kind == "score" and unit in (None, "%", "points"):
+        if not _in_score_range(value, analyte):
+            raise UnitError(f"{value} is outside the range of {analyte.id}")
         return value, analyte.canonical_unit, unit
     canonical, cu = to_canonical(value, unit, analyte.id)
     if analyte.range and unit is None and (not (analyte.range[0] <= canonical <= analyte.range[1]) or (far and far_count(canonical, analyte))):

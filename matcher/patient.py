@@ -170,7 +170,9 @@ _SOME_PREGNANCY = re.compile(r"\b(?:any|future|next|another|subsequent|each|ever
 # recurrence", whose "since" says it is over
 _GOES_ON = re.compile(r"\b(still|ongoing|current\w*|(?<!not )now|(?<!free )(?<!none )(?<!nothing )(?<!not )(?<!never )since|persist\w*|"
                       r"(?<!not )(?<!in)active)\b", re.I)
-_OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remission|resolved)\b[^.;,]{0,25}\bsince\b", re.I)
+# "off it since", "in remission since", "fine since then", "well ever since": over, and well since
+_OFF_SINCE = re.compile(r"\b(?:off|stopped|no|without|free\s+of|clear\s+of|remission|resolved|fine|well|ok|okay|good|healthy|"
+                        r"recovered)\b[^.;,]{0,25}\bsince\b", re.I)
 
 
 # a forum post's sign-off: "TIA, and sorry for the essay", "TIA!", "Thanks all, TIA x" (thanks in advance)
@@ -646,10 +648,13 @@ _SIGN_NEGATIVE = re.compile(r"[ \t]*[(\[][ \t]*(?:[-−–]|neg|negative)[ \t]*[
 # "never treated for depression or anxiety", "not on any treatment for hep C": a treatment denied, the illness
 # neither asserted nor denied (a clinician's denial, or an illness left untreated); "never treated for her
 # depression" names hers
-_TREATMENT_DENIED = re.compile(r"\b(?:never|not|no)\s+(?:(?:been|ever|had|received|needed|required|on|any|taken|taking)\s+){0,3}"
-                               r"(?:treated|treatment|therapy|medications?|meds|medicines?|"
+_TREATMENT_DENIED = re.compile(r"\b(?:(?:never|not|no)\s+(?:(?:been|ever|had|received|needed|required|on|any|taken|taking|"
+                               r"given|prescribed|used|tried)\s+){0,3}"
+                               # "she has never been on anything for nerves or depression"
+                               r"(?:treated|treatment|therapy|medications?|meds|medicines?|anything|drugs?|pills?|tablets?|"
                                # "he has never seen anyone for depression"
                                r"(?:seen|saw|consulted|visited)\s+(?:anyone|anybody|a\s+doctor|a\s+psychiatrist|a\s+therapist|someone))"
+                               r"|(?:takes?|taking|took|on|given|needs?|needed)\s+nothing)"  # "she takes nothing for her nerves"
                                r"\s+for\s+(?:any\s+)?"
                                r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|/|\bor\b|\band\b)\s*){0,4}$", re.I)
 # "a small cancer of the left breast", "carcinoma in the right lung": the organ names the cancer

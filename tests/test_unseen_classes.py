@@ -4597,3 +4597,87 @@ def test_a_childs_age_after_aged(text):
 ])
 def test_a_unit_in_brackets_after_the_value(text, value):
     assert [round(f.value, 1) for f in facts(text, "hemoglobin") if f.kind == "measurement"] == [value]
+
+
+# -- round 50 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, asserted", [
+    # "anything" or "nothing" taken for an illness, denied: the illness is neither asserted nor denied
+    ("She has never been on anything for nerves or depression. Cheerful person.", "depression", False),
+    ("She has never taken anything for depression.", "depression", False),
+    ("He takes nothing for depression or anxiety.", "depression", False),
+    ("Never been prescribed any pills for epilepsy.", "epilepsy", False),
+    # controls: what is named as the patient's ("his", "the") is had; a treatment taken for it too
+    ("He is not on anything for his depression at the moment.", "depression", True),
+    ("Never needed anything for the seizures.", "epilepsy", True),
+    ("On sertraline for depression since March.", "depression", True),
+])
+def test_anything_taken_for_an_illness_denied(text, concept, asserted):
+    found = facts(text, concept)
+    assert found and any(f.asserted for f in found) == asserted
+
+
+@pytest.mark.parametrize("text, concept, historical", [
+    # a dated illness, then well since: over
+    ("Depression after her divorce in 2016, took sertraline one year, fine since then, no dark thoughts.",
+     "depression", True),
+    ("Had a stroke in 2016, well since.", "stroke", True),
+    ("Asthma as a child in 2001, ok ever since.", "asthma", True),
+    # controls: what began then and goes on
+    ("Depression since 2016, well controlled since starting sertraline.", "depression", False),
+    ("Asthma since 2016, on inhalers.", "asthma", False),
+])
+def test_a_past_illness_well_since(text, concept, historical):
+    (f, *_) = facts(text, concept)
+    assert f.historical == historical and not f.negated
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    # a denial, then a dash set apart by spaces: the denial does not reach the next item
+    ("Vaccines: influenza 10-Oct-2026. VZV IgG negative - varicella vaccine (live) given 20-Nov-2026.",
+     "varicella vaccine", False),
+    ("HIV negative - started on tenofovir last week.", "tenofovir", False),
+    ("Hep B surface antigen negative - hepatitis C antibody positive.", "hepatitis c", False),
+    ("fever no - cough yes", "cough", False),
+    # controls: the result itself; a denial with nothing before it reads what follows the dash; a relative's item
+    ("HIV negative - started on tenofovir last week.", "hiv infection", True),
+    ("Serology negative - HIV, HBV, HCV.", "hiv infection", True),
+    ("Serology negative - HIV, HBV, HCV.", "hepatitis c", True),
+    ("HIV negative, hepatitis B negative.", "hepatitis b", True),
+])
+def test_a_dash_after_a_result_ends_it(text, concept, negated):
+    found = facts(text, concept)
+    assert found and all(f.negated == negated for f in found)
+
+
+def test_a_relative_before_a_dash_keeps_the_item():
+    (f,) = facts("Family history: mother - hypothyroidism; father - hypertension.", "hypertension")
+    assert f.family
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a vaccine's course named by its illness
+    ("Hep B surface antigen negative - I had the hep B series in college.", "hepatitis b"),
+    ("HPV series done at 12.", "human papillomavirus infection"),
+])
+def test_a_vaccine_series_is_no_illness(text, concept):
+    assert not any(f.asserted for f in facts(text, concept))
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    # a number outside a score's own scale is not its result: the year of a classification's name
+    ("Classification score EULAR/ACR 2019 = 5; SELENA-SLEDAI = 12.", "eular/acr 2019 sle classification score", 5.0),
+    ("ECOG 7", "ecog performance status", None),
+    ("SLEDAI 2019", "selena-sledai", None),
+    # controls: within the scale
+    ("EULAR/ACR 2019 score 24, SELENA-SLEDAI 12", "eular/acr 2019 sle classification score", 24.0),
+    ("ECOG 1, KPS 90%", "ecog performance status", 1.0),
+    ("Gleason 3+4=7", "gleason score", 7.0),
+])
+def test_a_score_outside_its_scale_is_not_read(text, concept, value):
+    found = [f.value for f in facts(text, concept) if f.kind == "measurement"]
+    assert found == ([] if value is None else [pytest.approx(value)])
+
+
+def test_a_classification_year_does_not_pass_the_score():
+    criterion = "Total score ≥ 10 on the EULAR/ACR 2019 SLE classification criteria"
+    assert verdict(criterion, "inclusion", "Classification score EULAR/ACR 2019 = 5; SLEDAI 12.") == "fail"

@@ -363,6 +363,19 @@ def _back_reach(doc: Doc, start: int, scope: int) -> int:
 
 
 _NON_PREFIXED = re.compile(r"non[\s-]?", re.I)
+_DASHES = ("-", "–", "—")
+
+
+def _dash_after_result(doc: Doc, ents: list[Span], start: int, end: int) -> bool:
+    """A denial that follows a mention it reads ("HIV negative", "fever no") and is followed by a dash
+    set apart by spaces: the dash separates items, so the denial does not reach the next one ("HIV
+    negative - started on tenofovir"). With no mention before it the denial reads what follows the
+    dash ("Serology negative - HIV, HBV, HCV"); a relative named before a dash is whose the next item
+    is ("father - hypertension"), so only denials are ended."""
+    if end >= len(doc) or doc[end].text not in _DASHES or not (doc[end - 1].whitespace_ and doc[end].whitespace_):
+        return False
+    lo = _back_reach(doc, start, 2)
+    return any(lo < e.end <= start for e in ents)  # (its last token within reach, as a backward cue reads)
 
 
 def _forward_reach(doc: Doc, end: int, scope: int) -> int:
@@ -441,6 +454,8 @@ def _prevented(doc: Doc, ent: Span, patient: bool) -> bool:
         return False
     if following in _PREVENTION_WORDS and (ent.start == 0 or doc[ent.start - 1].lower_ != "secondary"):
         return True
+    if following == "series":
+        return True  # "I had the hep B series in college", "HPV series done": a vaccine's course of doses
     text = doc_text(doc)
     return bool(_VACCINE_KIND_BEFORE.search(text, max(0, ent.start_char - 25), ent.start_char)
                 or _IMMUNIZATION_LINE.match(text, text.rfind("\n", 0, ent.start_char) + 1))
@@ -821,7 +836,10 @@ class ContextComponent:
                 stop = min([t for t in terminators if t >= end] + [_forward_reach(doc, end, rule.max_scope), len(doc)])
                 if end < len(doc) and doc[end].text in (".", ";"):
                     stop = end  # "HBsAg negative. hep C came back positive": a cue that ends its sentence reaches nothing after
-                if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators:
+                ended = rule.category == "NEGATED" and _dash_after_result(doc, ents, start, end)
+                if ended:
+                    stop = end  # "VZV IgG negative - varicella vaccine given 20-Nov": the dash ends the result's item
+                if rule.category == "NEGATED" and stop < len(doc) and stop not in terminators and not ended:
                     stop = _list_end(doc, ents, stop, clauses)  # "No history of A, B, ..., or Z"
                 if rule.category == "NEGATED":
                     stop = min(stop, _own_finding(doc, end, stop))  # "No CHF, HTN well controlled"
