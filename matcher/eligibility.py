@@ -124,6 +124,12 @@ class Explanation:
 
 
 # -- wording -----------------------------------------------------------------------
+# The upper limits of normal laboratories report, as fractions of the typical one an analyte lists
+# (ALT 40 U/L: 32 to 50; creatinine 1.2 mg/dL: 0.96 to 1.5; INR 1.2: 0.96 to 1.5): a value against "x times
+# the ULN" without the patient's own limit is judged only where every such limit gives the same answer.
+ULN_SPREAD = (0.8, 1.25)
+
+
 def _compare(value: float, c: Constraint, scale: float = 1.0) -> bool:
     lo = (c.value or 0) * scale
     comparator = c.comparator or "="
@@ -238,7 +244,10 @@ def _age(c: Constraint, patient: Patient) -> Verdict:
         return Verdict(UNKNOWN, f"We don't know your age; the trial asks for age {bound_words(c).replace(' years', '')} years.",
                        "How old are you?")
     if patient.age_approx:
-        ends = {_compare(patient.age - 5, c), _compare(patient.age + 4, c)}
+        low, high = patient.age - 5, patient.age + 4
+        # the band's ends, and the criterion's own bounds within it: "born 2026" (0, give or take) against
+        # "0.75 to 0.75 years" meets neither end of the band but may be the age asked for
+        ends = {_compare(age, c) for age in (low, high, *(b for b in (c.value, c.value_max) if b is not None and low <= b <= high))}
         if len(ends) > 1:
             return Verdict(UNKNOWN, f"You gave your age as about {patient.age:g}; the trial asks for age {bound_words(c).replace(' years', '')} years.",
                            "How old are you exactly?")
@@ -369,12 +378,26 @@ def _measurement(c: Constraint, patient: Patient) -> Verdict:
     if c.relative_to:
         if fact.relative_to == c.relative_to:
             value, scale, shown = fact.value, 1.0, f"{fact.value:g} times the {'upper' if c.relative_to == 'ULN' else 'lower'} limit of normal"
+        elif fact.relative_to is None and fact.uln and c.relative_to == "ULN":
+            # "ALT 86 U/L (ULN 40)": the report's own limit
+            value, scale, shown = fact.value, fact.uln, format_quantity(fact.value, fact.unit)
         elif fact.relative_to is None and analyte is not None and analyte.uln and c.relative_to == "ULN":
             value, scale, shown = fact.value, analyte.uln, format_quantity(fact.value, fact.unit)
+            low, high = (_compare(value, c, analyte.uln * k) for k in ULN_SPREAD)
+            if low != high:
+                # "ALT 88 U/L (ref <50)" against "ALT below 2 times the upper limit of normal": laboratories' upper
+                # limits differ, and this value meets the bound under some and not others
+                return Verdict(UNKNOWN, f"Your {name}, {shown}, may or may not be {bound_words(c)}: that depends on your "
+                                        f"laboratory's upper limit of normal (commonly {format_quantity(analyte.uln * ULN_SPREAD[0], analyte.canonical_unit)} "
+                                        f"to {format_quantity(analyte.uln * ULN_SPREAD[1], analyte.canonical_unit)}).",
+                               f"What upper limit of normal does your report give for {name}?")
         else:
             return Verdict(UNKNOWN, f"Your {name} was given, but we cannot compare it with the limit of normal.", question)
         holds = _compare(value, c, scale)
-        typical = f" (taking a typical upper limit of normal of {format_quantity(analyte.uln, analyte.canonical_unit)})" if scale != 1.0 else ""
+        typical = "" if scale == 1.0 else (
+            f" (your report's upper limit of normal, {format_quantity(fact.uln, fact.unit)})" if fact.uln and scale == fact.uln else
+            f" (under any common upper limit of normal, {format_quantity(analyte.uln * ULN_SPREAD[0], analyte.canonical_unit)}"
+            f" to {format_quantity(analyte.uln * ULN_SPREAD[1], analyte.canonical_unit)})")
     else:
         if fact.relative_to:
             return Verdict(UNKNOWN, f"Your {name} was given relative to normal; the trial gives an absolute limit.", question)
@@ -1127,10 +1150,12 @@ def _which_one(f: Fact, c: Constraint, studied: str) -> Verdict:
 
 
 def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset(),
-                    required: Callable[[], frozenset[tuple[str, str]]] = frozenset) -> CriterionJudgement:
+                    required: Callable[[], frozenset[tuple[str, str]]] = frozenset,
+                    taken: Callable[[], frozenset[str]] = frozenset) -> CriterionJudgement:
     """Judge one criterion; ``topics`` are the conditions the trial studies (see :func:`trial_topics`),
     ``required()`` the (kind, concept) pairs its inclusion criteria require (see :func:`required_by`),
-    asked only when an exclusion fails."""
+    ``taken()`` the treatments they name as taken (see :func:`taken_by`), both asked only when an
+    exclusion fails."""
     constraints = criterion.constraints
     if not constraints:
         return _unparsed(criterion, patient)
@@ -1155,6 +1180,12 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = Verdict(UNKNOWN, f"This exclusion rules out {pretty(c.concept)}, which the trial's inclusion criteria "
                                      "require, so it cannot mean what it says; ask the study team.",
                             f"Does this exclusion apply to you: “{short(criterion.text)}”?")
+            if v.verdict == FAIL and criterion.section == "exclusion" and c.kind == "therapy" and c.polarity == "forbid" \
+                    and c.window is None and (named := [t for t in taken() if t != c.concept and therapy_covers(c.concept, t)]):
+                # "Excluded: Antiretroviral drugs" in a trial whose inclusions take in patients on zidovudine: the
+                # class's other members (the patient's zidovudine alone does not exclude; another antiretroviral does;
+                # not "anticancer therapy within 14 days" in a trial of patients treated with docetaxel: a time apart)
+                v = judge_constraint(replace(c, exceptions=[*c.exceptions, *named]), patient)
             if v.verdict == FAIL and c.kind == "therapy" and c.polarity == "forbid" \
                     and (for_what := [x for x in c.exceptions if condition_ancestors(x)]):
                 # "Prior chemotherapy other than for Kaposi's sarcoma": what a treatment was for is not known
@@ -1389,9 +1420,10 @@ class Judging:
         trial, patient = self.trial, self.patient
         topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
         required = cache(lambda: required_by(trial))  # read only when an exclusion fails
+        taken = cache(lambda: taken_by(trial))
         groups = _groups_apart(trial)
         for criterion in self.criteria:
-            judgement = judge_criterion(criterion, patient, topics, required)
+            judgement = judge_criterion(criterion, patient, topics, required, taken)
             yield _one_group(judgement, groups) if groups else judgement
 
 
@@ -1433,6 +1465,13 @@ def required_by(trial: Trial) -> frozenset[tuple[str, str]]:
     return frozenset((c.kind, c.concept) for crit in trial.criteria if crit.section == "inclusion"
                      for c in crit.constraints if c.polarity == "require" and c.kind != "measurement" and c.checkable
                      and c.unexplained == [])  # read whole: "Sum of the Anxiety/Depression items <= 14" requires no depression
+
+
+def taken_by(trial: Trial) -> frozenset[str]:
+    """The treatments the trial's inclusion criteria require patients to take or have had, read whole or
+    not ("Patients with symptomatic HIV infection taking zidovudine (AZT) five or six times a day")."""
+    return frozenset(c.concept for crit in trial.criteria if crit.section == "inclusion"
+                     for c in crit.constraints if c.polarity == "require" and c.kind == "therapy")
 
 
 def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:

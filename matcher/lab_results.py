@@ -170,12 +170,13 @@ def measurements(doc: Doc) -> list[Fact]:
         values = [(canonical, doc[min(lab.start, q.start):max(lab.end, q.end)].text, run[0][1] if run else "")]
         values += _run_values(run, canonical, unit, analyte, used)
         ordered = _in_time_order(values, first)
+        uln = _stated_uln(doc_text(doc), q.end_char, value, canonical) if len(values) == 1 and analyte.uln else None
         for n, (canonical, text, when) in enumerate(ordered):
             # each value of a run dated by its own date ("1.5 (10/09/2026), 2.9 (29/10/2026)"), the latest by the mention's
             dated = days_ago(when, dt.date.today(), first) if when and len(values) > 1 else None
             facts.append(Fact("measurement", analyte.id, value=float(f"{canonical:.6g}"), unit=cu,
                               historical=peak or n < len(values) - 1, negated=lab._.is_negated, text=text,
-                              days_ago=dated if dated is not None else days if n == len(values) - 1 else None))
+                              days_ago=dated if dated is not None else days if n == len(values) - 1 else None, uln=uln))
     return facts
 
 
@@ -344,7 +345,8 @@ _ON_THE = re.compile(r"\s*(?:points?\s+)?on\s+(?:the\s+|her\s+|his\s+|my\s+|thei
 
 # a marker's code right before a number, after the test's name: the number is the marker's ("lymphocytes present
 # (CD19+ 98 /µL)", "B cells, CD20 12/µL")
-_CODE_BEFORE = re.compile(r"(?<![\w-])(?-i:[A-Z]{1,5}-?\d{1,3}[a-z]?\+?)[ \t]*[:=]?[ \t]*$")
+# (not a visit's label after "at" or "on": "SELENA-SLEDAI at V1 = 10", "ANC on C1D8: 0.9")
+_CODE_BEFORE = re.compile(r"(?<![\w-])(?<!\bat\s)(?<!\bon\s)(?-i:[A-Z]{1,5}-?\d{1,3}[a-z]?\+?)[ \t]*[:=]?[ \t]*$")
 
 
 # a plural noun right after a whole number that a clause separates from the test's name: what the number
@@ -402,6 +404,29 @@ def _measurable(q: Span, analyte) -> bool:
 # acronyms between a score's name and a year that go on naming it ("classification score EULAR/ACR 2019",
 # "lupus classification score (EULAR/ACR 2019) of 16")
 _NAME_GAP = re.compile(r"[ \t]*[(\[]?[ \t]*(?:(?:[A-Z][A-Z0-9/-]+|criteria|classification)[ \t]+){0,3}")
+
+
+# a report's reference right after a result, giving its upper limit: "(ULN 40)", "(ref <35)", "(H, ref 7-35)",
+# "(v.n. < 35)", "(<33) H", "(3,4–20,5)", "[10-40]"; a bare number in brackets is not one ("(2019)")
+_STATED_ULN = re.compile(r"[ \t]*(?:[A-Za-z↑*]{1,4}[ \t]*)?[(\[][ \t]*(?:(?:H|L|high|low|↑|\*)[ \t]*[,;]?[ \t]*)?"
+                         r"(?:(?P<label>ULN|URL|ref(?:erence)?\.?(?:[ \t]*range)?|normal(?:[ \t]*range)?|nl|N|NR|RR|norm|v\.?[ \t]*[nr]\.?|"
+                         r"range|RI)[ \t]*[:.=]?[ \t]*)?"
+                         r"(?:(?P<low>\d+(?:[.,]\d+)?)[ \t]*[-–—][ \t]*|(?P<under>[<≤]=?|up[ \t]+to)[ \t]*)?"
+                         r"(?P<high>\d+(?:[.,]\d+)?)(?![\d/])", re.I)
+
+
+def _stated_uln(text: str, at: int, value: float, canonical: float) -> float | None:
+    """The upper limit of normal a report gives in a bracket right after a result (in the result's
+    canonical unit, scaled as its value was), or None."""
+    m = _STATED_ULN.match(text, at)
+    if m is None or not (m.group("label") or m.group("low") or m.group("under")):
+        return None
+    high = float(m.group("high").replace(",", "."))
+    if m.group("low") is not None and float(m.group("low").replace(",", ".")) >= high:
+        return None  # "(10-5)": not a range
+    if high <= 0 or value <= 0 or not 0.05 <= value / high <= 50:
+        return None  # not a limit of this result's scale
+    return float(f"{high * canonical / value:.6g}")
 
 
 def _in_score_range(value: float | None, analyte) -> bool:

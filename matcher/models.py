@@ -317,6 +317,9 @@ class Fact:
     # "can't stop the CellCept even for a few days" (matcher.later_steps)
     continues: bool = False
     text: str = ""
+    # a test result's upper limit of normal as the patient's report gives it ("ALT 86 U/L (ULN 40)",
+    # "GPT 83 U/l (v.n. < 35)"), in the result's canonical unit
+    uln: float | None = None
 
     @property
     def asserted(self) -> bool:

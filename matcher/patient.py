@@ -502,7 +502,8 @@ _NURSING_WORK = re.compile(r"[\s-]+(?:(?:transfer|admission|admitting|discharge|
                           r"program|programme|course|shift|shifts|license|licence|career|college|practice|unit|"
                           r"assessment|assessments|diagnosis|diagnoses|plan|notes?|team|placement|specialist|handover|documentation|"
                           r"visits?|agency|agencies|services?|station|report|staff|records?|entry|entries|rounds?|summary|log|"
-                          r"sheets?|chart|charting|letter|observations|obs|review|checklist|documents?|info|information)\b"
+                          r"sheets?|chart|charting|letter|observations|obs|review|checklist|documents?|info|information|"
+                          r"charges?|fees?|costs?|bills?|billing|tariffs?)\b"  # "Nursing charges as per tariff": a hospital's bill
                           r"|,\s+(?:\w+\s+){0,2}placement\b", re.I)
 
 
@@ -519,7 +520,9 @@ _NURSING_STAFF = re.compile(r"\b(?:by|per|from|with|apheresis|oncology|infusion|
 _NURSED = re.compile(r"\s+(?:(?:her|my|his|the|a|our|their|your)\s+)?(?:\d+[\s-]*(?:week|month)s?[\s-]*old\s*)?"
                      r"(?:baby|babies|infant|newborn|son|daughter|twins?|child|little\s+one|boy|girl|mother|mom|mum|women|woman)\b", re.I)
 _NURSING_STATE = re.compile(r"(?:\b(?:is|am|are|was|were|be|been|being|still|currently|now|not|stopped|started|quit|finished|ended|exclusively|"
-                            r"partially|or|and|nor|while)|['’]m|['’]s|[/,(])\s*$", re.I)
+                            r"partially|or|and|nor|while)|['’]m|['’]s|\(|"
+                            # "pregnant, nursing", "Pregnant/nursing: no" (not "limited to room, nursing and routine tests")
+                            r"(?:pregnan\w*|lactat\w*|breast[\s-]?feed\w*|post[\s-]?partum|gravid\w*)\s*[/,])\s*$", re.I)
 
 
 def _nursing_profession(text: str, ent: Span) -> bool:

@@ -4681,3 +4681,125 @@ def test_a_score_outside_its_scale_is_not_read(text, concept, value):
 def test_a_classification_year_does_not_pass_the_score():
     criterion = "Total score ≥ 10 on the EULAR/ACR 2019 SLE classification criteria"
     assert verdict(criterion, "inclusion", "Classification score EULAR/ACR 2019 = 5; SLEDAI 12.") == "fail"
+
+
+# -- round 51 ------------------------------------------------------------------------------------------
+def test_a_patients_rule_does_not_hide_a_criterions_cue():
+    # "not curable by" stays unread in criteria (a question, not forbidden surgery), while patients' rules
+    # that overlap a criterion's cue are set aside before overlaps are settled
+    (surgery,) = [c for c in parse_criterion("Histologically proven progressive meningioma that is not curable by surgery",
+                                             "inclusion") if c.concept == "surgery"]
+    assert surgery.unexplained
+
+
+@pytest.mark.parametrize("text, concept, asserted", [
+    # a treatment the patient is unfit or not a candidate for, or that is not appropriate: not had
+    ("Cisplatin not appropriate given CrCl 38 mL/min.", "cisplatin", False),
+    ("Stage III NSCLC, not fit for cisplatin per tumour board.", "cisplatin", False),
+    ("Unfit for cisplatin-based chemotherapy.", "cisplatin", False),
+    ("Surgery not recommended (N2, comorbidity).", "surgery", False),
+    ("Cisplatin is not an option for him.", "cisplatin", False),
+    # controls: given, or not effective (had)
+    ("Cisplatin 75 mg/m2 given in 2025, not appropriate to continue.", "cisplatin", True),
+    ("Methotrexate was not effective.", "methotrexate", True),
+])
+def test_a_treatment_not_appropriate_is_not_had(text, concept, asserted):
+    found = facts(text, concept)
+    assert found and any(f.asserted for f in found) == asserted
+
+
+@pytest.mark.parametrize("text, concept, asserted", [
+    # the treatment of a research trial being joined is not had
+    ("Proposed: admission for screening and leukapheresis under sponsored trial of CD19/BCMA CAR-T.",
+     "bcma-targeted therapy", False),
+    ("She is being screened for a trial of CD19/BCMA CAR-T.", "bcma-targeted therapy", False),
+    ("Screening for a randomised trial of belimumab.", "belimumab", False),
+    # controls: a therapeutic trial of a drug is taking it
+    ("We gave a 2-week trial of omeprazole.", "omeprazole", True),
+    ("Started a trial of prednisolone 40 mg last week.", "prednisolone", True),
+])
+def test_a_research_trials_treatment_is_not_had(text, concept, asserted):
+    found = facts(text, concept)
+    assert found and any(f.asserted for f in found) == asserted
+
+
+def test_another_studys_treatment_in_a_criterion_is_unread():
+    (azt,) = [c for c in parse_criterion("Enrollment in another clinical trial in which AZT is a treatment.", "exclusion")
+              if c.concept == "zidovudine"]
+    assert azt.unexplained
+    (prior,) = parse_criterion("Prior treatment with AZT.", "exclusion")
+    assert prior.unexplained == []  # control
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a test's types after its name, in a list of results
+    ("HBsAg, anti-HCV, HIV I&II, VDRL - non-reactive.", "hiv infection"),
+    ("HBsAg, anti-HCV, HIV I&II, VDRL - non-reactive.", "hepatitis c"),
+    ("HBsAg, HIV 1/2, HCV negative.", "hiv infection"),
+])
+def test_a_tests_types_in_a_list_of_results(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text, breastfeeding", [
+    # "nursing" in a list of a hospital's services or on its bill is care, not breastfeeding
+    ("Decision: hospital bill limited to room, nursing and routine tests.", None),
+    ("Nursing charges as per tariff.", None),
+    # controls: a mother nursing; nursing beside pregnancy
+    ("She is nursing her 3 month old.", True),
+    ("Not pregnant/nursing", False),
+    ("postpartum, nursing", True),
+])
+def test_nursing_on_a_bill(text, breastfeeding):
+    assert read_text(text).breastfeeding == breastfeeding
+
+
+@pytest.mark.parametrize("text, value", [
+    # a visit's label after "at" or "on" before the result
+    ("SELENA-SLEDAI at V1 = 10 (arthritis 4, new rash 2, proteinuria 4)", 10.0),
+    ("SLEDAI at visit 1 = 10", 10.0),
+])
+def test_a_visit_label_before_a_score(text, value):
+    found = [f.value for f in read_text(text).facts if f.kind == "measurement" and "sledai" in f.concept]
+    assert found == [value]
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # against "x times the upper limit of normal" without the patient's own limit: only what every common
+    # laboratory limit agrees on
+    ("P-ALAT 88 U/l (ref <50, doctor said under the double, ok)", "pass"),  # the report's own limit
+    ("ALT 86 U/L (ULN 40), AST 30 U/L", "fail"),
+    ("GPT 83 U/l (v.n. < 35)", "fail"),
+    ("ALT 96 U/L (H, ref 7-35)", "fail"),
+    ("ALT 70 U/L", "unknown"),
+    ("ALT 130 U/L", "fail"),
+    ("ALT 95 U/L", "unknown"),
+    ("ALT 60 U/L", "pass"),
+    ("ALT 1.5 x ULN", "pass"),
+])
+def test_an_assumed_upper_limit_of_normal(patient, expected):
+    assert verdict("ALT below 2 times the upper limit of normal", "inclusion", patient) == expected
+
+
+def test_an_age_from_a_birth_year_between_the_bounds():
+    # "born on 06/03/2026" (March or June) gives the year's age, 0, give or take: a question against "0.75 to 0.75 years"
+    from matcher.models import Constraint
+    c = Constraint("age", "require", "age", comparator="between", value=0.75, value_max=0.75, unit="years", unexplained=[])
+    crit = Criterion("record-age", "inclusion", "Age 0.75 to 0.75 years", 0, 0, [c])
+    patient = read_text("Nethmi was born on 06/03/2026 at Kurunegala Teaching Hospital. Normal delivery at 39 weeks.")
+    assert judge_criterion(crit, patient, frozenset()).verdict == "unknown"
+
+
+def test_an_excluded_class_leaves_out_the_drug_the_inclusions_take():
+    from matcher.eligibility import Judging
+    from matcher.models import Trial
+    trial = Trial(nct_id="NCT99999901", brief_title="t", criteria=[
+        Criterion("inc-1", "inclusion", "Patients taking zidovudine (AZT).", 0, 0,
+                  parse_criterion("Patients taking zidovudine (AZT).", "inclusion")),
+        Criterion("exc-1", "exclusion", "Antiretroviral drugs.", 0, 0, parse_criterion("Antiretroviral drugs.", "exclusion")),
+    ])
+    on_azt = list(Judging(trial, read_text("I take zidovudine capsules five times a day.")))
+    assert [j.verdict for j in on_azt if j.id == "exc-1"] == ["pass"]
+    both = list(Judging(trial, read_text("I take zidovudine and lamivudine every day.")))
+    assert [j.verdict for j in both if j.id == "exc-1"] == ["fail"]  # control: another member

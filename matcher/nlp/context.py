@@ -530,6 +530,9 @@ def _place_before(doc: Doc, end: int) -> int | None:
     return i - 1 if i > 0 and doc[i - 1].lower_ in ("from", "at", "by") else None
 
 
+_TYPE_MARK = re.compile(r"(?:I{1,2}|[12])(?:[&/+](?:I{1,2}|[12]))?")  # "HIV I&II", "HTLV 1/2": which types of the virus a test looks for
+
+
 def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -> list[Span]:
     """Entities of the coordinated list that ends just before token ``start``:
     walking left over entities and list words, within the clause."""
@@ -576,6 +579,8 @@ def _list_scope(doc: Doc, ents: list[Span], start: int, clause_ids: list[int]) -
             # "HIV, hepatitis B/C and syphilis tests from 2026-11-20 negative": when the tests were done
             # (past a date, even the first item must be a test: "I have lupus, tested in 2020 negative")
             i, pronoun = i - 1, True
+        elif _TYPE_MARK.fullmatch(doc[i - 1].text) and i > 1 and (i - 1 in by_end or doc[i - 2].text in ("&", "/", "+")):
+            i -= 1  # "HBsAg, anti-HCV, HIV I&II, VDRL - non-reactive": the types of a test named after it
         elif doc[i - 1].lower_ in words or doc[i - 1].is_space or _elided(doc[i - 1].text) or _slash_joined(doc, i - 1) \
                 or ((_ACRONYM.fullmatch(doc[i - 1].text) or (found and _MIXED_ACRONYM.fullmatch(doc[i - 1].text))
                      or _CJK_WORD.search(doc[i - 1].text)
@@ -792,6 +797,10 @@ class ContextComponent:
         # the "no" reaches forward; "depression no (psicóloga yes)" is an answer). (A "no," or "No." after no
         # mention stays: it answers what came before and stops the "no" reaching forward, "Any drain? No. cataract")
         cues = [c for c in cues if not (c[2].mark and doc[c[1] - 1].text == "(" and not any(e.end == c[0] for e in ents))]
+        patient = "section" not in doc.user_data  # a patient's text (a criterion's has its section)
+        if not patient:
+            # before overlaps are settled: a patient's rule must not hide a criterion's cue it overlaps
+            cues = [c for c in cues if not c[2].patient_only]
         # the longest cue wins where cues overlap ("no history of" over "no", "history of")
         cues.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         kept: list = []
@@ -799,10 +808,6 @@ class ContextComponent:
             if kept and cue[0] < kept[-1][1] and cue[:2] != kept[-1][:2]:
                 continue  # the same words may carry two rules ("negative": before and after)
             kept.append(cue)
-
-        patient = "section" not in doc.user_data  # a patient's text (a criterion's has its section)
-        if not patient:
-            kept = [c for c in kept if not c[2].patient_only]
         # a terminator or pseudo-cue is labelled by what it does, not by the category it ends
         doc.spans["cues"] = [Span(doc, s, e, label=r.direction if r.direction in ("TERMINATE", "PSEUDO") else r.category)
                              for s, e, r in kept]

@@ -311,6 +311,9 @@ def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
     return requires + [c for c in forbids if c.end == prev.end or c.start == nxt.start]
 
 
+_STUDY_WORDS = frozenset({"trial", "trials", "study", "studies", "protocol", "protocols"})
+
+
 def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
     """Set each constraint's ``unexplained`` words and return the criterion's, in order."""
     words = unexplained_tokens(doc, constraints)
@@ -367,6 +370,16 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                 # "Patients with drug allergies manifest solely by rash are not excluded": what the allowance lets in
                 # is no exclusion (among inclusions, "Patients with stage IV NSCLC are eligible" is the requirement)
                 c.unexplained.append(m.group("clause"))
+    hypothetical = {e.start_char: e for e in doc.ents if e.label_ == "THERAPY" and e._.is_hypothetical}
+    if hypothetical:
+        # (a study's words reaching forward: "trial in which", "study using"; not "the ddI study" after its drug)
+        said = [s for s in doc.spans.get("cues", ()) if s.label_ == "HYPOTHETICAL" and len(s) > 1 and s[0].lower_ in _STUDY_WORDS]
+        for c in checkable:
+            if c.kind == "therapy" and c.start in hypothetical and (cue := max(
+                    (s for s in said if s.end <= hypothetical[c.start].start <= s.end + 8), key=lambda s: s.end, default=None)):
+                # "Enrollment in another clinical trial in which AZT is a treatment": another study's treatment,
+                # named to say which study, not one the patient must have had or not
+                c.unexplained.append(cue.text)
     for start, end, what in doc.user_data.get("narrowed_by", ()):
         for c in constraints:  # "antiretroviral vaccine therapy": a vaccine of one kind, which the concept does not say
             if c.start == start and c.end == end and what not in c.unexplained:
