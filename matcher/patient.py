@@ -657,7 +657,7 @@ _TREATMENT_DENIED = re.compile(r"\b(?:(?:never|not|no)\s+(?:(?:been|ever|had|rec
                                r"(?:treated|treatment|therapy|medications?|meds|medicines?|anything|drugs?|pills?|tablets?|"
                                # "he has never seen anyone for depression"
                                r"(?:seen|saw|consulted|visited)\s+(?:anyone|anybody|a\s+doctor|a\s+psychiatrist|a\s+therapist|someone))"
-                               r"|(?:takes?|taking|took|on|given|needs?|needed)\s+nothing)"  # "she takes nothing for her nerves"
+                               r"|(?:takes?|taking|took|on|given|needs?|needed)\s+nothing)"  # "she takes nothing for depression or anxiety"
                                r"\s+for\s+(?:any\s+)?"
                                r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|/|\bor\b|\band\b)\s*){0,4}$", re.I)
 # "a small cancer of the left breast", "carcinoma in the right lung": the organ names the cancer
