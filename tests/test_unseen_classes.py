@@ -4803,3 +4803,17 @@ def test_an_excluded_class_leaves_out_the_drug_the_inclusions_take():
     assert [j.verdict for j in on_azt if j.id == "exc-1"] == ["pass"]
     both = list(Judging(trial, read_text("I take zidovudine and lamivudine every day.")))
     assert [j.verdict for j in both if j.id == "exc-1"] == ["fail"]  # control: another member
+
+
+@pytest.mark.parametrize("text, pregnant, breastfeeding", [
+    # a pregnancy or breastfeeding field answered yes says so (the field's name alone asserts nothing)
+    ("Breastfeeding: yes", None, True),
+    ("Pregnant: no. Nursing: yes (baby 3 months).", False, True),
+    ("Pregnancy: yes, 12 weeks", True, None),
+    # controls: answered no; a field holding a test's result
+    ("Nursing: no", None, False),
+    ("Pregnancy: serum beta-hCG negative 08/01/2000", None, None),
+])
+def test_a_pregnancy_or_breastfeeding_field_answered_yes(text, pregnant, breastfeeding):
+    patient = read_text(text)
+    assert (patient.pregnant, patient.breastfeeding) == (pregnant, breastfeeding)
