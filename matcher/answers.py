@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["boxed_answer", "dash_answer", "marked_no", "question_answer"]
+__all__ = ["boxed_answer", "dash_answer", "field_yes", "marked_no", "question_answer"]
 
 # a checklist's "no" mark closing the item's line, or before a bracket or the next column: "Live vaccine in last 4 wk ×",
 # "Drains / cannula ✗ (none)" (not a multiplication sign before a number: "Plt 13.8 ×10⁴/µL", "2 × 500 mg")
@@ -31,6 +31,15 @@ _DASH_ANSWER = re.compile(r"[ \t]*:[ \t]*[-–—]+[ \t]*(?:[,;(|]|$)", re.M)
 _ANSWER_NO = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:no|nope|nah|never|none|nil|not\s+(?:yet|now|currently|ever|at\s+all)|"
                         r"not\s+(?:that\s+i|to\s+my)|n)\b(?![ \t]*,?[ \t]*(?:but|except|only|apart|though|however))", re.I)
 _ANSWER_YES = re.compile(r"[ \t]*(?:[-–—:>]+[ \t]*)?(?:yes|yeah|yep|yup|y|correct|affirmative)\b", re.I)
+
+
+# a field answered yes: "Breastfeeding: yes", "Nursing: yes, baby is 3 months", "Pregnant - ja"
+_FIELD_YES = re.compile(r"[ \t]*(?:[:=]|[-–—])[ \t]*(?:yes|y|ja|s[ií]|oui|sim|tak|igen|evet|currently|[✓✔☑]|\[[xX]\])(?![\w-])", re.I)
+
+
+def field_yes(text: str, end: int) -> bool:
+    """Whether the field whose name ends at ``end`` is answered yes ("Breastfeeding: yes")."""
+    return _FIELD_YES.match(text, end) is not None
 
 
 def marked_no(text: str, end: int) -> bool:

@@ -1460,18 +1460,20 @@ def _one_group(j: CriterionJudgement, groups: frozenset[tuple[str, str]]) -> Cri
                    questions=[f"Which group of this trial are you in? This one: “{short(j.text)}”"])
 
 
+def _inclusion_requirements(trial: Trial) -> Iterator[Constraint]:
+    return (c for crit in trial.criteria if crit.section == "inclusion" for c in crit.constraints if c.polarity == "require")
+
+
 def required_by(trial: Trial) -> frozenset[tuple[str, str]]:
     """The (kind, concept) pairs the trial's inclusion criteria require (not measurements)."""
-    return frozenset((c.kind, c.concept) for crit in trial.criteria if crit.section == "inclusion"
-                     for c in crit.constraints if c.polarity == "require" and c.kind != "measurement" and c.checkable
+    return frozenset((c.kind, c.concept) for c in _inclusion_requirements(trial) if c.kind != "measurement" and c.checkable
                      and c.unexplained == [])  # read whole: "Sum of the Anxiety/Depression items <= 14" requires no depression
 
 
 def taken_by(trial: Trial) -> frozenset[str]:
     """The treatments the trial's inclusion criteria require patients to take or have had, read whole or
     not ("Patients with symptomatic HIV infection taking zidovudine (AZT) five or six times a day")."""
-    return frozenset(c.concept for crit in trial.criteria if crit.section == "inclusion"
-                     for c in crit.constraints if c.polarity == "require" and c.kind == "therapy")
+    return frozenset(c.concept for c in _inclusion_requirements(trial) if c.kind == "therapy")
 
 
 def eligibility_of(judgements: Iterable[CriterionJudgement]) -> str:

@@ -322,7 +322,8 @@ def _unit_column(text: str, at: int, value: float, analyte: str) -> str | None |
 _FLAGS = {"L", "H", "LL", "HH"}
 
 
-_REFERENCE = re.compile(r"\b(?:ref(?:erence)?|normal|nl|range|uln|lln)\b[\s:.]*(?:range\b[\s:]*)?(?:[A-Za-z0-9.]+\s+)?$", re.I)
+_REFERENCE_WORDS = r"ref(?:erence)?|normal|nl|range|uln|lln"  # what opens a normal range
+_REFERENCE = re.compile(rf"\b(?:{_REFERENCE_WORDS})\b[\s:.]*(?:range\b[\s:]*)?(?:[A-Za-z0-9.]+\s+)?$", re.I)
 
 
 # a unit written in brackets after a value: "Hb 6,4 (mmol/L)", "Hb 6,4 [mmol/l]"
@@ -408,9 +409,8 @@ _NAME_GAP = re.compile(r"[ \t]*[(\[]?[ \t]*(?:(?:[A-Z][A-Z0-9/-]+|criteria|class
 
 # a report's reference right after a result, giving its upper limit: "(ULN 40)", "(ref <35)", "(H, ref 7-35)",
 # "(v.n. < 35)", "(<33) H", "(3,4–20,5)", "[10-40]"; a bare number in brackets is not one ("(2019)")
-_STATED_ULN = re.compile(r"[ \t]*(?:[A-Za-z↑*]{1,4}[ \t]*)?[(\[][ \t]*(?:(?:H|L|high|low|↑|\*)[ \t]*[,;]?[ \t]*)?"
-                         r"(?:(?P<label>ULN|URL|ref(?:erence)?\.?(?:[ \t]*range)?|normal(?:[ \t]*range)?|nl|N|NR|RR|norm|v\.?[ \t]*[nr]\.?|"
-                         r"range|RI)[ \t]*[:.=]?[ \t]*)?"
+_STATED_ULN = re.compile(r"[ \t]*(?:[A-Za-z↑*]{1,4}[ \t]*)?[(\[][ \t]*(?:(?:" + "|".join(sorted(_FLAGS, key=len, reverse=True)) + r"|high|low|↑|\*)[ \t]*[,;]?[ \t]*)?"
+                         rf"(?:(?P<label>(?:{_REFERENCE_WORDS}|url|n|nr|rr|ri|norm|v\.?[ \t]*[nr])\.?(?:[ \t]*range)?)[ \t]*[:.=]?[ \t]*)?"
                          r"(?:(?P<low>\d+(?:[.,]\d+)?)[ \t]*[-–—][ \t]*|(?P<under>[<≤]=?|up[ \t]+to)[ \t]*)?"
                          r"(?P<high>\d+(?:[.,]\d+)?)(?![\d/])", re.I)
 

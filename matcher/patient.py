@@ -28,7 +28,7 @@ from .lab_results import measurements
 from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
-from .answers import boxed_answer, dash_answer, marked_no, question_answer
+from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
 from .doubt import result_not_positive, unread_answer
 from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
@@ -438,8 +438,6 @@ def _past_pregnancy(doc: Doc, ent: Span) -> bool:
     return bool(_PREGNANCY_EVENT.search(before)) and not _THIS_PREGNANCY.search(before)
 
 
-# a field answered yes: "Breastfeeding: yes", "Nursing: yes, baby is 3 months", "Pregnant - Y"
-_YES_ANSWER = re.compile(r"[ \t]*(?:[:=]|[-–—])[ \t]*(?:yes|y|ja|sí|si|oui|sim|tak|igen|evet|currently|✓|☑|\[x\])(?![\w-])", re.I)
 _THIS_PREGNANCY = re.compile(r"\b(?:current|this|present|ongoing)\s+$", re.I)  # "in her current pregnancy": the one now
 
 
@@ -534,7 +532,7 @@ def _nursing_profession(text: str, ent: Span) -> bool:
     if ent.text.lower() != "nursing":
         return False
     return not (_NURSED.match(text, ent.end_char) or _NURSING_STATE.search(text, max(0, ent.start_char - 20), ent.start_char)
-                or ent.start_char == 0 or text[ent.start_char - 1] == "\n" or _YES_ANSWER.match(text, ent.end_char))
+                or ent.start_char == 0 or text[ent.start_char - 1] == "\n" or field_yes(text, ent.end_char))
 
 
 # a patient who says they will not take part, sign, or come to the visits
@@ -1164,7 +1162,7 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ in ("CONDITION", "THERAPY") and asserted and _checklist_question(doc, ent):
             continue  # "Indwelling lines/drains/catheters: right PICC removed": the question, answered after it
         if ent.label_ in ("PREGNANCY", "LACTATION") and not flags["negated"] and "test" not in ent.text.lower() \
-                and _field_of(doc, ent, longest=40) and not _YES_ANSWER.match(doc_text(doc), ent.end_char) \
+                and _field_of(doc, ent, longest=40) and not field_yes(doc_text(doc), ent.end_char) \
                 and not _THIS_PREGNANCY.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char):
             continue  # "Pregnancy: serum beta-hCG negative 08/01/2000": the field's name asserts nothing
         if ent.label_ == "THERAPY" and ent.text.lower().rstrip(".") == "pred" \

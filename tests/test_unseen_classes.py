@@ -4684,9 +4684,19 @@ def test_a_classification_year_does_not_pass_the_score():
 
 
 # -- round 51 ------------------------------------------------------------------------------------------
-def test_a_patients_rule_does_not_hide_a_criterions_cue():
-    # "not curable by" stays unread in criteria (a question, not forbidden surgery), while patients' rules
-    # that overlap a criterion's cue are set aside before overlaps are settled
+@pytest.mark.parametrize("criterion, section, word", [
+    # a patient's rule overlapping a criterion's cue is set aside before overlaps are settled, so the cue reads
+    ("No evidence suggestive of a parasitic infection.", "exclusion", "No"),
+    ("Age: Current smoker OR Smoker who has quit smoking within the past 10 years", "inclusion", "quit"),
+    ("Patients must have undergone a limb-sparing procedure in which all gross tumor has been removed.", "inclusion",
+     "removed"),
+])
+def test_a_patients_rule_does_not_hide_a_criterions_cue(criterion, section, word):
+    assert all(word not in c.unexplained for c in parse_criterion(criterion, section))
+
+
+def test_not_curable_by_stays_unread_in_a_criterion():
+    # control: "not curable by surgery" is a question, not forbidden surgery
     (surgery,) = [c for c in parse_criterion("Histologically proven progressive meningioma that is not curable by surgery",
                                              "inclusion") if c.concept == "surgery"]
     assert surgery.unexplained
@@ -4803,6 +4813,15 @@ def test_an_excluded_class_leaves_out_the_drug_the_inclusions_take():
     assert [j.verdict for j in on_azt if j.id == "exc-1"] == ["pass"]
     both = list(Judging(trial, read_text("I take zidovudine and lamivudine every day.")))
     assert [j.verdict for j in both if j.id == "exc-1"] == ["fail"]  # control: another member
+    # control: a time window apart ("anticancer therapy within 14 days" in a trial of docetaxel-treated patients)
+    windowed = Trial(nct_id="NCT99999902", brief_title="t", criteria=[
+        Criterion("inc-1", "inclusion", "Prior treatment with docetaxel.", 0, 0,
+                  parse_criterion("Prior treatment with docetaxel.", "inclusion")),
+        Criterion("exc-1", "exclusion", "Chemotherapy within 14 days before the first dose of study drug.", 0, 0,
+                  parse_criterion("Chemotherapy within 14 days before the first dose of study drug.", "exclusion")),
+    ])
+    recent = list(Judging(windowed, read_text("Docetaxel 75 mg/m2, last dose 9 days ago.")))
+    assert [j.verdict for j in recent if j.id == "exc-1"] == ["fail"]
 
 
 @pytest.mark.parametrize("text, pregnant, breastfeeding", [
