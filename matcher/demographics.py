@@ -52,6 +52,10 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # the age in brackets after a date of birth: "née le 22/06/1985 (41 ans)", "DOB 03/02/1961 (65 yrs)"
     (re.compile(r"\b(?:born|b\.|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|" + _BIRTH_LABELS + r")[^()\n]{0,25}?(?:19|20)\d\d"
                 r"\s*\(\s*(\d{1,3})\s*(?:" + _YEARS + r"|" + _FOREIGN_YEARS + r"|years?\s+old)?\.?\s*\)", re.I), 1.0),
+    # ... or after a comma: "DOB 02-05-1968, 58 yrs.", "geb. 11.04.1992, 34 years", "born H20.9.14 (2008), 18 y."
+    # (not "(DOB 17 APR 1997), 92Y Unit Supply Specialist", a military job code)
+    (re.compile(r"\b(?:born|b\.|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|" + _BIRTH_LABELS + r")[^\n]{0,25}?(?:19|20)\d\d\)?"
+                r"\s*[,;]\s*(\d{1,3})\s*(?:(?i:years?(?:\s+old)?|yrs?)\b|(?-i:y)\b)\.?(?=\s*(?:[.,;)\n]|$|(?-i:[a-z])))", re.I), 1.0),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),
@@ -80,12 +84,14 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"\bage\s*/\s*(?:sex|gender)\s*:?\s*(\d{1,3})\b", re.I), 1.0),  # "Age/Sex: 71 / M"
     # an age labelled in Chinese, Japanese or Korean: "年龄: 41岁", "年齢：52歳", "나이: 38세"
     (re.compile(r"(?:年龄|年齡|年齢|나이)\s*[:：]?\s*(\d{1,3})(?!\d)\s*(?:岁|歲|歳|才|세)?"), 1.0),
-    # a name, then the age with a lone "y": "Mrs Rekha Patil, 38 y, participant", "Rekha Patil (38 y)"
+    # a name, then the age with a lone "y": "Mrs Rekha Patil, 38 y, participant", "Rekha Patil (38 y)", "Mahmoud S., 38 y. New HIV"
     # (not a relative's: "Daughter (12 y)")
     (re.compile(r"(?-i:(?!(?:Daughter|Son|Child|Children|Kids?|Baby|Wife|Husband|Mother|Father|Mum|Mom|Dad|Brother|Sister|"
-                r"Grandson|Granddaughter|Boy|Girl|Niece|Nephew|Partner)\b)[A-Z][a-z]+|[A-Z]\.)\s*[,(]\s*(\d{1,3})\s*y(?=\s*[,;)])", re.I), 1.0),
+                r"Grandson|Granddaughter|Boy|Girl|Niece|Nephew|Partner)\b)[A-Z][a-z]+|[A-Z]\.)\s*[,(]\s*(\d{1,3})\s*y(?=\s*[,;)]|\.(?:\s|$))", re.I), 1.0),
     # "F/38, SLE since 2015", "Sex/Age: F/38": the sex, then the age (not "F/U 3/12", a date or a ratio)
     (re.compile(r"(?<![\w/])(?-i:[MF])\s*/\s*(\d{1,3})\b(?![/\d.,]\d)", re.I), 1.0),
+    # ... or the age, then the sex: "#. 22/M, university student", "Smt. Anjali Nair, 35/F" (not "75/m2", a dose)
+    (re.compile(r"(?<![\w/.,])(\d{1,3})\s*/\s*(?-i:[MF])\b(?![\d/])"), 1.0),
     (re.compile(r"\b(?:i am|i'm|im|i’m)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # ("my wife Anna is 33": a name may follow the noun)
     (re.compile(r"\b" + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?(?:'s|’s|\s+is|\s+was|\s+just\s+turned|\s+turned|\s+turns)\s+(?:only\s+|now\s+|almost\s+|about\s+)?(\d{1,3})\b"
@@ -187,10 +193,11 @@ _PAST_AGE = re.compile(r"(?:\b(?:since|when|until|by the time|before|after)\s+(?
                        # ("i smoke since i am 16": a learner's tense for an age gone by)
                        r"|\bsince\s+(?:i\s+am|i'm|im|he\s+is|she\s+is|he's|she's)(?:\s+(?:about|around|only|just))?|\b(?:at|from|by|before|after|since)\s+(?:the\s+)?age(?:\s+of)?"
                        # "diagnosed 2017 (aged 62)": the age in a year gone by
-                       r"|\b(?:19|20)\d{2}(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?"  # ("2019-04: age 12")
+                       # (or a Japanese era's year: "SLE onset R2 (age 12)", Reiwa 2)
+                       r"|(?:\b(?:19|20)\d{2}|\b(?-i:[RHS])\d{1,2})(?:-\d{2})?\s*[(,:]\s*(?:aged?|at\s+age)\s*:?"  # ("2019-04: age 12")
                        # "Penicillin: mild rash aged 8", "appendectomy at age 12": when something happened
                        r"|\b(?:rash|hives|reaction|anaphylaxis|allerg\w*|fracture|broke\w*|surgery|operation|removed|"
-                       r"diagnosed|dx|episode|attack|infection|measles|mumps|chickenpox|\w+ectomy|\w+otomy|convulsions?|"
+                       r"diagnosed|dx|onset|episode|attack|infection|measles|mumps|chickenpox|\w+ectomy|\w+otomy|convulsions?|"
                        r"seizures?|fits?|febrile|illness|disease|asthma|eczema|pneumonia|meningitis|jaundice|injury|accident|"
                        r"burns?|transfusions?|vaccinat\w*|tb|tuberculosis|migraines?|bronchiolitis)\b[^.;\n]{0,20}?"
                        r"\b(?:aged?|at\s+age)\s*:?"

@@ -773,7 +773,13 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                                 "yours.", f"Was your {pretty(f.concept)} given as {pretty(c.concept)} for cancer?")
     positive = [f for f in positive if f not in dual] or positive
     named = {f.text.lower() for f in positive}
-    denied = next((f for f in facts if f.negated and f.text.lower() in named), None)
+    # (or a class the named drug belongs to: "Treatment naive - no surgery, no chemo, no RT to date" and, further
+    # on, "Concurrent cisplatin 40 mg/m2 weekly" in a plan)
+    denied = next((f for f in facts if f.negated and f.text.lower() in named), None) or next(
+        (d for d in patient.facts if d.kind == "therapy" and d.negated and not d.family
+         and any(d.concept != f.concept and therapy_covers(d.concept, f.concept) for f in positive)
+         # (not a class the patient also says they had: "VIP chemo x4 in 2025 ... until the chemo starts, no contact")
+         and not any(g.kind == "therapy" and g.concept == d.concept and g.asserted for g in patient.facts)), None)
     if positive and denied is not None and not c.window \
             and all(f.days_ago is None and not f.current and not f.historical for f in positive):
         # "SCREENINGSLIJST — rituximab + MTX ... Rituximab / MabThera: nooit gehad": named without a time or a

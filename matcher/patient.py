@@ -140,8 +140,8 @@ def _at_age(doc: Doc, ent: Span, clause: tuple[int, int], age: float | None) -> 
     start, end = clause
     text = doc_text(doc)
     m = _AT_AGE.search(text, ent.end_char, min(end, ent.end_char + 40)) or _AT_AGE.search(text, max(start, ent.start_char - 30), ent.start_char)
-    if m is None or re.search(r"\b(?:since|from|onset|began|started)\s*$", text[max(0, m.start() - 12) : m.start()], re.I):
-        return None  # "since age 14": when it began, not when it was
+    if m is None or re.search(r"\b(?:since|from|onset|began|started)\b[^.;:\n]{0,12}?[\s(]*$", text[max(0, m.start() - 26) : m.start()], re.I):
+        return None  # "since age 14", "SLE onset R2 (age 12)": when it began, not when it was
     when = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1).lower()]
     return (age - when) * 365.25 if 0 < when < age else None
 
@@ -546,10 +546,13 @@ _REFUSES = re.compile(
     r"(?:sign\s+(?:the\s+|any\s+)?(?:informed\s+)?consent|sign\s+the\s+(?:consent\s+)?form|give\s+(?:informed\s+)?consent|consent\s+to\s+(?:the|this)\s+(?:study|trial)|"
     r"participate\s+in\s+(?:the|this)\s+(?:study|trial)|take\s+part\s+in\s+(?:the|this)\s+(?:study|trial))"
     # "will not come to the follow-up visits", "won't be able to return for follow-up", "refuses follow-up visits"
-    r"|\b(?:(?:won['’]t|will\s+not)(?:\s+be\s+able\s+to)?|can\s*not|can['’]t|(?:is|am|are)\s+(?:not\s+able|unable)\s+to|"
+    # ("he will not attend any visit in Bethesda", "is not willing to come to the study visits")
+    r"|\b(?:(?:won['’]t|will\s+not)(?:\s+be\s+able\s+to)?|can\s*not|can['’]t|(?:is|am|are)\s+(?:not\s+able|unable|not\s+willing|unwilling)\s+to|"
     r"refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+"
-    r"(?:come\s+back|come|return|attend|travel\s+back|travel|go|make\s+it)\s+(?:for|to)?\s*(?:the\s+|any\s+|all\s+)?(?:study\s+)?"
-    r"(?:follow[\s-]?ups?|(?:study\s+)?visits)\b(?!\s+on\b)"
+    r"(?:come\s+back|come|return|attend|travel\s+back|travel|go|make\s+it)"
+    r"(?:\s+(?:here|there|(?:to|in)\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?))?"  # ("come back to Nice for the follow-up visits")
+    r"\s+(?:for|to)?\s*(?:the\s+|any\s+|all\s+)?(?:study\s+)?"
+    r"(?:follow[\s-]?ups?|(?:study\s+)?visits?)\b(?!\s+on\b)"
     r"|\b(?:refuses|refused|declines|declined)\s+(?:the\s+|any\s+|all\s+)?(?:study\s+)?(?:follow[\s-]?ups?|visits)\b", re.I)
 
 
@@ -943,6 +946,10 @@ _FED_CHILD_AFTER = re.compile(r"\s+(?:(?:my|her|our|the|their|his)\s+)?(?:(?:lit
                               r"(?:baby|son|daughter|child|twins?|infant|newborn|boy|girl)\b", re.I)
 _FEEDER_BEFORE = re.compile(r"\b(?:daughter|sister|mother|mom|mum|wife|partner|niece|aunt|cousin|friend|girlfriend|"
                             r"daughter-in-law|sister-in-law)\b[^.;!?\n]*$", re.I)
+# a baby just named, then breastfeeding: "daughter born 2026年5月, still breastfeeding", "son (4 months), breastfeeding"
+_BABY_BEFORE = re.compile(r"\b(?:baby|son|daughter|child|infant|newborn|boy|girl|twins?)\s*(?:\(?\s*(?:born|b\.|delivered|dob)\b[^;!?\n()]{0,30}\)?"
+                          r"|\(?\s*\d{1,2}\s*(?:months?|mos?|weeks?|wks?|days?)(?:\s+old)?\s*\)?)\s*[,;:-]?\s*"
+                          r"(?:(?:and|still|currently|now|exclusively|partly|mixed|she\s+is|i\s+am|i['’]m|she['’]s|is|am)\s+)*$", re.I)
 # "EARLY PREGNANCY ASSESSMENT SERVICE", "Pregnancy Day Unit", "pregnancy advisory clinic": a service's name, not a state
 _PREGNANCY_SERVICE = re.compile(r"(?:\s+(?:assessment|advisory|day|loss|options|care|support|counselling|counseling))?"
                                 r"\s+(?:service|services|unit|clinic|ward|centre|center|department|dept|team|line)\b", re.I)
@@ -1300,9 +1307,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             continue  # "I'm in nursing school", "judged adequate by apheresis nursing": the profession, not breastfeeding
         elif ent.label_ == "LACTATION" and not flags["hypothetical"] and (not flags["family"] or (
                 _FED_CHILD_AFTER.match(doc_text(doc), ent.end_char)
-                and not _FEEDER_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char))):
+                and not _FEEDER_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char))
+                or _BABY_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char)):
             # ("still breastfeeding son Archie (16 months)": the child fed is not who breastfeeds; "my daughter is
-            # breastfeeding her baby" is the daughter)
+            # breastfeeding her baby" is the daughter; "daughter born 2026年5月, still breastfeeding": the baby is fed)
             patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True

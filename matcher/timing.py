@@ -210,6 +210,30 @@ _NAMED_YEAR = re.compile(r"\b" + _BODIES + r"(?:\s*/\s*[A-Z]{2,6})?\s*(?:19|20)\
                          r"|\b(?:19|20)\d\d\s+(?=" + _BODIES + r"\b)")  # ("the 2019 EULAR/ACR classification criteria")
 
 
+_UPCOMING = re.compile(r"\b(?:next|upcoming|planned|scheduled|booked|due)\b", re.I)
+
+
+def _still_to_come(clause: str, m: re.Match) -> bool:
+    """Whether a day and month without a year (``m``, later in this year than today) is said to be still to come:
+    "booked for 14 December", "on 10 December the doctor will do", "next appointment 12 Dec"."""
+    return bool(_TO_COME.search(clause, max(0, m.start() - 50), m.end() + 50) or _UPCOMING.search(clause, max(0, m.start() - 30), m.start()))
+
+
+def upcoming_at(clause: str, today: dt.date) -> int | None:
+    """Where the last day and month without a year in ``clause`` starts, when it is still to come (as in
+    :func:`days_ago`); None otherwise."""
+    days = [m for m in _DAY_MONTH.finditer(clause) if not (m.group(1) or "").startswith("may")]
+    for m in days[-1:]:
+        name, day = (m.group(1), int(m.group(2))) if m.group(1) else (m.group(4), int(m.group(3)))
+        month = next(v for k, v in _MONTHS.items() if k.startswith(name.lower()[:3]))
+        try:
+            when = dt.date(today.year, month, day)
+        except ValueError:
+            return None
+        return m.start() if when > today and _still_to_come(clause, m) else None
+    return None
+
+
 def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | None:
     """Days since the last date written in ``clause`` ("on November 22", "(10/09/2026)", "in May 2026"),
     if past and readable; None otherwise. ``first``: whether numeric dates are written day first."""
@@ -224,6 +248,8 @@ def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | 
         except ValueError:
             break
         if when > today:
+            if _still_to_come(clause, m):
+                return None  # "now on 10 December the doctor will do a new transplant": a date still to come, no time since
             when = when.replace(year=today.year - 1)
         return float((today - when).days)
     dated = _dated_year(clause, today, first)
@@ -308,6 +334,7 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         if comma >= 0:
             start = comma + 1
     after = bisect_left(starts, ent.end_char)  # the first mention starting after this one ends
+    followed = after < len(starts) and starts[after] < end  # another mention of the kind follows in the clause
     if after < len(starts):
         end = min(end, starts[after])
     # an aside in brackets speaks of the mention before it: "Plaquenil (still on it), methotrexate"
@@ -330,6 +357,12 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         # a vaccine is given once: "the hepatitis B vaccine in 2023, ... I checked with the nurse last week" is of 2023
         after_end = own.end()
         after = doc_text(doc)[ent.start_char : after_end]
+    soon = upcoming_at(after, today)
+    if soon is not None and (not followed or soon - len(ent.text) < len(after) - soon):
+        # "apheresis booked 14 Dec" after "last dose 15 Nov 2026 (": the mention's own date is still to come, and
+        # a date before it is another item's (a date nearer the next mention is that one's: "a transplant in 2019 ...
+        # so now on 10 December the doctor will do a new transplant")
+        after = before = ""
     for part, lo, hi in ((after, ent.start_char, after_end), (before, start, ent.start_char)):
         for w in doc.spans.get("windows", []):
             if lo <= w.start_char < hi and _AGO_WINDOW.search(w.text) and not re.match(r"\s*(for|over)\b", w.text, re.I) \

@@ -4836,3 +4836,144 @@ def test_an_excluded_class_leaves_out_the_drug_the_inclusions_take():
 def test_a_pregnancy_or_breastfeeding_field_answered_yes(text, pregnant, breastfeeding):
     patient = read_text(text)
     assert (patient.pregnant, patient.breastfeeding) == (pregnant, breastfeeding)
+
+
+@pytest.mark.parametrize("text, age", [
+    # an age in brackets after when an illness began is the age then: "SLE onset R2 (age 12)" (Reiwa 2)
+    ("Patient: Fujii Mio, female, born H20.9.14 (2008), 18 y. SLE onset R2 (age 12): fever, malar rash.", 18.0),
+    ("Psoriasis onset (age 15). He is now 40 years old.", 40.0),
+    ("SLE dx 2021 (age 17). She is 22 years old now.", 22.0),
+    # control: a person's age in brackets
+    ("Mr. Bell (age 41) has systemic lupus.", 41.0),
+])
+def test_an_age_at_the_onset_of_an_illness(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text, age", [
+    # the age after a date of birth and a comma
+    ("Mr K, DOB 02-05-1968, 58 yrs. Lupus since 2001.", 58.0),
+    ("Frau H., geb. 11.04.1992, 34 years. SLE.", 34.0),
+    ("Patient: female, born H20.9.14 (2008), 18 y. First-year student.", 18.0),
+    # ... or a lone "y." after a name: "Bed 12: Mahmoud S., 38 y. New HIV"
+    ("Bed 12: Mahmoud S., 38 y. New HIV, admitted with PCP.", 38.0),
+    # ... or the age, then the sex
+    ("#. 22/M, university student (exempt from service d/t SLE), 178 cm / 95 kg", 22.0),
+])
+def test_an_age_after_a_date_of_birth_or_a_name(text, age):
+    assert read_age(text)[0] == age
+
+
+def test_a_job_code_after_a_date_of_birth_is_no_age():
+    assert read_age("SGT Alicia M. RENTERIA (DOB 17 APR 1997), 92Y Unit Supply Specialist.")[0] != 92.0
+
+
+@pytest.mark.parametrize("text", [
+    # "RA" for room air: after a saturation, or before a blood gas
+    "RA gas this AM: PaO2 76, A-a gradient 26. Sats 94% RA, comfortable.",
+    "SpO2 96% on RA at rest.",
+    "Saturating 95 at RA, afebrile.",
+    "ABG on admission: RA ABG pH 7.41.",
+])
+def test_room_air_is_no_rheumatoid_arthritis(text):
+    assert not facts(text, "rheumatoid arthritis")
+
+
+@pytest.mark.parametrize("text", ["She has RA on methotrexate.", "RA flare last month, sats fine", "PMH: RA, HTN. Sats 94% RA."])
+def test_rheumatoid_arthritis_still_read(text):
+    assert [f for f in facts(text, "rheumatoid arthritis") if f.asserted]
+
+
+def test_a_date_still_to_come_does_not_date_what_came_before():
+    # "now on 10 December the doctor will do a new transplant", days before 10 December: the date is to come; the
+    # transplant of 2019 keeps its year
+    ahead = (dt.date.today() + dt.timedelta(days=10)).strftime("%d %B")
+    text = (f"In 2019 she had a corneal transplant in the right eye, but the body rejected it, so now on {ahead} "
+            "the doctor will do a new transplant in the same eye.")
+    found = sorted((f.hypothetical, f.days_ago) for f in facts(text, "transplantation"))
+    assert found[0][0] is False and found[0][1] > 5 * 365
+    assert found[1][0] is True
+    # control: a date without a year and no word of the future is the last one gone by
+    assert facts(f"Rituximab on {ahead}.", "rituximab")[0].days_ago > 300
+
+
+@pytest.mark.parametrize("text, concept", [
+    # "will do / have / try / give X": a treatment to come
+    ("Now the doctor will do a new transplant in the same eye.", "transplantation"),
+    ("Next month he will have surgery on his knee.", "surgery"),
+    ("If nothing works I will try rituximab.", "rituximab"),
+    ("They'll give cyclophosphamide after the biopsy.", "cyclophosphamide"),
+])
+def test_a_treatment_someone_will_do(text, concept):
+    assert [f.hypothetical for f in facts(text, concept)] == [True]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("The doctor did a transplant in 2019.", "transplantation"),
+    ("He will keep taking rituximab.", "rituximab"),
+])
+def test_a_treatment_done_or_going_on(text, concept):
+    assert [f.hypothetical for f in facts(text, concept)] == [False]
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # a class denied ("no chemo to date") and a member named without a time or a use: the words disagree
+    ("Treatment naive - no surgery, no chemo, no RT to date. Plan: IMRT 70 Gy, start next week. "
+     "Concurrent cisplatin 40 mg/m2 weekly.", "unknown"),
+    ("Never had any chemotherapy. Carboplatin is what they mentioned.", "unknown"),
+    # controls: the member dated; the member alone
+    ("Cisplatin 2019-2020 for lung cancer. No other chemo since.", "fail"),
+    ("Concurrent cisplatin 40 mg/m2 weekly.", "fail"),
+    # ... and the class also said had ("VIP chemo x4 in 2025 ... until the chemo starts, no contact")
+    ("VIP chemo (etoposide, ifosfamide, cisplatin) x4 in Feb-May 2025. Skating is ok until the chemo starts, no contact.",
+     "fail"),
+])
+def test_a_class_denied_and_a_member_named(patient, expected):
+    assert verdict("No prior chemotherapy", "inclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text, consents", [
+    # a refusal of the study's visits, said outright
+    ("He is happy to consent, but he will not attend any visit in Bethesda.", False),
+    ("She is not willing to come to the study visits.", False),
+    ("He is unwilling to attend the follow-up visits.", False),
+    ("After February she will not be able to come back to Nice for the follow-up visits.", False),
+    ("He can't travel to New York for the study visits.", False),
+    # controls
+    ("She will come back to Nice for the follow-up visits.", None),
+    ("He will attend every visit.", None),
+    ("She can't come to the visit on Monday but will come Tuesday.", None),
+])
+def test_refusing_the_study_visits(text, consents):
+    assert read_text(text).consents == consents
+
+
+@pytest.mark.parametrize("text, breastfeeding", [
+    # a baby just named, then breastfeeding: the mother breastfeeds
+    ("Social: married, daughter born 2026年5月, still breastfeeding (mixed feeding; pumped during the admission).", True),
+    ("Son (4 months), breastfeeding.", True),
+    # ... and the verb's present tense
+    ("Our Tommaso was born in June and Chiara still breastfeeds him morning and evening.", True),
+    # controls: nursing done; the past tense
+    ("She stopped breastfeeding in June.", False),
+    ("I breastfed all three of my kids.", None),
+])
+def test_breastfeeding_a_baby_just_named(text, breastfeeding):
+    assert read_text(text).breastfeeding == breastfeeding
+
+
+def test_a_mention_whose_own_date_is_still_to_come():
+    # "last dose 15 Nov 2026 (apheresis booked 14 Dec)": the apheresis is dated by its own date, still to come,
+    # not by the date before it, another item's
+    ahead = (dt.date.today() + dt.timedelta(days=9)).strftime("%d %b")
+    past = (dt.date.today() - dt.timedelta(days=20)).strftime("%d %b %Y")
+    text = f"MMF 2010-2019, and 2023-2026; last dose {past} (apheresis booked {ahead})"
+    assert [f.days_ago for f in facts(text, "apheresis")] == [None]
+
+
+def test_an_illness_from_its_onset_goes_on():
+    # "SLE onset R2 (age 12)" in an 18-year-old: when the illness began, not an illness of six years ago
+    text = "Patient: female, born H20.9.14 (2008), 18 y. SLE onset R2 (age 12): fever, malar rash, polyarthritis."
+    assert [f.historical for f in facts(text, "systemic lupus erythematosus")] == [False]
+    # control: an illness at an age ("epilepsy at 16, none since") is of then
+    assert [f.historical for f in facts("Epilepsy at 16, none since. She is 40.", "epilepsy")] == [True]

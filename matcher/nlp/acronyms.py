@@ -117,6 +117,11 @@ def _names_it(long_form: str, acronym: str, concept: str | None) -> bool:
     return not words or bool(words & set(re.findall(r"[a-z]{4,}", long_form.lower())))
 
 
+# "RA" for room air: after a saturation ("94% RA", "SpO2 96% on RA", "sats 95 at RA"), or before a blood gas
+_AIR_BEFORE = re.compile(r"(?:\d\s*%|\b(?:sats?|spo2|sao2|o2\s*sats?|saturation|saturating|satting)(?:\s*(?:of\s*)?\d{2,3}\s*%?)?)"
+                         r"\s*(?:on|at|in|@|,)?\s*$", re.I)
+_GAS_AFTER = re.compile(r"\s*(?:(?i:blood\s+)?(?i:gas(?:es)?)\b|ABG|VBG)")
+
 # a word that makes the one before it part of an organ's name: "lymph" (a short name of the lymphocyte
 # count) in "lymph nodes", "lymph-node"
 _NODE_AFTER = re.compile(r"[ \t-]*(?:nodes?|nodal)\b", re.I)
@@ -131,6 +136,11 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
         matches = [(key, start, end) for key, start, end in matches
                    if not (doc[start].lower_ in ("depression", "depressions")
                            and _ECG_BEFORE.search(text, max(0, doc[start].idx - 16), doc[start].idx))]
+    if "RA" in text:  # "Sats 94% RA", "SpO2 96% on RA", "RA gas this AM": room air, not rheumatoid arthritis
+        matches = [(key, start, end) for key, start, end in matches
+                   if not (end - start == 1 and doc[start].text == "RA" and (
+                       _AIR_BEFORE.search(text, max(0, doc[start].idx - 24), doc[start].idx)
+                       or _GAS_AFTER.match(text, doc[start].idx + 2)))]
     if "node" in text or "NODE" in text or "Node" in text:  # "lymph nodes 0/7", "4 positive lymph nodes": an organ
         matches = [(key, start, end) for key, start, end in matches
                    if not (end - start == 1 and _NODE_AFTER.match(text, doc[start].idx + len(doc[start].text)))]
