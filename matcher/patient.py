@@ -152,6 +152,17 @@ _HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:today|now|this\s+morning|yesterday|on\
                          r"(positive|pos|reactive|detected|negative|neg|not\s+detected|undetectable)\b", re.I)
 
 
+# a treatment the patient turned down ("She declined chemotherapy", "pt and family also decline surgery", "refused
+# surgery and radiotherapy", "Surgery refused by the family"); not a value that fell ("eGFR declined on tacrolimus")
+_DECLINED_BEFORE = re.compile(r"\b(?:declined|declines|decline|declining|refused|refuses|refuse|refusing|turned\s+down|"
+                              r"opted\s+against|opted\s+out\s+of)\s+(?:to\s+(?:have|undergo|take|start|receive|get|try)\s+)?"
+                              r"(?:(?:the|any|all|further|more|a|an|his|her|their|my|our|adjuvant|definitive|salvage|standard|"
+                              r"recommended|offered|proposed|planned)\s+)*"
+                              r"(?:[\w/-]+(?:\s+[\w/-]+){0,2}(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)){0,2}$", re.I)
+_DECLINED_AFTER = re.compile(r"\s*(?:(?:was|were|has\s+been|have\s+been|is|are)\s+)?(?:declined|refused)"
+                             r"(?=\s*(?:[.;,)\n]|$|by\s+(?:the\s+)?(?:patient|pt|family|parents?|him|her|mother|father|husband|wife)\b))", re.I)
+
+
 # a line telling someone when to call for help lists what to call about, not what the patient has
 _CALL_FOR_HELP = re.compile(r"\b(?:(?:knows?|told|needs?|remember|advised|instructed|reminded)\s+to\s+(?:call|phone|ring)|please\s+(?:call|phone|ring)|"
                             r"(?:call|phone|ring)\s+(?:911|999|000|112|an\s+ambulance|us\b|the\s+(?:\w+\s+){0,2}(?:line|team|nurse|number|unit|clinic)|"
@@ -542,6 +553,10 @@ _REFUSES = re.compile(
     # "declined to sign; does not want to take part": said of the study at hand, with nothing after
     r"|\b(?:(?:does|do)\s+not|doesn['’]t|don['’]t)\s+want\s+to\s+(?:take\s+part|participate|join|sign)(?=\s*(?:[.;,\n]|$))"
     r"|\b(?:refused|declined|refuses|declines)\s+to\s+sign(?=\s*(?:[.;,\n]|$))"
+    # "he does not agree, he will not sign it", "refuses to sign anything"; "Mama herself does not want this study"
+    r"|\b(?:will\s+not|won['’]t|would\s+not|wouldn['’]t|refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+sign\s+"
+    r"(?:it|anything|them|the\s+papers?|any\s+papers?|the\s+forms?)(?=\s*(?:[.;,\n—–-]|$))"
+    r"|\b(?:(?:does|do)\s+not|doesn['’]t|don['’]t)\s+want\s+(?:this|the)\s+(?:study|trial)\b(?!\s+(?:that|which|with|where|if|unless))"
     r"|\b(?:will\s+not|won['’]t|would\s+not|wouldn['’]t|refuses?\s+to|refused\s+to|declines?\s+to|declined\s+to)\s+"
     r"(?:sign\s+(?:the\s+|any\s+)?(?:informed\s+)?consent|sign\s+the\s+(?:consent\s+)?form|give\s+(?:informed\s+)?consent|consent\s+to\s+(?:the|this)\s+(?:study|trial)|"
     r"participate\s+in\s+(?:the|this)\s+(?:study|trial)|take\s+part\s+in\s+(?:the|this)\s+(?:study|trial))"
@@ -558,10 +573,12 @@ _REFUSES = re.compile(
 
 _CONTRACEPTION = r"(?:birth\s+control|contraception|contraceptives?|contraceptive\s+(?:measures|methods?))"
 _REFUSES_CONTRACEPTION = re.compile(
-    r"(?:\b(?:won['’]t|will\s+not|would\s+not)|(?:\b(?:is|am|are)|['’]m|['’]re)\s+(?:not\s+willing|unwilling)\s+to|\brefuses?\s+to|"
+    r"(?:\b(?:won['’]t|will\s+not|would\s+not)|(?:\b(?:is|am|are)|['’]m|['’]re)\s+(?:not\s+willing|unwilling)\s+to|\brefuses?(?:\s+to)?|"
     r"refused\s+to|declines?(?:\s+to)?|declined(?:\s+to)?|(?:does|do)\s+not\s+want\s+to|doesn['’]t\s+want\s+to|don['’]t\s+want\s+to)\s+"
     r"(?:(?:use|take|be\s+on|go\s+on|start)\s+)?(?:any\s+(?:kind\s+of\s+|form\s+of\s+|type\s+of\s+)?)?" + _CONTRACEPTION +
-    r"|\b" + _CONTRACEPTION + r"\s*:?\s*none[^.;]{0,40}\b(?:won['’]t|will\s+not|not\s+willing\s+to|refuses?\s+to)\s+use\s+(?:any|it)\b", re.I)
+    r"|\b" + _CONTRACEPTION + r"\s*:?\s*none[^.;]{0,40}\b(?:won['’]t|will\s+not|not\s+willing\s+to|refuses?\s+to)\s+use\s+(?:any|it)\b"
+    # "about contraception: she does not want any — no spiral, no pills"
+    r"|\b" + _CONTRACEPTION + r"\s*[:,-]?\s*(?:she|he|i|they|we)\s+(?:does\s+not|doesn['’]t|do\s+not|don['’]t)\s+want\s+(?:any|it)\b", re.I)
 
 
 def _restated(doc: Doc, ent: Span) -> bool:
@@ -1075,6 +1092,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ in ("CONDITION", "THERAPY") and not any(flags.values()) and not ent._.is_affirmed \
                 and _after_denial_header(doc, ent.start_char):
             flags["negated"] = True  # "things I do NOT have, since y'all keep asking: seizures · lupus brain · ..."
+        if ent.label_ == "THERAPY" and not flags["negated"] and not flags["family"] \
+                and (_DECLINED_BEFORE.search(doc_text(doc), max(0, ent.start_char - 80), ent.start_char)
+                     or _DECLINED_AFTER.match(doc_text(doc), ent.end_char)):
+            flags["negated"] = True  # "pt and family also decline surgery", "he refuse the temozolomide tablets": not had
         if ent.label_ == "THERAPY" and ent.ent_id_ == "investigational treatment" and not any(flags.values()) \
                 and _BEGINS_STUDY.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["hypothetical"] = True  # "This month she begins a clinical trial ... of GC012F": the one being joined

@@ -219,19 +219,25 @@ def _still_to_come(clause: str, m: re.Match) -> bool:
     return bool(_TO_COME.search(clause, max(0, m.start() - 50), m.end() + 50) or _UPCOMING.search(clause, max(0, m.start() - 30), m.start()))
 
 
+def _last_day_month(clause: str, today: dt.date) -> tuple[re.Match, dt.date] | None:
+    """The last day and month without a year in ``clause`` ("on November 22"), as a date of this year."""
+    days = [m for m in _DAY_MONTH.finditer(clause) if not (m.group(1) or "").startswith("may")]  # "you may 2x the dose"
+    if not days:
+        return None
+    m = days[-1]
+    name, day = (m.group(1), int(m.group(2))) if m.group(1) else (m.group(4), int(m.group(3)))
+    month = next(v for k, v in _MONTHS.items() if k.startswith(name.lower()[:3]))
+    try:
+        return m, dt.date(today.year, month, day)
+    except ValueError:
+        return None
+
+
 def upcoming_at(clause: str, today: dt.date) -> int | None:
     """Where the last day and month without a year in ``clause`` starts, when it is still to come (as in
     :func:`days_ago`); None otherwise."""
-    days = [m for m in _DAY_MONTH.finditer(clause) if not (m.group(1) or "").startswith("may")]
-    for m in days[-1:]:
-        name, day = (m.group(1), int(m.group(2))) if m.group(1) else (m.group(4), int(m.group(3)))
-        month = next(v for k, v in _MONTHS.items() if k.startswith(name.lower()[:3]))
-        try:
-            when = dt.date(today.year, month, day)
-        except ValueError:
-            return None
-        return m.start() if when > today and _still_to_come(clause, m) else None
-    return None
+    found = _last_day_month(clause, today)
+    return found[0].start() if found is not None and found[1] > today and _still_to_come(clause, found[0]) else None
 
 
 def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | None:
@@ -239,14 +245,9 @@ def days_ago(clause: str, today: dt.date, first: bool | None = None) -> float | 
     if past and readable; None otherwise. ``first``: whether numeric dates are written day first."""
     if "20" in clause or "19" in clause:
         clause = _NAMED_YEAR.sub(lambda m: " " * len(m.group()), clause)
-    days = [m for m in _DAY_MONTH.finditer(clause) if not (m.group(1) or "").startswith("may")]  # "you may 2x the dose"
-    for m in days[-1:]:
-        name, day = (m.group(1), int(m.group(2))) if m.group(1) else (m.group(4), int(m.group(3)))
-        month = next(v for k, v in _MONTHS.items() if k.startswith(name.lower()[:3]))
-        try:
-            when = dt.date(today.year, month, day)
-        except ValueError:
-            break
+    found = _last_day_month(clause, today)
+    if found is not None:
+        m, when = found
         if when > today:
             if _still_to_come(clause, m):
                 return None  # "now on 10 December the doctor will do a new transplant": a date still to come, no time since
@@ -404,6 +405,10 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
                    or (not anchor and _ONGOING_AFTER.match(doc_text(doc)[ent.end_char : end]))
                    or (ent.label_ == "THERAPY" and _SINCE_AFTER.match(doc_text(doc)[ent.end_char : end]))) \
         and not _STOP_WORDS_RE.search(clause) and not _FUTURE_NEED.search(doc_text(doc)[start : ent.start_char])
+    if current and days is not None and days > _ENDED_AFTER_DAYS and not _STILL_OR_ONGOING.search(clause) \
+            and (course := _CLOSED_RANGE.search(doc_text(doc), ent.end_char, min(end, ent.end_char + 60))) is not None \
+            and course.group("end").strip() != str(today.year):  # ("HCQ 2015-2026": to this year, perhaps to now)
+        current = False  # "paclitaxel weekly 2026.06.03-2026.10.15", "MMF 2 g daily 2019-2022": a course that ended then
     if days is None:
         # "... stopped the Imfinzi; his last dose was August 12": the next clause dates it
         nxt = re.match(r"\s*[;.]\s*((?:his|her|my|their|the)?\s*" + _LAST_DOSE + r"[^.;]{0,60})", doc_text(doc)[end : end + 90], re.I)
@@ -421,6 +426,15 @@ def timing(doc: Doc, ent: Span, today: dt.date | None = None) -> tuple[float | N
         days = 0.0
     return days, current
 
+
+
+# a course given from one date to another ("weekly 2026.06.03-2026.10.15", "2019-2022", "June to October 2026"; not
+# "2019-present"): over at its end, whatever schedule it was given on
+_RANGE_DATE = (r"(?:(?:19|20)\d\d(?:[-/.]\d{1,2}){0,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)?\d\d|"
+               r"(?:\d{1,2}\s+)?" + _MONTH_WORD + r"\.?(?:\s+\d{1,2},?)?(?:\s+(?:19|20)\d\d)?)")
+_CLOSED_RANGE = re.compile(r"(?<![\w./-])" + _RANGE_DATE + r"\s*(?:-|–|—|to|until|till|through)\s*(?P<end>" + _RANGE_DATE + r")(?![\w/-])", re.I)
+_STILL_OR_ONGOING = re.compile(r"\b(?:still|ongoing|continu\w*|current\w*|to\s+date|present|now)\b", re.I)
+_ENDED_AFTER_DAYS = 14  # a range that ended this long ago is a course over, not one going on
 
 
 # a date right after an illness's or a vaccine's name: "breast cancer in 2019", "stroke (March 2021)", "DVT, 2018",

@@ -4977,3 +4977,73 @@ def test_an_illness_from_its_onset_goes_on():
     assert [f.historical for f in facts(text, "systemic lupus erythematosus")] == [False]
     # control: an illness at an age ("epilepsy at 16, none since") is of then
     assert [f.historical for f in facts("Epilepsy at 16, none since. She is 40.", "epilepsy")] == [True]
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a treatment the patient turned down was not had
+    ("P: Discussed lobectomy - prohibitive risk; pt and family also decline surgery → medically inoperable.", "surgery"),
+    ("He already finish the radiotherapy, but he refuse the temozolomide tablets, he want to see your study first.", "temozolomide"),
+    ("She declined chemotherapy.", "chemotherapy"),
+    ("Refused surgery and radiotherapy.", "radiotherapy"),
+    ("Surgery refused by the family.", "surgery"),
+])
+def test_a_treatment_turned_down(text, concept):
+    assert [f.negated for f in facts(text, concept)] == [True]
+
+
+@pytest.mark.parametrize("text, concept", [
+    # controls: a value that fell is no refusal
+    ("eGFR declined on tacrolimus.", "tacrolimus"),
+    ("Her kidney function declined after cisplatin.", "cisplatin"),
+])
+def test_a_value_that_declined_is_no_refusal(text, concept):
+    assert [f.negated for f in facts(text, concept)] == [False]
+
+
+@pytest.mark.parametrize("text, current", [
+    # a course given from one date to another is over at its end, whatever its schedule
+    ("2) paclitaxel weekly 2026.06.03-2026.10.15. CT 2026.10.22: new lung nodules.", False),
+    ("MMF 2 g daily 2019-2022, then azathioprine.", False),
+    ("Paclitaxel weekly from June to October 2026.", False),
+    # controls: a course going on
+    ("MMF 2 g daily 2019-present", True),
+    ("HCQ 200 mg bd 2015-2026, still taking", True),
+])
+def test_a_course_from_one_date_to_another(text, current):
+    assert [f.current for f in read_text(text).facts if f.kind == "therapy"][0] == current
+
+
+@pytest.mark.parametrize("text, concept", [
+    # denials in Indonesian, Malay and Tagalog: "tidak ada" (there is no), "belum pernah" (never yet), "walang" (no)
+    ("Tidak ada riwayat kejang, stroke, gangguan jiwa. Tidak ada alergi obat.", "stroke"),
+    ("Belum pernah rituximab.", "rituximab"),
+    ("Walang diabetes, walang hika.", "diabetes mellitus"),
+    # ... and a list of results "semua negatif" (all negative)
+    ("HBsAg, HCV, HIV, VDRL semua negatif.", "hiv infection"),
+])
+def test_denials_in_indonesian_malay_tagalog(text, concept):
+    assert [f.negated for f in facts(text, concept)] == [True]
+
+
+def test_a_stroke_said_is_still_read_in_indonesian():
+    assert [f.negated for f in facts("Ada riwayat stroke 2019.", "stroke")] == [False]
+
+
+def test_a_cystostomy_tube_is_a_drainage_tube():
+    text = "Since the motorcycle accident in July 2026 he has a cystostomy tube, a drain from the bladder through the belly."
+    assert facts(text, "drainage tube")
+
+
+@pytest.mark.parametrize("text, consents, contraception", [
+    # refusals said outright: to sign, of the study, of contraception
+    ("He read the consent paper with me but he does not agree, he will not sign it; only me want him to join.", False, None),
+    ("Mama herself does not want this study and refuses to sign anything; it is my sister who wants it.", False, None),
+    ("She refuses any contraception during the trial and after the infusion.", None, False),
+    ("About contraception: she does not want any, no spiral, no pills.", None, False),
+    # controls
+    ("She will sign it tomorrow.", None, None),
+    ("She refused contraception in 2010 but now has an IUD.", None, None),
+])
+def test_refusals_of_consent_and_contraception(text, consents, contraception):
+    patient = read_text(text)
+    assert (patient.consents if consents is not None else None, patient.contraception) == (consents, contraception)
