@@ -857,6 +857,16 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     if any(f.negated for f in facts):
         f = next(f for f in facts if f.negated)
         return Verdict(_want(c, False), f"You said you have not had {pretty(f.concept)}.")
+    if "planned" in c.qualifiers:
+        # "scheduled to have surgery during the trial" and "a total left knee replacement on January 20, 2027": a
+        # treatment to come is what the criterion is about; whether it falls in the trial's time is a question
+        ahead = [f for f in _facts(patient, "therapy", c.concept) if f.hypothetical and not f.negated and not f.family
+                 and not any(therapy_covers(x, f.concept) for x in c.exceptions)]
+        if ahead:
+            return Verdict(UNKNOWN, f"You mentioned {_describe_fact(ahead[0], c.concept)} to come; this trial "
+                                    f"{'excludes' if c.polarity == 'forbid' else 'requires'} a planned {pretty(c.concept)}"
+                                    f"{' ' + window if window else ''}.",
+                           f"When is your {pretty(ahead[0].concept)} planned?")
     unsettled = _unsettled(_facts(patient, "therapy", c.concept), c, f"you have had {pretty(c.concept)}",
                            f"Have you had {pretty(c.concept)}?")
     if unsettled is not None:

@@ -152,6 +152,10 @@ _HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:today|now|this\s+morning|yesterday|on\
                          r"(positive|pos|reactive|detected|negative|neg|not\s+detected|undetectable)\b", re.I)
 
 
+# a study taken part in, named by its treatment: "I was in a CAR-T study at UCLA", "she took part in a rituximab trial"
+_WAS_IN_STUDY_BEFORE = re.compile(r"\b(?:was|were|took\s+part|participated|went)\s+(?:in|into|on)\s+(?:a|an|the|one|another|his|her|my)\s+"
+                                  r"(?:[\w-]+\s+){0,2}$", re.I)
+_STUDY_AFTER = re.compile(r"[\s-]*(?:cell\s+)?(?:study|trial|protocol)\b", re.I)
 # a treatment the patient turned down ("She declined chemotherapy", "pt and family also decline surgery", "refused
 # surgery and radiotherapy", "Surgery refused by the family"); not a value that fell ("eGFR declined on tacrolimus")
 _DECLINED_BEFORE = re.compile(r"\b(?:declined|declines|decline|declining|refused|refuses|refuse|refusing|turned\s+down|"
@@ -963,6 +967,12 @@ _FED_CHILD_AFTER = re.compile(r"\s+(?:(?:my|her|our|the|their|his)\s+)?(?:(?:lit
                               r"(?:baby|son|daughter|child|twins?|infant|newborn|boy|girl)\b", re.I)
 _FEEDER_BEFORE = re.compile(r"\b(?:daughter|sister|mother|mom|mum|wife|partner|niece|aunt|cousin|friend|girlfriend|"
                             r"daughter-in-law|sister-in-law)\b[^.;!?\n]*$", re.I)
+# "stop", "quit", "finish" before breastfeeding and a time gone by after it: "I stop breastfeed him when him turn 1",
+# "stop breastfeeding last year" (not "I will stop breastfeeding next month")
+_STOP_BEFORE = re.compile(r"(?<!\bwill )(?<!\bto )(?<!['’]ll )\b(?:stop|stops|quit|quits|finish|finishes)\s+(?:the\s+|to\s+)?$", re.I)
+_GONE_BY_AFTER = re.compile(r"[^.;!?\n]{0,40}?\b(?:when\s+(?:he|she|him|her|they|the\s+baby|baby|it)\s+(?:turn|turned|was|were|is)\b|"
+                            r"last\s+(?:year|month|week|summer|spring|winter|autumn)|\d+\s*(?:years?|months?|weeks?)\s+ago|"
+                            r"in\s+(?:19|20)\d\d|at\s+(?:\d{1,2}|one|two|six|nine)\s*(?:months?|mos?|years?))", re.I)
 # a baby just named, then breastfeeding: "daughter born 2026年5月, still breastfeeding", "son (4 months), breastfeeding"
 _BABY_BEFORE = re.compile(r"\b(?:baby|son|daughter|child|infant|newborn|boy|girl|twins?)\s*(?:\(?\s*(?:born|b\.|delivered|dob)\b[^;!?\n()]{0,30}\)?"
                           r"|\(?\s*\d{1,2}\s*(?:months?|mos?|weeks?|wks?|days?)(?:\s+old)?\s*\)?)\s*[,;:-]?\s*"
@@ -1144,6 +1154,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["hypothetical"] = True  # "Protocol: G-CSF mobilization / stem cell handling": the study's, not hers
         if ent.label_ == "CONDITION" and not any(flags.values()) and _TOPIC_OF_STUDY.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "To the investigators, AIDS-related lymphoma protocol": what the study is about
+        if ent.label_ == "THERAPY" and flags["hypothetical"] and not flags["negated"] \
+                and _WAS_IN_STUDY_BEFORE.search(doc_text(doc), max(0, ent.start_char - 50), ent.start_char) \
+                and _STUDY_AFTER.match(doc_text(doc), ent.end_char):
+            flags["hypothetical"] = False  # "In 2025 I was in a CAR-T study at UCLA": the study's treatment, had
         if ent.label_ == "CONDITION" and not any(flags.values()) and _exclaimed(doc, ent):
             flags["hypothetical"] = True  # "HIV, hepatitis and syphilis all negative. Syphilis at my age, I ask you!"
         if ent.label_ == "CONDITION" and not any(flags.values()) and _calls_for_help(doc, ent):
@@ -1332,7 +1346,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
                 or _BABY_BEFORE.search(doc_text(doc), max(0, ent.start_char - 60), ent.start_char)):
             # ("still breastfeeding son Archie (16 months)": the child fed is not who breastfeeds; "my daughter is
             # breastfeeding her baby" is the daughter; "daughter born 2026年5月, still breastfeeding": the baby is fed)
-            patient.breastfeeding = not (flags["negated"] or flags["historical"])  # "stopped breastfeeding"
+            patient.breastfeeding = not (flags["negated"] or flags["historical"]  # "stopped breastfeeding"
+                                         # "I stop breastfeed him when him turn 1": a learner's present for a time gone by
+                                         or (_STOP_BEFORE.search(doc_text(doc), max(0, ent.start_char - 20), ent.start_char) is not None
+                                             and _GONE_BY_AFTER.match(doc_text(doc), ent.end_char) is not None))
         elif ent.label_ == "ADMIN" and ent.ent_id_ in ("informed consent", "willingness to comply") and asserted:
             patient.consents = True
     measured = measurements(doc)

@@ -5047,3 +5047,55 @@ def test_a_cystostomy_tube_is_a_drainage_tube():
 def test_refusals_of_consent_and_contraception(text, consents, contraception):
     patient = read_text(text)
     assert (patient.consents if consents is not None else None, patient.contraception) == (consents, contraception)
+
+
+@pytest.mark.parametrize("text, pregnant", [
+    # "none of us", "neither of us": a denial for each person named
+    ("We use condoms always; Nyibol also uses condoms, none of us is pregnant.", False),
+    ("Neither of us is pregnant.", False),
+    # control
+    ("I am pregnant; none of my other kids had problems.", True),
+])
+def test_none_of_us(text, pregnant):
+    assert read_text(text).pregnant == pregnant
+
+
+@pytest.mark.parametrize("text, breastfeeding", [
+    # a learner's present for a time gone by: "I stop breastfeed him when him turn 1"
+    ("My last baby is 2 years now, I stop breastfeed him when him turn 1.", False),
+    ("I stop breastfeeding last year.", False),
+    ("She quit breastfeeding at 6 months.", False),
+    # controls: a stop still to come
+    ("I will stop breastfeeding next month.", True),
+    ("I have to stop breastfeeding when he turns 1 in January.", True),
+])
+def test_breastfeeding_stopped_in_a_learners_present(text, breastfeeding):
+    assert read_text(text).breastfeeding == breastfeeding
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # a treatment to come, against an exclusion of treatment planned during the trial: a question, not a pass
+    ("The orthopedist has him scheduled for a total left knee replacement on January 20, 2027, with general anesthesia.",
+     "unknown"),
+    ("Hip replacement booked for 19.01.2027.", "unknown"),
+    # controls: nothing planned; a surgery long past
+    ("No operations planned.", "pass"),
+    ("Appendectomy in 1998.", "pass"),
+])
+def test_a_treatment_planned_against_an_exclusion_of_planned_treatment(patient, expected):
+    assert verdict("Subjects who are scheduled to have surgery (other than local anesthetic surgery) during the trial "
+                   "or within 2 weeks of the infusion;", "exclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a study taken part in, named by its treatment: the treatment was had
+    ("In 2025 I was in a CAR-T study at UCLA, the cells against CD19; I got the infusion in May 2025.", "car-t cell therapy"),
+    ("I was in a rituximab trial in 2024.", "rituximab"),
+])
+def test_a_study_taken_part_in_named_by_its_treatment(text, concept):
+    assert [f.hypothetical for f in facts(text, concept)] == [False]
+
+
+@pytest.mark.parametrize("text", ["We want to join the CAR-T study.", "I was referred to a CAR-T study."])
+def test_a_study_to_come_named_by_its_treatment(text):
+    assert [f.hypothetical for f in facts(text, "car-t cell therapy")] == [True]
