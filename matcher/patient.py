@@ -152,10 +152,6 @@ _HCG_RESULT = re.compile(r"[\s:=(-]*(?:(?:today|now|this\s+morning|yesterday|on\
                          r"(positive|pos|reactive|detected|negative|neg|not\s+detected|undetectable)\b", re.I)
 
 
-# a study taken part in, named by its treatment: "I was in a CAR-T study at UCLA", "she took part in a rituximab trial"
-_WAS_IN_STUDY_BEFORE = re.compile(r"\b(?:was|were|took\s+part|participated|went)\s+(?:in|into|on)\s+(?:a|an|the|one|another|his|her|my)\s+"
-                                  r"(?:[\w-]+\s+){0,2}$", re.I)
-_STUDY_AFTER = re.compile(r"[\s-]*(?:cell\s+)?(?:study|trial|protocol)\b", re.I)
 # a treatment the patient turned down ("She declined chemotherapy", "pt and family also decline surgery", "refused
 # surgery and radiotherapy", "Surgery refused by the family"); not a value that fell ("eGFR declined on tacrolimus")
 _DECLINED_BEFORE = re.compile(r"\b(?:declined|declines|decline|declining|refused|refuses|refuse|refusing|turned\s+down|"
@@ -961,6 +957,10 @@ _STUDY_REGIMEN_BEFORE = re.compile(r"\b(?:study|trial|protocol|research)(?:['’
                                    r"(?:is|are)\s+(?:given\s+)?(?:with|plus))\s+(?:[\w-]+\s+){0,3}$", re.I)
 _STUDY_ARM_BEFORE = re.compile(r"\b(?:(?:one|the\s+other|other|either|each|control|experimental|study|treatment)\s+)?"
                                r"(?:arm|arms|group|cohort)\s+(?:is|are|gets?|receives?|will\s+(?:get|receive))\s+(?:[\w-]+\s+){0,2}$", re.I)
+# a study taken part in, named by its treatment: "I was in a CAR-T study at UCLA", "she took part in a rituximab trial"
+_WAS_IN_STUDY_BEFORE = re.compile(r"\b(?:was|were|took\s+part|participated|went)\s+(?:in|into|on)\s+(?:a|an|the|one|another|his|her|my)\s+"
+                                  r"(?:[\w-]+\s+){0,2}$", re.I)
+_STUDY_AFTER = re.compile(r"[\s-]*(?:cell\s+)?(?:study|trial|protocol)\b", re.I)
 _PEOPLE_AFTER = re.compile(r"\s+(?:women|mothers|patients|people|ladies|mums|moms|girls|persons|individuals|subjects)\b", re.I)
 # the child a mother feeds, right after the feeding: "breastfeeding son Archie", "nursing her baby"
 _FED_CHILD_AFTER = re.compile(r"\s+(?:(?:my|her|our|the|their|his)\s+)?(?:(?:little|baby|newborn|infant|twin)\s+)?"
