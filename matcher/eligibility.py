@@ -758,7 +758,8 @@ def _last_taken(f: Fact) -> float | None:
 
 
 def _therapy(c: Constraint, patient: Patient) -> Verdict:
-    facts = [f for f in _facts(patient, "therapy", c.concept) if not f.family and not f.hypothetical]
+    mentioned = _facts(patient, "therapy", c.concept)
+    facts = [f for f in mentioned if not f.family and not f.hypothetical]
     excepted = [f for f in facts if any(therapy_covers(x, f.concept) for x in c.exceptions)]
     facts = [f for f in facts if f not in excepted]
     positive = [f for f in facts if not f.negated]
@@ -860,14 +861,14 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
     if "planned" in c.qualifiers:
         # "scheduled to have surgery during the trial" and "a total left knee replacement on January 20, 2027": a
         # treatment to come is what the criterion is about; whether it falls in the trial's time is a question
-        ahead = [f for f in _facts(patient, "therapy", c.concept) if f.hypothetical and not f.negated and not f.family
+        ahead = [f for f in mentioned if f.hypothetical and not f.negated and not f.family
                  and not any(therapy_covers(x, f.concept) for x in c.exceptions)]
         if ahead:
             return Verdict(UNKNOWN, f"You mentioned {_describe_fact(ahead[0], c.concept)} to come; this trial "
                                     f"{'excludes' if c.polarity == 'forbid' else 'requires'} a planned {pretty(c.concept)}"
                                     f"{' ' + window if window else ''}.",
                            f"When is your {pretty(ahead[0].concept)} planned?")
-    unsettled = _unsettled(_facts(patient, "therapy", c.concept), c, f"you have had {pretty(c.concept)}",
+    unsettled = _unsettled(mentioned, c, f"you have had {pretty(c.concept)}",
                            f"Have you had {pretty(c.concept)}?")
     if unsettled is not None:
         return unsettled

@@ -958,6 +958,7 @@ _STUDY_REGIMEN_BEFORE = re.compile(r"\b(?:study|trial|protocol|research)(?:['’
 _STUDY_ARM_BEFORE = re.compile(r"\b(?:(?:one|the\s+other|other|either|each|control|experimental|study|treatment)\s+)?"
                                r"(?:arm|arms|group|cohort)\s+(?:is|are|gets?|receives?|will\s+(?:get|receive))\s+(?:[\w-]+\s+){0,2}$", re.I)
 # a study taken part in, named by its treatment: "I was in a CAR-T study at UCLA", "she took part in a rituximab trial"
+# (the past only, unlike _TOOK_PART for a "study of X": "is enrolled in a CAR-T study" is the one being joined)
 _WAS_IN_STUDY_BEFORE = re.compile(r"\b(?:was|were|took\s+part|participated|went)\s+(?:in|into|on)\s+(?:a|an|the|one|another|his|her|my)\s+"
                                   r"(?:[\w-]+\s+){0,2}$", re.I)
 _STUDY_AFTER = re.compile(r"[\s-]*(?:cell\s+)?(?:study|trial|protocol)\b", re.I)

@@ -4884,10 +4884,20 @@ def test_rheumatoid_arthritis_still_read(text):
     assert [f for f in facts(text, "rheumatoid arthritis") if f.asserted]
 
 
+def _later_this_year(days: int) -> dt.date:
+    """A day up to ``days`` ahead and still in this year (a day and month without a year is read as this year's);
+    the test is skipped on 31 December."""
+    today = dt.date.today()
+    ahead = min(today + dt.timedelta(days=days), dt.date(today.year, 12, 31))
+    if ahead == today:
+        pytest.skip("no later day in this year")
+    return ahead
+
+
 def test_a_date_still_to_come_does_not_date_what_came_before():
     # "now on 10 December the doctor will do a new transplant", days before 10 December: the date is to come; the
     # transplant of 2019 keeps its year
-    ahead = (dt.date.today() + dt.timedelta(days=10)).strftime("%d %B")
+    ahead = _later_this_year(10).strftime("%d %B")
     text = (f"In 2019 she had a corneal transplant in the right eye, but the body rejected it, so now on {ahead} "
             "the doctor will do a new transplant in the same eye.")
     found = sorted((f.hypothetical, f.days_ago) for f in facts(text, "transplantation"))
@@ -4965,7 +4975,7 @@ def test_breastfeeding_a_baby_just_named(text, breastfeeding):
 def test_a_mention_whose_own_date_is_still_to_come():
     # "last dose 15 Nov 2026 (apheresis booked 14 Dec)": the apheresis is dated by its own date, still to come,
     # not by the date before it, another item's
-    ahead = (dt.date.today() + dt.timedelta(days=9)).strftime("%d %b")
+    ahead = _later_this_year(9).strftime("%d %b")
     past = (dt.date.today() - dt.timedelta(days=20)).strftime("%d %b %Y")
     text = f"MMF 2010-2019, and 2023-2026; last dose {past} (apheresis booked {ahead})"
     assert [f.days_ago for f in facts(text, "apheresis")] == [None]
@@ -5034,19 +5044,27 @@ def test_a_cystostomy_tube_is_a_drainage_tube():
     assert facts(text, "drainage tube")
 
 
-@pytest.mark.parametrize("text, consents, contraception", [
-    # refusals said outright: to sign, of the study, of contraception
-    ("He read the consent paper with me but he does not agree, he will not sign it; only me want him to join.", False, None),
-    ("Mama herself does not want this study and refuses to sign anything; it is my sister who wants it.", False, None),
-    ("She refuses any contraception during the trial and after the infusion.", None, False),
-    ("About contraception: she does not want any, no spiral, no pills.", None, False),
+@pytest.mark.parametrize("text, consents", [
+    # refusals said outright: to sign, of the study
+    ("He read the consent paper with me but he does not agree, he will not sign it; only me want him to join.", False),
+    ("Mama herself does not want this study and refuses to sign anything; it is my sister who wants it.", False),
     # controls
-    ("She will sign it tomorrow.", None, None),
-    ("She refused contraception in 2010 but now has an IUD.", None, None),
+    ("She will sign it tomorrow.", None),
+    ("I will not sign it until I have read it.", None),
 ])
-def test_refusals_of_consent_and_contraception(text, consents, contraception):
-    patient = read_text(text)
-    assert (patient.consents if consents is not None else None, patient.contraception) == (consents, contraception)
+def test_refusals_to_sign(text, consents):
+    assert read_text(text).consents == consents
+
+
+@pytest.mark.parametrize("text, contraception", [
+    # a refusal of contraception said outright
+    ("She refuses any contraception during the trial and after the infusion.", False),
+    ("About contraception: she does not want any, no spiral, no pills.", False),
+    # control: a refusal long past
+    ("She refused contraception in 2010 but now has an IUD.", None),
+])
+def test_refusals_of_contraception(text, contraception):
+    assert read_text(text).contraception == contraception
 
 
 @pytest.mark.parametrize("text, pregnant", [
