@@ -488,11 +488,11 @@ def read_sex(text: str) -> str | None:
         return "female" if cjk.group(1) in "女여" else "male"
     code = next((m for m in _CODE.finditer(text) if not _DEVICE_BEFORE.search(text, max(0, m.start() - 25), m.start())), None)
     if not code and _CARER.search(text) and _writer_is_patient(text) \
-            and not _NOUN.search(text):
+            and not _own_noun(text):
         return None  # "My husband says I snore": the writer is the patient, and their sex is not said
     if code:
         return "female" if (code.group(1) or code.group(2) or code.group(3)) == "F" else "male"
-    noun = _NOUN.search(text)
+    noun = _own_noun(text)
     carer = _carer(text)
     first_person = _FIRST_PERSON.search(text)
     # "My dad is 67 and has ...": a caregiver writing about a relative, named before any "I"
@@ -528,6 +528,16 @@ def read_sex(text: str) -> str | None:
     if male > female:
         return "male"
     return None
+
+
+# "her little boy Cheikh is 4 months old", "his girls", "she had a baby boy in June": someone's child, not the
+# person described
+_SOMEONE_ELSES = re.compile(r"\b(?:her|his|their)\s+(?:[a-z-]+\s+){0,2}$|\ba\s+(?:[a-z-]+\s+)?baby\s+$", re.I)
+
+
+def _own_noun(text: str) -> re.Match | None:
+    """The first noun of a person ("woman", "boy", "homme") that is not someone else's ("her little boy")."""
+    return next((m for m in _NOUN.finditer(text) if not _SOMEONE_ELSES.search(text, max(0, m.start() - 30), m.start())), None)
 
 
 def _carer(text: str) -> re.Match | None:

@@ -375,6 +375,10 @@ def _calls_for_help(doc: Doc, ent: Span) -> bool:
     return found[start] is not None and found[start] >= ent.start_char
 
 
+# "he had thrush back when he was diagnosed but not since", "shingles twice, never again since": had, and over
+_NOT_SINCE = re.compile(r"[^.;\n]{0,50}?\b(?:but|and)\s+(?:not|none|never|nothing)\s+(?:again\s+|more\s+)?since\b", re.I)
+# the event a denial counts from: "No vaccines since the flu jab in October", "no seizures since the surgery"
+_SINCE_BEFORE = re.compile(r"\b(?:ever\s+)?since\s+(?:(?:the|my|her|his|their|that|this|a|an|last|her\s+last|his\s+last|my\s+last)\s+)?$", re.I)
 # the answer after a dash or a colon: "Seizures — none since childhood", "Asthma: nil since 2010"
 _ANSWERED_NONE_SINCE = re.compile(r"[ \t]*(?:[:–—-]|--)[ \t]*(?:none|nil|no(?:ne)?\s+(?:more|further|attacks?|episodes?))\s+since\b", re.I)
 _NONE_SINCE = re.compile(r"[^.;\n]{0,20}?\b(?:aged?\s+\d+|at\s+(?:age\s+)?\d+|at\s+the\s+age\s+of\s+(?:\d+|" + "|".join(_NUMBER_WORDS) + r")|as\s+an?\s+(?:child|toddler|baby|infant|teen(?:ager)?|kid)|"
@@ -1167,8 +1171,14 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             flags["negated" if scored == "normal" else "hypothetical"] = True  # "DASS-21: depression 4 (normal)": a symptom score
         if ent.label_ == "CONDITION" and not flags["family"] and _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char):
             flags["negated"] = False  # "Asthma: nil since 2010": none since then, so had before (below)
+        if ent.label_ == "THERAPY" and flags["negated"] and not flags["family"] \
+                and _SINCE_BEFORE.search(doc_text(doc), max(0, ent.start_char - 24), ent.start_char):
+            # "No vaccines since the flu jab in October": what the denial counts from was had (a treatment: after
+            # "No jags since the HPV at school" an illness named may be its vaccine)
+            flags["negated"] = False
         if ent.label_ == "CONDITION" and not any(flags.values()) and (_NONE_SINCE.match(doc_text(doc), ent.end_char)
-                                                                 or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)):
+                                                                 or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)
+                                                                 or _NOT_SINCE.match(doc_text(doc), ent.end_char)):
             flags["historical"] = True  # "Febrile convulsion aged 2; no seizures since": over, and not back since
         if ent.label_ in ("CONDITION", "THERAPY") and not flags["family"] and (answer := _answered(doc, ent)) is not None:
             # "Did he ever take ART before? - No, never.": the question's answer settles it

@@ -37,7 +37,7 @@ _SAID_UNIT = {"gram": "g/dL", "grams": "g/dL", "milligram": "mg/dL", "milligrams
 # "Plt 14.8 man/uL": the Japanese ten-thousand (万) written in letters, before a count's unit
 _MAN_SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(man)\s*(?=/\s*(?:[uµμ]l|mm3|mm³|cumm)\b)", re.I)
 # "Platelets 1,65,000/cumm": digits grouped the Indian way (lakhs, then hundreds)
-_INDIAN_GROUPS = re.compile(r"(?<![\d,.])\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])")
+_INDIAN_GROUPS = re.compile(r"(?<![\d,.])\d{1,2}(?:,\d{2})+,\d{3}(?!\d|,\d)")
 # "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
 _SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
 # "PLT 6.2万/μL", "15.6萬/μL" (Japanese and Chinese lab sheets): a count in ten-thousands

@@ -205,10 +205,25 @@ def _plural(text: str) -> set[str]:
     return set()
 
 
+# a vaccine as people name it, by what it prevents and how it is given: "yellow fever injection", "COVID jab"
+_VACCINE_SAID = ("shot", "jab", "injection", "immunization", "immunisation")
+# (not a kind of vaccine, a route or a vaccine given by mouth: "live attenuated viral injection", "non-live jab",
+# "oral polio jab", "rotavirus injection", "mRNA injection")
+_NO_STEM = re.compile(r"(?:live|inactivated|killed|non|oral|intranasal|nasal|mrna|rotavirus|sabin|cholera|typhoid\s+ty21a)\b"
+                      r"|non-?live\b", re.I)
+
+
+def _vaccine_said(text: str) -> set[str]:
+    match = re.fullmatch(r"(.+?)\s+(?:vaccine|vaccination)", text, re.I)
+    if not match or _NO_STEM.match(match.group(1)):
+        return set()
+    return {f"{match.group(1)} {word}" for word in _VACCINE_SAID} - {text}
+
+
 def variants(phrase: str) -> set[str]:
-    """The phrase and its accent-free, possessive, hyphen, British and plural forms."""
+    """The phrase and its accent-free, possessive, hyphen, British, plural and said-vaccine forms."""
     out = {phrase}
-    for step in (lambda t: {fold_accents(t)} - {t}, _possessive, _hyphen, _british, _plural):
+    for step in (lambda t: {fold_accents(t)} - {t}, _possessive, _hyphen, _british, _plural, _vaccine_said):
         for text in list(out):
             out |= step(text)
     return out

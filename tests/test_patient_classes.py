@@ -516,10 +516,10 @@ def test_a_refusal_of_contraception_said_outright(text, contraception):
     ("HIV/Hepatitis: HIV neg, HBsAg neg, HCV neg", "hiv infection"),
     ("Hepatitis: HBsAg neg, HCV neg", "hepatitis"),
     ("Hepatitis B: vaccinated", "hepatitis b"),
-    ("Smoking: ex-smoker (quit 2020)", "tobacco use"),
+    ("Smoking: ex-smoker (quit 2020)", "smoking"),
     ("Infections: n/a", "infection"),
     ("Infections: none", "infection"),
-    ("Smoking: no\nAlcohol: occasional", "tobacco use"),
+    ("Smoking: no\nAlcohol: occasional", "smoking"),
 ])
 def test_a_fields_name_asserts_nothing(text, concept):
     assert not any(f.asserted and not f.historical for f in facts(text, concept))

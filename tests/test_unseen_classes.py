@@ -4021,7 +4021,7 @@ def test_a_number_counting_the_noun_after_it_is_no_result(text, concept, value):
 @pytest.mark.parametrize("text, concept, negated", [
     ("Seizures no, depression no (psicóloga yes, for stress, no meds).", "depression", True),
     ("HIV no (never tested), hepatitis B no.", "hiv infection", True),
-    ("Smoking: no (quit 2015)", "tobacco use", True),
+    ("Smoking: no (quit 2015)", "smoking", True),
     # a mark that marks no mention before it does not hide the "no" that reaches forward
     ("At surgery there was no (significant) bleeding.", "bleeding", True),
     ("Depression yes (on sertraline).", "depression", False),
@@ -5117,3 +5117,230 @@ def test_a_study_taken_part_in_named_by_its_treatment(text, concept):
 @pytest.mark.parametrize("text", ["We want to join the CAR-T study.", "I was referred to a CAR-T study."])
 def test_a_study_to_come_named_by_its_treatment(text):
     assert [f.hypothetical for f in facts(text, "car-t cell therapy")] == [True]
+
+
+# -- round 55 ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    # digits grouped the Indian way and followed by a list's comma, a full stop or a bracket
+    ("Blood tests 02/12: platelets 2,45,000, ANC 5,800, bilirubin 0.6", 245.0),
+    ("Reports of 28/11/2026: Hb 14.1 g/dl, platelets 2,30,000, urine R/E protein nil", 230.0),
+    ("Platelet count 1,50,000.", 150.0),
+    ("PLT (1,10,000) on 1 Dec", 110.0),
+])
+def test_indian_digit_groups_before_punctuation(text, value):
+    assert [f.value for f in facts(text, "platelet count")] == [value]
+
+
+@pytest.mark.parametrize("criterion, value", [
+    ("Platelet count >= 1,00,000/cumm", 100.0),
+    ("Platelets more than 1,50,000/mm3 and hemoglobin > 9 g/dL", 150.0),
+    # controls: digits grouped in thousands
+    ("Platelets >= 100,000/mm3", 100.0),
+    ("platelets < 1,000,000/mm3", 1000.0),
+])
+def test_a_criterion_with_indian_digit_groups(criterion, value):
+    assert [c.value for c in parse_criterion(criterion) if c.concept == "platelet count"] == [value]
+
+
+def test_an_indian_platelet_count_after_a_comma_meets_the_limit():
+    assert verdict("Thrombocytopenia (platelet count less than 100,000/mm3).", "exclusion",
+                   "Blood tests 02/12: platelets 2,45,000, ANC 5,800, bilirubin 0.6, ALT 34") == "pass"
+
+
+@pytest.mark.parametrize("text", [
+    # the study a patient is put forward for, in the writer's language or as being qualified for it
+    "Zoals besproken hierbij de aanmelding van mevr. F. Y. (27 jr) voor de CD19/BCMA CAR-T studie bij SLE. I write in English "
+    "so your monitor can read it too. SLE since 2016, refractory to MMF and rituximab.",
+    "Admitted from the rheumatology clinic to evaluate cytopenias before qualification for CD19/BCMA CAR-T.",
+    "She is being assessed for eligibility for BCMA CAR-T.",
+    "Vorstellung zur BCMA CAR-T Studie; we write in English for the monitor. She has had lupus since 2012 and is on "
+    "prednisolone 7.5 mg.",
+    "He was considered for BCMA CAR-T by the board last week.",
+])
+def test_a_treatment_a_patient_is_put_forward_for_was_not_had(text):
+    assert [f.hypothetical for f in facts(text, "bcma-targeted therapy")] == [True]
+
+
+@pytest.mark.parametrize("text", [
+    # controls: a treatment had
+    "She received BCMA CAR-T (ide-cel) in March 2025.",
+    "Prior BCMA CAR-T in 2024, relapsed.",
+])
+def test_a_treatment_had_is_still_had(text):
+    assert [f.hypothetical for f in facts(text, "bcma-targeted therapy")] == [False]
+
+
+@pytest.mark.parametrize("text, sex", [
+    # a child named by a noun of its sex, someone else's: the pronouns tell the patient's
+    ("C'est Moussa, the big brother of Aïssatou. She is not married; her little boy Cheikh is 4 months old and she is "
+     "still breastfeeding him.", "female"),
+    ("She had a baby boy in June and she is breastfeeding.", "female"),
+    ("He lives with his wife; his girls are grown. He has lupus.", "male"),
+    # controls: the patient's own noun; a parent's child who is the patient
+    ("A 34-year-old man with SLE. His boy is 3.", "male"),
+    ("My boy is 6 and has ALL; he is on maintenance.", "male"),
+    ("Our baby girl has a heart defect.", "female"),
+])
+def test_someone_elses_child_is_not_the_patient(text, sex):
+    assert read_text(text).sex == sex
+
+
+def test_a_nursing_mother_with_a_son_is_excluded_as_lactating():
+    text = ("C'est Moussa, the big brother of Aïssatou Diallo. She is not married; her little boy Cheikh is 4 months old "
+            "and she is still breastfeeding him day and night.")
+    assert verdict("Pregnant or lactating women", "exclusion", text) == "fail"
+
+
+@pytest.mark.parametrize("text, concept", [
+    # a vaccine named by what it prevents and how it is given
+    ("She took the yellow fever injection on 24/11/2026 because her school asked for a new card.", "yellow fever vaccine"),
+    ("COVID jab in October, no reaction.", "covid-19 vaccine"),
+    ("Had the measles shot last week.", "mmr vaccine"),
+    ("BCG injection as a baby.", "bcg vaccine"),
+])
+def test_a_vaccine_named_by_its_disease_and_a_shot(text, concept):
+    assert [f.kind for f in facts(text, concept)] == ["therapy"]
+
+
+@pytest.mark.parametrize("text, concept", [
+    # controls: the disease itself
+    ("She had yellow fever as a child.", "yellow fever"),
+    ("Measles at age 5.", "measles"),
+])
+def test_the_disease_a_vaccine_prevents_is_still_the_disease(text, concept):
+    assert [f.kind for f in facts(text, concept)] == ["condition"]
+
+
+def test_a_yellow_fever_injection_inside_the_window_fails_the_live_vaccine_exclusion():
+    assert verdict("Received live vaccine treatment within 4 weeks prior to screening", "exclusion",
+                   "She took the yellow fever injection on 24/11/2026 because her school asked for a new card.") == "fail"
+
+
+@pytest.mark.parametrize("text, concept", [
+    # what a denial counts from was had: "No vaccines since the flu jab in October"
+    ("No vaccines since the flu jab in October.", "influenza vaccine"),
+    ("no vaccines since the MMR in oct", "mmr vaccine"),
+    ("No chemo since the transplant in 2019.", "transplantation"),
+    ("no seizures since the surgery", "surgery"),
+])
+def test_the_event_a_denial_counts_from_was_had(text, concept):
+    assert [f.negated for f in facts(text, concept)] == [False]
+
+
+@pytest.mark.parametrize("text, concept", [
+    # controls: a denied list that goes on past "since", and a denial of the thing itself
+    ("No chemo, steroids or radiation since then.", "radiotherapy"),
+    ("No vaccines since October.", "vaccine"),
+])
+def test_a_denial_before_since_still_denies(text, concept):
+    assert [f.negated for f in facts(text, concept)] == [True]
+
+
+def test_the_flu_jab_a_denial_counts_from_is_not_a_live_vaccine_in_the_window():
+    assert verdict("Received live vaccine treatment within 4 weeks prior to screening", "exclusion",
+                   "No vaccines since the flu jab in October.") == "pass"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # tobacco taken by mouth is tobacco use, not smoking
+    ("Never smoked but takes paan with zarda 4-5 times a day for 40 years, still continuing.", ("fail", "pass")),
+    ("He chews tobacco daily since his army days.", ("fail", "pass")),
+    ("Gutka since age 20, about 5 packets a day.", ("fail", "pass")),
+    # a smoker is a tobacco user and a smoker
+    ("Smokes 10 cigarettes a day.", ("fail", "fail")),
+    # controls: neither
+    ("Never smoked, no paan, naswar or gutka.", ("pass", "pass")),
+])
+def test_smokeless_tobacco_is_tobacco_use_not_smoking(text, expected):
+    assert (verdict("Tobacco use", "exclusion", text), verdict("Current smokers", "exclusion", text)) == expected
+
+
+@pytest.mark.parametrize("criterion, concept", [
+    ("Allergy to CT contrast agents.", "iodinated contrast agent"),
+    ("Known allergy to contrast agents", "contrast agent"),
+    ("Known allergy to Gadolinium documented prior to study entry", "gadolinium contrast agent"),
+])
+def test_an_allergy_to_contrast_is_read(criterion, concept):
+    assert [(c.kind, c.concept) for c in parse_criterion(criterion, "exclusion")] == [("allergy", concept)]
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("He is allergic to CT dye - 2019 after contrast CT his face swelled and he had wheezing, since then only MRI.", "fail"),
+    ("Allergic to iodinated contrast (hives).", "fail"),
+    # controls: contrast given without trouble; an allergy to something else
+    ("He had CT with dye twice this month, no problem.", "pass"),
+    ("Allergic to penicillin (rash).", "pass"),
+])
+def test_an_allergy_to_ct_dye_fails_a_contrast_allergy_exclusion(patient, expected):
+    assert verdict("Allergy to CT contrast agents.", "exclusion", patient) == expected
+
+
+@pytest.mark.parametrize("criterion", [
+    # a brand in brackets says again what the generic name says: the criterion is read whole
+    "Current use of disulfiram (Antabuse).",
+    "Current use of hydroxychloroquine (Plaquenil).",
+    "Current treatment with rituximab (Rituxan)",
+])
+def test_a_brand_in_brackets_after_its_generic_is_read(criterion):
+    (c,) = parse_criterion(criterion, "exclusion")
+    assert c.unexplained == []
+
+
+def test_a_current_disulfiram_user_fails_the_disulfiram_exclusion():
+    assert verdict("Current use of disulfiram (Antabuse).", "exclusion",
+                   "He takes disulfiram 250 mg every morning since March.") == "fail"
+
+
+@pytest.mark.parametrize("criterion, concepts", [
+    # a name in brackets after an item of a washout list: the window and its "none since" reach past it
+    ("At least 10 days since prior filgrastim (G-CSF) or GM-CSF",
+     ["filgrastim", "granulocyte colony-stimulating factor", "granulocyte-macrophage colony-stimulating factor"]),
+    ("At least 10 days since prior rituximab (Rituxan) or ocrelizumab", ["rituximab", "ocrelizumab"]),
+    ("At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas) or radiotherapy", ["chemotherapy", "radiotherapy"]),
+])
+def test_a_washout_reaches_past_a_bracket(criterion, concepts):
+    constraints = parse_criterion(criterion, "inclusion")
+    assert [c.concept for c in constraints] == concepts
+    assert all(c.polarity == "forbid" and c.window is not None for c in constraints)
+
+
+@pytest.mark.parametrize("patient, expected", [
+    ("No bone marrow transplant of any kind. Never received filgrastim or GM-CSF.", "pass"),
+    ("Neupogen 5 mcg/kg daily, last dose 2 days ago.", "fail"),
+])
+def test_a_washout_with_a_bracket_judges_the_patient(patient, expected):
+    assert verdict("At least 10 days since prior filgrastim (G-CSF) or GM-CSF", "inclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text, historical", [
+    # had once, "but not since": over
+    ("His mouth is clear; he had thrush back when he was diagnosed but not since.", True),
+    ("Shingles twice in 2019 and never again since.", True),
+    # control: had since
+    ("He has thrush now and has had it since June.", False),
+])
+def test_an_illness_had_but_not_since_is_over(text, historical):
+    assert [f.historical for f in read_text(text).facts if f.kind == "condition"] == [historical]
+
+
+@pytest.mark.parametrize("text, negated", [
+    # "but not the X": what was not given
+    ("The travel clinic gave me Twinrix on Nov 20 but NOT the yellow fever shot, because it's a live vaccine.", True),
+    ("They gave me Twinrix but not the yellow fever vaccine.", True),
+    # control: given
+    ("They gave me Twinrix and the yellow fever vaccine on 20 Nov.", False),
+])
+def test_a_vaccine_not_given_after_but(text, negated):
+    assert [f.negated for f in facts(text, "yellow fever vaccine")] == [negated]
+
+
+def test_including_but_not_limited_to_still_names_examples():
+    assert [c.concept for c in parse_criterion("Any live vaccine, including but not limited to the yellow fever vaccine",
+                                               "exclusion")] == ["live vaccine", "yellow fever vaccine"]
+
+
+@pytest.mark.parametrize("criterion", ["No more than 8 weeks since prior surgery", "Surgery: No more than 6 weeks since prior surgery"])
+def test_no_more_than_since_is_no_washout(criterion):
+    # an upper bound: the surgery must be recent, so a recent one never fails it
+    assert verdict(criterion, "inclusion", "Lobectomy on 10 November 2026, recovered well.") != "fail"
+    assert all(c.polarity == "require" for c in parse_criterion(criterion, "inclusion"))

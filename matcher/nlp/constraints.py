@@ -1276,7 +1276,8 @@ def _attach_windows(doc: Doc, clause: _Clause, windows: list[Span]) -> None:
             for c in (after if re.match(r"\s*:", text[w.end_char :]) else _listed(after, text) + _examples_of(after, text)):
                 c.window = window
         previous_end = w.end_char
-        if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) and (
+        if re.match(r"(at\s+least|more\s+than|greater\s+than|over|[≥>])", w.text, re.I) \
+                and not _NO_MORE_THAN.search(text, max(0, w.start_char - 8), w.start_char) and (
                 re.search(r"\bsince\b", w.text, re.I) or _STOPPED_BEFORE.search(text, max(0, w.start_char - 60), w.start_char)):
             # "At least 4 weeks since prior chemotherapy", "Prior chemotherapy must have been stopped at least 4 weeks
             # prior to enrollment": a washout, none within the window; the "no" of "since prior and no concurrent
@@ -1296,14 +1297,30 @@ _EXAMPLE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|/)\s*(?:or\s+|and\s+)?$", re.
 _LISTED_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or|and/or)\s+)?|(?:and|or|and/or|/)\s+)(?:any\s+)?(?:other\s+)?(?:prior\s+|previous\s+)?$", re.I)
 
 
+# "No more than 8 weeks since prior surgery": an upper bound, the surgery must be recent; no washout
+_NO_MORE_THAN = re.compile(r"\b(?:no|not)\s+$", re.I)
+
+
 def _listed(after: list[Constraint], text: str) -> list[Constraint]:
-    """The first of ``after`` and the items listed with it ("chemotherapy, radiotherapy, or surgery")."""
+    """The first of ``after`` and the items listed with it ("chemotherapy, radiotherapy, or surgery"), a name in
+    brackets after an item included ("rituximab (Rituxan) or ocrelizumab", "filgrastim (G-CSF) or GM-CSF")."""
     out = after[:1]
     for prev, c in zip(after, after[1:]):
-        if c.kind != out[0].kind or not _LISTED_GAP.fullmatch(text[prev.end : c.start]):
+        gap = text[prev.end : c.start]
+        if c.kind != out[0].kind:
+            break
+        if _GLOSS_OPENS.fullmatch(gap):
+            out.append(c)  # the bracket names again, or more narrowly, what the item before it names
+            continue
+        if not _LISTED_GAP.fullmatch(_GLOSS_CLOSES.sub("", gap, count=1)):
             break
         out.append(c)
     return out
+
+
+_GLOSS_OPENS = re.compile(r"\s*[(\[]\s*")
+# (the bracket closing after a gloss, or an aside in brackets: "chemotherapy (6 weeks for nitrosoureas) or radiotherapy")
+_GLOSS_CLOSES = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\]|[)\]])")
 
 
 def _examples_of(after: list[Constraint], text: str) -> list[Constraint]:

@@ -86,6 +86,16 @@ _BOTH_SEXES_JOIN = re.compile(r"\s*(?:and|or|and/or|&|,|/)\s*", re.I)
 _NOT_LIMITED = re.compile(r"\b(?:but\s+)?not\s+(?:limited|restricted)\s+to\b", re.I)
 
 
+def _bracket_openers(text: str, start: int) -> tuple[int, ...]:
+    """Where a name could end that the bracket opening just before ``start`` follows ("rituximab (Rituxan)": the
+    end of "rituximab"), or nothing when no bracket opens there."""
+    m = _OPENS_BEFORE.search(text, max(0, start - 4), start)
+    return (m.start(),) if m else ()
+
+
+_OPENS_BEFORE = re.compile(r"\s*[(\[]\s*$")
+
+
 def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, str]]:
     """(offset, word) of what no constraint, cue or filler accounts for, in order."""
     rules = coverage_rules()
@@ -137,6 +147,10 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # "anthracycline or taxane therapy for any malignancy", "for this or any other malignancy": a treatment
     # for any disease is not narrowed by it
     covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
+    # "disulfiram (Antabuse)", "rituximab (Rituxan)": a name in brackets that says again what a constraint reads
+    read = {(c.end, c.concept) for c in constraints if c.kind in ("condition", "therapy", "allergy")}
+    covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("CONDITION", "THERAPY")
+                and any((end, e.ent_id_) in read for end in _bracket_openers(doc_text(doc), e.start_char))]
     # "including, but not limited to, epilepsy": examples, not a limit
     covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(doc_text(doc))]
     # "one of the following", "at least two of these criteria", "either": how the items combine, which the

@@ -27,7 +27,8 @@ from .tokenizer import doc_text
 if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
 
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+# "1,00,000": digits grouped the Indian way (lakhs, then hundreds), as Indian sites write them
+NUMBER = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 ULN = (
     r"(?:the\s+)?(?:institutional\s+|laboratory\s+|local\s+)?(?:upper\s+(?:limits?|levels?)\s+of\s+(?:the\s+)?(?:institutional\s+)?normal"
     r"(?:\s+range)?(?:\s+values?)?|upper\s+normal\s+limits?|ULN|upper\s+limit\s+normal|U\.L\.N\.?)"
