@@ -56,6 +56,10 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # (not "(DOB 17 APR 1997), 92Y Unit Supply Specialist", a military job code)
     (re.compile(r"\b(?:born|b\.|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|" + _BIRTH_LABELS + r")[^\n]{0,25}?(?:19|20)\d\d\)?"
                 r"\s*[,;]\s*(\d{1,3})\s*(?:(?i:years?(?:\s+old)?|yrs?)\b|(?-i:y)\b)\.?(?=\s*(?:[.,;)\n]|$|(?-i:[a-z])))", re.I), 1.0),
+    # an age in the writer's language before the date of birth: "27 anos (DN 09/03/1999)", "33 años (02/07/1993)",
+    # "52 anos, n. 21/08/1974", "70 años (nació 18/02/1956)" (not "lúpus há 10 anos (desde 2016)": a date in full)
+    (re.compile(r"(?<![\d.])\b(\d{1,3})\s*" + _FOREIGN_YEARS + r"\s*[,(]\s*(?:(?:dn|d\.n\.|nac\.?|naci[óo]|nasc\.?|nascid[oa]|n\.|"
+                r"n[ée]e?(?:\s+le)?|geb\.?|born|b\.|dob|f\.?\s?n\.?)\s*:?\s*)?\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d\b", re.I), 1.0),
     (re.compile(r"\b(\d{1,2})[\s-]*(?:weeks?|wks?)[\s-]*old\b", re.I), 7 / 365.25),
     (re.compile(r"\b(\d{1,2})[\s-]*days?[\s-]*old\b", re.I), 1 / 365.25),
     (re.compile(r"(?=age)" + _NOT_NOW + _AGE_LABEL + r"(\d{1,2})\s*(?:months?|mos?)\b", re.I), 1 / 12),

@@ -30,7 +30,7 @@ from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
 from .doubt import result_not_positive, unread_answer
-from .timing import DOSE_CHANGED, TimingError, clause_of, days_ago, days_since, goes_on, latest_timing, timing
+from .timing import DOSE_CHANGED, TimingError, clause_of, day_first, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 from .vocabulary import therapy_covers
 
@@ -50,6 +50,10 @@ _DENIAL_HEADER = re.compile(r"(?:\b(?:things|stuff|what)\s+)?\b(?:i|she|he|they|
                             r"|\b(?:never\s+had|denies|denied|none\s+of\s+(?:the\s+following|these))\s*:", re.I)
 
 
+# a checklist's line ticked "no": "[N] Immunodeficiency; uncontrolled infection; active or recurrent peptic ulcer"
+_NO_BOX = re.compile(r"[ \t]*(?:[-•*][ \t]*)?[\[(][ \t]*(?:N|n|No|NO)[ \t]*[\])]")
+
+
 def _after_denial_header(doc: Doc, at: int) -> bool:
     """Whether ``at`` lies in the list a denial header opens, on the header's line, after its colon and
     before the line turns ("I don't have: seizures, but I do have lupus"). Each line is looked at once."""
@@ -59,7 +63,7 @@ def _after_denial_header(doc: Doc, at: int) -> bool:
     if line not in spans:
         end = text.find("\n", line)
         end = len(text) if end < 0 else end
-        header = _DENIAL_HEADER.search(text, line, end) if ":" in text[line:end] else None
+        header = _DENIAL_HEADER.search(text, line, end) if ":" in text[line:end] else _NO_BOX.match(text, line, end)
         turn = _TURN.search(text, header.end(), end) if header else None
         spans[line] = (header.end(), turn.start() if turn else end) if header else None
     found = spans[line]
@@ -375,6 +379,11 @@ def _calls_for_help(doc: Doc, ent: Span) -> bool:
     return found[start] is not None and found[start] >= ent.start_char
 
 
+# an illness said over by a pronoun later in its sentence: "she had a gastric ulcer in 2019 from the painkillers, treated,
+# and the endoscopy in September 2026 showed it healed", "a stomach ulcer that bled, they scoped her and it healed"
+_HEALED_AFTER = re.compile(r"[^.;\n]{0,120}?\b(?:it|which|that)\s+(?:has\s+|had\s+|was\s+|is\s+)?(?:all\s+|completely\s+|fully\s+)?"
+                           r"(?:healed|resolved|cleared(?:\s+up)?|went\s+away|gone(?=\s*(?:[.,;)!]|$|now\b|away\b|for\s+good\b)))\b",
+                           re.I)  # ("it has gone to the liver": spread, not gone)
 # "he had thrush back when he was diagnosed but not since", "shingles twice, never again since": had, and over
 _NOT_SINCE = re.compile(r"[^.;\n]{0,50}?\b(?:but|and)\s+(?:not|none|never|nothing)\s+(?:again\s+|more\s+)?since\b", re.I)
 # the event a denial counts from: "No vaccines since the flu jab in October", "no seizures since the surgery"
@@ -1176,6 +1185,8 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
             # "No vaccines since the flu jab in October": what the denial counts from was had (a treatment: after
             # "No jags since the HPV at school" an illness named may be its vaccine)
             flags["negated"] = False
+        if ent.label_ == "CONDITION" and not any(flags.values()) and _HEALED_AFTER.match(doc_text(doc), ent.end_char):
+            flags["historical"] = True  # "a gastric ulcer in 2019 ..., and the endoscopy in September showed it healed"
         if ent.label_ == "CONDITION" and not any(flags.values()) and (_NONE_SINCE.match(doc_text(doc), ent.end_char)
                                                                  or _ANSWERED_NONE_SINCE.match(doc_text(doc), ent.end_char)
                                                                  or _NOT_SINCE.match(doc_text(doc), ent.end_char)):
@@ -1491,6 +1502,7 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         for _, component in nlp.pipeline:
             doc = component(doc)
         _facts_from_doc(doc, patient)
+        _study_visits(text, patient)
         if _REFUSES.search(text):
             patient.consents = False  # "she would not sign the consent form": a refusal, said outright
         if _REFUSES_CONTRACEPTION.search(text):
@@ -1505,6 +1517,35 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
             patient.notes.append("We found no age, sex, condition, treatment or test result in what you wrote.")
         patient.words = patient.words | content_words(text)
     return patient
+
+
+# another study's last visit, infusion or dose, dated: "last study visit 15/10/2026", "end-of-study visit on 12 October
+# 2026", "my last visit there was on 14.10.2026" (after "study" or "trial" in the same sentence)
+_LAST_STUDY_VISIT = re.compile(
+    r"\b(?:(?:last|final|latest)\s+(?:study|trial)\s+(?:visit|infusion|injection|dose|tablet|pill|drug)s?"
+    r"|end[\s-]+of[\s-]+(?:study|trial)\s+visit|(?:last|final)\s+visit\s+(?:there|in\s+(?:that|the)\s+(?:other\s+)?"
+    r"(?:study|trial)))\b(?=(?P<when>(?:[^.;\n]|\.(?=\d)){0,30}))", re.I)
+
+
+def _study_visits(text: str, patient: Patient) -> None:
+    """Taking part in another study, dated by its last visit or dose when no study was read with a date: "I was in a
+    trial of a lupus injection, last study visit 15/10/2026" (a study's treatment named or not)."""
+    if any(f.kind == "therapy" and f.concept == "investigational treatment" and f.asserted and f.days_ago is not None
+           for f in patient.facts):
+        return
+    matches = list(_LAST_STUDY_VISIT.finditer(text))
+    first = day_first(text) if matches else None
+    dated = []
+    for m in matches:
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        if "there" in m.group(0).lower() and not re.search(r"\b(?:study|trial)\b", text[start : m.start()], re.I):
+            continue  # "my last visit there": there must be a study in the sentence
+        days = days_ago(m.group("when"), dt.date.today(), first)
+        if days is not None and days >= 0:
+            dated.append((days, text[m.start() : m.end("when")][:60]))
+    if dated:  # the latest of them ("last study infusion 24.09.2026, end-of-study visit 05.11.2026")
+        days, said = min(dated)
+        patient.facts.append(Fact("therapy", "investigational treatment", days_ago=days, text=said))
 
 
 def _cancer_details(text: str, patient: Patient) -> None:

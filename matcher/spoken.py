@@ -52,6 +52,10 @@ def _lakhs(m: re.Match) -> str:
     return f"{value:.0f}"
 
 
+# words written as said, their last letters dropped (Scots, Northern English, Irish): "HIV an' hepatitis an' that were a'
+# negative", "a bottle o' pills", "wi' the tablets"
+_ELIDED = re.compile(r"(?<![\w'’])(an|a|o|wi)['’](?![\w'’])", re.I)
+_ELIDED_WORD = {"an": "and", "a": "all", "o": "of", "wi": "with"}
 # negations typed without their apostrophe ("I dont take hydroxyurea"); "cant" and "wont" are words too, left alone
 _NO_APOSTROPHE = re.compile(r"(?=[dhiwacs])\b(do|does|did|have|has|had|is|was|are|were|could|would|should)nt\b", re.I)
 
@@ -101,6 +105,8 @@ def written(text: str) -> str:
     """``text`` with spoken numbers, dictated punctuation, lakhs, decimal commas, apostrophe-less
     negations and accented Latin letters written as readers expect."""
     text = _unaccented(_NO_APOSTROPHE.sub(lambda m: m.group(1) + "n't", _ocr_zeros(text)))
+    if "'" in text or "’" in text:
+        text = _ELIDED.sub(lambda m: _ELIDED_WORD[m.group(1).lower()], text)
     # an export's cells and field names: "lab,HIV_Ag_Ab,nonreactive,,2026-11-19" reads as words and cells
     if ">" in text:
         text = _TYPED_ARROW.sub(" → ", text)

@@ -80,7 +80,15 @@ def clause_of(doc: Doc, span: Span) -> tuple[int, int]:
     text = doc_text(doc)
     left = max(text.rfind(sep, 0, span.start_char) for sep in (". ", "; ", "\n", "? ", "! "))
     right = [i for i in (text.find(sep, span.end_char) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
-    return left + 1 if left >= 0 else 0, min(right) if right else len(text)
+    end = min(right) if right else len(text)
+    if text.startswith("? ", end) and _YES_ANSWER.match(text, end + 2):
+        # "Stomach ulcer ever? Yes, once, in 1998, healed": the answer's words are the question's
+        answer = [i for i in (text.find(sep, end + 2) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
+        end = min(answer) if answer else len(text)
+    return left + 1 if left >= 0 else 0, end
+
+
+_YES_ANSWER = re.compile(r"(?:yes|yep|yeah|sí|si|oui|ja|y)\b", re.I)
 
 
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
@@ -310,7 +318,8 @@ def _mentions(doc: Doc, label: str) -> tuple[list[int], list[int]]:
     return found
 
 
-_JOINED = re.compile(r"\s*(?:\+|&|and|with)\s+(?:[A-Za-z]{1,4}\s+)?", re.I)  # ("+ RLL ", "and ", "with L ")
+# ("+ RLL ", "and ", "with L "; or nothing between: "In 2011 I had a bleeding stomach ulcer", one illness named twice)
+_JOINED = re.compile(r"\s*(?:(?:\+|&|and|with)\s+(?:[A-Za-z]{1,4}\s+)?)?", re.I)
 
 
 _LAST_DOSE = r"last\s+(?:dose|treatment|infusion|cycle|injection)"  # a treatment's last time: "his last dose was August 12"

@@ -5344,3 +5344,170 @@ def test_no_more_than_since_is_no_washout(criterion):
     # an upper bound: the surgery must be recent, so a recent one never fails it
     assert verdict(criterion, "inclusion", "Lobectomy on 10 November 2026, recovered well.") != "fail"
     assert all(c.polarity == "require" for c in parse_criterion(criterion, "inclusion"))
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # "active or recurrent": an ulcer now fails under either word
+    ("Endoscopy on 20/11/2026 showed an active duodenal ulcer; she is on omeprazole 40 mg.", "fail"),
+    ("Gastric ulcer now, on pantoprazole since October.", "fail"),
+    # controls: none; one long healed (not active; whether it recurred is not said: never a fail)
+    ("No stomach ulcers.", "pass"),
+    ("Peptic ulcer in 2016, healed after H. pylori treatment, no symptoms since.", "not fail"),
+])
+def test_active_or_recurrent_fails_what_is_active_now(patient, expected):
+    got = verdict("Patients with immunodeficiency, uncontrolled active infections and active or recurrent peptic ulcers;",
+                  "exclusion", patient)
+    assert got != "fail" if expected == "not fail" else got == expected
+
+
+def test_recurrent_alone_is_still_unread():
+    (c,) = parse_criterion("History of recurrent pneumonia", "exclusion")
+    assert c.unexplained == ["recurrent"]
+
+
+STUDY_3_MONTHS = "Participated in any clinical study within 3 months prior to enrollment"
+
+
+@pytest.mark.parametrize("patient", [
+    # another study, dated by its last visit, infusion or dose
+    "She was in a study of a new injection for lupus at Le Dantec, her last study visit was 15/10/2026.",
+    "Clinical studies: blinded phase III trial of dapirolizumab pegol vs placebo in our department, last study infusion "
+    "24.09.2026, end-of-study visit 05.11.2026.",
+    "I was in another lupus study before (a blinded tablet study), my last visit there was on 14.10.2026, then I dropped out.",
+    "Still in the open-label extension, last study infusion 2026-10-08.",
+])
+def test_another_study_dated_by_its_last_visit(patient):
+    assert verdict(STUDY_3_MONTHS, "exclusion", patient) == "fail"
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # controls: a last visit long ago; a visit to come; a last visit with no study in the sentence
+    ("I was in a lupus trial in 2023, last study visit 12/03/2023.", "pass"),
+    ("Her first study visit for your trial is booked for 15 December.", "pass"),
+    ("My last visit there was on 14.10.2026, the GP changed my tablets.", "pass"),
+])
+def test_a_last_visit_that_does_not_date_a_recent_study(patient, expected):
+    assert verdict(STUDY_3_MONTHS, "exclusion", patient) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # words written as said, their last letters dropped
+    "Nae stomach ulcers, nae fits. HIV an' hepatitis an' that were a' negative.",
+    "HIV an' hepatitis a' negative in November.",
+])
+def test_dropped_letters_are_read(text):
+    assert [f.negated for f in facts(text, "hiv infection")] == [True]
+
+
+def test_a_name_with_an_apostrophe_is_left_alone():
+    from matcher.spoken import written
+    assert written("O'Brien, the doctors' letters, rock 'n' roll") == "O'Brien, the doctors' letters, rock 'n' roll"
+
+
+@pytest.mark.parametrize("text, concept", [
+    # what came after a dash and "then" is not in the denial before it
+    ("She had surgery in June 2025 - they could not remove everything - then 6 cycles of carboplatin + paclitaxel.",
+     "carboplatin"),
+    ("Not operable - then chemoradiation with cisplatin in 2024.", "cisplatin"),
+])
+def test_then_after_a_dash_ends_a_denial(text, concept):
+    assert [f.negated for f in facts(text, concept)] == [False]
+
+
+@pytest.mark.parametrize("criterion, patient", [
+    # bounds for a study's groups: which group a patient would be in is the study's to say
+    ("Renal: Creatinine clearance: Groups 1 and 5: Greater than 50 mL/min Group 2: 30-50 mL/min Group 3: Less than "
+     "30 mL/min Group 4: Less than 30 mL/min", "Creatinine clearance 41 mL/min."),
+    ("Hepatic: Bilirubin: Groups 1-4: Less than 1.5 times upper limit of normal (ULN) Group 5: 1.5-4 times ULN",
+     "Total bilirubin 0.7 mg/dL."),
+    ("Cohort A: ANC >= 1500/mm3; Cohort B: ANC >= 1000/mm3", "ANC 1200/mm3 on 1 Dec."),
+])
+def test_bounds_for_a_studys_groups_fail_nobody(criterion, patient):
+    assert verdict(criterion, "inclusion", patient) == "unknown"
+
+
+def test_a_groups_number_is_no_value():
+    assert [(c.concept, c.comparator, c.value) for c in parse_criterion(
+        "Hepatic: Bilirubin: Groups 1-4: Less than 1.5 times upper limit of normal (ULN)", "inclusion")] \
+        == [("total bilirubin", "<", 1.5)]
+
+
+@pytest.mark.parametrize("text, age", [
+    # an age in the writer's language before the date of birth
+    ("Ref.: beneficiário Thiago Henrique Albuquerque Lins, 27 anos (DN 09/03/1999), carteirinha 8890.", 27.0),
+    ("Afiliado: Lautaro N. Benítez · Masculino · 33 años (02/07/1993)", 33.0),
+    ("reconciliação terapêutica do Sr. J.A.F.S. (masc., 52 anos, n. 21/08/1974), candidato ao estudo", 52.0),
+    ("- Alirio Mosquera Valencia, 70 años (nació 18/02/1956), EPS Sanitas.", 70.0),
+])
+def test_an_age_in_the_writers_language_before_a_birth_date(text, age):
+    assert read_text(text).age == age
+
+
+@pytest.mark.parametrize("text", ["Lúpus há 10 anos (desde 2016), nefrite em 2019.", "Tratamiento durante 3 años (2019-2022)."])
+def test_years_of_an_illness_or_a_treatment_are_no_age(text):
+    assert read_text(text).age is None
+
+
+@pytest.mark.parametrize("text", [
+    # one illness named twice in a row shares the date before it
+    "In 2011 I had a bleeding stomach ulcer.",
+    "Back in 2011 I had a bleeding stomach ulcer from too much ibuprofen; it healed, no trouble since.",
+    # a question answered: the answer's date is the question's
+    "10. Stomach ulcer ever? Yes, once, in 1998, healed with pills, never again.",
+])
+def test_an_ulcer_of_years_ago_is_past(text):
+    (f,) = facts(text, "gastric ulcer")
+    assert f.days_ago is not None and f.days_ago > 365
+    assert verdict("Patients with immunodeficiency, uncontrolled active infections and active or recurrent peptic ulcers;",
+                   "exclusion", text) != "fail"
+
+
+def test_a_question_answered_no_is_still_denied():
+    assert [f.negated for f in facts("Stomach ulcer ever? No. Cancer? Yes, in 2019.", "gastric ulcer")] == [True]
+
+
+PEPTIC = "Patients with immunodeficiency, uncontrolled active infections and active or recurrent peptic ulcers;"
+
+
+@pytest.mark.parametrize("patient", [
+    # said over by a pronoun later in the sentence
+    "6. Stomach: she had a gastric ulcer in 2019 from the painkillers (ibuprofen for joints), treated, and the endoscopy "
+    "in September 2026 showed it healed with no new ulcer.",
+    "Omeprazole, because in 2019 she had a stomach ulcer that bled, they scoped her and it healed.",
+    # "nae": no
+    "The heart scan was fine. Nae stomach ulcers, nae fits, never had cancer, nae allergies.",
+    # a checklist's line ticked no
+    "[Y] CD19+ B cells present\n[N] Immunodeficiency; uncontrolled infection; active or recurrent peptic ulcer\n[N] HIV",
+])
+def test_an_ulcer_healed_denied_or_ticked_no_fails_nobody(patient):
+    assert verdict(PEPTIC, "exclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("patient", [
+    # controls: an ulcer now
+    "Gastric ulcer found on endoscopy 20 Nov; it is not healed yet, on pantoprazole.",
+    "[Y] Active peptic ulcer on last scope",
+])
+def test_an_ulcer_now_still_fails(patient):
+    assert verdict(PEPTIC, "exclusion", patient) == "fail"
+
+
+def test_aids_dementia_is_one_illness():
+    assert [c.concept for c in parse_criterion("Co-existing Condition: AIDS dementia.", "exclusion")] == ["aids dementia complex"]
+    assert verdict("Co-existing Condition: AIDS dementia.", "exclusion",
+                   "HIV+ since 2014. AIDS diagnosis Jan 2025 with PCP, fully recovered, no memory problems.") != "fail"
+
+
+def test_a_tube_that_came_out_after_then_is_past():
+    # (a comma before "then" does not cut what is said after it off the device before it)
+    text = "Kidney stone 2023, they put a tube in my side (nephrostomy) for six weeks, then it came out. No tubes now."
+    assert verdict("cannula or drainage tubes other than central venous catheters;", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text, historical", [
+    ("I had a fever in October for like 3 days but was dengue, half the street had it, it gone. Nothing since.", True),
+    # control: spread, not gone
+    ("They found the colon cancer in October from the colonoscopy, and it has gone to the liver.", False),
+])
+def test_gone_is_over_unless_it_went_somewhere(text, historical):
+    assert [f.historical for f in read_text(text).facts if f.kind == "condition"][-1] is historical

@@ -384,6 +384,12 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
                 # "Patients with drug allergies manifest solely by rash are not excluded": what the allowance lets in
                 # is no exclusion (among inclusions, "Patients with stage IV NSCLC are eligible" is the requirement)
                 c.unexplained.append(m.group("clause"))
+    if checkable and (label := _GROUP_LABEL.search(doc_text(doc))) is not None:
+        # "Creatinine clearance: Groups 1 and 5: Greater than 50 mL/min Group 2: 30-50 mL/min": bounds for a study's
+        # groups, and which group a patient would be in is the study's to say; no bound fails anyone alone
+        for c in checkable:
+            if label.group(0) not in c.unexplained:
+                c.unexplained.append(label.group(0).rstrip(": "))
     hypothetical = {e.start_char: e for e in doc.ents if e.label_ == "THERAPY" and e._.is_hypothetical}
     if hypothetical:
         # (a study's words reaching forward: "trial in which", "study using"; not "the ddI study" after its drug)
@@ -587,6 +593,10 @@ def _judged(word: str, c: Constraint) -> bool:
     w = word.lower()
     if w in c.qualifiers and w in _READ_QUALIFIERS:
         return True
+    if w == "recurrent" and w in c.qualifiers and {"active", "current"} & set(c.qualifiers):
+        # "active or recurrent peptic ulcers": what is active now fails under either word, and what is past
+        # is never failed by "active" (the judge's present-only qualifiers), so "recurrent" leaves nothing unread
+        return True
     if c.kind == "condition" and c.polarity == "forbid" and w in ("other", "another") and w in c.qualifiers:
         return True  # "no other malignancy": the judge spares the studied disease
     return any(q in c.qualifiers and w in words for q, words in _JUDGED.items() if q == "planned")
@@ -642,6 +652,9 @@ _EXCLUDING = re.compile(r"\b(?:(?:will|shall|should|would)\s+be\s+excluded|(?:is
                         r"(?:is|are)\s+ineligible|(?:will|shall)\s+not\s+be\s+(?:eligible|enrolled|included|allowed|permitted))\b", re.I)
 _REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))|"
                         r"\b(?:required|allowed|permitted)\s*:", re.I)  # "Required: NRTI therapy at day of entry" among exclusions
+# a study group's label before what applies to it: "Groups 1-4:", "Group 5:", "Cohort B:", "Arm 2 -"
+_GROUP_LABEL = re.compile(r"\b(?:groups?|cohorts?|arms?|strat(?:um|a)|parts?)\s+(?:\d+|[A-H]|I{1,3}|IV)"
+                          r"(?:\s*(?:-|–|to|and|or|,|&)\s*(?:\d+|[A-H]))*\s*[:–-]\s", re.I)
 _SUBGROUP = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|individuals|people|persons|women|men)"
                        r"\s+(?:who\s+(?:are|were|have|had)\s+)?(?:not\s+)?(?:on|with|without|receiving|taking|treated\s+with|previously)\b", re.I)
 # a requirement's wording, and the prefix that carves a name out of the class after it ("non-AZT antiretroviral")

@@ -350,6 +350,8 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
     # an enumeration of small scores ("ECOG 0, 1 or 2") is read as a range,
     # replacing the bare numbers found inside it
     for m in pats["enum"].finditer(text) if numbers_here else []:
+        if any(g.start() < m.end() and m.start() < g.end() for g in _GROUP_NUMBER.finditer(text)):
+            continue  # a group's numbers: "Groups 1-4"
         items = [int(x) for x in re.findall(r"\d", m.group("items"))]
         if len(items) >= 2 and all(x <= 5 for x in items):
             covered = [q for q in out if q["start"] >= m.start() and q["end"] <= m.end()]
@@ -368,12 +370,19 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
 _DATE = re.compile(r"(?<![\d.,/-])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?![\d.,/-]?\d)")
 
 
+# the numbers of a study's groups: "Groups 1-4: Less than 1.5 times ULN", "Cohort 2", "Part 1"
+_GROUP_NUMBER = re.compile(r"\b(?:groups?|cohorts?|arms?|strat(?:um|a)|parts?)\s+\d+(?:\s*(?:-|–|to|and|or|,|&)\s*\d+)*\b(?!\s*%)",
+                           re.I)
+
+
 @Language.component("matcher_quantities")
 def quantities_component(doc: Doc) -> Doc:
     skip = [(s.start_char, s.end_char) for s in doc.spans.get("windows", [])]
     text = doc_text(doc)
     if any(ch in text for ch in "./-"):
         skip += [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    if any(ch in text for ch in "GgCcAaSsPp"):
+        skip += [(m.start(), m.end()) for m in _GROUP_NUMBER.finditer(text)]
     spans = []
     for q in find_quantities(text, skip):
         span = doc.char_span(q.pop("start"), q.pop("end"), label="QUANTITY", alignment_mode="expand")

@@ -29,8 +29,9 @@ def verdict(text: str, section: str, patient_text: str) -> str:
     ("In addition, to the above exclusion criteria, the presence of proteinuria greater than 500 mg/24 hrs, "
      "proliferative retinipathy, or diabetic neuropathy", "exclusion",
      ("measurement", "urine protein", ">", 0.5, "g/24h", False)),
+    # (read, but for one of the study's groups only: "Group B" is left a question)
     ("Group B: For patients with glomerulonephritis: proteinuria of greater than 1 gm per 24 hours.", "inclusion",
-     ("measurement", "urine protein", ">", 1.0, "g/24h", False)),
+     ("measurement", "urine protein", ">", 1.0, "g/24h", True)),
 ])
 def test_a_finding_with_a_bound_in_its_labs_units_is_that_bound(text, section, expected):
     assert expected in reading(text, section)
