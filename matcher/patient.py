@@ -915,7 +915,8 @@ _REMOVED = re.compile(r"[ \t]*\(?[ \t]*(?:(?:was|were|got|has\s+been|had\s+been|
 _REMOVED_LATER = re.compile(r"\b(?:the|her|his|my|that|this|their)\s+(?:[\w-]+\s+)?" + _DEVICE_WORD
                             + r"\s+(?:was|were|got|has\s+been|had\s+been|came)\s+(?:\w+\s+)?(?:taken\s+out|removed|pulled|out)\b"
                             r"|\b(?:removed|took\s+out|taken\s+out|pulled\s+out|pulled)\s+(?:the|her|his|my|their)\s+(?:[\w-]+\s+)?"
-                            + _DEVICE_WORD + r"\b|\b(?:it|they)\s+(?:was|were)\s+(?:taken\s+out|removed)\b", re.I)
+                            + _DEVICE_WORD + r"\b|\b(?:it|they)\s+(?:was|were)\s+(?:taken\s+out|removed)\b"
+                            r"|\b(?:it|they)\s+(?:came|come|got\s+taken|was\s+pulled|were\s+pulled)\s+out\b", re.I)  # ("then it came out")
 _REMOVAL_REACH = 250
 
 

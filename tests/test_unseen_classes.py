@@ -5409,6 +5409,9 @@ def test_a_name_with_an_apostrophe_is_left_alone():
     ("She had surgery in June 2025 - they could not remove everything - then 6 cycles of carboplatin + paclitaxel.",
      "carboplatin"),
     ("Not operable - then chemoradiation with cisplatin in 2024.", "cisplatin"),
+    ("Euro-Lupus cyclophosphamide 2016 (tolerated, no cystitis), then MMF, later voclosporin.", "mycophenolate mofetil"),
+    ('my nephrologist put "no cyclophosphamide ever again" in my chart), then CellCept, Benlysta, rituximab twice.',
+     "belimumab"),
 ])
 def test_then_after_a_dash_ends_a_denial(text, concept):
     assert [f.negated for f in facts(text, concept)] == [False]

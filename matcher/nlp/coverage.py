@@ -26,6 +26,7 @@ from .. import resources
 from ..criteria import DENIAL_OPENING, POINTING_LEAD
 from ..models import Constraint
 from ..vocabulary import condition_covers, therapy_covers
+from .quantities import GROUP_WORDS
 from .tokenizer import doc_text, token_starts, token_texts
 
 # context cues a constraint's polarity or qualifiers already carry
@@ -86,11 +87,11 @@ _BOTH_SEXES_JOIN = re.compile(r"\s*(?:and|or|and/or|&|,|/)\s*", re.I)
 _NOT_LIMITED = re.compile(r"\b(?:but\s+)?not\s+(?:limited|restricted)\s+to\b", re.I)
 
 
-def _bracket_openers(text: str, start: int) -> tuple[int, ...]:
-    """Where a name could end that the bracket opening just before ``start`` follows ("rituximab (Rituxan)": the
-    end of "rituximab"), or nothing when no bracket opens there."""
+def _bracket_before(text: str, start: int) -> int | None:
+    """Where the name ends that a bracket opening just before ``start`` follows ("rituximab (Rituxan)": the end
+    of "rituximab"), or None when no bracket opens there."""
     m = _OPENS_BEFORE.search(text, max(0, start - 4), start)
-    return (m.start(),) if m else ()
+    return m.start() if m else None
 
 
 _OPENS_BEFORE = re.compile(r"\s*[(\[]\s*$")
@@ -150,7 +151,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     # "disulfiram (Antabuse)", "rituximab (Rituxan)": a name in brackets that says again what a constraint reads
     read = {(c.end, c.concept) for c in constraints if c.kind in ("condition", "therapy", "allergy")}
     covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("CONDITION", "THERAPY")
-                and any((end, e.ent_id_) in read for end in _bracket_openers(doc_text(doc), e.start_char))]
+                and (_bracket_before(doc_text(doc), e.start_char), e.ent_id_) in read]
     # "including, but not limited to, epilepsy": examples, not a limit
     covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(doc_text(doc))]
     # "one of the following", "at least two of these criteria", "either": how the items combine, which the
@@ -653,7 +654,7 @@ _EXCLUDING = re.compile(r"\b(?:(?:will|shall|should|would)\s+be\s+excluded|(?:is
 _REQUIRING = re.compile(r"\b(?:must|is\s+required\s+to|are\s+required\s+to)\s+(?:be|have)\b(?!\s+(?:excluded|ruled\s+out))|"
                         r"\b(?:required|allowed|permitted)\s*:", re.I)  # "Required: NRTI therapy at day of entry" among exclusions
 # a study group's label before what applies to it: "Groups 1-4:", "Group 5:", "Cohort B:", "Arm 2 -"
-_GROUP_LABEL = re.compile(r"\b(?:groups?|cohorts?|arms?|strat(?:um|a)|parts?)\s+(?:\d+|[A-H]|I{1,3}|IV)"
+_GROUP_LABEL = re.compile(r"\b" + GROUP_WORDS + r"\s+(?:\d+|[A-H]|I{1,3}|IV)"
                           r"(?:\s*(?:-|–|to|and|or|,|&)\s*(?:\d+|[A-H]))*\s*[:–-]\s", re.I)
 _SUBGROUP = re.compile(r"\b(?:for|in)\s+(?:the\s+)?(?:patients|subjects|participants|those|individuals|people|persons|women|men)"
                        r"\s+(?:who\s+(?:are|were|have|had)\s+)?(?:not\s+)?(?:on|with|without|receiving|taking|treated\s+with|previously)\b", re.I)

@@ -370,9 +370,10 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
 _DATE = re.compile(r"(?<![\d.,/-])(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?![\d.,/-]?\d)")
 
 
-# the numbers of a study's groups: "Groups 1-4: Less than 1.5 times ULN", "Cohort 2", "Part 1"
-_GROUP_NUMBER = re.compile(r"\b(?:groups?|cohorts?|arms?|strat(?:um|a)|parts?)\s+\d+(?:\s*(?:-|–|to|and|or|,|&)\s*\d+)*\b(?!\s*%)",
-                           re.I)
+# the words that name a study's groups ("Groups 1-4", "Cohort B", "Stratum 2", "Part 1"; see coverage._GROUP_LABEL)
+GROUP_WORDS = r"(?:groups?|cohorts?|arms?|strat(?:um|a)|parts?)"
+# ... and their numbers, which are no values: "Groups 1-4: Less than 1.5 times ULN"
+_GROUP_NUMBER = re.compile(r"\b" + GROUP_WORDS + r"\s+\d+(?:\s*(?:-|–|to|and|or|,|&)\s*\d+)*\b(?!\s*%)", re.I)
 
 
 @Language.component("matcher_quantities")
