@@ -5514,3 +5514,13 @@ def test_a_tube_that_came_out_after_then_is_past():
 ])
 def test_gone_is_over_unless_it_went_somewhere(text, historical):
     assert [f.historical for f in read_text(text).facts if f.kind == "condition"][-1] is historical
+
+
+@pytest.mark.parametrize("text, concept, flag", [
+    # ", then" ends a denial, nothing else: a plan and a time still reach past it
+    ("Plan: preoperative chemotherapy, then gastrectomy", "gastrectomy", "hypothetical"),
+    ("She has a cochlear implant in her left ear since she was 3, after meningitis.", "meningitis", "historical"),
+])
+def test_then_ends_only_a_denial(text, concept, flag):
+    (f,) = [f for f in read_text(text).facts if f.concept == concept]
+    assert getattr(f, flag) and not f.negated
