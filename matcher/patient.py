@@ -30,7 +30,7 @@ from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
 from .doubt import result_not_positive, unread_answer
-from .timing import DOSE_CHANGED, TimingError, clause_of, day_first, days_ago, days_since, goes_on, latest_timing, timing
+from .timing import DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing, timing
 from .units import UnitError, analyte_for, to_canonical
 from .vocabulary import therapy_covers
 
@@ -1542,6 +1542,9 @@ def _study_visits(text: str, patient: Patient) -> None:
         if "there" in m.group(0).lower() and not re.search(r"\b(?:study|trial)\b", text[start : m.start()], re.I):
             continue  # "my last visit there": there must be a study in the sentence
         days = days_ago(m.group("when"), dt.date.today(), first)
+        # ... or as long ago as its sentence says, if sooner: "completed it 7 weeks ago (final study visit ...)"
+        ago = ago_days(text[start : m.end("when")], dt.date.today())
+        days = ago if days is None or (ago is not None and ago < days) else days
         if days is not None and days >= 0:
             dated.append((days, text[m.start() : m.end("when")][:60]))
     if dated:  # the latest of them ("last study infusion 24.09.2026, end-of-study visit 05.11.2026")

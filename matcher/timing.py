@@ -523,6 +523,14 @@ def latest_timing(facts: list[Fact]) -> None:
 
 
 
+def ago_days(text: str, today: dt.date) -> float | None:
+    """Days of the last "N days / weeks / months / years ago" written in ``text``, or None."""
+    found = None
+    for found in _PLAIN_AGO.finditer(text):
+        pass
+    return days_since(found.group(0), "text", today) if found else None
+
+
 def days_since(value: Any, field: str, today: dt.date) -> float:
     """Days from ``value`` (a date, a number of days, "2 weeks ago") to ``today``;
     TimingError for anything else, a date in the future or a negative or absurd count."""

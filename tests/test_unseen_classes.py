@@ -5375,6 +5375,9 @@ STUDY_3_MONTHS = "Participated in any clinical study within 3 months prior to en
     "24.09.2026, end-of-study visit 05.11.2026.",
     "I was in another lupus study before (a blinded tablet study), my last visit there was on 14.10.2026, then I dropped out.",
     "Still in the open-label extension, last study infusion 2026-10-08.",
+    # two times for one visit: the sooner
+    "She completed her participation in a phase 2 clinical study of an oral BTK inhibitor 7 weeks ago (final study "
+    "visit April 21, 2025).",
 ])
 def test_another_study_dated_by_its_last_visit(patient):
     assert verdict(STUDY_3_MONTHS, "exclusion", patient) == "fail"
