@@ -30,7 +30,8 @@ from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
 from .doubt import result_not_positive, unread_answer
-from .timing import DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing, timing
+from .timing import (DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing,
+                     text_clause, timing)
 from .units import UnitError, analyte_for, to_canonical
 from .vocabulary import therapy_covers
 
@@ -1538,7 +1539,7 @@ def _study_visits(text: str, patient: Patient) -> None:
     first = day_first(text) if matches else None
     dated = []
     for m in matches:
-        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        start, _ = text_clause(text, m.start(), m.end())
         if "there" in m.group(0).lower() and not re.search(r"\b(?:study|trial)\b", text[start : m.start()], re.I):
             continue  # "my last visit there": there must be a study in the sentence
         days = days_ago(m.group("when"), dt.date.today(), first)

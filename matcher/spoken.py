@@ -19,7 +19,7 @@ import unicodedata
 
 from text_to_num import alpha2digit
 
-from .units import bare_decimal_points
+from .units import INDIAN_GROUPED, bare_decimal_points
 
 # said punctuation, taken as such only in a text that says it often (a dictation):
 # elsewhere "period" is a menstrual period and "colon" an organ
@@ -37,7 +37,7 @@ _SAID_UNIT = {"gram": "g/dL", "grams": "g/dL", "milligram": "mg/dL", "milligrams
 # "Plt 14.8 man/uL": the Japanese ten-thousand (万) written in letters, before a count's unit
 _MAN_SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(man)\s*(?=/\s*(?:[uµμ]l|mm3|mm³|cumm)\b)", re.I)
 # "Platelets 1,65,000/cumm": digits grouped the Indian way (lakhs, then hundreds)
-_INDIAN_GROUPS = re.compile(r"(?<![\d,.])\d{1,2}(?:,\d{2})+,\d{3}(?!\d|,\d)")
+_INDIAN_GROUPS = re.compile(r"(?<![\d,.])" + INDIAN_GROUPED + r"(?!\d|,\d)")
 # "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
 _SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
 # "PLT 6.2万/μL", "15.6萬/μL" (Japanese and Chinese lab sheets): a count in ten-thousands

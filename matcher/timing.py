@@ -75,17 +75,22 @@ _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4375, "year": 365.25, "d": 1, "wk
 
 
 
+_CLAUSE_ENDS = (". ", "; ", "\n", "? ", "! ")
+
+
+def text_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence-like clause of ``text`` around ``start``-``end``."""
+    left = max(text.rfind(sep, 0, start) for sep in _CLAUSE_ENDS)
+    right = min((i for i in (text.find(sep, end) for sep in _CLAUSE_ENDS) if i >= 0), default=len(text))
+    if text.startswith("? ", right) and _YES_ANSWER.match(text, right + 2):
+        # "Stomach ulcer ever? Yes, once, in 1998, healed": the answer's words are the question's
+        right = min((i for i in (text.find(sep, right + 2) for sep in _CLAUSE_ENDS) if i >= 0), default=len(text))
+    return left + 1 if left >= 0 else 0, right
+
+
 def clause_of(doc: Doc, span: Span) -> tuple[int, int]:
     """Character bounds of the sentence-like clause around ``span``."""
-    text = doc_text(doc)
-    left = max(text.rfind(sep, 0, span.start_char) for sep in (". ", "; ", "\n", "? ", "! "))
-    right = [i for i in (text.find(sep, span.end_char) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
-    end = min(right) if right else len(text)
-    if text.startswith("? ", end) and _YES_ANSWER.match(text, end + 2):
-        # "Stomach ulcer ever? Yes, once, in 1998, healed": the answer's words are the question's
-        answer = [i for i in (text.find(sep, end + 2) for sep in (". ", "; ", "\n", "? ", "! ")) if i >= 0]
-        end = min(answer) if answer else len(text)
-    return left + 1 if left >= 0 else 0, end
+    return text_clause(doc_text(doc), span.start_char, span.end_char)
 
 
 _YES_ANSWER = re.compile(r"(?:yes|yep|yeah|sí|si|oui|ja|y)\b", re.I)

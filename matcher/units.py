@@ -625,6 +625,10 @@ _DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,2})(?=\s*(?:[x×]\s*10|
                             r"ml\b|dl\b|l\b|/|%|iu\b|u\b|u/|mm\b|fl\b|meq|cells|giga|g/l))", re.I)
 
 
+# digits grouped the Indian way, lakhs then hundreds: "1,65,000" (read by matcher.spoken and nlp.quantities.NUMBER)
+INDIAN_GROUPED = r"\d{1,2}(?:,\d{2})+,\d{3}"
+
+
 def decimal_points(text: str) -> str:
     """``text`` with its decimal commas before a unit written as points ("Hb 7,1 mmol/l"); the same length."""
     return _DECIMAL_COMMA.sub(r"\1.\2", text) if "," in text else text

@@ -5527,3 +5527,17 @@ def test_gone_is_over_unless_it_went_somewhere(text, historical):
 def test_then_ends_only_a_denial(text, concept, flag):
     (f,) = [f for f in read_text(text).facts if f.concept == concept]
     assert getattr(f, flag) and not f.negated
+
+
+@pytest.mark.parametrize("patient, expected", [
+    # G-CSF and GM-CSF are different drugs: filgrastim is no sargramostim
+    ("Neupogen (filgrastim) 5 mcg/kg daily since Monday for neutropenia.", "pass"),
+    ("He is on sargramostim (Leukine) daily.", "fail"),
+])
+def test_filgrastim_is_no_sargramostim(patient, expected):
+    assert verdict("Concurrent Medication: Excluded: Sargramostim ( GM-CSF ).", "exclusion", patient) == expected
+
+
+def test_colony_stimulating_factors_name_both():
+    assert [c.concept for c in parse_criterion("No colony-stimulating factors (G-CSF or GM-CSF) within 2 weeks", "exclusion")] \
+        == ["myeloid growth factor", "granulocyte colony-stimulating factor", "granulocyte-macrophage colony-stimulating factor"]

@@ -389,8 +389,7 @@ def annotate(doc: Doc, constraints: list[Constraint]) -> list[str]:
         # "Creatinine clearance: Groups 1 and 5: Greater than 50 mL/min Group 2: 30-50 mL/min": bounds for a study's
         # groups, and which group a patient would be in is the study's to say; no bound fails anyone alone
         for c in checkable:
-            if label.group(0) not in c.unexplained:
-                c.unexplained.append(label.group(0).rstrip(": "))
+            c.unexplained.append(label.group(0).rstrip(":–- "))
     hypothetical = {e.start_char: e for e in doc.ents if e.label_ == "THERAPY" and e._.is_hypothetical}
     if hypothetical:
         # (a study's words reaching forward: "trial in which", "study using"; not "the ddI study" after its drug)

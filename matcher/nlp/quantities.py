@@ -20,15 +20,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import resources
-from ..units import normalize_unit
+from ..units import INDIAN_GROUPED, normalize_unit
 from .alternation import alternation
 from .tokenizer import doc_text
 
 if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
 
-# "1,00,000": digits grouped the Indian way (lakhs, then hundreds), as Indian sites write them
-NUMBER = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+# ("1,00,000": digits grouped the Indian way, as Indian sites write them)
+NUMBER = r"(?:" + INDIAN_GROUPED + r"|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 ULN = (
     r"(?:the\s+)?(?:institutional\s+|laboratory\s+|local\s+)?(?:upper\s+(?:limits?|levels?)\s+of\s+(?:the\s+)?(?:institutional\s+)?normal"
     r"(?:\s+range)?(?:\s+values?)?|upper\s+normal\s+limits?|ULN|upper\s+limit\s+normal|U\.L\.N\.?)"
@@ -349,8 +349,11 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
 
     # an enumeration of small scores ("ECOG 0, 1 or 2") is read as a range,
     # replacing the bare numbers found inside it
+    groups: list[tuple[int, int]] | None = None
     for m in pats["enum"].finditer(text) if numbers_here else []:
-        if any(g.start() < m.end() and m.start() < g.end() for g in _GROUP_NUMBER.finditer(text)):
+        if groups is None:
+            groups = [g.span() for g in _GROUP_NUMBER.finditer(text)]
+        if any(a < m.end() and m.start() < b for a, b in groups):
             continue  # a group's numbers: "Groups 1-4"
         items = [int(x) for x in re.findall(r"\d", m.group("items"))]
         if len(items) >= 2 and all(x <= 5 for x in items):
