@@ -1141,8 +1141,12 @@ def _headers(text: str, units: list[_Unit]) -> tuple[bool, bool]:
 _DENYING_LEAD = re.compile(r"(?:none\s+of\s+the\s+following|(?:must|should)\s+not\s+have\s+any\s+of\s+the\s+following|"
                            r"absence\s+of\s+(?:all\s+|any\s+)?(?:of\s+)?the\s+following|no(?:ne)?\s+(?:\w+\s+){0,3}of\s+the\s+following)"
                            r"[^:]{0,120}:$"
-                           # "No history of any prior disease or therapy which would affect immune function including:"
-                           r"|^\s*(?:no|without)\s+(?!more\s+than\b|less\s+than\b)[^:;.]{0,160}\b(?:including|such\s+as)\s*:$", re.I)
+                           # "No history of any prior disease or therapy which would affect immune function including:";
+                           # what the denied thing is, item by item: "No patients with moderate or severe liver disease, as
+                           # defined by:", "No evidence of immunocompromise, i.e.:", "No hepatic dysfunction with:"
+                           r"|^\s*(?:no|without)\s+(?!more\s+than\b|less\s+than\b)[^:;.]{0,160}\b(?:including|such\s+as|"
+                           r"(?:as\s+)?(?:defined|evidenced|indicated|shown|manifested|characteri[sz]ed)\s+(?:by|as)"
+                           r"(?:\s+(?:any\s+(?:one\s+)?of\s+)?the\s+following)?|as\s+(?:follows|below)|with|i\.e\.?|e\.g\.?)\s*,?\s*:$", re.I)
 _MAX_FLAT_ITEMS = 15
 #: "These include:", "These include the following diseases and conditions:", "Such conditions are:": a lead-in
 #: that names its list by pointing back at the sentence before it (also read by ``nlp.coverage``)

@@ -186,6 +186,11 @@ _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|a|an|one|(?-i:[A-Z]
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+)|\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?\s*,)?\s+(?:(?:is|was|just\s+turned|"
                           # (or the age right after the noun: "G2P2, youngest child 6 years old")
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?)?$", re.I)
+# someone else's child said again by a pronoun before its age: "She has a little boy, Mateo, he's 3", "her daughter, she is 7"
+_THEIR_CHILD_IS = re.compile(r"\b(?:a|an|one|her|his|their)\s+" + _KIN_ADJ + r"(?:baby|son|daughter|child|kid|boy|girl|grandson|"
+                             r"granddaughter|grandchild|niece|nephew)(?:\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?)?"
+                             r"\s*,?\s*(?:he|she)(?:['’]s|\s+is|\s+was|\s+just\s+turned|\s+turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$",
+                             re.I)
 # "married with one child aged 8", "two children aged 8 and 11", "a son aged 8" (not "A boy aged 8 presents with ...",
 # a case's own patient)
 _RELATIVE_AGED = re.compile(r"(?:\b(?:my|our|her|his|their|one|two|three|four|both|(?-i:[A-Z][a-z]+)['’]s)\s+" + _KIN_ADJ
@@ -225,6 +230,9 @@ _OTHERS_LABEL = re.compile(r"\b(?:infant|baby|newborn|child|son|daughter|kid|mot
 _NAMED_IS = re.compile(r"(?:\A|(?<=[(\[,;:.!?\n]))\s*(?-i:[A-Z][a-z]+)\s+(?:is|was|just\s+turned|turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$")
 _DEVICE_BEFORE = re.compile(r"\b(?:radial|femoral|brachial|ulnar|access|droit|droite|gauche|right|left|sheath|catheter|"
                             r"introducer|guide|guiding|cannula)\s*:?\s*$", re.I)
+_OWN_KIN = re.compile(r"\s*(?:my|our)\s", re.I)  # "my baby", "our son": the writer's own, who may be who is written about
+_CHILDREN = {"baby", "son", "daughter", "child", "kid", "boy", "girl", "grandson", "granddaughter", "grandchild", "niece",
+             "nephew", "twin", "twins", "youngest", "oldest", "eldest"}
 _THIRD_PARTY = re.compile(r"\s*(?:her|his|their|the|a|an|one|\w+['’]s)\s", re.I)  # "her son", "Jen's mom", "the boy", "one boy": not the writer's own
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"
@@ -362,6 +370,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 relation = relation if relation is not None else (described_relation(text) or "")
                 if relation:
                     continue  # "I am 12 years old. My mom ... is your patient": the writer's age, not the patient's
+            if _THEIR_CHILD_IS.search(text, max(0, m.start(1) - 60), m.start(1)):
+                continue  # "She has a little boy, Mateo, he's 3": the child's age
             other = _OTHERS_AGE.match(text, m.end(1))
             said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)]) \
                 or _RELATIVE_AGED.search(text[max(0, m.start(1) - 40) : m.start(1)])
@@ -375,7 +385,12 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 relation = relation if relation is not None else (described_relation(text) or "")
                 if next(g for g in said.groups() if g).lower() != relation:
                     # "my baby is 5 months old" may be who is written about; "her mom", "Jen's mom" are not
-                    if fallback is None and not _THIRD_PARTY.match(said.group(0)) and 0 <= float(m.group(1)) * factor <= 120:
+                    # (a child only when the writer's own, "my baby", "our son", or in the text's first words; not "Son
+                    # Emils is 6" in a mother's list of her life, where nothing says the child is who is written about;
+                    # "Dad is 68" written on his behalf is who it is about)
+                    if fallback is None and not _THIRD_PARTY.match(said.group(0)) and 0 <= float(m.group(1)) * factor <= 120 \
+                            and (_OWN_KIN.match(said.group(0)) or not text[: m.start(1) - len(said.group(0))].strip()
+                                 or next(g for g in said.groups() if g).lower() not in _CHILDREN):
                         fallback = round(float(m.group(1)) * (1 / 12 if factor == 1 and re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I) else factor), 2)
                     continue
             if other or re.search(r"\bof\s+(?:a|an|my|our|two|three)\s+$", text[max(0, m.start(1) - 12) : m.start(1)], re.I):

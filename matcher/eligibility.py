@@ -1168,11 +1168,13 @@ def _which_one(f: Fact, c: Constraint, studied: str) -> Verdict:
 
 def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[str] = frozenset(),
                     required: Callable[[], frozenset[tuple[str, str]]] = frozenset,
-                    taken: Callable[[], frozenset[str]] = frozenset) -> CriterionJudgement:
+                    taken: Callable[[], frozenset[str]] = frozenset,
+                    allowing: Callable[[], tuple[Criterion, ...]] = tuple) -> CriterionJudgement:
     """Judge one criterion; ``topics`` are the conditions the trial studies (see :func:`trial_topics`),
     ``required()`` the (kind, concept) pairs its inclusion criteria require (see :func:`required_by`),
     ``taken()`` the treatments they name as taken (see :func:`taken_by`), both asked only when an
-    exclusion fails."""
+    exclusion fails, and ``allowing()`` the trial's items that allow a treatment (see :func:`allowing_items`),
+    asked only when a treatment fails."""
     constraints = criterion.constraints
     if not constraints:
         return _unparsed(criterion, patient)
@@ -1203,6 +1205,14 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 # class's other members (the patient's zidovudine alone does not exclude; another antiretroviral does;
                 # not "anticancer therapy within 14 days" in a trial of patients treated with docetaxel: a time apart)
                 v = judge_constraint(replace(c, exceptions=[*c.exceptions, *named]), patient)
+            if v.verdict == FAIL and c.kind == "therapy" and c.polarity == "forbid" \
+                    and (allowance := _allowed_elsewhere(criterion, c, patient, allowing())) is not None:
+                # "No concurrent antineoplastic chemotherapy" beside "Prior hydroxyurea ... to lower blast counts allowed
+                # if discontinued on day 1 of study therapy": the trial allows by name what the class would rule out
+                drug, item = allowance
+                v = Verdict(UNKNOWN, f"{v.reason} But another item of this trial allows {pretty(drug)}: “{short(item.text)}”; "
+                                     "whether that applies to you is for the study team to say.",
+                            f"Does this apply to your {pretty(drug)}: “{short(item.text)}”?")
             if v.verdict == FAIL and c.kind == "therapy" and c.polarity == "forbid" \
                     and (for_what := [x for x in c.exceptions if condition_ancestors(x)]):
                 # "Prior chemotherapy other than for Kaposi's sarcoma": what a treatment was for is not known
@@ -1438,9 +1448,10 @@ class Judging:
         topics = trial_topics(trial) if any(f.kind == "condition" for f in patient.facts) else frozenset()
         required = cache(lambda: required_by(trial))  # read only when an exclusion fails
         taken = cache(lambda: taken_by(trial))
+        allowing = cache(lambda: allowing_items(trial))
         groups = _groups_apart(trial)
         for criterion in self.criteria:
-            judgement = judge_criterion(criterion, patient, topics, required, taken)
+            judgement = judge_criterion(criterion, patient, topics, required, taken, allowing)
             yield _one_group(judgement, groups) if groups else judgement
 
 
@@ -1475,6 +1486,35 @@ def _one_group(j: CriterionJudgement, groups: frozenset[tuple[str, str]]) -> Cri
     return replace(j, verdict=UNKNOWN, reason=f"{j.reason} But this trial takes in groups that differ in this, and this "
                                                "item describes one of them.",
                    questions=[f"Which group of this trial are you in? This one: “{short(j.text)}”"])
+
+
+# an item allowing treatments it names: "Prior hydroxyurea or low-dose cytarabine ... allowed if discontinued on day 1",
+# "Concurrent hydroxyurea permitted", "Patients may continue to receive aspirin" (not "... not allowed", nor what is required)
+_ALLOWS = re.compile(r"\b(?:allowed|permitted|acceptable|may\s+(?:continue|receive|take|use|be\s+continued|have\s+(?:had|received)))\b",
+                     re.I)
+_NOT_ALLOWED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted|acceptable)\b|\b(?:must|required|prohibited)\b",
+                          re.I)
+
+
+def allowing_items(trial: Trial) -> tuple[Criterion, ...]:
+    """The trial's items that allow a treatment (:func:`_allowed_elsewhere` reads which one)."""
+    return tuple(crit for crit in trial.criteria if _ALLOWS.search(crit.text) and not _NOT_ALLOWED.search(crit.text))
+
+
+def _allowed_elsewhere(criterion: Criterion, c: Constraint, patient: Patient,
+                       allowing: tuple[Criterion, ...]) -> tuple[str, Criterion] | None:
+    """(the patient's treatment, the item) when a treatment of the patient's that ``c`` rules out as one of its class
+    is named by another item of the trial that allows it; not when ``c`` names the treatment itself ("No concurrent
+    hydroxyurea" beside "Prior hydroxyurea allowed": the item says which time of it is ruled out)."""
+    for f in patient.facts:
+        if f.kind != "therapy" or not f.asserted or f.concept == c.concept or not therapy_covers(c.concept, f.concept):
+            continue
+        names = {f.concept.lower(), (f.text or "").lower()} - {""}
+        for item in allowing:
+            if item.id != criterion.id and any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", item.text, re.I)
+                                               for name in names):
+                return f.concept, item
+    return None
 
 
 def _inclusion_requirements(trial: Trial) -> Iterator[Constraint]:

@@ -403,13 +403,40 @@ _NO_ALLERGIES = re.compile(r"\b(nkda|no\s+known\s+(?:drug\s+)?allergies|no\s+(?:
 
 
 def _allergen(doc: Doc, ent: Span) -> bool:
-    """ "allergic to penicillin", "penicillin allergy": the therapy is an allergen, not a treatment."""
+    """ "allergic to penicillin", "penicillin allergy", "Allergies: penicillin (rash), sulfa": the therapy is an
+    allergen, not a treatment."""
     start, _ = clause_of(doc, ent)
     before = doc_text(doc)[max(start, ent.start_char - 40) : ent.start_char]
     after = doc_text(doc)[ent.end_char : ent.end_char + 12]
     return bool(re.search(r"(allerg\w*|hypersensitiv\w*|intoleran\w*|anaphyla\w*)\s+(?:reaction\s+)?(?:to|with|"
                           r"(?:except|apart\s+from|other\s+than|besides|but)(?:\s+(?:for|to))?)\s+(?:\w+\s+(?:or|and|,)\s+)*$", before, re.I)
-                or re.match(r"[\s-]*(allerg\w*|hypersensitivity|intolerance)\b", after, re.I))
+                or re.match(r"[\s-]*(allerg\w*|hypersensitivity|intolerance)\b", after, re.I)
+                or _under_allergy_heading(doc_text(doc), ent.start_char))
+
+
+# a heading that lists allergies: "Allergies:", "Drug allergies -", "ALLERGIES (pt-reported):", "Intolerances:", "ADR:",
+# "Alergias:", "Allergien:", "Alergii:"
+_ALLERGY_HEADING = re.compile(r"\b(?:(?:known|drug|medication|medicine)\s+)?(?:allerg(?:y|ies|ic(?:\s+reactions?)?(?:\s+to)?)|"
+                              r"intolerances?|adverse\s+(?:drug\s+)?reactions?|ADRs?|alerg(?:ias?|ii|ie|ije|je)|allergien)"
+                              r"\s*(?:\([^()\n]{0,40}\)\s*)?(?::|=|[-–—](?=\s))", re.I)
+# what ends the list a heading opens, or shows a name in it is no allergen: a sentence's or line's end, a ';', another
+# heading ("Meds:"), a denial ("none", "NKDA", "negadas"), a drug taken, tolerated or treating ("only hay fever, she takes
+# cetirizine", "urticaria 2018, resolved with antihistamine")
+_ALLERGY_LIST_ENDS = re.compile(r"[.!?](?:\s|$)|\n|;|\b[A-Za-z][\w/]*\s*:|\b(?:none|nil|nkda|nka|no|not|never|nothing|"
+                                r"tolerat\w*|takes?|took|taking|tablets?|uses?|used|using|on|given|gets?|got\s+better|"
+                                r"received?|had|has|have|was|were|is|are|instead|but|except|apart|besides|resolved|treated|"
+                                r"relieved|settled|managed|negad[ao]s?|negativ[eo]s?|nega|niega|keine|aucune|nessuna|ninguna|"
+                                r"nenhuma|geen)\b", re.I)
+
+
+def _under_allergy_heading(text: str, at: int) -> bool:
+    """Whether the name at ``at`` is listed under an allergy heading earlier on its line, with nothing between
+    them that ends the list (``_ALLERGY_LIST_ENDS``)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    heading = None
+    for heading in _ALLERGY_HEADING.finditer(text, line_start, at):
+        pass
+    return heading is not None and not _ALLERGY_LIST_ENDS.search(text, heading.end(), at)
 
 
 def _dose(doc: Doc, ent: Span) -> float | None:

@@ -5541,3 +5541,164 @@ def test_filgrastim_is_no_sargramostim(patient, expected):
 def test_colony_stimulating_factors_name_both():
     assert [c.concept for c in parse_criterion("No colony-stimulating factors (G-CSF or GM-CSF) within 2 weeks", "exclusion")] \
         == ["myeloid growth factor", "granulocyte colony-stimulating factor", "granulocyte-macrophage colony-stimulating factor"]
+
+
+# -- round 57: drugs listed under an allergy heading are allergens, not treatments had ----------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Allergies: penicillin - hives in 2015. Takes hydroxychloroquine 200 mg daily.", "penicillin"),
+    ("Allergies: penicillin (rash), sulfa. No other meds.", "sulfonamide"),
+    ("Drug allergies - codeine, morphine (itching)", "morphine"),
+    ("ALLERGIES: iodinated contrast (hives 2019)", "iodinated contrast agent"),
+    ("Allergy/ADR: amoxicillin → mild maculopapular rash 2005, no angioedema.", "amoxicillin"),
+    ("Alergias: sulfa (rash leve, 2024). No other medicines.", "sulfonamide"),
+])
+def test_a_drug_under_an_allergy_heading_is_an_allergen(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.kind == "allergy" for f in found)
+
+
+@pytest.mark.parametrize("text, concept, kind", [
+    # controls: the list ends at a sentence's end, a ';', another heading, or a drug taken or tolerated
+    ("Allergies: none known. Fludarabine never received.", "fludarabine", "therapy"),
+    ("Allergies: amoxicillin - rash 2009; cephalexin tolerated, methotrexate since 2020", "methotrexate", "therapy"),
+    ("Allergies: only hay fever in May, she takes ibuprofen then.", "ibuprofen", "therapy"),
+    ("Meds: methotrexate 15 mg weekly. Allergies: none", "methotrexate", "therapy"),
+    ("She is allergic to penicillin.", "penicillin", "allergy"),
+])
+def test_an_allergy_list_ends(text, concept, kind):
+    assert [f.kind for f in facts(text, concept)] == [kind]
+
+
+def test_a_drug_under_an_allergy_heading_fails_no_prior_use_of_it_no_more():
+    assert verdict("No prior treatment with sulfonamides", "inclusion", "Allergies: sulfa (rash 1998). Nothing else.") != "fail"
+    assert verdict("Known allergy to sulfonamides", "exclusion", "Allergies: sulfa (rash 1998). Nothing else.") == "fail"
+
+
+# -- round 57: a denying lead-in that defines what it denies, item by item ---------------------------------------------
+@pytest.mark.parametrize("lead", ["No patients with moderate or severe liver disease, as defined by:",
+                                  "No evidence of significant hepatic dysfunction, defined as:",
+                                  "No active liver disease, as evidenced by:",
+                                  "No hepatic dysfunction with:"])
+def test_items_of_a_defining_denial_are_read_with_it(lead):
+    text = f"Inclusion Criteria:\n\n{lead}\n\nAST or ALT greater than 5 times ULN, OR;\n\nTotal bilirubin greater than 2.5 times ULN.\n\nAge 18 or older."
+    result = _explained(text, "54 year old man. Bilirubin 0.8 mg/dL, AST 29 U/L, ALT 41 U/L.")
+    assert result.eligibility != "ineligible"
+    assert all(j.verdict != "fail" for j in result.criteria)
+
+
+@pytest.mark.parametrize("lead, eligibility", [
+    ("No hepatic dysfunction with:", "ineligible"),
+    # (a bound that defines what is denied may define the illness or its absence: asked, as in brackets)
+    ("No patients with moderate or severe liver disease, as defined by:", "uncertain"),
+])
+def test_a_defining_denial_still_excludes_what_it_defines(lead, eligibility):
+    text = f"Inclusion Criteria:\n\n{lead}\n\nAST or ALT greater than 5 times ULN, OR;\n\nTotal bilirubin greater than 2.5 times ULN."
+    assert _explained(text, "Bilirubin 4.1 mg/dL (ULN 1.2).").eligibility == eligibility
+
+
+# -- round 57: another item of the trial allows by name what a class rules out ---------------------------------------------
+_ALLOWANCE_TRIAL = ("Inclusion Criteria:\n\nChemotherapy: Prior hydroxyurea or low-dose cytarabine to lower blast counts allowed "
+                    "if discontinued on day 1 of study therapy\n\nNo concurrent antineoplastic chemotherapy")
+
+
+@pytest.mark.parametrize("trial", [
+    _ALLOWANCE_TRIAL,
+    "Exclusion Criteria:\n\nConcurrent chemotherapy.\n\nConcurrent hydroxyurea permitted for blast control.",
+    "Exclusion Criteria:\n\nAny cytotoxic chemotherapy within 4 weeks.\n\nPatients may continue hydroxyurea until day 1.",
+])
+def test_a_drug_another_item_allows_is_a_question(trial):
+    result = _explained(trial, "I take hydroxyurea 500 mg daily to keep the white cells down.")
+    assert result.eligibility != "ineligible"
+    assert any("hydroxyurea" in q for q in result.questions)
+
+
+@pytest.mark.parametrize("trial", [
+    # controls: the item names the drug itself; no item allows it
+    "Inclusion Criteria:\n\nNo concurrent hydroxyurea\n\nPrior hydroxyurea allowed",
+    "Inclusion Criteria:\n\nNo concurrent antineoplastic chemotherapy\n\nPrior radiotherapy allowed",
+])
+def test_an_allowance_that_does_not_name_the_drug_leaves_the_fail(trial):
+    assert _explained(trial, "I take hydroxyurea 500 mg daily to keep the white cells down.").eligibility == "ineligible"
+
+
+# -- round 57: the treatment that caused a finding is not ruled out itself ------------------------------------------
+@pytest.mark.parametrize("criterion", [
+    "Other: No neuropathy of grade III or greater from prior chemotherapy",
+    "No peripheral neuropathy due to prior chemotherapy",
+    "Neurologic: No prior grade 3 or 4 sensory or motor neuropathy related to chemotherapy",
+    "No residual neuropathy attributed to prior chemotherapy",
+    "No history of grade 3 hemorrhagic cystitis secondary to cyclophosphamide",
+])
+def test_the_cause_of_a_finding_is_not_a_treatment_ruled_out(criterion):
+    patient = "6 cycles cisplatin + paclitaxel and cyclophosphamide, last one 12 August 2026. A little tingling in the toes, grade 1."
+    assert verdict(criterion, "inclusion", patient) != "fail"
+
+
+@pytest.mark.parametrize("criterion, section", [
+    # controls: a treatment ruled out as such; an allergy's drug
+    ("No prior chemotherapy", "inclusion"),
+    ("History of hypersensitivity/anaphylactoid reaction attributed to paclitaxel.", "exclusion"),
+])
+def test_a_treatment_ruled_out_as_such_still_fails(criterion, section):
+    patient = "Paclitaxel in 2024 gave her an anaphylactic reaction; she had 6 cycles of chemotherapy before that."
+    assert verdict(criterion, section, patient) == "fail"
+
+
+# -- round 57: the age of someone else's child -------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Notes for Dr. Wagner (written by me, Laura)\n- Contraception: Mirena since 2023. Son Emils is 6, breastfeeding long finished.",
+    "Marisol got lupus at 21. She has a little boy, Mateo, he's 3. She's not nursing.",
+    "Her daughter, she is 7, lives with us; the patient works nights.",
+])
+def test_a_childs_age_is_not_the_patients(text):
+    assert read_age(text)[0] is None
+
+
+@pytest.mark.parametrize("text, age", [
+    # controls: the writer's own child, a relative written about, the child who is the patient
+    ("My baby is 5 months old and has eczema.", 0.42),
+    ("Hello, I'm writing on behalf of my dad. Dad is 68 and had a stroke.", 68.0),
+    ("I am raising my grandson, he is 9 and I have legal guardianship. He has had HIV since birth.", 9.0),
+    ("Posting for my brother Darnell, he's 41.", 41.0),
+])
+def test_ages_of_whom_the_text_is_about_still_read(text, age):
+    assert read_age(text)[0] == age
+
+
+# -- round 57: a panel in a list of tests denied together --------------------------------------------------------------
+@pytest.mark.parametrize("text, concepts", [
+    ("HIV, hep B/C panel, RPR neg 10/2026.", ("hiv infection", "hepatitis b", "hepatitis c", "syphilis")),
+    ("Hepatitis panel, HIV labs negative.", ("hepatitis", "hiv infection")),
+    ("Arjun hep B / hep C / HIV bloods Oct - all NEGATIVE", ("hepatitis b", "hiv infection")),
+])
+def test_a_panel_among_tests_denied_together(text, concepts):
+    for concept in concepts:
+        found = facts(text, concept)
+        assert found and all(f.negated for f in found), concept
+
+
+# -- round 57: an acronym as a person's role after the name a message is for ------------------------------------------
+@pytest.mark.parametrize("text", ["To: CAR-T SLE Research, attn Josh (CRC)\nRe: summary. Onc: none.",
+                                  "cc: Anna Berg (CRC) - labs attached. No cancer ever."])
+def test_a_role_after_an_addressees_name_is_no_illness(text):
+    assert not facts(text, "colorectal cancer")
+
+
+def test_a_defined_acronym_of_an_illness_is_kept():
+    assert facts("Diagnosis: Colorectal Cancer (CRC) 2019, resected.", "colorectal cancer")
+
+
+# -- round 57: a treatment naming a team, a research unit or a referral is not had -------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("To: CAR-T SLE Research, attn Josh (CRC)", "car-t cell therapy"),
+    ("To the CAR-T Lupus Research Team, grace and peace to you.", "car-t cell therapy"),
+    ("Visit: lupus clinic, CAR-T referral work-up", "car-t cell therapy"),
+    ("TRANSPLANT REFERRAL / PROTOCOL SCREENING FORM", "transplantation"),
+])
+def test_a_treatments_team_or_referral_is_not_had(text, concept):
+    found = facts(text, concept)
+    assert not any(f.asserted for f in found)
+
+
+def test_a_treatment_had_and_its_team():
+    assert any(f.asserted for f in facts("Had CAR-T in 2024, followed by the CAR-T team.", "car-t cell therapy"))

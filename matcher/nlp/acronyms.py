@@ -48,8 +48,10 @@ _PERSON_USE = re.compile(r"(?-i:\bper\s+(?:the\s+)?([A-Z]{2,5})\b)(?=\s*(?:[:,.;
                          r"|\b(?:messages?|e-?mails?|letter|note|fax|reply|replied|sent|forwarded|written|wrote)\s+(?:[\w'’-]+\s+){0,4}?"
                          r"to\s+(?:the\s+)?(?:study\s+|trial\s+|site\s+)?(?-i:([A-Z]{2,5}))\b(?=\s*(?:[:,.;)\]\n]|$))"
                          r"|(?-i:\b(?:Dear|Hi|Hello|Attn|ATTN)\s*:?\s+(?:the\s+)?([A-Z]{2,5}))\b(?=\s*(?:[:,.;)\]\n]|$))"
-                         # ... or the role in brackets after a person's title and name: "Dear Ms. Fujita (CRC),"
-                         r"|(?-i:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sr|Sra)\.?\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*\(\s*([A-Z]{2,5})\s*\))",
+                         # ... or the role in brackets after a person's title and name: "Dear Ms. Fujita (CRC),", or after the
+                         # name of whom a message is for or from: "attn Josh (CRC)", "cc: Anna Berg (CRN)"
+                         r"|(?-i:\b(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sr|Sra)\.?|(?i:attn|attention|cc|from|to)\s*:?)\s+[A-Z][\w'’-]+"
+                         r"(?:\s+[A-Z][\w'’-]+)?\s*\(\s*([A-Z]{2,5})\s*\))",
                          re.I)
 _BEFORE_TITLE = {"dear", "to", "re", "attn", "cc", "patient", "pt", "name", "client"}
 

@@ -699,6 +699,13 @@ def _conditions_and_therapies(r: _Reading, clause: _Clause, index: int) -> None:
             # "Haemoglobin >= 9 g/dL (prior to transfusions)", "No active infection at time of transplant": when
             # a value is taken or a finding holds, not a treatment asked for
             continue
+        if ent.label_ == "THERAPY" and _CAUSED_BY.search(span_text(doc, max(clause.start, ent.start - 5), ent.start)) \
+                and any(e.label_ == "CONDITION" and e.end <= ent.start <= e.end + 10 for e in clause.ents) \
+                and not _REACTION.search(clause_text):
+            # "No neuropathy of grade III or greater from prior chemotherapy": the cause of the finding, not a treatment
+            # ruled out (its words stay unread, so the finding alone fails nobody: a neuropathy of another cause is not it);
+            # not a reaction's drug ("hypersensitivity reaction attributed to amphotericin B" is an allergy to it)
+            continue
         if ent.label_ == "THERAPY" and _CIRCUMSTANCE.search(span_text(doc, max(clause.start, ent.start - 4), ent.start)) \
                 and (any(q.end <= ent.start for q in r.clause_quantities(clause))
                      or any(e.label_ in ("CONDITION", "LAB") and e.end <= ent.start for e in clause.ents)):
@@ -1166,6 +1173,16 @@ _CIRCUMSTANCE = re.compile(r"(?:\bon|\bdespite|\bwhile\s+(?:on|taking|receiving)
                            r"(?:(?:the|an?|their|his|her|maximal|maximum|optimal|adequate|stable|standard)\s+)*$", re.I)
 _TIMED_BY = re.compile(r"(?:\bprior\s+to|\bbefore|\bafter|\bfollowing|\bpre-?|\bat\s+(?:the\s+)?time\s+of|\bby\s+the\s+time\s+of|"
                        r"\buntil|\bat)\s*(?:the\s+|any\s+|a\s+|their\s+|his\s+|her\s+)?$", re.I)
+
+
+# what a finding was caused by: "neuropathy of grade III or greater from prior chemotherapy", "pneumonitis due to
+# radiation", "toxicity related to prior therapy" (the treatment says which finding, it is not ruled out itself)
+_CAUSED_BY = re.compile(r"(?:\bfrom|\bdue\s+to|\bcaused\s+by|(?<!chemically\s)(?<!structurally\s)\brelated\s+to|"
+                        r"\bsecondary\s+to|\binduced\s+by|\battribut(?:ed|able)\s+to|\bas\s+a\s+(?:result|consequence)\s+of|\bresulting\s+from)"
+                        r"(?:\s+(?:the|an?|any|their|his|her|prior|previous|earlier|recent|past))*\s*$", re.I)
+
+
+_REACTION = re.compile(r"allerg|hypersensitiv|anaphyla|intoleran|\breactions?\b", re.I)
 
 
 _LIST_JOIN = frozenset({",", "or", "and", "and/or", "/", "either"})
