@@ -1470,13 +1470,33 @@ def _groups_apart(trial: Trial) -> frozenset[tuple[str, str]]:
     """What the trial's inclusion criteria both require and forbid ("Pregnant Females: ..." and "Nonpregnant
     Females: ..."): groups of the trial, each item describing one of them, not all of them at once."""
     wants: dict[tuple[str, str], set[str]] = {}
+    required: set[str] = set()  # treatments, as ever had
+    ruled_out: dict[str, set[str]] = {}  # ... and what each one ruled out excepts
     for crit in trial.criteria:
         if crit.section != "inclusion":
             continue
         for c in crit.constraints:
-            if c.checkable and c.kind in ("pregnancy", "lactation", "sex") and not c.scope and c.window is None:
+            if not c.checkable or c.scope or c.window is not None:
+                continue
+            if c.kind in ("pregnancy", "lactation", "sex"):
                 wants.setdefault((c.kind, c.concept), set()).add(c.polarity)
-    return frozenset(key for key, polarities in wants.items() if polarities >= {"require", "forbid"})
+            elif c.kind == "therapy" and not _NOW_ONLY & set(c.qualifiers):
+                if c.polarity == "require":
+                    required.add(c.concept)
+                else:
+                    ruled_out.setdefault(c.concept, set()).update(c.exceptions)
+    groups = {key for key, polarities in wants.items() if polarities >= {"require", "forbid"}}
+    # "CD4 150 - 350 AND prior AZT for no more than 12 months" beside "CD4 50 - 350 AND no prior antiretroviral therapy":
+    # two groups, one treated and one not (not "No concurrent chemotherapy" beside "Prior chemotherapy": a time apart;
+    # nor "No antiretrovirals other than AZT" beside "Prior AZT": one group)
+    for forbidden, excepted in ruled_out.items():
+        for wanted in required:
+            if therapy_covers(forbidden, wanted) and not any(therapy_covers(x, wanted) for x in excepted):
+                groups |= {("therapy", forbidden), ("therapy", wanted)}
+    return frozenset(groups)
+
+
+_NOW_ONLY = frozenset({"concurrent", "current", "ongoing", "active"})
 
 
 def _one_group(j: CriterionJudgement, groups: frozenset[tuple[str, str]]) -> CriterionJudgement:

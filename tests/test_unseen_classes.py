@@ -5702,3 +5702,38 @@ def test_a_treatments_team_or_referral_is_not_had(text, concept):
 
 def test_a_treatment_had_and_its_team():
     assert any(f.asserted for f in facts("Had CAR-T in 2024, followed by the CAR-T team.", "car-t cell therapy"))
+
+
+# -- earlier rounds: inclusion items that require and rule out the same treatment describe two groups ----------------
+_STRATA = ("Inclusion Criteria:\n\nCD4 count 150 - 350 cells/mm3 within 60 days prior to study entry AND prior AZT for no more "
+           "than 12 months cumulative.\n\nCD4 count 50 - 350 cells/mm3 within 60 days prior to study entry AND no prior "
+           "antiretroviral therapy.")
+
+
+@pytest.mark.parametrize("patient", ["CD4 280 cells/mm3. Zidovudine 300 mg BID 03/2026 - 08/2026, then stopped.",
+                                     "CD4 280 cells/mm3. Never took any HIV medicine."])
+def test_items_for_two_groups_turn_away_neither(patient):
+    assert _explained(_STRATA, patient).eligibility != "ineligible"
+
+
+@pytest.mark.parametrize("trial", [
+    # controls: a time apart; the treatment required excepted from the class ruled out
+    "Inclusion Criteria:\n\nPrior chemotherapy.\n\nNo concurrent chemotherapy.",
+    "Inclusion Criteria:\n\nPrior zidovudine.\n\nNo prior antiretroviral therapy other than zidovudine.",
+])
+def test_one_group_still_rules_out(trial):
+    assert _explained(trial, "I take zidovudine 300 mg twice a day, and stavudine, and I am on chemotherapy now.").eligibility \
+        == "ineligible"
+
+
+# -- earlier rounds: a phrase after the last of a list, with a coordinator of its own, bears on every item ------------
+@pytest.mark.parametrize("criterion", [
+    "No ALL, AML, AUL, or biphenotypic leukemia in third or higher medullary relapse or refractory disease",
+    "No AML, ALL or CML in second or later relapse",
+])
+def test_a_phrase_after_the_last_item_narrows_them_all(criterion):
+    assert verdict(criterion, "inclusion", "AML diagnosed March 2026, in first complete remission after 7+3.") != "fail"
+
+
+def test_a_further_alternative_still_widens():
+    assert verdict("No asthma, COPD, or other lung disease", "inclusion", "I have asthma, on a Ventolin inhaler.") == "fail"

@@ -314,8 +314,10 @@ def _attach(pos: int, members: list[Constraint], text: str) -> list[Constraint]:
         gap = text[prev.end : pos]
         if _COORDINATOR.search(gap) and not _COORDINATOR_ALL.match(gap):
             # a further alternative widens, but a phrase after the last alternative may bear on them all:
-            # "surgery, phenol block, or MAB for wrist spasticity", "infection or rash at the injection sites"
-            return requires + (forbids if _TRAILING.search(_COORDINATOR.split(gap)[-1]) else [])
+            # "surgery, phenol block, or MAB for wrist spasticity", "infection or rash at the injection sites", and
+            # so may one with a coordinator of its own ("ALL, AML, or biphenotypic leukemia in third or higher relapse")
+            pieces = _COORDINATOR.split(gap)
+            return requires + (forbids if _TRAILING.search(pieces[-1]) or _TRAILING.match(pieces[0].strip()) else [])
         return requires + forbids
     prev, nxt = max(before, key=lambda c: c.end), min(after, key=lambda c: c.start)
     if _COORDINATOR.search(text[prev.end : pos]):
