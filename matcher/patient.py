@@ -616,7 +616,9 @@ _CONTRACEPTION = r"(?:birth\s+control|contraception|contraceptives?|contraceptiv
 _REFUSES_CONTRACEPTION = re.compile(
     r"(?:\b(?:won['’]t|will\s+not|would\s+not)|(?:\b(?:is|am|are)|['’]m|['’]re)\s+(?:not\s+willing|unwilling)\s+to|\brefuses?(?:\s+to)?|"
     r"refused\s+to|declines?(?:\s+to)?|declined(?:\s+to)?|(?:does|do)\s+not\s+want\s+to|doesn['’]t\s+want\s+to|don['’]t\s+want\s+to)\s+"
-    r"(?:(?:use|take|be\s+on|go\s+on|start)\s+)?(?:any\s+(?:kind\s+of\s+|form\s+of\s+|type\s+of\s+)?)?" + _CONTRACEPTION +
+    r"(?:(?:use|take|be\s+on|go\s+on|start)\s+)?"
+    # (the methods she names first: "will NOT take the Depo or the pill or any contraception at all")
+    r"(?:[^.;:!?\n]{0,60}?\b(?:or|nor)\s+)?(?:any\s+(?:other\s+)?(?:kind\s+of\s+|form\s+of\s+|type\s+of\s+)?)?" + _CONTRACEPTION +
     r"|\b" + _CONTRACEPTION + r"\s*:?\s*none[^.;]{0,40}\b(?:won['’]t|will\s+not|not\s+willing\s+to|refuses?\s+to)\s+use\s+(?:any|it)\b"
     # "about contraception: she does not want any — no spiral, no pills"
     r"|\b" + _CONTRACEPTION + r"\s*[:,-]?\s*(?:she|he|i|they|we)\s+(?:does\s+not|doesn['’]t|do\s+not|don['’]t)\s+want\s+(?:any|it)\b", re.I)

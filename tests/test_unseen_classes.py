@@ -5737,3 +5737,35 @@ def test_a_phrase_after_the_last_item_narrows_them_all(criterion):
 
 def test_a_further_alternative_still_widens():
     assert verdict("No asthma, COPD, or other lung disease", "inclusion", "I have asthma, on a Ventolin inhaler.") == "fail"
+
+
+# -- round 58: a refusal of contraception that names the methods first ------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "She don't have no boyfriend right now, and she say she will NOT take the Depo or the pill or any contraception at all.",
+    "He refuses to use condoms or any contraception.",
+    "She declines the implant, the coil or any other form of contraception.",
+])
+def test_a_refusal_of_contraception_after_its_methods(text):
+    assert read_text(text).contraception is False
+
+
+@pytest.mark.parametrize("text", ["She will not take the vaccine or the pill. She uses contraception (IUD).",
+                                  "She won't take steroids, and she uses contraception."])
+def test_contraception_used_is_no_refusal(text):
+    assert read_text(text).contraception is not False
+
+
+# -- round 58: an operation someone is booked for is not had ------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Orthopaedics (Mr Baksh) has him booked for a right total hip replacement under spinal anaesthesia on 18/02/2027.",
+     "hip replacement"),
+    ("On the waiting list for a knee replacement.", "knee replacement"),
+    ("She is listed for a hysterectomy in the spring.", "hysterectomy"),
+])
+def test_an_operation_booked_is_not_had(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+def test_an_operation_had_and_a_booking_after_it():
+    assert any(f.asserted for f in facts("Had a hip replacement in 2019; booked for physio.", "hip replacement"))
