@@ -159,6 +159,7 @@ def correct(text: str) -> tuple[str, list[tuple[str, str]]]:
         if better is None:
             return word
         fixes.append((word, better))
-        return better
+        # (a capital kept: "... 10/12/2026. Prednisona 7,5 mg" still starts a sentence when read as "Prednisone")
+        return better[:1].upper() + better[1:] if word[:1].isupper() and word[1:].islower() else better
 
     return _TOKEN.sub(fix, text), fixes

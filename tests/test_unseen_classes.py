@@ -5769,3 +5769,13 @@ def test_an_operation_booked_is_not_had(text, concept):
 
 def test_an_operation_had_and_a_booking_after_it():
     assert any(f.asserted for f in facts("Had a hip replacement in 2019; booked for physio.", "hip replacement"))
+
+
+# -- round 58: a misspelt drug read right keeps its capital, so its sentence still starts there -----------------------
+@pytest.mark.parametrize("text, concept, flag", [
+    ("No diabetes. Omeprazol como protector gástrico.", "omeprazole", "negated"),
+    ("Leukapheresis booked for 10/12/2026. Prednisona 7,5 mg/dia.", "prednisone", "hypothetical"),
+])
+def test_a_corrected_word_still_starts_its_sentence(text, concept, flag):
+    found = facts(text, concept)
+    assert found and not any(getattr(f, flag) for f in found)
