@@ -1466,9 +1466,13 @@ def rules_out_eligible(judgement: CriterionJudgement) -> bool:
     return judgement.verdict == FAIL or (judgement.checkable and judgement.verdict not in (PASS, NA))
 
 
+_NOW_ONLY = frozenset({"concurrent", "current", "ongoing", "active"})  # a treatment's time that sets no group apart
+
+
 def _groups_apart(trial: Trial) -> frozenset[tuple[str, str]]:
     """What the trial's inclusion criteria both require and forbid ("Pregnant Females: ..." and "Nonpregnant
-    Females: ..."): groups of the trial, each item describing one of them, not all of them at once."""
+    Females: ..."; a treatment and its class): groups of the trial, each item describing one of them, not all of
+    them at once."""
     wants: dict[tuple[str, str], set[str]] = {}
     required: set[str] = set()  # treatments, as ever had
     ruled_out: dict[str, set[str]] = {}  # ... and what each one ruled out excepts
@@ -1494,9 +1498,6 @@ def _groups_apart(trial: Trial) -> frozenset[tuple[str, str]]:
             if therapy_covers(forbidden, wanted) and not any(therapy_covers(x, wanted) for x in excepted):
                 groups |= {("therapy", forbidden), ("therapy", wanted)}
     return frozenset(groups)
-
-
-_NOW_ONLY = frozenset({"concurrent", "current", "ongoing", "active"})
 
 
 def _one_group(j: CriterionJudgement, groups: frozenset[tuple[str, str]]) -> CriterionJudgement:

@@ -432,11 +432,8 @@ _ALLERGY_LIST_ENDS = re.compile(r"[.!?](?:\s|$)|\n|;|\b[A-Za-z][\w/]*\s*:|\b(?:n
 def _under_allergy_heading(text: str, at: int) -> bool:
     """Whether the name at ``at`` is listed under an allergy heading earlier on its line, with nothing between
     them that ends the list (``_ALLERGY_LIST_ENDS``)."""
-    line_start = text.rfind("\n", 0, at) + 1
-    heading = None
-    for heading in _ALLERGY_HEADING.finditer(text, line_start, at):
-        pass
-    return heading is not None and not _ALLERGY_LIST_ENDS.search(text, heading.end(), at)
+    headings = list(_ALLERGY_HEADING.finditer(text, text.rfind("\n", 0, at) + 1, at))
+    return bool(headings) and not _ALLERGY_LIST_ENDS.search(text, headings[-1].end(), at)
 
 
 def _dose(doc: Doc, ent: Span) -> float | None:
