@@ -5779,3 +5779,17 @@ def test_an_operation_had_and_a_booking_after_it():
 def test_a_corrected_word_still_starts_its_sentence(text, concept, flag):
     found = facts(text, concept)
     assert found and not any(getattr(f, flag) for f in found)
+
+
+# -- earlier rounds: a denied list goes on past a drug's code or numbered name --------------------------------------
+@pytest.mark.parametrize("text", [
+    "She has never received suramin, ribavirin, HPA 23, foscarnet, ansamycin, interleukin-2, interferon, chemotherapy or acyclovir.",
+    "No prior AZD2171, SU-5416, thalidomide or interferon.",
+])
+def test_a_denied_list_goes_on_past_a_drug_code(text):
+    found = facts(text, "interferon")
+    assert found and all(f.negated for f in found)
+
+
+def test_a_tests_value_in_a_list_is_still_a_finding_of_its_own():
+    assert not any(f.negated for f in facts("No fever, CRP 23, interferon weekly since 2024.", "interferon"))

@@ -215,7 +215,7 @@ def _own_finding(doc: Doc, start: int, stop: int) -> int:
                 depth = max(0, depth + (doc[j].text in ("(", "[")) - (doc[j].text in (")", "]")))
                 joined = joined or (not depth and doc[j].lower_ in ("or", "nor"))
                 if not depth and not joined and doc[j].text not in (")", "]") and (doc[j].like_num or doc[j].lower_ in _ASSERTING) \
-                        and not (doc[j].lower_ in _LIST_MODIFIERS and _list_goes_on(doc, j)):
+                        and not (doc[j].lower_ in _LIST_MODIFIERS and _list_goes_on(doc, j)) and not _code_number(doc, j):
                     return i
                 j += 1
             i = j
@@ -637,9 +637,13 @@ def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
     on after ("chills," in a review of systems), else None. The item must be followed by a comma
     or "or"/"and" and then more of the list, so a clause of its own is never taken for one."""
     texts, n = token_texts(doc), len(doc)
+    # in a patient's text, a drug's code or numbered name too: "never received suramin, ribavirin, HPA 23, foscarnet,
+    # ansamycin, interleukin-2, interferon" (not in a criterion's, where codes are stages and subtypes: "not M5 or M6")
+    codes = "section" not in doc.user_data
     j = i
-    while j < n and j - i < 3 and texts[j].isalpha() and texts[j].islower() and j not in by_start \
-            and texts[j] not in ("or", "and"):
+    while j < n and j - i < 3 and j not in by_start and texts[j] not in ("or", "and") and (
+            (texts[j].isalpha() and texts[j].islower())
+            or codes and (_DRUG_CODE.fullmatch(texts[j]) or _code_letters(texts, j) or _code_number(doc, j))):
         j += 1
     if j == i or j >= n - 1 or (texts[j] not in (",", "or", "and") and j not in by_start):
         return None  # (a word before a name is its modifier: "focal weakness")
@@ -648,6 +652,22 @@ def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
     if any(texts[k] in _ASSERTING_MODIFIERS for k in range(i, j)):
         return None  # "No fever, recent stroke in May": a finding of its own, not one more denied
     return j
+
+
+# a code with its number ("AZD2171", "SU-5416") or a numbered name ("interleukin-2")
+_DRUG_CODE = re.compile(r"[A-Z]{1,5}-?\d{2,7}[A-Za-z]?|[a-z]{2,}-\d{1,3}")
+
+
+def _code_letters(texts: list[str], j: int) -> bool:
+    """The letters of a code whose number is the next word: "HPA" of "HPA 23"."""
+    return j + 1 < len(texts) and bool(re.fullmatch(r"[A-Z]{2,5}", texts[j])) and texts[j + 1].isdigit()
+
+
+def _code_number(doc: Doc, j: int) -> bool:
+    """In a patient's text, a number that is part of a drug's code ("HPA 23"), not a value: it follows a code's
+    letters that name nothing we read (a test's name, "CRP 23", is read, and its number is its value)."""
+    return "section" not in doc.user_data and j > 0 and doc[j].text.isdigit() and _code_letters(token_texts(doc), j - 1) \
+        and not doc[j - 1].ent_type_
 
 
 _ASSERTING_MODIFIERS = {"recent", "recently", "new", "known", "current", "ongoing", "active", "persistent", "worsening",
