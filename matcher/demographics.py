@@ -186,9 +186,12 @@ _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|a|an|one|(?-i:[A-Z]
                           r"grandson|granddaughter|grandchild|niece|nephew|twins?)(?:\s+(?-i:[A-Z][a-z]+)|\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?\s*,)?\s+(?:(?:is|was|just\s+turned|"
                           # (or the age right after the noun: "G2P2, youngest child 6 years old")
                           r"turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?)?$", re.I)
+# the nouns of a child of someone's
+_CHILD_NOUNS = ("baby", "son", "daughter", "child", "kid", "boy", "girl", "grandson", "granddaughter", "grandchild", "niece",
+                "nephew")
 # someone else's child said again by a pronoun before its age: "She has a little boy, Mateo, he's 3", "her daughter, she is 7"
-_THEIR_CHILD_IS = re.compile(r"\b(?:a|an|one|her|his|their)\s+" + _KIN_ADJ + r"(?:baby|son|daughter|child|kid|boy|girl|grandson|"
-                             r"granddaughter|grandchild|niece|nephew)(?:\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?)?"
+_THEIR_CHILD_IS = re.compile(r"\b(?:a|an|one|her|his|their)\s+" + _KIN_ADJ + "(?:" + "|".join(_CHILD_NOUNS) + ")"
+                             r"(?:\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?)?"
                              r"\s*,?\s*(?:he|she)(?:['’]s|\s+is|\s+was|\s+just\s+turned|\s+turned)\s+(?:only\s+|now\s+|about\s+|almost\s+)?$",
                              re.I)
 # "married with one child aged 8", "two children aged 8 and 11", "a son aged 8" (not "A boy aged 8 presents with ...",
@@ -231,8 +234,7 @@ _NAMED_IS = re.compile(r"(?:\A|(?<=[(\[,;:.!?\n]))\s*(?-i:[A-Z][a-z]+)\s+(?:is|w
 _DEVICE_BEFORE = re.compile(r"\b(?:radial|femoral|brachial|ulnar|access|droit|droite|gauche|right|left|sheath|catheter|"
                             r"introducer|guide|guiding|cannula)\s*:?\s*$", re.I)
 _OWN_KIN = re.compile(r"\s*(?:my|our)\s", re.I)  # "my baby", "our son": the writer's own, who may be who is written about
-_CHILDREN = {"baby", "son", "daughter", "child", "kid", "boy", "girl", "grandson", "granddaughter", "grandchild", "niece",
-             "nephew", "twin", "twins", "youngest", "oldest", "eldest"}
+_CHILDREN = frozenset(_CHILD_NOUNS) | {"twin", "twins", "youngest", "oldest", "eldest"}  # a child among _RELATIVE_IS's nouns
 _THIRD_PARTY = re.compile(r"\s*(?:her|his|their|the|a|an|one|\w+['’]s)\s", re.I)  # "her son", "Jen's mom", "the boy", "one boy": not the writer's own
 _WRITER_AGE = re.compile(r"\b(?:i am|i['’]m|im)\s+(?:only\s+|now\s+|almost\s+|about\s+|just\s+)?$", re.I)
 _HOW_LONG_AFTER = re.compile(r"\s*(?:years?|yrs?|months?)\s+(?:clear|free|cancer[- ]free|disease[- ]free|sober|clean|"

@@ -33,6 +33,7 @@ from functools import cache, lru_cache
 
 from .later_steps import later_step
 from .models import Constraint, Criterion, Fact, Patient, Trial
+from .permission import allows
 from .topics import trial_topics
 from .units import analyte_for, format_quantity
 from .vocabulary import condition_ancestors, condition_covers, is_infection, pretty, therapy_covers
@@ -1509,17 +1510,10 @@ def _one_group(j: CriterionJudgement, groups: frozenset[tuple[str, str]]) -> Cri
                    questions=[f"Which group of this trial are you in? This one: “{short(j.text)}”"])
 
 
-# an item allowing treatments it names: "Prior hydroxyurea or low-dose cytarabine ... allowed if discontinued on day 1",
-# "Concurrent hydroxyurea permitted", "Patients may continue to receive aspirin" (not "... not allowed", nor what is required)
-_ALLOWS = re.compile(r"\b(?:allowed|permitted|acceptable|may\s+(?:continue|receive|take|use|be\s+continued|have\s+(?:had|received)))\b",
-                     re.I)
-_NOT_ALLOWED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:be\s+)?(?:allowed|permitted|acceptable)\b|\b(?:must|required|prohibited)\b",
-                          re.I)
-
-
 def allowing_items(trial: Trial) -> tuple[Criterion, ...]:
-    """The trial's items that allow a treatment (:func:`_allowed_elsewhere` reads which one)."""
-    return tuple(crit for crit in trial.criteria if _ALLOWS.search(crit.text) and not _NOT_ALLOWED.search(crit.text))
+    """The trial's items that allow what they name, as the parse reads them (:func:`matcher.permission.allows`:
+    "Prior hydroxyurea ... allowed if discontinued on day 1"; :func:`_allowed_elsewhere` reads which drug)."""
+    return tuple(crit for crit in trial.criteria if allows(crit.text))
 
 
 def _allowed_elsewhere(criterion: Criterion, c: Constraint, patient: Patient,

@@ -5630,6 +5630,8 @@ def test_an_allowance_that_does_not_name_the_drug_leaves_the_fail(trial):
     "No history of grade 3 hemorrhagic cystitis secondary to cyclophosphamide",
 ])
 def test_the_cause_of_a_finding_is_not_a_treatment_ruled_out(criterion):
+    # read as the finding's cause, not as a treatment of its own (which, with the item's other words unread, only asked)
+    assert not [c for c in parse_criterion(criterion, "inclusion") if c.kind == "therapy"]
     patient = "6 cycles cisplatin + paclitaxel and cyclophosphamide, last one 12 August 2026. A little tingling in the toes, grade 1."
     assert verdict(criterion, "inclusion", patient) != "fail"
 
@@ -5711,7 +5713,7 @@ _STRATA = ("Inclusion Criteria:\n\nCD4 count 150 - 350 cells/mm3 within 60 days 
 
 
 @pytest.mark.parametrize("patient", ["CD4 280 cells/mm3. Zidovudine 300 mg BID 03/2026 - 08/2026, then stopped.",
-                                     "CD4 280 cells/mm3. Never took any HIV medicine."])
+                                     "CD4 280 cells/mm3. Never took AZT or any other HIV medicine."])
 def test_items_for_two_groups_turn_away_neither(patient):
     assert _explained(_STRATA, patient).eligibility != "ineligible"
 
@@ -5784,7 +5786,8 @@ def test_a_corrected_word_still_starts_its_sentence(text, concept, flag):
 # -- earlier rounds: a denied list goes on past a drug's code or numbered name --------------------------------------
 @pytest.mark.parametrize("text", [
     "She has never received suramin, ribavirin, HPA 23, foscarnet, ansamycin, interleukin-2, interferon, chemotherapy or acyclovir.",
-    "No prior AZD2171, SU-5416, thalidomide or interferon.",
+    "He has never received suramin, ribavirin, foscarnet, ansamycin, thalidomide, acyclovir, GW873140, ganciclovir or interferon.",
+    "Never received suramin, ribavirin, foscarnet, ansamycin, thalidomide, acyclovir, peginterferon-2, ganciclovir or interferon.",
 ])
 def test_a_denied_list_goes_on_past_a_drug_code(text):
     found = facts(text, "interferon")

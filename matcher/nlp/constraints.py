@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..models import Constraint, TimeWindow
+from ..permission import MAY_HAVE_HAD, PROHIBITED, REQUIRED, allows
 from ..units import UnitError, analyte_for, far_count, measured_by, to_canonical
 from ..vocabulary import condition_covers, therapy_covers
 from .bloodpressure import read_pressures
@@ -1073,21 +1074,6 @@ def _modifies_another(doc: Doc, ent: Span) -> bool:
     return nxt.is_alpha and not nxt.ent_type_ and nxt.lower_.endswith(_DISEASE_SUFFIXES)
 
 
-_MAY_HAVE_HAD = re.compile(r"\b(?:may|can|might)\s+(?:also\s+|already\s+)?have\s+(?:had|received|undergone|been\s+(?:treated|given))\b", re.I)
-_PROHIBITED = re.compile(r"\b(not\s+(?:be\s+)?(?:allowed|permitted)|prohibited|(?<!not be )(?<!not )excluded|disallowed"
-                         # "Prior chemotherapy or radiation therapy will make a patient ineligible", "Pregnant women are
-                         # ineligible", "... are ineligible for study entry" (not "ineligible for curative surgery", a
-                         # treatment the patient cannot have, which is required)
-                         r"|(?:ineligible|not\s+(?:be\s+)?eligible)(?!\s+(?:for|to)\b(?!\s+(?:the\s+|this\s+)?(?:study|trial|protocol|entry|"
-                         r"enrol+ment|participation|inclusion|randomi[sz]ation)\b)))\b", re.I)
-_ALLOWED = re.compile(r"\b(allowed|permitted|acceptable)\b|\b(?:will|may|are|is|can|shall)\s+(?:also\s+)?(?:be\s+)?"
-                      r"(?:eligible|included|enrolled|enroll|participate|considered eligible)\b|\b(?:will|are|is)\s+not\s+(?:be\s+)?excluded\b|"
-                      r"\b(?:may|can)\s+(?:continue\s+(?:to\s+)?)?(?:receive|take|use|continue)\b|"
-                      # "Patients may have received prior zidovudine", "May have undergone an axillary dissection"
-                      + _MAY_HAVE_HAD.pattern + "|"
-                      r"\b(?:is|are)\s+not\s+(?:an?\s+)?(?:exclusions?|exclusionary|contraindications?)\b|\bdoes\s+not\s+exclude\b", re.I)
-
-
 _WOMEN_PERMITTED = re.compile(r"\b(?:allowed|permitted|(?:are|is|will\s+(?:also\s+)?be|may\s+be|can\s+be)\s+(?:eligible|included|enrolled)|"
                               r"may\s+(?:be\s+)?(?:enrolled|included|participate|enroll)|(?:are|is)\s+not\s+excluded)\b", re.I)
 _MUST_PART = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:must|should|are\s+required|is\s+required)\b", re.I)
@@ -1099,10 +1085,10 @@ def _permissions(clause_text: str, out: list[Constraint], permitted: list[str], 
     zidovudine" or "... not allowed" forbids in any section: the ids of those
     constraints are returned. ``offset`` is where the clause starts in its criterion."""
     kinds = ("therapy", "condition")
-    if _PROHIBITED.search(clause_text):
+    if PROHIBITED.search(clause_text):
         # ("Pregnant women will not be allowed" among inclusions forbids pregnancy, as it forbids a drug)
         return {id(c) for c in out if c.kind in kinds + ("pregnancy", "lactation")}
-    may = _MAY_HAVE_HAD.search(clause_text)
+    may = MAY_HAVE_HAD.search(clause_text)
     must = _MUST_PART.search(clause_text, may.end()) if may else None
     if must is not None and not re.search(r"\b(?:required|must)\b", clause_text[: may.start()], re.I):
         # "may have had no more than 6 months of hormonal therapy ..., and must have been off all hormones
@@ -1115,11 +1101,10 @@ def _permissions(clause_text: str, out: list[Constraint], permitted: list[str], 
         permitted += [c.concept for c in allowed if c.kind == "condition" and c.concept not in permitted]
         out[:] = [c for c in out if c not in allowed]
         return set()
-    if _ALLOWED.search(clause_text) and not re.search(r"(?<!not )\b(required|must)\b", clause_text, re.I) \
-            and not _NO_ITEM.match(clause_text):
+    if allows(clause_text) and not _NO_ITEM.match(clause_text):
         permitted += [c.concept for c in out if c.kind == "condition" and c.concept not in permitted]
         out[:] = [c for c in out if c.kind not in kinds]  # but "No patients with X will be included" forbids X
-    if _WOMEN_PERMITTED.search(clause_text) and not re.search(r"(?<!not )\b(required|must)\b", clause_text, re.I) \
+    if _WOMEN_PERMITTED.search(clause_text) and not REQUIRED.search(clause_text) \
             and not _NO_ITEM.match(clause_text) and not re.match(r"\W*(?:\w+:\s*)?(?:no|not|none)\b", clause_text, re.I):
         # "Pregnant or nursing women allowed", "Pregnant women may be enrolled": permits both, requires neither
         # (not "Men and nonpregnant women ... were included", which still forbids a pregnancy)

@@ -643,7 +643,7 @@ def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
     j = i
     while j < n and j - i < 3 and j not in by_start and texts[j] not in ("or", "and") and (
             (texts[j].isalpha() and texts[j].islower())
-            or codes and (_DRUG_CODE.fullmatch(texts[j]) or _code_letters(texts, j) or _code_number(doc, j))):
+            or (codes and (_DRUG_CODE.fullmatch(texts[j]) or _code_letters(texts, j) or _code_number(doc, j)))):
         j += 1
     if j == i or j >= n - 1 or (texts[j] not in (",", "or", "and") and j not in by_start):
         return None  # (a word before a name is its modifier: "focal weakness")
@@ -658,9 +658,12 @@ def _unknown_item(doc: Doc, i: int, by_start: dict) -> int | None:
 _DRUG_CODE = re.compile(r"[A-Z]{1,5}-?\d{2,7}[A-Za-z]?|[a-z]{2,}-\d{1,3}")
 
 
+_CODE_LETTERS = re.compile(r"[A-Z]{2,5}")
+
+
 def _code_letters(texts: list[str], j: int) -> bool:
     """The letters of a code whose number is the next word: "HPA" of "HPA 23"."""
-    return j + 1 < len(texts) and bool(re.fullmatch(r"[A-Z]{2,5}", texts[j])) and texts[j + 1].isdigit()
+    return j + 1 < len(texts) and bool(_CODE_LETTERS.fullmatch(texts[j])) and texts[j + 1].isdigit()
 
 
 def _code_number(doc: Doc, j: int) -> bool:
