@@ -18,7 +18,7 @@ from importlib.resources import files
 # checks this list against them) and the rule and vocabulary resources;
 # the parse cache too (how readings are keyed and stored), and this module.
 PIPELINE_SOURCES = ("nlp/", "resources/", "__init__.py", "_spacy_cli.py", "config.py", "criteria.py", "errors.py", "models.py",
-                    "parse_cache.py", "pipeline_version.py", "topics.py", "units.py", "vocabulary.py")
+                    "parse_cache.py", "permission.py", "pipeline_version.py", "topics.py", "units.py", "vocabulary.py")
 _NOT_PIPELINE = ("geo",)  # place tables under resources/ cannot change a reading
 
 
