@@ -40,9 +40,10 @@ _MAN_SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(man)\s*(?=/\s*(?:[uµμ]l|
 _INDIAN_GROUPS = re.compile(r"(?<![\d,.])" + INDIAN_GROUPED + r"(?!\d|,\d)")
 # "HCV RNA 1.4 million IU/mL": digits with a scale word, which alpha2digit would leave as "1.4 1000000"
 _SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.I)
-# "PLT 6.2万/μL", "15.6萬/μL" (Japanese and Chinese lab sheets): a count in ten-thousands
-_CJK_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬億亿])")
-_FACTOR = {"man": 10_000, "万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# "PLT 6.2万/μL", "15.6萬/μL", "혈소판 17.2만" (Japanese, Chinese and Korean lab sheets): a count in ten-thousands
+# (a hundred million: 億, 亿, 억)
+_CJK_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬億亿만억])")
+_FACTOR = {"man": 10_000, "万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "만": 10_000, "억": 100_000_000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # "nineteen seventy two", "twenty twenty two": a year said in two halves, which alpha2digit leaves as "19 72"
 _SPLIT_YEAR = re.compile(r"(?=[12])\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
 

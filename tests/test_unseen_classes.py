@@ -5796,3 +5796,82 @@ def test_a_denied_list_goes_on_past_a_drug_code(text):
 
 def test_a_tests_value_in_a_list_is_still_a_finding_of_its_own():
     assert not any(f.negated for f in facts("No fever, CRP 23, interferon weekly since 2024.", "interferon"))
+
+
+# -- round 60: a count in Korean ten-thousands (만), as in Japanese and Chinese lab sheets (万, 萬) ------------------
+@pytest.mark.parametrize("text, value", [
+    ("Blood test 2026.11.30: ANC 2,800, platelet 17.2만 (172,000)/μL, bilirubin 0.7.", 172.0),
+    ("혈소판 (platelet) 9.5만/μL", 95.0),
+    ("PLT 21万/μL", 210.0),
+])
+def test_a_count_in_korean_ten_thousands(text, value):
+    found = facts(text, "platelet count")
+    assert found and all(f.value == value for f in found)
+
+
+def test_a_korean_ten_thousands_count_is_not_read_as_too_low():
+    assert verdict("Platelet count at least 130,000/mm^3", "inclusion",
+                   "58 years, man. Blood test 2026.11.30: platelet 17.2만 (172,000)/μL.") == "pass"
+
+
+# -- round 60: "one" after an adjective or a demonstrative stands for a noun, not the number 1 ----------------------
+@pytest.mark.parametrize("text", [
+    "30/11 Hb 10.4, WBC 2.7, ANC 1.1. My white cells always low one, Dr Tan say because of lupus",
+    "WBC 2.7 last week; the white count before that was a low one too.",
+    "White cells 2.9 now. The previous one was 3.1.",
+])
+def test_one_standing_for_a_noun_is_no_value(text):
+    found = facts(text, "white blood cell count")
+    assert found and all(f.value >= 2.5 for f in found)
+
+
+@pytest.mark.parametrize("criterion, section, patient, expected", [
+    ("WBC≥2.5×10^9/L", "inclusion", "Latest: WBC 2.7. My white cells always low one, doctor says it is the lupus.", "pass"),
+    ("At least one prior regimen of chemotherapy", "inclusion", "Had one prior regimen of chemotherapy (CHOP, 2024).", "pass"),
+    ("No more than one prior line of therapy", "inclusion", "Two prior lines of therapy: R-CHOP 2023, then R-ICE 2024.", "fail"),
+])
+def test_one_as_a_number_still_counts(criterion, section, patient, expected):
+    assert verdict(criterion, section, patient) == expected
+
+
+# -- round 60: metal in the body, which MRI studies rule out ---------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Only one operation in my life: 2019 scooter accident, forearm broken, they fixed with titanium plate and 6 screws, still inside.",
+    "Has an aneurysm clip from surgery in 2015.",
+    "Orthopaedic hardware in the left tibia since a fracture in 2020.",
+    "He has shrapnel in his leg from the war.",
+])
+def test_metal_in_the_body_is_read(text):
+    assert any(f.asserted for f in facts(text, "metal implant"))
+
+
+@pytest.mark.parametrize("criterion", [
+    "Presence of aneurysm clips or other metal implants",
+    "Metal fragments or metallic foreign bodies",
+    "Patients with ferromagnetic implants",
+])
+def test_metal_in_the_body_rules_out_of_an_mri_study(criterion):
+    assert verdict(criterion, "exclusion",
+                   "Healthy volunteer, 34. I have a titanium plate and screws in my right ankle from a fracture.") == "fail"
+    assert verdict(criterion, "exclusion", "Healthy volunteer, 34. No surgery ever, no metal in my body.") == "pass"
+
+
+def test_a_metal_implant_taken_out_rules_nobody_out():
+    assert verdict("Presence of metal implants", "exclusion",
+                   "Plate and screws in the ankle in 2015, taken out in 2016. Healthy now.") != "fail"
+
+
+# -- round 60 (found checking the metal fix): one thing named twice as alternatives or in brackets is read once --------
+@pytest.mark.parametrize("criterion, patient", [
+    ("Pregnancy (positive pregnancy test) or breast feeding", "She is 10 weeks pregnant, confirmed by ultrasound."),
+    ("Patient is lactating (breastfeeding).", "She is breastfeeding her 4-month-old son."),
+    ("Prior Medication: Excluded within 4 weeks prior to study entry: Coumadin / warfarin.", "On warfarin 5 mg daily for AF."),
+])
+def test_a_thing_named_twice_is_read_whole(criterion, patient):
+    assert verdict(criterion, "exclusion", patient) == "fail"
+
+
+def test_a_repeat_further_on_stays_unread():
+    (c,) = [c for c in parse_criterion("No active bleeding or a condition that carries a high risk of bleeding", "inclusion")
+            if c.concept == "bleeding"]
+    assert "bleeding" in c.unexplained  # the second "bleeding" is a risk of it, not another name of the first

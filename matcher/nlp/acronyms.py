@@ -53,6 +53,7 @@ _PERSON_USE = re.compile(r"(?-i:\bper\s+(?:the\s+)?([A-Z]{2,5})\b)(?=\s*(?:[:,.;
                          r"|(?-i:\b(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sr|Sra)\.?|(?i:attn|attention|cc|from|to)\s*:?)\s+[A-Z][\w'’-]+"
                          r"(?:\s+[A-Z][\w'’-]+)?\s*\(\s*([A-Z]{2,5})\s*\))",
                          re.I)
+_ACRONYM_SHAPE = re.compile(r"[A-Z]{2,5}")
 _BEFORE_TITLE = {"dear", "to", "re", "attn", "cc", "patient", "pt", "name", "client"}
 
 
@@ -150,7 +151,9 @@ def drop_misread(doc: Doc, matches: list[tuple[int, int, int]], concept_of: Call
         return matches
     defined = _defined_elsewhere(text) if "(" in text else {}
     capitals = _capitals_lines(text)
-    people = {next(g for g in m.groups() if g) for m in _PERSON_USE.finditer(text)}
+    # (a person's acronym is two to five capitals: a text whose one-word matches have none such needs no scan)
+    people = ({next(g for g in m.groups() if g) for m in _PERSON_USE.finditer(text)}
+              if any(end - start == 1 and _ACRONYM_SHAPE.fullmatch(doc[start].text) for _, start, end in matches) else set())
     if not defined and not capitals and not people \
             and not any(doc[start].text in _TITLES for _, start, end in matches if end - start == 1):
         return matches

@@ -376,7 +376,7 @@ def build_constraints(doc: Doc) -> list[Constraint]:
     _no_item(doc, clauses, constraints)
     constraints = _carved_out(doc, _people_with(doc, constraints))
     doc.spans["used_quantities"] = [q for q in quantities if id(q) in r.used]
-    return _dedupe(constraints)
+    return _dedupe(doc, constraints)
 
 
 # "psychiatric patients with depression or suicidal thoughts", "diabetic subjects with retinopathy": people
@@ -603,7 +603,7 @@ def _measurements(r: _Reading, clause: _Clause, index: int) -> None:
 def _ages(r: _Reading, clause: _Clause, index: int) -> None:
     doc, out, cq = r.doc, clause.constraints, r.clause_quantities(clause)
     clause_text = r.clause_text(clause)
-    if r.has(clause, "AGE") or _AGE_CONTEXT.search(clause_text) or _PERSON_AGE.search(clause_text):
+    if cq and (r.has(clause, "AGE") or _AGE_CONTEXT.search(clause_text) or _PERSON_AGE.search(clause_text)):
         for q in cq:
             if id(q) in r.used or r.in_window(q):
                 continue
@@ -820,6 +820,8 @@ ALLERGY_IDS = {"allergy", "drug allergy"}
 def _allergens(doc: Doc, clause: _Clause, out: list[Constraint]) -> None:
     """ "Hypersensitivity to pembrolizumab or its excipients": an allergy to each therapy
     named after the cue, not an exposure to it; the cue itself is no condition."""
+    if not any(c.kind in ("therapy", "allergy") for c in out):
+        return  # nothing a cue could bear on
     text = doc_text(doc)
     lo, hi = doc[clause.start].idx, doc[clause.end - 1].idx + len(doc[clause.end - 1])
     cues = list(ALLERGY_CUE.finditer(text, lo, hi))
@@ -1220,18 +1222,31 @@ def _ellipses(doc: Doc, clause: _Clause):
                 yield found[1], doc[head.start : e.end], base
 
 
-def _dedupe(constraints: list[Constraint]) -> list[Constraint]:
-    """One constraint per (kind, polarity, concept, bound) in a criterion: "CVA [stroke]" is said twice."""
+# what may stand between two names of one thing said as alternatives or restated in brackets
+_RESTATING_GAP = re.compile(r"\s*(?:,|/|\(|\[|(?:,\s*)?(?:or|and/or))?\s*")
+
+
+def _dedupe(doc: Doc, constraints: list[Constraint]) -> list[Constraint]:
+    """One constraint per (kind, polarity, concept, bound) in a criterion: "CVA [stroke]" is said twice. A repeat
+    right after the same reading, as an alternative or in brackets ("metallic foreign body or metal fragments",
+    "lactating (breastfeeding)"), is read by the one kept: its span is noted in ``doc.user_data["restated"]``
+    for :func:`matcher.nlp.coverage.unexplained_tokens` (not a repeat further on: "no active bleeding or a
+    condition with a high risk of bleeding")."""
     seen: dict[tuple, Constraint] = {}
+    last_end: dict[tuple, int] = {}
     for c in constraints:
         key = (c.kind, c.polarity, c.concept, c.comparator, c.value, c.value_max, c.relative_to, c.checkable)
         if key in seen:
+            if last_end[key] <= c.start and _RESTATING_GAP.fullmatch(doc_text(doc), last_end[key], c.start):
+                doc.user_data.setdefault("restated", []).append((c.start, c.end))
+            last_end[key] = max(last_end[key], c.end)
             first = seen[key]
             first.qualifiers += [q for q in c.qualifiers if q not in first.qualifiers]
             first.exceptions += [x for x in c.exceptions if x not in first.exceptions]
             first.window = first.window or c.window
             continue
         seen[key] = c
+        last_end[key] = c.end
     return list(seen.values())
 
 

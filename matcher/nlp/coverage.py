@@ -95,6 +95,7 @@ def _bracket_before(text: str, start: int) -> int | None:
 
 
 _OPENS_BEFORE = re.compile(r"\s*[(\[]\s*$")
+_CLASSIFICATION_VERSION = re.compile(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b")
 
 
 def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[int, str]]:
@@ -147,19 +148,25 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(start, with_end) for start, _, with_end, _ in doc.user_data.get("people_with", ())]
     # "anthracycline or taxane therapy for any malignancy", "for this or any other malignancy": a treatment
     # for any disease is not narrowed by it
-    covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(doc_text(doc))]
+    text = doc_text(doc)
+    lower = text.lower()  # (a pattern's required word absent, it is not scanned for)
+    if "any" in lower:
+        covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(text)]
     # "disulfiram (Antabuse)", "rituximab (Rituxan)": a name in brackets that says again what a constraint reads
     read = {(c.end, c.concept) for c in constraints if c.kind in ("condition", "therapy", "allergy")}
     covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("CONDITION", "THERAPY")
                 and (_bracket_before(doc_text(doc), e.start_char), e.ent_id_) in read]
     # "including, but not limited to, epilepsy": examples, not a limit
-    covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(doc_text(doc))]
+    if "limited" in lower or "restricted" in lower:
+        covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(text)]
     # "one of the following", "at least two of these criteria", "either": how the items combine, which the
     # judge reads (eligibility._alternatives_at, _counted_from); and an item's own numbering ("1) ... 2) ...")
-    covered += [(m.start(), m.end()) for m in _HOW_MANY.finditer(doc_text(doc))]
-    covered += [(m.start(), m.end()) for m in _INLINE_NUMBER.finditer(doc_text(doc))]
+    if "either" in lower or "following" in lower or "these" in lower:
+        covered += [(m.start(), m.end()) for m in _HOW_MANY.finditer(text)]
+    if ")" in text:
+        covered += [(m.start(), m.end()) for m in _INLINE_NUMBER.finditer(text)]
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
-    for m in _OR_OTHER.finditer(doc_text(doc)):
+    for m in (_OR_OTHER.finditer(text) if "other" in lower else ()):
         if any(c.start < m.start() for c in constraints if c.checkable):
             end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc_text(doc), m.end())])
             # "Dyspnea, cough, or other reasons causing inability to cooperate with aerosol administration":
@@ -196,6 +203,7 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
             if m and not any(e.label_ in ("CONDITION", "THERAPY") and c.end <= e.start_char < c.end + m.end() for e in ents):
                 covered.append((c.end, c.end + m.end()))
     covered += [(r.start_char, r.end_char) for r in doc.spans.get("relations", [])]
+    covered += doc.user_data.get("restated", ())  # a concept said again (constraints._dedupe)
     covered += _defined(doc, constraints)
     # an abbreviation restating a name: "cerebrovascular accident [CVA]"
     for e in ents:
@@ -207,7 +215,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         covered += [(m.start(), m.end()) for m in re.finditer(
             r"(?<![A-Za-z0-9])(?:[cpy]?[TNM](?:is|x|[0-4])[a-d]?(?:\s*-\s*[0-4][a-d]?)?|N\s+any|any\s+N)(?![A-Za-z0-9])", doc_text(doc))]
     # "DSM-IV", "DSM-5", "ICD-10": the version of a classification, not a qualifier
-    covered += [(m.start(), m.end()) for m in re.finditer(r"\b(?:DSM|ICD)[\s-]*(?:IV|V|5|III|10|9|11)(?:[\s-]*(?:TR|R|CM))?\b", doc_text(doc))]
+    if "DSM" in text or "ICD" in text:
+        covered += [(m.start(), m.end()) for m in _CLASSIFICATION_VERSION.finditer(text)]
     inside = _covering(covered, len(doc_text(doc)))
     words: list[tuple[int, str]] = []
     for i, text in enumerate(texts):

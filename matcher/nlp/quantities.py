@@ -242,6 +242,9 @@ def _between_before(text: str, pos: int) -> bool:
     return _BETWEEN.search(text, start, pos) is not None
 
 
+_PRONOUN_ONE = re.compile(r"\b(?:low|lower|high|higher|normal|good|bad|big|bigger|small|smaller|new|newer|old|older|"
+                          r"right|wrong|same|latest|recent|last|worst|best|different|similar|previous|first|next|"
+                          r"other|another|that|this)\s+$", re.I)
 # counts per microlitre are whole numbers: "3.800/mm³" is 3,800 written with a dot between thousands
 _PER_MICROLITRE = {"/µL", "cells/µL"}
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
@@ -330,6 +333,10 @@ def find_quantities(text: str, skip: list[tuple[int, int]] = (), *, hints: bool 
             continue
         # a number glued to letters (CD19, HER2, T2DM) is a name, not a value
         if num_start > 0 and (text[num_start - 1].isalpha() or text[num_start - 1] in "-^*/_"):
+            continue
+        # "one" after an adjective or a demonstrative stands for a noun: "the last one", "that one", "my white
+        # cells always low one" (Malaysian and Singaporean English), not the number 1
+        if m.group("num").lower() == "one" and _PRONOUN_ONE.search(text, max(0, num_start - 12), num_start):
             continue
         unit, end = unit_after(text, m.end("num"))
         unit_text = text[m.end("num") : end].strip()

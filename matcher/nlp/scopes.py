@@ -150,7 +150,8 @@ def read_scopes(text: str) -> list[Scope]:
             out.append(scope)
     # "Performance status: Small cell lung cancer patients: Karnofsky 80-100% Breast cancer patients: Karnofsky
     # 50-100%": several groups named by a disease, each heading what follows it
-    for h in _DISEASE_HEAD.finditer(text):
+    heads = ":" in text  # (a disease's or an age band's heading ends in a colon)
+    for h in _DISEASE_HEAD.finditer(text) if heads else ():
         if any(x.start <= h.start("head") < x.end for x in out):
             continue
         scope = _read(h.group("head"), h.start("head"), h.end(), "after")
@@ -158,7 +159,7 @@ def read_scopes(text: str) -> list[Scope]:
             scope = Scope(h.group("head").strip(), h.start("head"), h.end(), "after")
             scope.condition_text = h.group("head")
         out.append(scope)
-    for h in _AGE_HEAD.finditer(text):
+    for h in _AGE_HEAD.finditer(text) if heads else ():
         if not any(x.start <= h.start("head") < x.end for x in out) and (scope := _read(h.group("head"), h.start("head"), h.end(), "after")):
             out.append(scope)
     for t in _TRAIL.finditer(text):
