@@ -103,6 +103,12 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"(?:\b(?:my|our|a|the)\s+|^)" + _KIN_ADJ + _PERSON + r"(?:\s+(?-i:[A-Z][a-z]+))?\s*[,(]\s*(\d{1,3})\s*[,)]", re.I), 1.0),
     # a referral's header: "Mrs. Nasrin Akter, 27 years, female", "27 years / F"; "female, 27 years"
     (re.compile(r"\b(\d{1,3})\s*(?:years?|yrs?|y)\.?(?:\s+old)?\s*[,/]\s*(?:female|male|woman|man|lady|gentleman|[FM])\b", re.I), 1.0),
+    # a name or the text's start, the age, then the sex in a word: "Lan 39 female SLE since 2012", "39 male, HIV+" (not a
+    # ward's, a bed's or a case's number: "Ward 12 female", "Case 3 male"; nor a count: "2 male children")
+    (re.compile(r"(?:(?-i:(?!(?:Ward|Bed|Room|Bay|Unit|Case|Grade|Group|Cohort|Arm|Cycle|Day|Week|Visit|Table|Figure|Level|Floor|"
+                r"Stage|Class|Type|Step|Item|Question|Page|Line|Row|Patient|Patients|Subject)\b)[A-Z][a-z]+)[ \t]+|(?:\A|(?<=[\n:;(]))[ \t]*)"
+                r"(\d{1,3})[ \t]+(?:female|male|woman|man)\b(?![ \t]+(?:wards?|units?|patients?|children|kids|partners?|siblings?|"
+                r"nurses?|doctors?|staff|students?|participants?|volunteers?|subjects?|relatives?|friends?|cousins?|and|or)\b)", re.I), 1.0),
     # ("Client: R.D., F, 44 y": the sex's letter)
     (re.compile(r"(?:\b(?:female|male|woman|man|lady|gentleman)|(?<![\w/])(?-i:[FM]))\s*[,/]\s*(\d{1,3})\s*(?:years?|yrs?|y)\b", re.I), 1.0),
     # ... in the writer's language: "feminino, 48 anos", "48 ans, féminin", "männlich, 61 Jahre"
@@ -189,6 +195,9 @@ _RELATIVE_IS = re.compile(r"(?:\b(?:my|our|her|his|their|the|a|an|one|(?-i:[A-Z]
 # the nouns of a child of someone's
 _CHILD_NOUNS = ("baby", "son", "daughter", "child", "kid", "boy", "girl", "grandson", "granddaughter", "grandchild", "niece",
                 "nephew")
+# a child's noun right before its age in a text written without punctuation: "not in other study son 4 years old stopped
+# breastfeed long time" (only a child's: "- Dad is 79" in a list written about Dad is his age)
+_CHILD_AGE = re.compile(r"(?<=[ \t])" + _KIN_ADJ + "(" + "|".join(_CHILD_NOUNS) + r")\s+$", re.I)
 # someone else's child said again by a pronoun before its age: "She has a little boy, Mateo, he's 3", "her daughter, she is 7"
 _THEIR_CHILD_IS = re.compile(r"\b(?:a|an|one|her|his|their)\s+" + _KIN_ADJ + "(?:" + "|".join(_CHILD_NOUNS) + ")"
                              r"(?:\s*,\s*(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+))?)?"
@@ -376,7 +385,8 @@ def _read_age(text: str, seen: list[float] | None = None) -> tuple[float | None,
                 continue  # "She has a little boy, Mateo, he's 3": the child's age
             other = _OTHERS_AGE.match(text, m.end(1))
             said = _RELATIVE_IS.search(text[max(0, m.start(1) - 40) : m.start(1)]) \
-                or _RELATIVE_AGED.search(text[max(0, m.start(1) - 40) : m.start(1)])
+                or _RELATIVE_AGED.search(text[max(0, m.start(1) - 40) : m.start(1)]) \
+                or _CHILD_AGE.search(text[max(0, m.start(1) - 40) : m.start(1)])
             if not said and (factor < 1 or re.match(r"\s*(?:-\s*)?months?\b", text[m.end(1):], re.I)) \
                     and _NAMED_IS.search(text[max(0, m.start(1) - 30) : m.start(1)]) and _SELF_HEALTH.search(text):
                 # "Mia is 3 months old and I am breastfeeding her": a baby named, in a text the patient writes herself

@@ -10,6 +10,9 @@ question quoting the criterion instead (``Fact.uncertain``). A mention is unsett
   the GP, every one of them negative", "HIV rapid + ELISA neg", "serologies within normal limits";
 * what is written right after it does not know or does not say: "HIV status unknown", "HIV: N/K",
   "Epilepsy: not to my knowledge", "HIV done", a bare "no" ending the text;
+* it is one of a list of results each followed by a spaced dash, the last dash ending the line or
+  followed by a denial: "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis" (a dash
+  that is a negative sign, or a separator: either way no assertion; "diabetes - asthma" is no such list);
 * the answer a form's field gives it, or the word written right after it, is in no language
   matcher reads: "HIV: nein", "Hepatitis C: tidak", "Hepatitis B - ikke påvist", "Syphilis: non
   réactif". English is what ``resources/lexicon/english_words.txt`` holds (the English word forms
@@ -77,6 +80,37 @@ def result_not_positive(text: str, start: int, end: int, clause_end: int,
         return True
     last = _LAST_WORD.search(before)
     return last is not None and last.group().lower() in _GATHERING
+
+
+# a spaced dash after a mention (and the abbreviation of its test in brackets): "HIV - ", "syphilis (RW) -"
+_DASH_AFTER = re.compile(r"(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–](?:[ \t]+|(?=[ \t]*(?:\n|$)))")
+# ... that ends a list of them: the line's end, a denial, or punctuation
+_DASHED_LIST_END = re.compile(r"[ \t]*(?:\n|$|[,;.]|(?:no|not|nil|none|never|neg)\b)", re.I)
+
+
+def dashed_result(text: str, start: int, end: int, others: Iterable[tuple[int, int, str]] = ()) -> bool:
+    """Whether the mention at ``start:end`` is one of two or more conditions each followed by a spaced dash, the
+    last dash ending the line or followed by a denial ("HIV - hepatitis B - hepatitis C - syphilis (RW) - no
+    tuberculosis"): results marked with dashes, or names parted by them, but no assertion of any of them.
+    ``others``: (start, end, label) of the text's other entities."""
+    spans = sorted([(s, e) for s, e, label in others if label == "CONDITION"] + [(start, end)])
+    at = spans.index((start, end))
+
+    def dash(i: int) -> re.Match | None:
+        return _DASH_AFTER.match(text, spans[i][1])
+
+    def linked(i: int) -> bool:  # mention i, its dash, then mention i + 1
+        m = dash(i)
+        return m is not None and i + 1 < len(spans) and m.end() == spans[i + 1][0]
+
+    first = at
+    while first > 0 and linked(first - 1):
+        first -= 1
+    last = at
+    while linked(last):
+        last += 1
+    closing = dash(last)
+    return last > first and closing is not None and _DASHED_LIST_END.match(text, closing.end()) is not None
 
 
 _LAST_WORD = re.compile(r"[A-Za-z']+$")

@@ -29,7 +29,7 @@ from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
-from .doubt import result_not_positive, unread_answer
+from .doubt import dashed_result, result_not_positive, unread_answer
 from .timing import (DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing,
                      text_clause, timing)
 from .units import UnitError, analyte_for, to_canonical
@@ -1098,6 +1098,11 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
         return False  # "TPHA — полож.", "HIV test came out positive": a result read as positive
     if unread_answer(text, ent.end_char):
         return True
+    if "-" in text or "–" in text:
+        # "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis"
+        conditions = ((e.start_char, e.end_char, e.label_) for e in _ents(doc) if e is not ent)
+        if dashed_result(text, ent.start_char, ent.end_char, conditions):
+            return True
     start, end = clause_of(doc, ent)
     if _ASSERTING_BEFORE.search(text, max(start, ent.start_char - 30), ent.start_char):
         return False  # "chronic HBV, HBeAg neg": the illness said to be had, then a test of it

@@ -5875,3 +5875,53 @@ def test_a_repeat_further_on_stays_unread():
     (c,) = [c for c in parse_criterion("No active bleeding or a condition that carries a high risk of bleeding", "inclusion")
             if c.concept == "bleeding"]
     assert "bleeding" in c.unexplained  # the second "bleeding" is a risk of it, not another name of the first
+
+
+# -- round 61: tests each followed by a spaced dash, the last ending the line or followed by a denial ------------------
+@pytest.mark.parametrize("text", [
+    "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis no epilepsy",
+    "Screening: HIV - hepatitis B - hepatitis C -\nCD19 B cells present",
+    "HIV - syphilis - hepatitis B - . Echo normal.",
+])
+def test_tests_marked_with_dashes_are_not_had(text):
+    assert not any(f.asserted for f in facts(text, "hiv infection"))
+    assert verdict("Patients with HIV infection", "exclusion", "34 years old man. " + text) != "fail"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV - stable on ART since 2010", "hiv infection"),
+    ("Diagnoses: diabetes - hypertension - asthma", "asthma"),
+    ("Diagnoses: diabetes - hypertension - asthma - on inhalers", "asthma"),
+])
+def test_a_dash_between_illnesses_had_still_asserts(text, concept):
+    assert any(f.asserted for f in facts(text, concept))
+
+
+# -- round 61: the age, then the sex in a word, after a name: "Lan 39 female" -----------------------------------------
+@pytest.mark.parametrize("text, age", [
+    ("like you ask Lan 39 female SLE since 2012 EULAR score 16 not in other study son 4 years old stopped breastfeed", 39.0),
+    ("Referral: Ahmed 52 male, HIV since 2014, on Biktarvy", 52.0),
+    ("39 male, HIV+ since 2010", 39.0),
+    ("no surgery not in other study son 4 years old stopped breastfeed long time", None),
+])
+def test_an_age_before_the_sex_in_a_word(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text", ["Ward 12 female, bed 4, awaiting review", "Case 3 male, 45 years", "She has 2 male cousins"])
+def test_a_number_before_a_sex_word_that_is_no_age(text):
+    assert read_age(text)[0] in (None, 45.0)
+
+
+# -- round 61: the site of a metastasis is in its sentence ------------------------------------------------------------
+@pytest.mark.parametrize("text, site", [
+    ("CT 27.10.2026 shows three metastases in the liver, so the surgeons say no operation. Brain scan was not done, he has no headaches.", "brain"),
+    ("Core biopsy of the node: metastatic carcinoma, ER positive. Brain MRI not done, no neurological symptoms.", "brain"),
+    ("Metastatic to the lungs. Liver ultrasound normal.", "liver"),
+])
+def test_a_site_in_the_next_sentence_is_no_metastasis(text, site):
+    assert not any(f.asserted for f in facts(text, f"{site} metastases"))
+
+
+def test_a_site_in_the_same_sentence_still_is():
+    assert any(f.asserted for f in facts("CT shows metastases to the liver and brain.", "brain metastases"))

@@ -244,6 +244,9 @@ def _names_site(text: str, start: int, end: int) -> bool:
     return any(re.search(r"\b" + re.escape(w) + r"\b", window) for words in vocabulary().sites.values() for w in words)
 
 
+_SENTENCE_END = re.compile(r"[.!?][ \t]+(?=[A-Z])")
+
+
 def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
     """(metastatic?, sites) as written: "metastatic to bone and liver", "spread to her liver", "stage IV", "M1"."""
     sites: list[str] = []
@@ -271,7 +274,11 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
         if m.group(1).lower() == "spread" and not re.search(r"\bspread\s+(?:\w+\s+){0,3}(?:to|into|through)\b", text[m.start() : m.start() + 40], re.I):
             continue
         metastatic = True
-        window = text[max(0, m.start() - 40) : m.end() + 60].lower()
+        # (within the mention's sentence: "three metastases in the liver, so no operation. Brain scan was not done")
+        lo, hi = max(0, m.start() - 40), m.end() + 60
+        lo = max([lo] + [e.end() for e in _SENTENCE_END.finditer(text, lo, m.start())])
+        hi = min([hi] + [e.start() + 1 for e in _SENTENCE_END.finditer(text, m.end(), hi)])
+        window = text[lo:hi].lower()
         for site, words in vocabulary().sites.items():
             if any(re.search(r"\b" + re.escape(w) + r"\b", window) for w in words) and site not in sites:
                 sites.append(site)
