@@ -88,29 +88,26 @@ _DASH_AFTER = re.compile(r"(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–](?:[ \t]+|(?=
 _DASHED_LIST_END = re.compile(r"[ \t]*(?:\n|$|[,;.]|(?:no|not|nil|none|never|neg)\b)", re.I)
 
 
-def dashed_result(text: str, start: int, end: int, others: Iterable[tuple[int, int, str]] = ()) -> bool:
-    """Whether the mention at ``start:end`` is one of two or more conditions each followed by a spaced dash, the
+def dashed_results(text: str, spans: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Of the conditions at ``spans`` (start, end), those in a list of two or more each followed by a spaced dash, the
     last dash ending the line or followed by a denial ("HIV - hepatitis B - hepatitis C - syphilis (RW) - no
-    tuberculosis"): results marked with dashes, or names parted by them, but no assertion of any of them.
-    ``others``: (start, end, label) of the text's other entities."""
-    spans = sorted([(s, e) for s, e, label in others if label == "CONDITION"] + [(start, end)])
-    at = spans.index((start, end))
-
-    def dash(i: int) -> re.Match | None:
-        return _DASH_AFTER.match(text, spans[i][1])
-
-    def linked(i: int) -> bool:  # mention i, its dash, then mention i + 1
-        m = dash(i)
-        return m is not None and i + 1 < len(spans) and m.end() == spans[i + 1][0]
-
-    first = at
-    while first > 0 and linked(first - 1):
-        first -= 1
-    last = at
-    while linked(last):
-        last += 1
-    closing = dash(last)
-    return last > first and closing is not None and _DASHED_LIST_END.match(text, closing.end()) is not None
+    tuberculosis"): results marked with dashes, or names parted by them, but no assertion of any of them. One pass
+    over the mentions, in order (a text may hold thousands)."""
+    out: set[tuple[int, int]] = set()
+    run: list[tuple[int, int]] = []
+    ordered = sorted(set(spans))
+    for k, span in enumerate(ordered):
+        dash = _DASH_AFTER.match(text, span[1])
+        if dash is None:
+            run = []
+            continue
+        run.append(span)
+        if k + 1 < len(ordered) and dash.end() == ordered[k + 1][0]:
+            continue  # the list goes on
+        if len(run) >= 2 and _DASHED_LIST_END.match(text, dash.end()):
+            out.update(run)
+        run = []
+    return out
 
 
 _LAST_WORD = re.compile(r"[A-Za-z']+$")

@@ -29,7 +29,7 @@ from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
-from .doubt import dashed_result, result_not_positive, unread_answer
+from .doubt import dashed_results, result_not_positive, unread_answer
 from .timing import (DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing,
                      text_clause, timing)
 from .units import UnitError, analyte_for, to_canonical
@@ -1099,9 +1099,12 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
     if unread_answer(text, ent.end_char):
         return True
     if "-" in text or "–" in text:
-        # "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis"
-        conditions = ((e.start_char, e.end_char, e.label_) for e in _ents(doc) if e is not ent)
-        if dashed_result(text, ent.start_char, ent.end_char, conditions):
+        # "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis" (found once per text)
+        dashed = doc.user_data.get("_dashed")
+        if dashed is None:
+            dashed = doc.user_data["_dashed"] = dashed_results(
+                text, [(e.start_char, e.end_char) for e in _ents(doc) if e.label_ == "CONDITION"])
+        if (ent.start_char, ent.end_char) in dashed:
             return True
     start, end = clause_of(doc, ent)
     if _ASSERTING_BEFORE.search(text, max(start, ent.start_char - 30), ent.start_char):

@@ -148,25 +148,25 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
     covered += [(start, with_end) for start, _, with_end, _ in doc.user_data.get("people_with", ())]
     # "anthracycline or taxane therapy for any malignancy", "for this or any other malignancy": a treatment
     # for any disease is not narrowed by it
-    text = doc_text(doc)
-    lower = text.lower()  # (a pattern's required word absent, it is not scanned for)
+    whole = doc_text(doc)
+    lower = whole.lower()  # (a pattern's required word absent, it is not scanned for)
     if "any" in lower:
-        covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(text)]
+        covered += [(m.start(), m.end()) for m in _FOR_ANY.finditer(whole)]
     # "disulfiram (Antabuse)", "rituximab (Rituxan)": a name in brackets that says again what a constraint reads
     read = {(c.end, c.concept) for c in constraints if c.kind in ("condition", "therapy", "allergy")}
     covered += [(e.start_char, e.end_char) for e in ents if e.label_ in ("CONDITION", "THERAPY")
                 and (_bracket_before(doc_text(doc), e.start_char), e.ent_id_) in read]
     # "including, but not limited to, epilepsy": examples, not a limit
     if "limited" in lower or "restricted" in lower:
-        covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(text)]
+        covered += [(m.start(), m.end()) for m in _NOT_LIMITED.finditer(whole)]
     # "one of the following", "at least two of these criteria", "either": how the items combine, which the
     # judge reads (eligibility._alternatives_at, _counted_from); and an item's own numbering ("1) ... 2) ...")
     if "either" in lower or "following" in lower or "these" in lower:
-        covered += [(m.start(), m.end()) for m in _HOW_MANY.finditer(text)]
-    if ")" in text:
-        covered += [(m.start(), m.end()) for m in _INLINE_NUMBER.finditer(text)]
+        covered += [(m.start(), m.end()) for m in _HOW_MANY.finditer(whole)]
+    if ")" in whole:
+        covered += [(m.start(), m.end()) for m in _INLINE_NUMBER.finditer(whole)]
     # "A, B, or other C": a further alternative widens an exclusion, it does not narrow A or B
-    for m in (_OR_OTHER.finditer(text) if "other" in lower else ()):
+    for m in (_OR_OTHER.finditer(whole) if "other" in lower else ()):
         if any(c.start < m.start() for c in constraints if c.checkable):
             end = min([c.start for c in constraints if c.start > m.start()] + [_item_end(doc_text(doc), m.end())])
             # "Dyspnea, cough, or other reasons causing inability to cooperate with aerosol administration":
@@ -215,8 +215,8 @@ def unexplained_tokens(doc: Doc, constraints: list[Constraint]) -> list[tuple[in
         covered += [(m.start(), m.end()) for m in re.finditer(
             r"(?<![A-Za-z0-9])(?:[cpy]?[TNM](?:is|x|[0-4])[a-d]?(?:\s*-\s*[0-4][a-d]?)?|N\s+any|any\s+N)(?![A-Za-z0-9])", doc_text(doc))]
     # "DSM-IV", "DSM-5", "ICD-10": the version of a classification, not a qualifier
-    if "DSM" in text or "ICD" in text:
-        covered += [(m.start(), m.end()) for m in _CLASSIFICATION_VERSION.finditer(text)]
+    if "DSM" in whole or "ICD" in whole:
+        covered += [(m.start(), m.end()) for m in _CLASSIFICATION_VERSION.finditer(whole)]
     inside = _covering(covered, len(doc_text(doc)))
     words: list[tuple[int, str]] = []
     for i, text in enumerate(texts):
