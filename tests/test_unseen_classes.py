@@ -5925,3 +5925,31 @@ def test_a_site_in_the_next_sentence_is_no_metastasis(text, site):
 
 def test_a_site_in_the_same_sentence_still_is():
     assert any(f.asserted for f in facts("CT shows metastases to the liver and brain.", "brain metastases"))
+
+
+# -- round 62: "no doubt" affirms --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("i got like 22 points lol so grabe, no doubt it's lupus. b cell panel: CD19+ b cells are there, 9%", "cd19-positive b cells"),
+    ("The rheumatologist said there is no doubt it's lupus nephritis.", "lupus nephritis"),
+    ("Without a doubt she has psoriasis, biopsy-proven.", "psoriasis"),
+])
+def test_no_doubt_affirms(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.asserted for f in found)
+
+
+def test_a_denial_after_no_doubt_still_denies():
+    assert all(f.negated for f in facts("No doubt about it: she has no lupus nephritis.", "lupus nephritis"))
+
+
+# -- round 62: a list of tests joined by "and" in Dutch, Danish, Norwegian, Swedish or Malay, then its negative result --
+@pytest.mark.parametrize("text", [
+    "Hepatitis B/C, hiv en lues negatief.",
+    "Hepatitis B, HIV og syfilis negativ.",
+    "Hepatitis B och HIV negativ.",
+    "Hepatitis B, HIV dan sifilis negatif.",
+])
+def test_a_foreign_and_joins_a_denied_list(text):
+    found = facts(text, "hepatitis b")
+    assert found and all(f.negated for f in found)
+    assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", "52 jaar, man. " + text) == "pass"
