@@ -12,7 +12,10 @@ question quoting the criterion instead (``Fact.uncertain``). A mention is unsett
   "Epilepsy: not to my knowledge", "HIV done", a bare "no" ending the text;
 * it is one of a list of results each followed by a spaced dash, the last dash ending the line or
   followed by a denial: "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis" (a dash
-  that is a negative sign, or a separator: either way no assertion; "diabetes - asthma" is no such list);
+  that is a negative sign, or a separator: either way no assertion; "diabetes - asthma" is no such list),
+  or a spaced dash before a comma or a full stop follows it: "VIH –, AgHBs –, VHC –";
+* the words around it in its clause are mostly Arabic written in Latin letters, which matcher does not read:
+  "Ma3ndi hta maladie f rassi, ma3mri tay7t wla jatni convulsion" ("I have never had a convulsion");
 * the answer a form's field gives it, or the word written right after it, is in no language
   matcher reads: "HIV: nein", "Hepatitis C: tidak", "Hepatitis B - ikke påvist", "Syphilis: non
   réactif". English is what ``resources/lexicon/english_words.txt`` holds (the English word forms
@@ -82,8 +85,29 @@ def result_not_positive(text: str, start: int, end: int, clause_end: int,
     return last is not None and last.group().lower() in _GATHERING
 
 
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+# a word of Arabic written in Latin letters, a digit standing for a letter between letters: "ma3ndi", "tay7t",
+# "delwa2ty" (not "CD19", "HER2", "T2DM": names; nor "x2", "2nd", "5mg")
+_ARABIZI = re.compile(r"[A-Za-z][a-z]*[235679][a-z]+")
+
+
+def unread_clause(text: str, start: int, end: int, others: Iterable[tuple[int, int]] = ()) -> bool:
+    """Whether most words of the clause ``text[start:end]``, outside the mentions at ``others`` (start, end), are words
+    matcher cannot read (at least four such words, more than half of those with letters, two of them Arabic in Latin
+    letters): whatever the clause says of its mentions, it says in words matcher does not know."""
+    spans = list(others)
+    words = [m.group() for m in _WORD.finditer(text, start, end)
+             if any(ch.isalpha() for ch in m.group()) and not any(s <= m.start() < e for s, e in spans)]
+    arabizi = sum(1 for w in words if _ARABIZI.fullmatch(w))
+    unread = sum(1 for w in words if _ARABIZI.fullmatch(w) or unread_word(w))
+    # (a language with digits for letters, whose denials no rule knows; not French or Spanish, whose cues are read)
+    return arabizi >= 2 and unread >= 4 and unread * 2 > len(words)
+
+
 # a spaced dash after a mention (and the abbreviation of its test in brackets): "HIV - ", "syphilis (RW) -"
 _DASH_AFTER = re.compile(r"(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–](?:[ \t]+|(?=[ \t]*(?:\n|$)))")
+# a spaced dash right before a comma, a semicolon or a full stop: "VIH –, AgHBs –, VHC –, TPHA/VDRL –."
+_SIGNED = re.compile(r"(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–][ \t]*[,;.](?!\d)")
 # ... that ends a list of them: the line's end, a denial, or punctuation
 _DASHED_LIST_END = re.compile(r"[ \t]*(?:\n|$|[,;.]|(?:no|not|nil|none|never|neg)\b)", re.I)
 
@@ -97,6 +121,8 @@ def dashed_results(text: str, spans: Iterable[tuple[int, int]]) -> set[tuple[int
     run: list[tuple[int, int]] = []
     ordered = sorted(set(spans))
     for k, span in enumerate(ordered):
+        if _SIGNED.match(text, span[1]):
+            out.add(span)  # "VIH –, AgHBs –, VHC –": a dash before a comma is a result's sign, not a separator
         dash = _DASH_AFTER.match(text, span[1])
         if dash is None:
             run = []

@@ -29,7 +29,7 @@ from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
-from .doubt import dashed_results, result_not_positive, unread_answer
+from .doubt import dashed_results, result_not_positive, unread_answer, unread_clause
 from .timing import (DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing,
                      text_clause, timing)
 from .units import UnitError, analyte_for, to_canonical
@@ -1107,6 +1107,8 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
         if (ent.start_char, ent.end_char) in dashed:
             return True
     start, end = clause_of(doc, ent)
+    if unread_clause(text, start, end, [(e.start_char, e.end_char) for e in _ents(doc) if start <= e.start_char < end]):
+        return True  # "ma3mri tay7t wla jatni convulsion": what the clause says of it is not known
     if _ASSERTING_BEFORE.search(text, max(start, ent.start_char - 30), ent.start_char):
         return False  # "chronic HBV, HBeAg neg": the illness said to be had, then a test of it
     # (a test named between, "HBeAg", owns the result after it, as a lab's name does)

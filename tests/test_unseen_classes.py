@@ -5953,3 +5953,33 @@ def test_a_foreign_and_joins_a_denied_list(text):
     found = facts(text, "hepatitis b")
     assert found and all(f.negated for f in found)
     assert verdict("Active infection of hepatitis B virus or hepatitis C virus", "exclusion", "52 jaar, man. " + text) == "pass"
+
+
+# -- round 63: a spaced dash before a comma or a full stop is a result's sign --------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Sérologies: VIH –, AgHBs –, Ac anti-HBc –, VHC –, TPHA/VDRL –. Apyrétique.", "hiv infection"),
+    ("Serology: HIV -, HBsAg -, HCV -. Afebrile.", "hiv infection"),
+    ("Sérologies: VIH –, AgHBs –, Ac anti-HBc –, VHC –, TPHA/VDRL –. Apyrétique.", "hepatitis c"),
+])
+def test_a_dash_before_a_comma_is_a_results_sign(text, concept):
+    assert not any(f.asserted for f in facts(text, concept))
+    assert verdict("Patients with HIV infection; Active infection of hepatitis B virus or hepatitis C virus", "exclusion",
+                   "41 ans, homme. " + text) != "fail"
+
+
+def test_a_dash_as_a_separator_before_a_date_still_asserts():
+    assert any(f.asserted for f in facts("Diagnoses: asthma - 2019, diabetes", "asthma"))
+
+
+# -- round 63: a clause written in Arabic in Latin letters says nothing matcher can read of its mentions ----------------
+@pytest.mark.parametrize("text, concept", [
+    ("Ma3ndi hta maladie f rassi, ma3mri tay7t wla jatni convulsion.", "epilepsy"),
+    ("Ma3andahash so5oneya wala kofa7a wala tuberculosis delwa2ty.", "tuberculosis"),
+])
+def test_a_clause_in_arabizi_asserts_nothing(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted for f in found)
+
+
+def test_codes_with_digits_are_not_arabizi():
+    assert any(f.asserted for f in facts("She has epilepsy, on levetiracetam; HER2 3+ breast cancer, CD19 B cells 11%.", "epilepsy"))
