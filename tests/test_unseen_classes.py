@@ -5983,3 +5983,14 @@ def test_a_clause_in_arabizi_asserts_nothing(text, concept):
 
 def test_codes_with_digits_are_not_arabizi():
     assert any(f.asserted for f in facts("She has epilepsy, on levetiracetam; HER2 3+ breast cancer, CD19 B cells 11%.", "epilepsy"))
+
+
+# -- round 63: a negative result in another language, then a colon and what was negative -------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Ta7aleel el vayrosat kolaha salba: C, B, AIDS, we el zohary.", "acquired immunodeficiency syndrome"),
+    ("Sérologies négatives : VIH, VHC.", "hiv infection"),
+    ("Serologías negativas: VIH, sífilis.", "hiv infection"),
+])
+def test_a_foreign_negative_before_its_list(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
