@@ -91,17 +91,31 @@ _WORD = re.compile(r"[^\W_][\w'’-]*")
 _ARABIZI = re.compile(r"[A-Za-z][a-z]*[235679][a-z]+")
 
 
-def unread_clause(text: str, start: int, end: int, others: Iterable[tuple[int, int]] = ()) -> bool:
-    """Whether most words of the clause ``text[start:end]``, outside the mentions at ``others`` (start, end), are words
-    matcher cannot read (at least four such words, more than half of those with letters, two of them Arabic in Latin
-    letters): whatever the clause says of its mentions, it says in words matcher does not know."""
-    spans = list(others)
+def arabizi_text(text: str) -> bool:
+    """Whether ``text`` holds two or more words of Arabic in Latin letters (read once per text, before any clause)."""
+    found = 0
+    for m in _ARABIZI_SEARCH.finditer(text):
+        found += 1
+        if found >= 2:
+            return True
+    return False
+
+
+_ARABIZI_SEARCH = re.compile(r"(?<![\w'’-])" + _ARABIZI.pattern + r"(?![\w'’-])")
+
+
+def unread_clause(text: str, start: int, end: int, mentions: bytearray) -> bool:
+    """Whether most words of the clause ``text[start:end]``, outside the mentions (``mentions[i]`` set for each character
+    of one), are words matcher cannot read (at least four such words, more than half of those with letters, two of them
+    Arabic in Latin letters): whatever the clause says of its mentions, it says in words matcher does not know."""
     words = [m.group() for m in _WORD.finditer(text, start, end)
-             if any(ch.isalpha() for ch in m.group()) and not any(s <= m.start() < e for s, e in spans)]
+             if not mentions[m.start()] and any(ch.isalpha() for ch in m.group())]
     arabizi = sum(1 for w in words if _ARABIZI.fullmatch(w))
+    if arabizi < 2:
+        return False
     unread = sum(1 for w in words if _ARABIZI.fullmatch(w) or unread_word(w))
     # (a language with digits for letters, whose denials no rule knows; not French or Spanish, whose cues are read)
-    return arabizi >= 2 and unread >= 4 and unread * 2 > len(words)
+    return unread >= 4 and unread * 2 > len(words)
 
 
 # a spaced dash after a mention (and the abbreviation of its test in brackets): "HIV - ", "syphilis (RW) -"

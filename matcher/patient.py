@@ -29,7 +29,7 @@ from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
-from .doubt import dashed_results, result_not_positive, unread_answer, unread_clause
+from .doubt import arabizi_text, dashed_results, result_not_positive, unread_answer, unread_clause
 from .timing import (DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing,
                      text_clause, timing)
 from .units import UnitError, analyte_for, to_canonical
@@ -1083,6 +1083,24 @@ _IMMUNITY_ANSWER = re.compile(r"[ \t]*[:=—–-]?[ \t]*(?:(?:they|she|he|doctor
                               r"(?:surface[ \t]+anti-?bod(?:y|ies)|anti-?HBs\b|HBsAb\b|HBs[ \t]*Ab\b)", re.I)
 
 
+def _arabizi_clause(doc: Doc, start: int, end: int) -> bool:
+    """:func:`matcher.doubt.unread_clause` of the clause ``start:end``, read once per clause, in a text holding Arabic in
+    Latin letters at all (most texts hold none: nothing is read then)."""
+    if "_arabizi" not in doc.user_data:
+        doc.user_data["_arabizi"] = arabizi_text(doc_text(doc))
+    if not doc.user_data["_arabizi"]:
+        return False
+    clauses = doc.user_data.setdefault("_arabizi_clauses", {})
+    if (start, end) not in clauses:
+        mentions = doc.user_data.get("_mention_chars")
+        if mentions is None:
+            mentions = doc.user_data["_mention_chars"] = bytearray(len(doc_text(doc)) + 1)
+            for e in _ents(doc):
+                mentions[e.start_char : e.end_char] = b"\x01" * (e.end_char - e.start_char)
+        clauses[(start, end)] = unread_clause(doc_text(doc), start, end, mentions)
+    return clauses[(start, end)]
+
+
 def _unsettled(doc: Doc, ent: Span) -> bool:
     """A mention the text does not yet assert (:mod:`matcher.doubt`): a condition followed in its
     clause by a result that is no positive one, or by words matcher cannot read; a treatment
@@ -1107,7 +1125,7 @@ def _unsettled(doc: Doc, ent: Span) -> bool:
         if (ent.start_char, ent.end_char) in dashed:
             return True
     start, end = clause_of(doc, ent)
-    if unread_clause(text, start, end, [(e.start_char, e.end_char) for e in _ents(doc) if start <= e.start_char < end]):
+    if _arabizi_clause(doc, start, end):
         return True  # "ma3mri tay7t wla jatni convulsion": what the clause says of it is not known
     if _ASSERTING_BEFORE.search(text, max(start, ent.start_char - 30), ent.start_char):
         return False  # "chronic HBV, HBeAg neg": the illness said to be had, then a test of it
