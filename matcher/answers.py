@@ -24,7 +24,8 @@ _BOXED_ANSWER = re.compile(rf"[ \t]*(?:(?P<w1>{_YES_NO})[ \t]*(?P<b1>{_BOX_MARKE
                            re.I)
 _LEAD_TO_BOXES = re.compile(r"[ \t]*(?:[:?\-–—]|\((?:yes|y)\s*/\s*(?:no|n)\)\s*:?)?")
 # a dash for the whole answer: "Epilepsy: —", "HIV: -, HBsAg: -"
-_DASH_ANSWER = re.compile(r"[ \t]*:[ \t]*[-–—]+[ \t]*(?:[,;(|]|$)", re.M)
+# (or, with no colon, a spaced dash before a comma or a full stop: "VIH –, AgHBs –, VHC –.", "O/E: Pallor -, jaundice -,")
+_DASH_ANSWER = re.compile(r"[ \t]*:[ \t]*[-–—]+[ \t]*(?:[,;(|]|$)|(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–][ \t]*[,;.](?!\d)", re.M)
 
 # the answer written after a question: "Did he ever take ART before? - No, never.", "Is he taking ART now? - Not yet."
 # (not one that goes on: "No, but asthma as a kid")

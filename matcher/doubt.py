@@ -12,8 +12,8 @@ question quoting the criterion instead (``Fact.uncertain``). A mention is unsett
   "Epilepsy: not to my knowledge", "HIV done", a bare "no" ending the text;
 * it is one of a list of results each followed by a spaced dash, the last dash ending the line or
   followed by a denial: "HIV - hepatitis B - hepatitis C - syphilis (RW) - no tuberculosis" (a dash
-  that is a negative sign, or a separator: either way no assertion; "diabetes - asthma" is no such list),
-  or a spaced dash before a comma or a full stop follows it: "VIH –, AgHBs –, VHC –";
+  that is a negative sign, or a separator: either way no assertion; "diabetes - asthma" is no such list;
+  a dash alone as its answer, "VIH –, VHC –", is :func:`matcher.answers.dash_answer`'s);
 * the words around it in its clause are mostly Arabic written in Latin letters, which matcher does not read:
   "Ma3ndi hta maladie f rassi, ma3mri tay7t wla jatni convulsion" ("I have never had a convulsion");
 * the answer a form's field gives it, or the word written right after it, is in no language
@@ -120,8 +120,6 @@ def unread_clause(text: str, start: int, end: int, mentions: bytearray) -> bool:
 
 # a spaced dash after a mention (and the abbreviation of its test in brackets): "HIV - ", "syphilis (RW) -"
 _DASH_AFTER = re.compile(r"(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–](?:[ \t]+|(?=[ \t]*(?:\n|$)))")
-# a spaced dash right before a comma, a semicolon or a full stop: "VIH –, AgHBs –, VHC –, TPHA/VDRL –."
-_SIGNED = re.compile(r"(?:[ \t]*\([^()\n]{1,15}\))?[ \t]+[-–][ \t]*[,;.](?!\d)")
 # ... that ends a list of them: the line's end, a denial, or punctuation
 _DASHED_LIST_END = re.compile(r"[ \t]*(?:\n|$|[,;.]|(?:no|not|nil|none|never|neg)\b)", re.I)
 
@@ -135,8 +133,6 @@ def dashed_results(text: str, spans: Iterable[tuple[int, int]]) -> set[tuple[int
     run: list[tuple[int, int]] = []
     ordered = sorted(set(spans))
     for k, span in enumerate(ordered):
-        if _SIGNED.match(text, span[1]):
-            out.add(span)  # "VIH –, AgHBs –, VHC –": a dash before a comma is a result's sign, not a separator
         dash = _DASH_AFTER.match(text, span[1])
         if dash is None:
             run = []
