@@ -25,6 +25,8 @@ SHAPES = {
     "a result list": "HIV, " * 4000 + " negative",
     "dashed results": "HIV - " * 3300,
     "arabizi mentions": "ma3ndi HIV wla tay7t, " * 1000,
+    "spaced thousands": "viral load 1" + " 000" * 5000,
+    "quoted replies": "> Jenny wrote: I'm 45, HIV\n" * 700 + "Me: 56, lupus",
     "export cells": "LC-1,lab,HIV_Ag_Ab,nonreactive,,2026-11-19,\n" * 500,
     "exceptions": "no allergies except penicillin " * 700,
     "mentions": "lupus nephritis creatinine 1.2 mg/dL, " * 600,

@@ -71,6 +71,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     (re.compile(r"(?=\d)(?<!x )(?<!of )(?<!for )(?<!over )(?<!past )(?<!last )(?<!within )(?<!least )(?<!than )(?<!in )(?<!so )(?<!total )"
                 r"(?<![≥≤<>~=+])(?<![≥≤<>~=] )(?<!(?-i:[A-Z]{2}) )"
                 r"(?<!for about )(?<!for around )(?<!for nearly )(?<!for almost )(?<!for over )(?<!for some )"
+                # "follow ups for like 2 yrs", "for another 3 yrs", "for the next 5 yrs": how long
+                r"(?<!for like )(?<!for maybe )(?<!for roughly )(?<!for another )(?<!for the next )(?<!for up to )"
                 r"(?<![\d.])\b(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?|yr\.?)(?![a-z])"
                 r"(?!\s*(?:ago|post|after|prior|before|later|since|of\b|from|follow|duration|history|hx"
                 # "Nexplanon ... (5 yr extended use)", "10 yr risk", "a 2 yr course": how long, not how old

@@ -1200,6 +1200,18 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = Verdict(UNKNOWN, f"This exclusion rules out {pretty(c.concept)}, which the trial's inclusion criteria "
                                      "require, so it cannot mean what it says; ask the study team.",
                             f"Does this exclusion apply to you: “{short(criterion.text)}”?")
+            if v.verdict == FAIL and criterion.section == "exclusion" and c.polarity == "require" \
+                    and c.kind in ("condition", "pregnancy") and (c.kind, c.concept) not in required() \
+                    and not (c.kind == "condition" and any(condition_covers(t, c.concept) or condition_covers(c.concept, t)
+                                                            for t in topics)):
+                # "HIV, Hepatitis B and Hepatitis C negative", "Negative pregnancy test" among a glioma trial's
+                # exclusions: read as written, the item rules out everyone without the infection or the pregnancy,
+                # which the trial neither studies nor requires; a requirement put in the wrong list (an HIV trial's
+                # "HIV negative" exclusion still excludes)
+                v = Verdict(UNKNOWN, f"This exclusion, read as written, rules out everyone who does not have "
+                                     f"{pretty(c.concept)}, which this trial neither studies nor requires; it probably "
+                                     "states a requirement in the wrong list, so ask the study team.",
+                            f"Does this exclusion apply to you: “{short(criterion.text)}”?")
             if v.verdict == FAIL and criterion.section == "exclusion" and c.kind == "therapy" and c.polarity == "forbid" \
                     and c.window is None and (named := [t for t in taken() if t != c.concept and therapy_covers(c.concept, t)]):
                 # "Excluded: Antiretroviral drugs" in a trial whose inclusions take in patients on zidovudine: the

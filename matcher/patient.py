@@ -29,6 +29,7 @@ from .later_steps import later_step
 from .spelling import correct, english_words
 from .spoken import written
 from .answers import boxed_answer, dash_answer, field_yes, marked_no, question_answer
+from .quoting import others_quoted
 from .doubt import arabizi_text, dashed_results, result_not_positive, unread_answer, unread_clause
 from .timing import (DOSE_CHANGED, TimingError, ago_days, clause_of, day_first, days_ago, days_since, goes_on, latest_timing,
                      text_clause, timing)
@@ -679,7 +680,14 @@ _STILL_TO_COME = re.compile(r"\b(?:will|['’]ll|would|going\s+to|need|needs|nee
 _AT_THE_PRACTICE = re.compile(r"\b(?:(?:in|at|to|from|into|visited|left)\s+(?:the|our|my|your|his|her)\s+surgery\b(?!\s+of\b)"
                               # a practice's sessions, or the operations a surgeon or a vet does: "before morning surgeries"
                               r"|\b(?:morning|afternoon|evening|weekend|saturday|sunday|daily)\s+surger(?:y|ies)\b"
-                              r"|\bin\s+surgery\s+(?:today|this\s+(?:morning|afternoon)|yesterday))", re.I)
+                              r"|\bin\s+surgery\s+(?:today|this\s+(?:morning|afternoon)|yesterday)"
+                              # a practice by its name or its kind: "Harehills Lane Surgery", "Park Road Surgery",
+                              # "my GP surgery", "the doctor's surgery"; called on the phone: "I rang the surgery"
+                              r"|(?-i:\b(?:Lane|Road|Rd|Street|St|Avenue|Ave|Park|Green|Hill|House|Way|Drive|Close|Place|Square|"
+                              r"Gardens|Court|Row|Crescent|Grove|Terrace|Village|Valley|Bridge|Mill|Cross|Gate|Fields?|Medical|"
+                              r"Health|Family)\.?\s+Surgery\b)"
+                              r"|\b(?:gp|gp['’]s|gps['’]|doctor['’]s|doctors['’]?)\s+surgery\b"
+                              r"|\b(?:rang|rung|phoned|called|ring|phone|call|emailed)\s+(?:the|my|our|his|her)\s+surgery\b)", re.I)
 # (a service of two names: "Transplant & Immunocompromised Host ID", "HIV and Hepatitis Clinic")
 _OTHER_NAME = r"(?:\s*(?:&|and|/)\s*(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,2})?"
 # a body or a place that a disease or a treatment names: "Royal Marsden Cancer Centre", "Lupus Clinic", "Stroke Unit",
@@ -1541,6 +1549,7 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         place = place_in_text(text)
         if place is not None:
             patient.location = _place_dict(place)
+    text = others_quoted(text)  # "> Maggie1961 wrote: "Mine showed EF 45%"": another person's words
     text = written(text)  # "eleven point two", "... comma ... period", "1.6 lakh"
     text, fixes = correct(text)
     for written_as, read_as in fixes:

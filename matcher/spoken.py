@@ -45,6 +45,16 @@ _SCALED = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", 
 _CJK_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬億亿만억])")
 _FACTOR = {"man": 10_000, "万": 10_000, "萬": 10_000, "億": 100_000_000, "亿": 100_000_000, "만": 10_000, "억": 100_000_000, "lakh": 100_000, "lac": 100_000, "crore": 10_000_000, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # "nineteen seventy two", "twenty twenty two": a year said in two halves, which alpha2digit leaves as "19 72"
+# "冇stroke", "没有HIV", "HIV阴性": a Chinese denial or result written against a Latin name, read as two words (only
+# these: "抗HBc" is one name)
+_CJK_DENIAL = re.compile(r"(冇|没有|沒有|无|無|否认|否認)(?=[A-Za-z])")
+_CJK_RESULT = re.compile(r"(?<=[A-Za-z0-9+])(?=均?[阴陰阳陽]性)")
+# "viral load 62 000 copies/ml", "plaquettes 250 000/mm3", "CD4 1 020 cells": thousands grouped by a space (as in
+# French, Polish, Russian and SI style), before a count's unit (not "2 250 mg", two doses, nor "CD4 312 cells": a
+# number glued to a name), written with commas
+_SPACED_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d.,]?\d)"
+                               r"(?=\s*(?:copies|copy|cop\b|cp\b|c/|cells?\b|/\s*(?:mm|[uµμ]l|mcl|cumm|ml)|iu\b|ui\b|"
+                               r"kopi|копи|клет))", re.I)
 _SPLIT_YEAR = re.compile(r"(?=[12])\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
 
 
@@ -120,7 +130,9 @@ def written(text: str) -> str:
             text = pattern.sub(mark, text)
     text = _SCALED.sub(_lakhs, text)
     if not text.isascii():
-        text = _CJK_SCALED.sub(_lakhs, text)
+        text = _CJK_RESULT.sub(" ", _CJK_DENIAL.sub(r"\1 ", _CJK_SCALED.sub(_lakhs, text)))
+    if " " in text or not text.isascii():
+        text = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D+", ",", m.group(0)), text)
     if "man" in text:
         text = _MAN_SCALED.sub(_lakhs, text)
     if "deci" in text:

@@ -5994,3 +5994,142 @@ def test_codes_with_digits_are_not_arabizi():
 def test_a_foreign_negative_before_its_list(text, concept):
     found = facts(text, concept)
     assert found and all(f.negated for f in found)
+
+
+# -- round 64: a treatment that "the plan is" is still to come ----------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("I haven't had any chemotherapy or radiotherapy yet; the plan is chemo first, then radiotherapy.", "chemotherapy"),
+    ("Her oncologist's recommendation is radiotherapy to the chest wall.", "radiotherapy"),
+    ("The plan will be rituximab if the kidneys get worse.", "rituximab"),
+])
+def test_what_the_plan_is_has_not_been_given(text, concept):
+    found = facts(text, concept)
+    assert found and not any(f.asserted and not f.hypothetical for f in found)
+    assert verdict("No prior chemotherapy", "inclusion", text) != "fail" if concept == "chemotherapy" else True
+
+
+def test_a_treatment_given_before_the_plan_still_counts():
+    assert any(f.asserted for f in facts("Had chemotherapy in 2020. The plan is to watch and wait.", "chemotherapy"))
+
+
+# -- round 64: a family doctor's practice, named for its street or its kind, is no operation (UK, Ireland) -------------
+@pytest.mark.parametrize("text", [
+    "GP RECORD SUMMARY - Harehills Lane Surgery, Leeds - printed 02-Dec-2026",
+    "Registered at Park Road Surgery since 2010; bloods taken there on 30/11/2026.",
+    "My GP surgery printed the results for me yesterday.",
+    "I rang the surgery on Friday and they said the bloods were fine.",
+])
+def test_a_practice_called_a_surgery_is_no_operation(text):
+    assert not facts(text, "surgery")
+    assert verdict("Major surgery within 2 weeks prior to enrollment", "exclusion", text) != "fail"
+
+
+@pytest.mark.parametrize("text", ["Knee Surgery on 20/11/2026 at St Mary's.", "Had hip surgery last week."])
+def test_an_operation_is_still_one(text):
+    assert any(f.asserted for f in read_text(text).facts if f.kind == "therapy" and "surgery" in f.concept)
+
+
+# -- round 65: thousands grouped by a space before a count's unit -------------------------------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("Last bloods 20.11.2026: viral load 62 000 copies/ml.", "hiv viral load", 62000),
+    ("HIV RNA 1 250 000 copies/mL at diagnosis.", "hiv viral load", 1250000),
+    ("plaquettes 250 000/mm3", "platelet count", 250),
+])
+def test_thousands_grouped_by_a_space(text, concept, value):
+    assert [f.value for f in facts(text, concept)] == [value]
+
+
+def test_a_viral_load_grouped_by_a_space_meets_its_floor():
+    assert verdict("viral load of 5,000 copies/ml or more", "inclusion", "HIV since September. Viral load 62 000 copies/ml.") == "pass"
+
+
+def test_two_numbers_apart_are_not_one():
+    assert not facts("Takes 2 250 mg tablets of metformin", "platelet count")
+    assert [f.value for f in facts("Platelets 150 200 mg aspirin daily", "platelet count")] != [150200]
+
+
+# -- round 65: a Chinese, Japanese or Korean word written against a Latin one ------------------------------------------
+@pytest.mark.parametrize("text, concept", [("冇stroke, 没有HIV", "stroke"), ("冇stroke, 没有HIV", "hiv infection"), ("HIV阴性", "hiv infection")])
+def test_cjk_against_latin_is_two_words(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+
+
+# -- round 65: denials in Swahili and in Chinese ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("Sijawahi pata kifafa ama stroke.", "stroke"),
+    ("Niko sawa, sina TB, sina infection yoyote saa hii.", "tuberculosis"),
+    ("Mama hana HIV wala hepatitis B.", "hepatitis b"),
+    ("- 冇 fits, 冇 stroke. 冇 cancer.", "stroke"),
+    ("否认 HIV, 否认 hepatitis B", "hiv infection"),
+])
+def test_a_denial_in_swahili_or_chinese(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+    assert verdict("History of stroke, tuberculosis, HIV or hepatitis B", "exclusion", text) != "fail"
+
+
+def test_swahili_without_a_denial_still_asserts():
+    assert any(f.asserted for f in facts("Sina TB, but I had a stroke in 2023.", "stroke"))
+
+
+# -- round 65: "for like 2 yrs" is how long, not how old ----------------------------------------------------------------
+@pytest.mark.parametrize("text", ["follow ups for like 2 yrs and im all in", "they will see me for another 15 yrs",
+                                  "checkups for the next 5 yrs"])
+def test_how_long_after_a_filler_is_no_age(text):
+    assert read_age(text)[0] is None
+
+
+def test_an_age_after_like_still_is_one():
+    assert read_age("I am like 25 yrs old lol")[0] == 25
+
+
+# -- round 65: a device "but that's been out since" is gone ------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "He had a nephrostomy tube for a kidney stone in 2023 but that's been out since April 2023.",
+    "She had a chest drain after the surgery in 2024 and it was removed a week later.",
+])
+def test_a_device_taken_out_is_no_longer_there(text):
+    assert verdict("cannula or drainage tubes other than central venous catheters", "exclusion", text) != "fail"
+
+
+def test_a_device_still_in_is_there():
+    assert verdict("cannula or drainage tubes other than central venous catheters", "exclusion",
+                   "He has a nephrostomy tube since March and it is working well.") == "fail"
+
+
+# -- round 65: text quoted from someone else ("> Maggie wrote:") is not the patient's -----------------------------------
+_FORUM = ('Re: CAR-T for lupus\n\n> Maggie1961 wrote: "Did they do a heart scan? Mine showed EF 45% and I\'m 64"\n\n'
+          "Yes love, echo on 12 Nov, mine was fine so they were happy. I'm 56, SLE since 1998.\n")
+
+
+def test_a_quoted_member_s_facts_are_not_the_writer_s():
+    patient = read_text(_FORUM)
+    assert not [f for f in patient.facts if f.concept == "left ventricular ejection fraction"]
+    assert patient.age == 56
+
+
+def test_an_unattributed_quote_is_kept():
+    text = "From: Kim R., RN\n\n> Did I pass the bloodwork?\n\nYes. Hemoglobin 10.2 g/dL, platelets 164.\n> I'm 34, lupus since 2017\n"
+    assert read_text(text).age == 34
+
+
+def test_a_text_that_is_all_quotation_is_read():
+    assert read_text("> Jenny wrote: I'm 45 and have lupus").age == 45
+
+
+# -- round 65: an exclusion that, read as written, rules out everyone without an infection or a pregnancy --------------
+@pytest.mark.parametrize("criterion, text", [
+    ("History of known HIV, Hepatitis B and Hepatitis C negative", "Glioblastoma since January. HIV, hepatitis B and C tests negative."),
+    ("Negative pregnancy test", "She is 34; pregnancy test negative on 01/12/2026."),
+    ("Subjects must be HIV negative.", "HIV negative in October."),
+])
+def test_an_exclusion_requiring_what_the_trial_does_not_study_is_a_question(criterion, text):
+    c = Criterion("c1", "exclusion", criterion, 0, len(criterion), parse_criterion(criterion, "exclusion"))
+    assert judge_criterion(c, read_text(text), frozenset({"glioblastoma"})).verdict == "unknown"
+
+
+def test_an_hiv_trial_still_excludes_the_hiv_negative():
+    criterion = "HIV negative."
+    c = Criterion("c1", "exclusion", criterion, 0, len(criterion), parse_criterion(criterion, "exclusion"))
+    assert judge_criterion(c, read_text("HIV test negative last week."), frozenset({"hiv infection"})).verdict == "fail"
