@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from .later_steps import later_step
+from .later_steps import later_step, past_event
 from .models import Constraint, Criterion, Fact, Patient, Trial
 from .permission import allows
 from .topics import trial_topics
@@ -799,6 +799,13 @@ def _therapy(c: Constraint, patient: Patient) -> Verdict:
                 return Verdict(UNKNOWN, f"You mentioned {what}, but not when; the trial {'requires' if c.polarity == 'require' else 'excludes'} it {window}.",
                                f"When did you last have {pretty(f.concept)}?")
             when = days_words(last)
+            if past_event(c.window.text):
+                # "Radiotherapy required within 56 days following segmental mastectomy": the time between two of the
+                # patient's events, not the time since one of them
+                return Verdict(UNKNOWN, f"You had {what} {when}; this trial {'requires' if c.polarity == 'require' else 'excludes'} "
+                                        f"it {window}, counted from an earlier event of yours, which we could not set "
+                                        "against it.",
+                               f"How long after your {c.window.anchor} was your {pretty(f.concept)}?")
             if _at_least_before(c) and last > 0.5:
                 # "thyroidectomy at least 6 weeks prior to enrollment": required, and long enough ago (a drug taken
                 # now is use that goes on: "on a stable dose of methotrexate for at least 4 weeks prior to enrollment")

@@ -69,7 +69,9 @@ def measurements(doc: Doc) -> list[Fact]:
         if not near:
             # "a 12 pack-year history": the number written just before the name
             near = [q for q in quantities if q.end == lab.start and id(q) not in used and q._.quantity["comparator"] in (None, "=")
-                    and not re.fullmatch(r"(?:19|20)\d\d", q.text)]  # ("her EULAR/ACR 2019 classification score": a year)
+                    and not re.fullmatch(r"(?:19|20)\d\d", q.text)  # ("her EULAR/ACR 2019 classification score": a year)
+                    # ("the clearance 68 bilirubin normal", a dictation without commas: the test's own result is a word)
+                    and not _OWN_RESULT_AFTER.match(doc_text(doc), lab.end_char)]
         if not near:
             continue
         analyte = analyte_for(lab.ent_id_)
@@ -571,6 +573,8 @@ def _pair_fact(doc: Doc, lab: Span, value: float | None, unit: str | None) -> Fa
 
 
 # "bilirubin normal, kidney clearance about 65": the test's result is given in words; a later number is another's
+_OWN_RESULT_AFTER = re.compile(r"[ \t:=-]*(?:was[ \t]+|is[ \t]+|were[ \t]+)?(?:normal|fine|ok|okay|wnl|unremarkable|negative|"
+                               r"high|low|raised|elevated|abnormal)\b", re.I)
 _RESULT_GIVEN = re.compile(r"[\s:=-]*(?:was\s+|is\s+|were\s+)?(?:normal|fine|ok|okay|wnl|within\s+normal\s+limits|unremarkable|"
                            r"negative|neg|positive|pos|high|low|raised|elevated|abnormal)\b\s*[,;]", re.I)
 

@@ -86,10 +86,16 @@ _STUDY_NAMED_AFTER = re.compile(r"(?:[\s–-]*(?:\+/-|±|\+|plus|and|with|or|wit
                                 r"(?:first|second|third|front)[\s-]?line|salvage|maintenance|(?:neo)?adjuvant|"
                                 r"(?-i:[A-Z]{2,6}))){0,2}\s+(?:(?:clinical|research|investigational|experimental)\s+)?(?:study|trial|protocol"
                                 # ... or the screening for it: "GC012F CD19/BCMA CAR-T screening", "CAR-T work-up"
-                                r"|pre-?screening|screening|work-?up|candidacy|eligibility\s+(?:assessment|visit|screen)"
+                                r"|pre-?screening|pre-?screen|screening|work-?up|candidacy|eligibility\s+(?:assessment|visit|screen)"
                                 # ... and in the writer's language: "CD19/BCMA CAR-T 임상시험", "CAR-T 临床试验", "CAR-T-Studie"
                                 r"|estudio|ensayo|étude|essai|studie|studio|sperimentazione|estudo|ensaio|onderzoek|badanie|"
                                 r"исследовани\w*|испытани\w*|临床试验|臨床試驗|臨床試験|治験|試験|임상시험|연구)(?!\w)", re.I)
+# a treatment naming a study right after the study's team and a comma, in an address: "To: Study team, CD19-BCMA
+# CAR-T (lupus), Nairobi", "attention study team, CAR-T in SLE" (not "per study team, prednisolone 5 mg continues",
+# nor after a label: "Research nurse: rituximab given 2023")
+_STUDY_TEAM_BEFORE = re.compile(r"\b(?:to|attn|attention|for\s+the\s+attention\s+of)\s*[:.]?\s*(?:the\s+)?"
+                                r"(?:study|trial|research|screening)\s+(?:team|unit|nurses?|coordinators?|office|group|"
+                                r"doctors?|staff|programme|program)\s*,\s*(?:the\s+)?(?:[A-Za-z0-9]+[-/])*$", re.I)
 # a study's treatments in brackets after its name: "the study (cetuximab with radiation then more chemo)",
 # "AIDS-related lymphoma protocol (liposomal doxorubicin)" (not a trial taken part in: "a trial (got nivolumab)")
 _A_TEST_STUDY = (r"(?<!sleep )(?<!swallow )(?<!swallowing )(?<!conduction )(?<!emg )(?<!urodynamic )(?<!motility )(?<!stress )"
@@ -1226,6 +1232,9 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "THERAPY" and not flags["negated"] and _STUDY_NAMED_AFTER.match(doc_text(doc), ent.end_char):
             flags["hypothetical"] = True  # "to discuss the topotecan plus etoposide GOG study": the study's drugs, not hers
         if ent.label_ == "THERAPY" and not flags["negated"] \
+                and _STUDY_TEAM_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
+            flags["hypothetical"] = True  # "To: Study team, CD19-BCMA CAR-T (lupus)": the study's name, not hers
+        if ent.label_ == "THERAPY" and not flags["negated"] \
                 and _STUDY_BRACKET_BEFORE.search(doc_text(doc), max(0, ent.start_char - 100), ent.start_char):
             flags["hypothetical"] = True  # "Client understands the study (cetuximab with radiation then more chemo)"
         if ent.label_ in ("CONDITION", "THERAPY") and not flags["negated"] and _STUDY_LABEL_LINE.match(line_of(doc, ent)):
@@ -1543,13 +1552,13 @@ def read_text(text: str, patient: Patient | None = None) -> Patient:
         patient.notes.append(f"This looks written in {language}. matcher reads English only, so we could not "
                              "understand it; please describe the patient in English.")
         return patient
+    text = others_quoted(text)  # "> Maggie1961 wrote: "Mine showed EF 45%"": another person's words, and places
     if patient.location is None:
         from .geo import place_in_text
 
         place = place_in_text(text)
         if place is not None:
             patient.location = _place_dict(place)
-    text = others_quoted(text)  # "> Maggie1961 wrote: "Mine showed EF 45%"": another person's words
     text = written(text)  # "eleven point two", "... comma ... period", "1.6 lakh"
     text, fixes = correct(text)
     for written_as, read_as in fixes:

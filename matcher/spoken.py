@@ -55,6 +55,25 @@ _CJK_RESULT = re.compile(r"(?<=[A-Za-z0-9+])(?=均?[阴陰阳陽]性)")
 _SPACED_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d.,]?\d)"
                                r"(?=\s*(?:copies|copy|cop\b|cp\b|c/|cells?\b|/\s*(?:mm|[uµμ]l|mcl|cumm|ml)|iu\b|ui\b|"
                                r"kopi|копи|клет))", re.I)
+# said numbers a speech-to-text writes as heard: a decimal comma ("white cells two comma nine", as South Africans and
+# Europeans say it) and a number said digit by digit ("platelets one eight zero", "one zero two grams per litre";
+# three or four digits, not "five six times", a range)
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                "seven": "7", "eight": "8", "nine": "9"}
+_DIGIT_WORD = "(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+_SAID_DECIMAL_COMMA = re.compile(rf"\b({_DIGIT_WORD}|ten|\d{{1,3}})[ \t]+comma[ \t]+({_DIGIT_WORD}|\d)\b(?![ \t]+{_DIGIT_WORD}\b)", re.I)
+_SAID_DIGITS = re.compile(rf"\b{_DIGIT_WORD}(?:[ \t]+(?:{_DIGIT_WORD}|oh))+\b(?![ \t]+(?:point|comma)\b)", re.I)
+# ... hundreds said without "hundred" ("platelets one sixty", "one twenty five"; not a time: "at one thirty", "one
+# fifteen pm"; nor the end of a longer number: "nineteen seventy two fifty two year old") and "four" heard as "for" before a decimal ("white cells for point two")
+_TENS_WORD = "(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_SAID_HUNDREDS = re.compile(rf"(?<!\bat )(?<!\bby )(?<!\buntil )(?<!\btill )(?<!ty )(?<!ty-)(?<!teen )(?<!hundred )(?<!thousand )(?<!and )\b({_DIGIT_WORD[3:-1]})[ \t]+({_TENS_WORD}(?:[ \t-]{_DIGIT_WORD})?)\b"
+                            rf"(?![ \t]*(?:am|pm|a\.m|p\.m|o['’]?clock|hours?|hrs?|in\s+the|at\s+night|tonight|tomorrow|today)\b)"
+                            rf"(?![ \t]+(?:{_DIGIT_WORD}|{_TENS_WORD}|hundred|thousand)\b)", re.I)
+_FOR_FOUR = re.compile(rf"\bfor([ \t]+point[ \t]+{_DIGIT_WORD})\b", re.I)
+# "platelets one lakh twenty thousand", "1 lakh 20000": lakhs and the thousands after them, one number
+# (the thousands as alpha2digit writes them, "20000", or said in Hindi: "1 lakh 40 hazar")
+_LAKH_AND = re.compile(r"(?=\d)\b(\d+(?:\.\d+)?)[ \t]*(lakhs?|lacs?)[ \t]+(?:and[ \t]+)?(?:(\d{4,5})|(\d{1,2})[ \t]*(?:hazar|hajar|thousand))\b",
+                       re.I)
 _SPLIT_YEAR = re.compile(r"(?=[12])\b(19|20)\s(\d{2})\b(?!\s*(?:%|mg|g/|x|×|/))")
 
 
@@ -137,10 +156,21 @@ def written(text: str) -> str:
         text = _MAN_SCALED.sub(_lakhs, text)
     if "deci" in text:
         text = _SAID_PER_DL.sub(lambda m: _SAID_UNIT[m.group(1).lower()], text)
+    if "comma" in text:
+        text = _SAID_DECIMAL_COMMA.sub(lambda m: f"{m.group(1)} point {m.group(2)}", text)
+    if "point" in text:
+        text = _FOR_FOUR.sub(r"four\1", text)
     if any(ch.isalpha() for ch in text):
+        text = _SAID_HUNDREDS.sub(lambda m: m.group(1) + " hundred " + m.group(2), text)
+        text = _SAID_DIGITS.sub(lambda m: "".join(_DIGIT_WORDS[w.lower()] for w in m.group(0).split())
+                                if 3 <= len(m.group(0).split()) <= 4 else m.group(0), text)
         converted = alpha2digit(text, "en")
         # join "19 72" only when alpha2digit made it, not when the writer wrote such a pair
         text = converted if _SPLIT_YEAR.search(text) else _SPLIT_YEAR.sub(r"\1\2", converted)
     if "," in text:
         text = _INDIAN_GROUPS.sub(lambda m: m.group(0).replace(",", ""), text)
+    if "la" in text:
+        text = re.sub(r"\bone[ \t]+(lakhs?|lacs?)\b", r"1 \1", text, flags=re.I)  # ("one" alone is left as a word)
+        text = _LAKH_AND.sub(lambda m: f"{float(m.group(1)) * _FACTOR['lakh'] + (int(m.group(3)) if m.group(3) else int(m.group(4)) * 1000):.0f}",
+                             text)
     return _LAKH.sub(_lakhs, text)

@@ -6133,3 +6133,65 @@ def test_an_hiv_trial_still_excludes_the_hiv_negative():
     criterion = "HIV negative."
     c = Criterion("c1", "exclusion", criterion, 0, len(criterion), parse_criterion(criterion, "exclusion"))
     assert judge_criterion(c, read_text("HIV test negative last week."), frozenset({"hiv infection"})).verdict == "fail"
+
+
+# -- round 66: numbers as a speech-to-text writes them ------------------------------------------------------------------
+@pytest.mark.parametrize("text, concept, value", [
+    ("Blood on the first of December, white cells two comma nine, neutrophils one comma three, liver ok", "white blood cell count", 2.9),
+    ("Blood on the first of December, white cells two comma nine, neutrophils one comma three, liver ok", "absolute neutrophil count", 1.3),
+    ("haemoglobin one two one, platelets one eight zero, liver ok", "platelet count", 180),
+    ("Hb one zero two g/L on the first", "hemoglobin", 102),
+    ("my reports: platelets one lakh twenty thousand, SGOT SGPT normal", "platelet count", 120),
+    ("platelets 1 lakh 35 thousand per cumm", "platelet count", 135),
+    ("platelet 1 lakh 40 hazar SGPT 35", "platelet count", 140),
+    ("Bloods the second of December. White cells for point two. Platelets one sixty. ALT forty one", "white blood cell count", 4.2),
+    ("Bloods the second of December. White cells for point two. Platelets one sixty. ALT forty one", "platelet count", 160),
+])
+def test_numbers_said_as_heard(text, concept, value):
+    assert [f.value for f in facts(text, concept)] == [value]
+
+
+@pytest.mark.parametrize("text, not_written", [("he takes it five six times a day", "56"), ("see you at one thirty", "130"),
+                                               ("the scan is one fifteen pm", "115")])
+def test_a_range_or_a_time_said_is_not_one_number(text, not_written):
+    from matcher.spoken import written
+    assert not_written not in written(text)
+
+
+def test_a_number_before_a_test_whose_result_is_a_word_is_not_its_value():
+    text = "creatinine one hundred and ten and the clearance sixty eight bilirubin normal. CD nineteen B cells present"
+    assert not facts(text, "total bilirubin")
+    assert verdict("blood bilirubin ≤2.0 mg/dl", "inclusion", text) != "fail"
+
+
+def test_a_number_before_its_name_is_still_read():
+    assert [f.value for f in facts("a 12 pack-year history", "pack-years")] == [12]
+
+
+# -- round 66: a study named after its team, or its pre-screen ----------------------------------------------------------
+@pytest.mark.parametrize("text", ["To: Study team, CD19-BCMA CAR-T (lupus), Nairobi\nName: Pamela, 55 yrs, SLE since 2017.",
+                                  "Referred by Dr Ffrench (Lupus clinic) for CD19-BCMA CAR-T pre-screen."])
+def test_a_study_named_is_not_a_treatment_had(text):
+    assert verdict("Subjects with prior CD19 or BCMA-targeted therapy", "exclusion", text) != "fail"
+
+
+def test_a_treatment_after_a_label_is_still_had():
+    assert any(f.asserted for f in facts("Research nurse: rituximab given 2023.", "rituximab"))
+
+
+# -- round 66: metastases denied in the writer's language ---------------------------------------------------------------
+@pytest.mark.parametrize("text", ["PET-CT sin metástasis a distancia; RM de cráneo sin lesiones.",
+                                  "Scanner TAP sans métastase à distance.", "CT Thorax/Abdomen ohne Metastasen."])
+def test_metastases_denied_in_another_language(text):
+    assert verdict("No distant metastases", "inclusion", text) != "fail"
+
+
+# -- round 66: a window counted from the patient's own past event -------------------------------------------------------
+def test_a_window_after_a_past_operation_is_a_question():
+    text = "Lumpectomy 18/06/2026, re-excision 02/07/2026. Radiation 20/07 to 28/08/2026."
+    assert verdict("Radiotherapy required within 56 days following segmental mastectomy", "inclusion", text) == "unknown"
+
+
+def test_a_window_before_joining_still_counts():
+    assert verdict("Radiotherapy within 4 weeks prior to study entry", "exclusion",
+                   "Radiotherapy to the chest finished on 20/11/2026.") == "fail"

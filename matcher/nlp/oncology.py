@@ -228,7 +228,9 @@ def read_tnm(text: str) -> dict[str, str] | None:
     return {"t": m.group(1) + (m.group(2) or ""), "n": m.group(3) + (m.group(4) or ""), "m": m.group(5) + (m.group(6) or "")}
 
 
-_NO_METS = re.compile(r"\b(no|without|negative for|free of|no evidence of)\s+(?:\w+\s+){0,2}(metasta\w*|spread)|\bnon[\s-]?metastatic\b|\bM0\b|"
+# "PET-CT sin metástasis a distancia", "sans métastase", "ohne Metastasen", "bez przerzutów": a denial in the writer's language
+_FOREIGN_DENIALS = r"sin|sans|ohne|keine?|geen|bez|senza|sem|tanpa|без|нет"
+_NO_METS = re.compile(r"\b(no|without|negative for|free of|no evidence of|" + _FOREIGN_DENIALS + r")\s+(?:\w+\s+){0,2}(metasta\w*|spread)|\bnon[\s-]?metastatic\b|\bM0\b|"
                       r"\bhas(?:n't| not) spread\b|\bnot spread\b|\blocali[sz]ed\b", re.I)
 _METS = re.compile(r"\b(metasta\w*|spread|mets)\b", re.I)
 _SAVE_FOR = re.compile(r"\b(?:apart\s+from|aside\s+from|except(?:\s+for)?|other\s+than|besides|but)\b", re.I)
@@ -255,7 +257,7 @@ def read_metastatic(text: str) -> tuple[bool | None, list[str]]:
         before = text[max(0, m.start() - 70) : m.start()]
         # "no liver, peritoneal or lung metastases": a denial reaches over a list of sites (up to six words:
         # "without liver lesions, peritoneal nodules or lung mets", hence the window's length)
-        denial = re.search(r"\b(no|without|negative for|free of|no evidence of|not|n't|never)\b(?:(?:[^\w;.]+\w+){0,3}|(?:[ ,/]+(?:(?:or|and|nor)\s+)?[\w-]+){0,6})[^\w;.]*$",
+        denial = re.search(r"\b(no|without|negative for|free of|no evidence of|not|n't|never|" + _FOREIGN_DENIALS + r")\b(?:(?:[^\w;.]+\w+){0,3}|(?:[ ,/]+(?:(?:or|and|nor)\s+)?[\w-]+){0,6})[^\w;.]*$",
                            before, re.I)
         if denial and _SAVE_FOR.search(denial.group()):
             denial = None  # "No cardiac or pulmonary disorder apart from the metastases": the denial stops short of them

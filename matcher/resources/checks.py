@@ -359,7 +359,7 @@ def _patterns(labels: set[str], *, one_label_per_concept: bool) -> Callable[...,
 def _time(data: Any, at: _At) -> None:
     _object(data, at)
     lists = ("window_lead", "window_recent", "window_relation")
-    _keys(data, at, ("units", "number_words", *lists), ("_comment", "past_markers", "later_steps"), what="time rules file")
+    _keys(data, at, ("units", "number_words", *lists), ("_comment", "past_markers", "later_steps", "past_events"), what="time rules file")
     _comment(data, at)
     units = _object(data["units"], at, "units", "an object of unit -> days")
     if not units:
@@ -372,7 +372,7 @@ def _time(data: Any, at: _At) -> None:
         _number(value, at.at("number_words"), word, nonnegative=True)
     for key in lists:
         _texts(data[key], at, key, at.at(key))
-    for key in ("past_markers", "later_steps"):
+    for key in ("past_markers", "later_steps", "past_events"):
         if key in data:
             _texts(data[key], at, key, at.at(key))
 
