@@ -324,6 +324,7 @@ _HEADER_END_RE = re.compile(
     r"[*_]*\s*(?P<end>:|-(?=\s|$)|–|—|\.(?=\s*$)|$)[*_]*\s*",
     re.I,
 )
+_GROUP_AFTER_COLON_RE = re.compile(rf"[ \t]*(?P<qual>{_WHO})[ \t]*(?:\([^()\n]{{0,60}}\))?[ \t]*:?[*_]*\s*", re.I)
 _HEADER_QUALIFIER_RE = re.compile(
     r"\s*(?:for|in|of|among|regarding|-|–|—|applicable\s+to)\s+(?P<qual>[^:\n]{1,80}?)"
     r"\s*(?:\([^()]{0,80}\)\s*)?"
@@ -450,6 +451,13 @@ def _match_header_spelt(text: str, start: int, end: int) -> tuple[str | None, in
         section = "exclusion"
     else:
         section = None
+    if qual is None and q.group("end") == ":":
+        # "EXCLUSION CRITERIA: DONOR (Any of the following)", "INCLUSION CRITERIA: PATIENT": the group after the colon
+        g = _GROUP_AFTER_COLON_RE.fullmatch(seg, q.end())
+        if g is not None:
+            # (the trial's own patient, whoever else it names: "RECIPIENT" in a transplant trial is who applies)
+            own = re.fullmatch(r"(?:patients?|subjects?|participants?|recipients?|cases?|individuals?)", g.group("qual"), re.I)
+            return section, end, "patients" if own else g.group("qual")
     return section, start + q.end(), qual
 
 

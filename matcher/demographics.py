@@ -35,6 +35,8 @@ _PERSON = "(?:" + factored(r"i|he|she|they|patient|pt|man|woman|boy|girl|child|s
 _NOT_RELATIVE = r"(?<!\bmy )(?<!\bour )(?<!\bher )(?<!\bhis )"  # (whole words: "this 71-year-old lady" is the patient)
 # "breastfeeding her 5-month-old": the child of the person described, not that person
 _NOT_THIRDS = r"(?<!\bher )(?<!\bhis )(?<!\btheir )"
+# ... nor a thing's age: "my discharge summary from last year ... it is 1 year old"
+_NOT_A_THING = r"(?<!\bit is )(?<!\bit's )(?<!\bit’s )(?<!\bit was )(?<!\bwhich is )"
 # words that may stand between "my" and a relation: "my little sister Mel (29)", "her little boy Finn"
 _KIN_ADJ = (r"(?:(?:little|baby|big|older|younger|eldest|oldest|youngest|elder|twin|only|first|second|third|"
             r"step|teenage|adult|grown|dear|beloved)\s+){0,2}")
@@ -47,7 +49,7 @@ _BIRTH_LABELS = (r"nasc\.?:?|nac\.?:?|nar\.:?|narozena?:?|n[ée]e?\s+le|geb\.?:?
 # (pattern, unit factor); the first pattern that matches wins
 _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # ("(?<![\d.])": not the decimals of "0.29 years old")
-    (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"(?<![\d.])\b(\d{1,3}(?:\.\d{1,2})?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
+    (re.compile(r"(?=\d)" + _NOT_RELATIVE + _NOT_A_THING + r"(?<![\d.])\b(\d{1,3}(?:\.\d{1,2})?)[\s-]*" + _YEARS + r"[\s-]*(?:old|of age)\b" + _NOT_THEIRS, re.I), 1.0),
     (re.compile(r"(?=\d)" + _NOT_RELATIVE + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b" + _NOT_THEIRS, re.I), 1 / 12),
     # the age in brackets after a date of birth: "née le 22/06/1985 (41 ans)", "DOB 03/02/1961 (65 yrs)"
     (re.compile(r"\b(?:born|b\.|dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|" + _BIRTH_LABELS + r")[^()\n]{0,25}?(?:19|20)\d\d"
@@ -121,6 +123,8 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
                 r"married|single|widowed|divorced|retired|mother|father|teacher|farmer|nurse)\b", re.I), 1.0),
     # "Me: Salma, 34, I manage a small surf hostel": the writer's own name and age after "Me:"
     (re.compile(r"\bme[ \t]*:[ \t]*(?-i:[A-Z][a-z]+)(?:[ \t]+(?-i:[A-Z][a-z]+))?[ \t]*,[ \t]*(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
+    # "Karthik here (24, male, 100 kg)", "(45, F)": the age and the sex in a bracket
+    (re.compile(r"\(\s*(\d{1,3})\s*,\s*(?:female|male|woman|man|(?-i:[FM]))\b", re.I), 1.0),
     # "Marco, 34, male, saute/grill at a steakhouse": a name, the age and the sex
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s*,\s*(\d{1,3})\s*,\s*(?:female|male|woman|man|(?-i:[FM]))\b", re.I), 1.0),
     (re.compile(r"\b(?:and|who|but)\s+(?:is|was)\s+(?:now\s+)?(\d{1,3})\b(?!\s*(?:weeks?|months?|days?|mg|kg|%))" + _UNITS_AFTER, re.I), 1.0),
@@ -133,7 +137,7 @@ _AGE_PATTERNS: list[tuple[re.Pattern, float]] = [
     # "Teo turned 8 in September": a name and the age it turned (a relative's is told apart by _RELATIVE_IS)
     (re.compile(r"\b(?-i:[A-Z][a-z]+)\s+(?:just\s+|recently\s+)?turned\s+(\d{1,3})\b" + _UNITS_AFTER, re.I), 1.0),
     # last (_FALLBACKS): "my 9 year old daughter has ..." when nobody else's age is given
-    (re.compile(r"(?=\d)" + _NOT_THIRDS + r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
+    (re.compile(r"(?=\d)" + _NOT_THIRDS + _NOT_A_THING + r"\b(\d{1,3})[\s-]*" + _YEARS + r"[\s-]*old\b", re.I), 1.0),
     (re.compile(r"(?=\d)" + _NOT_THIRDS + r"\b(\d{1,2})[\s-]*(?:months?|mos?)[\s-]*old\b", re.I), 1 / 12),
 ]
 _FALLBACKS = 2

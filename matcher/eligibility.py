@@ -1239,6 +1239,13 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = Verdict(UNKNOWN, f"{v.reason} Unless it was for {pretty(for_what[0])}, which this trial allows; "
                                      "we cannot tell what yours was for.",
                             f"Was your {pretty(c.concept)} for {pretty(for_what[0])}?")
+            if v.verdict == FAIL and criterion.section == "exclusion" \
+                    and _required_span(criterion.text)[0] <= c.start < _required_span(criterion.text)[1]:
+                # "Patients must currently be on one of the following triple antiretroviral regimens: ZDV + 3TC + IDV"
+                # under a record's exclusions: a requirement in the wrong list; what it excludes is not said
+                v = Verdict(UNKNOWN, f"{v.reason} But this exclusion is written as a requirement (“must ...”), so we "
+                                     "cannot tell what it excludes; ask the study team.",
+                            f"Does this exclusion apply to you: “{short(criterion.text)}”?")
             if v.verdict == FAIL and criterion.section == "exclusion" and c.start >= _counted_from(criterion.text):
                 # "BMI >= 35 with more than one of the following: ...": one item alone does not exclude
                 v = Verdict(UNKNOWN, f"{v.reason} But this criterion excludes only together with a number of other "
@@ -1295,6 +1302,20 @@ _COUNTED = re.compile(r"\b(?:(?:more than|over)\s+(?:one|two|three|\d)|at least\
                       r"(?:two|three|four|[2-9])\s+or\s+more|(?:two|three|four|[2-9]))\s+of\s+the\s+following|"
                       r"(?<!patients )(?<!subjects )(?<!participants )(?<!persons )(?<!people )(?<!those )(?<!individuals )"
                       r"\b(?:with|and|plus|combined with)\s+(?:at least\s+(?:one|1)|(?:one|1)\s+or\s+more)\s+of\s+the\s+following", re.I)
+
+
+# "Patients must be on ...", "Subjects must have ..." (not "must not", nor "patients who must take warfarin": those
+# it excludes)
+_MUST = re.compile(r"(?<!\bwho )(?<!\bthat )(?<!\bwhich )\bmust\b(?!\s+(?:not|never|no)\b)(?!n['’]t)", re.I)
+
+
+@lru_cache(maxsize=2**15)
+def _required_span(text: str) -> tuple[int, int]:
+    """What a requirement ("must ...") governs in an item: from the word to its sentence's end (empty if none)."""
+    m = _MUST.search(text)
+    if m is None:
+        return 0, 0
+    return m.end(), min([len(text)] + [i for i in (text.find(". ", m.end()), text.find(";", m.end())) if i >= 0])
 
 
 @lru_cache(maxsize=2**15)

@@ -1090,6 +1090,13 @@ def _by_a_drug(doc: Doc, ent: Span) -> bool:
 
 # a test's result given for the one before it: "..., the syphilis one too", "HIV as well"
 _TOO_AFTER = re.compile(r"[ \t]+(?:(?:one|test|ones|tests|screen)[ \t]+)?(?:too|as[ \t]+well|also)\b", re.I)
+# a negative result and, in brackets, what it was of: "ID screen neg (HIV, HBV, HCV, RPR)", "serologies negative (HIV,
+# hepatitis B and C)" (the mention inside the bracket, the bracket closed after it)
+# (not "HIV negative (but hepatitis B positive)", "negative (low mood ... but ...)": the bracket says something else)
+_NEGATIVE_BRACKET_BEFORE = re.compile(r"\b(?:negative|neg|non-?reactive|not\s+detected|undetected)[ \t]*\("
+                                      r"(?:(?:(?!\b(?:but|except|however|though|although|positive|pos|reactive|detected)\b)[^()\n+]){0,80}"
+                                      r"[,/;][ \t]*)?$", re.I)
+_BRACKET_CLOSED_AFTER = re.compile(r"(?:(?!\b(?:but|except|however|positive|pos|reactive|detected)\b)[^()\n+]){0,80}\)", re.I)
 _NEGATIVE_LIST_BEFORE = re.compile(r"\b(?:negative|neg|non-?reactive|not\s+detected|undetected)[ \t]*[,;]?[ \t]*(?:and[ \t]+)?(?:the[ \t]+)?$", re.I)
 # the hepatitis B surface antibody as the answer about hepatitis B: immunity (a vaccine's, or a cleared infection's),
 # not the infection ("hep B — surface antibody positive pero es de la vacuna, core negative")
@@ -1177,6 +1184,10 @@ def _facts_from_doc(doc: Doc, patient: Patient) -> None:
         if ent.label_ == "CONDITION" and ent.ent_id_ == "immunodeficiency" and not any(flags.values()) \
                 and _DRUG_INDUCED.match(ent.text) and _by_a_drug(doc, ent):
             flags["hypothetical"] = flags["uncertain"] = True  # "Pt immunosuppressed (pred; only recently off MMF)": the drugs' effect
+        if ent.label_ == "CONDITION" and not any(flags.values()) \
+                and _NEGATIVE_BRACKET_BEFORE.search(doc_text(doc), max(0, ent.start_char - 90), ent.start_char) \
+                and _BRACKET_CLOSED_AFTER.match(doc_text(doc), ent.end_char):
+            flags["negated"] = True  # "ID screen neg (HIV, HBV, HCV, RPR)": the bracket names what was negative
         if ent.label_ == "CONDITION" and not any(flags.values()) and _TOO_AFTER.match(doc_text(doc), ent.end_char) \
                 and _NEGATIVE_LIST_BEFORE.search(doc_text(doc), max(0, ent.start_char - 40), ent.start_char):
             flags["negated"] = True  # "HIV hep B hep C all negative, the syphilis one too": the same result as the list's

@@ -6195,3 +6195,66 @@ def test_a_window_after_a_past_operation_is_a_question():
 def test_a_window_before_joining_still_counts():
     assert verdict("Radiotherapy within 4 weeks prior to study entry", "exclusion",
                    "Radiotherapy to the chest finished on 20/11/2026.") == "fail"
+
+
+# -- round 67: the age and the sex in a bracket; a thing's age is no one's ---------------------------------------------
+@pytest.mark.parametrize("text, age", [
+    ("Namaskara. Karthik here (24, male, 100 kg). Below is my discharge summary, but it is 1 year old, so read the update.", 24),
+    ("Referral: Mrs Okafor (45, F), SLE since 2015.", 45),
+])
+def test_an_age_and_sex_in_a_bracket(text, age):
+    assert read_age(text)[0] == age
+
+
+@pytest.mark.parametrize("text", ["The summary attached is old; it is 2 years old.", "My echo report, which is 1 year old, was normal."])
+def test_a_thing_s_age_is_no_age(text):
+    assert read_age(text)[0] is None
+
+
+# -- round 67: a negative result and, in brackets, what it was of --------------------------------------------------------
+@pytest.mark.parametrize("text, concept", [
+    ("- ID screen neg (HIV, HBV, HCV, RPR).", "hiv infection"),
+    ("Serology negative (HIV, hepatitis B) on 30/11.", "hepatitis b"),
+    ("Viral screen non-reactive (HBsAg, anti-HCV, HIV 1/2)", "hiv infection"),
+])
+def test_a_negative_result_before_its_bracket(text, concept):
+    found = facts(text, concept)
+    assert found and all(f.negated for f in found)
+    assert verdict("Patients with HIV infection; Active infection of hepatitis B virus or hepatitis C virus", "exclusion",
+                   text) != "fail"
+
+
+def test_a_bracket_after_a_negative_result_closes():
+    assert any(f.asserted for f in facts("HBsAg negative (2025). Lupus since 2010 (SLE) with nephritis.", "systemic lupus erythematosus"))
+
+
+# -- round 67: a requirement written among the exclusions -----------------------------------------------------------------
+def test_a_requirement_among_exclusions_is_a_question():
+    criterion = "Patients must currently be on one of the following triple antiretroviral regimens for at least 16 weeks: ZDV + 3TC + IDV"
+    assert verdict(criterion, "exclusion", "HIV since 2017, on ZDV + 3TC + nelfinavir since 06/2025.") == "unknown"
+
+
+@pytest.mark.parametrize("criterion", ["Patients who must take warfarin or heparin", "Pregnant women; women of childbearing potential must use contraception"])
+def test_an_exclusion_that_mentions_must_still_excludes(criterion):
+    text = "On warfarin 5 mg daily since 2024. She is pregnant, 12 weeks."
+    assert verdict(criterion, "exclusion", text) == "fail"
+
+
+# -- round 67: a group named after the header's colon ("EXCLUSION CRITERIA: DONOR") --------------------------------------
+def test_criteria_under_a_donor_header_are_the_donor_s():
+    from matcher.criteria import split_criteria
+    text = ("INCLUSION CRITERIA: PATIENT\n\nSystemic mastocytosis.\n\nINCLUSION CRITERIA: DONOR\n\nWeight greater than or equal to 18 kg.\n\n"
+            "EXCLUSION CRITERIA: PATIENT (Any of the following)\n\nPregnant or lactating\n\n"
+            "EXCLUSION CRITERIA: DONOR (Any of the following)\n\nWeight greater than 18 kg.\n")
+    items = {c.text: c for c in split_criteria(text)}
+    donor = next(c for t, c in items.items() if "greater than 18 kg" in t)
+    assert donor.section == "exclusion" and "donor" in donor.text.lower()
+    c = Criterion("c1", "exclusion", donor.text, 0, len(donor.text), parse_criterion(donor.text, "exclusion"))
+    assert judge_criterion(c, read_text("44 yrs, male, weight 63 kg."), frozenset()).verdict != "fail"
+    own = next(c for t, c in items.items() if "Pregnant" in t)
+    c = Criterion("c2", "exclusion", own.text, 0, len(own.text), parse_criterion(own.text, "exclusion"))
+    assert judge_criterion(c, read_text("She is 30 and pregnant, 12 weeks."), frozenset()).verdict == "fail"
+
+
+def test_a_bracket_after_a_negative_result_that_says_something_else():
+    assert any(f.asserted for f in facts("HIV negative (but hepatitis B positive, on tenofovir).", "hepatitis b"))
