@@ -1239,8 +1239,7 @@ def judge_criterion(criterion: Criterion, patient: Patient, topics: frozenset[st
                 v = Verdict(UNKNOWN, f"{v.reason} Unless it was for {pretty(for_what[0])}, which this trial allows; "
                                      "we cannot tell what yours was for.",
                             f"Was your {pretty(c.concept)} for {pretty(for_what[0])}?")
-            if v.verdict == FAIL and criterion.section == "exclusion" \
-                    and _required_span(criterion.text)[0] <= c.start < _required_span(criterion.text)[1]:
+            if v.verdict == FAIL and criterion.section == "exclusion" and _under_requirement(criterion.text, c.start):
                 # "Patients must currently be on one of the following triple antiretroviral regimens: ZDV + 3TC + IDV"
                 # under a record's exclusions: a requirement in the wrong list; what it excludes is not said
                 v = Verdict(UNKNOWN, f"{v.reason} But this exclusion is written as a requirement (“must ...”), so we "
@@ -1316,6 +1315,12 @@ def _required_span(text: str) -> tuple[int, int]:
     if m is None:
         return 0, 0
     return m.end(), min([len(text)] + [i for i in (text.find(". ", m.end()), text.find(";", m.end())) if i >= 0])
+
+
+def _under_requirement(text: str, at: int) -> bool:
+    """Whether offset ``at`` of an item falls under its "must ..." (:func:`_required_span`)."""
+    start, end = _required_span(text)
+    return start <= at < end
 
 
 @lru_cache(maxsize=2**15)

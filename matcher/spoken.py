@@ -60,13 +60,14 @@ _SPACED_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]
 # three or four digits, not "five six times", a range)
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
                 "seven": "7", "eight": "8", "nine": "9"}
-_DIGIT_WORD = "(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+_DIGIT_NAMES = "zero|one|two|three|four|five|six|seven|eight|nine"
+_DIGIT_WORD = f"(?:{_DIGIT_NAMES})"
 _SAID_DECIMAL_COMMA = re.compile(rf"\b({_DIGIT_WORD}|ten|\d{{1,3}})[ \t]+comma[ \t]+({_DIGIT_WORD}|\d)\b(?![ \t]+{_DIGIT_WORD}\b)", re.I)
 _SAID_DIGITS = re.compile(rf"\b{_DIGIT_WORD}(?:[ \t]+(?:{_DIGIT_WORD}|oh))+\b(?![ \t]+(?:point|comma)\b)", re.I)
 # ... hundreds said without "hundred" ("platelets one sixty", "one twenty five"; not a time: "at one thirty", "one
 # fifteen pm"; nor the end of a longer number: "nineteen seventy two fifty two year old") and "four" heard as "for" before a decimal ("white cells for point two")
 _TENS_WORD = "(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-_SAID_HUNDREDS = re.compile(rf"(?<!\bat )(?<!\bby )(?<!\buntil )(?<!\btill )(?<!ty )(?<!ty-)(?<!teen )(?<!hundred )(?<!thousand )(?<!and )\b({_DIGIT_WORD[3:-1]})[ \t]+({_TENS_WORD}(?:[ \t-]{_DIGIT_WORD})?)\b"
+_SAID_HUNDREDS = re.compile(rf"(?<!\bat )(?<!\bby )(?<!\buntil )(?<!\btill )(?<!ty )(?<!ty-)(?<!teen )(?<!hundred )(?<!thousand )(?<!and )\b({_DIGIT_NAMES})[ \t]+({_TENS_WORD}(?:[ \t-]{_DIGIT_WORD})?)\b"
                             rf"(?![ \t]*(?:am|pm|a\.m|p\.m|o['’]?clock|hours?|hrs?|in\s+the|at\s+night|tonight|tomorrow|today)\b)"
                             rf"(?![ \t]+(?:{_DIGIT_WORD}|{_TENS_WORD}|hundred|thousand)\b)", re.I)
 _FOR_FOUR = re.compile(rf"\bfor([ \t]+point[ \t]+{_DIGIT_WORD})\b", re.I)

@@ -6005,7 +6005,11 @@ def test_a_foreign_negative_before_its_list(text, concept):
 def test_what_the_plan_is_has_not_been_given(text, concept):
     found = facts(text, concept)
     assert found and not any(f.asserted and not f.hypothetical for f in found)
-    assert verdict("No prior chemotherapy", "inclusion", text) != "fail" if concept == "chemotherapy" else True
+
+
+def test_chemotherapy_still_to_come_meets_no_prior_chemotherapy():
+    text = "I haven't had any chemotherapy or radiotherapy yet; the plan is chemo first, then radiotherapy."
+    assert verdict("No prior chemotherapy", "inclusion", text) != "fail"
 
 
 def test_a_treatment_given_before_the_plan_still_counts():
